@@ -1,0 +1,16 @@
+// ES modules all the way down: the generated Prisma client relies on
+// import.meta.url, so swc keeps `import` and Jest runs with vm modules.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'es6' },
+    }],
+  },
+  testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  setupFiles: ['<rootDir>/tests/setup-env.ts'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
