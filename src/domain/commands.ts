@@ -1,0 +1,62 @@
+import type {
+  ChcStatus, Cohort, DecisionOutcome, EndingReason, ExternalRouteKey, PartyRole, PersonStepKey, Platform, Setting, StageNo, Subject, UnlawfulGround,
+} from './types.ts';
+
+export interface RaiseInput {
+  subjects: Subject[];
+  cohort: Cohort;
+  setting: Setting;
+  parties: { organisationId: string; role: PartyRole }[];
+  localCaseRef: string;
+  nhsNumber?: string | null;
+  namedProfessionals: string[];
+  description: string;
+  currentCare: string;
+  careContinues: boolean;
+  endingProposal: boolean;
+  /** R4.1: reasons the raiser cites, chosen explicitly. */
+  citedGrounds?: UnlawfulGround[];
+}
+
+export interface ProposeDecisionInput {
+  outcome: DecisionOutcome;
+  summary: string;
+  basisNeed: string;
+  basisTests: string;
+  basisRisk: string;
+  funding?: string | null;
+  commissioning?: string | null;
+  interimFunding?: string | null;
+  endingReason?: EndingReason | null;
+  jointAssessment?: string | null;
+  citedGrounds?: UnlawfulGround[];
+  sourceMessage?: string | null;
+}
+
+export type Command =
+  | { type: 'RAISE'; id: string; reference: string; input: RaiseInput }
+  | { type: 'TICK_CHECKLIST'; stage: StageNo; key: string; ticked: boolean }
+  | { type: 'ESCALATE'; reason: string }
+  | { type: 'SWEEP' }
+  | { type: 'PROPOSE_DECISION'; input: ProposeDecisionInput }
+  | { type: 'CONFIRM_DECISION'; seq: number; organisationId: string }
+  | { type: 'WITHDRAW_DECISION'; seq: number; reason: string }
+  | { type: 'REPORT_CARE_CHANGE'; change: 'DELAYED' | 'REDUCED' | 'WITHDRAWN'; detail: string }
+  | { type: 'RECORD_EXTERNAL_ROUTE'; route: ExternalRouteKey; note: string | null }
+  | { type: 'UPDATE_CHC'; status: ChcStatus; referralDate: string | null; decisionDate: string | null }
+  | { type: 'RECORD_CHC_ADJUSTMENT'; effectiveDate: string; parties: string[]; amountOrShare: string; personNotPenalised: boolean }
+  | { type: 'PERSON_STEP'; step: PersonStepKey; note: string | null }
+  | { type: 'DRAFT_LETTER'; decisionSeq: number }
+  | { type: 'MARK_LETTER_SENT'; seq: number }
+  | { type: 'ADD_THEME'; theme: string }
+  | { type: 'REQUEST_LEGAL_ADVICE'; reason: string }
+  | { type: 'RECOMPUTE_DEADLINE'; reason: string }
+  | { type: 'CORRECT'; field: 'description' | 'currentCare' | 'localCaseRef'; value: string; correctsSeq: number };
+
+export interface Actor {
+  /** Directory person id, or 'system' for the scheduler. */
+  personId: string;
+  platform: Platform;
+}
+
+export const SYSTEM: Actor = { personId: 'system', platform: 'system' };

@@ -1,0 +1,177 @@
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import type { Actor } from './commands.ts';
+import type { DomainEvent, Effect, Message } from './effects.ts';
+import { stageParticipants } from './participants.ts';
+import type { Policy } from './stage-policy.ts';
+import { FLAG_TEXT } from './texts.ts';
+import type { Directory, Dispute, FlagCode, Reminder, StageInstance, StageNo, UnlawfulGround } from './types.ts';
+import { CONTINUITY_REMINDER } from './texts.ts';
+
+export interface DecideContext {
+  now: Date;
+  actor: Actor;
+  policy: Policy;
+  calendar: WorkingCalendar;
+  directory: Directory;
+}
+
+/** The working state of one decide() call: the dispute being changed and what it produces. */
+export class Draft {
+  readonly events: DomainEvent[] = [];
+  readonly effects: Effect[] = [];
+  notice: string | null = null;
+  constructor(readonly d: Dispute, readonly ctx: DecideContext) {}
+
+  get nowIso(): string { return this.ctx.now.toISOString(); }
+  /** R0.4: people are pinged in working hours; the register changes at once. */
+  get pingAt(): string { return this.ctx.calendar.nextWorkingMoment(this.ctx.now).toISOString(); }
+
+  event(type: string, data: Record<string, unknown> = {}, correctsSeq?: number): void {
+    this.events.push(correctsSeq === undefined ? { type, data } : { type, data, correctsSeq });
+  }
+  post(message: Message): void { this.effects.push({ kind: 'POST', message, notBefore: this.pingAt }); }
+  dm(personId: string, message: Message): void { this.effects.push({ kind: 'DM', personId, message, notBefore: this.pingAt }); }
+  governance(message: Message): void { this.effects.push({ kind: 'GOVERNANCE', message, notBefore: this.pingAt }); }
+  refreshCard(): void {
+    if (!this.effects.some((e) => e.kind === 'REFRESH_CARD')) this.effects.push({ kind: 'REFRESH_CARD', notBefore: this.nowIso });
+  }
+
+  flag(code: FlagCode, detail: string, ground: UnlawfulGround | null = null): void {
+    const seq = this.d.flags.reduce((m, f) => Math.max(m, f.seq), 0) + 1;
+    this.d.flags.push({ seq, code, ground, detail, at: this.nowIso });
+    this.event('FLAG_RAISED', { code, ground, detail });
+  }
+
+  name(personId: string): string {
+    return this.ctx.directory.people.find((p) => p.id === personId)?.name ?? personId;
+  }
+  orgName(orgId: string): string {
+    return this.ctx.directory.organisations.find((o) => o.id === orgId)?.name ?? orgId;
+  }
+}
+
+export function currentStage(d: Dispute): StageInstance {
+  const s = d.stages.find((x) => x.stage === d.stage && x.endedAt === null) ?? d.stages[d.stages.length - 1];
+  if (!s) throw new Error(`dispute ${d.reference} has no stage`);
+  return s;
+}
+
+/** Reminder points of a stage (issue 2): start, halfway, one working day before, and on the day. */
+export function plannedReminders(cal: WorkingCalendar, start: Date, workingDays: number | null): Reminder[] {
+  const out: Reminder[] = [{ kind: 'START', at: cal.nextWorkingMoment(start).toISOString(), sentAt: null }];
+  if (!workingDays) return out;
+  const startDate = cal.localDate(start);
+  const due = cal.addWorkingDaysToDate(startDate, workingDays);
+  const candidates: [Reminder['kind'], string][] = [
+    ['HALFWAY', cal.addWorkingDaysToDate(startDate, Math.ceil(workingDays / 2))],
+    ['DAY_BEFORE', cal.previousWorkingDate(due)],
+    ['DUE_DAY', due],
+  ];
+  const seenDates = new Set([cal.localDate(new Date(out[0]!.at))]);
+  for (const [kind, date] of candidates) {
+    // Never two reminders on one day: a short stage folds them together.
+    if (seenDates.has(date) || date <= startDate) continue;
+    seenDates.add(date);
+    out.push({ kind, at: cal.workStartOn(date).toISOString(), sentAt: null });
+  }
+  return out;
+}
+
+export function stageDueText(draft: Draft, s: StageInstance): string {
+  if (!s.dueAt) return 'no timescale (exceptional external escalation)';
+  return `due ${draft.ctx.calendar.describe(new Date(s.dueAt))} — ${s.workingDays} working days`;
+}
+
+/** Open a stage: deadline computed once (R0.3), checklist, participants invited and pinged. */
+export function startStage(draft: Draft, stage: StageNo, why: string): void {
+  const { d, ctx } = draft;
+  const pol = ctx.policy.stages[stage];
+  const dueAt = pol.workingDays === null ? null : ctx.calendar.deadline(ctx.now, pol.workingDays).toISOString();
+  const inst: StageInstance = {
+    stage, startedAt: draft.nowIso, dueAt, workingDays: pol.workingDays, endedAt: null, endReason: null, met: null,
+    timedOutAt: null, escalationReason: null, reminders: plannedReminders(ctx.calendar, ctx.now, pol.workingDays),
+  };
+  // The START reminder is this very announcement.
+  inst.reminders[0]!.sentAt = draft.nowIso;
+  d.stage = stage;
+  d.stages.push(inst);
+  for (const item of pol.checklist) d.checklist.push({ stage, key: item.key, label: item.label, tickedBy: null, tickedAt: null });
+
+  const { added, gaps } = stageParticipants(d, stage, ctx.directory);
+  for (const a of added) d.participants.push({ personId: a.personId, fromStage: stage, reason: a.reason, addedAt: draft.nowIso });
+  draft.event('STAGE_STARTED', { stage, dueAt, why, participants: added.map((a) => a.personId) });
+  if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.nowIso });
+  draft.refreshCard();
+
+  const due = stageDueText(draft, inst);
+  const todo = pol.checklist.map((c) => `• ${c.label}`);
+  const mentions = added.map((a) => a.personId);
+  draft.post({
+    title: `${d.reference}: Stage ${stage} — ${pol.name}`,
+    lines: [why, `This stage is ${due}.`, ...(todo.length ? ['What this stage must do:', ...todo] : []), CONTINUITY_REMINDER],
+    mentions,
+  });
+  for (const id of mentions) {
+    draft.dm(id, {
+      title: `You are part of ${d.reference}, Stage ${stage} — ${pol.name}`,
+      lines: [why, `The stage is ${due}.`, 'Open the case channel to see the checklist and record decisions.'],
+      mentions: [],
+    });
+  }
+  for (const org of gaps) {
+    const detail = `${draft.orgName(org)} has nobody in the directory for Stage ${stage} (${pol.participantsText}).`;
+    draft.flag('PARTICIPANT_GAP', detail);
+    draft.governance({
+      title: `${d.reference}: ${FLAG_TEXT.PARTICIPANT_GAP}`,
+      lines: [detail, 'Add the right people to the directory file, then run "s117 directory check".'],
+      mentions: [],
+    });
+  }
+}
+
+export function endStage(draft: Draft, reason: NonNullable<StageInstance['endReason']>, escalationReason: string | null = null): StageInstance {
+  const s = currentStage(draft.d);
+  s.endedAt = draft.nowIso;
+  s.endReason = reason;
+  s.escalationReason = escalationReason;
+  s.met = reason === 'TIMEOUT' ? false : s.dueAt === null ? null : draft.ctx.now.getTime() <= new Date(s.dueAt).getTime();
+  if (reason === 'TIMEOUT') s.timedOutAt = draft.nowIso;
+  draft.event('STAGE_ENDED', { stage: s.stage, reason, met: s.met, escalationReason });
+  return s;
+}
+
+/** R5.2/R5.4: leave the current stage for the next one. */
+export function escalate(draft: Draft, how: 'TIMEOUT' | 'MANUAL' | 'JOINT_DECISION', reason: string): void {
+  const from = draft.d.stage;
+  const to = (from + 1) as StageNo;
+  endStage(draft, how, reason);
+  // Decisions still waiting for confirmation belong to the stage that ended.
+  for (const dec of draft.d.decisions) if (dec.status === 'PROPOSED') dec.status = 'SUPERSEDED';
+  const why = how === 'TIMEOUT'
+    ? `Stage ${from} reached its deadline without a recorded resolution, so the dispute has moved to Stage ${to} automatically.`
+    : how === 'MANUAL'
+      ? `${draft.name(draft.ctx.actor.personId)} escalated the dispute from Stage ${from}. Reason: ${reason}`
+      : `The parties agreed to escalate from Stage ${from}.`;
+  draft.event('ESCALATED', { from, to, how, reason });
+  startStage(draft, to, why);
+}
+
+/** The earliest instant the scheduler must look at this dispute again. */
+export function nextWake(d: Dispute): string | null {
+  if (d.status !== 'OPEN') return null;
+  const times: string[] = [];
+  const s = d.stages.find((x) => x.stage === d.stage && x.endedAt === null);
+  if (s) {
+    if (s.dueAt && !s.timedOutAt) times.push(s.dueAt);
+    if (!s.timedOutAt) for (const r of s.reminders) if (!r.sentAt) times.push(r.at);
+  }
+  for (const p of d.personSteps) {
+    if (p.dueAt && !p.doneAt && !personStepFlagged(d, p.step)) times.push(p.dueAt);
+  }
+  if (!times.length) return null;
+  return times.reduce((a, b) => (new Date(a) < new Date(b) ? a : b));
+}
+
+export function personStepFlagged(d: Dispute, step: string): boolean {
+  return d.flags.some((f) => f.code === 'PERSON_NOT_INFORMED' && f.detail.startsWith(`[${step}]`));
+}

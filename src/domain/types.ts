@@ -1,0 +1,181 @@
+// The dispute as the protocol sees it. Plain data: the register maps it to
+// tables, the adapters render it; only decide() changes it.
+
+export const ORG_KINDS = ['ICB', 'LOCAL_AUTHORITY', 'NHS_TRUST', 'OTHER'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+export const ROLES = [
+  'CARE_COORDINATOR', 'SOCIAL_WORKER', 'HEALTH_PROFESSIONAL', 'OPERATIONAL_LEAD', 'TEAM_MANAGER',
+  'SERVICE_MANAGER', 'MH_SERVICE_LEAD', 'SENIOR_OFFICER', 'LEGAL_ADVISOR', 'GOVERNANCE_LEAD', 'ADMIN',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** R2.1 */
+export const SUBJECTS = [
+  'ELIGIBILITY', 'SCOPE', 'FUNDING', 'ACCOMMODATION', 'TRANSPORT_MEDICATION_ACCESS', 'CHC_INTERFACE',
+  'CARE_ACT_INTERFACE', 'CHILDRENS_SERVICES_INTERFACE', 'ORDINARY_RESIDENCE', 'ENDING_AFTERCARE',
+] as const;
+export type Subject = (typeof SUBJECTS)[number];
+
+/** R2.2 */
+export const COHORTS = ['ADULT', 'CHILD_YOUNG_PERSON'] as const;
+export type Cohort = (typeof COHORTS)[number];
+export const SETTINGS = ['COMMUNITY', 'HOSPITAL', 'PRISON', 'OTHER_SECURE'] as const;
+export type Setting = (typeof SETTINGS)[number];
+
+/** R2.3: the organisation's role in this dispute. */
+export const PARTY_ROLES = ['RAISING', 'RESPONDING', 'INTERESTED'] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
+
+/** R4.1 */
+export const UNLAWFUL_GROUNDS = [
+  'BUDGET', 'HEALTH_VS_SOCIAL_CARE', 'NO_LOCAL_POLICY', 'AWAITING_PANEL', 'CHC_UNDETERMINED', 'RESTRUCTURING',
+] as const;
+export type UnlawfulGround = (typeof UNLAWFUL_GROUNDS)[number];
+
+/** R8.1 */
+export const PERSON_STEPS = ['INFORMED', 'REASSURED', 'EXPLAINED', 'ADVOCACY_OFFERED'] as const;
+export type PersonStepKey = (typeof PERSON_STEPS)[number];
+
+/** R5.7 */
+export const EXTERNAL_ROUTES = ['NHS_ENGLAND', 'DHSC', 'LEGAL'] as const;
+export type ExternalRouteKey = (typeof EXTERNAL_ROUTES)[number];
+
+/** R6.1 */
+export const CHC_STATUSES = ['NOT_REFERRED', 'REFERRED', 'ASSESSMENT', 'ELIGIBLE', 'NOT_ELIGIBLE'] as const;
+export type ChcStatus = (typeof CHC_STATUSES)[number];
+
+/** R7.1, R7.3: why an ending is proposed. */
+export const ENDING_REASONS = ['NEEDS_MET', 'SERVICE_REDUCTION', 'COMMISSIONING_CHANGE', 'OTHER'] as const;
+export type EndingReason = (typeof ENDING_REASONS)[number];
+
+export const FLAG_CODES = [
+  'UNLAWFUL_GROUND', // R4.1 (and R7.3)
+  'CONTINUITY_ALERT', // R3.1
+  'STAGE_OVERDUE', // R10.1
+  'ENDING_WITHOUT_JOINT_ASSESSMENT', // R7.1 / R10.1
+  'PERSON_NOT_INFORMED', // R8.3 / R10.1
+  'PARTICIPANT_GAP', // a stage with nobody from a party organisation
+] as const;
+export type FlagCode = (typeof FLAG_CODES)[number];
+
+export type StageNo = 1 | 2 | 3 | 4;
+export type Platform = 'slack' | 'teams' | 'cli' | 'web' | 'system';
+
+export type DecisionOutcome = 'AGREEMENT' | 'DECISION' | 'ESCALATE' | 'WRITTEN_DECISION' | 'END_AFTERCARE';
+export type DecisionStatus = 'PROPOSED' | 'CONFIRMED' | 'WITHDRAWN' | 'SUPERSEDED';
+
+export interface Party { organisationId: string; role: PartyRole }
+
+export interface Reminder { kind: 'START' | 'HALFWAY' | 'DAY_BEFORE' | 'DUE_DAY'; at: string; sentAt: string | null }
+
+export interface StageInstance {
+  stage: StageNo;
+  startedAt: string;
+  dueAt: string | null;
+  workingDays: number | null;
+  endedAt: string | null;
+  endReason: 'RESOLVED' | 'TIMEOUT' | 'MANUAL' | 'JOINT_DECISION' | null;
+  /** R9.1: met = resolved or left by agreement before its deadline. */
+  met: boolean | null;
+  timedOutAt: string | null;
+  escalationReason: string | null;
+  reminders: Reminder[];
+}
+
+export interface ChecklistItem { stage: StageNo; key: string; label: string; tickedBy: string | null; tickedAt: string | null }
+
+export interface Participant { personId: string; fromStage: StageNo; reason: string; addedAt: string }
+
+export interface Decision {
+  seq: number;
+  stage: StageNo;
+  outcome: DecisionOutcome;
+  summary: string;
+  basisNeed: string;
+  basisTests: string;
+  basisRisk: string;
+  funding: string | null;
+  commissioning: string | null;
+  interimFunding: string | null;
+  endingReason: EndingReason | null;
+  jointAssessment: string | null;
+  proposedBy: string;
+  proposedAt: string;
+  sourceMessage: string | null;
+  status: DecisionStatus;
+  effectiveAt: string | null;
+}
+
+export interface Confirmation { decisionSeq: number; organisationId: string; personId: string; at: string }
+
+export interface PersonStep { step: PersonStepKey; doneBy: string | null; doneAt: string | null; note: string | null; dueAt: string | null }
+
+export interface Flag { seq: number; code: FlagCode; ground: UnlawfulGround | null; detail: string; at: string }
+
+export interface Theme { theme: string; addedBy: string; at: string }
+
+export interface ChcTrack { status: ChcStatus; referralDate: string | null; decisionDate: string | null; updatedAt: string }
+
+export interface ChcAdjustment {
+  seq: number; effectiveDate: string; parties: string[]; amountOrShare: string; personNotPenalised: boolean; recordedBy: string; at: string;
+}
+
+export interface Letter {
+  seq: number; decisionSeq: number | null; text: string; gradeLevel: number; readingAge: number;
+  draftedAt: string; reviewedBy: string | null; sentAt: string | null;
+}
+
+export interface ExternalRoute { route: ExternalRouteKey; by: string; at: string; note: string | null }
+
+export interface Dispute {
+  id: string;
+  reference: string;
+  status: 'OPEN' | 'RESOLVED';
+  stage: StageNo;
+  version: number;
+  subjects: Subject[];
+  cohort: Cohort;
+  setting: Setting;
+  localCaseRef: string;
+  nhsNumber: string | null;
+  description: string;
+  currentCare: string;
+  careContinues: boolean;
+  endingProposal: boolean;
+  legalAdviceAsked: boolean;
+  raisedById: string;
+  raisedAt: string;
+  raisedOn: Platform;
+  namedProfessionals: string[];
+  outcome: string | null;
+  resolvedAt: string | null;
+  overdue: boolean;
+  nextWakeAt: string | null;
+  parties: Party[];
+  stages: StageInstance[];
+  checklist: ChecklistItem[];
+  participants: Participant[];
+  decisions: Decision[];
+  confirmations: Confirmation[];
+  personSteps: PersonStep[];
+  flags: Flag[];
+  themes: Theme[];
+  chc: ChcTrack | null;
+  chcAdjustments: ChcAdjustment[];
+  letters: Letter[];
+  externalRoutes: ExternalRoute[];
+}
+
+// ---- the directory, as the domain needs it ----
+export interface Organisation { id: string; name: string; kind: OrgKind }
+export interface Person {
+  id: string; name: string; organisationId: string; roles: Role[]; managerId: string | null;
+  slack: string | null; teams: string | null; email: string | null;
+}
+export interface Directory {
+  partnership: string;
+  organisations: Organisation[];
+  people: Person[];
+  governance: { slack: string | null; teams: string | null };
+}
