@@ -1,0 +1,19 @@
+import type { App } from './bootstrap.ts';
+
+/** What is running, and how to connect the chat platforms. */
+export function banner(app: App, port: number): string {
+  const e = app.env;
+  const slack = e.SLACK_BOT_TOKEN ? 'configured' : 'not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)';
+  const teams = e.MICROSOFT_APP_ID ? 'configured' : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and MICROSOFT_APP_TYPE';
+  return [
+    'Section 117 dispute bot is running.',
+    `  HTTP:       http://localhost:${port} (/healthz, /readyz)`,
+    `  Register:   ${app.db.description}${app.appliedMigrations.length ? ` — applied ${app.appliedMigrations.length} migration(s)` : ''}`,
+    `  Directory:  ${app.directoryFile} — ${app.directory.partnership}: ${app.directory.organisations.length} organisations, ${app.directory.people.length} people`,
+    `  Calendar:   working days in England & Wales (${e.TIME_ZONE}), due at ${e.CLOSE_OF_BUSINESS}, pings ${e.WORKING_HOURS_START}–${e.WORKING_HOURS_END}`,
+    `  Scheduler:  ${e.SCHEDULER === 'on' ? `sweeping on "${e.SWEEP_CRON}"` : 'off (SCHEDULER=off)'}`,
+    `  Slack:      ${slack}`,
+    `  Teams:      ${teams}`,
+    '  Without a chat platform, notifications are written to this log.',
+  ].join('\n');
+}

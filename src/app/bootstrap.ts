@@ -1,0 +1,80 @@
+import { WorkingCalendar } from '../calendar/working-calendar.ts';
+import type { Env } from '../config/env.ts';
+import { loadDirectory } from '../config/directory.ts';
+import { DEFAULT_POLICY, type Policy } from '../domain/stage-policy.ts';
+import type { Directory } from '../domain/types.ts';
+import { openDatabase, type Database } from '../register/db.ts';
+import { migrate } from '../register/migrate.ts';
+import { syncDirectory } from '../register/directory-sync.ts';
+import { LogChatPort } from '../adapters/log/log-chat-port.ts';
+import { OutboxDispatcher } from './dispatcher.ts';
+import { DisputeService } from './dispute-service.ts';
+import { type ChatPort, type Clock, type Logger, systemClock } from './ports.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+
+export interface App {
+  env: Env;
+  db: Database;
+  calendar: WorkingCalendar;
+  policy: Policy;
+  directory: Directory;
+  directoryFile: string;
+  service: DisputeService;
+  dispatcher: OutboxDispatcher;
+  scheduler: Scheduler;
+  ports: Record<string, ChatPort>;
+  appliedMigrations: string[];
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  env: Env;
+  logger: Logger;
+  clock?: Clock;
+  /** Chat platforms by name; a log-only port is always there as the fallback. */
+  ports?: Record<string, ChatPort>;
+  defaultPlatform?: string;
+  /** Skip applying migrations (the CLI's own `db migrate` does it explicitly). */
+  migrate?: boolean;
+  outboxPollMs?: number;
+}
+
+export function calendarFromEnv(env: Env): WorkingCalendar {
+  return new WorkingCalendar({
+    timeZone: env.TIME_ZONE, closeOfBusiness: env.CLOSE_OF_BUSINESS, workStart: env.WORKING_HOURS_START, workEnd: env.WORKING_HOURS_END,
+    extraClosures: env.LOCAL_CLOSURE_DAYS,
+  });
+}
+
+/** Config → database (migrated) → directory → use cases → outbox → scheduler. Nothing starts ticking here. */
+export async function boot(opts: BootOptions): Promise<App> {
+  const { env, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const calendar = calendarFromEnv(env);
+  const policy: Policy = { ...DEFAULT_POLICY, personStepsDueWorkingDays: env.PERSON_STEPS_DUE_WORKING_DAYS };
+  const { directory, file } = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m));
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    const appliedMigrations = opts.migrate === false ? [] : await migrate(db.sql);
+    if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
+    await syncDirectory(db, directory);
+    const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
+    const service = new DisputeService({ db, clock, calendar, policy, directory: () => directory, logger });
+    const dispatcher = new OutboxDispatcher({
+      db, clock, service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }), maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    });
+    const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
+      cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
+    });
+    return {
+      env, db, calendar, policy, directory, directoryFile: file, service, dispatcher, scheduler, ports, appliedMigrations,
+      async close() {
+        await scheduler.stop();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

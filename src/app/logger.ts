@@ -1,0 +1,14 @@
+import { pino } from 'pino';
+import type { Logger } from './ports.ts';
+
+/** JSON logs on stdout; secrets are redacted by key wherever they appear. */
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino({
+    level,
+    base: { app: 's117-bot' },
+    redact: {
+      paths: ['*.token', '*.password', '*.secret', '*.authorization', '*.DATABASE_URL', '*.SLACK_BOT_TOKEN', '*.SLACK_SIGNING_SECRET', '*.SLACK_APP_TOKEN', '*.MICROSOFT_APP_PASSWORD', '*.nhsNumber'],
+      censor: '[redacted]',
+    },
+  }, destination as never) as unknown as Logger;
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ORG_KINDS, ROLES, type Directory } from '../domain/types.ts';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, like anytown-icb');
+
+const directorySchema = z.object({
+  partnership: z.string().min(1, 'is required: the partnership\'s name'),
+  organisations: z.array(z.object({
+    id,
+    name: z.string().min(1, 'is required'),
+    kind: z.enum(ORG_KINDS, { message: `must be one of ${ORG_KINDS.join(', ')}` }),
+  }).strict()).min(2, 'needs at least two organisations'),
+  people: z.array(z.object({
+    id,
+    name: z.string().min(1, 'is required'),
+    organisation: z.string(),
+    roles: z.array(z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` })).min(1, 'needs at least one role'),
+    manager: z.string().optional(),
+    slack: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U01ABCDEF').optional(),
+    teams: z.string().min(1).optional(),
+    email: z.string().email('must be an e-mail address').optional(),
+  }).strict()),
+  governance: z.object({ slack: z.string().optional(), teams: z.string().optional() }).strict().optional(),
+}).strict();
+
+export class DirectoryError extends Error {
+  constructor(message: string, readonly problems: string[]) {
+    super(message);
+    this.name = 'DirectoryError';
+  }
+}
+
+/** Names the entry ("people[3] (jo-smith)") rather than an index alone. */
+function where(raw: unknown, p: PropertyKey[]): string {
+  let label = '';
+  let node: unknown = raw;
+  for (const k of p) {
+    node = (node as Record<PropertyKey, unknown> | undefined)?.[k];
+    label += typeof k === 'number' ? `[${k}]` : `${label ? '.' : ''}${String(k)}`;
+    const nid = (node as { id?: unknown } | undefined)?.id;
+    if (typeof k === 'number' && typeof nid === 'string') label += ` (${nid})`;
+  }
+  return label || '(top level)';
+}
+
+export function parseDirectory(text: string, source = 'directory'): Directory {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    throw new DirectoryError(`${source} is not valid YAML: ${(e as Error).message}`, [(e as Error).message]);
+  }
+  const r = directorySchema.safeParse(raw);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${where(raw, i.path)}: ${i.message}`);
+    throw new DirectoryError(`${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
+  }
+  const d = r.data;
+  const problems: string[] = [];
+  const dup = <T extends { id: string }>(list: T[], what: string) => {
+    const seen = new Set<string>();
+    list.forEach((x, i) => { if (seen.has(x.id)) problems.push(`${what}[${i}] (${x.id}): id is used twice`); seen.add(x.id); });
+  };
+  dup(d.organisations, 'organisations');
+  dup(d.people, 'people');
+  const orgs = new Set(d.organisations.map((o) => o.id));
+  const people = new Set(d.people.map((p) => p.id));
+  d.people.forEach((p, i) => {
+    if (!orgs.has(p.organisation)) problems.push(`people[${i}] (${p.id}).organisation: "${p.organisation}" is not an organisation id in this file`);
+    if (p.manager && !people.has(p.manager)) problems.push(`people[${i}] (${p.id}).manager: "${p.manager}" is not a person id in this file`);
+    if (p.manager === p.id) problems.push(`people[${i}] (${p.id}).manager: a person cannot be their own manager`);
+  });
+  if (problems.length) throw new DirectoryError(`${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
+  return {
+    partnership: d.partnership,
+    organisations: d.organisations,
+    people: d.people.map((p) => ({
+      id: p.id, name: p.name, organisationId: p.organisation, roles: p.roles, managerId: p.manager ?? null,
+      slack: p.slack ?? null, teams: p.teams ?? null, email: p.email ?? null,
+    })),
+    governance: { slack: d.governance?.slack ?? null, teams: d.governance?.teams ?? null },
+  };
+}
+
+export const EXAMPLE_DIRECTORY = path.join('config', 'directory.example.yaml');
+
+/** Loads DIRECTORY_FILE; falls back to the shipped example (with a warning) when the file does not exist. */
+export function loadDirectory(file: string, warn: (msg: string) => void = () => {}): { directory: Directory; file: string } {
+  let chosen = file;
+  if (!fs.existsSync(file)) {
+    chosen = path.resolve(findExample());
+    warn(`The directory file ${file} does not exist, so the example directory ${chosen} is used. Copy it to ${file} and put your partnership's people in it.`);
+  }
+  return { directory: parseDirectory(fs.readFileSync(chosen, 'utf8'), chosen), file: chosen };
+}
+
+function findExample(): string {
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  for (let i = 0; i < 6; i++) {
+    const c = path.join(dir, EXAMPLE_DIRECTORY);
+    if (fs.existsSync(c)) return c;
+    dir = path.dirname(dir);
+  }
+  return EXAMPLE_DIRECTORY;
+}

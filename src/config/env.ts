@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 17:00');
+const isoDates = z.string().transform((s, ctx) => {
+  const days = s.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const d of days) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d))) {
+      ctx.addIssue({ code: 'custom', message: `"${d}" is not a date like 2026-12-24 (separate several with commas)` });
+    }
+  }
+  return days;
+});
+const positiveInt = (def: number) => z.coerce.number().int('must be a whole number').positive('must be more than 0').default(def);
+const optionalString = z.string().trim().min(1).optional();
+
+/** Every environment variable the bot reads (README "Configuration"). */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional(),
+  DATA_DIR: z.string().default('./data'),
+  DIRECTORY_FILE: z.string().default('./config/directory.yaml'),
+  TIME_ZONE: z.string().default('Europe/London'),
+  CLOSE_OF_BUSINESS: hhmm.default('17:00'),
+  WORKING_HOURS_START: hhmm.default('09:00'),
+  WORKING_HOURS_END: hhmm.default('17:00'),
+  LOCAL_CLOSURE_DAYS: isoDates.default([]),
+  PERSON_STEPS_DUE_WORKING_DAYS: positiveInt(5),
+  SWEEP_CRON: z.string().default('* * * * *'),
+  SCHEDULER: z.enum(['on', 'off']).default('on'),
+  OUTBOX_MAX_ATTEMPTS: positiveInt(8),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.string().url('must be a URL like https://s117.example.nhs.uk').optional(),
+  // Read by the Slack and Teams adapters; listed here so a typo stops the start.
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: z.string().url().optional(),
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses once at start-up; a bad value stops the start naming the variable and what is wrong. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const r = envSchema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`The configuration is not valid:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,68 @@
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { maskNhsNumber } from './nhs-number.ts';
+import type { Policy } from './stage-policy.ts';
+import { closureGaps, whoOwes } from './decide.ts';
+import { CHC_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from './texts.ts';
+import type { Directory, Dispute } from './types.ts';
+
+/** Everything a stage card or a status reply shows, already in words. No person's name: R11.2. */
+export interface DisputeView {
+  id: string;
+  reference: string;
+  status: 'OPEN' | 'RESOLVED';
+  stage: number;
+  stageName: string;
+  dueText: string;
+  overdue: boolean;
+  subjects: string[];
+  parties: { organisationId: string; name: string; role: string }[];
+  personRef: string;
+  checklist: { key: string; label: string; done: boolean; by: string | null }[];
+  pendingDecision: null | { seq: number; outcome: string; summary: string; confirmations: { organisation: string; by: string | null; at: string | null }[] };
+  personSteps: { step: string; label: string; done: boolean }[];
+  flags: string[];
+  chc: string | null;
+  stillNeeded: string[];
+  owe: string[];
+  outcome: string | null;
+}
+
+export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory): DisputeView {
+  const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
+  const name = (id: string | null) => (id ? dir.people.find((p) => p.id === id)?.name ?? id : null);
+  const stage = d.stages.find((s) => s.stage === d.stage && s.endedAt === null) ?? d.stages[d.stages.length - 1];
+  const pending = d.decisions.find((x) => x.status === 'PROPOSED');
+  const dueText = d.status === 'RESOLVED'
+    ? `resolved ${d.resolvedAt ? calendar.describe(new Date(d.resolvedAt)) : ''}`.trim()
+    : stage?.dueAt
+      ? `${stage.timedOutAt ? 'was due' : 'due'} ${calendar.describe(new Date(stage.dueAt))} — ${stage.workingDays} working days`
+      : 'no timescale';
+  return {
+    id: d.id,
+    reference: d.reference,
+    status: d.status,
+    stage: d.stage,
+    stageName: policy.stages[d.stage].name,
+    dueText,
+    overdue: d.overdue || Boolean(stage?.timedOutAt),
+    subjects: d.subjects.map((s) => SUBJECT_TEXT[s]),
+    parties: d.parties.map((p) => ({ organisationId: p.organisationId, name: orgName(p.organisationId), role: PARTY_ROLE_TEXT[p.role] })),
+    personRef: [`Case ${d.localCaseRef}`, maskNhsNumber(d.nhsNumber)].filter(Boolean).join(', '),
+    checklist: d.checklist.filter((c) => c.stage === d.stage).map((c) => ({ key: c.key, label: c.label, done: Boolean(c.tickedAt), by: name(c.tickedBy) })),
+    pendingDecision: pending ? {
+      seq: pending.seq,
+      outcome: OUTCOME_TEXT[pending.outcome],
+      summary: pending.summary,
+      confirmations: d.parties.map((p) => {
+        const c = d.confirmations.find((x) => x.decisionSeq === pending.seq && x.organisationId === p.organisationId);
+        return { organisation: orgName(p.organisationId), by: name(c?.personId ?? null), at: c ? calendar.describe(new Date(c.at)) : null };
+      }),
+    } : null,
+    personSteps: d.personSteps.map((p) => ({ step: p.step, label: PERSON_STEP_TEXT[p.step], done: Boolean(p.doneAt) })),
+    flags: [...new Set(d.flags.map((f) => FLAG_TEXT[f.code]))],
+    chc: d.chc ? `CHC: ${CHC_TEXT[d.chc.status]} (runs in parallel; Section 117 deadlines do not pause)` : null,
+    stillNeeded: d.status === 'OPEN' ? closureGaps(d) : [],
+    owe: d.status === 'OPEN' ? whoOwes(d).lines : [],
+    outcome: d.outcome,
+  };
+}

@@ -1,0 +1,53 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../app/ports.ts';
+
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+
+/**
+ * The bot's one HTTP server. Health endpoints live here; the Slack, Teams
+ * and register issues mount their routes with `route()`.
+ */
+export class HttpServer {
+  private readonly routes = new Map<string, Handler>();
+  private readonly server: http.Server;
+
+  constructor(private readonly logger: Logger, private readonly ready: () => Promise<{ ok: boolean; detail: string }>) {
+    this.route('/healthz', (_req, res) => json(res, 200, { status: 'ok' }));
+    this.route('/readyz', async (_req, res) => {
+      const r = await this.ready().catch((e: Error) => ({ ok: false, detail: e.message }));
+      json(res, r.ok ? 200 : 503, { status: r.ok ? 'ready' : 'not ready', detail: r.detail });
+    });
+    this.server = http.createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const h = this.routes.get(path);
+      if (!h) return json(res, 404, { error: `Nothing is served at ${path}. Try /healthz or /readyz.` });
+      Promise.resolve(h(req, res)).catch((e: Error) => {
+        this.logger.error({ err: { message: e.message }, path }, 'request failed');
+        if (!res.headersSent) json(res, 500, { error: 'Something went wrong; it has been logged.' });
+      });
+    });
+  }
+
+  route(path: string, h: Handler): void {
+    this.routes.set(path, h);
+  }
+
+  async listen(port: number, host: string): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeIdleConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+/** Multi-statement SQL and parameterised queries on the raw driver (migrations, sweeps). */
+export interface SqlRunner {
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs fn on one connection inside BEGIN/COMMIT; ROLLBACK on throw. */
+  transaction<T>(fn: (q: SqlRunner) => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  /** Where it is, without credentials (for banners and logs). */
+  description: string;
+  close(): Promise<void>;
+}
+
+function pgliteRunner(db: PGlite): SqlRunner {
+  const runner: SqlRunner = {
+    async exec(sql) { await db.exec(sql); },
+    async query<T>(sql: string, params: unknown[] = []) { return (await db.query<T>(sql, params)).rows; },
+    async transaction(fn) {
+      return db.transaction(async (tx) => fn({
+        async exec(sql) { await tx.exec(sql); },
+        async query<T>(sql: string, params: unknown[] = []) { return (await tx.query<T>(sql, params)).rows; },
+        transaction: () => { throw new Error('nested transactions are not supported'); },
+      }));
+    },
+  };
+  return runner;
+}
+
+function pgRunner(pool: pg.Pool): SqlRunner {
+  const on = (c: pg.Pool | pg.PoolClient): Omit<SqlRunner, 'transaction'> => ({
+    async exec(sql) { await c.query(sql); },
+    async query<T>(sql: string, params: unknown[] = []) { return (await c.query(sql, params)).rows as T[]; },
+  });
+  return {
+    ...on(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const r = await fn({ ...on(client), transaction: () => { throw new Error('nested transactions are not supported'); } });
+        await client.query('COMMIT');
+        return r;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgresql://(unparseable URL)';
+  }
+}
+
+/** PostgreSQL when a URL is given, else embedded PGlite in `dataDir` ('memory://' for tests). */
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // Fail at start-up with the driver's reason, not at the first request.
+    await pool.query('select 1');
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      kind: 'postgres', prisma, sql: pgRunner(pool), description: `PostgreSQL at ${redactUrl(opts.databaseUrl)}`,
+      async close() { await prisma.$disconnect(); await pool.end().catch(() => undefined); },
+    };
+  }
+  const memory = opts.dataDir.startsWith('memory://');
+  if (!memory) fs.mkdirSync(opts.dataDir, { recursive: true });
+  const db = new PGlite(memory ? opts.dataDir : path.resolve(opts.dataDir));
+  await db.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    kind: 'pglite', prisma, sql: pgliteRunner(db), description: memory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${path.resolve(opts.dataDir)}`,
+    async close() { await prisma.$disconnect(); if (!db.closed) await db.close(); },
+  };
+}
