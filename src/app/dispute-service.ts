@@ -9,7 +9,9 @@ import type { Directory, Dispute } from '../domain/types.ts';
 import { disputeView, type DisputeView } from '../domain/view.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from '../register/db.ts';
-import { appendHistory, enqueueEffects, loadDispute, nextReference, saveDispute, type Tx, VersionConflict } from '../register/dispute-repo.ts';
+import {
+  appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, saveDispute, toDomain, type Tx, VersionConflict,
+} from '../register/dispute-repo.ts';
 import type { Clock, Logger } from './ports.ts';
 
 export interface ServiceDeps {
@@ -159,6 +161,13 @@ export class DisputeService {
 
   async history(disputeId: string) {
     return this.deps.db.prisma.historyEvent.findMany({ where: { disputeId }, orderBy: { seq: 'asc' } });
+  }
+
+  /** Every dispute raised in [from, to) (instants), oldest first, for the register export. */
+  async all(range: { from?: Date; to?: Date } = {}): Promise<Dispute[]> {
+    const raisedAt = { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) };
+    const rows = await this.deps.db.prisma.dispute.findMany({ where: { raisedAt }, include: DISPUTE_INCLUDE, orderBy: { raisedAt: 'asc' } });
+    return rows.map(toDomain);
   }
 
   /** Open disputes a person takes part in, soonest deadline first. */

@@ -151,10 +151,10 @@ export class WorkingCalendar {
     return d.toISODate()!;
   }
 
-  /** "Tuesday 9 December, 5pm" in Europe/London. */
-  describe(at: Date): string {
+  /** "Tuesday 9 December, 5pm" in Europe/London ("Monday 4 January 2027, 5pm" with the year). */
+  describe(at: Date, opts: { year?: boolean } = {}): string {
     const d = this.local(at);
     const time = d.minute === 0 ? d.toFormat('ha') : d.toFormat('h:mma');
-    return `${d.toFormat('cccc d LLLL')}, ${time.toLowerCase()}`;
+    return `${d.toFormat(opts.year ? 'cccc d LLLL yyyy' : 'cccc d LLLL')}, ${time.toLowerCase()}`;
   }
 }

@@ -24,9 +24,12 @@ export function stageParticipants(d: Pick<Dispute, 'parties' | 'raisedById' | 'n
   const orgOf = (id: string) => dir.organisations.find((o) => o.id === id);
   const parties = d.parties.map((p) => p.organisationId);
 
-  if (stage === 1) {
+  if (!d.participants.length) {
+    // Whatever stage a dispute starts at (R7.2), the people who raised it take part.
     add(d.raisedById, 'raised the dispute');
     for (const p of d.namedProfessionals) add(p, 'named professional');
+  }
+  if (stage === 1) {
     for (const org of parties) for (const p of withRole(dir, org, 'OPERATIONAL_LEAD')) add(p.id, 'operational lead');
   } else if (stage === 2) {
     for (const prof of [d.raisedById, ...d.namedProfessionals]) {

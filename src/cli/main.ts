@@ -1,0 +1,9 @@
+import { runCli } from './s117.ts';
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  env: process.env,
+});
+// The embedded database's wasm keeps timers alive; leave explicitly.
+process.exit(code);

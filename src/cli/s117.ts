@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import { Writable } from 'node:stream';
+import { Command as Program, CommanderError, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { boot, calendarFromEnv, type App } from '../app/bootstrap.ts';
+import { createLogger } from '../app/logger.ts';
+import type { Clock } from '../app/ports.ts';
+import { ConfigError, loadEnv, type Env } from '../config/env.ts';
+import { DirectoryError, parseDirectory } from '../config/directory.ts';
+import { DomainError } from '../domain/errors.ts';
+import { MigrationError, migrate } from '../register/migrate.ts';
+import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
+import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
+import { formatDispute } from './format.ts';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  clock?: Clock;
+}
+
+/** Exit codes: 0 done, 1 refused or failed, 2 usage, 65 bad input data, 78 bad configuration. */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DATA: 65, CONFIG: 78 } as const;
+
+class CliFailure extends Error {
+  constructor(message: string, readonly code: number) { super(message); }
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-09');
+
+function readStructured(file: string): unknown {
+  if (!fs.existsSync(file)) throw new CliFailure(`The file ${file} does not exist.`, EXIT.USAGE);
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new CliFailure(`${file} could not be read: ${(e as Error).message}`, EXIT.DATA);
+  }
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let env: Env | null = null;
+  const getEnv = () => (env ??= loadEnv(io.env));
+  const withApp = async <T>(fn: (app: App) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> => {
+    const stderr = new Writable({ write(chunk, _enc, cb) { io.stderr(String(chunk)); cb(); } });
+    const logger = createLogger(getEnv().LOG_LEVEL === 'info' ? 'warn' : getEnv().LOG_LEVEL, stderr);
+    const app = await boot({ env: getEnv(), logger, ...(io.clock ? { clock: io.clock } : {}), migrate: opts.migrate ?? true });
+    try {
+      return await fn(app);
+    } finally {
+      await app.close();
+    }
+  };
+  const asActor = (app: App, id: string) => {
+    if (!app.directory.people.some((p) => p.id === id)) throw new CliFailure(`--as ${id}: there is nobody with that id in ${app.directoryFile}.`, EXIT.USAGE);
+    return { personId: id, platform: 'cli' as const };
+  };
+  const show = (app: App, d: Parameters<typeof formatDispute>[1], notice: string | null) => {
+    if (notice) io.stdout(`${notice}\n`);
+    io.stdout(`${formatDispute(app, d)}\n`);
+  };
+
+  const program = new Program('s117')
+    .description('The Section 117 dispute bot: register, calendar and protocol from the command line.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help to see how to use it)');
+
+  const db = program.command('db').description('the register database');
+  db.command('migrate').description('apply pending migrations (DATABASE_URL, or the embedded database in DATA_DIR)').action(async () => {
+    await withApp(async (app) => {
+      const applied = await migrate(app.db.sql);
+      io.stdout(applied.length ? `Applied ${applied.length} migration(s) to ${app.db.description}:\n${applied.map((m) => `  ${m}`).join('\n')}\n` : `${app.db.description} is up to date.\n`);
+    }, { migrate: false });
+  });
+
+  program.command('directory').description('the directory of people and organisations')
+    .command('check').argument('[file]', 'the directory file (default: DIRECTORY_FILE)').description('validate a directory file')
+    .action((file?: string) => {
+      const f = file ?? getEnv().DIRECTORY_FILE;
+      if (!fs.existsSync(f)) throw new CliFailure(`The directory file ${f} does not exist.`, EXIT.USAGE);
+      const d = parseDirectory(fs.readFileSync(f, 'utf8'), f);
+      io.stdout(`${f} is valid: ${d.partnership}, ${d.organisations.length} organisations, ${d.people.length} people.\n`);
+      for (const o of d.organisations) {
+        const people = d.people.filter((p) => p.organisationId === o.id);
+        const missing = ['OPERATIONAL_LEAD', 'SENIOR_OFFICER'].filter((r) => !people.some((p) => p.roles.includes(r as never)));
+        if (missing.length) io.stdout(`  Warning: ${o.name} has no ${missing.join(' or ')}; disputes involving it will report a gap.\n`);
+      }
+    });
+
+  const cal = program.command('calendar').description('working days in England and Wales');
+  cal.command('add').argument('<date>', 'start date (YYYY-MM-DD) or instant (ISO 8601)').argument('<n>', 'working days')
+    .description('the deadline of N working days after DATE (DATE itself never counts)')
+    .action((date: string, n: string) => {
+      const days = Number(n);
+      if (!Number.isInteger(days) || days < 0) throw new CliFailure(`N must be a whole number of working days, not "${n}".`, EXIT.USAGE);
+      const calendar = calendarFromEnv(getEnv());
+      const start = /^\d{4}-\d{2}-\d{2}$/.test(date) ? calendar.workStartOn(date) : new Date(date);
+      if (Number.isNaN(start.getTime())) throw new CliFailure(`"${date}" is not a date like 2026-12-09.`, EXIT.USAGE);
+      const due = calendar.deadline(start, days);
+      io.stdout(`${calendar.describe(due, { year: true })} (${due.toISOString()})\n`);
+    });
+  cal.command('check').argument('<date>', 'YYYY-MM-DD').description('is DATE a working day, and if not, why').action((date: string) => {
+    const r = isoDate.safeParse(date);
+    if (!r.success) throw new CliFailure(`"${date}" is not a date like 2026-12-25.`, EXIT.USAGE);
+    const why = calendarFromEnv(getEnv()).closureReason(date);
+    io.stdout(why ? `${date} is not a working day (${why}).\n` : `${date} is a working day.\n`);
+  });
+
+  const dispute = program.command('dispute').description('one dispute');
+  dispute.command('show').argument('<ref>', 'the reference, e.g. S117-2026-0042').option('--json', 'print the full record as JSON')
+    .description('state, stages, deadlines and history').action(async (ref: string, o: { json?: boolean }) => {
+      await withApp(async (app) => {
+        const d = await app.service.get({ reference: ref.toUpperCase() });
+        if (!d) throw new CliFailure(`There is no dispute ${ref}. References look like S117-2026-0042.`, EXIT.FAILED);
+        const history = await app.service.history(d.id);
+        if (o.json) {
+          io.stdout(`${JSON.stringify({ ...d, nhsNumber: d.nhsNumber ? `*******${d.nhsNumber.slice(-3)}` : null, history }, null, 2)}\n`);
+          return;
+        }
+        io.stdout(`${formatDispute(app, d)}\n\nHistory:\n`);
+        for (const h of history) {
+          const who = app.directory.people.find((p) => p.id === h.actorId)?.name ?? h.actorId;
+          io.stdout(`  ${String(h.seq).padStart(3)}  ${h.at.toISOString()}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`);
+        }
+      });
+    });
+  dispute.command('list').option('--as <person>', 'only disputes this person takes part in').description('open disputes, soonest deadline first')
+    .action(async (o: { as?: string }) => {
+      await withApp(async (app) => {
+        const list = o.as ? await app.service.openFor(asActor(app, o.as).personId) : (await app.service.all()).filter((d) => d.status === 'OPEN');
+        if (!list.length) io.stdout('No open disputes.\n');
+        for (const d of list) {
+          const v = app.service.view(d);
+          io.stdout(`${v.reference}  Stage ${v.stage} (${v.stageName})  ${v.dueText}${v.overdue ? '  OVERDUE' : ''}\n`);
+        }
+      });
+    });
+  dispute.command('raise').requiredOption('--as <person>', 'your directory id').requiredOption('--file <file>', 'the dispute as YAML or JSON (see README)')
+    .option('--key <key>', 'idempotency key: running the same command twice raises one dispute')
+    .description('raise a dispute').action(async (o: { as: string; file: string; key?: string }) => {
+      const parsed = raiseSchema.safeParse(readStructured(o.file));
+      if (!parsed.success) throw new CliFailure(`${o.file} is not a valid dispute:\n${zodProblems(parsed.error)}`, EXIT.DATA);
+      await withApp(async (app) => {
+        const r = await app.service.raise(asActor(app, o.as), parsed.data, o.key ? { idempotencyKey: `cli:${o.key}` } : {});
+        if (r.duplicate) io.stdout('This was already raised (same --key); nothing changed.\n');
+        show(app, r.dispute, r.notice);
+      });
+    });
+  dispute.command('act').argument('<ref>', 'the reference').requiredOption('--as <person>', 'your directory id')
+    .addOption(new Option('--json <command>', 'the action as JSON, e.g. \'{"type":"ESCALATE","reason":"no agreement"}\''))
+    .option('--file <file>', 'the action as YAML or JSON').option('--key <key>', 'idempotency key')
+    .description('record an action: tick, escalate, propose or confirm a decision, person steps, CHC, …').action(async (ref: string, o: { as: string; json?: string; file?: string; key?: string }) => {
+      let raw: unknown;
+      if (o.json) {
+        try { raw = JSON.parse(o.json); } catch (e) { throw new CliFailure(`--json is not valid JSON: ${(e as Error).message}`, EXIT.USAGE); }
+      } else if (o.file) raw = readStructured(o.file);
+      else throw new CliFailure('Give the action with --json or --file.', EXIT.USAGE);
+      const parsed = commandSchema.safeParse(raw);
+      if (!parsed.success) throw new CliFailure(`The action is not valid:\n${zodProblems(parsed.error)}`, EXIT.DATA);
+      await withApp(async (app) => {
+        const r = await app.service.act(asActor(app, o.as), { reference: ref.toUpperCase() }, parsed.data, o.key ? { idempotencyKey: `cli:${o.key}` } : {});
+        show(app, r.dispute, r.notice);
+        await app.dispatcher.deliverDue();
+      });
+    });
+
+  program.command('register').description('the Section 117 register').command('export')
+    .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
+    .option('--from <date>', 'raised on or after (YYYY-MM-DD)').option('--to <date>', 'raised on or before (YYYY-MM-DD)')
+    .option('--out <file>', 'write to a file instead of the screen')
+    .description('one row per dispute: subjects, parties, stage reached, every stage\'s start/due/met, outcome, flags')
+    .action(async (o: { format: 'csv' | 'json'; from?: string; to?: string; out?: string }) => {
+      for (const [flag, v] of [['--from', o.from], ['--to', o.to]] as const) {
+        if (v && !isoDate.safeParse(v).success) throw new CliFailure(`${flag} "${v}" is not a date like 2026-04-01.`, EXIT.USAGE);
+      }
+      if (o.from && o.to && o.from > o.to) throw new CliFailure('--from is after --to.', EXIT.USAGE);
+      await withApp(async (app) => {
+        const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory));
+        const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows);
+        if (o.out) {
+          fs.writeFileSync(o.out, text);
+          io.stdout(`Wrote ${rows.length} dispute(s) to ${o.out}.\n`);
+        } else io.stdout(text);
+      });
+    });
+
+  program.command('tick').description('run one scheduler sweep and outbox delivery now').action(async () => {
+    await withApp(async (app) => {
+      const r = await app.scheduler.tick();
+      io.stdout(`Swept ${r.swept} dispute(s)${r.sweepFailures ? ` (${r.sweepFailures} failed; see the log)` : ''}; delivered ${r.delivered} notification(s), ${r.retried} to retry, ${r.failed} failed.\n`);
+    });
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (e instanceof CliFailure) { io.stderr(`${e.message}\n`); return e.code; }
+    if (e instanceof DomainError) { io.stderr(`Refused: ${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
+    if (e instanceof ConfigError) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
+    if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
+    io.stderr(`Failed: ${(e as Error).message}\n`);
+    return EXIT.FAILED;
+  }
+}

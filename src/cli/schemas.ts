@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import {
+  CHC_STATUSES, COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, PARTY_ROLES, PERSON_STEPS, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
+} from '../domain/types.ts';
+
+// The boundary schemas for commands typed by people (CLI files and JSON).
+// The chat adapters build the same shapes from their forms.
+
+const text = (max = 4000) => z.string().trim().max(max, `must be under ${max} characters`);
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { message: `must be one of ${values.join(', ')}` });
+
+export const raiseSchema = z.object({
+  subjects: z.array(oneOf(SUBJECTS)).min(1, 'choose at least one'),
+  cohort: oneOf(COHORTS),
+  setting: oneOf(SETTINGS),
+  parties: z.array(z.object({ organisationId: z.string().min(1), role: oneOf(PARTY_ROLES) }).strict()).min(2, 'a dispute is between at least two organisations'),
+  localCaseRef: text(100).min(1, 'is required: the local case number'),
+  nhsNumber: z.string().trim().nullish(),
+  namedProfessionals: z.array(z.string()).default([]),
+  description: text().min(1, 'is required'),
+  currentCare: text().min(1, 'is required'),
+  careContinues: z.boolean({ message: 'must be true or false' }),
+  endingProposal: z.boolean().default(false),
+  citedGrounds: z.array(oneOf(UNLAWFUL_GROUNDS)).optional(),
+}).strict();
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-09');
+
+export const commandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('TICK_CHECKLIST'), stage: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), key: z.string(), ticked: z.boolean().default(true) }).strict(),
+  z.object({ type: z.literal('ESCALATE'), reason: text() }).strict(),
+  z.object({
+    type: z.literal('PROPOSE_DECISION'),
+    input: z.object({
+      outcome: oneOf(['AGREEMENT', 'DECISION', 'ESCALATE', 'WRITTEN_DECISION', 'END_AFTERCARE'] as const),
+      summary: text(), basisNeed: text(), basisTests: text(), basisRisk: text(),
+      funding: text().nullish(), commissioning: text().nullish(), interimFunding: text().nullish(),
+      endingReason: oneOf(ENDING_REASONS).nullish(), jointAssessment: text().nullish(),
+      citedGrounds: z.array(oneOf(UNLAWFUL_GROUNDS)).optional(), sourceMessage: text().nullish(),
+    }).strict(),
+  }).strict(),
+  z.object({ type: z.literal('CONFIRM_DECISION'), seq: z.number().int().positive(), organisationId: z.string() }).strict(),
+  z.object({ type: z.literal('WITHDRAW_DECISION'), seq: z.number().int().positive(), reason: text() }).strict(),
+  z.object({ type: z.literal('REPORT_CARE_CHANGE'), change: oneOf(['DELAYED', 'REDUCED', 'WITHDRAWN'] as const), detail: text() }).strict(),
+  z.object({ type: z.literal('RECORD_EXTERNAL_ROUTE'), route: oneOf(EXTERNAL_ROUTES), note: text().nullable().default(null) }).strict(),
+  z.object({ type: z.literal('UPDATE_CHC'), status: oneOf(CHC_STATUSES), referralDate: date.nullable().default(null), decisionDate: date.nullable().default(null) }).strict(),
+  z.object({ type: z.literal('RECORD_CHC_ADJUSTMENT'), effectiveDate: date, parties: z.array(z.string()), amountOrShare: text(), personNotPenalised: z.boolean() }).strict(),
+  z.object({ type: z.literal('PERSON_STEP'), step: oneOf(PERSON_STEPS), note: text().nullable().default(null) }).strict(),
+  z.object({ type: z.literal('DRAFT_LETTER'), decisionSeq: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal('MARK_LETTER_SENT'), seq: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal('ADD_THEME'), theme: text(80) }).strict(),
+  z.object({ type: z.literal('REQUEST_LEGAL_ADVICE'), reason: text() }).strict(),
+  z.object({ type: z.literal('RECOMPUTE_DEADLINE'), reason: text() }).strict(),
+  z.object({ type: z.literal('CORRECT'), field: oneOf(['description', 'currentCare', 'localCaseRef'] as const), value: text(), correctsSeq: z.number().int().positive() }).strict(),
+], { message: 'type must be one of TICK_CHECKLIST, ESCALATE, PROPOSE_DECISION, CONFIRM_DECISION, WITHDRAW_DECISION, REPORT_CARE_CHANGE, RECORD_EXTERNAL_ROUTE, UPDATE_CHC, RECORD_CHC_ADJUSTMENT, PERSON_STEP, DRAFT_LETTER, MARK_LETTER_SENT, ADD_THEME, REQUEST_LEGAL_ADVICE, RECOMPUTE_DEADLINE, CORRECT' });
+
+/** "parties[1].role: must be one of …", one per line. */
+export function zodProblems(e: z.ZodError): string {
+  return e.issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('\n');
+}

@@ -1,0 +1,85 @@
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import type { Directory, Dispute } from '../domain/types.ts';
+import { COHORT_TEXT, SETTING_TEXT, SUBJECT_TEXT } from '../domain/texts.ts';
+
+/** R9.1: one row per dispute. The NHS number is never exported; the local case reference is. */
+export interface RegisterRow {
+  reference: string;
+  status: string;
+  raisedAt: string;
+  raisedOn: string;
+  subjects: string[];
+  cohort: string;
+  setting: string;
+  parties: { organisation: string; kind: string; role: string }[];
+  stageReached: number;
+  overdue: boolean;
+  stages: { stage: number; start: string; due: string | null; end: string | null; met: boolean | null; endReason: string | null }[];
+  outcome: string | null;
+  resolvedAt: string | null;
+  flags: Record<string, number>;
+  unlawfulGrounds: string[];
+  themes: string[];
+  personSteps: Record<string, boolean>;
+}
+
+export function registerRow(d: Dispute, dir: Directory): RegisterRow {
+  const org = (id: string) => dir.organisations.find((o) => o.id === id);
+  const flags: Record<string, number> = {};
+  for (const f of d.flags) flags[f.code] = (flags[f.code] ?? 0) + 1;
+  return {
+    reference: d.reference,
+    status: d.status,
+    raisedAt: d.raisedAt,
+    raisedOn: d.raisedOn,
+    subjects: d.subjects,
+    cohort: d.cohort,
+    setting: d.setting,
+    parties: d.parties.map((p) => ({ organisation: org(p.organisationId)?.name ?? p.organisationId, kind: org(p.organisationId)?.kind ?? 'OTHER', role: p.role })),
+    stageReached: Math.max(...d.stages.map((s) => s.stage), d.stage),
+    overdue: d.overdue,
+    stages: d.stages.map((s) => ({ stage: s.stage, start: s.startedAt, due: s.dueAt, end: s.endedAt, met: s.met, endReason: s.endReason })),
+    outcome: d.outcome,
+    resolvedAt: d.resolvedAt,
+    flags,
+    unlawfulGrounds: [...new Set(d.flags.filter((f) => f.ground).map((f) => f.ground!))],
+    themes: d.themes.map((t) => t.theme),
+    personSteps: Object.fromEntries(d.personSteps.map((p) => [p.step, Boolean(p.doneAt)])),
+  };
+}
+
+/** Whether a dispute was raised within [from, to] (local dates, inclusive). */
+export function raisedWithin(d: Dispute, cal: WorkingCalendar, from?: string, to?: string): boolean {
+  const day = cal.localDate(new Date(d.raisedAt));
+  return (!from || day >= from) && (!to || day <= to);
+}
+
+// Spreadsheets run cells that start with these as formulas: neutralise them.
+function cell(v: unknown): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const met = (m: boolean | null | undefined) => (m === true ? 'met' : m === false ? 'missed' : '');
+
+export function toCsv(rows: RegisterRow[]): string {
+  const header = [
+    'reference', 'status', 'raised_at', 'raised_on', 'subjects', 'cohort', 'setting', 'parties', 'stage_reached', 'overdue',
+    ...[1, 2, 3, 4].flatMap((n) => [`stage${n}_start`, `stage${n}_due`, `stage${n}_end`, `stage${n}_timescale`]),
+    'outcome', 'resolved_at', 'flags', 'unlawful_grounds', 'themes', 'person_informed', 'person_reassured', 'outcome_explained', 'advocacy_offered',
+  ];
+  const lines = [header.join(',')];
+  for (const r of rows) {
+    const stage = (n: number) => r.stages.find((s) => s.stage === n);
+    lines.push([
+      r.reference, r.status, r.raisedAt, r.raisedOn, r.subjects.map((s) => SUBJECT_TEXT[s as keyof typeof SUBJECT_TEXT] ?? s).join('; '),
+      COHORT_TEXT[r.cohort as keyof typeof COHORT_TEXT] ?? r.cohort, SETTING_TEXT[r.setting as keyof typeof SETTING_TEXT] ?? r.setting,
+      r.parties.map((p) => `${p.organisation} (${p.role.toLowerCase()})`).join('; '), r.stageReached, r.overdue ? 'yes' : 'no',
+      ...[1, 2, 3, 4].flatMap((n) => { const s = stage(n); return [s?.start ?? '', s?.due ?? '', s?.end ?? '', met(s?.met)]; }),
+      r.outcome ?? '', r.resolvedAt ?? '', Object.entries(r.flags).map(([k, v]) => `${k}:${v}`).join('; '), r.unlawfulGrounds.join('; '),
+      r.themes.join('; '), ...['INFORMED', 'REASSURED', 'EXPLAINED', 'ADVOCACY_OFFERED'].map((k) => (r.personSteps[k] ? 'yes' : 'no')),
+    ].map(cell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

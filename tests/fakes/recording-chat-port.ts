@@ -1,0 +1,60 @@
+import { ChatDeliveryError, type ChatPort, type ConversationRef } from '../../src/app/ports.ts';
+import type { Message } from '../../src/domain/effects.ts';
+import type { Person } from '../../src/domain/types.ts';
+import type { DisputeView } from '../../src/domain/view.ts';
+
+export interface Call { op: string; key: string; space?: string; to?: string; title?: string; mentions?: string[]; people?: string[]; view?: DisputeView }
+
+/**
+ * A ChatPort that records what a platform would receive. Like a real
+ * platform with idempotency keys, it applies each key once; `failNext` makes
+ * the next calls fail the way a rate-limited API does.
+ */
+export class RecordingChatPort implements ChatPort {
+  readonly platform: string;
+  readonly calls: Call[] = [];
+  readonly attempts: string[] = [];
+  private failures: { retryable: boolean; retryAfterMs: number | null }[] = [];
+  private seen = new Set<string>();
+  private spaces = 0;
+
+  constructor(platform = 'recording') { this.platform = platform; }
+
+  failNext(n: number, opts: { retryable?: boolean; retryAfterMs?: number | null } = {}): void {
+    for (let i = 0; i < n; i++) this.failures.push({ retryable: opts.retryable ?? true, retryAfterMs: opts.retryAfterMs ?? 1000 });
+  }
+
+  private record(call: Call): void {
+    this.attempts.push(call.key);
+    const f = this.failures.shift();
+    if (f) throw new ChatDeliveryError(f.retryable ? 'ratelimited (429)' : 'channel_not_found', f.retryable, f.retryAfterMs);
+    if (this.seen.has(`${call.op}:${call.key}`)) return;
+    this.seen.add(`${call.op}:${call.key}`);
+    this.calls.push(call);
+  }
+
+  async openCaseSpace(view: DisputeView, key: string): Promise<ConversationRef> {
+    const name = `s117-${view.reference.toLowerCase().replace(/^s117-/, '')}`;
+    this.record({ op: 'openCaseSpace', key, space: name });
+    this.spaces++;
+    return { channel: `C${this.spaces}`, name };
+  }
+  async invite(space: ConversationRef, people: Person[], key: string): Promise<void> {
+    this.record({ op: 'invite', key, space: String(space.name), people: people.map((p) => p.id) });
+  }
+  async post(space: ConversationRef, message: Message, mentions: Person[], key: string): Promise<void> {
+    this.record({ op: 'post', key, space: String(space.name), title: message.title, mentions: mentions.map((p) => p.id) });
+  }
+  async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, key: string): Promise<ConversationRef> {
+    this.record({ op: card ? 'updateCard' : 'postCard', key, space: String(space.name), view });
+    return card ?? { ts: `${space.name}-card` };
+  }
+  async dm(person: Person, message: Message, key: string): Promise<void> {
+    this.record({ op: 'dm', key, to: person.id, title: message.title });
+  }
+  async governance(message: Message, key: string): Promise<void> {
+    this.record({ op: 'governance', key, title: message.title });
+  }
+
+  ops(op: string): Call[] { return this.calls.filter((c) => c.op === op); }
+}

@@ -1,0 +1,61 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { boot, type App } from '../../src/app/bootstrap.ts';
+import { createLogger } from '../../src/app/logger.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { FakeClock } from '../fakes/clock.ts';
+import { RecordingChatPort } from '../fakes/recording-chat-port.ts';
+
+export const DIRECTORY = path.resolve('config/directory.example.yaml');
+export const PG_URL = process.env.TEST_DATABASE_URL;
+
+/** A throwaway PostgreSQL database on the CI server, dropped by the returned function. */
+export async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!PG_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `s117_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp extends App { clock: FakeClock; chat: RecordingChatPort }
+
+/** The real app (real migrations, real database) with the clock and the chat platform faked at the edge. */
+export async function testApp(opts: { databaseUrl?: string; dataDir?: string; clock?: FakeClock; chat?: RecordingChatPort; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const clock = opts.clock ?? new FakeClock('2026-12-07T10:00:00Z');
+  const chat = opts.chat ?? new RecordingChatPort();
+  const env = loadEnv({
+    DIRECTORY_FILE: DIRECTORY,
+    DATA_DIR: opts.dataDir ?? 'memory://',
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    ...opts.env,
+  });
+  const app = await boot({ env, logger: createLogger('silent'), clock, ports: { [chat.platform]: chat }, defaultPlatform: chat.platform });
+  return Object.assign(app, { clock, chat });
+}
+
+export const DATABASES: [string, () => Promise<{ databaseUrl?: string; cleanup: () => Promise<void> }>][] = [
+  ['PGlite', async () => ({ cleanup: async () => {} })],
+  ...(PG_URL ? [['PostgreSQL', async () => {
+    const db = await freshPostgres();
+    return { databaseUrl: db.url, cleanup: db.drop };
+  }] as [string, () => Promise<{ databaseUrl?: string; cleanup: () => Promise<void> }>]] : []),
+];
+
+if (!PG_URL) {
+  // Said once per test file that could have used it.
+  process.stdout.write('PostgreSQL suites skipped: TEST_DATABASE_URL is not set (CI sets it; see README).\n');
+}
