@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import { DirectoryError, parseDirectory } from '../../src/config/directory.ts';
+import { ConfigError, loadEnv } from '../../src/config/env.ts';
+import { stageParticipants } from '../../src/domain/participants.ts';
+import { directory } from '../helpers/domain.ts';
+
+const problems = (yaml: string): string[] => {
+  try {
+    parseDirectory(yaml, 'test.yaml');
+  } catch (e) {
+    if (e instanceof DirectoryError) return e.problems;
+    throw e;
+  }
+  return [];
+};
+
+const orgs = `partnership: P
+organisations:
+  - { id: a-icb, name: A ICB, kind: ICB }
+  - { id: a-council, name: A Council, kind: LOCAL_AUTHORITY }
+`;
+
+describe('the directory file', () => {
+  it('accepts the shipped example', () => {
+    const d = parseDirectory(fs.readFileSync('config/directory.example.yaml', 'utf8'));
+    expect(d.organisations).toHaveLength(3);
+    expect(d.people.find((p) => p.id === 'ali-khan')).toMatchObject({ managerId: 'bea-jones', slack: 'U0ALIKHAN1', roles: ['SOCIAL_WORKER'] });
+  });
+
+  it('names the entry and the field of each problem', () => {
+    const p = problems(`${orgs}people:
+  - { id: jo-smith, name: Jo Smith, organisation: a-icb, roles: [OPERATIONAL_LEED] }
+  - { id: sam, name: Sam, organisation: nowhere, roles: [ADMIN], manager: ghost, email: not-an-email }
+`);
+    expect(p).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^people\[0\] \(jo-smith\)\.roles\[0\]: must be one of CARE_COORDINATOR/),
+      expect.stringMatching(/^people\[1\] \(sam\)\.email: must be an e-mail address/),
+    ]));
+    const q = problems(`${orgs}people:
+  - { id: sam, name: Sam, organisation: nowhere, roles: [ADMIN], manager: ghost }
+`);
+    expect(q).toEqual([
+      'people[0] (sam).organisation: "nowhere" is not an organisation id in this file',
+      'people[0] (sam).manager: "ghost" is not a person id in this file',
+    ]);
+  });
+
+  it('refuses unknown keys, duplicate ids and bad YAML', () => {
+    expect(problems(`${orgs}people: []\nsurprise: 1\n`)[0]).toMatch(/surprise/);
+    expect(problems(`${orgs}  - { id: a-icb, name: Again, kind: ICB }\npeople: []\n`)).toEqual(['organisations[2] (a-icb): id is used twice']);
+    expect(() => parseDirectory('partnership: [', 'x.yaml')).toThrow(/x.yaml is not valid YAML/);
+  });
+
+  it('reports a stage that would have nobody from a party organisation', () => {
+    const noSenior = { ...directory, people: directory.people.filter((p) => p.id !== 'jon-park') };
+    const r = stageParticipants({ parties: [{ organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }], raisedById: 'ali-khan', namedProfessionals: [], participants: [{ personId: 'ali-khan', fromStage: 1, reason: '', addedAt: '' }], legalAdviceAsked: false }, 3, noSenior);
+    expect(r.gaps).toEqual(['anytown-icb']);
+  });
+
+  it('brings in team or service managers for a party with nobody else at Stage 2, and legal advisors at Stage 3 when asked', () => {
+    const d = { parties: [{ organisationId: 'anytown-trust', role: 'RAISING' as const }, { organisationId: 'anytown-council', role: 'RESPONDING' as const }], raisedById: 'nia-rose', namedProfessionals: [], participants: [{ personId: 'nia-rose', fromStage: 1 as const, reason: '', addedAt: '' }], legalAdviceAsked: true };
+    expect(stageParticipants(d, 2, directory).added.map((a) => a.personId).sort()).toEqual(['cal-reid', 'max-holt']);
+    expect(stageParticipants(d, 3, directory).added.map((a) => a.personId).sort()).toEqual(['eve-ford', 'fay-lowe', 'oli-shaw']);
+  });
+});
+
+describe('environment configuration', () => {
+  it('has defaults for everything, so nothing needs configuring to start', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ PORT: 3000, DATA_DIR: './data', DIRECTORY_FILE: './config/directory.yaml', CLOSE_OF_BUSINESS: '17:00', TIME_ZONE: 'Europe/London' });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+  it('stops with a message naming each bad variable and what is wrong', () => {
+    expect(() => loadEnv({ PORT: 'eighty', CLOSE_OF_BUSINESS: '5pm', LOCAL_CLOSURE_DAYS: '2026-12-24,christmas eve', DATABASE_URL: 'mysql://x' }))
+      .toThrow(ConfigError);
+    try {
+      loadEnv({ CLOSE_OF_BUSINESS: '5pm', LOCAL_CLOSURE_DAYS: '2026-12-24,christmas eve', DATABASE_URL: 'mysql://x' });
+    } catch (e) {
+      expect((e as Error).message).toMatch(/CLOSE_OF_BUSINESS: must be a time like 17:00/);
+      expect((e as Error).message).toMatch(/LOCAL_CLOSURE_DAYS: "christmas eve" is not a date/);
+      expect((e as Error).message).toMatch(/DATABASE_URL: must start with postgresql:\/\//);
+    }
+  });
+});
