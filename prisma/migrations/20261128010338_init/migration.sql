@@ -126,7 +126,6 @@ CREATE TABLE "Decision" (
     "seq" INTEGER NOT NULL,
     "stage" INTEGER NOT NULL,
     "outcome" TEXT NOT NULL,
-    "kind" TEXT NOT NULL,
     "summary" TEXT NOT NULL,
     "basisNeed" TEXT NOT NULL,
     "basisTests" TEXT NOT NULL,
