@@ -131,7 +131,14 @@ export class OutboxDispatcher {
       if (inserted !== 1) throw new CaseSpacePending('the case space is being created');
     }
     const dispute = await this.deps.service.get({ id: disputeId });
-    const ref = await port.openCaseSpace(this.deps.service.view(dispute!), `${disputeId}:space`);
+    let ref: ConversationRef;
+    try {
+      ref = await port.openCaseSpace(this.deps.service.view(dispute!), `${disputeId}:space`);
+    } catch (e) {
+      // Let the next attempt (this replica's or another's) try again at once.
+      await prisma.conversation.deleteMany({ where: { disputeId, platform: port.platform, createdAt: existing?.createdAt ?? undefined } });
+      throw e;
+    }
     await prisma.conversation.update({ where, data: { ref: ref as Prisma.InputJsonValue } });
     return ref;
   }

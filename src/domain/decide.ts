@@ -298,33 +298,36 @@ function sweep(draft: Draft): void {
   const { d, ctx } = draft;
   if (d.status !== 'OPEN') return;
   const now = ctx.now.getTime();
-  const s = currentStage(d);
-  if (s.dueAt && !s.timedOutAt && new Date(s.dueAt).getTime() <= now) {
-    draft.flag('STAGE_OVERDUE', `Stage ${s.stage} passed its deadline (${ctx.calendar.describe(new Date(s.dueAt))}) without a recorded resolution.`);
+  // Catch up stage by stage: each timeout happened at its own deadline (R5.2).
+  for (let s = currentStage(d); s.dueAt && !s.timedOutAt && new Date(s.dueAt).getTime() <= now; s = currentStage(d)) {
+    const at = new Date(s.dueAt);
+    draft.flag('STAGE_OVERDUE', `Stage ${s.stage} passed its deadline (${ctx.calendar.describe(at)}) without a recorded resolution.`);
     if (s.stage < 3) {
-      escalate(draft, 'TIMEOUT', 'deadline passed');
-    } else {
-      // R5.3: Stage 3 never escalates by itself.
-      s.timedOutAt = draft.nowIso;
-      s.met = false;
-      d.overdue = true;
-      draft.event('STAGE_TIMED_OUT', { stage: s.stage });
-      const seniors = seniorOfficers(ctx.directory, d.parties.map((p) => p.organisationId));
-      const msg = {
-        title: `${d.reference}: Stage 3 is overdue`,
-        lines: [
-          'The senior leadership stage passed its deadline without a binding resolution.',
-          'Agree the written decision now, or, in exceptional circumstances, escalate externally: NHS England, the Department of Health and Social Care, or formal legal advice.',
-          CONTINUITY_REMINDER,
-        ],
-        mentions: seniors.map((p) => p.id),
-      };
-      draft.post(msg);
-      for (const p of seniors) draft.dm(p.id, { ...msg, mentions: [] });
-      draft.governance({ ...msg, mentions: [] });
-      draft.refreshCard();
+      escalate(draft, 'TIMEOUT', 'deadline passed', at);
+      continue;
     }
-  } else if (!s.timedOutAt) {
+    // R5.3: Stage 3 never escalates by itself.
+    s.timedOutAt = s.dueAt;
+    s.met = false;
+    d.overdue = true;
+    draft.event('STAGE_TIMED_OUT', { stage: s.stage });
+    const seniors = seniorOfficers(ctx.directory, d.parties.map((p) => p.organisationId));
+    const msg = {
+      title: `${d.reference}: Stage 3 is overdue`,
+      lines: [
+        'The senior leadership stage passed its deadline without a binding resolution.',
+        'Agree the written decision now, or, in exceptional circumstances, escalate externally: NHS England, the Department of Health and Social Care, or formal legal advice.',
+        CONTINUITY_REMINDER,
+      ],
+      mentions: seniors.map((p) => p.id),
+    };
+    draft.post(msg);
+    for (const p of seniors) draft.dm(p.id, { ...msg, mentions: [] });
+    draft.governance({ ...msg, mentions: [] });
+    draft.refreshCard();
+  }
+  const s = currentStage(d);
+  if (!s.timedOutAt) {
     const due = s.reminders.filter((r) => !r.sentAt && new Date(r.at).getTime() <= now);
     if (due.length) {
       // After downtime only the latest reminder goes out: one message, not a burst.

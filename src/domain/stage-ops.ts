@@ -82,17 +82,22 @@ export function stageDueText(draft: Draft, s: StageInstance): string {
   return `due ${draft.ctx.calendar.describe(new Date(s.dueAt))} — ${s.workingDays} working days`;
 }
 
-/** Open a stage: deadline computed once (R0.3), checklist, participants invited and pinged. */
-export function startStage(draft: Draft, stage: StageNo, why: string): void {
+/**
+ * Open a stage: deadline computed once (R0.3), checklist, participants
+ * invited and pinged. `at` is when the stage began: the previous stage's
+ * deadline when a timeout is caught up late, so a bot that was down never
+ * stretches the protocol's timescales.
+ */
+export function startStage(draft: Draft, stage: StageNo, why: string, at: Date = draft.ctx.now): void {
   const { d, ctx } = draft;
   const pol = ctx.policy.stages[stage];
-  const dueAt = pol.workingDays === null ? null : ctx.calendar.deadline(ctx.now, pol.workingDays).toISOString();
+  const dueAt = pol.workingDays === null ? null : ctx.calendar.deadline(at, pol.workingDays).toISOString();
   const inst: StageInstance = {
-    stage, startedAt: draft.nowIso, dueAt, workingDays: pol.workingDays, endedAt: null, endReason: null, met: null,
-    timedOutAt: null, escalationReason: null, reminders: plannedReminders(ctx.calendar, ctx.now, pol.workingDays),
+    stage, startedAt: at.toISOString(), dueAt, workingDays: pol.workingDays, endedAt: null, endReason: null, met: null,
+    timedOutAt: null, escalationReason: null, reminders: plannedReminders(ctx.calendar, at, pol.workingDays),
   };
-  // The START reminder is this very announcement.
-  inst.reminders[0]!.sentAt = draft.nowIso;
+  // The START reminder is this very announcement; reminders whose time passed while catching up are skipped.
+  for (const r of inst.reminders) if (r.kind === 'START' || new Date(r.at) <= ctx.now) r.sentAt = draft.nowIso;
   d.stage = stage;
   d.stages.push(inst);
   for (const item of pol.checklist) d.checklist.push({ stage, key: item.key, label: item.label, tickedBy: null, tickedAt: null });
@@ -129,22 +134,22 @@ export function startStage(draft: Draft, stage: StageNo, why: string): void {
   }
 }
 
-export function endStage(draft: Draft, reason: NonNullable<StageInstance['endReason']>, escalationReason: string | null = null): StageInstance {
+export function endStage(draft: Draft, reason: NonNullable<StageInstance['endReason']>, escalationReason: string | null = null, at: Date = draft.ctx.now): StageInstance {
   const s = currentStage(draft.d);
-  s.endedAt = draft.nowIso;
+  s.endedAt = at.toISOString();
   s.endReason = reason;
   s.escalationReason = escalationReason;
-  s.met = reason === 'TIMEOUT' ? false : s.dueAt === null ? null : draft.ctx.now.getTime() <= new Date(s.dueAt).getTime();
-  if (reason === 'TIMEOUT') s.timedOutAt = draft.nowIso;
+  s.met = reason === 'TIMEOUT' ? false : s.dueAt === null ? null : at.getTime() <= new Date(s.dueAt).getTime();
+  if (reason === 'TIMEOUT') s.timedOutAt = s.endedAt;
   draft.event('STAGE_ENDED', { stage: s.stage, reason, met: s.met, escalationReason });
   return s;
 }
 
-/** R5.2/R5.4: leave the current stage for the next one. */
-export function escalate(draft: Draft, how: 'TIMEOUT' | 'MANUAL' | 'JOINT_DECISION', reason: string): void {
+/** R5.2/R5.4: leave the current stage for the next one (at `at`: see startStage). */
+export function escalate(draft: Draft, how: 'TIMEOUT' | 'MANUAL' | 'JOINT_DECISION', reason: string, at: Date = draft.ctx.now): void {
   const from = draft.d.stage;
   const to = (from + 1) as StageNo;
-  endStage(draft, how, reason);
+  endStage(draft, how, reason, at);
   // Decisions still waiting for confirmation belong to the stage that ended.
   for (const dec of draft.d.decisions) if (dec.status === 'PROPOSED') dec.status = 'SUPERSEDED';
   const why = how === 'TIMEOUT'
@@ -152,8 +157,8 @@ export function escalate(draft: Draft, how: 'TIMEOUT' | 'MANUAL' | 'JOINT_DECISI
     : how === 'MANUAL'
       ? `${draft.name(draft.ctx.actor.personId)} escalated the dispute from Stage ${from}. Reason: ${reason}`
       : `The parties agreed to escalate from Stage ${from}.`;
-  draft.event('ESCALATED', { from, to, how, reason });
-  startStage(draft, to, why);
+  draft.event('ESCALATED', { from, to, how, reason, at: at.toISOString() });
+  startStage(draft, to, why, at);
 }
 
 /** The earliest instant the scheduler must look at this dispute again. */

@@ -73,9 +73,11 @@ export function redactUrl(url: string): string {
 }
 
 /** PostgreSQL when a URL is given, else embedded PGlite in `dataDir` ('memory://' for tests). */
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; onIdleError?: (e: Error) => void }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the bot; the pool reconnects.
+    pool.on('error', (e) => opts.onIdleError?.(e));
     // Fail at start-up with the driver's reason, not at the first request.
     await pool.query('select 1');
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
