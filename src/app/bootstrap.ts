@@ -34,8 +34,6 @@ export interface BootOptions {
   /** Chat platforms by name; a log-only port is always there as the fallback. */
   ports?: Record<string, ChatPort>;
   defaultPlatform?: string;
-  /** Skip applying migrations (the CLI's own `db migrate` does it explicitly). */
-  migrate?: boolean;
   outboxPollMs?: number;
 }
 
@@ -55,7 +53,7 @@ export async function boot(opts: BootOptions): Promise<App> {
   const { directory, file } = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m));
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   try {
-    const appliedMigrations = opts.migrate === false ? [] : await migrate(db.sql);
+    const appliedMigrations = await migrate(db.sql);
     if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
     await syncDirectory(db, directory);
     const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };

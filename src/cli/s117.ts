@@ -9,6 +9,7 @@ import type { Clock } from '../app/ports.ts';
 import { ConfigError, loadEnv, type Env } from '../config/env.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { DomainError } from '../domain/errors.ts';
+import { openDatabase } from '../register/db.ts';
 import { MigrationError, migrate } from '../register/migrate.ts';
 import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
@@ -43,10 +44,10 @@ function readStructured(file: string): unknown {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let env: Env | null = null;
   const getEnv = () => (env ??= loadEnv(io.env));
-  const withApp = async <T>(fn: (app: App) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> => {
+  const withApp = async <T>(fn: (app: App) => Promise<T>): Promise<T> => {
     const stderr = new Writable({ write(chunk, _enc, cb) { io.stderr(String(chunk)); cb(); } });
     const logger = createLogger(getEnv().LOG_LEVEL === 'info' ? 'warn' : getEnv().LOG_LEVEL, stderr);
-    const app = await boot({ env: getEnv(), logger, ...(io.clock ? { clock: io.clock } : {}), migrate: opts.migrate ?? true });
+    const app = await boot({ env: getEnv(), logger, ...(io.clock ? { clock: io.clock } : {}) });
     try {
       return await fn(app);
     } finally {
@@ -70,10 +71,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const db = program.command('db').description('the register database');
   db.command('migrate').description('apply pending migrations (DATABASE_URL, or the embedded database in DATA_DIR)').action(async () => {
-    await withApp(async (app) => {
-      const applied = await migrate(app.db.sql);
-      io.stdout(applied.length ? `Applied ${applied.length} migration(s) to ${app.db.description}:\n${applied.map((m) => `  ${m}`).join('\n')}\n` : `${app.db.description} is up to date.\n`);
-    }, { migrate: false });
+    const e = getEnv();
+    const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR });
+    try {
+      const applied = await migrate(database.sql);
+      io.stdout(applied.length ? `Applied ${applied.length} migration(s) to ${database.description}:\n${applied.map((m) => `  ${m}`).join('\n')}\n` : `${database.description} is up to date.\n`);
+    } finally {
+      await database.close();
+    }
   });
 
   program.command('directory').description('the directory of people and organisations')

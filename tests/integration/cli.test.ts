@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../src/cli/s117.ts';
+import { FakeClock } from '../fakes/clock.ts';
+import { DIRECTORY } from '../helpers/app.ts';
+
+/** Runs `s117 …` in-process against a real embedded database in a temp folder. */
+function cli(dataDir: string, clock?: FakeClock) {
+  return async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, {
+      stdout: (s) => { out += s; }, stderr: (s) => { err += s; },
+      env: { DATA_DIR: dataDir, DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent' }, ...(clock ? { clock } : {}),
+    });
+    return { code, out, err };
+  };
+}
+
+describe('the s117 command line', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-cli-')); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('[R0.2] computes a deadline: `calendar add DATE N`', async () => {
+    const s117 = cli(path.join(dir, 'db'));
+    expect(await s117('calendar', 'add', '2026-12-23', '5')).toMatchObject({ code: 0, out: 'Monday 4 January 2027, 5pm (2027-01-04T17:00:00.000Z)\n' });
+    expect(await s117('calendar', 'check', '2027-03-29')).toMatchObject({ code: 0, out: '2027-03-29 is not a working day (bank holiday: Easter Monday).\n' });
+    const bad = await s117('calendar', 'add', 'soon', '5');
+    expect(bad).toMatchObject({ code: 2, err: '"soon" is not a date like 2026-12-09.\n' });
+    expect((await s117('calendar', 'add', '2026-12-23', 'five')).code).toBe(2);
+  });
+
+  it('checks a directory file and names what is wrong', async () => {
+    const s117 = cli(path.join(dir, 'db'));
+    expect(await s117('directory', 'check', DIRECTORY)).toMatchObject({ code: 0, out: expect.stringMatching(/is valid: Anytown Section 117 Partnership, 3 organisations, 16 people/) });
+    const broken = path.join(dir, 'd.yaml');
+    fs.writeFileSync(broken, 'partnership: P\norganisations:\n  - { id: a, name: A, kind: ICB }\n  - { id: b, name: B, kind: COUNCIL }\npeople: []\n');
+    const r = await s117('directory', 'check', broken);
+    expect(r.code).toBe(65);
+    expect(r.err).toMatch(/organisations\[1\] \(b\)\.kind: must be one of ICB, LOCAL_AUTHORITY, NHS_TRUST, OTHER/);
+    expect((await s117('directory', 'check', path.join(dir, 'missing.yaml'))).err).toMatch(/does not exist/);
+  });
+
+  it('[R9.1] migrates, raises, acts, ticks, shows and exports the register', async () => {
+    const clock = new FakeClock('2026-12-07T10:00:00Z');
+    const s117 = cli(path.join(dir, 'db'), clock);
+    expect(await s117('db', 'migrate')).toMatchObject({ code: 0, out: expect.stringMatching(/Applied 1 migration/) });
+    expect(await s117('db', 'migrate')).toMatchObject({ code: 0, out: expect.stringMatching(/is up to date/) });
+
+    const raised = await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml', '--key', 'r1');
+    expect(raised).toMatchObject({ code: 0, out: expect.stringMatching(/^S117-2026-0001 — Stage 1: Frontline resolution\n {2}due Monday 14 December, 5pm — 5 working days/) });
+    expect(raised.out).toMatch(/NHS number ending 919/);
+    expect(raised.out).not.toMatch(/9434765919/);
+    expect((await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml', '--key', 'r1')).out).toMatch(/already raised/);
+
+    const refused = await s117('dispute', 'act', 'S117-2026-0001', '--as', 'eve-ford', '--json', '{"type":"ESCALATE","reason":"x"}');
+    expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/^Refused: Only the participants of S117-2026-0001/) });
+    const badJson = await s117('dispute', 'act', 'S117-2026-0001', '--as', 'ali-khan', '--json', '{"type":"ESCALATE"}');
+    expect(badJson).toMatchObject({ code: 65, err: expect.stringMatching(/reason/) });
+
+    clock.set('2026-12-14T17:30:00Z');
+    expect(await s117('tick')).toMatchObject({ code: 0, out: expect.stringMatching(/^Swept 1 dispute\(s\)/) });
+    const shown = await s117('dispute', 'show', 's117-2026-0001');
+    expect(shown.out).toMatch(/Stage 2: Operational management escalation/);
+    expect(shown.out).toMatch(/ESCALATED\s+system \(system\)/);
+    expect((await s117('dispute', 'show', 'S117-2026-0999'))).toMatchObject({ code: 1, err: expect.stringMatching(/There is no dispute S117-2026-0999/) });
+
+    const csv = await s117('register', 'export', '--format', 'csv', '--from', '2026-12-01', '--to', '2026-12-31');
+    expect(csv.code).toBe(0);
+    const lines = csv.out.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^S117-2026-0001,OPEN,.*,2,no,.*,missed,/);
+    const none = await s117('register', 'export', '--format', 'json', '--from', '2027-01-01');
+    expect(JSON.parse(none.out)).toEqual([]);
+    const out = path.join(dir, 'register.json');
+    expect((await s117('register', 'export', '--format', 'json', '--out', out)).out).toBe(`Wrote 1 dispute(s) to ${out}.\n`);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))[0]).toMatchObject({ reference: 'S117-2026-0001', stageReached: 2, stages: [{ stage: 1, met: false }, { stage: 2, met: null }] });
+    expect((await s117('register', 'export', '--format', 'xml')).code).toBe(2);
+    expect((await s117('register', 'export', '--from', '1 April')).err).toMatch(/--from "1 April" is not a date/);
+  });
+
+  it('explains itself with --help, and answers a typo with usage', async () => {
+    const s117 = cli(path.join(dir, 'db'));
+    const help = await s117('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/db\b.*\n.*directory/s);
+    expect((await s117('register', 'export', '--help')).out).toMatch(/--format <format>/);
+    expect((await s117('dispute', 'shwo')).code).toBe(2);
+  });
+});
