@@ -12,6 +12,7 @@ import { DomainError } from '../domain/errors.ts';
 import { openDatabase } from '../register/db.ts';
 import { MigrationError, migrate } from '../register/migrate.ts';
 import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
+import { summarise } from '../reports/summary.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
 import { formatDispute } from './format.ts';
 
@@ -27,6 +28,13 @@ export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DATA: 65, CONFIG: 78 } as cons
 
 class CliFailure extends Error {
   constructor(message: string, readonly code: number) { super(message); }
+}
+
+function checkRange(from?: string, to?: string): void {
+  for (const [flag, v] of [['--from', from], ['--to', to]] as const) {
+    if (v && !isoDate.safeParse(v).success) throw new CliFailure(`${flag} "${v}" is not a date like 2026-04-01.`, EXIT.USAGE);
+  }
+  if (from && to && from > to) throw new CliFailure('--from is after --to.', EXIT.USAGE);
 }
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-09');
@@ -172,16 +180,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
     });
 
-  program.command('register').description('the Section 117 register').command('export')
+  const register = program.command('register').description('the Section 117 register');
+  register.command('summary')
+    .option('--from <date>', 'raised on or after (YYYY-MM-DD)').option('--to <date>', 'raised on or before (YYYY-MM-DD)')
+    .description('figures for the Partnership Board: by subject, stage and outcome; timescales met; overdue; flags; themes')
+    .action(async (o: { from?: string; to?: string }) => {
+      checkRange(o.from, o.to);
+      await withApp(async (app) => {
+        const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory));
+        io.stdout(`${JSON.stringify(summarise(rows), null, 2)}\n`);
+      });
+    });
+  register.command('export')
     .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
     .option('--from <date>', 'raised on or after (YYYY-MM-DD)').option('--to <date>', 'raised on or before (YYYY-MM-DD)')
     .option('--out <file>', 'write to a file instead of the screen')
     .description('one row per dispute: subjects, parties, stage reached, every stage\'s start/due/met, outcome, flags')
     .action(async (o: { format: 'csv' | 'json'; from?: string; to?: string; out?: string }) => {
-      for (const [flag, v] of [['--from', o.from], ['--to', o.to]] as const) {
-        if (v && !isoDate.safeParse(v).success) throw new CliFailure(`${flag} "${v}" is not a date like 2026-04-01.`, EXIT.USAGE);
-      }
-      if (o.from && o.to && o.from > o.to) throw new CliFailure('--from is after --to.', EXIT.USAGE);
+      checkRange(o.from, o.to);
       await withApp(async (app) => {
         const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory));
         const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows);

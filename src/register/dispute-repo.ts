@@ -77,7 +77,7 @@ export function toDomain(r: Row): Dispute {
 }
 
 export async function loadDispute(tx: Tx, where: { id: string } | { reference: string }): Promise<Dispute | null> {
-  const r = await tx.dispute.findUnique({ where, include: DISPUTE_INCLUDE });
+  const r = await tx.dispute.findUnique({ where, include: DISPUTE_INCLUDE, relationLoadStrategy: 'join' });
   return r ? toDomain(r) : null;
 }
 

@@ -1,5 +1,6 @@
 import { SYSTEM } from '../../src/domain/commands.ts';
 import { raisedWithin, registerRow, toCsv } from '../../src/reports/register-export.ts';
+import { summarise } from '../../src/reports/summary.ts';
 import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { DATABASES, testApp, type TestApp } from '../helpers/app.ts';
 
@@ -18,7 +19,7 @@ describe.each(DATABASES)('the protocol end to end on %s', (_name, setup) => {
     await cleanup();
   });
 
-  it('[R5.2] [R3.2] [R9.1] [R11.1] raise → reminders → timeout → Stage 2 → decision confirmed by both parties → resolved', async () => {
+  it('[R5.2] [R3.2] [R9.1] [R9.2] [R11.1] raise → reminders → timeout → Stage 2 → decision confirmed by both parties → resolved', async () => {
     const { service, scheduler, chat, clock } = app;
     clock.set('2026-12-07T10:00:00Z'); // Monday
     const raised = await service.raise(as('ali-khan'), fundingDispute(), { idempotencyKey: 'slack:view:V1' });
@@ -92,6 +93,13 @@ describe.each(DATABASES)('the protocol end to end on %s', (_name, setup) => {
     const csv = toCsv([row]);
     expect(csv.split('\n')[1]).toMatch(/^S117-2026-0001,RESOLVED,.*,missed,.*,met,/);
     expect(csv).not.toMatch(/9434765919/);
+
+    // The Board's figures (R9.2) from the same register.
+    expect(summarise([row])).toMatchObject({
+      disputes: 1, resolved: 1, bySubject: { FUNDING: 1, ACCOMMODATION: 1 }, byStageReached: { 'Stage 2': 1 }, byOutcome: { 'Decision agreed': 1 },
+      timescales: { 'Stage 1': { decided: 1, met: 0 }, 'Stage 2': { decided: 1, met: 1 } }, overdue: 0,
+      legalRiskSignals: { STAGE_OVERDUE: 1, PERSON_NOT_INFORMED: 1 },
+    });
 
     // Nothing queued was lost: every outbox row delivered.
     expect(await app.db.prisma.outbox.count({ where: { deliveredAt: null } })).toBe(0);

@@ -22,6 +22,14 @@ function atStage3(): Scenario {
   return s;
 }
 
+describe('timeliness', () => {
+  it('[R3.4] gives every stage its timescale: 5, 10 and 15 working days, and none for Stage 4', () => {
+    expect([1, 2, 3, 4].map((n) => DEFAULT_POLICY.stages[n as 1 | 2 | 3 | 4].workingDays)).toEqual([5, 10, 15, null]);
+    const s = atStage3();
+    expect(s.dispute.stages.map((x) => [x.stage, x.workingDays, Boolean(x.dueAt)])).toEqual([[1, 5, true], [2, 10, true], [3, 15, true]]);
+  });
+});
+
 describe('raising a dispute', () => {
   it('[R5.1] starts at Stage 1 with its 5 working-day deadline and checklist', () => {
     const s = new Scenario();

@@ -1,0 +1,80 @@
+// How long one scheduler sweep takes with 1,000 due disputes among 1k and
+// among 100k registered disputes, on the embedded database and (with
+// BENCH_DATABASE_URL or TEST_DATABASE_URL) PostgreSQL. A sweep's cost should
+// follow the due work, not the register's size: the ratio should stay near 1.
+//
+//   npm run bench:sweep            (add BENCH_DUE=200 BENCH_TOTAL=20000 for a quick run)
+import { performance } from 'node:perf_hooks';
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { boot } from '../src/app/bootstrap.ts';
+import { createLogger } from '../src/app/logger.ts';
+import { loadEnv } from '../src/config/env.ts';
+import { FakeClock } from '../tests/fakes/clock.ts';
+import { RecordingChatPort } from '../tests/fakes/recording-chat-port.ts';
+import { fundingDispute } from '../tests/fixtures/disputes.ts';
+
+const DUE = Number(process.env.BENCH_DUE ?? 1000);
+const TOTAL = Number(process.env.BENCH_TOTAL ?? 100_000);
+const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+
+async function run(label: string, total: number, databaseUrl?: string): Promise<number> {
+  const clock = new FakeClock('2026-12-07T10:00:00Z');
+  const chat = new RecordingChatPort();
+  const env = loadEnv({ DIRECTORY_FILE: 'config/directory.example.yaml', DATA_DIR: 'memory://', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  const app = await boot({ env, logger: createLogger('silent'), clock, ports: { recording: chat }, defaultPlatform: 'recording' });
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < DUE; i++) await app.service.raise({ personId: 'ali-khan', platform: 'cli' }, fundingDispute());
+    // The rest of the register: open disputes due next year and resolved ones, inserted in bulk.
+    const filler = total - DUE;
+    if (filler > 0) {
+      await app.db.sql.exec(`
+        INSERT INTO "Dispute" ("id","reference","status","stage","version","subjects","cohort","setting","localCaseRef","description","currentCare",
+          "careContinues","endingProposal","raisedById","raisedAt","raisedOn","namedProfessionals","nextWakeAt","updatedAt")
+        SELECT 'filler-' || g, 'S117-2020-' || lpad(g::text, 6, '0'), CASE WHEN g % 3 = 0 THEN 'RESOLVED' ELSE 'OPEN' END::"DisputeStatus", 1, 1,
+          ARRAY['FUNDING'], 'ADULT', 'COMMUNITY', 'X-' || g, 'filler', 'filler', true, false, 'ali-khan', now(), 'cli', ARRAY[]::text[],
+          CASE WHEN g % 3 = 0 THEN NULL ELSE timestamp '2027-06-01' + (g || ' minutes')::interval END, now()
+        FROM generate_series(1, ${filler}) AS g;
+        ANALYZE "Dispute";`);
+    }
+    const setup = performance.now() - t0;
+    clock.set('2026-12-14T17:05:00Z');
+    const t1 = performance.now();
+    const r = await app.service.sweepDue();
+    const ms = performance.now() - t1;
+    if (r.processed !== DUE) throw new Error(`expected ${DUE} escalations, got ${r.processed}`);
+    console.log(`${label.padEnd(34)} registered ${String(total).padStart(7)}  due ${DUE}  sweep ${ms.toFixed(0).padStart(6)} ms  (${(ms / DUE).toFixed(2)} ms per due dispute; setup ${(setup / 1000).toFixed(1)} s)`);
+    return ms;
+  } finally {
+    await app.close();
+  }
+}
+
+async function withPostgres<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `s117_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const u = new URL(PG_URL!);
+    u.pathname = `/${name}`;
+    return await fn(u.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+console.log(`Sweep benchmark: ${DUE} due disputes; node ${process.version}`);
+const small = await run('embedded PGlite', DUE);
+const large = await run('embedded PGlite', TOTAL);
+console.log(`embedded PGlite ratio (${TOTAL} / ${DUE} registered): ${(large / small).toFixed(2)}`);
+if (PG_URL) {
+  const ps = await withPostgres((u) => run('PostgreSQL', DUE, u));
+  const pl = await withPostgres((u) => run('PostgreSQL', TOTAL, u));
+  console.log(`PostgreSQL ratio (${TOTAL} / ${DUE} registered): ${(pl / ps).toFixed(2)}`);
+} else {
+  console.log('PostgreSQL skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL).');
+}
+process.exit(0);

@@ -1,0 +1,45 @@
+import type { RegisterRow } from './register-export.ts';
+
+/** R9.2: the figures the Partnership Board asks for, from register rows. */
+export interface RegisterSummary {
+  disputes: number;
+  open: number;
+  resolved: number;
+  bySubject: Record<string, number>;
+  byStageReached: Record<string, number>;
+  byOutcome: Record<string, number>;
+  /** Per stage: how many ended or timed out, and how many of those within the timescale. */
+  timescales: Record<string, { decided: number; met: number }>;
+  overdue: number;
+  unlawfulGrounds: Record<string, number>;
+  legalRiskSignals: Record<string, number>;
+  themes: Record<string, number>;
+}
+
+const bump = (m: Record<string, number>, k: string, n = 1) => { m[k] = (m[k] ?? 0) + n; };
+
+export function summarise(rows: RegisterRow[]): RegisterSummary {
+  const s: RegisterSummary = {
+    disputes: rows.length, open: 0, resolved: 0, bySubject: {}, byStageReached: {}, byOutcome: {}, timescales: {}, overdue: 0,
+    unlawfulGrounds: {}, legalRiskSignals: {}, themes: {},
+  };
+  for (const r of rows) {
+    if (r.status === 'OPEN') s.open++; else s.resolved++;
+    for (const sub of r.subjects) bump(s.bySubject, sub);
+    bump(s.byStageReached, `Stage ${r.stageReached}`);
+    bump(s.byOutcome, r.status === 'OPEN' ? 'open' : (r.outcome?.split(':')[0] ?? 'resolved'));
+    for (const st of r.stages) {
+      if (st.met === null) continue;
+      const t = (s.timescales[`Stage ${st.stage}`] ??= { decided: 0, met: 0 });
+      t.decided++;
+      if (st.met) t.met++;
+    }
+    if (r.overdue || r.stages.some((st) => st.end === null && st.met === false)) s.overdue++;
+    for (const g of r.unlawfulGrounds) bump(s.unlawfulGrounds, g);
+    for (const code of ['STAGE_OVERDUE', 'CONTINUITY_ALERT', 'ENDING_WITHOUT_JOINT_ASSESSMENT', 'PERSON_NOT_INFORMED']) {
+      if (r.flags[code]) bump(s.legalRiskSignals, code);
+    }
+    for (const t of r.themes) bump(s.themes, t);
+  }
+  return s;
+}
