@@ -136,7 +136,9 @@ export class DisputeService {
             await this.persist(tx, prev, decided, now, SYSTEM);
           } else {
             // Nothing was due after all (e.g. a stale wake time): move the wake time on.
-            await tx.dispute.updateMany({ where: { id: prev.id, version: prev.version }, data: { nextWakeAt: decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null } });
+            const wake = decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null;
+            if (wake && wake <= now) throw new Error(`dispute ${prev.reference} wakes at ${wake.toISOString()} but has nothing to do`);
+            await tx.dispute.updateMany({ where: { id: prev.id, version: prev.version }, data: { nextWakeAt: wake } });
           }
           return true;
         }, TX_OPTIONS);

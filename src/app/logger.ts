@@ -1,8 +1,8 @@
-import { pino } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import type { Logger } from './ports.ts';
 
 /** JSON logs on stdout; secrets are redacted by key wherever they appear. */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { app: 's117-bot' },
@@ -10,5 +10,5 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       paths: ['*.token', '*.password', '*.secret', '*.authorization', '*.DATABASE_URL', '*.SLACK_BOT_TOKEN', '*.SLACK_SIGNING_SECRET', '*.SLACK_APP_TOKEN', '*.MICROSOFT_APP_PASSWORD', '*.nhsNumber'],
       censor: '[redacted]',
     },
-  }, destination as never) as unknown as Logger;
+  }, destination ?? pino.destination(1)) as Logger;
 }
