@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ORG_KINDS, ROLES, type Directory } from '../domain/types.ts';
+import { projectFile } from './paths.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, like anytown-icb');
 
@@ -85,24 +86,14 @@ export function parseDirectory(text: string, source = 'directory'): Directory {
   };
 }
 
-export const EXAMPLE_DIRECTORY = path.join('config', 'directory.example.yaml');
 
 /** Loads DIRECTORY_FILE; falls back to the shipped example (with a warning) when the file does not exist. */
 export function loadDirectory(file: string, warn: (msg: string) => void = () => {}): { directory: Directory; file: string } {
   let chosen = file;
   if (!fs.existsSync(file)) {
-    chosen = path.resolve(findExample());
+    chosen = projectFile(path.join('config', 'directory.example.yaml'));
     warn(`The directory file ${file} does not exist, so the example directory ${chosen} is used. Copy it to ${file} and put your partnership's people in it.`);
   }
   return { directory: parseDirectory(fs.readFileSync(chosen, 'utf8'), chosen), file: chosen };
 }
 
-function findExample(): string {
-  let dir = path.dirname(new URL(import.meta.url).pathname);
-  for (let i = 0; i < 6; i++) {
-    const c = path.join(dir, EXAMPLE_DIRECTORY);
-    if (fs.existsSync(c)) return c;
-    dir = path.dirname(dir);
-  }
-  return EXAMPLE_DIRECTORY;
-}

@@ -257,11 +257,17 @@ function takeEffect(draft: Draft, dec: Decision): void {
   // R8.1: the decision must now be explained to the person.
   const explain = d.personSteps.find((p) => p.step === 'EXPLAINED');
   if (explain && !explain.doneAt) explain.dueAt = ctx.calendar.deadline(ctx.now, ctx.policy.explainDueWorkingDays).toISOString();
-  const letter = draftLetter(d, dec, draft.name(dec.proposedBy));
+  addLetter(draft, dec, dec.proposedBy);
+  maybeResolve(draft);
+}
+
+/** R8.2: a draft for a professional to review before it is marked sent. */
+function addLetter(draft: Draft, dec: Decision, signedBy: string): void {
+  const { d } = draft;
+  const letter = draftLetter(d, dec, draft.name(signedBy));
   const seq = d.letters.reduce((m, l) => Math.max(m, l.seq), 0) + 1;
   d.letters.push({ seq, decisionSeq: dec.seq, text: letter.text, gradeLevel: letter.gradeLevel, readingAge: letter.readingAge, draftedAt: draft.nowIso, reviewedBy: null, sentAt: null });
   draft.event('LETTER_DRAFTED', { seq, decisionSeq: dec.seq, readingAge: letter.readingAge });
-  maybeResolve(draft);
 }
 
 /** R5.6: what it takes to close at each stage. */
@@ -495,10 +501,7 @@ function handle(draft: Draft, cmd: Command): void {
       const me = mustParticipate(d, ctx, 'draft a letter');
       const dec = d.decisions.find((x) => x.seq === cmd.decisionSeq && x.status === 'CONFIRMED');
       if (!dec) refuse('NO_SUCH_DECISION', `Decision ${cmd.decisionSeq} has not been confirmed by every party, so there is nothing to explain yet.`);
-      const letter = draftLetter(d, dec, draft.name(me.id));
-      const seq = d.letters.reduce((m, l) => Math.max(m, l.seq), 0) + 1;
-      d.letters.push({ seq, decisionSeq: dec.seq, text: letter.text, gradeLevel: letter.gradeLevel, readingAge: letter.readingAge, draftedAt: draft.nowIso, reviewedBy: null, sentAt: null });
-      draft.event('LETTER_DRAFTED', { seq, decisionSeq: dec.seq, readingAge: letter.readingAge });
+      addLetter(draft, dec, me.id);
       return;
     }
     case 'MARK_LETTER_SENT': {

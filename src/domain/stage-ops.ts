@@ -3,9 +3,8 @@ import type { Actor } from './commands.ts';
 import type { DomainEvent, Effect, Message } from './effects.ts';
 import { stageParticipants } from './participants.ts';
 import type { Policy } from './stage-policy.ts';
-import { FLAG_TEXT } from './texts.ts';
+import { CONTINUITY_REMINDER, FLAG_TEXT } from './texts.ts';
 import type { Directory, Dispute, FlagCode, Reminder, StageInstance, StageNo, UnlawfulGround } from './types.ts';
-import { CONTINUITY_REMINDER } from './texts.ts';
 
 export interface DecideContext {
   now: Date;

@@ -5,7 +5,7 @@ import { closureGaps, whoOwes } from './decide.ts';
 import { CHC_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from './texts.ts';
 import type { Directory, Dispute } from './types.ts';
 
-/** Everything a stage card or a status reply shows, already in words. No person's name: R11.2. */
+/** Everything a stage card or a status reply shows, already in words. The person is known only by case reference (R11.2). */
 export interface DisputeView {
   id: string;
   reference: string;

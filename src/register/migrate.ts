@@ -1,10 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectFile } from '../config/paths.ts';
 import type { SqlRunner } from './db.ts';
-
-export const DEFAULT_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'prisma', 'migrations');
 
 export interface Migration { name: string; sql: string; checksum: string }
 
@@ -15,18 +13,7 @@ export class MigrationError extends Error {
   }
 }
 
-/** Finds prisma/migrations whether running from src/ (tests) or dist/src/ (npm start). */
-export function findMigrationsDir(start = path.dirname(fileURLToPath(import.meta.url))): string {
-  let dir = start;
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, 'prisma', 'migrations');
-    if (fs.existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  return DEFAULT_MIGRATIONS_DIR;
-}
-
-export function readMigrations(dir = findMigrationsDir()): Migration[] {
+export function readMigrations(dir = projectFile(path.join('prisma', 'migrations'))): Migration[] {
   if (!fs.existsSync(dir)) throw new MigrationError(`The migrations folder ${dir} does not exist.`, null);
   return fs.readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
