@@ -1,9 +1,11 @@
 import type { App } from './bootstrap.ts';
 
 /** What is running, and how to connect the chat platforms. */
-export function banner(app: App, port: number): string {
+export function banner(app: App, port: number, slackMode: 'http' | 'socket' | null): string {
   const e = app.env;
-  const slack = e.SLACK_BOT_TOKEN ? 'configured' : 'not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)';
+  const slack = slackMode === 'http' ? `connected over HTTP at /slack/events${e.SLACK_API_URL ? ` (Web API: ${e.SLACK_API_URL})` : ''}`
+    : slackMode === 'socket' ? 'connected over Socket Mode (no inbound connections needed)'
+      : 'not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)';
   const teams = e.MICROSOFT_APP_ID ? 'configured' : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and MICROSOFT_APP_TYPE';
   return [
     'Section 117 dispute bot is running.',
@@ -14,6 +16,6 @@ export function banner(app: App, port: number): string {
     `  Scheduler:  ${e.SCHEDULER === 'on' ? `sweeping on "${e.SWEEP_CRON}"` : 'off (SCHEDULER=off)'}`,
     `  Slack:      ${slack}`,
     `  Teams:      ${teams}`,
-    '  Without a chat platform, notifications are written to this log.',
+    ...(slackMode ? [] : ['  Without a chat platform, notifications are written to this log.']),
   ].join('\n');
 }

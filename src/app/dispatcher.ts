@@ -80,7 +80,7 @@ export class OutboxDispatcher {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const e = row.payload;
-    const key = row.idempotencyKey;
+    const key = { key: row.idempotencyKey, attempt: row.attempts };
     if (e.kind === 'GOVERNANCE') return this.port(null).governance(e.message, key);
     if (!row.disputeId) throw new ChatDeliveryError(`outbox row ${row.id} has no dispute`, false);
     const dispute = await this.deps.service.get({ id: row.disputeId });
@@ -89,9 +89,11 @@ export class OutboxDispatcher {
     if (e.kind === 'DM') {
       const [person] = this.people([e.personId]);
       if (!person) throw new ChatDeliveryError(`${e.personId} is no longer in the directory`, false);
-      return port.dm(person, e.message, key);
+      const conv = await this.deps.db.prisma.conversation.findUnique({ where: { disputeId_platform: { disputeId: dispute.id, platform: port.platform } } });
+      const space = conv && !(conv.ref as { pending?: boolean }).pending ? (conv.ref as ConversationRef) : null;
+      return port.dm(person, e.message, key, space);
     }
-    const space = await this.caseSpace(port, row.disputeId);
+    const space = await this.caseSpace(port, row.disputeId, row.attempts);
     switch (e.kind) {
       case 'OPEN_CASE_SPACE':
         return;
@@ -116,7 +118,7 @@ export class OutboxDispatcher {
   }
 
   /** The dispute's case space on a platform, created once even with several replicas. */
-  private async caseSpace(port: ChatPort, disputeId: string): Promise<ConversationRef> {
+  private async caseSpace(port: ChatPort, disputeId: string, attempt: number): Promise<ConversationRef> {
     const prisma = this.deps.db.prisma;
     const where = { disputeId_platform: { disputeId, platform: port.platform } };
     const existing = await prisma.conversation.findUnique({ where });
@@ -133,13 +135,13 @@ export class OutboxDispatcher {
     const dispute = await this.deps.service.get({ id: disputeId });
     let ref: ConversationRef;
     try {
-      ref = await port.openCaseSpace(this.deps.service.view(dispute!), `${disputeId}:space`);
+      ref = await port.openCaseSpace(this.deps.service.view(dispute!), { key: `${disputeId}:space`, attempt });
     } catch (e) {
       // Let the next attempt (this replica's or another's) try again at once.
       await prisma.conversation.deleteMany({ where: { disputeId, platform: port.platform, createdAt: existing?.createdAt ?? undefined } });
       throw e;
     }
-    await prisma.conversation.update({ where, data: { ref: ref as Prisma.InputJsonValue } });
+    await prisma.conversation.update({ where, data: { ref: ref as Prisma.InputJsonValue, externalId: ref.id } });
     return ref;
   }
 }

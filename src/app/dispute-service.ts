@@ -55,6 +55,22 @@ export class DisputeService {
     return this.run(target, actor, () => cmd, opts.idempotencyKey);
   }
 
+  /**
+   * Would this command be accepted? Decides without writing, so a form can
+   * answer on the field before it closes (Slack wants that answer at once).
+   */
+  async preview(actor: Actor, target: Target | null, cmd: Command): Promise<DomainError | null> {
+    try {
+      const prev = target ? await this.get(target) : null;
+      if (target && !prev) return new DomainError('NO_SUCH_DISPUTE', 'That dispute no longer exists.');
+      decide(prev, cmd, this.ctx(this.deps.clock.now(), actor));
+      return null;
+    } catch (e) {
+      if (e instanceof DomainError) return e;
+      throw e;
+    }
+  }
+
   private async run(target: Target | null, actor: Actor, build: (id: string, reference: string) => Command, key?: string): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -155,6 +171,12 @@ export class DisputeService {
 
   async get(target: Target): Promise<Dispute | null> {
     return loadDispute(this.deps.db.prisma as unknown as Tx, target);
+  }
+
+  /** The dispute whose case space a platform knows by this id (a channel a command was typed in). */
+  async disputeForSpace(platform: string, externalId: string): Promise<Dispute | null> {
+    const conv = await this.deps.db.prisma.conversation.findFirst({ where: { platform, externalId }, select: { disputeId: true } });
+    return conv ? this.get({ id: conv.disputeId }) : null;
   }
 
   view(d: Dispute): DisputeView {

@@ -13,23 +13,32 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-/** Opaque to everything but the adapter that made it (DESIGN.md: one encode/decode pair per adapter). */
-export type ConversationRef = Record<string, unknown>;
+/**
+ * Opaque to everything but the adapter that made it (DESIGN.md: one
+ * encode/decode pair per adapter), except `id`: the platform's own id of the
+ * space, stored to find the dispute a command was typed in.
+ */
+export type ConversationRef = { id: string } & Record<string, unknown>;
+
+/** Which outbox row a call delivers, and how many times it has been tried (1 = first). */
+export interface Delivery { key: string; attempt: number }
 
 /**
- * What the protocol needs from a chat platform. Every call carries an
- * idempotency key: the outbox may call again after a crash, and the adapter
- * must make the second call a no-op where the platform allows it.
+ * What the protocol needs from a chat platform. Every call carries the
+ * outbox row's idempotency key: the outbox may call again after a crash, and
+ * the adapter must make a repeated call a no-op (on a retry it can look for
+ * what the key already produced).
  */
 export interface ChatPort {
   readonly platform: string;
-  openCaseSpace(view: DisputeView, key: string): Promise<ConversationRef>;
-  invite(space: ConversationRef, people: Person[], key: string): Promise<void>;
-  post(space: ConversationRef, message: Message, mentions: Person[], key: string): Promise<void>;
-  /** Posts the stage card the first time, then updates that same card in place. */
-  upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, key: string): Promise<ConversationRef>;
-  dm(person: Person, message: Message, key: string): Promise<void>;
-  governance(message: Message, key: string): Promise<void>;
+  openCaseSpace(view: DisputeView, d: Delivery): Promise<ConversationRef>;
+  invite(space: ConversationRef, people: Person[], d: Delivery): Promise<void>;
+  post(space: ConversationRef, message: Message, mentions: Person[], d: Delivery): Promise<void>;
+  /** Posts (and pins) the stage card the first time, then updates that same card in place. */
+  upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, d: Delivery): Promise<ConversationRef>;
+  /** A direct message; `space` (when the case space exists) lets the adapter link to it. */
+  dm(person: Person, message: Message, d: Delivery, space: ConversationRef | null): Promise<void>;
+  governance(message: Message, d: Delivery): Promise<void>;
 }
 
 /** A platform failure; retryable ones go back to the outbox with a delay. */

@@ -4,7 +4,7 @@ import { refuse } from './errors.ts';
 import { draftLetter } from './letter.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.ts';
 import { seniorOfficers, stageParticipants } from './participants.ts';
-import { startingStage } from './stage-policy.ts';
+import { STAGE_OUTCOMES, startingStage } from './stage-policy.ts';
 import {
   currentStage, type DecideContext, Draft, endStage, escalate, nextWake, personStepFlagged, plannedReminders, stageDueText, startStage,
 } from './stage-ops.ts';
@@ -154,9 +154,7 @@ function proposeDecision(draft: Draft, input: ProposeDecisionInput): void {
   const basisNeed = required(input.basisNeed, 'basisNeed', 'The basis in assessed need');
   const basisTests = required(input.basisTests, 'basisTests', 'How the statutory Section 117 tests apply');
   const basisRisk = required(input.basisRisk, 'basisRisk', 'The risk of deterioration or readmission');
-  const allowed: Record<number, Decision['outcome'][]> = {
-    1: ['AGREEMENT', 'ESCALATE'], 2: ['DECISION', 'ESCALATE'], 3: ['WRITTEN_DECISION', 'END_AFTERCARE'], 4: ['WRITTEN_DECISION', 'END_AFTERCARE'],
-  };
+  const allowed = STAGE_OUTCOMES;
   if (input.outcome === 'END_AFTERCARE' && stage < 3) {
     refuse('ENDING_NEEDS_STAGE_3', 'Ending Section 117 aftercare can only be decided at Stage 3 by the senior officers (protocol section 7). Escalate first.', 'outcome');
   }

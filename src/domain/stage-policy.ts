@@ -1,4 +1,4 @@
-import type { Role, StageNo, Subject } from './types.ts';
+import type { DecisionOutcome, Role, StageNo, Subject } from './types.ts';
 
 /**
  * The escalation pathway of §5 as data (RULES.md R5.x). Timescales,
@@ -85,3 +85,11 @@ export const DEFAULT_POLICY: Policy = {
 export function startingStage(subjects: readonly Subject[], endingProposal: boolean): StageNo {
   return endingProposal || subjects.includes('ENDING_AFTERCARE') ? 3 : 1;
 }
+
+/** R5.6: the outcomes a decision may have at each stage. */
+export const STAGE_OUTCOMES: Record<StageNo, DecisionOutcome[]> = {
+  1: ['AGREEMENT', 'ESCALATE'],
+  2: ['DECISION', 'ESCALATE'],
+  3: ['WRITTEN_DECISION', 'END_AFTERCARE'],
+  4: ['WRITTEN_DECISION', 'END_AFTERCARE'],
+};

@@ -25,6 +25,10 @@ export interface DisputeView {
   stillNeeded: string[];
   owe: string[];
   outcome: string | null;
+  /** The newest letter to the person still waiting for a professional's review (R8.2). */
+  pendingLetter: { seq: number; readingAge: number } | null;
+  /** R5.3/R5.7: Stage 3 or later and still open. */
+  canEscalateExternally: boolean;
 }
 
 export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory): DisputeView {
@@ -64,5 +68,10 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     stillNeeded: d.status === 'OPEN' ? closureGaps(d) : [],
     owe: d.status === 'OPEN' ? whoOwes(d).lines : [],
     outcome: d.outcome,
+    pendingLetter: (() => {
+      const l = [...d.letters].reverse().find((x) => !x.sentAt);
+      return l ? { seq: l.seq, readingAge: l.readingAge } : null;
+    })(),
+    canEscalateExternally: d.status === 'OPEN' && d.stage >= 3,
   };
 }

@@ -1,4 +1,4 @@
-import { ChatDeliveryError, type ChatPort, type ConversationRef } from '../../src/app/ports.ts';
+import { ChatDeliveryError, type ChatPort, type ConversationRef, type Delivery } from '../../src/app/ports.ts';
 import type { Message } from '../../src/domain/effects.ts';
 import type { Person } from '../../src/domain/types.ts';
 import type { DisputeView } from '../../src/domain/view.ts';
@@ -33,26 +33,26 @@ export class RecordingChatPort implements ChatPort {
     this.calls.push(call);
   }
 
-  async openCaseSpace(view: DisputeView, key: string): Promise<ConversationRef> {
+  async openCaseSpace(view: DisputeView, { key }: Delivery): Promise<ConversationRef> {
     const name = `s117-${view.reference.toLowerCase().replace(/^s117-/, '')}`;
     this.record({ op: 'openCaseSpace', key, space: name });
     this.spaces++;
-    return { channel: `C${this.spaces}`, name };
+    return { id: `C${this.spaces}`, name };
   }
-  async invite(space: ConversationRef, people: Person[], key: string): Promise<void> {
+  async invite(space: ConversationRef, people: Person[], { key }: Delivery): Promise<void> {
     this.record({ op: 'invite', key, space: String(space.name), people: people.map((p) => p.id) });
   }
-  async post(space: ConversationRef, message: Message, mentions: Person[], key: string): Promise<void> {
+  async post(space: ConversationRef, message: Message, mentions: Person[], { key }: Delivery): Promise<void> {
     this.record({ op: 'post', key, space: String(space.name), title: message.title, mentions: mentions.map((p) => p.id) });
   }
-  async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, key: string): Promise<ConversationRef> {
+  async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, { key }: Delivery): Promise<ConversationRef> {
     this.record({ op: card ? 'updateCard' : 'postCard', key, space: String(space.name), view });
-    return card ?? { ts: `${space.name}-card` };
+    return card ?? { id: `${space.name}-card` };
   }
-  async dm(person: Person, message: Message, key: string): Promise<void> {
+  async dm(person: Person, message: Message, { key }: Delivery): Promise<void> {
     this.record({ op: 'dm', key, to: person.id, title: message.title });
   }
-  async governance(message: Message, key: string): Promise<void> {
+  async governance(message: Message, { key }: Delivery): Promise<void> {
     this.record({ op: 'governance', key, title: message.title });
   }
 

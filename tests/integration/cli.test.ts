@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/s117.ts';
+import { readMigrations } from '../../src/register/migrate.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 
@@ -46,7 +47,7 @@ describe('the s117 command line', () => {
   it('[R9.1] migrates, raises, acts, ticks, shows and exports the register', async () => {
     const clock = new FakeClock('2026-12-07T10:00:00Z');
     const s117 = cli(path.join(dir, 'db'), clock);
-    expect(await s117('db', 'migrate')).toMatchObject({ code: 0, out: expect.stringMatching(/Applied 1 migration/) });
+    expect(await s117('db', 'migrate')).toMatchObject({ code: 0, out: expect.stringMatching(new RegExp(`Applied ${readMigrations().length} migration`)) });
     expect(await s117('db', 'migrate')).toMatchObject({ code: 0, out: expect.stringMatching(/is up to date/) });
 
     const raised = await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml', '--key', 'r1');

@@ -15,7 +15,7 @@ export class LogChatPort implements ChatPort {
   async openCaseSpace(view: DisputeView): Promise<ConversationRef> {
     const name = `s117-${view.reference.toLowerCase().replace(/^s117-/, '')}`;
     this.logger.info({ space: name }, `case space opened for ${view.reference}`);
-    return { name };
+    return { id: name, name };
   }
   async invite(space: ConversationRef, people: Person[]): Promise<void> {
     this.logger.info({ space: space.name, people: people.map((p) => p.id) }, 'participants invited');
@@ -25,7 +25,7 @@ export class LogChatPort implements ChatPort {
   }
   async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null): Promise<ConversationRef> {
     this.logger.info({ space: space.name, stage: view.stage, due: view.dueText, updated: Boolean(card) }, `stage card for ${view.reference}`);
-    return { posted: true };
+    return { id: `${view.reference}-card` };
   }
   async dm(person: Person, message: Message): Promise<void> {
     this.logger.info({ to: person.id, lines: message.lines }, `direct message: ${message.title}`);

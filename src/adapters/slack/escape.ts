@@ -1,0 +1,19 @@
+/**
+ * Slack mrkdwn treats &, < and > as control characters: `<!channel>` pings a
+ * whole channel and `<@U123>` fakes a mention. Everything a person typed is
+ * escaped before it is shown back (Slack's own rule: only these three).
+ */
+export function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts to Slack's limit on a field, marking the cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The case channel for a reference: `S117-2026-0042` → `s117-2026-0042` (R11.2: nothing else goes in). */
+export function channelName(reference: string, suffix = 0): string {
+  const base = reference.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  return suffix ? `${base}-${suffix + 1}` : base;
+}

@@ -1,0 +1,90 @@
+import type { RequestListener } from 'node:http';
+import bolt, { type App as BoltApp, type Logger as BoltLogger } from '@slack/bolt';
+import { ConfigError, type Env } from '../../config/env.ts';
+import type { DisputeService } from '../../app/dispute-service.ts';
+import type { Logger } from '../../app/ports.ts';
+import type { Directory } from '../../domain/types.ts';
+import { SlackChatPort } from './chat-port.ts';
+import { SlackContext } from './context.ts';
+import * as actions from './listeners/actions.ts';
+import * as commands from './listeners/commands.ts';
+import * as home from './listeners/home.ts';
+import * as shortcuts from './listeners/shortcuts.ts';
+import * as views from './listeners/views.ts';
+
+const { App, HTTPReceiver, LogLevel } = bolt;
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Bolt's logger interface on top of ours, so Bolt never writes to the console itself. */
+function boltLogger(logger: Logger): BoltLogger {
+  const line = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  let level = LogLevel.INFO;
+  return {
+    debug: (...a: unknown[]) => logger.debug(line(a)),
+    info: (...a: unknown[]) => logger.info(line(a)),
+    warn: (...a: unknown[]) => logger.warn(line(a)),
+    error: (...a: unknown[]) => logger.error(line(a)),
+    setLevel: (l) => { level = l; },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export interface SlackAdapter {
+  mode: 'http' | 'socket';
+  port: SlackChatPort;
+  /** Mount at SLACK_EVENTS_PATH on the bot's HTTP server (HTTP mode only). */
+  requestListener: RequestListener | null;
+  /** Registers the listeners; call once the use cases exist. */
+  attach(service: DisputeService, onChange: () => void): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Slack through Bolt: HTTP mode with the signing secret (every request's
+ * signature checked by Bolt's own receiver), or Socket Mode when an app-level
+ * token is set (for networks that accept no inbound connections).
+ */
+export function createSlackAdapter(env: Env, logger: Logger, directory: () => Directory): SlackAdapter | null {
+  if (!env.SLACK_BOT_TOKEN) return null;
+  const socket = Boolean(env.SLACK_APP_TOKEN);
+  if (!socket && !env.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('SLACK_SIGNING_SECRET: is needed with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  const log = boltLogger(logger.child({ platform: 'slack' }));
+  // Our outbox retries; the client reports a 429 at once with Slack's Retry-After.
+  const clientOptions = {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: log,
+  };
+  let app: BoltApp;
+  let receiver: InstanceType<typeof HTTPReceiver> | null = null;
+  if (socket) {
+    // installerOptions carries the API URL to the Socket Mode client's own apps.connections.open call.
+    app = new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, clientOptions, installerOptions: { clientOptions }, logger: log });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, logger: log,
+      // Slack retries what it does not see acknowledged in 3 s; keys make the retry harmless.
+      unhandledRequestTimeoutMillis: 3001,
+    });
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: log });
+  }
+  app.error(async (e) => { logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener failed'); });
+  const port = new SlackChatPort(app.client, directory, logger.child({ platform: 'slack' }));
+  return {
+    mode: socket ? 'socket' : 'http',
+    port,
+    requestListener: receiver ? receiver.requestListener : null,
+    attach(service, onChange) {
+      const ctx = new SlackContext(service, logger.child({ platform: 'slack' }), onChange);
+      for (const m of [commands, views, actions, shortcuts, home]) m.register(app, ctx);
+    },
+    async start() { if (socket) await app.start(); },
+    async stop() { if (socket) await app.stop(); },
+  };
+}

@@ -1,0 +1,53 @@
+import type { AddressInfo } from 'node:net';
+import { boot, type App } from './app/bootstrap.ts';
+import type { ChatPort, Clock, Logger } from './app/ports.ts';
+import type { Env } from './config/env.ts';
+import type { Directory } from './domain/types.ts';
+import { HttpServer } from './http/server.ts';
+import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
+
+export interface Bot {
+  app: App;
+  http: HttpServer;
+  address: AddressInfo;
+  slack: SlackAdapter | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole bot: register, platforms, scheduler and the one HTTP server.
+ * `npm start` runs this; integration tests run the same thing on a free port.
+ */
+export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; scheduler?: boolean; ports?: Record<string, ChatPort> }): Promise<Bot> {
+  const { env, logger } = opts;
+  let directory: Directory | null = null;
+  const slack = createSlackAdapter(env, logger, () => directory!);
+  const ports: Record<string, ChatPort> = { ...opts.ports, ...(slack ? { slack: slack.port } : {}) };
+  const defaultPlatform = slack ? 'slack' : Object.keys(opts.ports ?? {})[0] ?? 'log';
+  const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
+  directory = app.directory;
+  const http = new HttpServer(logger.child({ part: 'http' }), async () => {
+    await app.db.sql.query('SELECT 1');
+    return { ok: true, detail: app.db.description };
+  });
+  try {
+    if (slack) {
+      slack.attach(app.service, () => void app.scheduler.deliverSoon());
+      if (slack.requestListener) http.route(SLACK_EVENTS_PATH, slack.requestListener);
+      await slack.start();
+    }
+    const address = await http.listen(env.PORT, env.HOST);
+    if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();
+    return {
+      app, http, address, slack,
+      async stop() {
+        await http.close();
+        await slack?.stop();
+        await app.close();
+      },
+    };
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+}
