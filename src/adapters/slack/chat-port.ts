@@ -94,9 +94,14 @@ export class SlackChatPort implements ChatPort {
   /** On a retry, looks for the message this key already posted before posting again. */
   private async postOnce(channel: string, body: { text: string; blocks: unknown[] }, d: Delivery): Promise<{ ts: string }> {
     if (d.attempt > 1) {
-      const h = await this.call(() => this.client.conversations.history({ channel, limit: 50, include_all_metadata: true }));
-      const prior = h.messages?.find((m) => (m as { metadata?: { event_payload?: { key?: string } } }).metadata?.event_payload?.key === d.key);
-      if (prior?.ts) return { ts: prior.ts };
+      try {
+        const h = await this.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
+        const prior = h.messages?.find((m) => (m as { metadata?: { event_payload?: { key?: string } } }).metadata?.event_payload?.key === d.key);
+        if (prior?.ts) return { ts: prior.ts };
+      } catch (e) {
+        // Unable to look (a public governance channel the bot may not read): posting is better than staying silent.
+        if (!platformError(e)) throw deliveryError(e);
+      }
     }
     const r = await this.call(() => this.client.chat.postMessage({
       channel, text: body.text, blocks: body.blocks as never, unfurl_links: false, unfurl_media: false,
