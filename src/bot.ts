@@ -5,12 +5,14 @@ import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
+import { createTeamsAdapter, TEAMS_MESSAGES_PATH, type TeamsAdapter } from './adapters/teams/teams-app.ts';
 
 export interface Bot {
   app: App;
   http: HttpServer;
   address: AddressInfo;
   slack: SlackAdapter | null;
+  teams: TeamsAdapter;
   stop(): Promise<void>;
 }
 
@@ -22,8 +24,9 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
   const { env, logger } = opts;
   let directory: Directory | null = null;
   const slack = createSlackAdapter(env, logger, () => directory!);
-  const ports: Record<string, ChatPort> = { ...opts.ports, ...(slack ? { slack: slack.port } : {}) };
-  const defaultPlatform = slack ? 'slack' : Object.keys(opts.ports ?? {})[0] ?? 'log';
+  const teams = createTeamsAdapter(env, logger, () => directory!);
+  const ports: Record<string, ChatPort> = { ...opts.ports, ...(slack ? { slack: slack.port } : {}), ...(teams.port ? { teams: teams.port } : {}) };
+  const defaultPlatform = slack ? 'slack' : teams.port ? 'teams' : Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
   directory = app.directory;
   const http = new HttpServer(logger.child({ part: 'http' }), async () => {
@@ -36,10 +39,12 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
       if (slack.requestListener) http.route(SLACK_EVENTS_PATH, slack.requestListener);
       await slack.start();
     }
+    teams.attach(app.service, () => void app.scheduler.deliverSoon());
+    http.route(TEAMS_MESSAGES_PATH, (req, res) => teams.handler(req, res));
     const address = await http.listen(env.PORT, env.HOST);
     if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();
     return {
-      app, http, address, slack,
+      app, http, address, slack, teams,
       async stop() {
         await http.close();
         await slack?.stop();

@@ -40,6 +40,9 @@ export const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalString,
   MICROSOFT_APP_TENANT_ID: optionalString,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  TEAMS_TEAM_ID: optionalString,
+  TEAMS_CASE_CHANNEL_ID: optionalString,
+  TEAMS_SERVICE_URL: z.string().url('must be a URL like https://smba.trafficmanager.net/uk/').default('https://smba.trafficmanager.net/uk/'),
 });
 
 export type Env = z.infer<typeof envSchema>;

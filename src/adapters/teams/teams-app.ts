@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { DisputeService } from '../../app/dispute-service.ts';
+import { errorInfo } from '../../app/dispute-service.ts';
+import type { Logger } from '../../app/ports.ts';
+import type { Env } from '../../config/env.ts';
+import type { Directory } from '../../domain/types.ts';
+import { S117TeamsBot } from './bot.ts';
+import { TeamsChatPort } from './chat-port.ts';
+
+export const TEAMS_MESSAGES_PATH = '/api/messages';
+const MAX_BODY = 1_000_000;
+
+export interface TeamsAdapter {
+  /** 'authenticated' with an app id (every token verified), 'local' for the Bot Framework Emulator (loopback only). */
+  mode: 'authenticated' | 'local';
+  /** Present when Teams is configured as a platform (an app id, or a case channel for local trials). */
+  port: TeamsChatPort | null;
+  handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  attach(service: DisputeService, onChange: () => void): void;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) { reject(new Error('request too large')); req.destroy(); } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Microsoft Teams through the Bot Framework SDK (kept inside this folder: the
+ * SDK is archived upstream, and a move to its successor must stay local).
+ */
+export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Directory): TeamsAdapter {
+  const log = logger.child({ platform: 'teams' });
+  const authenticated = Boolean(env.MICROSOFT_APP_ID);
+  const auth = new ConfigurationBotFrameworkAuthentication(authenticated ? {
+    MicrosoftAppId: env.MICROSOFT_APP_ID, MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
+    MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID, MicrosoftAppType: env.MICROSOFT_APP_TYPE ?? 'SingleTenant',
+  } : {});
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error({ err: errorInfo(error), activity: context.activity.type }, 'a Teams turn failed');
+    await context.sendActivity('Something went wrong and nothing was recorded. It has been logged; please try again in a minute.').catch(() => undefined);
+  };
+  const enabled = authenticated || Boolean(env.TEAMS_CASE_CHANNEL_ID);
+  const port = enabled ? new TeamsChatPort(adapter, {
+    appId: env.MICROSOFT_APP_ID ?? '', tenantId: env.MICROSOFT_APP_TENANT_ID ?? '', serviceUrl: env.TEAMS_SERVICE_URL, caseChannelId: env.TEAMS_CASE_CHANNEL_ID ?? null,
+  }, directory, log) : null;
+  let bot: S117TeamsBot | null = null;
+  return {
+    mode: authenticated ? 'authenticated' : 'local',
+    port,
+    attach(service, onChange) { bot = new S117TeamsBot(service, log, onChange); },
+    async handler(req, res) {
+      const send = (status: number, body?: unknown) => {
+        if (res.headersSent) return;
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(body === undefined ? '' : JSON.stringify(body));
+      };
+      if (req.method !== 'POST') return send(405, { error: 'POST activities here.' });
+      // Without an app id nothing can be verified: only the Emulator on this machine may talk to the bot.
+      const remote = req.socket.remoteAddress ?? '';
+      if (!authenticated && !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote)) {
+        return send(401, { error: 'Teams is not configured (MICROSOFT_APP_ID); only local Emulator requests are accepted.' });
+      }
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+      } catch {
+        return send(400, { error: 'The body must be a Bot Framework activity in JSON.' });
+      }
+      if (!bot) return send(503, { error: 'starting up' });
+      let status = 200;
+      let out: unknown;
+      const response = {
+        socket: req.socket,
+        status(code: number) { status = code; return response; },
+        header(name: string, value: unknown) { res.setHeader(name, String(value)); return response; },
+        send(b?: unknown) { out = b; return response; },
+        end() { send(status, out); return response; },
+      };
+      const b = bot;
+      await adapter.process({ body, headers: req.headers, method: req.method }, response, (ctx) => b.run(ctx));
+      send(status, out);
+    },
+  };
+}
