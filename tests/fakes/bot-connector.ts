@@ -13,6 +13,8 @@ export class FakeBotConnector {
   private server: http.Server;
   private seq = 1000;
   private failures: number[] = [];
+  /** Seconds sent in Retry-After with a 429. */
+  retryAfter = 5;
   url = '';
 
   constructor() {
@@ -27,7 +29,7 @@ export class FakeBotConnector {
         this.calls.push(call);
         const fail = this.failures.shift();
         if (fail) {
-          res.writeHead(fail, { 'content-type': 'application/json', 'retry-after': '5' }).end(JSON.stringify({ error: { code: 'Throttled', message: 'Too many requests' } }));
+          res.writeHead(fail, { 'content-type': 'application/json', 'retry-after': String(this.retryAfter) }).end(JSON.stringify({ error: { code: 'Throttled', message: 'Too many requests' } }));
           return;
         }
         const id = String(++this.seq);
@@ -43,6 +45,7 @@ export class FakeBotConnector {
   }
 
   failNext(status: number, times = 1): void { for (let i = 0; i < times; i++) this.failures.push(status); }
+  clearFailures(): void { this.failures.length = 0; }
   created(): ConnectorCall[] { return this.calls.filter((c) => c.method === 'POST' && !c.conversation); }
   sent(conversation?: string): ConnectorCall[] { return this.calls.filter((c) => c.method === 'POST' && c.conversation && (!conversation || c.conversation === conversation)); }
   updated(): ConnectorCall[] { return this.calls.filter((c) => c.method === 'PUT'); }

@@ -1,0 +1,132 @@
+import bolt from '@slack/bolt';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { SlackChatPort } from '../../src/adapters/slack/chat-port.ts';
+import { TeamsChatPort } from '../../src/adapters/teams/chat-port.ts';
+import { createLogger } from '../../src/app/logger.ts';
+import { ChatDeliveryError, type ChatPort, type ConversationRef } from '../../src/app/ports.ts';
+import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
+import { disputeView, type DisputeView } from '../../src/domain/view.ts';
+import { FakeBotConnector } from '../fakes/bot-connector.ts';
+import { FakeSlackApi } from '../fakes/slack-api.ts';
+import { fundingDispute } from '../fixtures/disputes.ts';
+import { calendar, directory, Scenario } from '../helpers/domain.ts';
+
+/** What a contract test needs to see of a platform: its port, and what its fake received. */
+interface Harness {
+  port: ChatPort;
+  /** Everything sent into a case space (the serialised bodies). */
+  sentTo(space: ConversationRef): string[];
+  cardWrites(): { kind: 'post' | 'update'; body: string }[];
+  directTo(personTeamsOrSlackId: string): string[];
+  governanceMessages(): string[];
+  /** Typed text that would be live markup on this platform (a link, a channel ping). */
+  liveMarkup: string[];
+  rateLimitNext(): void;
+  refuseNext(): void;
+  stop(): Promise<void>;
+}
+
+const logger = createLogger('silent');
+const gov = { ...directory, governance: { slack: 'CGOVERN', teams: '19:gov@thread.tacv2' } };
+
+async function slackHarness(): Promise<Harness> {
+  const fake = new FakeSlackApi();
+  await fake.start();
+  const client = new bolt.App({ token: 'xoxb-x', signingSecret: 's', clientOptions: { slackApiUrl: `${fake.url}/api/`, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }, logLevel: bolt.LogLevel.ERROR }).client;
+  const port = new SlackChatPort(client, () => gov, logger);
+  const posts = () => fake.of('chat.postMessage');
+  return {
+    port,
+    sentTo: (space) => posts().filter((c) => c.args.channel === space.id).map((c) => JSON.stringify(c.args)),
+    cardWrites: () => fake.calls.filter((c) => c.method === 'chat.update' || (c.method === 'chat.postMessage' && /Stage \d —/.test(String(c.args.text)) && String(c.args.text).includes('·')))
+      .map((c) => ({ kind: c.method === 'chat.update' ? 'update' as const : 'post' as const, body: JSON.stringify(c.args) })),
+    directTo: (id) => posts().filter((c) => c.args.channel === `D${id}`).map((c) => JSON.stringify(c.args)),
+    governanceMessages: () => posts().filter((c) => c.args.channel === 'CGOVERN').map((c) => JSON.stringify(c.args)),
+    liveMarkup: ['<!channel>', '<http://evil|click>'],
+    rateLimitNext: () => fake.failNext('chat.postMessage', { status: 429, retryAfter: 9 }),
+    refuseNext: () => fake.failNext('chat.postMessage', { error: 'channel_not_found' }),
+    stop: () => fake.stop(),
+  };
+}
+
+async function teamsHarness(): Promise<Harness> {
+  const fake = new FakeBotConnector();
+  await fake.start();
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const port = new TeamsChatPort(adapter, { appId: '', tenantId: 't1', serviceUrl: fake.url, caseChannelId: '19:cases@thread.tacv2' }, () => gov, logger);
+  return {
+    port,
+    sentTo: (space) => fake.calls.filter((c) => c.conversation === space.id && c.method === 'POST').map((c) => JSON.stringify(c.body)),
+    cardWrites: () => fake.calls.filter((c) => c.method === 'PUT' || (c.method === 'POST' && !c.conversation && (c.body.channelData as { channel?: { id: string } })?.channel?.id === '19:cases@thread.tacv2'))
+      .map((c) => ({ kind: c.method === 'PUT' ? 'update' as const : 'post' as const, body: JSON.stringify(c.body) })),
+    directTo: (id) => fake.created().filter((c) => (c.body.members as { id: string }[] | undefined)?.[0]?.id === id).map((c) => JSON.stringify(c.body)),
+    governanceMessages: () => fake.created().filter((c) => (c.body.channelData as { channel?: { id: string } })?.channel?.id === '19:gov@thread.tacv2').map((c) => JSON.stringify(c.body)),
+    liveMarkup: ['[click](http://evil)', '**loud**'],
+    // The connector client retries a 429 a few times by itself; a persisting one reaches the port.
+    rateLimitNext: () => { fake.retryAfter = 0; fake.failNext(429, 10); },
+    refuseNext: () => { fake.clearFailures(); fake.failNext(404); },
+    stop: () => fake.stop(),
+  };
+}
+
+function view(): DisputeView {
+  const s = new Scenario();
+  s.raise('ali-khan', fundingDispute());
+  return disputeView({ ...s.dispute, reference: 'S117-2026-0042' }, DEFAULT_POLICY, calendar, directory);
+}
+
+const d1 = { key: 'k1', attempt: 1 };
+const gus = directory.people.find((p) => p.id === 'gus-hart')!;
+
+describe.each([['Slack', slackHarness, 'slack'], ['Teams', teamsHarness, 'teams']] as const)('the ChatPort contract: %s', (_name, make, idField) => {
+  let h: Harness;
+  beforeEach(async () => { h = await make(); });
+  afterEach(async () => { await h.stop(); });
+
+  it('[R11.2] opens a case space known by an id, showing the reference and never the NHS number', async () => {
+    const space = await h.port.openCaseSpace(view(), d1);
+    expect(typeof space.id).toBe('string');
+    expect(space.id.length).toBeGreaterThan(0);
+    expect(JSON.stringify(space)).not.toMatch(/9434765919/);
+  });
+
+  it('posts a message into the case space with real mentions and escaped text', async () => {
+    const space = await h.port.openCaseSpace(view(), d1);
+    await h.port.post(space, { title: 'S117-2026-0042: reminder', lines: [`Typed by someone: ${h.liveMarkup.join(' ')}`], mentions: ['gus-hart'] }, [gus], { key: 'k2', attempt: 1 });
+    const sent = h.sentTo(space).join('\n');
+    expect(sent).toContain('S117-2026-0042: reminder');
+    expect(sent).toContain(String(gus[idField]));
+    for (const live of h.liveMarkup) expect(sent).not.toContain(live);
+  });
+
+  it('writes the stage card once, then updates that same card in place', async () => {
+    const v = view();
+    const space = await h.port.openCaseSpace(v, d1);
+    const card = await h.port.upsertCard(space, v, null, { key: 'k3', attempt: 1 });
+    const again = await h.port.upsertCard(space, { ...v, stage: 2, stageName: 'Operational management escalation' }, card, { key: 'k4', attempt: 1 });
+    expect(again.id).toBe(card.id);
+    const writes = h.cardWrites();
+    expect(writes.filter((w) => w.kind === 'post')).toHaveLength(1);
+    expect(writes.at(-1)).toMatchObject({ kind: 'update' });
+    expect(writes.at(-1)!.body).toMatch(/Stage 2 — Operational management escalation/);
+  });
+
+  it('sends a direct message to a person, and tells governance', async () => {
+    await h.port.dm(gus, { title: 'You are part of S117-2026-0042', lines: ['Open the case space.'], mentions: [] }, { key: 'k5', attempt: 1 }, null);
+    expect(h.directTo(String(gus[idField])).join()).toContain('You are part of S117-2026-0042');
+    await h.port.governance({ title: 'S117-2026-0042: Stage 3 is overdue', lines: [], mentions: [] }, { key: 'k6', attempt: 1 });
+    expect(h.governanceMessages().join()).toContain('Stage 3 is overdue');
+  });
+
+  it('reports a rate limit as retryable with the platform\'s wait, and a refusal as final', async () => {
+    const space = await h.port.openCaseSpace(view(), d1);
+    h.rateLimitNext();
+    const limited = await h.port.post(space, { title: 't', lines: [], mentions: [] }, [], { key: 'k7', attempt: 1 }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(ChatDeliveryError);
+    expect(limited).toMatchObject({ retryable: true });
+    expect((limited as ChatDeliveryError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+    h.refuseNext();
+    const refused = await h.port.post(space, { title: 't', lines: [], mentions: [] }, [], { key: 'k8', attempt: 1 }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ retryable: false });
+  });
+});
