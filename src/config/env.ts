@@ -42,6 +42,9 @@ export const envSchema = z.object({
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   TEAMS_TEAM_ID: optionalString,
   TEAMS_CASE_CHANNEL_ID: optionalString,
+  TEAMS_CASE_SPACES: z.enum(['thread', 'channel'], { message: 'must be thread (a thread per dispute in TEAMS_CASE_CHANNEL_ID) or channel (a channel per dispute, through Microsoft Graph)' }).default('thread'),
+  GRAPH_API_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
+  MICROSOFT_LOGIN_URL: z.string().url().default('https://login.microsoftonline.com'),
   TEAMS_SERVICE_URL: z.string().url('must be a URL like https://smba.trafficmanager.net/uk/').default('https://smba.trafficmanager.net/uk/'),
 });
 

@@ -53,7 +53,7 @@ async function teamsHarness(): Promise<Harness> {
   const fake = new FakeBotConnector();
   await fake.start();
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const port = new TeamsChatPort(adapter, { appId: '', tenantId: 't1', serviceUrl: fake.url, caseChannelId: '19:cases@thread.tacv2' }, () => gov, logger);
+  const port = new TeamsChatPort(adapter, { appId: '', tenantId: 't1', serviceUrl: fake.url, caseChannelId: '19:cases@thread.tacv2', channelMode: null }, () => gov, logger);
   return {
     port,
     sentTo: (space) => fake.calls.filter((c) => c.conversation === space.id && c.method === 'POST').map((c) => JSON.stringify(c.body)),

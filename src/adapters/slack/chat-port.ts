@@ -5,7 +5,7 @@ import type { Directory, Person } from '../../domain/types.ts';
 import type { DisputeView } from '../../domain/view.ts';
 import { messageBlocks } from './blocks/message.ts';
 import { stageCard } from './blocks/stage-card.ts';
-import { channelName } from './escape.ts';
+import { caseSpaceName } from '../../domain/naming.ts';
 
 // The only place that knows what a Slack conversation ref holds.
 interface SlackSpace { id: string; name: string }
@@ -48,7 +48,7 @@ export class SlackChatPort implements ChatPort {
   async openCaseSpace(view: DisputeView, d: Delivery): Promise<ConversationRef> {
     const purpose = `Section 117 dispute ${view.reference}. Care continues while it is resolved.`;
     for (let n = 0; n < 10; n++) {
-      const name = channelName(view.reference, n);
+      const name = caseSpaceName(view.reference, n);
       try {
         const r = await this.client.conversations.create({ name, is_private: true });
         const id = r.channel!.id!;

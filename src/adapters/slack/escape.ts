@@ -11,9 +11,3 @@ export function esc(text: string): string {
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
-
-/** The case channel for a reference: `S117-2026-0042` → `s117-2026-0042` (R11.2: nothing else goes in). */
-export function channelName(reference: string, suffix = 0): string {
-  const base = reference.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  return suffix ? `${base}-${suffix + 1}` : base;
-}

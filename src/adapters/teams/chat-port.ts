@@ -4,13 +4,17 @@ import type { Message } from '../../domain/effects.ts';
 import type { Directory, Person } from '../../domain/types.ts';
 import type { DisputeView } from '../../domain/view.ts';
 import { messageCard, stageCard } from './cards.ts';
+import type { GraphClient } from './graph.ts';
+import { caseSpaceName } from '../../domain/naming.ts';
 
 export interface TeamsSettings {
   appId: string;
   tenantId: string;
   serviceUrl: string;
-  /** The channel whose threads are the case spaces (each dispute one thread, its root the stage card). */
+  /** Thread mode: the channel whose threads are the case spaces (each dispute one thread, its root the stage card). */
   caseChannelId: string | null;
+  /** Channel mode: a channel per dispute in this team, created through Microsoft Graph. */
+  channelMode: { teamId: string; graph: GraphClient } | null;
 }
 
 // The only place that knows what a Teams conversation ref holds: the thread's
@@ -80,10 +84,23 @@ export class TeamsChatPort implements ChatPort {
     return id;
   }
 
-  /** Thread mode: the case space is a new thread whose root is the stage card (Teams bots cannot pin). */
+  /**
+   * The case space is a thread whose root is the stage card (Teams bots
+   * cannot pin): in the dispute's own channel, named from the reference
+   * (channel mode), or in the shared case channel (thread mode).
+   */
   async openCaseSpace(view: DisputeView): Promise<ConversationRef> {
-    if (!this.settings.caseChannelId) throw new ChatDeliveryError('TEAMS_CASE_CHANNEL_ID is not set, so there is nowhere to open case threads', false);
-    const id = await this.newThread(this.settings.caseChannelId, MessageFactory.attachment(CardFactory.adaptiveCard(stageCard(view))));
+    let channel = this.settings.caseChannelId;
+    if (this.settings.channelMode) {
+      const { teamId, graph } = this.settings.channelMode;
+      channel = null;
+      for (let n = 0; n < 10 && !channel; n++) {
+        channel = (await graph.createChannel(teamId, caseSpaceName(view.reference, n), `Section 117 dispute ${view.reference}. Care continues while it is resolved.`))?.id ?? null;
+      }
+      if (!channel) throw new ChatDeliveryError(`every channel name for ${view.reference} is taken`, false);
+    }
+    if (!channel) throw new ChatDeliveryError('TEAMS_CASE_CHANNEL_ID is not set, so there is nowhere to open case threads', false);
+    const id = await this.newThread(channel, MessageFactory.attachment(CardFactory.adaptiveCard(stageCard(view))));
     return { id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: rootActivityId(id) };
   }
 
