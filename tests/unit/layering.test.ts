@@ -20,4 +20,9 @@ describe('layers', () => {
     expect(bad).toEqual([]);
   });
 
+  it('keeps botbuilder inside src/adapters/teams (the SDK is archived upstream; a move must stay local)', () => {
+    const outside = files('src').filter((f) => !f.startsWith(`src${path.sep}adapters${path.sep}teams`) && !f.includes(`${path.sep}generated${path.sep}`))
+      .filter((f) => /from 'botbuilder|from 'botframework/.test(fs.readFileSync(f, 'utf8')));
+    expect(outside).toEqual([]);
+  });
 });

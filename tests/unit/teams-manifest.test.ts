@@ -48,6 +48,8 @@ describe('the Teams app package', () => {
     expect(m.composeExtensions[0].commands[0]).toMatchObject({ id: 'recordDecision', type: 'action', context: ['message'], fetchTask: true });
     expect(m.bots[0].botId).toBe(env.MICROSOFT_APP_ID);
     expect(m.validDomains).toEqual(['s117.example.nhs.uk']);
+    // Channel mode creates a channel per dispute in the team where the app is installed.
+    expect(m.authorization.permissions.resourceSpecific).toEqual([{ name: 'Channel.Create.Group', type: 'Application' }]);
   });
 
   it('ships the two icons at the sizes Teams requires, and zips everything for upload', async () => {
