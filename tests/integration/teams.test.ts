@@ -160,6 +160,19 @@ describe('Microsoft Teams', () => {
     expect(JSON.stringify(connector.sent()[0]!.body)).toMatch(/not in the Section 117 directory/);
   });
 
+  it('greets a person in the personal chat with their open disputes and what they owe', async () => {
+    const d = (await bot.app.service.raise({ personId: 'ali-khan', platform: 'teams' }, {
+      subjects: ['FUNDING'], cohort: 'ADULT', setting: 'COMMUNITY', parties: [{ organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }],
+      localCaseRef: 'X1', namedProfessionals: [], description: 'd', currentCare: 'c', careContinues: true, endingProposal: false,
+    })).dispute;
+    await bot.app.service.act({ personId: 'ali-khan', platform: 'teams' }, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    await send(activity('dee-obi', personal('dee-obi'), { type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] }));
+    const welcome = cardOf(connector.sent('a:personal-dee-obi')[0]!.body)!;
+    expect(cardProblems(welcome)).toEqual([]);
+    expect(JSON.stringify(welcome)).toMatch(/S117-2026-0001 — Stage 1/);
+    expect(JSON.stringify(welcome)).toMatch(/confirm decision 1 for your organisation/);
+  });
+
   it('answers help and unknown commands with the list of commands', async () => {
     await send(activity('ali-khan', personal('ali-khan'), { type: 'message', text: '<at>S117</at> frobnicate' }));
     expect(JSON.stringify(connector.sent()[0]!.body)).toMatch(/I don't know \\"frobnicate\\"[\s\S]*raise/);
