@@ -12,7 +12,8 @@ export function banner(app: App, port: number, slackMode: 'http' | 'socket' | nu
   return [
     'Section 117 dispute bot is running.',
     `  HTTP:       http://localhost:${port} (/healthz, /readyz)`,
-    `  Register:   ${app.db.description}${app.appliedMigrations.length ? ` — applied ${app.appliedMigrations.length} migration(s)` : ''}`,
+    `  Register:   http://localhost:${port}/register — ${e.OIDC_ISSUER ? `sign-in with ${e.OIDC_ISSUER}` : 'local mode: no sign-in configured (OIDC_ISSUER), so it answers this computer only'}`,
+    `  Database:   ${app.db.description}${app.appliedMigrations.length ? ` — applied ${app.appliedMigrations.length} migration(s)` : ''}`,
     `  Directory:  ${app.directoryFile} — ${app.directory.partnership}: ${app.directory.organisations.length} organisations, ${app.directory.people.length} people`,
     `  Calendar:   working days in England & Wales (${e.TIME_ZONE}), due at ${e.CLOSE_OF_BUSINESS}, pings ${e.WORKING_HOURS_START}–${e.WORKING_HOURS_END}`,
     `  Scheduler:  ${e.SCHEDULER === 'on' ? `sweeping on "${e.SWEEP_CRON}"` : 'off (SCHEDULER=off)'}`,

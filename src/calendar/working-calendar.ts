@@ -113,6 +113,11 @@ export class WorkingCalendar {
     return this.at(this.addWorkingDaysToDate(this.localDate(start), workingDays), this.cob);
   }
 
+  /** The instant a local date begins (midnight in the calendar's time zone). */
+  startOfDay(isoDate: string): Date {
+    return DateTime.fromISO(isoDate, { zone: this.config.timeZone }).startOf('day').toJSDate();
+  }
+
   /** Start of working hours on a local date. */
   workStartOn(isoDate: string): Date {
     return this.at(isoDate, this.start);

@@ -31,6 +31,11 @@ export const envSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: positiveInt(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url('must be a URL like https://s117.example.nhs.uk').optional(),
+  OIDC_ISSUER: z.string().url('must be the sign-in provider\'s issuer URL, like https://login.microsoftonline.com/<tenant>/v2.0').optional(),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (a long random string)').optional(),
+  REGISTER_THEMES: z.string().default('accommodation,funding split,CHC interface,ordinary residence,workforce training,policy gap,commissioning,communication,assessment quality,person not involved'),
   // Read by the Slack and Teams adapters; listed here so a typo stops the start.
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -50,6 +55,18 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Settings that only make sense together. */
+function crossCheck(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.OIDC_ISSUER) {
+    if (!env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: is needed with OIDC_ISSUER');
+    if (!env.OIDC_CLIENT_SECRET) problems.push('OIDC_CLIENT_SECRET: is needed with OIDC_ISSUER');
+    if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: is needed with OIDC_ISSUER (a random string of 32 characters or more, to sign session cookies)');
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: is needed with OIDC_ISSUER (the sign-in provider sends people back to PUBLIC_URL/register/callback)');
+  }
+  return problems;
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -62,9 +79,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // Empty strings count as unset, as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const r = envSchema.safeParse(cleaned);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`The configuration is not valid:\n${lines.join('\n')}`);
-  }
+  const lines = r.success ? crossCheck(r.data).map((l) => `  ${l}`) : r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  if (!r.success || lines.length) throw new ConfigError(`The configuration is not valid:\n${lines.join('\n')}`);
   return r.data;
 }

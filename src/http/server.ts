@@ -10,6 +10,7 @@ export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => v
  */
 export class HttpServer {
   private readonly routes = new Map<string, Handler>();
+  private readonly prefixes: [string, Handler][] = [];
   private readonly server: http.Server;
 
   constructor(private readonly logger: Logger, private readonly ready: () => Promise<{ ok: boolean; detail: string }>) {
@@ -20,7 +21,7 @@ export class HttpServer {
     });
     this.server = http.createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const h = this.routes.get(path);
+      const h = this.routes.get(path) ?? this.prefixes.find(([p]) => path === p || path.startsWith(`${p}/`))?.[1];
       if (!h) return json(res, 404, { error: `Nothing is served at ${path}. Try /healthz or /readyz.` });
       Promise.resolve(h(req, res)).catch((e: Error) => {
         this.logger.error({ err: { message: e.message }, path }, 'request failed');
@@ -31,6 +32,11 @@ export class HttpServer {
 
   route(path: string, h: Handler): void {
     this.routes.set(path, h);
+  }
+
+  /** Everything under `prefix` (e.g. /register and /register/…). */
+  routePrefix(prefix: string, h: Handler): void {
+    this.prefixes.push([prefix, h]);
   }
 
   async listen(port: number, host: string): Promise<AddressInfo> {

@@ -55,7 +55,7 @@ export function raisedWithin(d: Dispute, cal: WorkingCalendar, from?: string, to
 }
 
 // Spreadsheets run cells that start with these as formulas: neutralise them.
-function cell(v: unknown): string {
+export function csvCell(v: unknown): string {
   let s = v === null || v === undefined ? '' : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -79,7 +79,7 @@ export function toCsv(rows: RegisterRow[]): string {
       ...[1, 2, 3, 4].flatMap((n) => { const s = stage(n); return [s?.start ?? '', s?.due ?? '', s?.end ?? '', met(s?.met)]; }),
       r.outcome ?? '', r.resolvedAt ?? '', Object.entries(r.flags).map(([k, v]) => `${k}:${v}`).join('; '), r.unlawfulGrounds.join('; '),
       r.themes.join('; '), ...['INFORMED', 'REASSURED', 'EXPLAINED', 'ADVOCACY_OFFERED'].map((k) => (r.personSteps[k] ? 'yes' : 'no')),
-    ].map(cell).join(','));
+    ].map(csvCell).join(','));
   }
   return `${lines.join('\n')}\n`;
 }

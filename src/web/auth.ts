@@ -1,0 +1,140 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getIronSession, type IronSession } from 'iron-session';
+import * as oidc from 'openid-client';
+import type { Logger } from '../app/ports.ts';
+import type { Env } from '../config/env.ts';
+import type { Directory, Person } from '../domain/types.ts';
+
+export interface SessionData {
+  personId?: string;
+  name?: string;
+  csrf?: string;
+  pending?: { state: string; nonce: string; verifier: string; returnTo: string };
+}
+
+/** Who is looking at the register, and how much they may see. */
+export interface Viewer {
+  person: Person | null;
+  name: string;
+  /** GOVERNANCE_LEAD, ADMIN and SENIOR_OFFICER see every dispute; others only theirs. */
+  seesAll: boolean;
+  /** Local mode: no sign-in configured, answering this computer only. */
+  local: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+export const isLoopback = (req: IncomingMessage) => LOOPBACK.has(req.socket.remoteAddress ?? '');
+
+/**
+ * Sign-in with OpenID Connect (Microsoft Entra ID or any standard provider)
+ * and signed, encrypted session cookies. People are matched to the directory
+ * by e-mail or Entra object id; nobody else sees anything.
+ */
+export class Auth {
+  readonly mode: 'oidc' | 'local';
+  private config: Promise<oidc.Configuration> | null = null;
+
+  constructor(private readonly env: Env, private readonly directory: () => Directory, private readonly logger: Logger) {
+    this.mode = env.OIDC_ISSUER ? 'oidc' : 'local';
+  }
+
+  private oidcConfig(): Promise<oidc.Configuration> {
+    this.config ??= (async () => {
+      const issuer = new URL(this.env.OIDC_ISSUER!);
+      // Plain http is only for a provider on this machine (tests, trials).
+      const local = issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
+      return oidc.discovery(issuer, this.env.OIDC_CLIENT_ID!, this.env.OIDC_CLIENT_SECRET!, undefined, local ? { execute: [oidc.allowInsecureRequests] } : undefined);
+    })();
+    this.config.catch(() => { this.config = null; });
+    return this.config;
+  }
+
+  session(req: IncomingMessage, res: ServerResponse): Promise<IronSession<SessionData>> {
+    const secure = (this.env.PUBLIC_URL ?? '').startsWith('https:');
+    return getIronSession<SessionData>(req, res, {
+      password: this.env.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'),
+      cookieName: 's117_register',
+      ttl: 8 * 3600,
+      cookieOptions: { httpOnly: true, sameSite: 'lax', secure, path: '/register' },
+    });
+  }
+
+  private seesAll(p: Person): boolean {
+    return p.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER');
+  }
+
+  async viewer(req: IncomingMessage, res: ServerResponse): Promise<{ viewer: Viewer | null; session: IronSession<SessionData> | null }> {
+    if (this.mode === 'local') return { viewer: { person: null, name: 'this computer', seesAll: true, local: true }, session: null };
+    const session = await this.session(req, res);
+    if (!session.personId) return { viewer: null, session };
+    const person = this.directory().people.find((p) => p.id === session.personId) ?? null;
+    return { viewer: { person, name: session.name ?? 'unknown', seesAll: person ? this.seesAll(person) : false, local: false }, session };
+  }
+
+  async csrf(session: IronSession<SessionData> | null): Promise<string> {
+    if (!session) return 'local';
+    if (!session.csrf) {
+      session.csrf = crypto.randomBytes(24).toString('base64url');
+      await session.save();
+    }
+    return session.csrf;
+  }
+
+  checkCsrf(session: IronSession<SessionData> | null, token: string | undefined): boolean {
+    if (!session) return token === 'local';
+    const a = Buffer.from(session.csrf ?? '');
+    const b = Buffer.from(token ?? '');
+    return a.length > 0 && a.length === b.length && crypto.timingSafeEqual(a, b);
+  }
+
+  private redirectUri(): string {
+    return `${this.env.PUBLIC_URL!.replace(/\/$/, '')}/register/callback`;
+  }
+
+  /** Sends the browser to the provider, remembering where to come back to. */
+  async login(req: IncomingMessage, res: ServerResponse, returnTo: string): Promise<void> {
+    const config = await this.oidcConfig();
+    const session = await this.session(req, res);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier, returnTo: returnTo.startsWith('/register') ? returnTo : '/register' };
+    session.pending = pending;
+    await session.save();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.redirectUri(), scope: 'openid email profile', state: pending.state, nonce: pending.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    res.writeHead(302, { location: url.href }).end();
+  }
+
+  /** The provider's answer: match the person to the directory and start the session. */
+  async callback(req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; returnTo: string } | { ok: false; reason: string }> {
+    const session = await this.session(req, res);
+    const pending = session.pending;
+    if (!pending) return { ok: false, reason: 'This sign-in link has expired. Start again from the register.' };
+    const config = await this.oidcConfig();
+    const current = new URL(req.url ?? '/', this.env.PUBLIC_URL);
+    let claims: oidc.IDToken | undefined;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce });
+      claims = tokens.claims();
+    } catch (e) {
+      this.logger.warn({ err: { message: (e as Error).message } }, 'sign-in failed');
+      return { ok: false, reason: 'Sign-in did not complete. Try again; if it keeps failing, tell your administrator.' };
+    }
+    delete session.pending;
+    const email = String(claims?.email ?? claims?.preferred_username ?? '').toLowerCase();
+    const oid = String(claims?.oid ?? '');
+    const person = this.directory().people.find((p) => (p.email && p.email.toLowerCase() === email) || (oid && p.teams === oid)) ?? null;
+    session.personId = person?.id ?? `unknown:${email || claims?.sub}`;
+    session.name = person?.name ?? (email || String(claims?.name ?? claims?.sub ?? 'unknown'));
+    session.csrf = crypto.randomBytes(24).toString('base64url');
+    await session.save();
+    return { ok: true, returnTo: pending.returnTo };
+  }
+
+  async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const session = await this.session(req, res);
+    session.destroy();
+  }
+}

@@ -1,0 +1,179 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DisputeService } from '../app/dispute-service.ts';
+import { errorInfo } from '../app/dispute-service.ts';
+import type { Clock, Logger } from '../app/ports.ts';
+import type { Env } from '../config/env.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Dispute } from '../domain/types.ts';
+import { FLAG_CODES, SUBJECTS } from '../domain/types.ts';
+import type { Database } from '../register/db.ts';
+import { boardReport, lastQuarter, type Period, reportCsv } from '../reports/board-report.ts';
+import { reportCharts } from '../reports/charts.ts';
+import { CSS } from './assets.ts';
+import { Auth, isLoopback, type Viewer } from './auth.ts';
+import { html } from './html.ts';
+import { disputePage, type Filters, layout, type ListRow, registerPage, reportPage } from './pages.ts';
+
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const SORTS: Record<string, string> = { reference: 'd."reference"', raised: 'd."raisedAt"', stage: 'd."stage"', status: 'd."status"', due: '"dueAt"' };
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': type, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin',
+    'cache-control': 'no-store', ...extra,
+  });
+  res.end(body);
+}
+
+async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
+  let raw = '';
+  for await (const chunk of req) {
+    raw += String(chunk);
+    if (raw.length > 20_000) break;
+  }
+  return new URLSearchParams(raw);
+}
+
+/**
+ * The Section 117 register in the browser (issue 5): every dispute with
+ * filters, each dispute's timeline, and the Partnership Board report. Plain
+ * server-rendered HTML: no scripts, a strict Content-Security-Policy.
+ */
+export class RegisterApp {
+  readonly auth: Auth;
+  constructor(
+    private readonly env: Env, private readonly db: Database, private readonly service: DisputeService,
+    private readonly clock: Clock, private readonly logger: Logger,
+  ) {
+    this.auth = new Auth(env, () => service.directory(), logger);
+  }
+
+  private themes(): string[] {
+    return this.env.REGISTER_THEMES.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/$/, '') || '/register';
+    try {
+      if (this.auth.mode === 'local' && !isLoopback(req)) {
+        return send(res, 403, layout('Not available', null, html`<p class="error">Sign-in is not configured (OIDC_ISSUER), so the register answers only on the computer it runs on.</p>`));
+      }
+      if (path === '/register/assets/app.css') return send(res, 200, CSS, 'text/css; charset=utf-8', { 'cache-control': 'public, max-age=3600' });
+      if (path === '/register/login') return void (await this.auth.login(req, res, url.searchParams.get('returnTo') ?? '/register'));
+      if (path === '/register/callback') {
+        const r = await this.auth.callback(req, res);
+        if (!r.ok) return send(res, 400, layout('Sign-in failed', null, html`<p class="error">${r.reason}</p><p><a href="/register/login">Sign in again</a></p>`));
+        res.writeHead(302, { location: r.returnTo }).end();
+        return;
+      }
+      const { viewer, session } = await this.auth.viewer(req, res);
+      if (path === '/register/logout' && req.method === 'POST') {
+        await this.auth.logout(req, res);
+        return send(res, 200, layout('Signed out', null, html`<p>You have signed out.</p><p><a href="/register/login">Sign in again</a></p>`));
+      }
+      if (!viewer) {
+        res.writeHead(302, { location: `/register/login?returnTo=${encodeURIComponent(url.pathname + url.search)}` }).end();
+        return;
+      }
+      if (!viewer.local && !viewer.person) {
+        return send(res, 403, layout('No access', viewer, html`<p class="error">You are signed in as ${viewer.name}, but you are not in the Section 117 directory, so you cannot see the register. Ask your administrator to add you.</p>`));
+      }
+      if (path === '/register') return send(res, 200, await this.list(viewer, url));
+      const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes)?$/i.exec(path);
+      if (m) {
+        const d = await this.service.get({ reference: m[1]!.toUpperCase() });
+        if (!d || !this.maySee(viewer, d)) {
+          return send(res, 404, layout('Not found', viewer, html`<p>There is no dispute ${m[1]} that you can see. <a href="/register">Back to the register</a></p>`));
+        }
+        if (m[2] && req.method === 'POST') return this.addTheme(req, res, viewer, session, d);
+        const history = await this.service.history(d.id);
+        const notice = url.searchParams.get('notice');
+        return send(res, 200, layout(d.reference, viewer, disputePage(this.service.calendar, this.service.directory(), d, history, this.themes(), await this.auth.csrf(session), Boolean(viewer.person)), { notice }));
+      }
+      if (path === '/register/report' || path === '/register/report.csv') {
+        const period = this.period(url);
+        if ('error' in period) return send(res, 400, layout('Partnership Board report', viewer, html`<p class="error">${period.error}</p>`));
+        const visible = (await this.service.all()).filter((d) => this.maySee(viewer, d));
+        const report = boardReport(visible, period, this.service.calendar, this.service.directory(), this.clock.now());
+        if (path.endsWith('.csv')) {
+          return send(res, 200, reportCsv(report), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="s117-report-${period.from}-${period.to}.csv"` });
+        }
+        return send(res, 200, layout('Partnership Board report', viewer, reportPage(report, await reportCharts(report))));
+      }
+      return send(res, 404, layout('Not found', viewer, html`<p>There is no such page. <a href="/register">Back to the register</a></p>`));
+    } catch (e) {
+      this.logger.error({ err: errorInfo(e), path }, 'register page failed');
+      if (!res.headersSent) send(res, 500, layout('Something went wrong', null, html`<p class="error">Something went wrong. It has been logged; please try again in a minute.</p>`));
+    }
+  }
+
+  private maySee(v: Viewer, d: Dispute): boolean {
+    return v.seesAll || Boolean(v.person && d.participants.some((p) => p.personId === v.person!.id));
+  }
+
+  private period(url: URL): Period | { error: string } {
+    const from = url.searchParams.get('from');
+    const to = url.searchParams.get('to');
+    if (!from && !to) return lastQuarter(this.service.calendar.localDate(this.clock.now()));
+    if (!from || !to || !DATE.test(from) || !DATE.test(to)) return { error: 'Give both dates, like from 2026-04-01 to 2026-06-30.' };
+    if (from > to) return { error: 'The "from" date is after the "to" date.' };
+    return { from, to };
+  }
+
+  private async addTheme(req: IncomingMessage, res: ServerResponse, viewer: Viewer, session: Awaited<ReturnType<Auth['viewer']>>['session'], d: Dispute): Promise<void> {
+    const form = await formBody(req);
+    if (!this.auth.checkCsrf(session, form.get('csrf') ?? undefined)) {
+      return send(res, 403, layout('Not saved', viewer, html`<p class="error">This form had expired, so nothing was saved. Go back, reload the page and try again.</p>`));
+    }
+    if (!viewer.person) {
+      return send(res, 403, layout('Not saved', viewer, html`<p class="error">Sign-in is not configured, so the register cannot tell who you are. Tag themes from chat or with "s117 dispute act".</p>`));
+    }
+    try {
+      const r = await this.service.act({ personId: viewer.person.id, platform: 'web' }, { id: d.id }, { type: 'ADD_THEME', theme: form.get('theme') ?? '' });
+      res.writeHead(303, { location: `/register/dispute/${d.reference}?notice=${encodeURIComponent(r.notice ?? 'Theme added.')}` }).end();
+    } catch (e) {
+      const msg = e instanceof DomainError ? e.message : 'Something went wrong; it has been logged.';
+      if (!(e instanceof DomainError)) this.logger.error({ err: errorInfo(e) }, 'theme not saved');
+      send(res, 400, layout('Not saved', viewer, html`<p class="error">${msg}</p><p><a href="/register/dispute/${d.reference}">Back to ${d.reference}</a></p>`));
+    }
+  }
+
+  /** The list is one SQL query with the filters in it, so it stays fast on a large register. */
+  private async list(viewer: Viewer, url: URL): Promise<string> {
+    const f: Filters = Object.fromEntries([...url.searchParams].filter(([k, v]) => v && ['from', 'to', 'org', 'subject', 'stage', 'status', 'flag', 'sort', 'dir', 'page'].includes(k)));
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+    const errors: string[] = [];
+    const cal = this.service.calendar;
+    if (f.from) { if (DATE.test(f.from)) where.push(`d."raisedAt" >= ${p(cal.startOfDay(f.from))}`); else errors.push('"Raised from" must be a date like 2026-04-01.'); }
+    if (f.to) {
+      if (DATE.test(f.to)) where.push(`d."raisedAt" < ${p(cal.startOfDay(new Date(Date.parse(`${f.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)))}`);
+      else errors.push('"Raised to" must be a date like 2026-06-30.');
+    }
+    if (f.org) where.push(`EXISTS (SELECT 1 FROM "Party" x WHERE x."disputeId" = d.id AND x."organisationId" = ${p(f.org)})`);
+    if (f.subject && (SUBJECTS as readonly string[]).includes(f.subject)) where.push(`${p(f.subject)} = ANY(d."subjects")`);
+    if (f.stage && /^[1-4]$/.test(f.stage)) where.push(`d."stage" = ${p(Number(f.stage))}`);
+    if (f.status === 'OPEN' || f.status === 'RESOLVED') where.push(`d."status" = ${p(f.status)}::"DisputeStatus"`);
+    if (f.status === 'OVERDUE') where.push(`d."status" = 'OPEN' AND (d."overdue" OR EXISTS (SELECT 1 FROM "StageInstance" s WHERE s."disputeId" = d.id AND s.stage = d.stage AND s."dueAt" < ${p(this.clock.now())}))`);
+    if (f.flag && (FLAG_CODES as readonly string[]).includes(f.flag)) where.push(`EXISTS (SELECT 1 FROM "Flag" x WHERE x."disputeId" = d.id AND x."code" = ${p(f.flag)})`);
+    if (!viewer.seesAll) where.push(`EXISTS (SELECT 1 FROM "Participant" x WHERE x."disputeId" = d.id AND x."personId" = ${p(viewer.person?.id ?? '')})`);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    // Newest first unless a column is chosen; a chosen column sorts ascending unless asked otherwise.
+    const order = SORTS[f.sort ?? ''] ? `${SORTS[f.sort!]} ${f.dir === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, d."reference"` : 'd."raisedAt" DESC, d."reference" DESC';
+    const page = Math.max(1, Number(f.page ?? 1) || 1);
+    const counted = await this.db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Dispute" d ${whereSql}`, ...params);
+    const n = counted[0]?.n ?? 0;
+    const rows = await this.db.prisma.$queryRawUnsafe<ListRow[]>(`
+      SELECT d.id, d."reference", d."status"::text AS status, d."stage", d."subjects", d."cohort", d."setting", d."raisedAt", d."resolvedAt", d."outcome", d."overdue",
+        (SELECT array_agg(x."organisationId" ORDER BY x."organisationId") FROM "Party" x WHERE x."disputeId" = d.id) AS parties,
+        (SELECT array_agg(DISTINCT x."code") FROM "Flag" x WHERE x."disputeId" = d.id) AS flags,
+        (SELECT array_agg(x."theme" ORDER BY x."theme") FROM "Theme" x WHERE x."disputeId" = d.id) AS themes,
+        (SELECT s."dueAt" FROM "StageInstance" s WHERE s."disputeId" = d.id AND s.stage = d.stage) AS "dueAt"
+      FROM "Dispute" d ${whereSql} ORDER BY ${order} LIMIT 100 OFFSET ${(page - 1) * 100}`, ...params);
+    const body = html`${errors.length ? html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}${registerPage(this.service.calendar, this.service.directory(), rows, n, f, this.clock.now())}`;
+    return layout('Section 117 disputes', viewer, body);
+  }
+}
