@@ -114,10 +114,12 @@ export class Auth {
     if (!pending) return { ok: false, reason: 'This sign-in link has expired. Start again from the register.' };
     const config = await this.oidcConfig();
     const current = new URL(req.url ?? '/', this.env.PUBLIC_URL);
-    let claims: oidc.IDToken | undefined;
+    let claims: Record<string, unknown> | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce });
       claims = tokens.claims();
+      // Some providers put e-mail only in UserInfo (Entra puts it in the ID token).
+      if (claims && !claims.email && !claims.oid) claims = { ...claims, ...(await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub))) };
     } catch (e) {
       this.logger.warn({ err: { message: (e as Error).message } }, 'sign-in failed');
       return { ok: false, reason: 'Sign-in did not complete. Try again; if it keeps failing, tell your administrator.' };

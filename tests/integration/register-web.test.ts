@@ -3,44 +3,8 @@ import { loadEnv } from '../../src/config/env.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { boardReport } from '../../src/reports/board-report.ts';
 import { FakeClock } from '../fakes/clock.ts';
-import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { buildRegister } from '../fixtures/register.ts';
 import { DIRECTORY } from '../helpers/app.ts';
-
-const as = (personId: string) => ({ personId, platform: 'slack' as const });
-
-/**
- * A register built by running the protocol: one dispute resolved within
- * Stage 1's timescale, one escalated by timeout over the Christmas bank
- * holidays and resolved at Stage 2, one still open and overdue.
- */
-export async function buildRegister(bot: Bot, clock: FakeClock): Promise<void> {
-  const s = bot.app.service;
-  clock.set('2026-10-05T10:00:00Z');
-  const a = (await s.raise(as('ali-khan'), fundingDispute({ subjects: ['ELIGIBILITY'] }))).dispute;
-  await s.act(as('ali-khan'), { id: a.id }, { type: 'ADD_THEME', theme: 'assessment quality' });
-  await s.act(as('ali-khan'), { id: a.id }, { type: 'PERSON_STEP', step: 'INFORMED', note: null });
-  clock.set('2026-10-07T10:00:00Z');
-  await s.act(as('ali-khan'), { id: a.id }, { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'AGREEMENT' } });
-  await s.act(as('ali-khan'), { id: a.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
-  await s.act(as('gus-hart'), { id: a.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
-
-  clock.set('2026-12-21T10:00:00Z'); // Monday before Christmas: Stage 1 due Wednesday 30 December (25 and 28 Dec are bank holidays)
-  const b = (await s.raise(as('ali-khan'), fundingDispute({ description: 'Awaiting the funding panel; budget pressures.' }))).dispute;
-  clock.set('2026-12-30T17:00:00Z');
-  await bot.app.scheduler.tick();
-  clock.set('2027-01-05T10:00:00Z');
-  await s.act(as('bea-jones'), { id: b.id }, { type: 'PROPOSE_DECISION', input: stage2Decision });
-  await s.act(as('cal-reid'), { id: b.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
-  await s.act(as('hal-moss'), { id: b.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
-
-  clock.set('2027-01-11T10:00:00Z');
-  await s.raise(as('lou-gray'), fundingDispute({
-    parties: [{ organisationId: 'anytown-trust', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }], namedProfessionals: [], subjects: ['ACCOMMODATION'],
-  }));
-  // Its Stage 1 (due 18 Jan) and Stage 2 (due 1 Feb) time out; Stage 3 is overdue from 22 Feb.
-  clock.set('2027-02-25T10:00:00Z');
-  await bot.app.scheduler.tick();
-}
 
 describe('the register in the browser (local mode)', () => {
   let bot: Bot;

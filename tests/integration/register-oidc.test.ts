@@ -1,0 +1,146 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+import { createLogger } from '../../src/app/logger.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { startBot, type Bot } from '../../src/bot.ts';
+import { FakeClock } from '../fakes/clock.ts';
+import { DIRECTORY } from '../helpers/app.ts';
+import { buildRegister } from '../fixtures/register.ts';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** A browser's worth of cookies and redirects, enough for an OpenID Connect sign-in. */
+class Browser {
+  private jar = new Map<string, string>();
+  private keep(r: Response) {
+    for (const c of r.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (/expires=Thu, 01 Jan 1970/i.test(c) || value === '') this.jar.delete(name); else this.jar.set(name, value);
+    }
+  }
+  private cookie() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
+  async go(url: string, init: { method?: string; form?: Record<string, string>; follow?: boolean } = {}): Promise<{ url: string; status: number; text: string; location?: string | null }> {
+    let current = url;
+    let method = init.method ?? 'GET';
+    let body: string | undefined = init.form ? new URLSearchParams(init.form).toString() : undefined;
+    for (let hops = 0; hops < 15; hops++) {
+      const r = await fetch(current, {
+        method, redirect: 'manual', body,
+        headers: { cookie: this.cookie(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      });
+      this.keep(r);
+      const loc = r.headers.get('location');
+      if (init.follow === false) return { url: current, status: r.status, text: await r.text(), location: loc };
+      if (r.status >= 300 && r.status < 400 && loc) {
+        current = new URL(loc, current).href;
+        method = 'GET';
+        body = undefined;
+        continue;
+      }
+      return { url: current, status: r.status, text: await r.text() };
+    }
+    throw new Error('too many redirects');
+  }
+  /** Fills in and submits the first form on a page. */
+  async submit(page: { url: string; text: string }, values: Record<string, string>) {
+    const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(page.text);
+    if (!form) throw new Error(`no form on ${page.url}: ${page.text.slice(0, 300)}`);
+    const fields: Record<string, string> = {};
+    for (const [tag] of form[2]!.matchAll(/<input[^>]*>/gi)) {
+      const name = /name="([^"]+)"/.exec(tag)?.[1];
+      if (name) fields[name] = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
+    }
+    return this.go(new URL(form[1]!.replace(/&amp;/g, '&'), page.url).href, { method: 'POST', form: { ...fields, ...values } });
+  }
+  async signIn(base: string, email: string) {
+    const login = await this.go(`${base}/register`);
+    const consent = await this.submit(login, { login: email, password: 'any' });
+    return /<form/i.test(consent.text) && consent.url.includes('/interaction/') ? this.submit(consent, {}) : consent;
+  }
+}
+
+describe('the register behind OpenID Connect sign-in', () => {
+  let provider: ReturnType<Provider['listen']>;
+  let bot: Bot;
+  let base: string;
+
+  beforeAll(async () => {
+    const idpPort = await freePort();
+    const botPort = await freePort();
+    const issuer = `http://127.0.0.1:${idpPort}`;
+    base = `http://127.0.0.1:${botPort}`;
+    const oidc = new Provider(issuer, {
+      clients: [{ client_id: 's117', client_secret: 'test-client-secret', redirect_uris: [`${base}/register/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
+      claims: { openid: ['sub'], email: ['email'], profile: ['name'] },
+      findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id, name: id }) }),
+      cookies: { keys: ['test-cookie-key-that-is-long-enough'] },
+      features: { devInteractions: { enabled: true } },
+    });
+    provider = oidc.listen(idpPort);
+    const clock = new FakeClock('2026-10-05T10:00:00Z');
+    const env = loadEnv({
+      PORT: String(botPort), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
+      OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 's117', OIDC_CLIENT_SECRET: 'test-client-secret', SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+    });
+    bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
+    await buildRegister(bot, clock);
+  });
+  afterAll(async () => {
+    await bot.stop();
+    provider.close();
+  });
+
+  const refs = (t: string) => [...t.matchAll(/<a href="\/register\/dispute\/(S117-[\d-]+)">/g)].map((m) => m[1]).sort();
+
+  it('sends a stranger to sign in, and after sign-in shows nothing to someone not in the directory', async () => {
+    const b = new Browser();
+    const first = await fetch(`${base}/register`, { redirect: 'manual' });
+    expect(first.status).toBe(302);
+    expect(first.headers.get('location')).toMatch(/^\/register\/login/);
+    const page = await b.signIn(base, 'mallory@example.com');
+    expect(page.status).toBe(403);
+    expect(page.text).toMatch(/you are not in the Section 117 directory/);
+  });
+
+  it('shows a governance lead every dispute', async () => {
+    const page = await new Browser().signIn(base, 'pat.lee@anytown.nhs.uk');
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/Signed in as Pat Lee/);
+    expect(refs(page.text)).toEqual(['S117-2026-0001', 'S117-2026-0002', 'S117-2027-0001']);
+  });
+
+  it('shows a participant only the disputes they take part in, and lets them tag a theme with a valid CSRF token', async () => {
+    const b = new Browser();
+    const page = await b.signIn(base, 'lou.gray@anytown.nhs.uk');
+    expect(refs(page.text)).toEqual(['S117-2027-0001']);
+    expect((await b.go(`${base}/register/dispute/S117-2026-0001`)).status).toBe(404);
+    const mine = await b.go(`${base}/register/dispute/S117-2027-0001`);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(mine.text)![1]!;
+    const saved = await b.go(`${base}/register/dispute/S117-2027-0001/themes`, { method: 'POST', form: { csrf, theme: 'Ordinary residence' } });
+    expect(saved.text).toMatch(/<span class="tag">ordinary residence<\/span>/);
+    const forged = await b.go(`${base}/register/dispute/S117-2027-0001/themes`, { method: 'POST', form: { csrf: 'forged', theme: 'x' } });
+    expect(forged.status).toBe(403);
+  });
+
+  it('keeps the session in an HttpOnly, SameSite cookie and ends it on sign-out', async () => {
+    const b = new Browser();
+    await b.signIn(base, 'pat.lee@anytown.nhs.uk');
+    const r = await fetch(`${base}/register/login`, { redirect: 'manual' });
+    expect(r.headers.getSetCookie().join()).toMatch(/s117_register=.*HttpOnly.*SameSite=Lax/i);
+    expect((await b.go(`${base}/register`, { follow: false })).status).toBe(200);
+    await b.go(`${base}/register/logout`, { method: 'POST' });
+    const after = await b.go(`${base}/register`, { follow: false });
+    expect(after.status).toBe(302);
+    expect(after.location).toMatch(/^\/register\/login/);
+  });
+});
