@@ -13,6 +13,8 @@ import { openDatabase } from '../register/db.ts';
 import { MigrationError, migrate } from '../register/migrate.ts';
 import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
 import { summarise } from '../reports/summary.ts';
+import { boardReport, lastQuarter, reportCsv } from '../reports/board-report.ts';
+import { reportHtmlFile } from '../reports/report-file.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
 import { formatDispute } from './format.ts';
 
@@ -205,6 +207,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           fs.writeFileSync(o.out, text);
           io.stdout(`Wrote ${rows.length} dispute(s) to ${o.out}.\n`);
         } else io.stdout(text);
+      });
+    });
+
+  program.command('report')
+    .option('--from <date>', 'first day (YYYY-MM-DD); default: the start of the last full quarter')
+    .option('--to <date>', 'last day (YYYY-MM-DD); default: the end of the last full quarter')
+    .requiredOption('--out <file>', 'where to write it: .html (self-contained, charts included) or .csv')
+    .description('the Partnership Board report for a period (R9.2)')
+    .action(async (o: { from?: string; to?: string; out: string }) => {
+      checkRange(o.from, o.to);
+      if ((o.from && !o.to) || (!o.from && o.to)) throw new CliFailure('Give both --from and --to, or neither for the last full quarter.', EXIT.USAGE);
+      if (!/\.(html?|csv)$/i.test(o.out)) throw new CliFailure('--out must end in .html or .csv.', EXIT.USAGE);
+      await withApp(async (app) => {
+        const now = io.clock?.now() ?? new Date();
+        const period = o.from && o.to ? { from: o.from, to: o.to } : lastQuarter(app.calendar.localDate(now));
+        const report = boardReport(await app.service.all(), period, app.calendar, app.directory, now);
+        fs.writeFileSync(o.out, /\.csv$/i.test(o.out) ? reportCsv(report) : await reportHtmlFile(report));
+        io.stdout(`Wrote the report for ${period.from} to ${period.to} to ${o.out}: ${report.opened} opened, ${report.closed} closed, ${report.openAtEnd} open at the end.\n`);
       });
     });
 

@@ -82,6 +82,26 @@ describe('the s117 command line', () => {
     expect((await s117('register', 'export', '--from', '1 April')).err).toMatch(/--from "1 April" is not a date/);
   });
 
+  it('[R9.2] writes the Partnership Board report as a self-contained HTML file or CSV', async () => {
+    const clock = new FakeClock('2026-12-07T10:00:00Z');
+    const s117 = cli(path.join(dir, 'db'), clock);
+    await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml');
+    const out = path.join(dir, 'report.html');
+    const r = await s117('report', '--from', '2026-12-01', '--to', '2026-12-31', '--out', out);
+    expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/1 opened, 0 closed, 1 open at the end/) });
+    const page = fs.readFileSync(out, 'utf8');
+    expect(page).toMatch(/<style>/);
+    expect((page.match(/<svg role="img"/g) ?? []).length).toBe(4);
+    expect(page).not.toMatch(/href="\/register|<script|<link /);
+    const csv = path.join(dir, 'report.csv');
+    await s117('report', '--from', '2026-12-01', '--to', '2026-12-31', '--out', csv);
+    expect(fs.readFileSync(csv, 'utf8')).toMatch(/^disputes,opened,1$/m);
+    expect((await s117('report', '--from', '2026-12-01', '--out', out)).err).toMatch(/Give both --from and --to/);
+    expect((await s117('report', '--out', path.join(dir, 'r.pdf'))).err).toMatch(/--out must end in .html or .csv/);
+    // Default: the last full quarter (July–September when run in December).
+    expect((await s117('report', '--out', csv)).out).toMatch(/for 2026-07-01 to 2026-09-30/);
+  });
+
   it('explains itself with --help, and answers a typo with usage', async () => {
     const s117 = cli(path.join(dir, 'db'));
     const help = await s117('--help');

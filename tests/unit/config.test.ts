@@ -82,3 +82,13 @@ describe('environment configuration', () => {
     }
   });
 });
+
+describe('report periods', () => {
+  it('[R9.2] defaults to the last full quarter and compares with the period before', async () => {
+    const { lastQuarter, previousPeriod } = await import('../../src/reports/board-report.ts');
+    expect(lastQuarter('2026-11-28')).toEqual({ from: '2026-07-01', to: '2026-09-30' });
+    expect(lastQuarter('2027-02-10')).toEqual({ from: '2026-10-01', to: '2026-12-31' });
+    expect(lastQuarter('2027-04-01')).toEqual({ from: '2027-01-01', to: '2027-03-31' });
+    expect(previousPeriod({ from: '2026-07-01', to: '2026-09-30' })).toEqual({ from: '2026-03-31', to: '2026-06-30' });
+  });
+});
