@@ -53,7 +53,7 @@ describe('Slack', () => {
     clock = new FakeClock('2026-12-07T10:00:00Z');
     const env = loadEnv({
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`,
+      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, PUBLIC_URL: 'https://s117.example.nhs.uk',
     });
     bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
     base = `http://127.0.0.1:${bot.address.port}`;
@@ -130,6 +130,7 @@ describe('Slack', () => {
     expect(messageSchema.safeParse(card).success).toBe(true);
     expect(JSON.stringify(card.blocks)).toMatch(/Due Monday 14 December, 5pm — 5 working days/);
     expect(JSON.stringify(card.blocks)).toMatch(/NHS number ending 919/);
+    expect(JSON.stringify(card.blocks)).toContain('<https://s117.example.nhs.uk/register/dispute/S117-2026-0001|Open in the register>');
     expect(JSON.stringify(fake.calls)).not.toMatch(/9434765919|943 476 5919/);
     const stagePost = fake.of('chat.postMessage').find((c) => c.args.channel === channel && /^S117-2026-0001: Stage 1 — Frontline/.test(String(c.args.text)))!;
     expect(JSON.stringify(stagePost.args.blocks)).toMatch(/<@U0DEEOBI01>/);

@@ -37,7 +37,7 @@ describe('Microsoft Teams', () => {
     clock = new FakeClock('2026-12-07T10:00:00Z');
     const env = loadEnv({
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
-      TEAMS_CASE_CHANNEL_ID: CASES, TEAMS_SERVICE_URL: connector.url, MICROSOFT_APP_TENANT_ID: 'tenant-1',
+      TEAMS_CASE_CHANNEL_ID: CASES, TEAMS_SERVICE_URL: connector.url, MICROSOFT_APP_TENANT_ID: 'tenant-1', PUBLIC_URL: 'https://s117.example.nhs.uk',
     });
     bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
     endpoint = `http://127.0.0.1:${bot.address.port}/api/messages`;
@@ -92,6 +92,7 @@ describe('Microsoft Teams', () => {
     expect(cardProblems(root)).toEqual([]);
     expect(JSON.stringify(root)).toMatch(/S117-2026-0001 · Stage 1 — Frontline resolution/);
     expect(JSON.stringify(root)).toMatch(/Due Monday 14 December, 5pm — 5 working days/);
+    expect(JSON.stringify(root)).toContain('"type":"Action.OpenUrl","title":"Open in the register","url":"https://s117.example.nhs.uk/register/dispute/S117-2026-0001"');
     expect(JSON.stringify(connector.calls)).not.toMatch(/9434765919|943 476 5919/);
     const threadId = (await bot.app.db.prisma.conversation.findFirstOrThrow({ where: { platform: 'teams' } })).externalId!;
     expect(threadId).toMatch(new RegExp(`^${CASES.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};messageid=\\d+$`));

@@ -34,7 +34,11 @@ function platformError(e: unknown): string | null {
 
 export class SlackChatPort implements ChatPort {
   readonly platform = 'slack';
-  constructor(private readonly client: WebClient, private readonly directory: () => Directory, private readonly logger: Logger) {}
+  constructor(
+    private readonly client: WebClient, private readonly directory: () => Directory, private readonly logger: Logger,
+    /** PUBLIC_URL: cards link to the dispute's page in the register. */
+    private readonly publicUrl: string | null = null,
+  ) {}
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -115,7 +119,7 @@ export class SlackChatPort implements ChatPort {
   }
 
   async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, d: Delivery): Promise<ConversationRef> {
-    const body = stageCard(view);
+    const body = stageCard(view, this.publicUrl);
     if (card) {
       const c = asCard(card);
       await this.call(() => this.client.chat.update({ channel: c.channel, ts: c.ts, text: body.text, blocks: body.blocks }));

@@ -75,7 +75,7 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: log });
   }
   app.error(async (e) => { logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener failed'); });
-  const port = new SlackChatPort(app.client, directory, logger.child({ platform: 'slack' }));
+  const port = new SlackChatPort(app.client, directory, logger.child({ platform: 'slack' }), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
   return {
     mode: socket ? 'socket' : 'http',
     port,

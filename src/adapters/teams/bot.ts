@@ -29,7 +29,10 @@ function cardResponse(card: Card): AdaptiveCardInvokeResponse {
  * `from.aadObjectId` matched to the directory; everyone else is refused.
  */
 export class S117TeamsBot extends TeamsActivityHandler {
-  constructor(private readonly service: DisputeService, private readonly logger: Logger, private readonly onChange: () => void) {
+  constructor(
+    private readonly service: DisputeService, private readonly logger: Logger, private readonly onChange: () => void,
+    private readonly registerUrl: string | null = null,
+  ) {
     super();
     this.onMessage(async (context, next) => {
       await this.message(context);
@@ -41,6 +44,10 @@ export class S117TeamsBot extends TeamsActivityHandler {
       }
       await next();
     });
+  }
+
+  private card(d: Dispute): Card {
+    return stageCard(this.service.view(d), this.registerUrl);
   }
 
   private person(context: TurnContext): Person | null {
@@ -107,7 +114,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
           const me = this.person(context);
           const mayView = me && (d.participants.some((p) => p.personId === me.id) || me.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER'));
           if (!mayView) return void (await reply(`Only the participants of ${d.reference} and governance leads can see its status.`));
-          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(stageCard(this.service.view(d)))));
+          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(d))));
           return;
         }
         case 'list':
@@ -135,7 +142,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
     const d = str(data.d);
     const done = async (r: { dispute: Dispute | null; text: string | null }) => {
       if (r.text) await context.sendActivity(MessageFactory.text(r.text));
-      return r.dispute ? cardResponse(stageCard(this.service.view(r.dispute))) : cardResponse(textCard('Not recorded', [r.text ?? '']));
+      return r.dispute ? cardResponse(this.card(r.dispute)) : cardResponse(textCard('Not recorded', [r.text ?? '']));
     };
     const dispute = d ? await this.service.get({ id: d }) : null;
     switch (verb) {
@@ -150,14 +157,14 @@ export class S117TeamsBot extends TeamsActivityHandler {
       case 'decide':
         if (!dispute) break;
         await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(decisionCard({ d, reference: dispute.reference, stage: dispute.stage }, ''))));
-        return cardResponse(stageCard(this.service.view(dispute)));
+        return cardResponse(this.card(dispute));
       case 'propose':
         return cardResponse((await this.propose(context, data)).card);
       case 'escalate':
       case 'care-change':
         if (!dispute) break;
         await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(reasonCard(verb === 'escalate' ? 'escalate-submit' : 'care-change-submit', { d, reference: dispute.reference }))));
-        return cardResponse(stageCard(this.service.view(dispute)));
+        return cardResponse(this.card(dispute));
       case 'escalate-submit':
         return done(await this.act(context, { id: d }, { type: 'ESCALATE', reason: str(data.reason) }));
       case 'care-change-submit':

@@ -40,7 +40,7 @@ export function messageCard(m: Message, mentions: Person[]): { card: Card; entit
 }
 
 /** The stage card: the root of the case thread, updated in place. */
-export function stageCard(v: DisputeView): Card {
+export function stageCard(v: DisputeView, registerUrl: string | null = null): Card {
   const d = v.id;
   const title = v.status === 'OPEN' ? `${v.reference} · Stage ${v.stage} — ${v.stageName}` : `${v.reference} · Resolved`;
   const body: unknown[] = [
@@ -90,6 +90,7 @@ export function stageCard(v: DisputeView): Card {
   } else if (v.outcome) {
     body.push(tb(`**Outcome:** ${escCard(v.outcome)}`));
   }
+  if (registerUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open in the register', url: `${registerUrl}/register/dispute/${encodeURIComponent(v.reference)}` });
   for (const f of v.flags) body.push(tb(`🚩 ${escCard(f)}`, { isSubtle: true, spacing: 'None' }));
   if (v.chc) body.push(tb(escCard(v.chc), { isSubtle: true }));
   return card(body, actions);

@@ -15,6 +15,8 @@ export interface TeamsSettings {
   caseChannelId: string | null;
   /** Channel mode: a channel per dispute in this team, created through Microsoft Graph. */
   channelMode: { teamId: string; graph: GraphClient } | null;
+  /** PUBLIC_URL: cards link to the dispute's page in the register. */
+  publicUrl?: string | null;
 }
 
 // The only place that knows what a Teams conversation ref holds: the thread's
@@ -100,7 +102,7 @@ export class TeamsChatPort implements ChatPort {
       if (!channel) throw new ChatDeliveryError(`every channel name for ${view.reference} is taken`, false);
     }
     if (!channel) throw new ChatDeliveryError('TEAMS_CASE_CHANNEL_ID is not set, so there is nowhere to open case threads', false);
-    const id = await this.newThread(channel, MessageFactory.attachment(CardFactory.adaptiveCard(stageCard(view))));
+    const id = await this.newThread(channel, MessageFactory.attachment(CardFactory.adaptiveCard(stageCard(view, this.settings.publicUrl ?? null))));
     return { id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: rootActivityId(id) };
   }
 
@@ -128,7 +130,7 @@ export class TeamsChatPort implements ChatPort {
   async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null): Promise<ConversationRef> {
     const s = asSpace(space);
     const target = card ? String(card.id) : s.rootId;
-    const attachment = CardFactory.adaptiveCard(stageCard(view));
+    const attachment = CardFactory.adaptiveCard(stageCard(view, this.settings.publicUrl ?? null));
     if (target) {
       await this.inConversation(s, async (ctx) => {
         await ctx.updateActivity({ id: target, type: 'message', attachments: [attachment], conversation: { id: s.id } as never });

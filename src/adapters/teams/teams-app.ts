@@ -60,13 +60,13 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
   } : null;
   const port = enabled ? new TeamsChatPort(adapter, {
     appId: env.MICROSOFT_APP_ID ?? '', tenantId: env.MICROSOFT_APP_TENANT_ID ?? '', serviceUrl: env.TEAMS_SERVICE_URL,
-    caseChannelId: env.TEAMS_CASE_CHANNEL_ID ?? null, channelMode,
+    caseChannelId: env.TEAMS_CASE_CHANNEL_ID ?? null, channelMode, publicUrl: env.PUBLIC_URL?.replace(/\/$/, '') ?? null,
   }, directory, log) : null;
   let bot: S117TeamsBot | null = null;
   return {
     mode: authenticated ? 'authenticated' : 'local',
     port,
-    attach(service, onChange) { bot = new S117TeamsBot(service, log, onChange); },
+    attach(service, onChange) { bot = new S117TeamsBot(service, log, onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null); },
     async handler(req, res) {
       const send = (status: number, body?: unknown) => {
         if (res.headersSent) return;

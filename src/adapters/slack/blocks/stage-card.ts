@@ -37,7 +37,7 @@ function actions(blockId: string, elements: Button[]): ActionsBlock[] {
  * buttons, parties, flags, confirmations and the actions available now.
  * Updated in place as the dispute changes.
  */
-export function stageCard(v: DisputeView): { text: string; blocks: KnownBlock[] } {
+export function stageCard(v: DisputeView, registerUrl: string | null = null): { text: string; blocks: KnownBlock[] } {
   const d = v.id;
   const title = v.status === 'OPEN' ? `${v.reference} · Stage ${v.stage} — ${v.stageName}` : `${v.reference} · Resolved`;
   const blocks: KnownBlock[] = [
@@ -87,6 +87,7 @@ export function stageCard(v: DisputeView): { text: string; blocks: KnownBlock[] 
     blocks.push(section(`*Outcome:* ${esc(v.outcome)}`));
   }
   const notes = [...v.flags.map((f) => `:triangular_flag_on_post: ${esc(f)}`), ...(v.chc ? [esc(v.chc)] : [])];
+  if (registerUrl) notes.push(`<${registerUrl}/register/dispute/${encodeURIComponent(v.reference)}|Open in the register>`);
   if (notes.length) blocks.push({ type: 'context', elements: notes.slice(0, LIMITS.contextElements).map((t) => ({ type: 'mrkdwn' as const, text: clip(t, LIMITS.sectionText) })) });
   return { text: esc(`${title}: ${v.dueText}`), blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
