@@ -11,6 +11,7 @@ import { OutboxDispatcher } from './dispatcher.ts';
 import { DisputeService } from './dispute-service.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './ports.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+import { sendMonthlyReportIfDue } from './monthly-report.ts';
 
 export interface App {
   env: Env;
@@ -63,7 +64,7 @@ export async function boot(opts: BootOptions): Promise<App> {
     });
     const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
       cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
-    });
+    }, () => sendMonthlyReportIfDue(db, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null));
     return {
       env, db, calendar, policy, directory, directoryFile: file, service, dispatcher, scheduler, ports, appliedMigrations,
       async close() {

@@ -44,6 +44,7 @@ export class DisputeService {
   constructor(private readonly deps: ServiceDeps) {}
 
   get calendar(): WorkingCalendar { return this.deps.calendar; }
+  now(): Date { return this.deps.clock.now(); }
   get policy(): Policy { return this.deps.policy; }
   directory(): Directory { return this.deps.directory(); }
 

@@ -170,3 +170,26 @@ export function reportCsv(r: BoardReport): string {
   for (const c of r.changes) rows.push(['changes', '', c]);
   return `${rows.map((r2) => r2.map(csvCell).join(',')).join('\n')}\n`;
 }
+
+/**
+ * A period typed in chat: nothing (the last full quarter), `2026-Q3`,
+ * `2026-09`, or two dates (`2026-07-01 2026-09-30`, "to" optional).
+ */
+export function parsePeriod(text: string, today: string): Period | { error: string } {
+  const t = text.trim();
+  if (!t) return lastQuarter(today);
+  const q = /^(\d{4})-?Q([1-4])$/i.exec(t);
+  if (q) {
+    const start = (Number(q[2]) - 1) * 3 + 1;
+    const last = new Date(Date.UTC(Number(q[1]), start + 2, 0)).getUTCDate();
+    return { from: `${q[1]}-${String(start).padStart(2, '0')}-01`, to: `${q[1]}-${String(start + 2).padStart(2, '0')}-${last}` };
+  }
+  const m = /^(\d{4})-(\d{2})$/.exec(t);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
+    const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+    return { from: `${t}-01`, to: `${t}-${last}` };
+  }
+  const d = /^(\d{4}-\d{2}-\d{2})\s+(?:to\s+)?(\d{4}-\d{2}-\d{2})$/i.exec(t);
+  if (d && !Number.isNaN(Date.parse(d[1]!)) && !Number.isNaN(Date.parse(d[2]!)) && d[1]! <= d[2]!) return { from: d[1]!, to: d[2]! };
+  return { error: `"${t}" is not a period. Use 2026-Q3, 2026-09, or two dates like 2026-07-01 2026-09-30 (nothing means the last full quarter).` };
+}

@@ -4,7 +4,7 @@ import type { DisputeService } from '../app/dispute-service.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import type { Logger } from '../app/ports.ts';
 
-export interface TickResult { swept: number; sweepFailures: number; delivered: number; retried: number; failed: number }
+export interface TickResult { swept: number; sweepFailures: number; delivered: number; retried: number; failed: number; monthlyReport: boolean }
 
 /**
  * Time moving: a cron tick (every minute, Europe/London) sweeps the register
@@ -24,13 +24,16 @@ export class Scheduler {
     private readonly dispatcher: OutboxDispatcher,
     private readonly logger: Logger,
     private readonly opts: { cron: string; timeZone: string; outboxPollMs: number },
+    /** Queues the monthly Board report when it is due (first working day of the month). */
+    private readonly monthly: () => Promise<boolean> = async () => false,
   ) {}
 
   /** One sweep and one delivery pass now (also `s117 tick`). */
   async tick(): Promise<TickResult> {
     const sweep = await this.service.sweepDue();
+    const monthlyReport = await this.monthly();
     const out = await this.dispatcher.deliverDue();
-    return { swept: sweep.processed, sweepFailures: sweep.failed, ...out };
+    return { swept: sweep.processed, sweepFailures: sweep.failed, ...out, monthlyReport };
   }
 
   start(): void {

@@ -12,6 +12,7 @@ type Reply = { status?: number; headers?: Record<string, string>; body: Record<s
 export class FakeSlackApi {
   readonly calls: ApiCall[] = [];
   readonly responses: { path: string; body: Record<string, unknown> }[] = [];
+  readonly uploads: { path: string; bytes: number }[] = [];
   private server: http.Server;
   private queued = new Map<string, Reply[]>();
   private channels = new Map<string, { id: string; name: string; purpose: string; members: Set<string> }>();
@@ -27,6 +28,11 @@ export class FakeSlackApi {
       req.on('end', () => {
         const path = (req.url ?? '').split('?')[0]!;
         const args = this.parse(raw, String(req.headers['content-type'] ?? ''));
+        if (path.startsWith('/upload/')) {
+          this.uploads.push({ path, bytes: Buffer.byteLength(raw) });
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+          return;
+        }
         if (path.startsWith('/respond/')) {
           this.responses.push({ path, body: args });
           res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -87,6 +93,11 @@ export class FakeSlackApi {
       case 'pins.add': return { ok: true };
       case 'views.open': case 'views.publish': case 'views.update': return { ok: true, view: { id: `V${++this.seq}` } };
       case 'apps.connections.open': return { ok: true, url: this.socketUrl };
+      case 'files.getUploadURLExternal': {
+        const id = `F${++this.seq}`;
+        return { ok: true, file_id: id, upload_url: `${this.url}/upload/${id}` };
+      }
+      case 'files.completeUploadExternal': return { ok: true, files: (a.files as { id: string }[] | undefined ?? []).map((f) => ({ id: f.id })) };
       default: return { ok: false, error: 'unknown_method' };
     }
   }

@@ -251,6 +251,27 @@ describe('Slack', () => {
     expect(await bot.app.db.prisma.outbox.count({ where: { deliveredAt: null } })).toBe(0);
   });
 
+  it('[R9.2] posts the Partnership Board report with its charts and CSV for a governance lead, and refuses others', async () => {
+    clock.set('2026-12-07T10:00:00Z');
+    await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, {
+      subjects: ['FUNDING'], cohort: 'ADULT', setting: 'COMMUNITY', parties: [{ organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }],
+      localCaseRef: 'X1', namedProfessionals: [], description: 'd', currentCare: 'c', careContinues: true, endingProposal: false,
+    });
+    await command(GUS, 'report', 'CGOV');
+    await until(() => fake.responses.length, 'the refusal');
+    expect(String(fake.responses[0]!.body.text)).toMatch(/Only governance leads, administrators and senior officers/);
+    await command('U0PATLEE01', 'report 2026-Q4', 'CGOV');
+    const done = await until(() => fake.of('files.completeUploadExternal')[0], 'the upload');
+    expect(done.args).toMatchObject({ channel_id: 'CGOV', initial_comment: expect.stringMatching(/Section 117 disputes: 2026-10-01 to 2026-12-31\*\nOpened 1, closed 0/) });
+    expect(fake.of('files.getUploadURLExternal').map((c) => c.args.filename)).toEqual([
+      's117-report-2026-10-01-by-subject.png', 's117-report-2026-10-01-timescales.png', 's117-report-2026-10-01-2026-12-31.csv',
+    ]);
+    expect(fake.uploads).toHaveLength(3);
+    expect(fake.uploads[0]!.bytes).toBeGreaterThan(1000);
+    await command('U0PATLEE01', 'report next year', 'CGOV');
+    await until(() => fake.responses.some((r) => /is not a period/.test(String(r.body.text))), 'the period help');
+  });
+
   it('shows App Home: my open disputes, what I owe, and a Raise button', async () => {
     await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, {
       subjects: ['FUNDING'], cohort: 'ADULT', setting: 'COMMUNITY', parties: [{ organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }],

@@ -174,6 +174,16 @@ describe('Microsoft Teams', () => {
     expect(JSON.stringify(welcome)).toMatch(/confirm decision 1 for your organisation/);
   });
 
+  it('[R9.2] answers "report" for a governance lead with the headline figures, a chart and links, and refuses others', async () => {
+    await send(activity('gus-hart', personal('gus-hart'), { type: 'message', text: 'report' }));
+    expect(JSON.stringify(connector.sent('a:personal-gus-hart')[0]!.body)).toMatch(/Only governance leads/);
+    await send(activity('pat-lee', personal('pat-lee'), { type: 'message', text: 'report 2026-Q4' }));
+    const card = cardOf(connector.sent('a:personal-pat-lee')[0]!.body)!;
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toMatch(/Section 117 disputes: 2026-10-01 to 2026-12-31/);
+    expect(JSON.stringify(card)).toContain('https://s117.example.nhs.uk/register/report.csv?from=2026-10-01&to=2026-12-31');
+  });
+
   it('answers help and unknown commands with the list of commands', async () => {
     await send(activity('ali-khan', personal('ali-khan'), { type: 'message', text: '<at>S117</at> frobnicate' }));
     expect(JSON.stringify(connector.sent()[0]!.body)).toMatch(/I don't know \\"frobnicate\\"[\s\S]*raise/);

@@ -92,3 +92,14 @@ describe('report periods', () => {
     expect(previousPeriod({ from: '2026-07-01', to: '2026-09-30' })).toEqual({ from: '2026-03-31', to: '2026-06-30' });
   });
 });
+
+describe('periods typed in chat', () => {
+  it('[R9.2] reads quarters, months and date ranges, and explains anything else', async () => {
+    const { parsePeriod } = await import('../../src/reports/board-report.ts');
+    expect(parsePeriod('', '2026-11-28')).toEqual({ from: '2026-07-01', to: '2026-09-30' });
+    expect(parsePeriod('2026-Q4', '2026-11-28')).toEqual({ from: '2026-10-01', to: '2026-12-31' });
+    expect(parsePeriod('2027-02', '2026-11-28')).toEqual({ from: '2027-02-01', to: '2027-02-28' });
+    expect(parsePeriod('2026-04-01 to 2026-06-30', '2026-11-28')).toEqual({ from: '2026-04-01', to: '2026-06-30' });
+    expect(parsePeriod('last year', '2026-11-28')).toEqual({ error: expect.stringMatching(/Use 2026-Q3, 2026-09/) });
+  });
+});

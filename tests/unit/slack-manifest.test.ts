@@ -8,7 +8,7 @@ const SCOPE: Record<string, string | null> = {
   'conversations.create': 'groups:write', 'conversations.setPurpose': 'groups:write', 'conversations.invite': 'groups:write',
   'conversations.list': 'groups:read', 'conversations.history': 'groups:history', 'conversations.open': 'im:write',
   'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write', 'pins.add': 'pins:write',
-  'views.open': null, 'views.publish': null,
+  'views.open': null, 'views.publish': null, 'files.uploadV2': 'files:write',
 };
 
 function files(dir: string): string[] {

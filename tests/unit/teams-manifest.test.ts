@@ -43,7 +43,7 @@ describe('the Teams app package', () => {
   it('lists the commands the bot answers and the "Record as decision" action the bot handles', () => {
     const m = fillManifest(env);
     const titles = m.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
-    expect(titles).toEqual(['raise', 'status', 'list', 'escalate', 'help']);
+    expect(titles).toEqual(['raise', 'status', 'list', 'escalate', 'report', 'help']);
     for (const t of titles) expect(HELP_LINES.join('\n')).toMatch(new RegExp(`^${t} `, 'm'));
     expect(m.composeExtensions[0].commands[0]).toMatchObject({ id: 'recordDecision', type: 'action', context: ['message'], fetchTask: true });
     expect(m.bots[0].botId).toBe(env.MICROSOFT_APP_ID);

@@ -14,6 +14,8 @@ export class SlackContext {
     readonly logger: Logger,
     /** Called after a change so the outbox delivers now rather than at the next poll. */
     readonly onChange: () => void,
+    /** PUBLIC_URL, for links to the register. */
+    readonly publicUrl: string | null = null,
   ) {}
 
   person(slackUserId: string): Person | null {

@@ -81,7 +81,7 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     port,
     requestListener: receiver ? receiver.requestListener : null,
     attach(service, onChange) {
-      const ctx = new SlackContext(service, logger.child({ platform: 'slack' }), onChange);
+      const ctx = new SlackContext(service, logger.child({ platform: 'slack' }), onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
       for (const m of [commands, views, actions, shortcuts, home]) m.register(app, ctx);
     },
     async start() { if (socket) await app.start(); },

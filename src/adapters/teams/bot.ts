@@ -12,6 +12,9 @@ import type {
 } from '../../domain/types.ts';
 import { ROUTE_TEXT } from '../../domain/texts.ts';
 import { EXTERNAL_ROUTES } from '../../domain/types.ts';
+import { boardReport, parsePeriod } from '../../reports/board-report.ts';
+import { reportCharts, toPng } from '../../reports/charts.ts';
+import { reportMessage } from '../../app/monthly-report.ts';
 import { type Card, decisionCard, HELP_LINES, raiseCard, reasonCard, stageCard, textCard, CARD_VERSION, escCard } from './cards.ts';
 
 const NOT_IN_DIRECTORY = 'You are not in the Section 117 directory, so the bot cannot act for you. Ask your administrator to add your Teams (Entra object) id to the directory file.';
@@ -126,6 +129,31 @@ export class S117TeamsBot extends TeamsActivityHandler {
           if (!arg) return void (await reply('Say why: escalate <reason>. The reason is recorded.'));
           const r = await this.act(context, { id: d.id }, { type: 'ESCALATE', reason: arg });
           await reply(r.dispute ? `Escalated ${d.reference} to Stage ${r.dispute.stage}.` : r.text ?? '');
+          return;
+        }
+        case 'report': {
+          const me = this.person(context);
+          if (!me) return void (await reply(NOT_IN_DIRECTORY));
+          if (!me.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER')) {
+            return void (await reply('Only governance leads, administrators and senior officers can post the Partnership Board report.'));
+          }
+          const period = parsePeriod(arg, this.service.calendar.localDate(this.service.now()));
+          if ('error' in period) return void (await reply(period.error));
+          const report = boardReport(await this.service.all(), period, this.service.calendar, this.service.directory(), this.service.now());
+          const msg = reportMessage(report, this.registerUrl);
+          const charts = await reportCharts(report);
+          const png = toPng(charts[0]!.svg, 600);
+          const body: unknown[] = [
+            { type: 'TextBlock', wrap: true, weight: 'Bolder', size: 'Medium', text: escCard(msg.title) },
+            ...msg.lines.map((l) => ({ type: 'TextBlock', wrap: true, text: escCard(l) })),
+          ];
+          // Teams shows images in cards from a URL or a small data URI; the full report is a link away.
+          if (png.length < 24_000) body.push({ type: 'Image', url: `data:image/png;base64,${png.toString('base64')}`, altText: charts[0]!.description });
+          const actions = this.registerUrl ? [
+            { type: 'Action.OpenUrl', title: 'Open the report', url: `${this.registerUrl}/register/report?from=${period.from}&to=${period.to}` },
+            { type: 'Action.OpenUrl', title: 'Download the CSV', url: `${this.registerUrl}/register/report.csv?from=${period.from}&to=${period.to}` },
+          ] : [];
+          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: CARD_VERSION, body, ...(actions.length ? { actions } : {}) })));
           return;
         }
         default:

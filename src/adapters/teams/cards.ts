@@ -169,6 +169,7 @@ export const HELP_LINES = [
   'status — in a case thread: where this dispute stands; elsewhere: status S117-2026-0042',
   'list — your open disputes, soonest deadline first',
   'escalate <reason> — in a case thread: escalate before the deadline',
+  'report [period] — governance leads: the Partnership Board report (2026-Q3, 2026-09, or two dates)',
   'help — this message',
   'In a case thread, use the buttons on the stage card, or "Record as decision" on any message.',
 ];

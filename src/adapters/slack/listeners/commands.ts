@@ -4,6 +4,9 @@ import { raiseModal } from '../blocks/modals.ts';
 import { reasonModal } from '../blocks/modals.ts';
 import { type SlackContext, NOT_IN_DIRECTORY } from '../context.ts';
 import { esc } from '../escape.ts';
+import { boardReport, parsePeriod, reportCsv } from '../../../reports/board-report.ts';
+import { reportCharts, toPng } from '../../../reports/charts.ts';
+import { reportMessage } from '../../../app/monthly-report.ts';
 
 export const HELP = [
   '*Section 117 dispute bot* — what you can type:',
@@ -12,6 +15,7 @@ export const HELP = [
   '• `/s117 list` — your open disputes, soonest deadline first',
   '• `/s117 escalate <reason>` — in a case channel: escalate before the deadline',
   '• `/s117 care-change` — in a case channel: report care delayed, reduced or withdrawn (alerts the senior officers at once)',
+  '• `/s117 report [period]` — governance leads: the Partnership Board report (last full quarter, or 2026-Q3, 2026-09, or two dates)',
   '• `/s117 help` — this message',
   'In a case channel, use the buttons on the pinned card, or the message shortcut *Record as decision*.',
 ].join('\n');
@@ -76,6 +80,29 @@ export function register(app: App, ctx: SlackContext): void {
           const d = await ctx.disputeIn(command.channel_id);
           if (!d) return void (await reply('Use `/s117 care-change` in the dispute\'s case channel.'));
           await client.views.open({ trigger_id: command.trigger_id, view: reasonModal('s117_care_change', { d: d.id, reference: d.reference }) });
+          return;
+        }
+        case 'report': {
+          const person = ctx.person(command.user_id);
+          if (!person) return void (await reply(NOT_IN_DIRECTORY));
+          if (!person.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER')) {
+            return void (await reply('Only governance leads, administrators and senior officers can post the Partnership Board report.'));
+          }
+          const period = parsePeriod(arg, ctx.service.calendar.localDate(ctx.service.now()));
+          if ('error' in period) return void (await reply(esc(period.error)));
+          await reply(`Working on the report for ${period.from} to ${period.to}…`);
+          const report = boardReport(await ctx.service.all(), period, ctx.service.calendar, ctx.service.directory(), ctx.service.now());
+          const charts = await reportCharts(report);
+          const msg = reportMessage(report, ctx.publicUrl);
+          await client.files.uploadV2({
+            channel_id: command.channel_id,
+            initial_comment: `*${esc(msg.title)}*\n${msg.lines.map(esc).join('\n')}`,
+            file_uploads: [
+              { file: toPng(charts[0]!.svg), filename: `s117-report-${period.from}-by-subject.png`, title: charts[0]!.title, alt_text: charts[0]!.description },
+              { file: toPng(charts[2]!.svg), filename: `s117-report-${period.from}-timescales.png`, title: charts[2]!.title, alt_text: charts[2]!.description },
+              { file: Buffer.from(reportCsv(report)), filename: `s117-report-${period.from}-${period.to}.csv`, title: 'Report figures (CSV)' },
+            ],
+          });
           return;
         }
         default:
