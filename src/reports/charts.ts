@@ -23,7 +23,7 @@ function bars(title: string, rows: { label: string; count: number }[], descripti
     data: { values: rows.length ? rows : [{ label: 'None in this period', count: 0 }] },
     mark: { type: 'bar', color: NHS_BLUE },
     encoding: {
-      y: { field: 'label', type: 'nominal', sort: '-x', title: null },
+      y: { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 320 } },
       x: { field: 'count', type: 'quantitative', title: 'Disputes', axis: { tickMinStep: 1, format: 'd' } },
     },
   };

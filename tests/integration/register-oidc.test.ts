@@ -1,20 +1,10 @@
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 import { buildRegister } from '../fixtures/register.ts';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { freePort, OIDC_ENV, startOidcProvider } from '../helpers/oidc.ts';
 
 /** A browser's worth of cookies and redirects, enough for an OpenID Connect sign-in. */
 class Browser {
@@ -70,27 +60,19 @@ class Browser {
 }
 
 describe('the register behind OpenID Connect sign-in', () => {
-  let provider: ReturnType<Provider['listen']>;
+  let provider: { issuer: string; close: () => void };
   let bot: Bot;
   let base: string;
 
   beforeAll(async () => {
-    const idpPort = await freePort();
     const botPort = await freePort();
-    const issuer = `http://127.0.0.1:${idpPort}`;
     base = `http://127.0.0.1:${botPort}`;
-    const oidc = new Provider(issuer, {
-      clients: [{ client_id: 's117', client_secret: 'test-client-secret', redirect_uris: [`${base}/register/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
-      claims: { openid: ['sub'], email: ['email'], profile: ['name'] },
-      findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id, name: id }) }),
-      cookies: { keys: ['test-cookie-key-that-is-long-enough'] },
-      features: { devInteractions: { enabled: true } },
-    });
-    provider = oidc.listen(idpPort);
+    provider = await startOidcProvider(base);
+    const issuer = provider.issuer;
     const clock = new FakeClock('2026-10-05T10:00:00Z');
     const env = loadEnv({
       PORT: String(botPort), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
-      OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 's117', OIDC_CLIENT_SECRET: 'test-client-secret', SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+      OIDC_ISSUER: issuer, ...OIDC_ENV,
     });
     bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
     await buildRegister(bot, clock);

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createLogger } from '../../src/app/logger.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { startBot, type Bot } from '../../src/bot.ts';
+import { FakeClock } from '../fakes/clock.ts';
+import { buildRegister } from '../fixtures/register.ts';
+import { DIRECTORY } from '../helpers/app.ts';
+import { freePort, OIDC_ENV, startOidcProvider } from '../helpers/oidc.ts';
+
+// The register as people use it: headless Chromium (Debian's, installed by
+// scripts/install-browser.sh) signing in through a real OpenID provider.
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve('test-artifacts', 'register');
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not installed (npm run install:browser).\n');
+
+(haveChromium ? describe : describe.skip)('the register in a browser', () => {
+  let browser: Browser;
+  let bot: Bot;
+  let provider: { issuer: string; close: () => void };
+  let base: string;
+
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    provider = await startOidcProvider(base);
+    const clock = new FakeClock('2026-10-05T10:00:00Z');
+    const env = loadEnv({
+      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
+      OIDC_ISSUER: provider.issuer, ...OIDC_ENV,
+    });
+    bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
+    await buildRegister(bot, clock);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.stop();
+    provider?.close();
+  });
+
+  async function signIn(email: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/register`);
+    await page.fill('input[name="login"]', email);
+    await page.fill('input[name="password"]', 'any');
+    await page.click('button[type="submit"]');
+    if (page.url().includes('/interaction/')) await page.click('button[type="submit"]'); // consent
+    await page.waitForURL(/\/register/);
+    return page;
+  }
+  const refs = async (page: Page) => (await page.locator('tbody a[href^="/register/dispute/"]').allTextContents()).sort();
+
+  it('[R9.1] shows a governance lead every dispute, filters them, and opens a timeline', async () => {
+    const page = await signIn('pat.lee@anytown.nhs.uk');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'governance-register.png'), fullPage: true });
+    expect(await page.locator('h1').textContent()).toBe('Section 117 disputes');
+    expect(await refs(page)).toEqual(['S117-2026-0001', 'S117-2026-0002', 'S117-2027-0001']);
+    // Keyboard and labels: every form control has a label.
+    for (const id of ['from', 'to', 'org', 'subject', 'stage', 'status', 'flag']) expect(await page.locator(`label[for="${id}"]`).count()).toBe(1);
+    await page.selectOption('#status', 'OVERDUE');
+    await page.click('text=Apply filters');
+    expect(await refs(page)).toEqual(['S117-2027-0001']);
+    await page.click('text=S117-2027-0001');
+    expect(await page.locator('h1').textContent()).toBe('S117-2027-0001');
+    expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(5);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dispute-timeline.png'), fullPage: true });
+  });
+
+  it('[R9.2] shows the Partnership Board report with its charts', async () => {
+    const page = await signIn('pat.lee@anytown.nhs.uk');
+    await page.goto(`${base}/register/report?from=2026-10-01&to=2027-02-28`);
+    expect(await page.locator('figure svg[role="img"]').count()).toBe(4);
+    const box = await page.locator('figure svg').first().boundingBox();
+    expect(box!.width).toBeGreaterThan(200);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'board-report.png'), fullPage: true });
+  });
+
+  it('shows a participant only their disputes, and a stranger nothing', async () => {
+    const lou = await signIn('lou.gray@anytown.nhs.uk');
+    expect(await refs(lou)).toEqual(['S117-2027-0001']);
+    await lou.screenshot({ path: path.join(ARTIFACTS, 'participant-register.png'), fullPage: true });
+    const stranger = await signIn('mallory@example.com');
+    expect(await stranger.locator('.error').textContent()).toMatch(/not in the Section 117 directory/);
+    expect(await stranger.locator('tbody tr').count()).toBe(0);
+    await stranger.screenshot({ path: path.join(ARTIFACTS, 'stranger.png') });
+  });
+});
