@@ -20,6 +20,7 @@ export async function startOidcProvider(redirectBase: string): Promise<{ issuer:
     findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id, name: id }) }),
     cookies: { keys: ['test-cookie-key-that-is-long-enough'] },
     features: { devInteractions: { enabled: true } },
+    ttl: { IdToken: 3600, AccessToken: 3600, Interaction: 3600, Session: 3600, Grant: 3600, AuthorizationCode: 60 },
   });
   const server = oidc.listen(port);
   return { issuer, close: () => server.close() };

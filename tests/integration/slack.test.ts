@@ -4,6 +4,7 @@ import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { DIRECTORY } from '../helpers/app.ts';
+import { until } from '../helpers/wait.ts';
 import {
   blockAction, checks, choice, choices, commandBody, homeSchema, interactiveBody, messageSchema, modalSchema, radio, SIGNING_SECRET, sign,
   slackPost, submission, text, users,
@@ -14,16 +15,6 @@ const GUS = 'U0GUSHART1';
 const BEA = 'U0BEAJONE1';
 const CAL = 'U0CALREID1';
 const HAL = 'U0HALMOSS1';
-
-async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const raiseValues = (over: Record<string, Record<string, unknown>> = {}) => ({
   subjects: choices('FUNDING', 'ACCOMMODATION'),

@@ -6,20 +6,11 @@ import { FakeClock } from '../fakes/clock.ts';
 import { FakeBotConnector } from '../fakes/bot-connector.ts';
 import { cardProblems } from '../helpers/adaptive-cards.ts';
 import { DIRECTORY } from '../helpers/app.ts';
+import { until } from '../helpers/wait.ts';
 import { directory } from '../helpers/domain.ts';
 
 const CASES = '19:cases@thread.tacv2';
 const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.teams!;
-
-async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 type Attachment = { contentType: string; content: { body: unknown[]; actions?: unknown[] } & Record<string, unknown> };
 const cardOf = (body: Record<string, unknown>) => (body.attachments as Attachment[] | undefined)?.[0]?.content

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { PersonStepKey } from '../../../domain/types.ts';
+import type { PersonStepKey, StageNo } from '../../../domain/types.ts';
 import { decisionModal, externalModal, letterModal, raiseModal, reasonModal } from '../blocks/modals.ts';
 import { parseValue } from '../blocks/stage-card.ts';
 import { type SlackContext, NOT_IN_DIRECTORY, ephemeral } from '../context.ts';
@@ -25,7 +25,7 @@ export function register(app: App, ctx: SlackContext): void {
     try {
       switch (verb) {
         case 'tick':
-          await ctx.act(user, target, { type: 'TICK_CHECKLIST', stage: v.s as 1, key: v.k ?? '', ticked: v.n === 1 }, key, tell);
+          await ctx.act(user, target, { type: 'TICK_CHECKLIST', stage: (v.s ?? 0) as StageNo, key: v.k ?? '', ticked: v.n === 1 }, key, tell);
           return;
         case 'confirm':
           await ctx.act(user, target, { type: 'CONFIRM_DECISION', seq: v.s ?? 0, organisationId: v.o ?? '' }, key, tell);

@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import type { ProposeDecisionInput, RaiseInput } from '../../../domain/commands.ts';
-import { DomainError } from '../../../domain/errors.ts';
 import type { Cohort, DecisionOutcome, EndingReason, ExternalRouteKey, Setting, Subject, UnlawfulGround } from '../../../domain/types.ts';
 import { type SlackContext, NOT_IN_DIRECTORY, ephemeral } from '../context.ts';
 import { Form } from '../form.ts';
@@ -95,7 +94,7 @@ export function register(app: App, ctx: SlackContext): void {
       const problem = await ctx.service.preview(actor, { id: m.d }, cmd);
       if (problem) {
         // A refusal that is not about a field of this form still belongs on the form, where the person is looking.
-        return void (await ack({ response_action: 'errors', errors: { [field]: problem instanceof DomainError ? problem.message : String(problem) } }));
+        return void (await ack({ response_action: 'errors', errors: { [field]: problem.message } }));
       }
       await ack();
       await ctx.act(body.user.id, { id: m.d }, cmd, `slack:view:${view.id}`, ephemeral(client, body.user.id, undefined));
