@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackServer } from './loopback.ts';
 
 export interface ApiCall { method: string; args: Record<string, unknown>; at: number }
 type Reply = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
@@ -9,43 +9,35 @@ type Reply = { status?: number; headers?: Record<string, string>; body: Record<s
  * answers like Slack (ok/error bodies, 429 with Retry-After). It also takes
  * `response_url` posts, so `respond()` can be checked.
  */
-export class FakeSlackApi {
+export class FakeSlackApi extends LoopbackServer {
   readonly calls: ApiCall[] = [];
   readonly responses: { path: string; body: Record<string, unknown> }[] = [];
   readonly uploads: { path: string; bytes: number }[] = [];
-  private server: http.Server;
   private queued = new Map<string, Reply[]>();
   private channels = new Map<string, { id: string; name: string; purpose: string; members: Set<string> }>();
   private messages: { channel: string; ts: string; text: string; metadata?: unknown }[] = [];
   private seq = 0;
   socketUrl = '';
-  url = '';
 
-  constructor() {
-    this.server = http.createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c) => { raw += String(c); });
-      req.on('end', () => {
-        const path = (req.url ?? '').split('?')[0]!;
-        const args = this.parse(raw, String(req.headers['content-type'] ?? ''));
-        if (path.startsWith('/upload/')) {
-          this.uploads.push({ path, bytes: Buffer.byteLength(raw) });
-          res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
-          return;
-        }
-        if (path.startsWith('/respond/')) {
-          this.responses.push({ path, body: args });
-          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-          return;
-        }
-        const method = path.replace(/^\/api\//, '');
-        this.calls.push({ method, args, at: Date.now() });
-        const queued = this.queued.get(method)?.shift();
-        const reply = queued ?? { body: this.answer(method, args) };
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
-        res.end(JSON.stringify(reply.body));
-      });
-    });
+  protected handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0]!;
+    const args = this.parse(raw, String(req.headers['content-type'] ?? ''));
+    if (path.startsWith('/upload/')) {
+      this.uploads.push({ path, bytes: Buffer.byteLength(raw) });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+      return;
+    }
+    if (path.startsWith('/respond/')) {
+      this.responses.push({ path, body: args });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    const method = path.replace(/^\/api\//, '');
+    this.calls.push({ method, args, at: Date.now() });
+    const queued = this.queued.get(method)?.shift();
+    const reply = queued ?? { body: this.answer(method, args) };
+    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+    res.end(JSON.stringify(reply.body));
   }
 
   private parse(raw: string, type: string): Record<string, unknown> {
@@ -117,12 +109,4 @@ export class FakeSlackApi {
   of(method: string): ApiCall[] { return this.calls.filter((c) => c.method === method); }
   clear(): void { this.calls.length = 0; this.responses.length = 0; }
 
-  async start(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  async stop(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
 }
