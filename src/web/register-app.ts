@@ -61,6 +61,10 @@ export class RegisterApp {
         return send(res, 403, layout('Not available', null, html`<p class="error">Sign-in is not configured (OIDC_ISSUER), so the register answers only on the computer it runs on.</p>`));
       }
       if (path === '/register/assets/app.css') return send(res, 200, CSS, 'text/css; charset=utf-8', { 'cache-control': 'public, max-age=3600' });
+      if (path === '/register/login' || path === '/register/callback') {
+        // Local mode has nobody to sign in with: the register is already open on this computer.
+        if (this.auth.mode === 'local') return void res.writeHead(302, { location: '/register' }).end();
+      }
       if (path === '/register/login') return void (await this.auth.login(req, res, url.searchParams.get('returnTo') ?? '/register'));
       if (path === '/register/callback') {
         const r = await this.auth.callback(req, res);

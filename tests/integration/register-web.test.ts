@@ -86,6 +86,12 @@ describe('the register in the browser (local mode)', () => {
     expect(r.themes).toEqual([{ theme: 'assessment quality', count: 1 }]);
   });
 
+  it('has nobody to sign in with in local mode, so sign-in leads back to the register', async () => {
+    const r = await get('/register/login');
+    expect(r.status).toBe(302);
+    expect(r.headers.get('location')).toBe('/register');
+  });
+
   it('refuses a state-changing form without its CSRF token', async () => {
     const r = await fetch(`${base}/register/dispute/S117-2026-0001/themes`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'theme=x&csrf=forged' });
     expect(r.status).toBe(403);
