@@ -547,7 +547,7 @@ function handle(draft: Draft, cmd: Command): void {
       if (d.stage >= 3) {
         const { added } = stageParticipants(d, 3, ctx.directory);
         for (const a of added) d.participants.push({ personId: a.personId, fromStage: d.stage, reason: a.reason, addedAt: draft.nowIso });
-        if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.nowIso });
+        if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.pingAt }); // an invitation notifies people too (R0.4)
         draft.post({ title: `${d.reference}: legal advice requested`, lines: [cmd.reason], mentions: added.map((a) => a.personId) });
       } else {
         draft.post({ title: `${d.reference}: legal advice requested`, lines: [cmd.reason, 'Legal advisors join if the dispute reaches Stage 3.'], mentions: [] });

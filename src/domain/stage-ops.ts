@@ -104,7 +104,7 @@ export function startStage(draft: Draft, stage: StageNo, why: string, at: Date =
   const { added, gaps } = stageParticipants(d, stage, ctx.directory);
   for (const a of added) d.participants.push({ personId: a.personId, fromStage: stage, reason: a.reason, addedAt: draft.nowIso });
   draft.event('STAGE_STARTED', { stage, dueAt, why, participants: added.map((a) => a.personId) });
-  if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.nowIso });
+  if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.pingAt }); // an invitation notifies people too (R0.4)
   draft.refreshCard();
 
   const due = stageDueText(draft, inst);

@@ -53,11 +53,12 @@ describe.each(DATABASES)('the protocol end to end on %s', (_name, setup) => {
     expect(atTimeout!.stage).toBe(2);
     const newCalls = chat.calls.slice(callsBefore);
     expect(newCalls.map((c) => c.op)).not.toContain('dm');
-    expect(newCalls.find((c) => c.op === 'invite')!.people!.sort()).toEqual(['bea-jones', 'cal-reid', 'hal-moss']);
+    expect(newCalls.map((c) => c.op)).not.toContain('invite');
     expect(newCalls.some((c) => c.op === 'updateCard')).toBe(true);
 
     clock.set('2026-12-15T09:00:00Z');
     await scheduler.tick();
+    expect(chat.ops('invite').at(-1)!.people!.sort()).toEqual(['bea-jones', 'cal-reid', 'hal-moss']);
     expect(chat.ops('dm').filter((c) => /Stage 2/.test(c.title!)).map((c) => c.to).sort()).toEqual(['bea-jones', 'cal-reid', 'hal-moss']);
     expect(chat.ops('post').find((c) => /Stage 2/.test(c.title!))!.mentions!.sort()).toEqual(['bea-jones', 'cal-reid', 'hal-moss']);
 

@@ -147,12 +147,13 @@ describe('Slack', () => {
     clock.set('2026-12-14T17:00:00Z');
     await settle();
     expect((await bot.app.service.get({ id: dispute.id }))!.stage).toBe(2);
-    expect(String(fake.of('conversations.invite')[0]!.args.users).split(',').sort()).toEqual([BEA, CAL, HAL].sort());
     expect(fake.methods()).toContain('chat.update');
     expect(fake.methods()).not.toContain('conversations.open');
+    expect(fake.methods()).not.toContain('conversations.invite');
     fake.clear();
     clock.set('2026-12-15T09:00:00Z');
     await settle();
+    expect(String(fake.of('conversations.invite')[0]!.args.users).split(',').sort()).toEqual([BEA, CAL, HAL].sort());
     const ping = fake.of('chat.postMessage').find((c) => /^S117-2026-0001: Stage 2 — Operational/.test(String(c.args.text)) && c.args.channel === channel)!;
     expect(JSON.stringify(ping.args.blocks)).toMatch(new RegExp(`<@${BEA}>.*<@${CAL}>|<@${CAL}>.*<@${BEA}>`));
     expect(fake.of('conversations.open').map((c) => c.args.users).sort()).toEqual([BEA, CAL, HAL].sort());

@@ -402,7 +402,7 @@ describe('reminders and working hours', () => {
     expect(s.dispute.stage).toBe(2);
     // The register records the stage change at the deadline itself, not when the sweep noticed.
     expect(s.dispute.stages[1]!.startedAt).toBe('2026-12-14T17:00:00.000Z');
-    const pings = s.last.effects.filter((e) => e.kind === 'POST' || e.kind === 'DM');
+    const pings = s.last.effects.filter((e) => e.kind === 'POST' || e.kind === 'DM' || e.kind === 'INVITE');
     expect(pings.length).toBeGreaterThan(0);
     for (const p of pings) expect(p.notBefore).toBe('2026-12-15T09:00:00.000Z');
   });
