@@ -195,6 +195,7 @@ function proposeDecision(draft: Draft, input: ProposeDecisionInput): void {
       `It takes effect when every party organisation has confirmed it${seniorOnly ? ' through its senior officer' : ''}: ${confirmers.map((o) => draft.orgName(o)).join(', ')}.`,
     ],
     mentions: [],
+    confirm: { disputeId: d.id, seq, organisations: confirmers.map((o) => ({ id: o, name: draft.orgName(o) })) },
   });
   draft.refreshCard();
   const grounds = [...(input.citedGrounds ?? []), ...detectUnlawfulGrounds(`${summary}\n${basisNeed}\n${basisTests}\n${basisRisk}\n${dec.funding ?? ''}\n${dec.commissioning ?? ''}`)];

@@ -4,6 +4,8 @@ export interface Message {
   lines: string[];
   /** Directory person ids to @mention. */
   mentions: string[];
+  /** A decision waiting for confirmation: adapters add one "Confirm for ‹organisation›" button per party. */
+  confirm?: { disputeId: string; seq: number; organisations: { id: string; name: string }[] };
 }
 
 /**

@@ -178,6 +178,9 @@ describe('Slack', () => {
     }));
     await until(async () => (await bot.app.service.get({ id: dispute.id }))!.decisions.length, 'the proposal');
     await settle();
+    const proposalPost = fake.of('chat.postMessage').find((c) => /decision proposed/.test(String(c.args.text)))!;
+    const postButtons = (proposalPost.args.blocks as { elements?: { action_id: string }[] }[]).flatMap((b) => b.elements ?? []).map((e) => e.action_id).sort();
+    expect(postButtons).toEqual(['s117:confirm:anytown-council', 's117:confirm:anytown-icb']);
     const proposalCard = fake.of('chat.update').at(-1)!.args as { blocks: { type: string; elements?: { action_id: string; value: string }[] }[] };
     const confirmButtons = proposalCard.blocks.flatMap((b) => b.elements ?? []).filter((e) => e.action_id?.startsWith('s117:confirm:'));
     expect(confirmButtons.map((b) => b.action_id).sort()).toEqual(['s117:confirm:anytown-council', 's117:confirm:anytown-icb']);

@@ -133,6 +133,11 @@ describe('Microsoft Teams', () => {
     expect(submitted.status).toBe(200);
     await until(async () => (await bot.app.service.get({ id: dispute.id }))!.decisions.length, 'the proposal');
 
+    await settle();
+    const proposal = connector.sent(threadId).map((c) => cardOf(c.body)).find((c) => /decision proposed/.test(JSON.stringify(c)))!;
+    expect(cardProblems(proposal)).toEqual([]);
+    expect((proposal.actions as { verb: string; data: { o: string } }[]).map((a) => `${a.verb}:${a.data.o}`).sort()).toEqual(['confirm:anytown-council', 'confirm:anytown-icb']);
+
     // Confirmations: the wrong organisation is refused; each party confirms; a repeat changes nothing.
     const wrong = await invoke('bea-jones', { id: threadId, conversationType: 'channel' }, 'confirm', { d: dispute.id, s: 1, o: 'anytown-icb' });
     expect(JSON.stringify(wrong.body)).toMatch(/only confirm for your own organisation/);

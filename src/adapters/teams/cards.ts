@@ -34,7 +34,8 @@ export function messageCard(m: Message, mentions: Person[]): { card: Card; entit
   const body: unknown[] = [tb(escCard(m.title), { weight: 'Bolder', size: 'Medium' }), ...m.lines.map((l) => tb(escCard(l)))];
   if (mentions.length) body.push(tb(`For: ${mentions.map((p) => (p.teams ? `<at>${escCard(p.name)}</at>` : escCard(p.name))).join(', ')}`));
   const entities = known.map((p) => ({ type: 'mention', text: `<at>${escCard(p.name)}</at>`, mentioned: { id: p.teams, name: p.name } }));
-  const c = card(body);
+  const confirm = m.confirm;
+  const c = card(body, confirm ? confirm.organisations.map((o) => execute(`Confirm for ${o.name}`, 'confirm', { d: confirm.disputeId, s: confirm.seq, o: o.id }, 'positive')) : []);
   if (entities.length) c.msteams = { entities };
   return { card: c, entities };
 }

@@ -3,6 +3,7 @@ import type { Message } from '../../../domain/effects.ts';
 import type { Person } from '../../../domain/types.ts';
 import { clip, esc } from '../escape.ts';
 import { LIMITS } from './limits.ts';
+import { button } from './stage-card.ts';
 
 export function mention(p: Person): string {
   return p.slack ? `<@${p.slack}>` : esc(p.name);
@@ -16,6 +17,13 @@ export function messageBlocks(m: Message, mentions: Person[], link: string | nul
   ];
   if (body) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(body, LIMITS.sectionText) } });
   if (mentions.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`For: ${mentions.map(mention).join(', ')}`, LIMITS.sectionText) } });
+  if (m.confirm) {
+    const c = m.confirm;
+    blocks.push({
+      type: 'actions', block_id: `confirm-${c.seq}`,
+      elements: c.organisations.slice(0, LIMITS.actionsElements).map((o) => button(`Confirm for ${o.name}`, `s117:confirm:${o.id}`, { d: c.disputeId, s: c.seq, o: o.id }, 'primary')),
+    });
+  }
   if (link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: link }] });
   return { text: esc(clip(`${m.title}\n${m.lines.join('\n')}`, LIMITS.fallbackText)), blocks };
 }
