@@ -118,6 +118,13 @@ describe.each([['Slack', slackHarness, 'slack'], ['Teams', teamsHarness, 'teams'
     expect(h.governanceMessages().join()).toContain('Stage 3 is overdue');
   });
 
+  it('tells governance about participants it cannot reach on this platform', async () => {
+    const space = await h.port.openCaseSpace(view(), d1);
+    const ghost = { ...gus, id: 'ghost', name: 'Gail Ghost', slack: null, teams: null };
+    await h.port.invite(space, [gus, ghost], { key: 'k9', attempt: 1 });
+    expect(h.governanceMessages().join()).toContain('Gail Ghost');
+  });
+
   it('reports a rate limit as retryable with the platform\'s wait, and a refusal as final', async () => {
     const space = await h.port.openCaseSpace(view(), d1);
     h.rateLimitNext();

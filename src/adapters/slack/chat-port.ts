@@ -81,11 +81,18 @@ export class SlackChatPort implements ChatPort {
     return null;
   }
 
-  async invite(space: ConversationRef, people: Person[]): Promise<void> {
+  async invite(space: ConversationRef, people: Person[], d: Delivery): Promise<void> {
     const { id } = asSpace(space);
     const users = people.map((p) => p.slack).filter((u): u is string => Boolean(u));
-    const unreachable = people.filter((p) => !p.slack).map((p) => p.id);
-    if (unreachable.length) this.logger.warn({ people: unreachable, channel: id }, 'these participants have no Slack id in the directory and could not be invited');
+    const unreachable = people.filter((p) => !p.slack);
+    if (unreachable.length) {
+      this.logger.warn({ people: unreachable.map((p) => p.id), channel: id }, 'these participants have no Slack id in the directory and could not be invited');
+      await this.governance({
+        title: 'Participants the bot cannot reach in Slack',
+        lines: [`${unreachable.map((p) => p.name).join(', ')} have no Slack id in the directory, so they were not invited, mentioned or messaged.`, 'Add their ids to the directory file.'],
+        mentions: [],
+      }, { key: `${d.key}:unreachable`, attempt: d.attempt });
+    }
     if (!users.length) return;
     try {
       await this.client.conversations.invite({ channel: id, users: users.join(','), force: true });
