@@ -12,7 +12,7 @@ import * as home from './listeners/home.ts';
 import * as shortcuts from './listeners/shortcuts.ts';
 import * as views from './listeners/views.ts';
 
-const { App, HTTPReceiver, LogLevel } = bolt;
+const { App, HTTPReceiver, LogLevel, SocketModeReceiver } = bolt;
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -63,9 +63,11 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
   };
   let app: BoltApp;
   let receiver: InstanceType<typeof HTTPReceiver> | null = null;
+  let socketReceiver: InstanceType<typeof SocketModeReceiver> | null = null;
   if (socket) {
     // installerOptions carries the API URL to the Socket Mode client's own apps.connections.open call.
-    app = new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, clientOptions, installerOptions: { clientOptions }, logger: log });
+    socketReceiver = new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: log, installerOptions: { clientOptions } });
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver: socketReceiver, clientOptions, logger: log });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, logger: log,
@@ -85,6 +87,9 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
       for (const m of [commands, views, actions, shortcuts, home]) m.register(app, ctx);
     },
     async start() { if (socket) await app.start(); },
-    async stop() { if (socket) await app.stop(); },
+    async stop() {
+      // Bolt's stop() does not wait for the websocket's close handshake; waiting leaves no timers behind.
+      if (socketReceiver) await Promise.race([socketReceiver.client.disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    },
   };
 }
