@@ -65,3 +65,13 @@ export function stageParticipants(d: Pick<Dispute, 'parties' | 'raisedById' | 'n
 export function seniorOfficers(dir: Directory, orgIds: readonly string[]): Person[] {
   return dir.people.filter((p) => orgIds.includes(p.organisationId) && p.roles.includes('SENIOR_OFFICER'));
 }
+
+/** Governance leads, administrators and senior officers see every dispute (status, the register, reports). */
+export function seesEveryDispute(p: Person): boolean {
+  return p.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER');
+}
+
+/** Who may see a dispute: its participants, and those who see every dispute. */
+export function maySeeDispute(p: Person | null, d: Pick<Dispute, 'participants'>): boolean {
+  return Boolean(p && (seesEveryDispute(p) || d.participants.some((x) => x.personId === p.id)));
+}

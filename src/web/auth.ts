@@ -4,6 +4,7 @@ import { getIronSession, type IronSession } from 'iron-session';
 import * as oidc from 'openid-client';
 import type { Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
+import { seesEveryDispute } from '../domain/participants.ts';
 import type { Directory, Person } from '../domain/types.ts';
 
 export interface SessionData {
@@ -60,16 +61,12 @@ export class Auth {
     });
   }
 
-  private seesAll(p: Person): boolean {
-    return p.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER');
-  }
-
   async viewer(req: IncomingMessage, res: ServerResponse): Promise<{ viewer: Viewer | null; session: IronSession<SessionData> | null }> {
     if (this.mode === 'local') return { viewer: { person: null, name: 'this computer', seesAll: true, local: true }, session: null };
     const session = await this.session(req, res);
     if (!session.personId) return { viewer: null, session };
     const person = this.directory().people.find((p) => p.id === session.personId) ?? null;
-    return { viewer: { person, name: session.name ?? 'unknown', seesAll: person ? this.seesAll(person) : false, local: false }, session };
+    return { viewer: { person, name: session.name ?? 'unknown', seesAll: person ? seesEveryDispute(person) : false, local: false }, session };
   }
 
   async csrf(session: IronSession<SessionData> | null): Promise<string> {

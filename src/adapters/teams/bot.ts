@@ -10,6 +10,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type {
   Cohort, DecisionOutcome, Dispute, EndingReason, ExternalRouteKey, Person, PersonStepKey, Setting, StageNo, Subject, UnlawfulGround,
 } from '../../domain/types.ts';
+import { maySeeDispute, seesEveryDispute } from '../../domain/participants.ts';
 import { ROUTE_TEXT } from '../../domain/texts.ts';
 import { EXTERNAL_ROUTES } from '../../domain/types.ts';
 import { boardReport, parsePeriod } from '../../reports/board-report.ts';
@@ -115,8 +116,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
           const d = REF.test(arg) ? await this.service.get({ reference: arg.toUpperCase() }) : await this.disputeHere(context);
           if (!d) return void (await reply(arg ? `There is no dispute ${arg}.` : 'This is not a case thread. Say which dispute: status S117-2026-0042', HELP_LINES));
           const me = this.person(context);
-          const mayView = me && (d.participants.some((p) => p.personId === me.id) || me.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER'));
-          if (!mayView) return void (await reply(`Only the participants of ${d.reference} and governance leads can see its status.`));
+          if (!maySeeDispute(me, d)) return void (await reply(`Only the participants of ${d.reference} and governance leads can see its status.`));
           await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(d))));
           return;
         }
@@ -134,7 +134,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
         case 'report': {
           const me = this.person(context);
           if (!me) return void (await reply(NOT_IN_DIRECTORY));
-          if (!me.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER')) {
+          if (!seesEveryDispute(me)) {
             return void (await reply('Only governance leads, administrators and senior officers can post the Partnership Board report.'));
           }
           const period = parsePeriod(arg, this.service.calendar.localDate(this.service.now()));

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { maySeeDispute, seesEveryDispute } from '../../../domain/participants.ts';
 import type { Dispute } from '../../../domain/types.ts';
 import { raiseModal } from '../blocks/modals.ts';
 import { reasonModal } from '../blocks/modals.ts';
@@ -54,8 +55,7 @@ export function register(app: App, ctx: SlackContext): void {
             return void (await reply(arg ? `There is no dispute ${esc(arg)}. References look like S117-2026-0042.` : `This is not a case channel. Say which dispute: \`/s117 status S117-2026-0042\`.\n\n${HELP}`));
           }
           const person = ctx.person(command.user_id);
-          const mayView = person && (d.participants.some((p) => p.personId === person.id) || person.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER'));
-          if (!mayView) return void (await reply(`Only the participants of ${d.reference} and governance leads can see its status.`));
+          if (!maySeeDispute(person, d)) return void (await reply(`Only the participants of ${d.reference} and governance leads can see its status.`));
           return void (await reply(statusText(ctx, d)));
         }
         case 'list': {
@@ -85,7 +85,7 @@ export function register(app: App, ctx: SlackContext): void {
         case 'report': {
           const person = ctx.person(command.user_id);
           if (!person) return void (await reply(NOT_IN_DIRECTORY));
-          if (!person.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER')) {
+          if (!seesEveryDispute(person)) {
             return void (await reply('Only governance leads, administrators and senior officers can post the Partnership Board report.'));
           }
           const period = parsePeriod(arg, ctx.service.calendar.localDate(ctx.service.now()));
