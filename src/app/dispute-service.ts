@@ -197,14 +197,8 @@ export class DisputeService {
 
   /** Open disputes a person takes part in, soonest deadline first. */
   async openFor(personId: string): Promise<Dispute[]> {
-    const rows = await this.deps.db.prisma.dispute.findMany({
-      where: { status: 'OPEN', participants: { some: { personId } } }, select: { id: true },
-    });
-    const out: Dispute[] = [];
-    for (const r of rows) {
-      const d = await this.get({ id: r.id });
-      if (d) out.push(d);
-    }
+    const rows = await this.deps.db.prisma.dispute.findMany({ where: { status: 'OPEN', participants: { some: { personId } } }, include: DISPUTE_INCLUDE });
+    const out = rows.map(toDomain);
     const due = (d: Dispute) => d.stages.find((s) => s.stage === d.stage && !s.endedAt)?.dueAt ?? '9999';
     return out.sort((a, b) => due(a).localeCompare(due(b)));
   }
