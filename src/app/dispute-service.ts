@@ -13,6 +13,7 @@ import {
   appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, saveDispute, toDomain, type Tx, VersionConflict,
 } from '../register/dispute-repo.ts';
 import type { Clock, Logger } from './ports.ts';
+import { withCardRefresh } from './card-refresh.ts';
 
 export interface ServiceDeps {
   db: Database;
@@ -119,7 +120,7 @@ export class DisputeService {
   private async persist(tx: Tx, prev: Dispute | null, decided: Decided, now: Date, actor: Actor): Promise<void> {
     await saveDispute(tx, prev, decided.next);
     await appendHistory(tx, decided.next.id, decided.events, { at: now, actorId: actor.personId, platform: actor.platform });
-    await enqueueEffects(tx, decided.next.id, decided.next.version, decided.effects);
+    await enqueueEffects(tx, decided.next.id, decided.next.version, withCardRefresh(prev, decided.effects, now));
   }
 
   /**
@@ -172,6 +173,20 @@ export class DisputeService {
 
   async get(target: Target): Promise<Dispute | null> {
     return loadDispute(this.deps.db.prisma as unknown as Tx, target);
+  }
+
+  /**
+   * True the first time this key is seen, recorded at once: a replayed chat
+   * command that changes nothing in the register (a report) still runs once.
+   */
+  async firstTime(key: string): Promise<boolean> {
+    try {
+      await this.deps.db.prisma.processedCommand.create({ data: { key, disputeId: null, result: {}, at: this.deps.clock.now() } });
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
   }
 
   /** The dispute whose case space a platform knows by this id (a channel a command was typed in). */
