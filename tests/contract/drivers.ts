@@ -23,7 +23,7 @@ export interface PlatformDriver {
 const version = async (bot: Bot, d: string) => (await bot.app.service.get({ id: d }))?.version ?? -1;
 
 export function slackDriver(bot: Bot, fake: FakeSlackApi, base: string): PlatformDriver {
-  const handle = (personId: string | null) => (personId ? directory.people.find((p) => p.id === personId)!.slack! : 'U0STRANGER');
+  const handle = (personId: string | null) => (personId ? directory.people.find((p) => p.id === personId)!.handles.slack! : 'U0STRANGER');
   const seen = () => fake.calls.length;
   const answerSince = async (from: number, user: string, changed: () => Promise<boolean>): Promise<Answer> => {
     const mine = () => fake.calls.slice(from).filter((c) => (c.method === 'chat.postEphemeral' && c.args.user === user) || c.method === 'views.open' || (c.method === 'chat.postMessage' && c.args.channel === user));
@@ -60,7 +60,7 @@ export function slackDriver(bot: Bot, fake: FakeSlackApi, base: string): Platfor
 }
 
 export function teamsDriver(bot: Bot, connector: FakeBotConnector, endpoint: string): PlatformDriver {
-  const aad = (personId: string | null) => (personId ? directory.people.find((p) => p.id === personId)!.teams! : 'not-a-known-id');
+  const aad = (personId: string | null) => (personId ? directory.people.find((p) => p.id === personId)!.handles.teams! : 'not-a-known-id');
   const invoke = async (personId: string | null, verb: string, data: Record<string, unknown>) => {
     const body = {
       id: `act-${crypto.randomUUID()}`, channelId: 'msteams', serviceUrl: connector.url, timestamp: new Date().toISOString(),

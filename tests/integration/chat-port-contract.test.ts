@@ -95,7 +95,7 @@ describe.each([['Slack', slackHarness, 'slack'], ['Teams', teamsHarness, 'teams'
     await h.port.post(space, { title: 'S117-2026-0042: reminder', lines: [`Typed by someone: ${h.liveMarkup.join(' ')}`], mentions: ['gus-hart'] }, [gus], { key: 'k2', attempt: 1 });
     const sent = h.sentTo(space).join('\n');
     expect(sent).toContain('S117-2026-0042: reminder');
-    expect(sent).toContain(String(gus[idField]));
+    expect(sent).toContain(String(gus.handles[idField]));
     for (const live of h.liveMarkup) expect(sent).not.toContain(live);
   });
 
@@ -113,14 +113,14 @@ describe.each([['Slack', slackHarness, 'slack'], ['Teams', teamsHarness, 'teams'
 
   it('sends a direct message to a person, and tells governance', async () => {
     await h.port.dm(gus, { title: 'You are part of S117-2026-0042', lines: ['Open the case space.'], mentions: [] }, { key: 'k5', attempt: 1 }, null);
-    expect(h.directTo(String(gus[idField])).join()).toContain('You are part of S117-2026-0042');
+    expect(h.directTo(String(gus.handles[idField])).join()).toContain('You are part of S117-2026-0042');
     await h.port.governance({ title: 'S117-2026-0042: Stage 3 is overdue', lines: [], mentions: [] }, { key: 'k6', attempt: 1 });
     expect(h.governanceMessages().join()).toContain('Stage 3 is overdue');
   });
 
   it('tells governance about participants it cannot reach on this platform', async () => {
     const space = await h.port.openCaseSpace(view(), d1);
-    const ghost = { ...gus, id: 'ghost', name: 'Gail Ghost', slack: null, teams: null };
+    const ghost = { ...gus, id: 'ghost', name: 'Gail Ghost', handles: {} };
     await h.port.invite(space, [gus, ghost], { key: 'k9', attempt: 1 });
     expect(h.governanceMessages().join()).toContain('Gail Ghost');
   });

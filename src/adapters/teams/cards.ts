@@ -30,10 +30,10 @@ const execute = (title: string, verb: string, data: Record<string, unknown>, sty
 
 /** A notification, with real mentions for the people Teams knows. */
 export function messageCard(m: Message, mentions: Person[]): { card: Card; entities: unknown[] } {
-  const known = mentions.filter((p) => p.teams);
+  const known = mentions.filter((p) => p.handles.teams);
   const body: unknown[] = [tb(escCard(m.title), { weight: 'Bolder', size: 'Medium' }), ...m.lines.map((l) => tb(escCard(l)))];
-  if (mentions.length) body.push(tb(`For: ${mentions.map((p) => (p.teams ? `<at>${escCard(p.name)}</at>` : escCard(p.name))).join(', ')}`));
-  const entities = known.map((p) => ({ type: 'mention', text: `<at>${escCard(p.name)}</at>`, mentioned: { id: p.teams, name: p.name } }));
+  if (mentions.length) body.push(tb(`For: ${mentions.map((p) => (p.handles.teams ? `<at>${escCard(p.name)}</at>` : escCard(p.name))).join(', ')}`));
+  const entities = known.map((p) => ({ type: 'mention', text: `<at>${escCard(p.name)}</at>`, mentioned: { id: p.handles.teams, name: p.name } }));
   const confirm = m.confirm;
   const c = card(body, confirm ? confirm.organisations.map((o) => actionButton(confirm.disputeId, { verb: 'confirm', s: confirm.seq, o: o.id, label: `Confirm for ${o.name}`, style: 'primary' })) : []);
   if (entities.length) c.msteams = { entities };
@@ -128,7 +128,7 @@ export function raiseCard(dir: Directory, errors: FieldErrors = {}, values: Reco
     ...field({ type: 'Input.ChoiceSet', id: 'parties', label: 'The other organisation(s) in the dispute', isMultiSelect: true, isRequired: true, errorMessage: 'Choose at least one other organisation.', choices: opts(spec.organisations) }),
     ...field(inputText('localCaseRef', "The person's local case number", { max: 100 })),
     ...field(inputText('nhsNumber', 'NHS number (optional; only the last 3 digits are ever shown)', { required: false, max: 12 })),
-    ...field({ type: 'Input.ChoiceSet', id: 'professionals', label: 'Professionals involved (optional)', isMultiSelect: true, isRequired: false, choices: dir.people.filter((p) => p.teams).map((p) => choice(p.id, p.name)) }),
+    ...field({ type: 'Input.ChoiceSet', id: 'professionals', label: 'Professionals involved (optional)', isMultiSelect: true, isRequired: false, choices: dir.people.filter((p) => p.handles.teams).map((p) => choice(p.id, p.name)) }),
     ...field(inputText('description', 'What do the organisations disagree about?', { multiline: true })),
     ...field(inputText('currentCare', 'What care does the person get now?', { multiline: true })),
     ...field({ type: 'Input.ChoiceSet', id: 'continuity', label: 'Is that care continuing while this is resolved?', style: 'expanded', isRequired: true, errorMessage: 'Choose one.', value: 'yes', choices: [choice('yes', 'Yes, care continues'), choice('no', 'No: care has been delayed, reduced or withdrawn')] }),

@@ -109,7 +109,7 @@ export class TeamsChatPort implements ChatPort {
   async invite(space: ConversationRef, people: Person[]): Promise<void> {
     // Channel threads need no invitation; members of the team see them. People
     // the bot cannot reach get no mention or 1:1 message: tell governance.
-    const unreachable = people.filter((p) => !p.teams);
+    const unreachable = people.filter((p) => !p.handles.teams);
     if (unreachable.length) {
       this.logger.warn({ people: unreachable.map((p) => p.id), space: asSpace(space).id }, 'participants without a Teams id in the directory');
       await this.governance({
@@ -145,10 +145,10 @@ export class TeamsChatPort implements ChatPort {
   }
 
   async dm(person: Person, message: Message, _d: unknown, space: ConversationRef | null): Promise<void> {
-    if (!person.teams) throw new ChatDeliveryError(`${person.id} has no Teams id in the directory`, false);
+    if (!person.handles.teams) throw new ChatDeliveryError(`${person.id} has no Teams id in the directory`, false);
     const lines = space ? [...message.lines, 'Open the case thread in the partnership team to see the stage card.'] : message.lines;
     const params: ConversationParameters = {
-      isGroup: false, bot: { id: this.settings.appId, name: 'S117' }, members: [{ id: person.teams, name: person.name }], topicName: '',
+      isGroup: false, bot: { id: this.settings.appId, name: 'S117' }, members: [{ id: person.handles.teams, name: person.name }], topicName: '',
       tenantId: this.settings.tenantId, channelData: { tenant: { id: this.settings.tenantId } },
       activity: MessageFactory.attachment(CardFactory.adaptiveCard(messageCard({ ...message, lines }, []).card)) as never,
     };

@@ -201,7 +201,7 @@ const FIRST_FIELD: Record<Exclude<FormName, 'raise'>, string> = {
 
 /** A person's handle on a platform (their user id there). */
 export function personHandle(p: Person, platform: string): string | null {
-  return (p as unknown as Record<string, string | null>)[platform] ?? null;
+  return p.handles[platform] ?? null;
 }
 
 /** What the viewer owes on one dispute, read from the actions the domain allows them. */

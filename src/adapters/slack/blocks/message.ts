@@ -6,7 +6,7 @@ import { LIMITS } from './limits.ts';
 import { actionButton } from './stage-card.ts';
 
 export function mention(p: Person): string {
-  return p.slack ? `<@${p.slack}>` : esc(p.name);
+  return p.handles.slack ? `<@${p.handles.slack}>` : esc(p.name);
 }
 
 /** A notification as Block Kit: escaped text, real mentions for people Slack knows. */
