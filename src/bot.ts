@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { boot, type App } from './app/bootstrap.ts';
+import { boot, type App } from './boot.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { RegisterApp } from './web/register-app.ts';
 import type { Env } from './config/env.ts';
