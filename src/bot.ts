@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { boot, type App } from './app/bootstrap.ts';
+import { boot, type App } from './boot.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { RegisterApp } from './web/register-app.ts';
+import { RegisterDisputeList } from './register/dispute-list.ts';
 import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
@@ -41,7 +42,7 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
       await slack.start();
     }
     teams.attach(app.service, () => void app.scheduler.deliverSoon());
-    const register = new RegisterApp(env, app.db, app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
+    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     http.route(TEAMS_MESSAGES_PATH, (req, res) => teams.handler(req, res));
     const address = await http.listen(env.PORT, env.HOST);
