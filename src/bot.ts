@@ -5,6 +5,7 @@ import { RegisterApp } from './web/register-app.ts';
 import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
+import { sitePages } from './web/site-pages.ts';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
 import { createTeamsAdapter, TEAMS_MESSAGES_PATH, type TeamsAdapter } from './adapters/teams/teams-app.ts';
 
@@ -44,6 +45,7 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
     const register = new RegisterApp(env, app.db, app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     http.route(TEAMS_MESSAGES_PATH, (req, res) => teams.handler(req, res));
+    for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
     const address = await http.listen(env.PORT, env.HOST);
     if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();
     return {
