@@ -29,6 +29,7 @@ export class FakeGraph extends LoopbackServer {
     for (let i = 0; i < (opts.times ?? 1); i++) this.failures.push({ status, match, afterWork: opts.afterWork ?? false });
   }
 
+  clearFailures(): void { this.failures.length = 0; }
   chatMembers(chatId: string): string[] { return [...(this.chats.get(chatId)?.members.values() ?? [])].sort(); }
   chatsTitled(topic: string): FakeChat[] { return [...this.chats.values()].filter((c) => c.topic === topic); }
 

@@ -1,5 +1,5 @@
 import { CardFactory, type CloudAdapter, type ConversationParameters, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
-import { ChatDeliveryError, type ChatPort, type ConversationRef, type Delivery, type Logger } from '../../app/ports.ts';
+import { ChatDeliveryError, type ChatPort, type ConversationRef, type Logger } from '../../app/ports.ts';
 import type { Message } from '../../domain/effects.ts';
 import type { Directory, Person } from '../../domain/types.ts';
 import type { DisputeView } from '../../domain/view.ts';
@@ -118,10 +118,10 @@ export class TeamsChatPort implements ChatPort {
    * cannot pin): in the dispute's own channel, named from the reference
    * (channel mode), or in the shared case channel (thread mode).
    */
-  async openCaseSpace(view: DisputeView, d: Delivery = { key: `${view.id}:space`, attempt: 1 }): Promise<ConversationRef> {
+  async openCaseSpace(view: DisputeView): Promise<ConversationRef> {
     if (this.settings.groupChats) {
       try {
-        return await this.openChat(view, this.settings.groupChats, d);
+        return await this.openChat(view, this.settings.groupChats);
       } catch (e) {
         if (!(e instanceof GraphConsentError)) throw e;
         const fallback = this.settings.privateFallback === 'thread' && this.settings.caseChannelId;
@@ -138,13 +138,13 @@ export class TeamsChatPort implements ChatPort {
    * now); everyone else joins through the stage's invitation, which waits
    * for working hours as every other ping does.
    */
-  private async openChat(view: DisputeView, chats: GroupChats, d: Delivery): Promise<ConversationRef> {
+  private async openChat(view: DisputeView, chats: GroupChats): Promise<ConversationRef> {
     const dispute = this.disputeMembers ? await this.disputeMembers(view.id) : null;
     if (!dispute) throw new ChatDeliveryError(`dispute ${view.reference} could not be loaded to start its chat`, true);
     const teamsId = (id: string) => this.directory().people.find((p) => p.id === id)?.teams ?? null;
     const raiser = teamsId(dispute.raisedById);
     const founders = raiser ? [raiser] : [...new Set(dispute.participants.map(teamsId).filter((t): t is string => Boolean(t)))];
-    const chat = await chats.open(view.reference, founders, d.attempt);
+    const chat = await chats.open(view.reference, founders);
     return { id: chat.id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: null, kind: 'chat', webUrl: chat.webUrl };
   }
 

@@ -23,22 +23,21 @@ export class GroupChats {
 
   /**
    * The dispute's chat, titled with the reference only, with the app
-   * installed so the bot can post. On a retry it first looks for the chat an
-   * interrupted attempt made, so a dispute never gets two; a stranger's chat
-   * that merely has the same title is never taken over.
+   * installed so the bot can post. It first looks for the chat an
+   * interrupted attempt made (any queued notification may be the one that
+   * opens the space), so a dispute never gets two; a stranger's chat that
+   * merely has the same title is never taken over.
    */
-  async open(reference: string, founders: string[], attempt: number): Promise<GraphChat> {
+  async open(reference: string, founders: string[]): Promise<GraphChat> {
     if (!founders.length) throw new ChatDeliveryError(`nobody in ${reference} has a Teams (Entra object) id in the directory, so there is no one to start its chat with`, false);
     const { graph } = this.s;
     const catalog = await this.catalogId();
     let chat: GraphChat | null = null;
-    if (attempt > 1) {
-      for (const c of await graph.chatsOf(founders[0]!, reference)) {
-        const members = (await graph.chatMembers(c.id)).map((m) => m.userId).sort();
-        if (await graph.appInstalled(c.id, catalog) || members.join() === [...founders].sort().join()) {
-          chat = c;
-          break;
-        }
+    for (const c of await graph.chatsOf(founders[0]!, reference)) {
+      const members = (await graph.chatMembers(c.id)).map((m) => m.userId).sort();
+      if (await graph.appInstalled(c.id, catalog) || members.join() === [...founders].sort().join()) {
+        chat = c;
+        break;
       }
     }
     chat ??= await graph.createGroupChat(reference, founders);
