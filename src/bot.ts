@@ -1,12 +1,16 @@
 import type { AddressInfo } from 'node:net';
-import { boot, type App } from './app/bootstrap.ts';
+import { boot, type App } from './boot.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { RegisterApp } from './web/register-app.ts';
+import { RegisterDisputeList } from './register/dispute-list.ts';
 import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
-import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
-import { createTeamsAdapter, TEAMS_MESSAGES_PATH, type TeamsAdapter } from './adapters/teams/teams-app.ts';
+import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
+import { sitePages } from './web/site-pages.ts';
+import type { SlackAdapter } from './adapters/slack/slack-app.ts';
+import type { TeamsAdapter } from './adapters/teams/teams-app.ts';
+import { PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
 
 export interface Bot {
   app: App;
@@ -14,6 +18,8 @@ export interface Bot {
   address: AddressInfo;
   slack: SlackAdapter | null;
   teams: TeamsAdapter;
+  /** Every platform running, by name. */
+  platforms: Map<string, RunningPlatform>;
   stop(): Promise<void>;
 }
 
@@ -21,40 +27,57 @@ export interface Bot {
  * The whole bot: register, platforms, scheduler and the one HTTP server.
  * `npm start` runs this; integration tests run the same thing on a free port.
  */
-export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; scheduler?: boolean; ports?: Record<string, ChatPort> }): Promise<Bot> {
+export async function startBot(opts: {
+  env: Env; logger: Logger; clock?: Clock; scheduler?: boolean; ports?: Record<string, ChatPort>;
+  /** The platforms to run (the registry's by default; tests add their own). */
+  platforms?: readonly Platform[];
+}): Promise<Bot> {
   const { env, logger } = opts;
   let directory: Directory | null = null;
-  const slack = createSlackAdapter(env, logger, () => directory!);
-  const teams = createTeamsAdapter(env, logger, () => directory!);
-  const ports: Record<string, ChatPort> = { ...opts.ports, ...(slack ? { slack: slack.port } : {}), ...(teams.port ? { teams: teams.port } : {}) };
-  const defaultPlatform = slack ? 'slack' : teams.port ? 'teams' : Object.keys(opts.ports ?? {})[0] ?? 'log';
+  const platforms = new Map<string, RunningPlatform>();
+  for (const m of opts.platforms ?? PLATFORMS) {
+    const p = m.create(env, logger, () => directory!);
+    if (p) platforms.set(m.name, p);
+  }
+  const slack = (platforms.get('slack')?.adapter ?? null) as SlackAdapter | null;
+  const teams = platforms.get('teams')?.adapter as TeamsAdapter;
+  const ports: Record<string, ChatPort> = { ...opts.ports };
+  for (const [name, p] of platforms) if (p.port) ports[name] = p.port;
+  const defaultPlatform = [...platforms].find(([, p]) => p.port)?.[0] ?? Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
   directory = app.directory;
+  let admin: AdminServer | null = null;
   const http = new HttpServer(logger.child({ part: 'http' }), async () => {
     await app.db.sql.query('SELECT 1');
     return { ok: true, detail: app.db.description };
   });
   try {
-    if (slack) {
-      slack.attach(app.service, () => void app.scheduler.deliverSoon());
-      if (slack.requestListener) http.route(SLACK_EVENTS_PATH, slack.requestListener);
-      await slack.start();
+    for (const p of platforms.values()) {
+      p.attach(app.service, () => void app.scheduler.deliverSoon());
+      for (const [path, handler] of Object.entries(p.routes)) http.route(path, handler);
+      await p.start();
     }
-    teams.attach(app.service, () => void app.scheduler.deliverSoon());
-    const register = new RegisterApp(env, app.db, app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
+    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
-    http.route(TEAMS_MESSAGES_PATH, (req, res) => teams.handler(req, res));
+    for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
     const address = await http.listen(env.PORT, env.HOST);
+    // The CLI cannot open the embedded folder while we own it, so it runs its commands through us.
+    if (app.db.lock) {
+      admin = await startAdminServer(app, logger.child({ part: 'cli' }));
+      app.db.lock.advertise({ port: admin.port, token: admin.token });
+    }
     if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();
     return {
-      app, http, address, slack, teams,
+      app, http, address, slack, teams, platforms,
       async stop() {
         await http.close();
-        await slack?.stop();
+        await admin?.close();
+        for (const p of platforms.values()) await p.stop();
         await app.close();
       },
     };
   } catch (e) {
+    await admin?.close();
     await app.close();
     throw e;
   }

@@ -1,13 +1,7 @@
-import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
-import { startBot, type Bot } from '../../src/bot.ts';
+import type { Bot } from '../../src/bot.ts';
 import type { Dispute } from '../../src/domain/types.ts';
-import { FakeBotConnector } from '../fakes/bot-connector.ts';
-import { FakeClock } from '../fakes/clock.ts';
-import { FakeSlackApi } from '../fakes/slack-api.ts';
-import { DIRECTORY } from '../helpers/app.ts';
-import { SIGNING_SECRET } from '../helpers/slack.ts';
-import { slackDriver, teamsDriver, type PlatformDriver } from './drivers.ts';
+import type { PlatformDriver } from './drivers.ts';
+import { contractBot, type ContractBot } from './setup.ts';
 
 /**
  * Every card action × every kind of person, on every platform, through the
@@ -40,29 +34,17 @@ const ACTIONS: Row[] = [
 const CASE_DATA = [/S117-2026-\d+/, /AUTH-CASE-7/, /919\b/, /AUTHTABLE/, /Anytown/];
 
 describe('authorisation table', () => {
-  let slack: FakeSlackApi;
-  let connector: FakeBotConnector;
+  let c: ContractBot;
   let bot: Bot;
   let drivers: PlatformDriver[];
 
   beforeAll(async () => {
-    slack = new FakeSlackApi();
-    connector = new FakeBotConnector();
-    await slack.start();
-    await connector.start();
-    const env = loadEnv({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`,
-      TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2', TEAMS_SERVICE_URL: connector.url, MICROSOFT_APP_TENANT_ID: 'tenant-1',
-    });
-    bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
-    const base = `http://127.0.0.1:${bot.address.port}`;
-    drivers = [slackDriver(bot, slack, base), teamsDriver(bot, connector, `${base}/api/messages`)];
+    c = await contractBot();
+    bot = c.bot;
+    drivers = c.drivers;
   }, 120_000);
   afterAll(async () => {
-    await bot?.stop();
-    await slack?.stop();
-    await connector?.stop();
+    await c?.stop();
   });
 
   const raise = async (): Promise<Dispute> => {
@@ -76,7 +58,7 @@ describe('authorisation table', () => {
     return (await bot.app.service.get({ id: d.id }))!;
   };
 
-  it.each(['Slack', 'Teams'])('%s: every action × every role — 0 wrong acceptances, and no case data to those who may not see it', async (platform) => {
+  it.each(['Slack', 'Teams', 'Loop'])('%s: every action × every role — 0 wrong acceptances, and no case data to those who may not see it', async (platform) => {
     const driver = drivers.find((x) => x.name === platform)!;
     const d = await raise();
     const wrong: string[] = [];
@@ -94,7 +76,7 @@ describe('authorisation table', () => {
     expect(leaks).toEqual([]);
   }, 240_000);
 
-  it.each(['Slack', 'Teams'])('%s: a forged option value never reaches the register; the form names the field', async (platform) => {
+  it.each(['Slack', 'Teams', 'Loop'])('%s: a forged option value never reaches the register; the form names the field', async (platform) => {
     const driver = drivers.find((x) => x.name === platform)!;
     const d = await raise();
     const raiseForm = {

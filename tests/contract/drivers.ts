@@ -18,7 +18,12 @@ export interface PlatformDriver {
   name: string;
   press(personId: string | null, verb: string, payload: Record<string, unknown>): Promise<Answer>;
   submit(personId: string | null, form: 'raise' | 'care-change' | 'external' | 'decision', values: Record<string, unknown>, d?: string): Promise<Answer>;
+  /** "Record as decision" on a message in the case space, as each platform sends its text; returns the summary the form shows. */
+  recordAsDecision(personId: string, space: string, text: PlatformText): Promise<string>;
 }
+
+/** One message as each platform delivers its text (Slack escapes &<>, Teams sends HTML). */
+export interface PlatformText { slack: string; teams: string; loop: string }
 
 const version = async (bot: Bot, d: string) => (await bot.app.service.get({ id: d }))?.version ?? -1;
 
@@ -56,6 +61,18 @@ export function slackDriver(bot: Bot, fake: FakeSlackApi, base: string): Platfor
       // A refusal on a field comes back in the HTTP answer itself (the modal stays open).
       return { accepted: after !== before, text: r.body };
     },
+    async recordAsDecision(personId, space, text) {
+      const from = seen();
+      const payload = {
+        type: 'message_action', callback_id: 's117_record_decision', trigger_id: `trig-${crypto.randomUUID()}`, team: { id: 'T1' }, token: 'x', api_app_id: 'A1',
+        user: { id: handle(personId), name: personId }, channel: { id: space, name: 'case' }, message_ts: '1700000001.000100', action_ts: '1',
+        message: { type: 'message', ts: '1700000001.000100', text: text.slack, user: 'U0OTHER' }, response_url: `${fake.url}/respond/x`,
+      };
+      await slackPost(base, interactiveBody(payload), 'form');
+      const open = await until(() => fake.calls.slice(from).find((c) => c.method === 'views.open'), 'the decision form');
+      const blocks = (open.args.view as { blocks: { block_id?: string; element?: { initial_value?: string } }[] }).blocks;
+      return blocks.find((b) => b.block_id === 'summary')?.element?.initial_value ?? '';
+    },
   };
 }
 
@@ -78,10 +95,12 @@ export function teamsDriver(bot: Bot, connector: FakeBotConnector, endpoint: str
       const before = await version(bot, d);
       const sentBefore = connector.sent().length;
       const text = await invoke(personId, verb, payload);
+      const changed = (await version(bot, d)) !== before;
+      // Nothing changed, so nothing was queued: anything in the thread now would be the answer, shown to everyone.
       const thread = connector.sent().slice(sentBefore).filter((c) => c.conversation?.startsWith('19:cases'));
-      if (thread.length) throw new Error(`the answer to ${verb} was posted to the thread`);
+      if (!changed && thread.length) throw new Error(`the answer to ${verb} was posted to the thread`);
       const form = /"Input\.|Mark as sent/.test(text);
-      return { accepted: form || (await version(bot, d)) !== before, text };
+      return { accepted: form || changed, text };
     },
     async submit(personId, form, values, d) {
       const verb = { raise: 'raise', 'care-change': 'care-change-submit', external: 'external-submit', decision: 'propose' }[form];
@@ -90,6 +109,47 @@ export function teamsDriver(bot: Bot, connector: FakeBotConnector, endpoint: str
       const text = await invoke(personId, verb, { ...data, ...(d ? { d } : {}) });
       const after = d ? await version(bot, d) : await bot.app.db.prisma.dispute.count();
       return { accepted: after !== before, text };
+    },
+    async recordAsDecision(personId, space, text) {
+      const body = {
+        id: `act-${crypto.randomUUID()}`, channelId: 'msteams', serviceUrl: connector.url, timestamp: new Date().toISOString(),
+        from: { id: `29:${personId}`, name: personId, aadObjectId: aad(personId) }, recipient: { id: '28:bot', name: 'S117' },
+        conversation: { id: space, conversationType: 'channel', tenantId: 'tenant-1' }, channelData: { tenant: { id: 'tenant-1' } },
+        type: 'invoke', name: 'composeExtension/fetchTask',
+        value: { commandId: 'recordDecision', commandContext: 'message', messagePayload: { id: '1', body: { contentType: 'html', content: text.teams } } },
+      };
+      const r = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const task = (await r.json() as { task: { value?: { card?: { content?: { body?: { id?: string; value?: string }[] } } } } }).task;
+      return task.value?.card?.content?.body?.find((b) => b.id === 'summary')?.value ?? '';
+    },
+  };
+}
+
+/** The third, test-only platform: JSON at /loop/events, people by their directory id. */
+export function loopDriver(bot: Bot, endpoint: string): PlatformDriver {
+  let n = 0;
+  const post = async (body: Record<string, unknown>) => {
+    const r = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `loop-${++n}-${crypto.randomUUID()}`, ...body }) });
+    return r.text();
+  };
+  const user = (personId: string | null) => personId ?? 'stranger';
+  return {
+    name: 'Loop',
+    async press(personId, verb, payload) {
+      const d = String(payload.d ?? '');
+      const before = await version(bot, d);
+      const text = await post({ kind: 'press', user: user(personId), verb, payload });
+      return { accepted: /"form"/.test(text) || (await version(bot, d)) !== before, text };
+    },
+    async submit(personId, form, values, d) {
+      const before = d ? await version(bot, d) : await bot.app.db.prisma.dispute.count();
+      const text = await post({ kind: 'submit', user: user(personId), form, values, ...(d ? { d } : {}) });
+      const after = d ? await version(bot, d) : await bot.app.db.prisma.dispute.count();
+      return { accepted: after !== before, text };
+    },
+    async recordAsDecision(personId, space, text) {
+      const r = JSON.parse(await post({ kind: 'record', user: user(personId), space, text: text.loop })) as { decision?: { prefill?: string } };
+      return r.decision?.prefill ?? '';
     },
   };
 }
