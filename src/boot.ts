@@ -42,6 +42,8 @@ export interface BootOptions {
   ports?: Record<string, ChatPort>;
   defaultPlatform?: string;
   outboxPollMs?: number;
+  /** Who opens the embedded database ('bot' by default; the CLI says 'cli'), named to anyone it refuses. */
+  dbPurpose?: string;
 }
 
 export function calendarFromEnv(env: Env): WorkingCalendar {
@@ -62,7 +64,7 @@ export async function boot(opts: BootOptions): Promise<App> {
   const calendar = calendarFromEnv(env);
   const policy: Policy = { ...DEFAULT_POLICY, personStepsDueWorkingDays: env.PERSON_STEPS_DUE_WORKING_DAYS };
   const { directory, file } = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m));
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot' });
   try {
     const appliedMigrations = await migrate(db.sql);
     if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');

@@ -26,7 +26,8 @@ ${viewer?.local ? html`<p class="banner" role="note"><strong>Local mode:</strong
 ${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : ''}
 <h1>${title}</h1>
 ${body}
-</main></body></html>`.value;
+</main>
+<footer><a href="/privacy">Privacy notice</a> <a href="/terms">Terms of use</a></footer></body></html>`.value;
 }
 
 const date = (cal: WorkingCalendar, d: Date | string | null) => (d ? cal.describe(new Date(d), { year: true }) : '—');
