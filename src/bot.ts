@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { boot, type App } from './app/bootstrap.ts';
+import { boot, type App } from './boot.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { RegisterApp } from './web/register-app.ts';
+import { RegisterDisputeList } from './register/dispute-list.ts';
 import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
+import { sitePages } from './web/site-pages.ts';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
 import { createTeamsAdapter, TEAMS_MESSAGES_PATH, type TeamsAdapter } from './adapters/teams/teams-app.ts';
 
@@ -43,9 +45,10 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
       await slack.start();
     }
     teams.attach(app.service, () => void app.scheduler.deliverSoon());
-    const register = new RegisterApp(env, app.db, app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
+    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     http.route(TEAMS_MESSAGES_PATH, (req, res) => teams.handler(req, res));
+    for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
     const address = await http.listen(env.PORT, env.HOST);
     // The CLI cannot open the embedded folder while we own it, so it runs its commands through us.
     if (app.db.lock) {

@@ -3,7 +3,7 @@ import { ConfigError, loadEnv } from './config/env.ts';
 import { DirectoryError } from './config/directory.ts';
 import { MigrationError } from './register/migrate.ts';
 import { DataDirLocked } from './register/data-dir-lock.ts';
-import { banner } from './app/banner.ts';
+import { banner } from './banner.ts';
 import { startBot } from './bot.ts';
 
 // Wiring only: config → database → adapters → scheduler → HTTP.

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { App } from '../app/bootstrap.ts';
+import type { App } from '../boot.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import type { Logger } from '../app/ports.ts';
 import { runCli } from './s117.ts';

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { Command as Program, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { boot, calendarFromEnv, type App } from '../app/bootstrap.ts';
+import { boot, calendarFromEnv, type App } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
 import { ConfigError, loadEnv, type Env } from '../config/env.ts';
@@ -16,7 +16,7 @@ import { MigrationError, migrate } from '../register/migrate.ts';
 import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
 import { summarise } from '../reports/summary.ts';
 import { boardReport, lastQuarter, reportCsv } from '../reports/board-report.ts';
-import { reportHtmlFile } from '../reports/report-file.ts';
+import { reportHtmlFile } from '../web/report-file.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
 import { formatDispute } from './format.ts';
 

@@ -16,6 +16,7 @@ export interface Message {
 export type Effect = (
   | { kind: 'OPEN_CASE_SPACE' }
   | { kind: 'INVITE'; personIds: string[] }
+  | { kind: 'UNINVITE'; personIds: string[] }
   | { kind: 'REFRESH_CARD' }
   | { kind: 'POST'; message: Message }
   | { kind: 'DM'; personId: string; message: Message }
