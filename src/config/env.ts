@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 17:00');
@@ -36,6 +37,9 @@ export const envSchema = z.object({
   OIDC_CLIENT_SECRET: optionalString,
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (a long random string)').optional(),
   REGISTER_THEMES: z.string().default('accommodation,funding split,CHC interface,ordinary residence,workforce training,policy gap,commissioning,communication,assessment quality,person not involved'),
+  PRIVACY_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the privacy notice').optional(),
+  TERMS_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the terms of use').optional(),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string); /metrics accepts it as "Authorization: Bearer …"').optional(),
   // Read by the Slack and Teams adapters; listed here so a typo stops the start.
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,

@@ -3,7 +3,7 @@ import { TeamsChatPort } from '../../src/adapters/teams/chat-port.ts';
 import { GraphClient } from '../../src/adapters/teams/graph.ts';
 import { GroupChats } from '../../src/adapters/teams/group-chat.ts';
 import { disputeMembers } from '../../src/adapters/teams/teams-app.ts';
-import { boot, type App } from '../../src/app/bootstrap.ts';
+import { boot, type App } from '../../src/boot.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { FakeBotConnector } from '../fakes/bot-connector.ts';
