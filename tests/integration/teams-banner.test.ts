@@ -1,4 +1,4 @@
-import { banner } from '../../src/app/banner.ts';
+import { banner } from '../../src/banner.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 
 describe('the start-up banner and Teams case spaces', () => {
