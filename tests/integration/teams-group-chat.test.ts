@@ -1,8 +1,11 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { TeamsChatPort } from '../../src/adapters/teams/chat-port.ts';
 import { GraphClient } from '../../src/adapters/teams/graph.ts';
 import { GroupChats } from '../../src/adapters/teams/group-chat.ts';
-import { disputeMembers } from '../../src/adapters/teams/teams-app.ts';
+import { createTeamsAdapter, disputeMembers } from '../../src/adapters/teams/teams-app.ts';
 import { boot, type App } from '../../src/boot.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
@@ -193,6 +196,45 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     expect(await chatOf(d.id)).toMatch(new RegExp(`^${CASES.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};messageid=\\d+$`));
     expect(governance().join()).toMatch(/AppCatalog\.Read\.All[\s\S]*runs in a thread of the shared case channel instead/);
     expect(graph.chats.size).toBe(0);
+  });
+
+  it('answers card buttons and "Record as decision" from inside the chat, and updates the chat\'s stage card in place', async () => {
+    await start();
+    const d = await raise();
+    await drain();
+    const chat = await chatOf(d.id);
+    // The real inbound side (botbuilder, the bot, the interaction layer) on loopback, in the Emulator's local mode.
+    const inbound = createTeamsAdapter(loadEnv({ DIRECTORY_FILE: DIRECTORY, DATA_DIR: 'memory://', TEAMS_CASE_CHANNEL_ID: CASES, TEAMS_SERVICE_URL: connector.url, MICROSOFT_APP_TENANT_ID: 'tenant-1' }),
+      createLogger('silent'), () => app.service.directory());
+    inbound.attach(app.service, () => undefined);
+    const server = http.createServer((req, res) => void inbound.handler(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const send = async (personId: string, extra: Record<string, unknown>) => {
+        const r = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            id: `act-${crypto.randomUUID()}`, channelId: 'msteams', serviceUrl: connector.url, timestamp: new Date().toISOString(),
+            from: { id: `29:${personId}`, name: personId, aadObjectId: aad(personId) }, recipient: { id: '28:bot', name: 'S117' },
+            conversation: { id: chat, conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' }, channelData: { tenant: { id: 'tenant-1' } }, ...extra,
+          }),
+        });
+        const text = await r.text();
+        return text ? JSON.parse(text) as Record<string, unknown> : {};
+      };
+      connector.clear();
+      const ticked = await send('gus-hart', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'tick', data: { verb: 'tick', d: d.id, k: 'tests', s: 1, n: 1 } }, trigger: 'manual' } });
+      expect(JSON.stringify(ticked)).toMatch(/Revisit the statutory Section 117 tests — _Gus Hart_/);
+      await drain();
+      expect(connector.updated().map((c) => c.conversation)).toEqual([chat]);
+      const fetched = await send('gus-hart', {
+        type: 'invoke', name: 'composeExtension/fetchTask',
+        value: { commandId: 'recordDecision', commandContext: 'message', messagePayload: { id: '1', body: { contentType: 'html', content: '<p>Agreed: ICB 60%, council 40%.</p>' } } },
+      });
+      expect(JSON.stringify(fetched)).toContain('"value":"Agreed: ICB 60%, council 40%."');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('tells governance about participants whose Entra id Teams does not know', async () => {
