@@ -90,6 +90,17 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     expect(JSON.stringify([graph.calls, connector.calls])).not.toMatch(/9434765919|943 476 5919/);
   });
 
+  it('starts the chat with all the current participants where the tenant refuses a chat of one', async () => {
+    await start();
+    graph.minMembers = 2;
+    const d = await raise();
+    await drain();
+    expect(graph.chats.size).toBe(1);
+    const created = graph.calls.filter((c) => c.method === 'POST' && c.path === '/v1.0/chats').map((c) => (c.body.members as unknown[]).length);
+    expect(created).toEqual([1, 4]);
+    expect(graph.chatMembers(await chatOf(d.id))).toHaveLength(4);
+  });
+
   it('[R0.4] adds each stage\'s new participants when it starts, at the same working-hours time as the other pings', async () => {
     await start();
     const d = await raise();
