@@ -28,6 +28,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
   let connector: FakeBotConnector;
   let app: App;
   let clock: FakeClock;
+  let port: TeamsChatPort;
 
   async function start(opts: { fallback?: boolean; at?: string } = {}): Promise<void> {
     graph = new FakeGraph();
@@ -36,7 +37,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     await connector.start();
     graph.catalog.set(APP_ID, CATALOG_ID);
     clock = new FakeClock(opts.at ?? '2026-12-07T10:00:00Z');
-    const port = new TeamsChatPort(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), {
+    port = new TeamsChatPort(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), {
       appId: '', tenantId: 'tenant-1', serviceUrl: connector.url, caseChannelId: opts.fallback ? CASES : null, channelMode: null,
       groupChats: new GroupChats({ graph: new GraphClient({ apiUrl: `${graph.url}/v1.0`, loginUrl: graph.url, tenantId: 'tenant-1', appId: APP_ID, appPassword: 'right-secret' }), appId: APP_ID, catalogAppId: null }),
       privateFallback: opts.fallback ? 'thread' : null, publicUrl: 'https://s117.example.nhs.uk',
@@ -246,6 +247,16 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+
+  it('retries, rather than gives up, when the bot is not yet on a new chat\'s roster', async () => {
+    await start();
+    const d = await raise();
+    await drain();
+    const space = (await app.db.prisma.conversation.findFirstOrThrow({ where: { disputeId: d.id } })).ref as { id: string };
+    connector.failNext(403);
+    const e = await port.post(space, { title: 't', lines: [], mentions: [] }, []).catch((x: unknown) => x);
+    expect(e).toMatchObject({ retryable: true, retryAfterMs: 30_000, message: expect.stringMatching(/the bot may not be in the chat yet/) });
   });
 
   it('tells governance about participants whose Entra id Teams does not know', async () => {
