@@ -2,14 +2,19 @@
 export class DomainError extends Error {
   readonly code: string;
   readonly field: string | undefined;
-  constructor(code: string, message: string, field?: string) {
+  /** The one thing the person can do instead, when there is one (e.g. move to Stage 3). */
+  readonly action: RefusalAction | undefined;
+  constructor(code: string, message: string, field?: string, action?: RefusalAction) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.field = field;
+    this.action = action;
   }
 }
 
-export function refuse(code: string, message: string, field?: string): never {
-  throw new DomainError(code, message, field);
+export interface RefusalAction { command: string; label: string }
+
+export function refuse(code: string, message: string, field?: string, action?: RefusalAction): never {
+  throw new DomainError(code, message, field, action);
 }
