@@ -3,18 +3,20 @@ import { Writable } from 'node:stream';
 import { Command as Program, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { boot, calendarFromEnv, type App } from '../app/bootstrap.ts';
+import { boot, calendarFromEnv, type App } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
 import { ConfigError, loadEnv, type Env } from '../config/env.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { DomainError } from '../domain/errors.ts';
 import { openDatabase } from '../register/db.ts';
+import { DataDirLocked } from '../register/data-dir-lock.ts';
+import { needsRegister, runningBot, runThroughBot } from './through-bot.ts';
 import { MigrationError, migrate } from '../register/migrate.ts';
 import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
 import { summarise } from '../reports/summary.ts';
 import { boardReport, lastQuarter, reportCsv } from '../reports/board-report.ts';
-import { reportHtmlFile } from '../reports/report-file.ts';
+import { reportHtmlFile } from '../web/report-file.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
 import { formatDispute } from './format.ts';
 
@@ -23,10 +25,12 @@ export interface CliIo {
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** The running bot's own app: set when the bot runs this command for a local user (it owns the embedded database). */
+  app?: App;
 }
 
-/** Exit codes: 0 done, 1 refused or failed, 2 usage, 65 bad input data, 78 bad configuration. */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DATA: 65, CONFIG: 78 } as const;
+/** Exit codes: 0 done, 1 refused or failed, 2 usage, 65 bad input data, 75 database busy (try later), 78 bad configuration. */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DATA: 65, BUSY: 75, CONFIG: 78 } as const;
 
 class CliFailure extends Error {
   constructor(message: string, readonly code: number) { super(message); }
@@ -52,12 +56,15 @@ function readStructured(file: string): unknown {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let env: Env | null = null;
+  let env: Env | null = io.app?.env ?? null;
   const getEnv = () => (env ??= loadEnv(io.env));
+  const through = await throughRunningBot(argv, io, getEnv);
+  if (through !== null) return through;
   const withApp = async <T>(fn: (app: App) => Promise<T>): Promise<T> => {
+    if (io.app) return fn(io.app);
     const stderr = new Writable({ write(chunk, _enc, cb) { io.stderr(String(chunk)); cb(); } });
     const logger = createLogger(getEnv().LOG_LEVEL === 'info' ? 'warn' : getEnv().LOG_LEVEL, stderr);
-    const app = await boot({ env: getEnv(), logger, ...(io.clock ? { clock: io.clock } : {}) });
+    const app = await boot({ env: getEnv(), logger, dbPurpose: 'cli', ...(io.clock ? { clock: io.clock } : {}) });
     try {
       return await fn(app);
     } finally {
@@ -82,12 +89,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const db = program.command('db').description('the register database');
   db.command('migrate').description('apply pending migrations (DATABASE_URL, or the embedded database in DATA_DIR)').action(async () => {
     const e = getEnv();
-    const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR });
+    const database = io.app?.db ?? await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, purpose: 'cli' });
     try {
       const applied = await migrate(database.sql);
       io.stdout(applied.length ? `Applied ${applied.length} migration(s) to ${database.description}:\n${applied.map((m) => `  ${m}`).join('\n')}\n` : `${database.description} is up to date.\n`);
     } finally {
-      await database.close();
+      if (!io.app) await database.close();
     }
   });
 
@@ -245,7 +252,32 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
     if (e instanceof ConfigError) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
     if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof DataDirLocked) { io.stderr(`${e.message}\n`); return EXIT.BUSY; }
     io.stderr(`Failed: ${(e as Error).message}\n`);
+    return EXIT.FAILED;
+  }
+}
+
+/**
+ * While the bot runs on this machine and owns the embedded database, a
+ * register command runs inside the bot instead (the CLI opening the folder
+ * too would lose disputes). Null: run it here.
+ */
+async function throughRunningBot(argv: string[], io: CliIo, getEnv: () => Env): Promise<number | null> {
+  if (io.app || !needsRegister(argv)) return null;
+  let e: Env;
+  try { e = getEnv(); } catch { return null; } // the parser reports bad settings with its own message
+  if (e.DATABASE_URL || e.DATA_DIR.startsWith('memory://')) return null;
+  const bot = runningBot(e.DATA_DIR);
+  if (!bot) return null;
+  io.stderr(`The bot is running on ${e.DATA_DIR} (process ${bot.pid}); this command runs through it.\n`);
+  try {
+    const r = await runThroughBot(bot.admin, argv);
+    io.stdout(r.out);
+    io.stderr(r.err);
+    return r.code;
+  } catch (err) {
+    io.stderr(`The running bot could not run this command: ${(err as Error).message}. Check the bot's log, or stop the bot and run the command again.\n`);
     return EXIT.FAILED;
   }
 }

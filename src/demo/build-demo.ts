@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { boot } from '../app/bootstrap.ts';
+import { boot } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import { loadEnv } from '../config/env.ts';
 import { SimulatedClock, simulate } from './simulation.ts';

@@ -1,4 +1,4 @@
-import type { App } from '../app/bootstrap.ts';
+import type { App } from '../boot.ts';
 import type { Clock } from '../app/ports.ts';
 import type { Command, RaiseInput } from '../domain/commands.ts';
 import { DomainError } from '../domain/errors.ts';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ChatDeliveryError, type ChatPort } from '../app/ports.ts';
-import type { RegisterGauges } from '../register/metrics-queries.ts';
+import type { RegisterGauges } from '../app/register-gauges.ts';
 
 // Prometheus metrics. Counters and histograms live for the process and are
 // fed by one-line hooks; the register's figures are read from the database at

@@ -1,15 +1,5 @@
+import type { RegisterGauges } from '../app/register-gauges.ts';
 import type { Database } from './db.ts';
-
-export interface RegisterGauges {
-  /** Undelivered notifications whose time has come. */
-  outboxDue: number;
-  /** Undelivered notifications held for later (working hours, reminders). */
-  outboxScheduled: number;
-  outboxOldestPendingSeconds: number;
-  outboxFailed: number;
-  openByStage: { stage: number; n: number }[];
-  overdue: number;
-}
 
 /**
  * The figures /metrics reports about the register, read at scrape time so

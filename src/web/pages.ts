@@ -7,12 +7,9 @@ import type { BoardReport } from '../reports/board-report.ts';
 import type { Chart } from '../reports/charts.ts';
 import { html, type Safe, trusted } from './html.ts';
 import type { Viewer } from './auth.ts';
+import type { ListRow } from '../app/dispute-list.ts';
 
-export interface ListRow {
-  id: string; reference: string; status: string; stage: number; subjects: string[]; cohort: string; setting: string;
-  raisedAt: Date; resolvedAt: Date | null; outcome: string | null; overdue: boolean; parties: string[] | null; flags: string[] | null;
-  themes: string[] | null; dueAt: Date | null;
-}
+export type { ListRow } from '../app/dispute-list.ts';
 
 export interface Filters { from?: string; to?: string; org?: string; subject?: string; stage?: string; status?: string; flag?: string; sort?: string; dir?: string; page?: string }
 

@@ -1,7 +1,7 @@
-import { CSS } from '../web/assets.ts';
-import { layout, reportPage } from '../web/pages.ts';
-import type { BoardReport } from './board-report.ts';
-import { reportCharts } from './charts.ts';
+import { CSS } from './assets.ts';
+import { layout, reportPage } from './pages.ts';
+import type { BoardReport } from '../reports/board-report.ts';
+import { reportCharts } from '../reports/charts.ts';
 
 /** The Board report as one HTML file (styles and charts inline) to e-mail or print. */
 export async function reportHtmlFile(r: BoardReport): Promise<string> {

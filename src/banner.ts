@@ -1,4 +1,4 @@
-import type { App } from './bootstrap.ts';
+import type { App } from './boot.ts';
 
 /** What is running, and how to connect the chat platforms. */
 export function banner(app: App, port: number, slackMode: 'http' | 'socket' | null, teams: { mode: 'authenticated' | 'local'; port: unknown }): string {
