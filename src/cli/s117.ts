@@ -21,6 +21,10 @@ import { boardReport, lastQuarter, reportCsv } from '../reports/board-report.ts'
 import { reportHtmlFile } from '../web/report-file.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
 import { formatDispute } from './format.ts';
+import { actionsHelp } from './action-help.ts';
+import { forCli, localTime, packageVersion } from './wording.ts';
+import { tickReport } from './tick-report.ts';
+import { outboxMark, outboxSince } from '../register/outbox-report.ts';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -84,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const program = new Program('s117')
     .description('The Section 117 dispute bot: register, calendar and protocol from the command line.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help to see how to use it)');
@@ -170,7 +175,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(`${formatDispute(app, d)}\n\nHistory:\n`);
         for (const h of history) {
           const who = app.directory.people.find((p) => p.id === h.actorId)?.name ?? h.actorId;
-          io.stdout(`  ${String(h.seq).padStart(3)}  ${h.at.toISOString()}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`);
+          io.stdout(`  ${String(h.seq).padStart(3)}  ${localTime(app, h.at)}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`);
         }
       });
     });
@@ -199,7 +204,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   dispute.command('act').argument('<ref>', 'the reference').requiredOption('--as <person>', 'your directory id')
     .addOption(new Option('--json <command>', 'the action as JSON, e.g. \'{"type":"ESCALATE","reason":"no agreement"}\''))
     .option('--file <file>', 'the action as YAML or JSON').option('--key <key>', 'idempotency key')
-    .description('record an action: tick, escalate, propose or confirm a decision, person steps, CHC, …').action(async (ref: string, o: { as: string; json?: string; file?: string; key?: string }) => {
+    .description('record an action: tick, escalate, propose or confirm a decision, person steps, CHC, …').addHelpText('after', actionsHelp()).action(async (ref: string, o: { as: string; json?: string; file?: string; key?: string }) => {
       let raw: unknown;
       if (o.json) {
         try { raw = JSON.parse(o.json); } catch (e) { throw new CliFailure(`--json is not valid JSON: ${(e as Error).message}`, EXIT.USAGE); }
@@ -262,8 +267,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program.command('tick').description('run one scheduler sweep and outbox delivery now').action(async () => {
     await withApp(async (app) => {
+      const mark = await outboxMark(app.db);
       const r = await app.scheduler.tick();
       io.stdout(`Swept ${r.swept} dispute(s)${r.sweepFailures ? ` (${r.sweepFailures} failed; see the log)` : ''}; delivered ${r.delivered} notification(s), ${r.retried} to retry, ${r.failed} failed.\n`);
+      io.stdout(tickReport(await outboxSince(app.db, mark), app.service.now(), (d) => localTime(app, d)));
     });
   });
 
@@ -273,7 +280,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (e instanceof CliFailure) { io.stderr(`${e.message}\n`); return e.code; }
-    if (e instanceof DomainError) { io.stderr(`Refused: ${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof DomainError) { io.stderr(`Refused: ${forCli(e.message)}\n`); return EXIT.FAILED; }
     if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
     if (e instanceof ConfigError) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
     if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
