@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-if (!fs.existsSync(tsc)) {
+// TypeScript can be present even then (an optional peer of prisma), so the install's own flag decides.
+const production = (process.env.npm_config_omit ?? '').split(/[\s,]+/).includes('dev') || process.env.NODE_ENV === 'production';
+if (production || !fs.existsSync(tsc)) {
   const built = fs.existsSync(path.join(root, 'dist', 'src', 'main.js'));
   process.stdout.write(built
-    ? 'Production install: using the compiled dist/ (no TypeScript here).\n'
+    ? 'Production install: using the compiled dist/.\n'
     : 'Production install without dist/: build in a full install (npm ci && npm run build) and copy dist/ here (see docs/deploy.md).\n');
   process.exit(0);
 }
