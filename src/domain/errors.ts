@@ -1,8 +1,24 @@
+/**
+ * Every reason the protocol refuses a command. Programs (the CLI's exit
+ * codes, adapters choosing how to answer, tests) match on these, so a new
+ * refusal is added here and a misspelt one does not compile.
+ */
+export const ERROR_CODES = [
+  'ADMIN_ONLY', 'ALREADY_RAISED', 'CHC_NOT_DECIDED', 'DECISION_NOT_OPEN', 'DISPUTE_CLOSED', 'DUPLICATE_PARTY', 'ENDING_NEEDS_STAGE_3',
+  'ENDING_UNLAWFUL_REASON', 'EXTERNAL_NEEDS_STAGE_3',
+  'FIELD_REQUIRED', 'FIELD_TOO_LONG', 'INVALID_DATE', 'INVALID_NHS_NUMBER', 'NOT_A_PARTICIPANT', 'NOT_A_PARTY', 'NOT_CURRENT_STAGE',
+  'NOT_IN_DIRECTORY', 'NO_DEADLINE', 'NO_SUCH_DECISION', 'NO_SUCH_DISPUTE', 'NO_SUCH_ITEM', 'NO_SUCH_LETTER', 'OUTCOME_NOT_FOR_STAGE',
+  'PERSON_PENALISED', 'RAISER_NOT_PARTY', 'SENIOR_OFFICER_ONLY', 'TOO_FEW_PARTIES', 'UNKNOWN_ORGANISATION', 'UNKNOWN_PERSON',
+  'USE_EXTERNAL_ESCALATION', 'WRONG_ORGANISATION',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /** A refusal a person can act on: a stable code for programs, a sentence for people. */
 export class DomainError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly field: string | undefined;
-  constructor(code: string, message: string, field?: string) {
+  constructor(code: ErrorCode, message: string, field?: string) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
@@ -10,6 +26,6 @@ export class DomainError extends Error {
   }
 }
 
-export function refuse(code: string, message: string, field?: string): never {
+export function refuse(code: ErrorCode, message: string, field?: string): never {
   throw new DomainError(code, message, field);
 }

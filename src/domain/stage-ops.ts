@@ -1,6 +1,6 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Actor } from './commands.ts';
-import type { DomainEvent, Effect, Message } from './effects.ts';
+import type { DomainEvent, DomainEventType, Effect, Message } from './effects.ts';
 import { stageParticipants } from './participants.ts';
 import type { Policy } from './stage-policy.ts';
 import { CONTINUITY_REMINDER, FLAG_TEXT } from './texts.ts';
@@ -25,7 +25,7 @@ export class Draft {
   /** R0.4: people are pinged in working hours; the register changes at once. */
   get pingAt(): string { return this.ctx.calendar.nextWorkingMoment(this.ctx.now).toISOString(); }
 
-  event(type: string, data: Record<string, unknown> = {}, correctsSeq?: number): void {
+  event(type: DomainEventType, data: Record<string, unknown> = {}, correctsSeq?: number): void {
     this.events.push(correctsSeq === undefined ? { type, data } : { type, data, correctsSeq });
   }
   post(message: Message): void { this.effects.push({ kind: 'POST', message, notBefore: this.pingAt }); }
