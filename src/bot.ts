@@ -31,8 +31,9 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
   let directory: Directory | null = null;
   const slack = createSlackAdapter(env, logger, () => directory!);
   const teams = createTeamsAdapter(env, logger, () => directory!);
-  const ports: Record<string, ChatPort> = Object.fromEntries(Object.entries({ ...opts.ports, ...(slack ? { slack: slack.port } : {}), ...(teams.port ? { teams: teams.port } : {}) })
-    .map(([k, p]) => [k, instrumentPort(p)]));
+  const platforms = { ...opts.ports, ...(slack ? { slack: slack.port } : {}), ...(teams.port ? { teams: teams.port } : {}) };
+  // Wrapped once here so /metrics counts every platform call without the ports or the dispatcher knowing.
+  const ports: Record<string, ChatPort> = Object.fromEntries(Object.entries(platforms).map(([k, p]) => [k, instrumentPort(p)]));
   const defaultPlatform = slack ? 'slack' : teams.port ? 'teams' : Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
   directory = app.directory;
