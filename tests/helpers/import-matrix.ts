@@ -14,7 +14,7 @@ import ts from 'typescript';
  * imports another adapter.
  */
 export type Layer =
-  | 'calendar' | 'domain' | 'reports' | 'app' | 'config' | 'register' | 'generated' | 'scheduler' | 'web' | 'http' | 'entry' | `adapters/${string}`;
+  | 'calendar' | 'domain' | 'reports' | 'app' | 'config' | 'register' | 'generated' | 'scheduler' | 'web' | 'http' | 'metrics' | 'entry' | `adapters/${string}`;
 
 const BELOW_APP: Layer[] = ['calendar', 'domain', 'reports'];
 
@@ -27,11 +27,13 @@ export const MAY_IMPORT: Record<Exclude<Layer, `adapters/${string}`>, readonly L
   config: ['calendar', 'domain'],
   register: [...BELOW_APP, 'app', 'config', 'generated'],
   generated: [],
-  scheduler: [...BELOW_APP, 'app'],
+  scheduler: [...BELOW_APP, 'app', 'metrics'],
+  // Process-wide instruments (prom-client): fed by one-line hooks, read by /metrics.
+  metrics: [...BELOW_APP, 'app'],
   web: [...BELOW_APP, 'app', 'config'],
   http: [...BELOW_APP, 'app', 'config'],
   adapter: [...BELOW_APP, 'app', 'config'],
-  entry: [...BELOW_APP, 'app', 'config', 'register', 'scheduler', 'web', 'http', 'adapters/*'],
+  entry: [...BELOW_APP, 'app', 'config', 'register', 'scheduler', 'web', 'http', 'metrics', 'adapters/*'],
 };
 
 /**
