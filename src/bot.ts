@@ -8,6 +8,8 @@ import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
+import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
+import { registerGauges } from './register/metrics-queries.ts';
 import type { SlackAdapter } from './adapters/slack/slack-app.ts';
 import type { TeamsAdapter } from './adapters/teams/teams-app.ts';
 import { PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
@@ -41,8 +43,10 @@ export async function startBot(opts: {
   }
   const slack = (platforms.get('slack')?.adapter ?? null) as SlackAdapter | null;
   const teams = platforms.get('teams')?.adapter as TeamsAdapter;
-  const ports: Record<string, ChatPort> = { ...opts.ports };
-  for (const [name, p] of platforms) if (p.port) ports[name] = p.port;
+  const ports: Record<string, ChatPort> = {};
+  // Wrapped once here so /metrics counts every platform call without the ports or the dispatcher knowing.
+  for (const [name, port] of Object.entries(opts.ports ?? {})) ports[name] = instrumentPort(port);
+  for (const [name, p] of platforms) if (p.port) ports[name] = instrumentPort(p.port);
   const defaultPlatform = [...platforms].find(([, p]) => p.port)?.[0] ?? Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
   directory = app.directory;
@@ -52,13 +56,14 @@ export async function startBot(opts: {
     return { ok: true, detail: app.db.description };
   });
   try {
-    for (const p of platforms.values()) {
+    for (const [name, p] of platforms) {
       p.attach(app.service, () => void app.scheduler.deliverSoon());
-      for (const [path, handler] of Object.entries(p.routes)) http.route(path, handler);
+      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, handler));
       await p.start();
     }
     const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
+    http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));
     for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
     const address = await http.listen(env.PORT, env.HOST);
     // The CLI cannot open the embedded folder while we own it, so it runs its commands through us.

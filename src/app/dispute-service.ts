@@ -31,6 +31,9 @@ export interface Outcome {
 
 export type { Target } from './dispute-store.ts';
 
+/** The command to run, given the id and reference a new dispute will get. */
+type BuildCommand = (id: string, reference: string) => Command;
+
 const MAX_CONFLICT_RETRIES = 5;
 
 /**
@@ -70,7 +73,7 @@ export class DisputeService {
     }
   }
 
-  private async run(target: Target | null, actor: Actor, build: (id: string, reference: string) => Command, key?: string): Promise<Outcome> {
+  private async run(target: Target | null, actor: Actor, build: BuildCommand, key?: string): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.deps.store.transaction((tx) => this.runInTx(tx, target, actor, build, key));
@@ -84,7 +87,7 @@ export class DisputeService {
     }
   }
 
-  private async runInTx(tx: DisputeTx, target: Target | null, actor: Actor, build: (id: string, reference: string) => Command, key?: string): Promise<Outcome> {
+  private async runInTx(tx: DisputeTx, target: Target | null, actor: Actor, build: BuildCommand, key?: string): Promise<Outcome> {
     if (key) {
       const seen = await tx.processed(key);
       if (seen) {
@@ -157,7 +160,8 @@ export class DisputeService {
         processed++;
       } catch (e) {
         if (claimed) failed.push(claimed);
-        this.deps.logger.error({ err: errorInfo(e), disputeId: claimed }, 'sweep could not process a dispute; it will be retried on the next tick');
+        const msg = 'sweep could not process a dispute; it will be retried on the next tick';
+        this.deps.logger.error({ err: errorInfo(e), disputeId: claimed }, msg);
         if (!claimed) break;
       }
     }
@@ -192,7 +196,7 @@ export class DisputeService {
   }
 
   view(d: Dispute): DisputeView {
-    return disputeView(d, this.deps.policy, this.deps.calendar, this.deps.directory());
+    return disputeView(d, this.deps.policy, this.deps.calendar, this.deps.directory(), this.deps.clock.now());
   }
 
   history(disputeId: string): Promise<HistoryEntry[]> {

@@ -1,4 +1,4 @@
-import type { Policy } from './stage-policy.ts';
+import { confirmerRoles, type Policy } from './stage-policy.ts';
 import { PERSON_STEP_TEXT } from './texts.ts';
 import type { Directory, Dispute, Person, PersonStepKey, StageNo } from './types.ts';
 
@@ -23,10 +23,14 @@ export type ActionVerb = AllowedAction['verb'];
 /** Who looks at the dispute: a person, or `null` for a card every participant shares. */
 export type Viewer = Person | null;
 
-/** A pending decision at this level needs the organisation's senior officer (R3.2, R7.1). */
-export function needsSeniorOfficer(d: Dispute, seq: number, policy: Policy): boolean {
+/** May this person confirm the decision for their own organisation (R3.2, R5.9, R7.1)? */
+function mayConfirm(d: Dispute, seq: number, policy: Policy, viewer: Person): boolean {
   const dec = d.decisions.find((x) => x.seq === seq);
-  return Boolean(dec && (policy.stages[dec.stage].confirmerRole === 'SENIOR_OFFICER' || dec.outcome === 'END_AFTERCARE'));
+  if (!dec) return false;
+  const roles = confirmerRoles(policy, dec.stage, dec.outcome);
+  if (roles && !roles.some((r) => viewer.roles.includes(r))) return false;
+  // One person confirms for one organisation only.
+  return !d.confirmations.some((c) => c.decisionSeq === seq && c.personId === viewer.id && c.organisationId !== viewer.organisationId);
 }
 
 /**
@@ -44,10 +48,9 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
     }
     const pending = d.decisions.find((x) => x.status === 'PROPOSED');
     if (pending) {
-      const senior = needsSeniorOfficer(d, pending.seq, policy);
       for (const party of d.parties) {
         if (d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === party.organisationId)) continue;
-        if (viewer && (viewer.organisationId !== party.organisationId || (senior && !viewer.roles.includes('SENIOR_OFFICER')))) continue;
+        if (viewer && (viewer.organisationId !== party.organisationId || !mayConfirm(d, pending.seq, policy, viewer))) continue;
         out.push({ verb: 'confirm', s: pending.seq, o: party.organisationId, label: `Confirm for ${orgName(party.organisationId)}`, style: 'primary' });
       }
     }

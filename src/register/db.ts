@@ -5,6 +5,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { pgliteLane } from './pglite-lane.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 
 /** Multi-statement SQL and parameterised queries on the raw driver (migrations, sweeps). */
@@ -23,6 +24,8 @@ export interface Database {
   description: string;
   /** The ownership lock on the embedded database's folder (null for PostgreSQL and memory://). */
   lock: DataDirLock | null;
+  /** A gzipped tarball of the embedded database's folder, consistent while the bot runs (absent on PostgreSQL). */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -105,9 +108,12 @@ export async function openDatabase(opts: {
     lock?.release();
     throw e;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  // Prisma and our raw SQL share one lane, as they share PGlite's one connection.
+  const lane = pgliteLane(db);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lane) });
   return {
-    kind: 'pglite', prisma, sql: pgliteRunner(db), description: memory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${path.resolve(opts.dataDir)}`, lock,
+    kind: 'pglite', prisma, sql: pgliteRunner(lane), description: memory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${path.resolve(opts.dataDir)}`, lock,
+    dumpDataDir: () => db.dumpDataDir('gzip'),
     async close() {
       try {
         await prisma.$disconnect();

@@ -46,7 +46,7 @@ export class Interactions {
 
   /** The view of a dispute for this viewer (null: the card every participant shares). */
   view(d: Dispute, viewer: Person | null = null): DisputeView {
-    return disputeView(d, this.service.policy, this.service.calendar, this.service.directory(), viewer);
+    return disputeView(d, this.service.policy, this.service.calendar, this.service.directory(), this.service.now(), viewer);
   }
 
   /** Loads a dispute the person may see, or says why not (never naming it to someone who may not). */
