@@ -56,6 +56,7 @@ const WIDER_THAN_PRINT_WIDTH = [
   'src/register/directory-sync.ts',
   'src/register/dispute-repo.ts',
   'src/register/migrate.ts',
+  'src/register/pglite-lane.ts',
   'src/reports/board-report.ts',
   'src/reports/charts.ts',
   'src/reports/register-export.ts',
