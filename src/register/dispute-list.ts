@@ -43,7 +43,8 @@ export class RegisterDisputeList implements DisputeList {
         (SELECT array_agg(x."organisationId" ORDER BY x."organisationId") FROM "Party" x WHERE x."disputeId" = d.id) AS parties,
         (SELECT array_agg(DISTINCT x."code") FROM "Flag" x WHERE x."disputeId" = d.id) AS flags,
         (SELECT array_agg(x."theme" ORDER BY x."theme") FROM "Theme" x WHERE x."disputeId" = d.id) AS themes,
-        (SELECT s."dueAt" FROM "StageInstance" s WHERE s."disputeId" = d.id AND s.stage = d.stage) AS "dueAt"
+        (SELECT s."dueAt" FROM "StageInstance" s WHERE s."disputeId" = d.id AND s.stage = d.stage) AS "dueAt",
+        (SELECT min(x."seq") FROM "Decision" x WHERE x."disputeId" = d.id AND x."status" = 'PROPOSED') AS "pendingDecision"
       FROM "Dispute" d ${whereSql} ORDER BY ${order} LIMIT ${LIST_PAGE_SIZE} OFFSET ${offset}`, ...params);
     return { total: counted[0]?.n ?? 0, rows };
   }

@@ -29,10 +29,11 @@ export const MAY_IMPORT: Record<Exclude<Layer, `adapters/${string}`>, readonly L
   register: [...BELOW_APP, 'app', 'config', 'generated'],
   generated: [],
   scheduler: [...BELOW_APP, 'app', 'metrics'],
+  // Process-wide instruments (prom-client): fed by one-line hooks, read by /metrics.
+  metrics: [...BELOW_APP, 'app'],
   // The register pages sit behind the HTTP server's request guards.
   web: [...BELOW_APP, 'app', 'config', 'http'],
   http: [...BELOW_APP, 'app', 'config'],
-  metrics: [...BELOW_APP, 'app'],
   adapter: [...BELOW_APP, 'app', 'config'],
   entry: [...BELOW_APP, 'app', 'config', 'register', 'scheduler', 'web', 'http', 'metrics', 'adapters/*'],
 };
