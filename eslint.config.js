@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 // gets reformatted when it is next reworked, and then leaves this list.
 // Until then their long lines are warnings, not errors.
 const WIDER_THAN_PRINT_WIDTH = [
+  'src/domain/unlawful-grounds.ts',
   'src/adapters/log/log-chat-port.ts',
   'src/adapters/slack/blocks/home.ts',
   'src/adapters/slack/blocks/message.ts',

@@ -178,7 +178,7 @@ export class DisputeService {
   }
 
   view(d: Dispute): DisputeView {
-    return disputeView(d, this.deps.policy, this.deps.calendar, this.deps.directory());
+    return disputeView(d, this.deps.policy, this.deps.calendar, this.deps.directory(), this.deps.clock.now());
   }
 
   history(disputeId: string): Promise<HistoryEntry[]> {
