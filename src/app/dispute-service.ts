@@ -104,7 +104,11 @@ export class DisputeService {
       id = crypto.randomUUID();
       reference = await nextReference(tx, Number(this.deps.calendar.localDate(now).slice(0, 4)));
     }
-    const decided = decide(prev, build(id, reference), this.ctx(now, actor));
+    const cmd = build(id, reference);
+    const historyLength = cmd.type === 'CORRECT' && prev
+      ? (await tx.historyEvent.aggregate({ where: { disputeId: prev.id }, _max: { seq: true } }))._max.seq ?? 0
+      : undefined;
+    const decided = decide(prev, cmd, { ...this.ctx(now, actor), ...(historyLength === undefined ? {} : { historyLength }) });
     if (decided.events.length) await this.persist(tx, prev, decided, now, actor);
     if (key) {
       await tx.processedCommand.create({ data: { key, disputeId: decided.next.id, result: { notice: decided.notice } as Prisma.InputJsonValue, at: now } });

@@ -16,6 +16,8 @@ export interface Message {
 export type Effect = (
   | { kind: 'OPEN_CASE_SPACE' }
   | { kind: 'INVITE'; personIds: string[] }
+  /** R5.8: people who left the directory (or the role) lose access to the case space. */
+  | { kind: 'UNINVITE'; personIds: string[] }
   | { kind: 'REFRESH_CARD' }
   | { kind: 'POST'; message: Message }
   | { kind: 'DM'; personId: string; message: Message }

@@ -6,8 +6,8 @@ import type { Cmd } from './types.ts';
 
 
 export function updateChc(draft: Draft, cmd: Cmd<'UPDATE_CHC'>): void {
-  const { d, ctx } = draft;
-  mustParticipate(d, ctx, 'update the CHC track');
+  const { d } = draft;
+  mustParticipate(draft, 'update the CHC track');
   // R6.1: a parallel track; stages and deadlines are untouched.
   d.chc = { status: cmd.status, referralDate: cmd.referralDate, decisionDate: cmd.decisionDate, updatedAt: draft.nowIso };
   draft.event('CHC_UPDATED', { status: cmd.status, referralDate: cmd.referralDate, decisionDate: cmd.decisionDate });
@@ -22,7 +22,7 @@ export function updateChc(draft: Draft, cmd: Cmd<'UPDATE_CHC'>): void {
 
 export function recordChcAdjustment(draft: Draft, cmd: Cmd<'RECORD_CHC_ADJUSTMENT'>): void {
   const { d, ctx } = draft;
-  mustParticipate(d, ctx, 'record a CHC funding adjustment');
+  mustParticipate(draft, 'record a CHC funding adjustment');
   if (!d.chc || (d.chc.status !== 'ELIGIBLE' && d.chc.status !== 'NOT_ELIGIBLE')) {
     refuse('CHC_NOT_DECIDED', 'Record the CHC decision first: a funding adjustment follows a CHC decision.');
   }

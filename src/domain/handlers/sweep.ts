@@ -1,3 +1,4 @@
+import { activeParties, activePartyIds } from '../guards.ts';
 import { seniorOfficers } from '../participants.ts';
 import { currentStage, type Draft, escalate, personStepFlagged, stageDueText } from '../stage-ops.ts';
 import { CONTINUITY_REMINDER, PERSON_STEP_TEXT } from '../texts.ts';
@@ -20,7 +21,7 @@ export function sweep(draft: Draft, _cmd?: unknown): void {
     s.met = false;
     d.overdue = true;
     draft.event('STAGE_TIMED_OUT', { stage: s.stage });
-    const seniors = seniorOfficers(ctx.directory, d.parties.map((p) => p.organisationId));
+    const seniors = seniorOfficers(ctx.directory, activePartyIds(d));
     const msg = {
       title: `${d.reference}: Stage 3 is overdue`,
       lines: [
@@ -70,7 +71,7 @@ export function whoOwes(d: Dispute): { people: string[]; lines: string[] } {
   const people = new Set<string>();
   const stageIds = d.participants.filter((p) => p.fromStage === d.stage).map((p) => p.personId);
   if (pending) {
-    const waiting = d.parties.filter((p) => !d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === p.organisationId));
+    const waiting = activeParties(d).filter((p) => !d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === p.organisationId));
     lines.push(`Decision ${pending.seq} is waiting for confirmation from ${waiting.length} organisation(s).`);
     for (const id of stageIds) people.add(id);
   } else {
