@@ -1,6 +1,6 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Actor } from './commands.ts';
-import type { DomainEvent, Effect, Message } from './effects.ts';
+import type { DomainEvent, DomainEventType, Effect, Message } from './effects.ts';
 import { stageParticipants } from './participants.ts';
 import { timeLeftText } from './time-left.ts';
 import type { Policy } from './stage-policy.ts';
@@ -28,7 +28,7 @@ export class Draft {
   /** R0.4: people are pinged in working hours; the register changes at once. */
   get pingAt(): string { return this.ctx.calendar.nextWorkingMoment(this.ctx.now).toISOString(); }
 
-  event(type: string, data: Record<string, unknown> = {}, correctsSeq?: number): void {
+  event(type: DomainEventType, data: Record<string, unknown> = {}, correctsSeq?: number): void {
     this.events.push(correctsSeq === undefined ? { type, data } : { type, data, correctsSeq });
   }
   /** R0.4: `urgent` (a continuity-of-care alert, R3.1) goes out at once, day or night. */

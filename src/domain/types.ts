@@ -117,7 +117,10 @@ export interface Confirmation { decisionSeq: number; organisationId: string; per
 export interface PersonStep { step: PersonStepKey; doneBy: string | null; doneAt: string | null; note: string | null; dueAt: string | null }
 
 /** R10.1: a continuity alert is resolved by recording that care was restored. */
-export interface Flag { seq: number; code: FlagCode; ground: UnlawfulGround | null; detail: string; at: string; resolvedAt: string | null; resolution: string | null }
+export interface Flag {
+  seq: number; code: FlagCode; ground: UnlawfulGround | null; detail: string; at: string;
+  resolvedAt: string | null; resolution: string | null;
+}
 
 /** R9.3 */
 export const LEARNING_AREAS = ['WORKFORCE_TRAINING', 'POLICY_REVISION', 'COMMISSIONING', 'QUALITY_IMPROVEMENT'] as const;

@@ -34,7 +34,7 @@ export function syncDirectory(draft: Draft): void {
     draft.effects.push({ kind: 'INVITE', personIds: joined, notBefore: draft.pingAt });
     draft.post({
       title: `${d.reference}: new people join from the directory`,
-      lines: [`${joined.map((id) => draft.name(id)).join(', ')} now hold${joined.length === 1 ? 's' : ''} a role at this dispute's stage and can act on it at once.`],
+      lines: [`${joined.map((id) => draft.name(id)).join(', ')}: now in a role at this dispute's stage, so able to act on it at once.`],
       mentions: joined,
     });
   }

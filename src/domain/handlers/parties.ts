@@ -23,14 +23,18 @@ export function addParty(draft: Draft, cmd: Cmd<'ADD_PARTY'>): void {
     draft.notice = `${draft.orgName(cmd.organisationId)} is already a party to ${d.reference}.`;
     return;
   }
-  if (existing) Object.assign(existing, { role: cmd.role, addedAt: draft.nowIso, addedReason: reason, withdrawnAt: null, withdrawnReason: null });
-  else d.parties.push({ organisationId: cmd.organisationId, role: cmd.role, addedAt: draft.nowIso, addedReason: reason, withdrawnAt: null, withdrawnReason: null });
+  const joining = { role: cmd.role, addedAt: draft.nowIso, addedReason: reason, withdrawnAt: null, withdrawnReason: null };
+  if (existing) Object.assign(existing, joining);
+  else d.parties.push({ organisationId: cmd.organisationId, ...joining });
   draft.event('PARTY_ADDED', { organisationId: cmd.organisationId, role: cmd.role, reason });
   // The added party's people for the current stage (Stage 4 is carried by Stage 3's).
   const stage = d.stage === 4 ? 3 : d.stage;
   const { added } = stageParticipants({ ...d, parties: [{ organisationId: cmd.organisationId }] }, stage, ctx.directory, ctx.policy);
   const invited = added.map((a) => a.personId);
-  for (const a of added) d.participants.push({ personId: a.personId, fromStage: d.stage, reason: `${a.reason} of an added party`, addedAt: draft.nowIso, leftAt: null });
+  for (const a of added) {
+    const reason = `${a.reason} of an added party`;
+    d.participants.push({ personId: a.personId, fromStage: d.stage, reason, addedAt: draft.nowIso, leftAt: null });
+  }
   if (invited.length) draft.effects.push({ kind: 'INVITE', personIds: invited, notBefore: draft.pingAt });
   const pending = d.decisions.find((x) => x.status === 'PROPOSED');
   draft.post({
@@ -56,10 +60,20 @@ export function withdrawParty(draft: Draft, cmd: Cmd<'WITHDRAW_PARTY'>): void {
   const remaining = activePartyIds(d).filter((o) => o !== cmd.organisationId);
   const kinds = remaining.map((o) => ctx.directory.organisations.find((x) => x.id === o)?.kind);
   if (remaining.length < 2 || !kinds.includes('ICB') || !kinds.includes('LOCAL_AUTHORITY')) {
-    refuse('STATUTORY_PARTY_MISSING', `${draft.orgName(cmd.organisationId)} cannot withdraw: a dispute needs at least two parties, among them an ICB and a Local Authority. Add the organisation that takes its place first.`, 'organisationId');
+    refuse(
+      'STATUTORY_PARTY_MISSING',
+      `${draft.orgName(cmd.organisationId)} cannot withdraw: a dispute needs at least two parties, `
+        + 'among them an ICB and a Local Authority. '
+        + 'Add the organisation that takes its place first.',
+      'organisationId',
+    );
   }
   Object.assign(party, { withdrawnAt: draft.nowIso, withdrawnReason: reason });
   draft.event('PARTY_WITHDRAWN', { organisationId: cmd.organisationId, reason });
-  draft.post({ title: `${d.reference}: ${draft.orgName(cmd.organisationId)} is no longer a party`, lines: [`Recorded by ${draft.name(me.id)}. Reason: ${reason}`], mentions: [] });
+  draft.post({
+    title: `${d.reference}: ${draft.orgName(cmd.organisationId)} is no longer a party`,
+    lines: [`Recorded by ${draft.name(me.id)}. Reason: ${reason}`],
+    mentions: [],
+  });
   draft.refreshCard();
 }

@@ -61,9 +61,15 @@ function correctedValue(draft: Draft, field: CorrectableField, value: unknown): 
       const ids = list.map((p) => p.organisationId);
       const current = d.parties.map((p) => p.organisationId);
       if (ids.length !== current.length || !current.every((o) => ids.includes(o))) {
-        refuse('USE_ADD_OR_WITHDRAW_PARTY', 'To add or remove an organisation, use "add a party" or "withdraw a party"; a correction changes the parties\' roles only.', 'value');
+        refuse(
+          'USE_ADD_OR_WITHDRAW_PARTY',
+          'To add or remove an organisation, use "add a party" or "withdraw a party"; a correction changes the parties\' roles only.',
+          'value',
+        );
       }
-      if (!list.every((p) => PARTY_ROLES.includes(p.role as PartyRole))) bad(`a list of parties, each with a role from ${PARTY_ROLES.join(', ')}`);
+      if (!list.every((p) => PARTY_ROLES.includes(p.role as PartyRole))) {
+        bad(`a list of parties, each with a role from ${PARTY_ROLES.join(', ')}`);
+      }
       return d.parties.map((p) => ({ ...p, role: list.find((x) => x.organisationId === p.organisationId)!.role as PartyRole }));
     }
   }
@@ -74,10 +80,13 @@ export function correct(draft: Draft, cmd: Cmd<'CORRECT'>): void {
   const { d, ctx } = draft;
   mustParticipate(draft, 'correct the record');
   const reason = required(cmd.reason, 'reason', 'A reason for the correction');
-  if (!CORRECTABLE_FIELDS.includes(cmd.field)) refuse('INVALID_VALUE', `"${String(cmd.field)}" cannot be corrected; choose one of ${CORRECTABLE_FIELDS.join(', ')}.`, 'field');
+  if (!CORRECTABLE_FIELDS.includes(cmd.field)) {
+    refuse('INVALID_VALUE', `"${String(cmd.field)}" cannot be corrected; choose one of ${CORRECTABLE_FIELDS.join(', ')}.`, 'field');
+  }
   const known = ctx.historyLength;
   if (!Number.isInteger(cmd.correctsSeq) || cmd.correctsSeq < 1 || (known !== undefined && cmd.correctsSeq > known)) {
-    refuse('NO_SUCH_ENTRY', `There is no history entry ${cmd.correctsSeq} on ${d.reference}: point the correction at an entry of this dispute's history.`, 'correctsSeq');
+    const msg = `There is no history entry ${cmd.correctsSeq} on ${d.reference}: point the correction at an entry of its history.`;
+    refuse('NO_SUCH_ENTRY', msg, 'correctsSeq');
   }
   const value = correctedValue(draft, cmd.field, cmd.value);
   const before = d[cmd.field];
