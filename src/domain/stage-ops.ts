@@ -175,7 +175,7 @@ export function nextWake(d: Dispute): string | null {
   const s = d.stages.find((x) => x.stage === d.stage && x.endedAt === null);
   if (s) {
     if (s.dueAt && !s.timedOutAt) times.push(s.dueAt);
-    if (!s.timedOutAt) for (const r of s.reminders) if (!r.sentAt) times.push(r.at);
+    for (const r of s.reminders) if (!r.sentAt && (!s.timedOutAt || r.kind === 'OVERDUE_REPEAT')) times.push(r.at);
   }
   for (const p of d.personSteps) {
     if (p.dueAt && !p.doneAt && !personStepFlagged(d, p.step)) times.push(p.dueAt);

@@ -71,7 +71,8 @@ export interface Party {
   addedAt: string | null; addedReason: string | null; withdrawnAt: string | null; withdrawnReason: string | null;
 }
 
-export interface Reminder { kind: 'START' | 'HALFWAY' | 'DAY_BEFORE' | 'DUE_DAY'; at: string; sentAt: string | null }
+/** OVERDUE_REPEAT: R5.3's repeated alert while Stage 3 stays overdue. */
+export interface Reminder { kind: 'START' | 'HALFWAY' | 'DAY_BEFORE' | 'DUE_DAY' | 'OVERDUE_REPEAT'; at: string; sentAt: string | null }
 
 export interface StageInstance {
   stage: StageNo;

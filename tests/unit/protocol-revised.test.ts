@@ -284,3 +284,36 @@ describe('the person, care restored, corrections and themes', () => {
     expect(s.dispute.themes).toEqual([expect.objectContaining({ theme: 'panel delays', areas: ['POLICY_REVISION', 'QUALITY_IMPROVEMENT'] })]);
   });
 });
+
+describe('overdue alerts and CHC adjustments', () => {
+  it('[R5.3] repeats the Stage 3 overdue alert every N working days until resolved or escalated externally', () => {
+    const s = atStage3();
+    const due = s.dispute.stages[2]!.dueAt!;
+    s.sweep(due);
+    const next = s.dispute.nextWakeAt!;
+    expect(cal.workingDaysBetween(new Date(due), new Date(next))).toBe(DEFAULT_POLICY.overdueRepeatWorkingDays);
+    s.sweep(new Date(new Date(next).getTime() - 60_000).toISOString());
+    expect(s.events()).toEqual([]);
+    s.sweep(next);
+    expect(s.events()).toEqual(['REMINDER_SENT']);
+    const post = s.last.effects.find((e) => e.kind === 'POST') as { message: { title: string; lines: string[]; mentions: string[] } };
+    expect(post.message).toMatchObject({ title: expect.stringMatching(/Stage 3 is overdue/), mentions: ['eve-ford', 'jon-park'] });
+    expect(post.message.lines[0]).toMatch(/still overdue: 5 working days/);
+    expect(s.last.effects.filter((e) => e.kind === 'GOVERNANCE')).toHaveLength(1);
+    const again = s.dispute.nextWakeAt!;
+    expect(cal.workingDaysBetween(new Date(next), new Date(again))).toBe(5);
+    // Escalated externally: no more repeats.
+    s.run('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null });
+    expect(s.dispute.nextWakeAt).toBeNull();
+  });
+
+  it('[R6.3] refuses a CHC adjustment whose effective date is in the future', () => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute({ subjects: ['CHC_INTERFACE'] }));
+    s.run('ali-khan', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-11-01', decisionDate: '2026-12-01' });
+    const adj = (effectiveDate: string) => ({ type: 'RECORD_CHC_ADJUSTMENT' as const, effectiveDate, parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    expect(refusal(() => s.run('ali-khan', adj('2026-12-08')))).toMatchObject({ code: 'INVALID_DATE', field: 'effectiveDate' });
+    s.run('ali-khan', adj('2026-12-07'));
+    expect(s.dispute.chcAdjustments).toHaveLength(1);
+  });
+});

@@ -28,6 +28,10 @@ export function recordChcAdjustment(draft: Draft, cmd: Cmd<'RECORD_CHC_ADJUSTMEN
   }
   if (!cmd.personNotPenalised) refuse('PERSON_PENALISED', 'A retrospective adjustment must not penalise the person: confirm "personNotPenalised" once that is true.', 'personNotPenalised');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(cmd.effectiveDate)) refuse('INVALID_DATE', 'Give the effective date as YYYY-MM-DD ("effectiveDate").', 'effectiveDate');
+  // R6.3: a retrospective adjustment; its effective date is not in the future.
+  if (cmd.effectiveDate > ctx.calendar.localDate(ctx.now)) {
+    refuse('INVALID_DATE', `The effective date ${cmd.effectiveDate} is in the future; a retrospective adjustment takes effect on or before today.`, 'effectiveDate');
+  }
   const seq = d.chcAdjustments.length + 1;
   d.chcAdjustments.push({
     seq, effectiveDate: cmd.effectiveDate, parties: cmd.parties, amountOrShare: required(cmd.amountOrShare, 'amountOrShare', 'The amount or share'),
