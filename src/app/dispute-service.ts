@@ -107,7 +107,11 @@ export class DisputeService {
       id = crypto.randomUUID();
       reference = await tx.nextReference(Number(this.deps.calendar.localDate(now).slice(0, 4)));
     }
-    const decided = decide(prev, build(id, reference), this.ctx(now, actor));
+    const cmd = build(id, reference);
+    const historyLength = cmd.type === 'CORRECT' && prev
+      ? await tx.historyLength(prev.id)
+      : undefined;
+    const decided = decide(prev, cmd, { ...this.ctx(now, actor), ...(historyLength === undefined ? {} : { historyLength }) });
     if (decided.events.length) await this.persist(tx, prev, decided, now, actor);
     if (key) {
       await tx.recordProcessed(key, { disputeId: decided.next.id, notice: decided.notice }, now);
