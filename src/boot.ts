@@ -74,13 +74,15 @@ export async function boot(opts: BootOptions): Promise<App> {
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({ store, conversations, clock, calendar, policy, directory: () => directory, logger });
     const dispatcher = new OutboxDispatcher({
-      db, clock, service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }), maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      db, clock, service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }),
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
     });
     const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
       cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
     }, () => sendMonthlyReportIfDue(store, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null));
     return {
-      env, db, calendar, policy, directory, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports, appliedMigrations,
+      env, db, calendar, policy, directory, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports,
+      appliedMigrations,
       async close() {
         await scheduler.stop();
         await db.close();

@@ -3,6 +3,8 @@ export interface ListRow {
   id: string; reference: string; status: string; stage: number; subjects: string[]; cohort: string; setting: string;
   raisedAt: Date; resolvedAt: Date | null; outcome: string | null; overdue: boolean; parties: string[] | null; flags: string[] | null;
   themes: string[] | null; dueAt: Date | null;
+  /** The lowest-numbered decision still waiting for confirmation, if any. */
+  pendingDecision: number | null;
 }
 
 export const LIST_SORTS = ['reference', 'raised', 'stage', 'status', 'due'] as const;

@@ -32,6 +32,11 @@ export type { Target } from './dispute-store.ts';
 
 /** Disputes per sweep transaction: few enough that one batch's statements keep the embedded database's event loop responsive. */
 const SWEEP_BATCH = 20;
+const SWEEP_FAILED = 'sweep could not process a dispute; it will be retried on the next tick';
+
+/** The command to run, given the id and reference a new dispute will get. */
+type BuildCommand = (id: string, reference: string) => Command;
+
 const MAX_CONFLICT_RETRIES = 5;
 
 /**
@@ -71,7 +76,7 @@ export class DisputeService {
     }
   }
 
-  private async run(target: Target | null, actor: Actor, build: (id: string, reference: string) => Command, key?: string): Promise<Outcome> {
+  private async run(target: Target | null, actor: Actor, build: BuildCommand, key?: string): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.deps.store.transaction((tx) => this.runInTx(tx, target, actor, build, key));
@@ -85,7 +90,7 @@ export class DisputeService {
     }
   }
 
-  private async runInTx(tx: DisputeTx, target: Target | null, actor: Actor, build: (id: string, reference: string) => Command, key?: string): Promise<Outcome> {
+  private async runInTx(tx: DisputeTx, target: Target | null, actor: Actor, build: BuildCommand, key?: string): Promise<Outcome> {
     if (key) {
       const seen = await tx.processed(key);
       if (seen) {
@@ -160,7 +165,7 @@ export class DisputeService {
         }
         if (claimed.length) failed.push(...claimed);
         if (singles > 0) singles--;
-        this.deps.logger.error({ err: errorInfo(e), disputeId: claimed[0] ?? null }, 'sweep could not process a dispute; it will be retried on the next tick');
+        this.deps.logger.error({ err: errorInfo(e), disputeId: claimed[0] ?? null }, SWEEP_FAILED);
         if (!claimed.length) break;
       }
     }
@@ -176,11 +181,13 @@ export class DisputeService {
       try {
         const decided = decide(prev, { type: 'SWEEP' }, this.ctx(now, SYSTEM));
         const wake = decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null;
-        if (!decided.events.length && wake && wake <= now) throw new Error(`dispute ${prev.reference} wakes at ${wake.toISOString()} but has nothing to do`);
+        if (!decided.events.length && wake && wake <= now) {
+          throw new Error(`dispute ${prev.reference} wakes at ${wake.toISOString()} but has nothing to do`);
+        }
         writes.push({ prev, decided });
       } catch (e) {
         refused.push(prev.id);
-        this.deps.logger.error({ err: errorInfo(e), disputeId: prev.id }, 'sweep could not process a dispute; it will be retried on the next tick');
+        this.deps.logger.error({ err: errorInfo(e), disputeId: prev.id }, SWEEP_FAILED);
       }
     }
     const batch = await tx.batch(writes.filter((w) => w.decided.events.length).map((w) => w.prev.id));
@@ -205,7 +212,7 @@ export class DisputeService {
   }
 
   view(d: Dispute): DisputeView {
-    return disputeView(d, this.deps.policy, this.deps.calendar, this.deps.directory());
+    return disputeView(d, this.deps.policy, this.deps.calendar, this.deps.directory(), this.deps.clock.now());
   }
 
   history(disputeId: string): Promise<HistoryEntry[]> {

@@ -22,7 +22,8 @@ export function reportMessage(r: BoardReport, link: string | null): Message {
     lines: [
       `Opened ${r.opened}, closed ${r.closed}, open at the end ${r.openAtEnd}, overdue ${r.overdue.length}.`,
       `Within timescale: ${r.timescales.map((t) => `Stage ${t.stage} ${pct(t.percent)} (${t.met} of ${t.decided})`).join('; ')}.`,
-      `Grounds that are not lawful reasons for delay flagged: ${r.unlawfulGrounds.reduce((n, g) => n + g.count, 0)}. Legal-risk signals: ${r.legalRisk.map((l) => `${l.label.toLowerCase()} ${l.count}`).join('; ')}.`,
+      `Grounds that are not lawful reasons for delay flagged: ${r.unlawfulGrounds.reduce((n, g) => n + g.count, 0)}. `
+        + `Legal-risk signals: ${r.legalRisk.map((l) => `${l.label.toLowerCase()} ${l.count}`).join('; ')}.`,
       ...(r.themes.length ? [`Themes: ${r.themes.slice(0, 6).map((t) => `${t.theme} (${t.count})`).join(', ')}.`] : []),
       ...r.changes.slice(0, 4),
       ...(link ? [`The full report, with charts: ${link}/register/report?from=${r.period.from}&to=${r.period.to}`] : []),
@@ -36,9 +37,13 @@ export function reportMessage(r: BoardReport, link: string | null): Message {
  * month's report goes to the governance contacts once (the outbox key is the
  * month, so several replicas or restarts send it once).
  */
-export async function sendMonthlyReportIfDue(store: Pick<DisputeStore, 'hasQueued' | 'enqueueOnce'>, service: DisputeService, cal: WorkingCalendar, now: Date, publicUrl: string | null): Promise<boolean> {
+export async function sendMonthlyReportIfDue(
+  store: Pick<DisputeStore, 'hasQueued' | 'enqueueOnce'>, service: DisputeService, cal: WorkingCalendar, now: Date,
+  publicUrl: string | null,
+): Promise<boolean> {
   const today = cal.localDate(now);
-  const firstWorking = cal.isWorkingDay(`${today.slice(0, 8)}01`) ? `${today.slice(0, 8)}01` : cal.addWorkingDaysToDate(`${today.slice(0, 8)}01`, 1);
+  const first = `${today.slice(0, 8)}01`;
+  const firstWorking = cal.isWorkingDay(first) ? first : cal.addWorkingDaysToDate(first, 1);
   if (today !== firstWorking || !cal.isWorkingHours(now)) return false;
   const key = `report:${today.slice(0, 7)}`;
   if (await store.hasQueued(key)) return false;

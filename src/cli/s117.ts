@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Command as Program, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -10,6 +11,7 @@ import { ConfigError, loadEnv, type Env } from '../config/env.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { DomainError } from '../domain/errors.ts';
 import { openDatabase } from '../register/db.ts';
+import { BackupError, backupEmbedded, restoreEmbedded } from '../register/backup.ts';
 import { DataDirLocked } from '../register/data-dir-lock.ts';
 import { needsRegister, runningBot, runThroughBot } from './through-bot.ts';
 import { MigrationError, migrate } from '../register/migrate.ts';
@@ -19,6 +21,10 @@ import { boardReport, lastQuarter, reportCsv } from '../reports/board-report.ts'
 import { reportHtmlFile } from '../web/report-file.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
 import { formatDispute } from './format.ts';
+import { actionsHelp } from './action-help.ts';
+import { forCli, localTime, packageVersion } from './wording.ts';
+import { tickReport } from './tick-report.ts';
+import { outboxMark, outboxSince } from '../register/outbox-report.ts';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -82,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const program = new Program('s117')
     .description('The Section 117 dispute bot: register, calendar and protocol from the command line.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help to see how to use it)');
@@ -97,6 +104,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!io.app) await database.close();
     }
   });
+
+  db.command('backup').argument('<file>', 'where to write it, e.g. s117-2026-12-01.tar.gz')
+    .description('copy the embedded database to a file; safe while the bot runs (PostgreSQL: pg_dump, see docs/deploy.md)')
+    .action(async (file: string) => {
+      const e = getEnv();
+      if (e.DATABASE_URL) throw new CliFailure('The register is on PostgreSQL: back it up with pg_dump --format=custom --file=FILE "$DATABASE_URL" (docs/deploy.md, "Backups").', EXIT.USAGE);
+      const database = io.app?.db ?? await openDatabase({ dataDir: e.DATA_DIR, purpose: 'cli db backup' });
+      try {
+        const r = await backupEmbedded(database, file);
+        io.stdout(`Backed up ${r.disputes} dispute(s) from ${database.description} to ${path.resolve(file)} (${Math.ceil(r.bytes / 1024)} KB).\nIt holds personal data: keep it as safe as the register itself.\n`);
+      } finally {
+        if (!io.app) await database.close();
+      }
+    });
+  db.command('restore').argument('<file>', 'a file made by "s117 db backup"').option('--force', 'replace a register that already has disputes (the old folder is kept beside it)')
+    .description('replace the embedded database with a backup; stop the bot first (PostgreSQL: pg_restore, see docs/deploy.md)')
+    .action(async (file: string, o: { force?: boolean }) => {
+      const e = getEnv();
+      if (e.DATABASE_URL) throw new CliFailure('The register is on PostgreSQL: restore it with pg_restore --clean --if-exists --dbname="$DATABASE_URL" FILE (docs/deploy.md, "Backups").', EXIT.USAGE);
+      if (io.app) throw new CliFailure('Stop the bot first: a restore replaces the whole database, and the running bot has it open. Then run this command again.', EXIT.BUSY);
+      const r = await restoreEmbedded(e.DATA_DIR, file, { force: Boolean(o.force), now: io.clock?.now() ?? new Date() });
+      io.stdout(`Restored ${r.disputes} dispute(s) from ${file} into ${path.resolve(e.DATA_DIR)}.${r.keptAt ? ` The register it replaced (${r.replaced} dispute(s)) is kept in ${r.keptAt}; delete it when you are sure.` : ''}\n`);
+    });
 
   program.command('directory').description('the directory of people and organisations')
     .command('check').argument('[file]', 'the directory file (default: DIRECTORY_FILE)').description('validate a directory file')
@@ -145,7 +175,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(`${formatDispute(app, d)}\n\nHistory:\n`);
         for (const h of history) {
           const who = app.directory.people.find((p) => p.id === h.actorId)?.name ?? h.actorId;
-          io.stdout(`  ${String(h.seq).padStart(3)}  ${h.at.toISOString()}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`);
+          io.stdout(`  ${String(h.seq).padStart(3)}  ${localTime(app, h.at)}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`);
         }
       });
     });
@@ -174,7 +204,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   dispute.command('act').argument('<ref>', 'the reference').requiredOption('--as <person>', 'your directory id')
     .addOption(new Option('--json <command>', 'the action as JSON, e.g. \'{"type":"ESCALATE","reason":"no agreement"}\''))
     .option('--file <file>', 'the action as YAML or JSON').option('--key <key>', 'idempotency key')
-    .description('record an action: tick, escalate, propose or confirm a decision, person steps, CHC, …').action(async (ref: string, o: { as: string; json?: string; file?: string; key?: string }) => {
+    .description('record an action: tick, escalate, propose or confirm a decision, person steps, CHC, …').addHelpText('after', actionsHelp()).action(async (ref: string, o: { as: string; json?: string; file?: string; key?: string }) => {
       let raw: unknown;
       if (o.json) {
         try { raw = JSON.parse(o.json); } catch (e) { throw new CliFailure(`--json is not valid JSON: ${(e as Error).message}`, EXIT.USAGE); }
@@ -237,8 +267,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program.command('tick').description('run one scheduler sweep and outbox delivery now').action(async () => {
     await withApp(async (app) => {
+      const mark = await outboxMark(app.db);
       const r = await app.scheduler.tick();
       io.stdout(`Swept ${r.swept} dispute(s)${r.sweepFailures ? ` (${r.sweepFailures} failed; see the log)` : ''}; delivered ${r.delivered} notification(s), ${r.retried} to retry, ${r.failed} failed.\n`);
+      io.stdout(tickReport(await outboxSince(app.db, mark), app.service.now(), (d) => localTime(app, d)));
     });
   });
 
@@ -248,10 +280,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (e instanceof CliFailure) { io.stderr(`${e.message}\n`); return e.code; }
-    if (e instanceof DomainError) { io.stderr(`Refused: ${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof DomainError) { io.stderr(`Refused: ${forCli(e.message)}\n`); return EXIT.FAILED; }
     if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
     if (e instanceof ConfigError) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
     if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof BackupError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
     if (e instanceof DataDirLocked) { io.stderr(`${e.message}\n`); return EXIT.BUSY; }
     io.stderr(`Failed: ${(e as Error).message}\n`);
     return EXIT.FAILED;

@@ -28,6 +28,7 @@ export function absolutePaths(argv: string[], cwd = process.cwd()): string[] {
   return argv.map((a, i) => {
     const eq = /^(--[a-z]+)=(.*)$/.exec(a);
     if (eq && PATH_OPTIONS.has(eq[1]!)) return `${eq[1]}=${path.resolve(cwd, eq[2]!)}`;
+    if (i === 2 && argv[0] === 'db' && argv[1] === 'backup' && !a.startsWith('-')) return path.resolve(cwd, a);
     return i > 0 && PATH_OPTIONS.has(argv[i - 1]!) ? path.resolve(cwd, a) : a;
   });
 }

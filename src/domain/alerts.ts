@@ -25,7 +25,9 @@ export function continuityAlert(draft: Draft, detail: string): void {
     lines: [detail, `The dispute is at Stage ${d.stage}.`, CONTINUITY_REMINDER, 'Senior officers: please make sure care is restored now, whatever the dispute.'],
     mentions: seniors.map((s) => s.id),
   };
-  draft.post(msg);
-  for (const s of seniors) draft.dm(s.id, { ...msg, mentions: [] });
-  draft.governance({ ...msg, mentions: [] });
+  // R0.4: the one alert not held to working hours.
+  draft.post(msg, true);
+  for (const s of seniors) draft.dm(s.id, { ...msg, mentions: [] }, true);
+  draft.governance({ ...msg, mentions: [] }, true);
+  draft.refreshCard();
 }

@@ -16,12 +16,14 @@ export class RegisterConversations implements Conversations {
     const c = await this.db.prisma.conversation.findUnique({ where: { disputeId_platform: { disputeId, platform } } });
     if (!c) return null;
     const pending = Boolean((c.ref as { pending?: boolean } | null)?.pending);
-    return { ref: pending ? null : (c.ref as ConversationRef), cardRef: (c.cardRef as ConversationRef | null) ?? null, createdAt: c.createdAt };
+    const cardRef = (c.cardRef as ConversationRef | null) ?? null;
+    return { ref: pending ? null : (c.ref as ConversationRef), cardRef, createdAt: c.createdAt };
   }
 
   async claim(disputeId: string, platform: string, at: Date): Promise<boolean> {
     const inserted = await this.db.prisma.$executeRaw`
-      INSERT INTO "Conversation" ("disputeId", "platform", "ref", "createdAt") VALUES (${disputeId}, ${platform}, '{"pending":true}'::jsonb, ${at})
+      INSERT INTO "Conversation" ("disputeId", "platform", "ref", "createdAt")
+      VALUES (${disputeId}, ${platform}, '{"pending":true}'::jsonb, ${at})
       ON CONFLICT DO NOTHING`;
     return inserted === 1;
   }
@@ -37,6 +39,8 @@ export class RegisterConversations implements Conversations {
   }
 
   async saveCard(disputeId: string, platform: string, cardRef: ConversationRef): Promise<void> {
-    await this.db.prisma.conversation.update({ where: { disputeId_platform: { disputeId, platform } }, data: { cardRef: cardRef as Prisma.InputJsonValue } });
+    await this.db.prisma.conversation.update({
+      where: { disputeId_platform: { disputeId, platform } }, data: { cardRef: cardRef as Prisma.InputJsonValue },
+    });
   }
 }

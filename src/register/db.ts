@@ -24,6 +24,8 @@ export interface Database {
   description: string;
   /** The ownership lock on the embedded database's folder (null for PostgreSQL and memory://). */
   lock: DataDirLock | null;
+  /** A gzipped tarball of the embedded database's folder, consistent while the bot runs (absent on PostgreSQL). */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function openDatabase(opts: {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lane) });
   return {
     kind: 'pglite', prisma, sql: pgliteRunner(lane), description: memory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${path.resolve(opts.dataDir)}`, lock,
+    dumpDataDir: () => db.dumpDataDir('gzip'),
     async close() {
       try {
         await prisma.$disconnect();

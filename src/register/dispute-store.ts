@@ -29,7 +29,8 @@ function inTx(tx: Tx): DisputeTx {
       return seen ? { disputeId: seen.disputeId, notice: (seen.result as { notice?: string | null }).notice ?? null } : null;
     },
     async recordProcessed(key, result: ProcessedCommand, at) {
-      await tx.processedCommand.create({ data: { key, disputeId: result.disputeId, result: { notice: result.notice } as Prisma.InputJsonValue, at } });
+      const stored = { notice: result.notice } as Prisma.InputJsonValue;
+      await tx.processedCommand.create({ data: { key, disputeId: result.disputeId, result: stored, at } });
     },
     async claimDue(now, skip) {
       // SKIP LOCKED lets any number of replicas share the sweep without waiting on each other.
@@ -96,7 +97,9 @@ export class RegisterDisputeStore implements DisputeStore {
   }
 
   async openFor(personId: string): Promise<Dispute[]> {
-    const rows = await this.db.prisma.dispute.findMany({ where: { status: 'OPEN', participants: { some: { personId } } }, include: DISPUTE_INCLUDE });
+    const rows = await this.db.prisma.dispute.findMany({
+      where: { status: 'OPEN', participants: { some: { personId } } }, include: DISPUTE_INCLUDE,
+    });
     return rows.map(toDomain);
   }
 
@@ -106,7 +109,10 @@ export class RegisterDisputeStore implements DisputeStore {
 
   async enqueueOnce(key: string, effect: Effect, at: Date): Promise<boolean> {
     const r = await this.db.prisma.outbox.createMany({
-      data: [{ idempotencyKey: key, disputeId: null, kind: effect.kind, payload: effect as unknown as Prisma.InputJsonValue, notBefore: at, nextAttemptAt: at }],
+      data: [{
+        idempotencyKey: key, disputeId: null, kind: effect.kind, payload: effect as unknown as Prisma.InputJsonValue, notBefore: at,
+        nextAttemptAt: at,
+      }],
       skipDuplicates: true,
     });
     return r.count === 1;

@@ -36,5 +36,7 @@ export function pgliteLane(db: PGlite): PGlite {
     } as Transaction)))) as PGlite['transaction'],
   };
   // Everything else (close, dumpDataDir, waitReady, closed) is PGlite's own.
-  return new Proxy(db, { get: (target, prop, receiver) => (prop in lane ? lane[prop as keyof typeof lane] : Reflect.get(target, prop, receiver)) });
+  return new Proxy(db, {
+    get: (target, prop, receiver) => (prop in lane ? lane[prop as keyof typeof lane] : Reflect.get(target, prop, receiver)),
+  });
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type DisputeList, LIST_SORTS, type ListFilter } from '../app/dispute-list.ts';
+import { type DisputeList, LIST_SORTS, type ListFilter, type ListRow } from '../app/dispute-list.ts';
+import { listCsv } from './register-list.ts';
 import type { DisputeService } from '../app/dispute-service.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import type { Clock, Logger } from '../app/ports.ts';
@@ -84,6 +85,7 @@ export class RegisterApp {
         return send(res, 403, layout('No access', viewer, html`<p class="error">You are signed in as ${viewer.name}, but you are not in the Section 117 directory, so you cannot see the register. Ask your administrator to add you.</p>`));
       }
       if (path === '/register') return send(res, 200, await this.list(viewer, url));
+      if (path === '/register/disputes.csv') return this.listAsCsv(viewer, url, res);
       const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes)?$/i.exec(path);
       if (m) {
         const d = await this.service.get({ reference: m[1]!.toUpperCase() });
@@ -145,6 +147,27 @@ export class RegisterApp {
 
   /** The list is one query with the filters in it, so it stays fast on a large register. */
   private async list(viewer: Viewer, url: URL): Promise<string> {
+    const { f, filter, errors, now } = this.listFilter(viewer, url);
+    const { total: n, rows } = await this.disputes.list(filter);
+    const body = html`${errors.length ? html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}${registerPage(this.service.calendar, this.service.directory(), rows, n, f, now)}`;
+    return layout('Section 117 disputes', viewer, body);
+  }
+
+  /** Every dispute the list's filters select (all pages), as CSV. */
+  private async listAsCsv(viewer: Viewer, url: URL, res: ServerResponse): Promise<void> {
+    const { filter, errors, now } = this.listFilter(viewer, url);
+    if (errors.length) return send(res, 400, layout('Section 117 disputes', viewer, html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>`));
+    const rows: ListRow[] = [];
+    for (let page = 1; ; page++) {
+      const r = await this.disputes.list({ ...filter, page });
+      rows.push(...r.rows);
+      if (rows.length >= r.total || !r.rows.length) break;
+    }
+    const name = `s117-disputes-${this.service.calendar.localDate(now)}.csv`;
+    send(res, 200, listCsv(this.service.calendar, this.service.directory(), rows, now), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${name}"` });
+  }
+
+  private listFilter(viewer: Viewer, url: URL): { f: Filters; filter: ListFilter; errors: string[]; now: Date } {
     const f: Filters = Object.fromEntries([...url.searchParams].filter(([k, v]) => v && ['from', 'to', 'org', 'subject', 'stage', 'status', 'flag', 'sort', 'dir', 'page'].includes(k)));
     const now = this.clock.now();
     const filter: ListFilter = { page: Math.max(1, Number(f.page ?? 1) || 1), now, desc: f.dir === 'desc' };
@@ -163,8 +186,6 @@ export class RegisterApp {
     if (!viewer.seesAll) filter.participantId = viewer.person?.id ?? '';
     const sort = LIST_SORTS.find((s) => s === f.sort);
     if (sort) filter.sort = sort;
-    const { total: n, rows } = await this.disputes.list(filter);
-    const body = html`${errors.length ? html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}${registerPage(this.service.calendar, this.service.directory(), rows, n, f, now)}`;
-    return layout('Section 117 disputes', viewer, body);
+    return { f, filter, errors, now };
   }
 }

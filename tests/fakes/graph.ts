@@ -21,6 +21,8 @@ export class FakeGraph extends LoopbackServer {
   /** Requests whose path matches get 403, as when admin consent is missing. */
   deny: RegExp | null = null;
   retryAfter = 7;
+  /** The fewest members a new group chat may have (tenants differ in what they accept). */
+  minMembers = 1;
   private failures: { status: number; match: RegExp; afterWork: boolean }[] = [];
   private seq = 0;
 
@@ -77,7 +79,7 @@ export class FakeGraph extends LoopbackServer {
     }
     if (path === '/v1.0/chats' && method === 'POST') {
       const members = (body.members as Record<string, unknown>[] | undefined) ?? [];
-      if (body.chatType !== 'group' || !members.length) return [400, { error: { code: 'BadRequest', message: 'A group chat needs chatType group and members.' } }];
+      if (body.chatType !== 'group' || members.length < Math.max(1, this.minMembers)) return [400, { error: { code: 'BadRequest', message: 'A group chat needs chatType group and members.' } }];
       const ids = members.map((x) => userId(x['user@odata.bind']));
       if (ids.some((u) => !u || (this.users.size && !this.users.has(u)))) return [404, { error: { code: 'NotFound', message: 'User not found.' } }];
       const chat: FakeChat = { id: `19:chat${++this.seq}@thread.v2`, topic: String(body.topic ?? ''), members: new Map(ids.map((u) => [`m-${++this.seq}`, u])), apps: new Set() };

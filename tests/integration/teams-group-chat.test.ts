@@ -1,8 +1,11 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { TeamsChatPort } from '../../src/adapters/teams/chat-port.ts';
 import { GraphClient } from '../../src/adapters/teams/graph.ts';
 import { GroupChats } from '../../src/adapters/teams/group-chat.ts';
-import { disputeMembers } from '../../src/adapters/teams/teams-app.ts';
+import { createTeamsAdapter, disputeMembers } from '../../src/adapters/teams/teams-app.ts';
 import { boot, type App } from '../../src/boot.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
@@ -25,6 +28,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
   let connector: FakeBotConnector;
   let app: App;
   let clock: FakeClock;
+  let port: TeamsChatPort;
 
   async function start(opts: { fallback?: boolean; at?: string } = {}): Promise<void> {
     graph = new FakeGraph();
@@ -33,7 +37,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     await connector.start();
     graph.catalog.set(APP_ID, CATALOG_ID);
     clock = new FakeClock(opts.at ?? '2026-12-07T10:00:00Z');
-    const port = new TeamsChatPort(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), {
+    port = new TeamsChatPort(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), {
       appId: '', tenantId: 'tenant-1', serviceUrl: connector.url, caseChannelId: opts.fallback ? CASES : null, channelMode: null,
       groupChats: new GroupChats({ graph: new GraphClient({ apiUrl: `${graph.url}/v1.0`, loginUrl: graph.url, tenantId: 'tenant-1', appId: APP_ID, appPassword: 'right-secret' }), appId: APP_ID, catalogAppId: null }),
       privateFallback: opts.fallback ? 'thread' : null, publicUrl: 'https://s117.example.nhs.uk',
@@ -85,6 +89,17 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     await drain();
     expect(connector.updated().map((c) => c.conversation)).toEqual([chat]);
     expect(JSON.stringify([graph.calls, connector.calls])).not.toMatch(/9434765919|943 476 5919/);
+  });
+
+  it('starts the chat with all the current participants where the tenant refuses a chat of one', async () => {
+    await start();
+    graph.minMembers = 2;
+    const d = await raise();
+    await drain();
+    expect(graph.chats.size).toBe(1);
+    const created = graph.calls.filter((c) => c.method === 'POST' && c.path === '/v1.0/chats').map((c) => (c.body.members as unknown[]).length);
+    expect(created).toEqual([1, 4]);
+    expect(graph.chatMembers(await chatOf(d.id))).toHaveLength(4);
   });
 
   it('[R0.4] adds each stage\'s new participants when it starts, at the same working-hours time as the other pings', async () => {
@@ -193,6 +208,55 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     expect(await chatOf(d.id)).toMatch(new RegExp(`^${CASES.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};messageid=\\d+$`));
     expect(governance().join()).toMatch(/AppCatalog\.Read\.All[\s\S]*runs in a thread of the shared case channel instead/);
     expect(graph.chats.size).toBe(0);
+  });
+
+  it('answers card buttons and "Record as decision" from inside the chat, and updates the chat\'s stage card in place', async () => {
+    await start();
+    const d = await raise();
+    await drain();
+    const chat = await chatOf(d.id);
+    // The real inbound side (botbuilder, the bot, the interaction layer) on loopback, in the Emulator's local mode.
+    const inbound = createTeamsAdapter(loadEnv({ DIRECTORY_FILE: DIRECTORY, DATA_DIR: 'memory://', TEAMS_CASE_CHANNEL_ID: CASES, TEAMS_SERVICE_URL: connector.url, MICROSOFT_APP_TENANT_ID: 'tenant-1' }),
+      createLogger('silent'), () => app.service.directory());
+    inbound.attach(app.service, () => undefined);
+    const server = http.createServer((req, res) => void inbound.handler(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const send = async (personId: string, extra: Record<string, unknown>) => {
+        const r = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            id: `act-${crypto.randomUUID()}`, channelId: 'msteams', serviceUrl: connector.url, timestamp: new Date().toISOString(),
+            from: { id: `29:${personId}`, name: personId, aadObjectId: aad(personId) }, recipient: { id: '28:bot', name: 'S117' },
+            conversation: { id: chat, conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' }, channelData: { tenant: { id: 'tenant-1' } }, ...extra,
+          }),
+        });
+        const text = await r.text();
+        return text ? JSON.parse(text) as Record<string, unknown> : {};
+      };
+      connector.clear();
+      const ticked = await send('gus-hart', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'tick', data: { verb: 'tick', d: d.id, k: 'tests', s: 1, n: 1 } }, trigger: 'manual' } });
+      expect(JSON.stringify(ticked)).toMatch(/Revisit the statutory Section 117 tests — _Gus Hart_/);
+      await drain();
+      expect(connector.updated().map((c) => c.conversation)).toEqual([chat]);
+      const fetched = await send('gus-hart', {
+        type: 'invoke', name: 'composeExtension/fetchTask',
+        value: { commandId: 'recordDecision', commandContext: 'message', messagePayload: { id: '1', body: { contentType: 'html', content: '<p>Agreed: ICB 60%, council 40%.</p>' } } },
+      });
+      expect(JSON.stringify(fetched)).toContain('"value":"Agreed: ICB 60%, council 40%."');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('retries, rather than gives up, when the bot is not yet on a new chat\'s roster', async () => {
+    await start();
+    const d = await raise();
+    await drain();
+    const space = (await app.db.prisma.conversation.findFirstOrThrow({ where: { disputeId: d.id } })).ref as { id: string };
+    connector.failNext(403);
+    const e = await port.post(space, { title: 't', lines: [], mentions: [] }, []).catch((x: unknown) => x);
+    expect(e).toMatchObject({ retryable: true, retryAfterMs: 30_000, message: expect.stringMatching(/the bot may not be in the chat yet/) });
   });
 
   it('tells governance about participants whose Entra id Teams does not know', async () => {

@@ -143,8 +143,8 @@ export class TeamsChatPort implements ChatPort {
     if (!dispute) throw new ChatDeliveryError(`dispute ${view.reference} could not be loaded to start its chat`, true);
     const teamsId = (id: string) => this.directory().people.find((p) => p.id === id)?.teams ?? null;
     const raiser = teamsId(dispute.raisedById);
-    const founders = raiser ? [raiser] : [...new Set(dispute.participants.map(teamsId).filter((t): t is string => Boolean(t)))];
-    const chat = await chats.open(view.reference, founders);
+    const everyone = [...new Set(dispute.participants.map(teamsId).filter((t): t is string => Boolean(t)))];
+    const chat = await chats.open(view.reference, raiser ? [raiser] : everyone, everyone);
     return { id: chat.id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: null, kind: 'chat', webUrl: chat.webUrl };
   }
 

@@ -14,6 +14,14 @@ export class GraphConsentError extends ChatDeliveryError {
   }
 }
 
+/** Any other refusal, with Graph's status. */
+export class GraphError extends ChatDeliveryError {
+  constructor(message: string, readonly status: number, retryable: boolean, retryAfterMs: number | null = null) {
+    super(message, retryable, retryAfterMs);
+    this.name = 'GraphError';
+  }
+}
+
 export interface GraphChat { id: string; topic: string | null; webUrl: string | null }
 export interface GraphMember { id: string; userId: string }
 
@@ -66,10 +74,10 @@ export class GraphClient {
     const detail = r.body.error?.message ?? r.body.error?.code ?? '';
     if (r.status === 429) {
       const after = Number(r.headers.get('retry-after') ?? 1);
-      return new ChatDeliveryError(`Microsoft Graph rate limit (429) while trying to ${what}`, true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000);
+      return new GraphError(`Microsoft Graph rate limit (429) while trying to ${what}`, 429, true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000);
     }
     if (r.status === 403) return new GraphConsentError(permission, `${what}: ${detail}`);
-    return new ChatDeliveryError(`Microsoft Graph refused to ${what} (${r.status}): ${detail}`, r.status >= 500);
+    return new GraphError(`Microsoft Graph refused to ${what} (${r.status}): ${detail}`, r.status, r.status >= 500);
   }
 
   /** Creates a standard channel; null when the name is taken (the caller tries another). */

@@ -1,5 +1,5 @@
 import { ChatDeliveryError } from '../../app/ports.ts';
-import type { GraphChat, GraphClient } from './graph.ts';
+import { type GraphChat, type GraphClient, GraphError } from './graph.ts';
 
 export interface GroupChatSettings {
   graph: GraphClient;
@@ -26,21 +26,31 @@ export class GroupChats {
    * installed so the bot can post. It first looks for the chat an
    * interrupted attempt made (any queued notification may be the one that
    * opens the space), so a dispute never gets two; a stranger's chat that
-   * merely has the same title is never taken over.
+   * merely has the same title is never taken over. Should the tenant refuse
+   * a chat of `founders` alone (too few members), it starts with `everyone`.
    */
-  async open(reference: string, founders: string[]): Promise<GraphChat> {
+  async open(reference: string, founders: string[], everyone: string[] = founders): Promise<GraphChat> {
     if (!founders.length) throw new ChatDeliveryError(`nobody in ${reference} has a Teams (Entra object) id in the directory, so there is no one to start its chat with`, false);
     const { graph } = this.s;
     const catalog = await this.catalogId();
     let chat: GraphChat | null = null;
+    const more = [...new Set([...founders, ...everyone])];
+    const asMade = [[...founders].sort().join(), [...more].sort().join()];
     for (const c of await graph.chatsOf(founders[0]!, reference)) {
-      const members = (await graph.chatMembers(c.id)).map((m) => m.userId).sort();
-      if (await graph.appInstalled(c.id, catalog) || members.join() === [...founders].sort().join()) {
+      const members = (await graph.chatMembers(c.id)).map((m) => m.userId).sort().join();
+      if (await graph.appInstalled(c.id, catalog) || asMade.includes(members)) {
         chat = c;
         break;
       }
     }
-    chat ??= await graph.createGroupChat(reference, founders);
+    if (!chat) {
+      try {
+        chat = await graph.createGroupChat(reference, founders);
+      } catch (e) {
+        if (!(e instanceof GraphError && e.status === 400 && more.length > founders.length)) throw e;
+        chat = await graph.createGroupChat(reference, more);
+      }
+    }
     await graph.installApp(chat.id, catalog);
     return chat;
   }

@@ -3,11 +3,16 @@ import { flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
 import { mustBeOpen, mustParticipate, required } from '../guards.ts';
 import { takeEffect } from '../resolution.ts';
-import { STAGE_OUTCOMES } from '../stage-policy.ts';
+import { confirmerRoles } from '../stage-policy.ts';
 import type { Draft } from '../stage-ops.ts';
-import { FLAG_TEXT, OUTCOME_TEXT } from '../texts.ts';
-import type { Decision } from '../types.ts';
-import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
+import { FLAG_TEXT, OUTCOME_TEXT, ROLE_TEXT } from '../texts.ts';
+import type { Decision, Role } from '../types.ts';
+import { detectUnlawfulGrounds, endsAftercare } from '../unlawful-grounds.ts';
+
+function rolesText(roles: Role[]): string {
+  const words = roles.map((r) => ROLE_TEXT[r]);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : words[0]!;
+}
 
 export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisionInput }): void {
   const { d, ctx } = draft;
@@ -19,12 +24,18 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
   const basisNeed = required(input.basisNeed, 'basisNeed', 'The basis in assessed need');
   const basisTests = required(input.basisTests, 'basisTests', 'How the statutory Section 117 tests apply');
   const basisRisk = required(input.basisRisk, 'basisRisk', 'The risk of deterioration or readmission');
-  const allowed = STAGE_OUTCOMES;
-  if (input.outcome === 'END_AFTERCARE' && stage < 3) {
-    refuse('ENDING_NEEDS_STAGE_3', 'Ending Section 117 aftercare can only be decided at Stage 3 by the senior officers (protocol section 7). Escalate first.', 'outcome');
+  const allowed = ctx.policy.stages[stage].decisionOutcomes;
+  // R7.4: an ending is decided at Stage 3 only, whether chosen as the outcome or written in the text.
+  if (stage < 3 && (input.outcome === 'END_AFTERCARE' || endsAftercare(`${summary}\n${input.funding ?? ''}\n${input.commissioning ?? ''}`))) {
+    refuse(
+      'ENDING_NEEDS_STAGE_3',
+      'Ending Section 117 aftercare can only be decided at Stage 3 by every party\'s senior officer, after a joint assessment (protocol section 7). Move the dispute to Stage 3 to propose it there.',
+      'outcome',
+      { command: 'MOVE_TO_STAGE_3', label: 'Move to Stage 3' },
+    );
   }
-  if (!allowed[stage]!.includes(input.outcome)) {
-    refuse('OUTCOME_NOT_FOR_STAGE', `At Stage ${stage} the outcome must be one of: ${allowed[stage]!.map((o) => OUTCOME_TEXT[o]).join(', ')}.`, 'outcome');
+  if (!allowed.includes(input.outcome)) {
+    refuse('OUTCOME_NOT_FOR_STAGE', `At Stage ${stage} the outcome must be one of: ${allowed.map((o) => OUTCOME_TEXT[o]).join(', ')}.`, 'outcome');
   }
   if (input.outcome === 'WRITTEN_DECISION' || input.outcome === 'END_AFTERCARE') {
     // R5.6: the written decision confirms funding and commissioning.
@@ -51,13 +62,13 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
   };
   d.decisions.push(dec);
   draft.event('DECISION_PROPOSED', { seq, stage, outcome: dec.outcome });
-  const seniorOnly = ctx.policy.stages[stage].confirmerRole === 'SENIOR_OFFICER' || dec.outcome === 'END_AFTERCARE';
+  const roles = confirmerRoles(ctx.policy, stage, dec.outcome);
   const confirmers = d.parties.map((p) => p.organisationId);
   draft.post({
     title: `${d.reference}: decision proposed — ${OUTCOME_TEXT[dec.outcome]}`,
     lines: [
       `Proposed by ${draft.name(me.id)}: ${summary}`,
-      `It takes effect when every party organisation has confirmed it${seniorOnly ? ' through its senior officer' : ''}: ${confirmers.map((o) => draft.orgName(o)).join(', ')}.`,
+      `It takes effect when every party organisation has confirmed it${roles ? ` through its ${rolesText(roles)}` : ''}: ${confirmers.map((o) => draft.orgName(o)).join(', ')}.`,
     ],
     mentions: [],
     confirm: { disputeId: d.id, seq, organisations: confirmers.map((o) => ({ id: o, name: draft.orgName(o) })) },
@@ -79,10 +90,16 @@ export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: nu
   if (me.organisationId !== organisationId) {
     refuse('WRONG_ORGANISATION', `You can only confirm for your own organisation (${draft.orgName(me.organisationId)}), not for ${draft.orgName(organisationId)}.`);
   }
-  // R3.2 / R7.1: Stage 3, Stage 4 and endings need the organisation's senior officer.
-  const seniorOnly = ctx.policy.stages[dec.stage].confirmerRole === 'SENIOR_OFFICER' || dec.outcome === 'END_AFTERCARE';
-  if (seniorOnly && !me.roles.includes('SENIOR_OFFICER')) {
-    refuse('SENIOR_OFFICER_ONLY', `At this level only ${draft.orgName(organisationId)}'s senior officer can confirm. Ask them to press "Confirm".`);
+  // R5.9 / R7.1: who confirms depends on the stage (policy table); endings need the senior officer.
+  const roles = confirmerRoles(ctx.policy, dec.stage, dec.outcome);
+  if (roles && !roles.some((r) => me.roles.includes(r))) {
+    const code = roles.length === 1 && roles[0] === 'SENIOR_OFFICER' ? 'SENIOR_OFFICER_ONLY' : 'CONFIRMER_ROLE_REQUIRED';
+    refuse(code, `At Stage ${dec.stage} only ${draft.orgName(organisationId)}'s ${rolesText(roles)} can confirm${dec.outcome === 'END_AFTERCARE' ? ' an ending' : ''}. Ask them to press "Confirm".`);
+  }
+  // R3.2: one person confirms for one organisation only, never the same decision twice.
+  const mine = d.confirmations.find((c) => c.decisionSeq === seq && c.personId === me.id && c.organisationId !== organisationId);
+  if (mine) {
+    refuse('ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION', `You already confirmed decision ${seq} for ${draft.orgName(mine.organisationId)}. Someone else must confirm for ${draft.orgName(organisationId)}.`);
   }
   if (dec.outcome === 'END_AFTERCARE' && (dec.endingReason === 'SERVICE_REDUCTION' || dec.endingReason === 'COMMISSIONING_CHANGE')) {
     // R7.3: never ended on that basis alone.

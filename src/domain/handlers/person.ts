@@ -1,4 +1,5 @@
-import { continuityAlert } from '../alerts.ts';
+import { continuityAlert, flagGrounds } from '../alerts.ts';
+import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import { refuse } from '../errors.ts';
 import { mustParticipate, required } from '../guards.ts';
 import { addLetter, maybeResolve } from '../resolution.ts';
@@ -13,6 +14,7 @@ export function reportCareChange(draft: Draft, cmd: Cmd<'REPORT_CARE_CHANGE'>): 
   const detail = required(cmd.detail, 'detail', 'What happened to the care');
   draft.event('CARE_CHANGE_REPORTED', { change: cmd.change });
   continuityAlert(draft, `${draft.name(me.id)} reports care ${cmd.change.toLowerCase()} because of the dispute: ${detail}`);
+  flagGrounds(draft, detectUnlawfulGrounds(detail), 'The care change reported');
 }
 
 export function personStep(draft: Draft, cmd: Cmd<'PERSON_STEP'>): void {

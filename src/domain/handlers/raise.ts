@@ -5,7 +5,7 @@ import { actorPerson, required } from '../guards.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from '../nhs-number.ts';
 import { startingStage } from '../stage-policy.ts';
 import { type Draft, startStage } from '../stage-ops.ts';
-import { PERSON_STEPS } from '../types.ts';
+import { type OrgKind, PERSON_STEPS } from '../types.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 
 export function raise(draft: Draft, { input, reference }: { input: RaiseInput; reference: string }): void {
@@ -20,6 +20,12 @@ export function raise(draft: Draft, { input, reference }: { input: RaiseInput; r
   }
   if (!orgIds.includes(me.organisationId)) {
     refuse('RAISER_NOT_PARTY', `Your organisation (${draft.orgName(me.organisationId)}) must be one of the parties: add it to "parties".`, 'parties');
+  }
+  // R2.4: Section 117 is the joint duty of an ICB and a Local Authority; both are always parties.
+  const kinds = orgIds.map((id) => ctx.directory.organisations.find((o) => o.id === id)?.kind);
+  const missing = [['ICB', 'the responsible ICB'], ['LOCAL_AUTHORITY', 'the responsible Local Authority']].filter(([k]) => !kinds.includes(k as OrgKind));
+  if (missing.length) {
+    refuse('STATUTORY_PARTY_MISSING', `Section 117 is the joint duty of an ICB and a Local Authority: add ${missing.map(([, w]) => w).join(' and ')} to "parties".`, 'parties');
   }
   for (const id of input.namedProfessionals) {
     if (!ctx.directory.people.some((p) => p.id === id)) refuse('UNKNOWN_PERSON', `"${id}" is not in the directory ("namedProfessionals").`, 'namedProfessionals');

@@ -69,7 +69,7 @@ export function requestLegalAdvice(draft: Draft, cmd: Cmd<'REQUEST_LEGAL_ADVICE'
   d.legalAdviceAsked = true;
   draft.event('LEGAL_ADVICE_REQUESTED', { reason: required(cmd.reason, 'reason', 'A reason') });
   if (d.stage >= 3) {
-    const { added } = stageParticipants(d, 3, ctx.directory);
+    const { added } = stageParticipants(d, 3, ctx.directory, ctx.policy);
     for (const a of added) d.participants.push({ personId: a.personId, fromStage: d.stage, reason: a.reason, addedAt: draft.nowIso });
     if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.pingAt }); // an invitation notifies people too (R0.4)
     draft.post({ title: `${d.reference}: legal advice requested`, lines: [cmd.reason], mentions: added.map((a) => a.personId) });
