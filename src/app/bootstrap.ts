@@ -8,6 +8,8 @@ import { migrate } from '../register/migrate.ts';
 import { syncDirectory } from '../register/directory-sync.ts';
 import { LogChatPort } from '../adapters/log/log-chat-port.ts';
 import { OutboxDispatcher } from './dispatcher.ts';
+import { OutboxStore } from '../register/outbox-store.ts';
+import { DbRateLimitStore } from '../register/rate-limit-store.ts';
 import { DisputeService } from './dispute-service.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './ports.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
@@ -36,6 +38,8 @@ export interface BootOptions {
   ports?: Record<string, ChatPort>;
   defaultPlatform?: string;
   outboxPollMs?: number;
+  /** The clock rate limits run on (physical time unless a test says otherwise). */
+  rateClock?: Clock;
 }
 
 export function calendarFromEnv(env: Env): WorkingCalendar {
@@ -60,7 +64,12 @@ export async function boot(opts: BootOptions): Promise<App> {
     const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
     const service = new DisputeService({ db, clock, calendar, policy, directory: () => directory, logger });
     const dispatcher = new OutboxDispatcher({
-      db, clock, service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }), maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      outbox: new OutboxStore(db), limits: new DbRateLimitStore(db), clock, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}),
+      service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }),
+      settings: {
+        retryHorizonMs: env.OUTBOX_RETRY_HORIZON_HOURS * 3_600_000, alertAfterMs: env.OUTBOX_ALERT_AFTER_HOURS * 3_600_000,
+        rowTimeoutMs: env.PLATFORM_CALL_TIMEOUT_MS * 4, rateScale: env.RATE_LIMIT_SCALE, concurrency: env.OUTBOX_CONCURRENCY,
+      },
     });
     const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
       cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
