@@ -20,7 +20,8 @@ export class OutboxStore implements Outbox {
     const token = crypto.randomUUID();
     // One row at a time, and only the oldest pending row of each dispute, so
     // a dispute's notifications arrive in the order they were decided even
-    // with several deliverers. `was` tells whether an earlier try was cut
+    // with several deliverers (a ping held for working hours holds back
+    // nothing queued after it). `was` tells whether an earlier try was cut
     // off mid-call (its marker is still set).
     const rows = await this.prisma.$queryRaw<RawClaim[]>`
       WITH c AS (
@@ -28,7 +29,8 @@ export class OutboxStore implements Outbox {
         WHERE o."deliveredAt" IS NULL AND o."failedAt" IS NULL AND o."nextAttemptAt" <= ${now}
           AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now})
           AND (o."disputeId" IS NULL OR NOT EXISTS (
-            SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id" AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL))
+            SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id" AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL
+              AND p."notBefore" <= ${now}))
         ORDER BY o."id" LIMIT 1
         FOR UPDATE OF o SKIP LOCKED)
       UPDATE "Outbox" u SET "claimedUntil" = ${new Date(now.getTime() + leaseMs)}, "claimToken" = ${token}, "attempts" = u."attempts" + 1,
