@@ -129,6 +129,8 @@ pgDescribe('delivery under platform faults, with three replicas on one PostgreSQ
       await Promise.all(bots.map((b) => b.app.dispatcher.deliverDue()));
       return (await undelivered()) === 0;
     }, 'the survivors to deliver everything', 240_000);
+    // They looked before re-posting what the dead replica had sent.
+    expect(fake.of('conversations.history').length).toBeGreaterThan(0);
     await expectExactlyOnce(bots[0]!, fake);
   }, 600_000);
 });
