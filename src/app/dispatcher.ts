@@ -113,6 +113,12 @@ export class OutboxDispatcher {
       await Promise.race([this.deliver(row), timeout]);
       await this.outbox.delivered(row, this.now());
       tally.delivered++;
+      // A row that had been failing got through: the outage is over, so
+      // everything backing off from it goes now (the rate limits still pace it).
+      if (row.failures > 0) {
+        const woken = await this.outbox.wake(this.now());
+        if (woken) this.deps.logger.info({ woken }, 'a platform answered again; notifications waiting out the outage are due now');
+      }
     } catch (e) {
       await this.settle(row, e, tally);
     } finally {

@@ -59,6 +59,8 @@ export interface Outbox {
   delivered(row: ClaimedRow, at: Date): Promise<void>;
   retry(row: ClaimedRow, plan: RetryPlan): Promise<void>;
   fail(row: ClaimedRow, at: Date, error: string): Promise<void>;
+  /** The platform is back: rows waiting out an outage backoff are due now (rate-limited ones keep their wait). */
+  wake(now: Date): Promise<number>;
   /** When the next pending row falls due (null with none). */
   nextDue(): Promise<Date | null>;
   health(now: Date, lateAfterMs: number): Promise<OutboxHealth>;

@@ -76,6 +76,14 @@ export class OutboxStore implements Outbox {
     });
   }
 
+  async wake(now: Date): Promise<number> {
+    const r = await this.prisma.outbox.updateMany({
+      where: { deliveredAt: null, failedAt: null, failures: { gt: 0 }, nextAttemptAt: { gt: now }, claimedUntil: null },
+      data: { nextAttemptAt: now, failures: 0 },
+    });
+    return r.count;
+  }
+
   async nextDue(): Promise<Date | null> {
     const r = await this.prisma.outbox.aggregate({ where: { deliveredAt: null, failedAt: null }, _min: { nextAttemptAt: true } });
     return r._min.nextAttemptAt ?? null;

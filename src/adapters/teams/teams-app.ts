@@ -56,7 +56,7 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
   }
   const channelMode = env.TEAMS_CASE_SPACES === 'channel' ? {
     teamId: env.TEAMS_TEAM_ID!,
-    graph: new GraphClient({ apiUrl: env.GRAPH_API_URL, loginUrl: env.MICROSOFT_LOGIN_URL, tenantId: env.MICROSOFT_APP_TENANT_ID!, appId: env.MICROSOFT_APP_ID!, appPassword: env.MICROSOFT_APP_PASSWORD! }),
+    graph: new GraphClient({ apiUrl: env.GRAPH_API_URL, loginUrl: env.MICROSOFT_LOGIN_URL, tenantId: env.MICROSOFT_APP_TENANT_ID!, appId: env.MICROSOFT_APP_ID!, appPassword: env.MICROSOFT_APP_PASSWORD!, timeoutMs: env.PLATFORM_CALL_TIMEOUT_MS }),
   } : null;
   const port = enabled ? new TeamsChatPort(adapter, {
     appId: env.MICROSOFT_APP_ID ?? '', tenantId: env.MICROSOFT_APP_TENANT_ID ?? '', serviceUrl: env.TEAMS_SERVICE_URL,
