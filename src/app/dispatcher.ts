@@ -37,6 +37,8 @@ export interface DispatcherDeps {
   defaultPlatform: string;
   logger: Logger;
   settings?: Partial<DeliverySettings>;
+  /** People who left the directory but are still in the register (to remove them from a space). */
+  registeredPeople?: (ids: string[]) => Promise<Person[]>;
 }
 
 export interface DeliveryTally { delivered: number; retried: number; failed: number; rateLimited: number }
@@ -238,6 +240,13 @@ export class OutboxDispatcher {
         return;
       case 'INVITE':
         return port.invite(space, this.people(e.personIds), d);
+      case 'UNINVITE': {
+        // Someone who left the directory is still in the register, with the ids needed to remove them.
+        const known = this.people(e.personIds);
+        const missing = e.personIds.filter((id) => !known.some((p) => p.id === id));
+        const gone = missing.length && this.deps.registeredPeople ? await this.deps.registeredPeople(missing) : [];
+        return port.uninvite(space, [...known, ...gone], d);
+      }
       case 'POST':
         return port.post(space, e.message, this.people(e.message.mentions), d);
       case 'REFRESH_CARD': {

@@ -3,6 +3,7 @@ import type { OutboxDispatcher } from '../app/dispatcher.ts';
 import type { DisputeService } from '../app/dispute-service.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import type { Logger } from '../app/ports.ts';
+import { timeSweep } from '../metrics/metrics.ts';
 
 export interface TickResult { swept: number; sweepFailures: number; delivered: number; retried: number; failed: number; monthlyReport: boolean }
 
@@ -31,7 +32,7 @@ export class Scheduler {
   ) {}
 
   private async sweep(): Promise<{ swept: number; sweepFailures: number; monthlyReport: boolean }> {
-    const sweep = await this.service.sweepDue();
+    const sweep = await this.service.sweepDue().finally(timeSweep());
     const monthlyReport = await this.monthly();
     await this.dispatcher.raiseAlerts();
     return { swept: sweep.processed, sweepFailures: sweep.failed, monthlyReport };

@@ -141,6 +141,18 @@ export class SlackChatPort implements ChatPort {
     }
   }
 
+  /** One kick per person (the API takes one user); someone already out is what we wanted. */
+  async uninvite(space: ConversationRef, people: Person[], d: Delivery): Promise<void> {
+    const { id } = asSpace(space);
+    for (const user of people.map((p) => p.slack).filter((u): u is string => Boolean(u))) {
+      try {
+        await this.raw(d, 'conversations.kick', id, () => this.client.conversations.kick({ channel: id, user }));
+      } catch (e) {
+        if (!['not_in_channel', 'user_not_found'].includes(platformError(e) ?? '')) throw deliveryError(e);
+      }
+    }
+  }
+
   /** The message this key already posted in `channel` since the row was first tried, if any. */
   private async lookUp(channel: string, d: Delivery): Promise<{ ts: string } | null> {
     const oldest = d.since ? String(Math.floor(d.since.getTime() / 1000) - 300) : undefined;

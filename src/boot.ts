@@ -1,19 +1,24 @@
-import { WorkingCalendar } from '../calendar/working-calendar.ts';
-import type { Env } from '../config/env.ts';
-import { loadDirectory } from '../config/directory.ts';
-import { DEFAULT_POLICY, type Policy } from '../domain/stage-policy.ts';
-import type { Directory } from '../domain/types.ts';
-import { openDatabase, type Database } from '../register/db.ts';
-import { migrate } from '../register/migrate.ts';
-import { syncDirectory } from '../register/directory-sync.ts';
-import { LogChatPort } from '../adapters/log/log-chat-port.ts';
-import { OutboxDispatcher } from './dispatcher.ts';
-import { OutboxStore } from '../register/outbox-store.ts';
-import { DbRateLimitStore } from '../register/rate-limit-store.ts';
-import { DisputeService } from './dispute-service.ts';
-import { type ChatPort, type Clock, type Logger, systemClock } from './ports.ts';
-import { Scheduler } from '../scheduler/scheduler.ts';
-import { sendMonthlyReportIfDue } from './monthly-report.ts';
+import { WorkingCalendar } from './calendar/working-calendar.ts';
+import type { Env } from './config/env.ts';
+import { loadDirectory } from './config/directory.ts';
+import { DEFAULT_POLICY, type Policy } from './domain/stage-policy.ts';
+import type { Directory } from './domain/types.ts';
+import { openDatabase, type Database } from './register/db.ts';
+import { migrate } from './register/migrate.ts';
+import { syncDirectory } from './register/directory-sync.ts';
+import { RegisterConversations } from './register/conversations.ts';
+import { RegisterDisputeStore } from './register/dispute-store.ts';
+import { LogChatPort } from './adapters/log/log-chat-port.ts';
+import { OutboxDispatcher } from './app/dispatcher.ts';
+import { OutboxStore } from './register/outbox-store.ts';
+import { DbRateLimitStore } from './register/rate-limit-store.ts';
+import { registeredPeople } from './register/people.ts';
+import type { Conversations } from './app/conversations.ts';
+import { DisputeService } from './app/dispute-service.ts';
+import type { DisputeStore } from './app/dispute-store.ts';
+import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { sendMonthlyReportIfDue } from './app/monthly-report.ts';
 
 export interface App {
   env: Env;
@@ -23,6 +28,8 @@ export interface App {
   directory: Directory;
   directoryFile: string;
   service: DisputeService;
+  store: DisputeStore;
+  conversations: Conversations;
   dispatcher: OutboxDispatcher;
   scheduler: Scheduler;
   ports: Record<string, ChatPort>;
@@ -40,6 +47,8 @@ export interface BootOptions {
   outboxPollMs?: number;
   /** The clock rate limits run on (physical time unless a test says otherwise). */
   rateClock?: Clock;
+  /** Who opens the embedded database ('bot' by default; the CLI says 'cli'), named to anyone it refuses. */
+  dbPurpose?: string;
 }
 
 export function calendarFromEnv(env: Env): WorkingCalendar {
@@ -49,23 +58,30 @@ export function calendarFromEnv(env: Env): WorkingCalendar {
   });
 }
 
-/** Config → database (migrated) → directory → use cases → outbox → scheduler. Nothing starts ticking here. */
+/**
+ * The composition root shared by the bot and the CLI: config → database
+ * (migrated) → directory → register-backed ports → use cases → outbox →
+ * scheduler. Nothing starts ticking here.
+ */
 export async function boot(opts: BootOptions): Promise<App> {
   const { env, logger } = opts;
   const clock = opts.clock ?? systemClock;
   const calendar = calendarFromEnv(env);
   const policy: Policy = { ...DEFAULT_POLICY, personStepsDueWorkingDays: env.PERSON_STEPS_DUE_WORKING_DAYS };
   const { directory, file } = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m));
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot' });
   try {
     const appliedMigrations = await migrate(db.sql);
     if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
     await syncDirectory(db, directory);
     const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
-    const service = new DisputeService({ db, clock, calendar, policy, directory: () => directory, logger });
+    const store = new RegisterDisputeStore(db);
+    const conversations = new RegisterConversations(db);
+    const service = new DisputeService({ store, conversations, clock, calendar, policy, directory: () => directory, logger });
     const dispatcher = new OutboxDispatcher({
       outbox: new OutboxStore(db), limits: new DbRateLimitStore(db), clock, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}),
       service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }),
+      registeredPeople: (ids) => registeredPeople(db, ids),
       settings: {
         retryHorizonMs: env.OUTBOX_RETRY_HORIZON_HOURS * 3_600_000, alertAfterMs: env.OUTBOX_ALERT_AFTER_HOURS * 3_600_000,
         rowTimeoutMs: env.PLATFORM_CALL_TIMEOUT_MS * 4, rateScale: env.RATE_LIMIT_SCALE, concurrency: env.OUTBOX_CONCURRENCY,
@@ -73,9 +89,10 @@ export async function boot(opts: BootOptions): Promise<App> {
     });
     const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
       cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
-    }, () => sendMonthlyReportIfDue(db, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null));
+    }, () => sendMonthlyReportIfDue(store, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null));
     return {
-      env, db, calendar, policy, directory, directoryFile: file, service, dispatcher, scheduler, ports, appliedMigrations,
+      env, db, calendar, policy, directory, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports,
+      appliedMigrations,
       async close() {
         await scheduler.stop();
         await db.close();
