@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { parseDate } from '../domain/date-input.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 17:00');
 const isoDates = z.string().transform((s, ctx) => {
   const days = s.split(',').map((x) => x.trim()).filter(Boolean);
   for (const d of days) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d))) {
-      ctx.addIssue({ code: 'custom', message: `"${d}" is not a date like 2026-12-24 (separate several with commas)` });
-    }
+    const r = parseDate(`"${d}"`, d);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: `${r.error.replace(/^[^:]*: /, '')} (separate several with commas)` });
   }
   return days;
 });

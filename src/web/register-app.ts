@@ -12,10 +12,10 @@ import { reportCharts } from '../reports/charts.ts';
 import { CSS } from './assets.ts';
 import { Auth, isLoopback, type Viewer } from './auth.ts';
 import { html } from './html.ts';
+import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
 import { disputePage, type Filters, layout, type ListRow, registerPage, reportPage } from './pages.ts';
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SORTS: Record<string, string> = { reference: 'd."reference"', raised: 'd."raisedAt"', stage: 'd."stage"', status: 'd."status"', due: '"dueAt"' };
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra: Record<string, string> = {}): void {
@@ -65,7 +65,11 @@ export class RegisterApp {
         // Local mode has nobody to sign in with: the register is already open on this computer.
         if (this.auth.mode === 'local') return void res.writeHead(302, { location: '/register' }).end();
       }
-      if (path === '/register/login') return void (await this.auth.login(req, res, url.searchParams.get('returnTo') ?? '/register'));
+      if (path === '/register/login') {
+        const returnTo = safeReturnTo(url.searchParams.get('returnTo'));
+        if (!returnTo) return send(res, 400, layout('Sign in', null, html`<p class="error">returnTo: must be a page of the register, like /register. <a href="/register/login">Sign in</a></p>`));
+        return void (await this.auth.login(req, res, returnTo));
+      }
       if (path === '/register/callback') {
         const r = await this.auth.callback(req, res);
         if (!r.ok) return send(res, 400, layout('Sign-in failed', null, html`<p class="error">${r.reason}</p><p><a href="/register/login">Sign in again</a></p>`));
@@ -84,7 +88,10 @@ export class RegisterApp {
       if (!viewer.local && !viewer.person) {
         return send(res, 403, layout('No access', viewer, html`<p class="error">You are signed in as ${viewer.name}, but you are not in the Section 117 directory, so you cannot see the register. Ask your administrator to add you.</p>`));
       }
-      if (path === '/register') return send(res, 200, await this.list(viewer, url));
+      if (path === '/register') {
+        const q = parseListQuery(url.searchParams, this.service.directory());
+        return send(res, q.errors.length ? 400 : 200, await this.list(viewer, q.filters, q.errors));
+      }
       const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes)?$/i.exec(path);
       if (m) {
         const d = await this.service.get({ reference: m[1]!.toUpperCase() });
@@ -118,12 +125,9 @@ export class RegisterApp {
   }
 
   private period(url: URL): Period | { error: string } {
-    const from = url.searchParams.get('from');
-    const to = url.searchParams.get('to');
-    if (!from && !to) return lastQuarter(this.service.calendar.localDate(this.clock.now()));
-    if (!from || !to || !DATE.test(from) || !DATE.test(to)) return { error: 'Give both dates, like from 2026-04-01 to 2026-06-30.' };
-    if (from > to) return { error: 'The "from" date is after the "to" date.' };
-    return { from, to };
+    const r = parseReportQuery(url.searchParams);
+    if (!r.ok) return { error: r.error };
+    return r.value ?? lastQuarter(this.service.calendar.localDate(this.clock.now()));
   }
 
   private async addTheme(req: IncomingMessage, res: ServerResponse, viewer: Viewer, session: Awaited<ReturnType<Auth['viewer']>>['session'], d: Dispute): Promise<void> {
@@ -145,18 +149,13 @@ export class RegisterApp {
   }
 
   /** The list is one SQL query with the filters in it, so it stays fast on a large register. */
-  private async list(viewer: Viewer, url: URL): Promise<string> {
-    const f: Filters = Object.fromEntries([...url.searchParams].filter(([k, v]) => v && ['from', 'to', 'org', 'subject', 'stage', 'status', 'flag', 'sort', 'dir', 'page'].includes(k)));
+  private async list(viewer: Viewer, f: Filters, errors: string[]): Promise<string> {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
-    const errors: string[] = [];
     const cal = this.service.calendar;
-    if (f.from) { if (DATE.test(f.from)) where.push(`d."raisedAt" >= ${p(cal.startOfDay(f.from))}`); else errors.push('"Raised from" must be a date like 2026-04-01.'); }
-    if (f.to) {
-      if (DATE.test(f.to)) where.push(`d."raisedAt" < ${p(cal.startOfDay(new Date(Date.parse(`${f.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)))}`);
-      else errors.push('"Raised to" must be a date like 2026-06-30.');
-    }
+    if (f.from) where.push(`d."raisedAt" >= ${p(cal.startOfDay(f.from))}`);
+    if (f.to) where.push(`d."raisedAt" < ${p(cal.startOfDay(new Date(Date.parse(`${f.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)))}`);
     if (f.org) where.push(`EXISTS (SELECT 1 FROM "Party" x WHERE x."disputeId" = d.id AND x."organisationId" = ${p(f.org)})`);
     if (f.subject && (SUBJECTS as readonly string[]).includes(f.subject)) where.push(`${p(f.subject)} = ANY(d."subjects")`);
     if (f.stage && /^[1-4]$/.test(f.stage)) where.push(`d."stage" = ${p(Number(f.stage))}`);
