@@ -16,7 +16,11 @@ const optionalString = z.string().trim().min(1).optional();
 /** Every environment variable the bot reads (README "Configuration"). */
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  // This computer only unless asked: the register without sign-in must not be reachable from elsewhere.
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  TRUSTED_PROXY: optionalString,
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string)').optional(),
+  SESSION_IDLE_MINUTES: positiveInt(30),
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional(),
   DATA_DIR: z.string().default('./data'),
   DIRECTORY_FILE: z.string().default('./config/directory.yaml'),

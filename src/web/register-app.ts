@@ -10,7 +10,8 @@ import type { Database } from '../register/db.ts';
 import { boardReport, lastQuarter, type Period, reportCsv } from '../reports/board-report.ts';
 import { reportCharts } from '../reports/charts.ts';
 import { CSS } from './assets.ts';
-import { Auth, isLoopback, type Viewer } from './auth.ts';
+import { Auth, type Viewer } from './auth.ts';
+import { hostRefusal, localOnlyRefusal } from '../http/exposure.ts';
 import { html } from './html.ts';
 import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
 import { disputePage, type Filters, layout, type ListRow, registerPage, reportPage } from './pages.ts';
@@ -57,9 +58,10 @@ export class RegisterApp {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/$/, '') || '/register';
     try {
-      if (this.auth.mode === 'local' && !isLoopback(req)) {
-        return send(res, 403, layout('Not available', null, html`<p class="error">Sign-in is not configured (OIDC_ISSUER), so the register answers only on the computer it runs on.</p>`));
-      }
+      const refused = this.auth.mode === 'local'
+        ? localOnlyRefusal(req, this.env, 'The register without sign-in', 'Set up sign-in (OIDC_ISSUER) to use it from elsewhere.')
+        : hostRefusal(req, this.env);
+      if (refused) return send(res, refused.status, layout('Not available', null, html`<p class="error">${refused.message}</p>`));
       if (path === '/register/assets/app.css') return send(res, 200, CSS, 'text/css; charset=utf-8', { 'cache-control': 'public, max-age=3600' });
       if (path === '/register/login' || path === '/register/callback') {
         // Local mode has nobody to sign in with: the register is already open on this computer.
