@@ -6,6 +6,7 @@ import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
 import { localOnly, warnExposure } from './http/guards.ts';
+import { slackGuard, teamsGuard } from './http/platform-guard.ts';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
 import { createTeamsAdapter, TEAMS_MESSAGES_PATH, type TeamsAdapter } from './adapters/teams/teams-app.ts';
 
@@ -38,14 +39,15 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
   try {
     if (slack) {
       slack.attach(app.service, () => void app.scheduler.deliverSoon());
-      if (slack.requestListener) http.route(SLACK_EVENTS_PATH, slack.requestListener);
+      if (slack.requestListener) http.route(SLACK_EVENTS_PATH, slackGuard(slack.requestListener, env.SLACK_SIGNING_SECRET!));
       await slack.start();
     }
     teams.attach(app.service, () => void app.scheduler.deliverSoon());
     const register = new RegisterApp(env, app.db, app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     // Without an app id nothing verifies the Emulator's requests: this computer only, and said so at start-up.
-    http.route(TEAMS_MESSAGES_PATH, teams.mode === 'local' ? localOnly(teams.handler, env, 'The Teams endpoint without MICROSOFT_APP_ID', 'Set MICROSOFT_APP_ID to connect Teams.') : (req, res) => teams.handler(req, res));
+    const teamsHandler = teamsGuard((req, res) => teams.handler(req, res), { authenticated: teams.mode === 'authenticated' });
+    http.route(TEAMS_MESSAGES_PATH, teams.mode === 'local' ? localOnly(teamsHandler, env, 'The Teams endpoint without MICROSOFT_APP_ID', 'Set MICROSOFT_APP_ID to connect Teams.') : teamsHandler);
     warnExposure(env, logger);
     const address = await http.listen(env.PORT, env.HOST);
     if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();

@@ -4,6 +4,7 @@ import { DirectoryError } from './config/directory.ts';
 import { MigrationError } from './register/migrate.ts';
 import { banner } from './app/banner.ts';
 import { startBot } from './bot.ts';
+import { installSafetyNet } from './http/safety-net.ts';
 
 // Wiring only: config → database → adapters → scheduler → HTTP.
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = createLogger(env.LOG_LEVEL);
+  installSafetyNet(logger);
   let bot;
   try {
     bot = await startBot({ env, logger });

@@ -45,7 +45,8 @@ describe('serving without sign-in reaches this computer only', () => {
     });
 
     it('a reverse proxy on the same machine: forwarded requests are refused (403) though the socket is loopback', async () => {
-      for (const h of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }, { 'x-forwarded-host': 's117.example' }]) {
+      const proxied: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }, { 'x-forwarded-host': 's117.example' }];
+      for (const h of proxied) {
         const r = await rawRequest(`${s.base}/register`, { headers: { host: 'localhost', ...h } });
         expect(r.status).toBe(403);
         expect(r.text).toMatch(/came through a proxy/);
