@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { boot } from '../src/app/bootstrap.ts';
+import { boot } from '../src/boot.ts';
 import { createLogger } from '../src/app/logger.ts';
 import { loadEnv } from '../src/config/env.ts';
 import { FakeClock } from '../tests/fakes/clock.ts';

@@ -1,7 +1,8 @@
-// npm run package:teams — fills the app id and address into the Teams app
-// manifest, checks it against Microsoft's own JSON schema, and zips it with
-// the two icons into dist/teams-app.zip for upload in Teams.
-//   MICROSOFT_APP_ID=… PUBLIC_URL=https://s117.example.nhs.uk npm run package:teams
+// npm run package:teams — fills the app id, address and version into the
+// Teams app manifest, adds what the chosen case-space mode needs, checks it
+// against Microsoft's own JSON schema, and zips it with the two icons into
+// dist/teams-app.zip for upload in Teams.
+//   MICROSOFT_APP_ID=… PUBLIC_URL=https://s117.example.nhs.uk TEAMS_CASE_SPACES=chat npm run package:teams
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -26,17 +27,47 @@ export function manifestProblems(manifest) {
   return validate(manifest) ? [] : validate.errors.map((e) => `${e.instancePath || '(top)'} ${e.message}`);
 }
 
+/**
+ * Microsoft Graph application permissions each mode needs. They are granted
+ * on the bot's Entra app registration with admin consent, not in the
+ * manifest (which only carries resource-specific ones).
+ */
+export const GRAPH_PERMISSIONS = {
+  thread: [],
+  channel: [],
+  chat: ['Chat.Create', 'ChatMember.ReadWrite.All', 'TeamsAppInstallation.ReadWriteSelfForChat.All', 'Chat.ReadBasic.All', 'AppCatalog.Read.All'],
+};
+
+/** The app's version for Teams (which needs it raised on every upgrade): package.json's, as major.minor.patch. */
+export function appVersion() {
+  const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  if (!/^\d+\.\d+\.\d+$/.test(version ?? '')) throw new Error(`package.json: version "${version}" must be plain major.minor.patch (Teams accepts no pre-release suffix)`);
+  return version;
+}
+
 export function fillManifest(env) {
   const problems = [];
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(env.MICROSOFT_APP_ID ?? '')) problems.push('MICROSOFT_APP_ID: must be the bot\'s app id, a GUID like 11111111-2222-3333-4444-555555555555');
   let url;
   try { url = new URL(env.PUBLIC_URL ?? ''); } catch { problems.push('PUBLIC_URL: must be the bot\'s public https address, like https://s117.example.nhs.uk'); }
+  if (url && url.protocol !== 'https:') problems.push(`PUBLIC_URL: must start with https:// (Teams opens the privacy and terms pages and the register from it), not ${url.protocol}//`);
+  const mode = env.TEAMS_CASE_SPACES || 'thread';
+  if (!(mode in GRAPH_PERMISSIONS)) problems.push('TEAMS_CASE_SPACES: must be chat, thread or channel, as the bot is configured');
   if (problems.length) throw new Error(problems.join('\n'));
   const text = fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')
     .replaceAll('{{MICROSOFT_APP_ID}}', env.MICROSOFT_APP_ID)
     .replaceAll('{{PUBLIC_URL}}', url.origin)
-    .replaceAll('{{PUBLIC_HOST}}', url.host);
-  return JSON.parse(text);
+    .replaceAll('{{PUBLIC_HOST}}', url.host)
+    .replaceAll('{{VERSION}}', appVersion());
+  const manifest = JSON.parse(text);
+  // Only channel mode creates channels, so only it asks a team owner for that.
+  if (mode === 'channel') manifest.authorization = { permissions: { resourceSpecific: [{ name: 'Channel.Create.Group', type: 'Application' }] } };
+  // Chat mode installs the bot in each dispute's group chat.
+  if (mode === 'chat') {
+    manifest.bots[0].scopes.push('groupChat');
+    manifest.bots[0].commandLists[0].scopes.push('groupChat');
+  }
+  return manifest;
 }
 
 export async function packageTeams(env, out = path.join(root, 'dist', 'teams-app.zip')) {
@@ -56,6 +87,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const out = await packageTeams(process.env);
     console.log(`Wrote ${path.relative(process.cwd(), out)}: upload it in Teams (Apps → Manage your apps → Upload an app).`);
+    const needed = GRAPH_PERMISSIONS[process.env.TEAMS_CASE_SPACES || 'thread'];
+    if (needed.length) console.log(`A Microsoft Entra administrator must also grant admin consent to these Microsoft Graph application permissions on the bot's app registration: ${needed.join(', ')}.`);
   } catch (e) {
     console.error(e.message);
     process.exit(1);

@@ -2,7 +2,8 @@ import { createLogger } from './app/logger.ts';
 import { ConfigError, loadEnv } from './config/env.ts';
 import { DirectoryError } from './config/directory.ts';
 import { MigrationError } from './register/migrate.ts';
-import { banner } from './app/banner.ts';
+import { DataDirLocked } from './register/data-dir-lock.ts';
+import { banner } from './banner.ts';
 import { startBot } from './bot.ts';
 import { installSafetyNet } from './http/safety-net.ts';
 
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
   try {
     bot = await startBot({ env, logger });
   } catch (e) {
+    if (e instanceof DataDirLocked) {
+      process.stderr.write(`The bot cannot start: ${e.message}\n`);
+      process.exit(75);
+    }
     if (e instanceof DirectoryError || e instanceof MigrationError || e instanceof ConfigError) {
       process.stderr.write(`The bot cannot start: ${e.message}\n`);
       process.exit(78);

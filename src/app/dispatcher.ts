@@ -2,6 +2,7 @@ import type { Effect } from '../domain/effects.ts';
 import type { Person } from '../domain/types.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from '../register/db.ts';
+import { registeredPeople } from '../register/people.ts';
 import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, type Logger } from './ports.ts';
 import type { DisputeService } from './dispute-service.ts';
 import { errorInfo } from './dispute-service.ts';
@@ -99,6 +100,12 @@ export class OutboxDispatcher {
         return;
       case 'INVITE':
         return port.invite(space, this.people(e.personIds), key);
+      case 'UNINVITE': {
+        // Someone who left the directory is still in the register, with the ids needed to remove them.
+        const known = this.people(e.personIds);
+        const gone = await registeredPeople(this.deps.db, e.personIds.filter((id) => !known.some((p) => p.id === id)));
+        return port.uninvite(space, [...known, ...gone], key);
+      }
       case 'POST':
         return port.post(space, e.message, this.people(e.message.mentions), key);
       case 'REFRESH_CARD': {

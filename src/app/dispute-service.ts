@@ -7,15 +7,13 @@ import { DomainError } from '../domain/errors.ts';
 import type { Policy } from '../domain/stage-policy.ts';
 import type { Directory, Dispute } from '../domain/types.ts';
 import { disputeView, type DisputeView } from '../domain/view.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { Database } from '../register/db.ts';
-import {
-  appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, saveDispute, toDomain, type Tx, VersionConflict,
-} from '../register/dispute-repo.ts';
+import type { Conversations } from './conversations.ts';
+import { type DisputeStore, type DisputeTx, type HistoryEntry, type Target, WriteConflict } from './dispute-store.ts';
 import type { Clock, Logger } from './ports.ts';
 
 export interface ServiceDeps {
-  db: Database;
+  store: DisputeStore;
+  conversations: Conversations;
   clock: Clock;
   calendar: WorkingCalendar;
   policy: Policy;
@@ -30,9 +28,11 @@ export interface Outcome {
   duplicate: boolean;
 }
 
-type Target = { id: string } | { reference: string };
+export type { Target } from './dispute-store.ts';
 
-const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
+/** The command to run, given the id and reference a new dispute will get. */
+type BuildCommand = (id: string, reference: string) => Command;
+
 const MAX_CONFLICT_RETRIES = 5;
 
 /**
@@ -72,28 +72,30 @@ export class DisputeService {
     }
   }
 
-  private async run(target: Target | null, actor: Actor, build: (id: string, reference: string) => Command, key?: string): Promise<Outcome> {
+  private async run(target: Target | null, actor: Actor, build: BuildCommand, key?: string): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.db.prisma.$transaction((tx) => this.runInTx(tx, target, actor, build, key), TX_OPTIONS);
+        return await this.deps.store.transaction((tx) => this.runInTx(tx, target, actor, build, key));
       } catch (e) {
-        if (e instanceof VersionConflict && attempt < MAX_CONFLICT_RETRIES) continue;
-        if (isUniqueViolation(e) && key && attempt < MAX_CONFLICT_RETRIES) continue; // a twin request won the race; read its result
+        if (e instanceof WriteConflict && attempt < MAX_CONFLICT_RETRIES) {
+          if (e.reason === 'version') continue;
+          if (key) continue; // a twin request won the race; read its result
+        }
         throw e;
       }
     }
   }
 
-  private async runInTx(tx: Tx, target: Target | null, actor: Actor, build: (id: string, reference: string) => Command, key?: string): Promise<Outcome> {
+  private async runInTx(tx: DisputeTx, target: Target | null, actor: Actor, build: BuildCommand, key?: string): Promise<Outcome> {
     if (key) {
-      const seen = await tx.processedCommand.findUnique({ where: { key } });
+      const seen = await tx.processed(key);
       if (seen) {
-        const dispute = seen.disputeId ? await loadDispute(tx, { id: seen.disputeId }) : null;
-        if (dispute) return { dispute, notice: (seen.result as { notice?: string | null }).notice ?? null, duplicate: true };
+        const dispute = seen.disputeId ? await tx.load({ id: seen.disputeId }) : null;
+        if (dispute) return { dispute, notice: seen.notice, duplicate: true };
       }
     }
     const now = this.deps.clock.now();
-    const prev = target ? await loadDispute(tx, target) : null;
+    const prev = target ? await tx.load(target) : null;
     if (target && !prev) {
       const ref = 'reference' in target ? target.reference : target.id;
       throw new DomainError('NO_SUCH_DISPUTE', `There is no dispute ${ref}. Check the reference (it looks like S117-2026-0042).`);
@@ -102,12 +104,12 @@ export class DisputeService {
     let reference = prev?.reference ?? '';
     if (!prev) {
       id = crypto.randomUUID();
-      reference = await nextReference(tx, Number(this.deps.calendar.localDate(now).slice(0, 4)));
+      reference = await tx.nextReference(Number(this.deps.calendar.localDate(now).slice(0, 4)));
     }
     const decided = decide(prev, build(id, reference), this.ctx(now, actor));
     if (decided.events.length) await this.persist(tx, prev, decided, now, actor);
     if (key) {
-      await tx.processedCommand.create({ data: { key, disputeId: decided.next.id, result: { notice: decided.notice } as Prisma.InputJsonValue, at: now } });
+      await tx.recordProcessed(key, { disputeId: decided.next.id, notice: decided.notice }, now);
     }
     return { dispute: decided.next, notice: decided.notice, duplicate: false };
   }
@@ -116,17 +118,17 @@ export class DisputeService {
     return { now, actor, policy: this.deps.policy, calendar: this.deps.calendar, directory: this.deps.directory() };
   }
 
-  private async persist(tx: Tx, prev: Dispute | null, decided: Decided, now: Date, actor: Actor): Promise<void> {
-    await saveDispute(tx, prev, decided.next);
-    await appendHistory(tx, decided.next.id, decided.events, { at: now, actorId: actor.personId, platform: actor.platform });
-    await enqueueEffects(tx, decided.next.id, decided.next.version, decided.effects);
+  private async persist(tx: DisputeTx, prev: Dispute | null, decided: Decided, now: Date, actor: Actor): Promise<void> {
+    await tx.save(prev, decided.next);
+    await tx.appendHistory(decided.next.id, decided.events, { at: now, actorId: actor.personId, platform: actor.platform });
+    await tx.enqueueEffects(decided.next.id, decided.next.version, decided.effects);
   }
 
   /**
    * One scheduler pass: every dispute whose next wake-up is due, earliest
-   * first, each in its own transaction. `FOR UPDATE SKIP LOCKED` lets any
-   * number of replicas share the work; the version guard makes each change
-   * land once.
+   * first, each in its own transaction. The store skips disputes another
+   * replica holds, so any number of replicas share the work; the version
+   * guard makes each change land once.
    */
   async sweepDue(opts: { limit?: number } = {}): Promise<{ processed: number; failed: number }> {
     const limit = opts.limit ?? 10_000;
@@ -136,17 +138,11 @@ export class DisputeService {
     while (processed + failed.length < limit) {
       let claimed: string | null = null;
       try {
-        const done = await this.deps.db.prisma.$transaction(async (tx) => {
-          const rows = await tx.$queryRaw<{ id: string }[]>`
-            SELECT "id" FROM "Dispute"
-            WHERE "nextWakeAt" <= ${now} AND "status" = 'OPEN' AND NOT ("id" = ANY(${failed}::text[]))
-            ORDER BY "nextWakeAt", "id"
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED`;
-          const row = rows[0];
-          if (!row) return false;
-          claimed = row.id;
-          const prev = await loadDispute(tx, { id: row.id });
+        const done = await this.deps.store.transaction(async (tx) => {
+          const id = await tx.claimDue(now, failed);
+          if (!id) return false;
+          claimed = id;
+          const prev = await tx.load({ id });
           if (!prev) return true;
           const decided = decide(prev, { type: 'SWEEP' }, this.ctx(now, SYSTEM));
           if (decided.events.length) {
@@ -155,58 +151,51 @@ export class DisputeService {
             // Nothing was due after all (e.g. a stale wake time): move the wake time on.
             const wake = decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null;
             if (wake && wake <= now) throw new Error(`dispute ${prev.reference} wakes at ${wake.toISOString()} but has nothing to do`);
-            await tx.dispute.updateMany({ where: { id: prev.id, version: prev.version }, data: { nextWakeAt: wake } });
+            await tx.setWake(prev.id, prev.version, wake);
           }
           return true;
-        }, TX_OPTIONS);
+        });
         if (!done) break;
         processed++;
       } catch (e) {
         if (claimed) failed.push(claimed);
-        this.deps.logger.error({ err: errorInfo(e), disputeId: claimed }, 'sweep could not process a dispute; it will be retried on the next tick');
+        const msg = 'sweep could not process a dispute; it will be retried on the next tick';
+        this.deps.logger.error({ err: errorInfo(e), disputeId: claimed }, msg);
         if (!claimed) break;
       }
     }
     return { processed, failed: failed.length };
   }
 
-  async get(target: Target): Promise<Dispute | null> {
-    return loadDispute(this.deps.db.prisma as unknown as Tx, target);
+  get(target: Target): Promise<Dispute | null> {
+    return this.deps.store.get(target);
   }
 
   /** The dispute whose case space a platform knows by this id (a channel a command was typed in). */
   async disputeForSpace(platform: string, externalId: string): Promise<Dispute | null> {
-    const conv = await this.deps.db.prisma.conversation.findFirst({ where: { platform, externalId }, select: { disputeId: true } });
-    return conv ? this.get({ id: conv.disputeId }) : null;
+    const id = await this.deps.conversations.disputeIdFor(platform, externalId);
+    return id ? this.get({ id }) : null;
   }
 
   view(d: Dispute): DisputeView {
-    return disputeView(d, this.deps.policy, this.deps.calendar, this.deps.directory());
+    return disputeView(d, this.deps.policy, this.deps.calendar, this.deps.directory(), this.deps.clock.now());
   }
 
-  async history(disputeId: string) {
-    return this.deps.db.prisma.historyEvent.findMany({ where: { disputeId }, orderBy: { seq: 'asc' } });
+  history(disputeId: string): Promise<HistoryEntry[]> {
+    return this.deps.store.history(disputeId);
   }
 
   /** Every dispute raised in [from, to) (instants), oldest first, for the register export. */
-  async all(range: { from?: Date; to?: Date } = {}): Promise<Dispute[]> {
-    const raisedAt = { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) };
-    const rows = await this.deps.db.prisma.dispute.findMany({ where: { raisedAt }, include: DISPUTE_INCLUDE, orderBy: { raisedAt: 'asc' } });
-    return rows.map(toDomain);
+  all(range: { from?: Date; to?: Date } = {}): Promise<Dispute[]> {
+    return this.deps.store.all(range);
   }
 
   /** Open disputes a person takes part in, soonest deadline first. */
   async openFor(personId: string): Promise<Dispute[]> {
-    const rows = await this.deps.db.prisma.dispute.findMany({ where: { status: 'OPEN', participants: { some: { personId } } }, include: DISPUTE_INCLUDE });
-    const out = rows.map(toDomain);
+    const out = await this.deps.store.openFor(personId);
     const due = (d: Dispute) => d.stages.find((s) => s.stage === d.stage && !s.endedAt)?.dueAt ?? '9999';
     return out.sort((a, b) => due(a).localeCompare(due(b)));
   }
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: string }).code;
-  return code === 'P2002' || /unique constraint/i.test(String((e as Error).message));
 }
 
 export function errorInfo(e: unknown): Record<string, unknown> {

@@ -1,9 +1,8 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { Database } from '../register/db.ts';
 import { boardReport, type BoardReport, type Period } from '../reports/board-report.ts';
 import type { DisputeService } from './dispute-service.ts';
-import type { Message } from '../domain/effects.ts';
+import type { DisputeStore } from './dispute-store.ts';
+import type { Effect, Message } from '../domain/effects.ts';
 
 /** The calendar month before the one `today` is in. */
 export function previousMonth(today: string): Period {
@@ -23,7 +22,8 @@ export function reportMessage(r: BoardReport, link: string | null): Message {
     lines: [
       `Opened ${r.opened}, closed ${r.closed}, open at the end ${r.openAtEnd}, overdue ${r.overdue.length}.`,
       `Within timescale: ${r.timescales.map((t) => `Stage ${t.stage} ${pct(t.percent)} (${t.met} of ${t.decided})`).join('; ')}.`,
-      `Grounds that are not lawful reasons for delay flagged: ${r.unlawfulGrounds.reduce((n, g) => n + g.count, 0)}. Legal-risk signals: ${r.legalRisk.map((l) => `${l.label.toLowerCase()} ${l.count}`).join('; ')}.`,
+      `Grounds that are not lawful reasons for delay flagged: ${r.unlawfulGrounds.reduce((n, g) => n + g.count, 0)}. `
+        + `Legal-risk signals: ${r.legalRisk.map((l) => `${l.label.toLowerCase()} ${l.count}`).join('; ')}.`,
       ...(r.themes.length ? [`Themes: ${r.themes.slice(0, 6).map((t) => `${t.theme} (${t.count})`).join(', ')}.`] : []),
       ...r.changes.slice(0, 4),
       ...(link ? [`The full report, with charts: ${link}/register/report?from=${r.period.from}&to=${r.period.to}`] : []),
@@ -37,17 +37,17 @@ export function reportMessage(r: BoardReport, link: string | null): Message {
  * month's report goes to the governance contacts once (the outbox key is the
  * month, so several replicas or restarts send it once).
  */
-export async function sendMonthlyReportIfDue(db: Database, service: DisputeService, cal: WorkingCalendar, now: Date, publicUrl: string | null): Promise<boolean> {
+export async function sendMonthlyReportIfDue(
+  store: Pick<DisputeStore, 'hasQueued' | 'enqueueOnce'>, service: DisputeService, cal: WorkingCalendar, now: Date,
+  publicUrl: string | null,
+): Promise<boolean> {
   const today = cal.localDate(now);
-  const firstWorking = cal.isWorkingDay(`${today.slice(0, 8)}01`) ? `${today.slice(0, 8)}01` : cal.addWorkingDaysToDate(`${today.slice(0, 8)}01`, 1);
+  const first = `${today.slice(0, 8)}01`;
+  const firstWorking = cal.isWorkingDay(first) ? first : cal.addWorkingDaysToDate(first, 1);
   if (today !== firstWorking || !cal.isWorkingHours(now)) return false;
   const key = `report:${today.slice(0, 7)}`;
-  if (await db.prisma.outbox.findUnique({ where: { idempotencyKey: key } })) return false;
+  if (await store.hasQueued(key)) return false;
   const report = boardReport(await service.all(), previousMonth(today), cal, service.directory(), now);
-  const effect = { kind: 'GOVERNANCE', message: reportMessage(report, publicUrl), notBefore: now.toISOString() };
-  const r = await db.prisma.outbox.createMany({
-    data: [{ idempotencyKey: key, disputeId: null, kind: 'GOVERNANCE', payload: effect as unknown as Prisma.InputJsonValue, notBefore: now, nextAttemptAt: now }],
-    skipDuplicates: true,
-  });
-  return r.count === 1;
+  const effect: Effect = { kind: 'GOVERNANCE', message: reportMessage(report, publicUrl), notBefore: now.toISOString() };
+  return store.enqueueOnce(key, effect, now);
 }

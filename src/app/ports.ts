@@ -33,6 +33,12 @@ export interface ChatPort {
   readonly platform: string;
   openCaseSpace(view: DisputeView, d: Delivery): Promise<ConversationRef>;
   invite(space: ConversationRef, people: Person[], d: Delivery): Promise<void>;
+  /**
+   * Takes people out of a private case space (they left the dispute's parties
+   * or the directory). The history keeps what they did; someone already gone
+   * is not an error. Spaces every team member sees anyway leave it a no-op.
+   */
+  uninvite(space: ConversationRef, people: Person[], d: Delivery): Promise<void>;
   post(space: ConversationRef, message: Message, mentions: Person[], d: Delivery): Promise<void>;
   /** Posts (and pins) the stage card the first time, then updates that same card in place. */
   upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, d: Delivery): Promise<ConversationRef>;

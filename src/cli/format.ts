@@ -1,4 +1,4 @@
-import type { App } from '../app/bootstrap.ts';
+import type { App } from '../boot.ts';
 import type { Dispute } from '../domain/types.ts';
 
 /** A dispute as a screenful of text for the terminal. */

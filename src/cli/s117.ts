@@ -1,32 +1,42 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Command as Program, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { parseDate, parseRange } from '../domain/date-input.ts';
-import { boot, calendarFromEnv, type App } from '../app/bootstrap.ts';
+import { boot, calendarFromEnv, type App } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
 import { ConfigError, loadEnv, type Env } from '../config/env.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { DomainError } from '../domain/errors.ts';
 import { openDatabase } from '../register/db.ts';
+import { BackupError, backupEmbedded, restoreEmbedded } from '../register/backup.ts';
+import { DataDirLocked } from '../register/data-dir-lock.ts';
+import { needsRegister, runningBot, runThroughBot } from './through-bot.ts';
 import { MigrationError, migrate } from '../register/migrate.ts';
 import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
 import { summarise } from '../reports/summary.ts';
 import { boardReport, lastQuarter, reportCsv } from '../reports/board-report.ts';
-import { reportHtmlFile } from '../reports/report-file.ts';
+import { reportHtmlFile } from '../web/report-file.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
 import { formatDispute } from './format.ts';
+import { actionsHelp } from './action-help.ts';
+import { forCli, localTime, packageVersion } from './wording.ts';
+import { tickReport } from './tick-report.ts';
+import { outboxMark, outboxSince } from '../register/outbox-report.ts';
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** The running bot's own app: set when the bot runs this command for a local user (it owns the embedded database). */
+  app?: App;
 }
 
-/** Exit codes: 0 done, 1 refused or failed, 2 usage, 65 bad input data, 78 bad configuration. */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DATA: 65, CONFIG: 78 } as const;
+/** Exit codes: 0 done, 1 refused or failed, 2 usage, 65 bad input data, 75 database busy (try later), 78 bad configuration. */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DATA: 65, BUSY: 75, CONFIG: 78 } as const;
 
 class CliFailure extends Error {
   constructor(message: string, readonly code: number) { super(message); }
@@ -48,12 +58,15 @@ function readStructured(file: string): unknown {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let env: Env | null = null;
+  let env: Env | null = io.app?.env ?? null;
   const getEnv = () => (env ??= loadEnv(io.env));
+  const through = await throughRunningBot(argv, io, getEnv);
+  if (through !== null) return through;
   const withApp = async <T>(fn: (app: App) => Promise<T>): Promise<T> => {
+    if (io.app) return fn(io.app);
     const stderr = new Writable({ write(chunk, _enc, cb) { io.stderr(String(chunk)); cb(); } });
     const logger = createLogger(getEnv().LOG_LEVEL === 'info' ? 'warn' : getEnv().LOG_LEVEL, stderr);
-    const app = await boot({ env: getEnv(), logger, ...(io.clock ? { clock: io.clock } : {}) });
+    const app = await boot({ env: getEnv(), logger, dbPurpose: 'cli', ...(io.clock ? { clock: io.clock } : {}) });
     try {
       return await fn(app);
     } finally {
@@ -71,6 +84,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const program = new Program('s117')
     .description('The Section 117 dispute bot: register, calendar and protocol from the command line.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help to see how to use it)');
@@ -78,14 +92,37 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const db = program.command('db').description('the register database');
   db.command('migrate').description('apply pending migrations (DATABASE_URL, or the embedded database in DATA_DIR)').action(async () => {
     const e = getEnv();
-    const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR });
+    const database = io.app?.db ?? await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, purpose: 'cli' });
     try {
       const applied = await migrate(database.sql);
       io.stdout(applied.length ? `Applied ${applied.length} migration(s) to ${database.description}:\n${applied.map((m) => `  ${m}`).join('\n')}\n` : `${database.description} is up to date.\n`);
     } finally {
-      await database.close();
+      if (!io.app) await database.close();
     }
   });
+
+  db.command('backup').argument('<file>', 'where to write it, e.g. s117-2026-12-01.tar.gz')
+    .description('copy the embedded database to a file; safe while the bot runs (PostgreSQL: pg_dump, see docs/deploy.md)')
+    .action(async (file: string) => {
+      const e = getEnv();
+      if (e.DATABASE_URL) throw new CliFailure('The register is on PostgreSQL: back it up with pg_dump --format=custom --file=FILE "$DATABASE_URL" (docs/deploy.md, "Backups").', EXIT.USAGE);
+      const database = io.app?.db ?? await openDatabase({ dataDir: e.DATA_DIR, purpose: 'cli db backup' });
+      try {
+        const r = await backupEmbedded(database, file);
+        io.stdout(`Backed up ${r.disputes} dispute(s) from ${database.description} to ${path.resolve(file)} (${Math.ceil(r.bytes / 1024)} KB).\nIt holds personal data: keep it as safe as the register itself.\n`);
+      } finally {
+        if (!io.app) await database.close();
+      }
+    });
+  db.command('restore').argument('<file>', 'a file made by "s117 db backup"').option('--force', 'replace a register that already has disputes (the old folder is kept beside it)')
+    .description('replace the embedded database with a backup; stop the bot first (PostgreSQL: pg_restore, see docs/deploy.md)')
+    .action(async (file: string, o: { force?: boolean }) => {
+      const e = getEnv();
+      if (e.DATABASE_URL) throw new CliFailure('The register is on PostgreSQL: restore it with pg_restore --clean --if-exists --dbname="$DATABASE_URL" FILE (docs/deploy.md, "Backups").', EXIT.USAGE);
+      if (io.app) throw new CliFailure('Stop the bot first: a restore replaces the whole database, and the running bot has it open. Then run this command again.', EXIT.BUSY);
+      const r = await restoreEmbedded(e.DATA_DIR, file, { force: Boolean(o.force), now: io.clock?.now() ?? new Date() });
+      io.stdout(`Restored ${r.disputes} dispute(s) from ${file} into ${path.resolve(e.DATA_DIR)}.${r.keptAt ? ` The register it replaced (${r.replaced} dispute(s)) is kept in ${r.keptAt}; delete it when you are sure.` : ''}\n`);
+    });
 
   program.command('directory').description('the directory of people and organisations')
     .command('check').argument('[file]', 'the directory file (default: DIRECTORY_FILE)').description('validate a directory file')
@@ -143,7 +180,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(`${formatDispute(app, d)}\n\nHistory:\n`);
         for (const h of history) {
           const who = app.directory.people.find((p) => p.id === h.actorId)?.name ?? h.actorId;
-          io.stdout(`  ${String(h.seq).padStart(3)}  ${h.at.toISOString()}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`);
+          io.stdout(`  ${String(h.seq).padStart(3)}  ${localTime(app, h.at)}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`);
         }
       });
     });
@@ -172,7 +209,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   dispute.command('act').argument('<ref>', 'the reference').requiredOption('--as <person>', 'your directory id')
     .addOption(new Option('--json <command>', 'the action as JSON, e.g. \'{"type":"ESCALATE","reason":"no agreement"}\''))
     .option('--file <file>', 'the action as YAML or JSON').option('--key <key>', 'idempotency key')
-    .description('record an action: tick, escalate, propose or confirm a decision, person steps, CHC, …').action(async (ref: string, o: { as: string; json?: string; file?: string; key?: string }) => {
+    .description('record an action: tick, escalate, propose or confirm a decision, person steps, CHC, …').addHelpText('after', actionsHelp()).action(async (ref: string, o: { as: string; json?: string; file?: string; key?: string }) => {
       let raw: unknown;
       if (o.json) {
         try { raw = JSON.parse(o.json); } catch (e) { throw new CliFailure(`--json is not valid JSON: ${(e as Error).message}`, EXIT.USAGE); }
@@ -235,8 +272,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program.command('tick').description('run one scheduler sweep and outbox delivery now').action(async () => {
     await withApp(async (app) => {
+      const mark = await outboxMark(app.db);
       const r = await app.scheduler.tick();
       io.stdout(`Swept ${r.swept} dispute(s)${r.sweepFailures ? ` (${r.sweepFailures} failed; see the log)` : ''}; delivered ${r.delivered} notification(s), ${r.retried} to retry, ${r.failed} failed.\n`);
+      io.stdout(tickReport(await outboxSince(app.db, mark), app.service.now(), (d) => localTime(app, d)));
     });
   });
 
@@ -246,11 +285,37 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (e instanceof CliFailure) { io.stderr(`${e.message}\n`); return e.code; }
-    if (e instanceof DomainError) { io.stderr(`Refused: ${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof DomainError) { io.stderr(`Refused: ${forCli(e.message)}\n`); return EXIT.FAILED; }
     if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
     if (e instanceof ConfigError) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
     if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof BackupError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof DataDirLocked) { io.stderr(`${e.message}\n`); return EXIT.BUSY; }
     io.stderr(`Failed: ${(e as Error).message}\n`);
+    return EXIT.FAILED;
+  }
+}
+
+/**
+ * While the bot runs on this machine and owns the embedded database, a
+ * register command runs inside the bot instead (the CLI opening the folder
+ * too would lose disputes). Null: run it here.
+ */
+async function throughRunningBot(argv: string[], io: CliIo, getEnv: () => Env): Promise<number | null> {
+  if (io.app || !needsRegister(argv)) return null;
+  let e: Env;
+  try { e = getEnv(); } catch { return null; } // the parser reports bad settings with its own message
+  if (e.DATABASE_URL || e.DATA_DIR.startsWith('memory://')) return null;
+  const bot = runningBot(e.DATA_DIR);
+  if (!bot) return null;
+  io.stderr(`The bot is running on ${e.DATA_DIR} (process ${bot.pid}); this command runs through it.\n`);
+  try {
+    const r = await runThroughBot(bot.admin, argv);
+    io.stdout(r.out);
+    io.stderr(r.err);
+    return r.code;
+  } catch (err) {
+    io.stderr(`The running bot could not run this command: ${(err as Error).message}. Check the bot's log, or stop the bot and run the command again.\n`);
     return EXIT.FAILED;
   }
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 import { parseDate } from '../domain/date-input.ts';
 
@@ -19,7 +20,6 @@ export const envSchema = z.object({
   // This computer only unless asked: the register without sign-in must not be reachable from elsewhere.
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   TRUSTED_PROXY: optionalString,
-  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string)').optional(),
   SESSION_IDLE_MINUTES: positiveInt(30),
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional(),
   DATA_DIR: z.string().default('./data'),
@@ -40,6 +40,9 @@ export const envSchema = z.object({
   OIDC_CLIENT_SECRET: optionalString,
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (a long random string)').optional(),
   REGISTER_THEMES: z.string().default('accommodation,funding split,CHC interface,ordinary residence,workforce training,policy gap,commissioning,communication,assessment quality,person not involved'),
+  PRIVACY_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the privacy notice').optional(),
+  TERMS_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the terms of use').optional(),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string); /metrics accepts it as "Authorization: Bearer …"').optional(),
   // Read by the Slack and Teams adapters; listed here so a typo stops the start.
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -51,7 +54,9 @@ export const envSchema = z.object({
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   TEAMS_TEAM_ID: optionalString,
   TEAMS_CASE_CHANNEL_ID: optionalString,
-  TEAMS_CASE_SPACES: z.enum(['thread', 'channel'], { message: 'must be thread (a thread per dispute in TEAMS_CASE_CHANNEL_ID) or channel (a channel per dispute, through Microsoft Graph)' }).default('thread'),
+  TEAMS_CASE_SPACES: z.enum(['thread', 'channel', 'chat'], { message: 'must be chat (a private group chat per dispute, recommended), thread (a thread per dispute in TEAMS_CASE_CHANNEL_ID) or channel (a channel per dispute, through Microsoft Graph)' }).default('thread'),
+  TEAMS_PRIVATE_FALLBACK: z.enum(['none', 'thread'], { message: 'must be none (wait for the Graph consent) or thread (use TEAMS_CASE_CHANNEL_ID until it is granted)' }).default('none'),
+  TEAMS_APP_CATALOG_ID: optionalString,
   GRAPH_API_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
   MICROSOFT_LOGIN_URL: z.string().url().default('https://login.microsoftonline.com'),
   TEAMS_SERVICE_URL: z.string().url('must be a URL like https://smba.trafficmanager.net/uk/').default('https://smba.trafficmanager.net/uk/'),

@@ -82,7 +82,7 @@ export function parseFullRange(from: string | undefined | null, to: string | und
 /** Thrown by code that must never run on an unchecked range (reports). */
 export class DateRangeError extends DomainError {
   constructor(message: string) {
-    super('BAD_DATE_RANGE', message, 'period');
+    super('INVALID_DATE', message, 'period');
     this.name = 'DateRangeError';
   }
 }

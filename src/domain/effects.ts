@@ -16,6 +16,7 @@ export interface Message {
 export type Effect = (
   | { kind: 'OPEN_CASE_SPACE' }
   | { kind: 'INVITE'; personIds: string[] }
+  | { kind: 'UNINVITE'; personIds: string[] }
   | { kind: 'REFRESH_CARD' }
   | { kind: 'POST'; message: Message }
   | { kind: 'DM'; personId: string; message: Message }
@@ -24,9 +25,24 @@ export type Effect = (
 
 export type EffectKind = Effect['kind'];
 
+/**
+ * What can happen to a dispute, as written to its history (R11.1). The
+ * register, reports and timelines read these names back, so they are fixed
+ * here and a misspelt one does not compile.
+ */
+export const EVENT_TYPES = [
+  'RAISED', 'STAGE_STARTED', 'STAGE_ENDED', 'STAGE_TIMED_OUT', 'ESCALATED', 'REMINDER_SENT', 'FLAG_RAISED', 'DEADLINE_RECOMPUTED',
+  'DECISION_PROPOSED', 'DECISION_CONFIRMED', 'DECISION_WITHDRAWN', 'DECISION_TOOK_EFFECT', 'LETTER_DRAFTED', 'LETTER_SENT', 'RESOLVED',
+  'PERSON_STEP_DONE', 'CHECKLIST_TICKED', 'CHECKLIST_UNTICKED', 'CARE_CHANGE_REPORTED', 'CHC_UPDATED', 'CHC_ADJUSTMENT_RECORDED',
+  'EXTERNAL_ROUTE_RECORDED',
+  'LEGAL_ADVICE_REQUESTED', 'THEME_ADDED', 'CORRECTED',
+] as const;
+
+export type DomainEventType = (typeof EVENT_TYPES)[number];
+
 /** One history entry (R11.1); actor, time and platform come from the command. */
 export interface DomainEvent {
-  type: string;
+  type: DomainEventType;
   data: Record<string, unknown>;
   correctsSeq?: number;
 }

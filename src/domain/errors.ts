@@ -1,15 +1,37 @@
+/**
+ * Every reason the protocol refuses a command. Programs (the CLI's exit
+ * codes, adapters choosing how to answer, tests) match on these, so a new
+ * refusal is added here and a misspelt one does not compile.
+ */
+export const ERROR_CODES = [
+  'ADMIN_ONLY', 'ALREADY_RAISED', 'CHC_NOT_DECIDED', 'DECISION_NOT_OPEN', 'DISPUTE_CLOSED', 'DUPLICATE_PARTY', 'ENDING_NEEDS_STAGE_3',
+  'ENDING_UNLAWFUL_REASON', 'EXTERNAL_NEEDS_STAGE_3',
+  'FIELD_REQUIRED', 'FIELD_TOO_LONG', 'INVALID_DATE', 'INVALID_NHS_NUMBER', 'NOT_A_PARTICIPANT', 'NOT_A_PARTY', 'NOT_CURRENT_STAGE',
+  'NOT_IN_DIRECTORY', 'NO_DEADLINE', 'NO_SUCH_DECISION', 'NO_SUCH_DISPUTE', 'NO_SUCH_ITEM', 'NO_SUCH_LETTER', 'OUTCOME_NOT_FOR_STAGE',
+  'PERSON_PENALISED', 'RAISER_NOT_PARTY', 'SENIOR_OFFICER_ONLY', 'TOO_FEW_PARTIES', 'UNKNOWN_ORGANISATION', 'UNKNOWN_PERSON',
+  'USE_EXTERNAL_ESCALATION', 'WRONG_ORGANISATION', 'CONFIRMER_ROLE_REQUIRED', 'ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION',
+  'STATUTORY_PARTY_MISSING',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /** A refusal a person can act on: a stable code for programs, a sentence for people. */
 export class DomainError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly field: string | undefined;
-  constructor(code: string, message: string, field?: string) {
+  /** The one thing the person can do instead, when there is one (e.g. move to Stage 3). */
+  readonly action: RefusalAction | undefined;
+  constructor(code: ErrorCode, message: string, field?: string, action?: RefusalAction) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.field = field;
+    this.action = action;
   }
 }
 
-export function refuse(code: string, message: string, field?: string): never {
-  throw new DomainError(code, message, field);
+export interface RefusalAction { command: string; label: string }
+
+export function refuse(code: ErrorCode, message: string, field?: string, action?: RefusalAction): never {
+  throw new DomainError(code, message, field, action);
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY, type Policy } from './stage-policy.ts';
 import type { Directory, Dispute, Person, Role, StageNo } from './types.ts';
 
 export interface StageParticipants {
@@ -12,10 +13,13 @@ function withRole(dir: Directory, orgId: string, role: Role): Person[] {
 }
 
 /**
- * Who takes part in a stage (issue 2, "Stage participants"). Everyone stays
- * on from earlier stages; this returns who joins.
+ * Who takes part in a stage, from the roles the policy table names and the
+ * directory as it is now (R5.8). Everyone stays on from earlier stages; this
+ * returns who joins.
  */
-export function stageParticipants(d: Pick<Dispute, 'parties' | 'raisedById' | 'namedProfessionals' | 'participants' | 'legalAdviceAsked'>, stage: StageNo, dir: Directory): StageParticipants {
+export function stageParticipants(
+  d: Pick<Dispute, 'parties' | 'raisedById' | 'namedProfessionals' | 'participants' | 'legalAdviceAsked'>, stage: StageNo, dir: Directory, policy: Policy = DEFAULT_POLICY,
+): StageParticipants {
   const already = new Set(d.participants.map((p) => p.personId));
   const chosen = new Map<string, string>();
   const add = (personId: string, reason: string) => {
@@ -23,38 +27,34 @@ export function stageParticipants(d: Pick<Dispute, 'parties' | 'raisedById' | 'n
   };
   const orgOf = (id: string) => dir.organisations.find((o) => o.id === id);
   const parties = d.parties.map((p) => p.organisationId);
+  const orgHas = (org: string) => [...chosen.keys()].some((id) => dir.people.find((p) => p.id === id)?.organisationId === org);
+  const pol = policy.stages[stage];
 
   if (!d.participants.length) {
     // Whatever stage a dispute starts at (R7.2), the people who raised it take part.
     add(d.raisedById, 'raised the dispute');
     for (const p of d.namedProfessionals) add(p, 'named professional');
   }
-  if (stage === 1) {
-    for (const org of parties) for (const p of withRole(dir, org, 'OPERATIONAL_LEAD')) add(p.id, 'operational lead');
-  } else if (stage === 2) {
+  if (pol.lineManagersJoin) {
     for (const prof of [d.raisedById, ...d.namedProfessionals]) {
       const m = dir.people.find((p) => p.id === prof)?.managerId;
       if (m && dir.people.some((p) => p.id === m)) add(m, 'line manager of a Stage 1 professional');
     }
+  }
+  for (const rule of pol.participantRoles.filter((r) => !r.fallback)) {
+    if (rule.whenLegalAdvice && !d.legalAdviceAsked) continue;
     for (const org of parties) {
       const kind = orgOf(org)?.kind;
-      if (kind === 'ICB') for (const p of withRole(dir, org, 'OPERATIONAL_LEAD')) add(p.id, 'ICB operational lead');
-      if (kind === 'LOCAL_AUTHORITY') for (const p of withRole(dir, org, 'MH_SERVICE_LEAD')) add(p.id, 'mental health service lead');
+      if (rule.orgKinds && (!kind || !rule.orgKinds.includes(kind))) continue;
+      for (const role of rule.roles) for (const p of withRole(dir, org, role)) add(p.id, rule.reason);
     }
-    for (const org of parties) {
-      const has = [...chosen.keys()].some((id) => dir.people.find((p) => p.id === id)?.organisationId === org);
-      if (!has) {
-        for (const p of [...withRole(dir, org, 'TEAM_MANAGER'), ...withRole(dir, org, 'SERVICE_MANAGER')]) add(p.id, 'team or service manager');
-      }
-    }
-  } else if (stage === 3) {
-    for (const org of parties) for (const p of withRole(dir, org, 'SENIOR_OFFICER')) add(p.id, 'senior officer');
-    if (d.legalAdviceAsked) for (const org of parties) for (const p of withRole(dir, org, 'LEGAL_ADVISOR')) add(p.id, 'legal advisor');
+  }
+  for (const rule of pol.participantRoles.filter((r) => r.fallback)) {
+    for (const org of parties.filter((o) => !orgHas(o))) for (const role of rule.roles) for (const p of withRole(dir, org, role)) add(p.id, rule.reason);
   }
 
-  const orgHas = (org: string) => [...chosen.keys()].some((id) => dir.people.find((p) => p.id === id)?.organisationId === org);
   // Stage 4 adds nobody: the senior officers of Stage 3 carry it.
-  const gaps = stage === 4 ? [] : parties.filter((org) => !orgHas(org));
+  const gaps = pol.participantRoles.length === 0 ? [] : parties.filter((org) => !orgHas(org));
   return {
     added: [...chosen].filter(([id]) => !already.has(id)).map(([personId, reason]) => ({ personId, reason })),
     gaps,

@@ -1,7 +1,8 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Actor } from './commands.ts';
-import type { DomainEvent, Effect, Message } from './effects.ts';
+import type { DomainEvent, DomainEventType, Effect, Message } from './effects.ts';
 import { stageParticipants } from './participants.ts';
+import { timeLeftText } from './time-left.ts';
 import type { Policy } from './stage-policy.ts';
 import { CONTINUITY_REMINDER, FLAG_TEXT } from './texts.ts';
 import type { Directory, Dispute, FlagCode, Reminder, StageInstance, StageNo, UnlawfulGround } from './types.ts';
@@ -25,12 +26,14 @@ export class Draft {
   /** R0.4: people are pinged in working hours; the register changes at once. */
   get pingAt(): string { return this.ctx.calendar.nextWorkingMoment(this.ctx.now).toISOString(); }
 
-  event(type: string, data: Record<string, unknown> = {}, correctsSeq?: number): void {
+  event(type: DomainEventType, data: Record<string, unknown> = {}, correctsSeq?: number): void {
     this.events.push(correctsSeq === undefined ? { type, data } : { type, data, correctsSeq });
   }
-  post(message: Message): void { this.effects.push({ kind: 'POST', message, notBefore: this.pingAt }); }
-  dm(personId: string, message: Message): void { this.effects.push({ kind: 'DM', personId, message, notBefore: this.pingAt }); }
-  governance(message: Message): void { this.effects.push({ kind: 'GOVERNANCE', message, notBefore: this.pingAt }); }
+  /** R0.4: `urgent` (a continuity-of-care alert, R3.1) goes out at once, day or night. */
+  private when(urgent: boolean): string { return urgent ? this.nowIso : this.pingAt; }
+  post(message: Message, urgent = false): void { this.effects.push({ kind: 'POST', message, notBefore: this.when(urgent) }); }
+  dm(personId: string, message: Message, urgent = false): void { this.effects.push({ kind: 'DM', personId, message, notBefore: this.when(urgent) }); }
+  governance(message: Message, urgent = false): void { this.effects.push({ kind: 'GOVERNANCE', message, notBefore: this.when(urgent) }); }
   refreshCard(): void {
     if (!this.effects.some((e) => e.kind === 'REFRESH_CARD')) this.effects.push({ kind: 'REFRESH_CARD', notBefore: this.nowIso });
   }
@@ -78,7 +81,7 @@ export function plannedReminders(cal: WorkingCalendar, start: Date, workingDays:
 
 export function stageDueText(draft: Draft, s: StageInstance): string {
   if (!s.dueAt) return 'no timescale (exceptional external escalation)';
-  return `due ${draft.ctx.calendar.describe(new Date(s.dueAt))} — ${s.workingDays} working days`;
+  return timeLeftText(draft.ctx.calendar, new Date(s.dueAt), draft.ctx.now);
 }
 
 /**
@@ -101,7 +104,7 @@ export function startStage(draft: Draft, stage: StageNo, why: string, at: Date =
   d.stages.push(inst);
   for (const item of pol.checklist) d.checklist.push({ stage, key: item.key, label: item.label, tickedBy: null, tickedAt: null });
 
-  const { added, gaps } = stageParticipants(d, stage, ctx.directory);
+  const { added, gaps } = stageParticipants(d, stage, ctx.directory, ctx.policy);
   for (const a of added) d.participants.push({ personId: a.personId, fromStage: stage, reason: a.reason, addedAt: draft.nowIso });
   draft.event('STAGE_STARTED', { stage, dueAt, why, participants: added.map((a) => a.personId) });
   if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.pingAt }); // an invitation notifies people too (R0.4)
@@ -109,13 +112,14 @@ export function startStage(draft: Draft, stage: StageNo, why: string, at: Date =
 
   const due = stageDueText(draft, inst);
   const todo = pol.checklist.map((c) => `• ${c.label}`);
-  const mentions = added.map((a) => a.personId);
+  // R5.2: everyone at the new stage is pinged, including those who continue from the last one.
+  const mentions = d.participants.map((p) => p.personId).filter((id) => ctx.directory.people.some((p) => p.id === id));
   draft.post({
     title: `${d.reference}: Stage ${stage} — ${pol.name}`,
     lines: [why, `This stage is ${due}.`, ...(todo.length ? ['What this stage must do:', ...todo] : []), CONTINUITY_REMINDER],
     mentions,
   });
-  for (const id of mentions) {
+  for (const id of added.map((a) => a.personId)) {
     draft.dm(id, {
       title: `You are part of ${d.reference}, Stage ${stage} — ${pol.name}`,
       lines: [why, `The stage is ${due}.`, 'Open the case channel to see the checklist and record decisions.'],

@@ -1,4 +1,4 @@
-import type { DecisionOutcome, Role, StageNo, Subject } from './types.ts';
+import type { DecisionOutcome, OrgKind, Role, StageNo, Subject } from './types.ts';
 
 /**
  * The escalation pathway of §5 as data (RULES.md R5.x). Timescales,
@@ -10,17 +10,39 @@ export interface StagePolicy {
   /** Working days, or null for Stage 4 (no timescale). */
   workingDays: number | null;
   checklist: { key: string; label: string }[];
-  /** What resolving looks like at this stage (R5.6). */
+  /** What resolving looks like at this stage (R5.6), in words. */
   outcomes: string[];
-  /** Who must confirm a decision for an organisation at this stage (R3.2); null: any participant of that organisation. */
-  confirmerRole: Role | null;
+  /** The decision outcomes that may be proposed at this stage (R5.6). */
+  decisionOutcomes: DecisionOutcome[];
+  /** R5.9: roles that may confirm a decision for an organisation; null: any of its participants. */
+  confirmerRoles: Role[] | null;
+  /** R5.8: who joins at this stage, by role held now for each party organisation. */
+  participantRoles: ParticipantRule[];
+  /** Stage 2: the line managers of the people who raised it and were named join too. */
+  lineManagersJoin: boolean;
   participantsText: string;
 }
+
+export interface ParticipantRule {
+  roles: Role[];
+  reason: string;
+  /** Only for organisations of these kinds (all kinds when absent). */
+  orgKinds?: OrgKind[];
+  /** Only for an organisation that would otherwise have nobody at this stage. */
+  fallback?: boolean;
+  /** Only once legal advice has been asked for. */
+  whenLegalAdvice?: boolean;
+}
+
+/** The roles that, at Stage 2, make someone more than frontline staff (R5.9). */
+const STAGE_2_CONFIRMERS: Role[] = ['TEAM_MANAGER', 'SERVICE_MANAGER', 'OPERATIONAL_LEAD', 'MH_SERVICE_LEAD', 'SENIOR_OFFICER'];
 
 export interface Policy {
   stages: Record<StageNo, StagePolicy>;
   /** R8.3: working days after raising before an unticked person step counts as overdue. */
   personStepsDueWorkingDays: number;
+  /** R5.3: working days between repeated alerts while Stage 3 stays overdue. */
+  overdueRepeatWorkingDays: number;
   /** R8.3: working days after a decision takes effect to explain it to the person. */
   explainDueWorkingDays: number;
 }
@@ -28,6 +50,7 @@ export interface Policy {
 export const DEFAULT_POLICY: Policy = {
   personStepsDueWorkingDays: 5,
   explainDueWorkingDays: 5,
+  overdueRepeatWorkingDays: 5,
   stages: {
     1: {
       stage: 1,
@@ -40,7 +63,10 @@ export const DEFAULT_POLICY: Policy = {
         { key: 'discussion', label: 'Seek resolution through professional discussion' },
       ],
       outcomes: ['Agreement reached and recorded', 'Escalation to Stage 2 if unresolved'],
-      confirmerRole: null,
+      decisionOutcomes: ['AGREEMENT', 'ESCALATE'],
+      confirmerRoles: null,
+      participantRoles: [{ roles: ['OPERATIONAL_LEAD'], reason: 'operational lead' }],
+      lineManagersJoin: false,
       participantsText: 'care coordinator or social worker, the health professional, and the Local Authority and ICB operational leads',
     },
     2: {
@@ -53,7 +79,14 @@ export const DEFAULT_POLICY: Policy = {
         { key: 'interim-funding', label: 'Confirm interim funding arrangements if required' },
       ],
       outcomes: ['Decision agreed and recorded', 'Escalation to Stage 3'],
-      confirmerRole: null,
+      decisionOutcomes: ['DECISION', 'ESCALATE'],
+      confirmerRoles: STAGE_2_CONFIRMERS,
+      participantRoles: [
+        { roles: ['OPERATIONAL_LEAD'], orgKinds: ['ICB'], reason: 'ICB operational lead' },
+        { roles: ['MH_SERVICE_LEAD'], orgKinds: ['LOCAL_AUTHORITY'], reason: 'mental health service lead' },
+        { roles: ['TEAM_MANAGER', 'SERVICE_MANAGER'], fallback: true, reason: 'team or service manager' },
+      ],
+      lineManagersJoin: true,
       participantsText: 'team and service managers, the ICB operational lead and the Local Authority mental health service lead',
     },
     3: {
@@ -66,7 +99,13 @@ export const DEFAULT_POLICY: Policy = {
         { key: 'binding', label: 'Agree a binding resolution' },
       ],
       outcomes: ['Written decision issued', 'Funding and commissioning arrangements confirmed', 'Person informed of the outcome and rationale'],
-      confirmerRole: 'SENIOR_OFFICER',
+      decisionOutcomes: ['WRITTEN_DECISION', 'END_AFTERCARE'],
+      confirmerRoles: ['SENIOR_OFFICER'],
+      participantRoles: [
+        { roles: ['SENIOR_OFFICER'], reason: 'senior officer' },
+        { roles: ['LEGAL_ADVISOR'], whenLegalAdvice: true, reason: 'legal advisor' },
+      ],
+      lineManagersJoin: false,
       participantsText: 'the ICB senior responsible officer, the Local Authority senior officer, and legal advisors where appropriate',
     },
     4: {
@@ -75,7 +114,10 @@ export const DEFAULT_POLICY: Policy = {
       workingDays: null,
       checklist: [],
       outcomes: ['Route recorded: NHS England, DHSC or formal legal advice'],
-      confirmerRole: 'SENIOR_OFFICER',
+      decisionOutcomes: ['WRITTEN_DECISION', 'END_AFTERCARE'],
+      confirmerRoles: ['SENIOR_OFFICER'],
+      participantRoles: [],
+      lineManagersJoin: false,
       participantsText: 'the senior officers of every party organisation',
     },
   },
@@ -86,10 +128,15 @@ export function startingStage(subjects: readonly Subject[], endingProposal: bool
   return endingProposal || subjects.includes('ENDING_AFTERCARE') ? 3 : 1;
 }
 
-/** R5.6: the outcomes a decision may have at each stage. */
+/** R5.6: the outcomes a decision may have at each stage (the default policy's, for forms). */
 export const STAGE_OUTCOMES: Record<StageNo, DecisionOutcome[]> = {
-  1: ['AGREEMENT', 'ESCALATE'],
-  2: ['DECISION', 'ESCALATE'],
-  3: ['WRITTEN_DECISION', 'END_AFTERCARE'],
-  4: ['WRITTEN_DECISION', 'END_AFTERCARE'],
+  1: DEFAULT_POLICY.stages[1].decisionOutcomes,
+  2: DEFAULT_POLICY.stages[2].decisionOutcomes,
+  3: DEFAULT_POLICY.stages[3].decisionOutcomes,
+  4: DEFAULT_POLICY.stages[4].decisionOutcomes,
 };
+
+/** R5.9/R7.1: the roles that may confirm a decision at `stage`; an ending always needs the senior officer. */
+export function confirmerRoles(policy: Policy, stage: StageNo, outcome: DecisionOutcome): Role[] | null {
+  return outcome === 'END_AFTERCARE' ? ['SENIOR_OFFICER'] : policy.stages[stage].confirmerRoles;
+}

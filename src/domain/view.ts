@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { maskNhsNumber } from './nhs-number.ts';
 import type { Policy } from './stage-policy.ts';
+import { timeLeftText } from './time-left.ts';
 import { closureGaps, whoOwes } from './decide.ts';
 import { CHC_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from './texts.ts';
 import type { Directory, Dispute } from './types.ts';
@@ -31,7 +32,8 @@ export interface DisputeView {
   canEscalateExternally: boolean;
 }
 
-export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory): DisputeView {
+/** `now` gives the time left (R0.5); without it the deadline is shown as a date only. */
+export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory, now?: Date): DisputeView {
   const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   const name = (id: string | null) => (id ? dir.people.find((p) => p.id === id)?.name ?? id : null);
   const stage = d.stages.find((s) => s.stage === d.stage && s.endedAt === null) ?? d.stages[d.stages.length - 1];
@@ -39,7 +41,7 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
   const dueText = d.status === 'RESOLVED'
     ? `resolved ${d.resolvedAt ? calendar.describe(new Date(d.resolvedAt)) : ''}`.trim()
     : stage?.dueAt
-      ? `${stage.timedOutAt ? 'was due' : 'due'} ${calendar.describe(new Date(stage.dueAt))} — ${stage.workingDays} working days`
+      ? now ? timeLeftText(calendar, new Date(stage.dueAt), now) : `${stage.timedOutAt ? 'was due' : 'due'} ${calendar.describe(new Date(stage.dueAt))}`
       : 'no timescale';
   return {
     id: d.id,

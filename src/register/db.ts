@@ -5,6 +5,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { pgliteLane } from './pglite-lane.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 
 /** Multi-statement SQL and parameterised queries on the raw driver (migrations, sweeps). */
 export interface SqlRunner {
@@ -20,6 +22,10 @@ export interface Database {
   sql: SqlRunner;
   /** Where it is, without credentials (for banners and logs). */
   description: string;
+  /** The ownership lock on the embedded database's folder (null for PostgreSQL and memory://). */
+  lock: DataDirLock | null;
+  /** A gzipped tarball of the embedded database's folder, consistent while the bot runs (absent on PostgreSQL). */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -73,7 +79,11 @@ export function redactUrl(url: string): string {
 }
 
 /** PostgreSQL when a URL is given, else embedded PGlite in `dataDir` ('memory://' for tests). */
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; onIdleError?: (e: Error) => void }): Promise<Database> {
+export async function openDatabase(opts: {
+  databaseUrl?: string | undefined; dataDir: string; onIdleError?: (e: Error) => void;
+  /** Who opens the embedded folder ('bot', 'cli', …): named to anyone refused while this process owns it. */
+  purpose?: string;
+}): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle connection dropped by the server (restart, failover) must not crash the bot; the pool reconnects.
@@ -82,17 +92,35 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     await pool.query('select 1');
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
-      kind: 'postgres', prisma, sql: pgRunner(pool), description: `PostgreSQL at ${redactUrl(opts.databaseUrl)}`,
+      kind: 'postgres', prisma, sql: pgRunner(pool), description: `PostgreSQL at ${redactUrl(opts.databaseUrl)}`, lock: null,
       async close() { await prisma.$disconnect(); await pool.end().catch(() => undefined); },
     };
   }
   const memory = opts.dataDir.startsWith('memory://');
   if (!memory) fs.mkdirSync(opts.dataDir, { recursive: true });
-  const db = new PGlite(memory ? opts.dataDir : path.resolve(opts.dataDir));
-  await db.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  // Taken before PGlite reads a byte: a second process must never load its own copy of the folder.
+  const lock = memory ? null : acquireDataDirLock(opts.dataDir, opts.purpose ?? 'bot');
+  let db: PGlite;
+  try {
+    db = new PGlite(memory ? opts.dataDir : path.resolve(opts.dataDir));
+    await db.waitReady;
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  // Prisma and our raw SQL share one lane, as they share PGlite's one connection.
+  const lane = pgliteLane(db);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lane) });
   return {
-    kind: 'pglite', prisma, sql: pgliteRunner(db), description: memory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${path.resolve(opts.dataDir)}`,
-    async close() { await prisma.$disconnect(); if (!db.closed) await db.close(); },
+    kind: 'pglite', prisma, sql: pgliteRunner(lane), description: memory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${path.resolve(opts.dataDir)}`, lock,
+    dumpDataDir: () => db.dumpDataDir('gzip'),
+    async close() {
+      try {
+        await prisma.$disconnect();
+        if (!db.closed) await db.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }

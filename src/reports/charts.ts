@@ -17,13 +17,27 @@ async function svg(spec: TopLevelSpec): Promise<string> {
 
 export interface Chart { title: string; svg: string; description: string }
 
+/** Breaks a label into lines of about `width` characters at spaces, so no label is ever cut short. */
+export function wrapLabel(label: string, width = 26): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of label.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
 function bars(title: string, rows: { label: string; count: number }[], description: string): TopLevelSpec {
+  const values = (rows.length ? rows : [{ label: 'None in this period', count: 0 }]).map((r) => ({ ...r, label: wrapLabel(r.label) }));
+  const lines = Math.max(1, ...values.map((v) => v.label.split('\n').length));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, description, width: 420, height: { step: 24 }, config: CONFIG,
-    data: { values: rows.length ? rows : [{ label: 'None in this period', count: 0 }] },
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, description, width: 360, height: { step: 10 + 15 * lines }, config: CONFIG,
+    data: { values },
     mark: { type: 'bar', color: NHS_BLUE },
     encoding: {
-      y: { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 320 } },
+      // Labels are pre-wrapped; split them into lines and never truncate them (labelLimit 0 means no limit).
+      y: { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 0, labelExpr: "split(datum.label, '\\n')" } },
       x: { field: 'count', type: 'quantitative', title: 'Disputes', axis: { tickMinStep: 1, format: 'd' } },
     },
   };

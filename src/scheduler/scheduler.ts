@@ -3,6 +3,7 @@ import type { OutboxDispatcher } from '../app/dispatcher.ts';
 import type { DisputeService } from '../app/dispute-service.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import type { Logger } from '../app/ports.ts';
+import { timeSweep } from '../metrics/metrics.ts';
 
 export interface TickResult { swept: number; sweepFailures: number; delivered: number; retried: number; failed: number; monthlyReport: boolean }
 
@@ -30,7 +31,7 @@ export class Scheduler {
 
   /** One sweep and one delivery pass now (also `s117 tick`). */
   async tick(): Promise<TickResult> {
-    const sweep = await this.service.sweepDue();
+    const sweep = await this.service.sweepDue().finally(timeSweep());
     const monthlyReport = await this.monthly();
     const out = await this.dispatcher.deliverDue();
     return { swept: sweep.processed, sweepFailures: sweep.failed, ...out, monthlyReport };

@@ -31,6 +31,12 @@ button.secondary{background:#4c6272;border-bottom-color:#212b32}
 figure{background:#fff;margin:0 0 1rem;padding:1rem}figure svg{max-width:100%;height:auto}
 ol.timeline{list-style:none;padding:0;background:#fff}ol.timeline li{padding:.5rem 1rem;border-bottom:1px solid #d8dde0}
 .muted{color:#4c6272}
+footer{max-width:78rem;margin:0 auto;padding:1rem 1.5rem 2rem;border-top:1px solid #d8dde0}footer a{margin-right:1.25rem}
 form.inline{display:inline}
+.table-scroll{overflow-x:auto;max-width:100%;margin-bottom:1rem}.table-scroll table{min-width:60rem}
+ul.summary{background:#fff;padding:1rem 1rem 1rem 2.5rem;margin:0 0 1rem}ul.summary li{margin:.25rem 0}
+@media (max-width:40rem){main{padding:1rem}header{padding:.75rem 1rem}h1{font-size:1.5rem}
+form.filters{display:grid;grid-template-columns:1fr;gap:.5rem}form.filters input,form.filters select{width:100%;min-width:0}form.filters button{width:100%}
+.cards{grid-template-columns:repeat(2,1fr)}}
 @media print{header nav,form,.skip,button{display:none}body{background:#fff}main{max-width:none;padding:0}figure,table{break-inside:avoid}a{color:#212b32;text-decoration:none}}
 `;

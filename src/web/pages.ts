@@ -6,13 +6,11 @@ import { maskNhsNumber } from '../domain/nhs-number.ts';
 import type { BoardReport } from '../reports/board-report.ts';
 import type { Chart } from '../reports/charts.ts';
 import { html, type Safe, trusted } from './html.ts';
+import { nextAction, overdueBy } from './register-list.ts';
 import type { Viewer } from './auth.ts';
+import type { ListRow } from '../app/dispute-list.ts';
 
-export interface ListRow {
-  id: string; reference: string; status: string; stage: number; subjects: string[]; cohort: string; setting: string;
-  raisedAt: Date; resolvedAt: Date | null; outcome: string | null; overdue: boolean; parties: string[] | null; flags: string[] | null;
-  themes: string[] | null; dueAt: Date | null;
-}
+export type { ListRow } from '../app/dispute-list.ts';
 
 export interface Filters { from?: string; to?: string; org?: string; subject?: string; stage?: string; status?: string; flag?: string; sort?: string; dir?: string; page?: string }
 
@@ -29,7 +27,8 @@ ${viewer?.local ? html`<p class="banner" role="note"><strong>Local mode:</strong
 ${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : ''}
 <h1>${title}</h1>
 ${body}
-</main></body></html>`.value;
+</main>
+<footer><a href="/privacy">Privacy notice</a> <a href="/terms">Terms of use</a></footer></body></html>`.value;
 }
 
 const date = (cal: WorkingCalendar, d: Date | string | null) => (d ? cal.describe(new Date(d), { year: true }) : '—');
@@ -41,6 +40,12 @@ function sortLink(f: Filters, key: string, label: string): Safe {
   q.delete('page');
   const current = f.sort === key ? (f.dir === 'desc' ? 'descending' : 'ascending') : 'none';
   return html`<th scope="col" aria-sort="${current}"><a href="/register?${q.toString()}">${label}</a></th>`;
+}
+
+/** The list's filters (not its sort or page) for the CSV link. */
+function csvQuery(f: Filters): string {
+  const q = new URLSearchParams(Object.entries(f).filter(([k, v]) => v && !['page'].includes(k)) as [string, string][]);
+  return q.size ? `?${q.toString()}` : '';
 }
 
 export function registerPage(cal: WorkingCalendar, dir: Directory, rows: ListRow[], total: number, f: Filters, now: Date): Safe {
@@ -63,23 +68,28 @@ export function registerPage(cal: WorkingCalendar, dir: Directory, rows: ListRow
   <div><label for="flag">Flag</label><select id="flag" name="flag"><option value="">Any</option>${FLAG_CODES.map((c) => opt(c, FLAG_TEXT[c], f.flag))}</select></div>
   <div><button type="submit">Apply filters</button> <a href="/register">Clear</a></div>
 </form>
-<p><strong>${total}</strong> dispute${total === 1 ? '' : 's'}${pages > 1 ? html`, page ${page} of ${pages}` : ''}.</p>
+<p><strong>${total}</strong> dispute${total === 1 ? '' : 's'}${pages > 1 ? html`, page ${page} of ${pages}` : ''}.
+<a href="/register/disputes.csv${csvQuery(f)}" download>Download these disputes as CSV</a></p>
+<div class="table-scroll" role="region" aria-label="Disputes" tabindex="0">
 <table><caption class="muted">Every dispute on the register. Select a column heading to sort.</caption>
-<thead><tr>${sortLink(f, 'reference', 'Reference')}<th scope="col">Subjects</th><th scope="col">Parties</th><th scope="col">Cohort / setting</th>${sortLink(f, 'stage', 'Stage')}${sortLink(f, 'due', 'Deadline')}${sortLink(f, 'status', 'Status / outcome')}<th scope="col">Flags and themes</th>${sortLink(f, 'raised', 'Raised')}</tr></thead>
+<thead><tr>${sortLink(f, 'reference', 'Reference')}<th scope="col">Subjects</th><th scope="col">Parties</th><th scope="col">Cohort / setting</th>${sortLink(f, 'stage', 'Stage')}${sortLink(f, 'due', 'Deadline')}<th scope="col">Next action</th>${sortLink(f, 'status', 'Status / outcome')}<th scope="col">Flags and themes</th>${sortLink(f, 'raised', 'Raised')}</tr></thead>
 <tbody>${rows.map((r) => {
   const days = r.dueAt && r.status === 'OPEN' ? cal.workingDaysBetween(now, r.dueAt) : null;
-  const late = r.dueAt && r.status === 'OPEN' && r.dueAt.getTime() < now.getTime();
+  const lateBy = overdueBy(cal, r, now);
+  const late = lateBy !== null;
+  const lateText = lateBy ? `Overdue by ${lateBy} working day${lateBy === 1 ? '' : 's'}` : 'Overdue since today';
   return html`<tr>
 <td><a href="/register/dispute/${r.reference}">${r.reference}</a></td>
 <td>${r.subjects.map(subjectLabel).join('; ')}</td>
 <td>${(r.parties ?? []).map(orgName).join('; ')}</td>
 <td>${COHORT_TEXT[r.cohort as keyof typeof COHORT_TEXT] ?? r.cohort} / ${SETTING_TEXT[r.setting as keyof typeof SETTING_TEXT] ?? r.setting}</td>
 <td>Stage ${r.stage}</td>
-<td>${r.status === 'OPEN' && r.dueAt ? html`${date(cal, r.dueAt)}<br>${late ? html`<span class="overdue">Overdue</span>` : html`<span class="muted">${days} working day${days === 1 ? '' : 's'} left</span>`}` : '—'}</td>
+<td>${r.status === 'OPEN' && r.dueAt ? html`${date(cal, r.dueAt)}<br>${late ? html`<span class="overdue">${lateText}</span>` : html`<span class="muted">${days} working day${days === 1 ? '' : 's'} left</span>`}` : '—'}</td>
+<td>${nextAction(r, late)}</td>
 <td>${r.status === 'RESOLVED' ? html`Resolved<br><span class="muted">${r.outcome ?? ''}</span>` : r.overdue ? html`<span class="overdue">Open, overdue</span>` : 'Open'}</td>
 <td>${(r.flags ?? []).map((c) => html`<span class="tag flag">${FLAG_TEXT[c as FlagCode] ?? c}</span>`)}${(r.themes ?? []).map((t) => html`<span class="tag">${t}</span>`)}</td>
 <td>${date(cal, r.raisedAt)}</td></tr>`;
-})}</tbody></table>
+})}</tbody></table></div>
 ${pages > 1 ? html`<p>${page > 1 ? pageLink(page - 1, 'Previous page') : ''} ${page < pages ? pageLink(page + 1, 'Next page') : ''}</p>` : ''}`;
 }
 
@@ -128,6 +138,20 @@ ${canTag ? html`<form method="post" action="/register/dispute/${d.reference}/the
 <ol class="timeline">${history.map((h) => html`<li><strong>${h.type.toLowerCase().replace(/_/g, ' ')}</strong> — ${h.actorId === 'system' ? 'the bot' : name(h.actorId)} on ${h.platform}, ${date(cal, h.at)}${h.correctsSeq ? html` (corrects entry ${h.correctsSeq})` : ''}</li>`)}</ol>`;
 }
 
+/** Five lines a busy board member reads first; the detail follows. */
+export function reportSummary(r: BoardReport): string[] {
+  const top = [...r.bySubject].sort((a, b) => b.count - a.count)[0];
+  const timed = r.timescales.filter((t) => t.decided > 0).map((t) => `Stage ${t.stage} ${t.percent ?? 0}%`);
+  const grounds = r.unlawfulGrounds.reduce((n, g) => n + g.count, 0);
+  return [
+    `${r.opened} opened, ${r.closed} closed; ${r.openAtEnd} open at the end of the period.`,
+    r.overdue.length ? `${r.overdue.length} overdue now: listed below.` : 'None overdue.',
+    timed.length ? `Stages resolved within timescale: ${timed.join(', ')}.` : 'No stage was decided in the period.',
+    ...(top ? [`Most common subject: ${top.label} (${top.count}).`] : []),
+    grounds ? `${grounds} citation${grounds === 1 ? '' : 's'} of grounds that are not lawful reasons for delay.` : 'No unlawful grounds cited.',
+  ];
+}
+
 export function reportPage(r: BoardReport, charts: Chart[]): Safe {
   const pct = (n: number | null) => (n === null ? '—' : `${n}%`);
   return html`
@@ -142,8 +166,10 @@ export function reportPage(r: BoardReport, charts: Chart[]): Safe {
 <div class="card"><span class="muted">Open at the end</span><strong>${r.openAtEnd}</strong></div>
 <div class="card"><span class="muted">Overdue</span><strong>${r.overdue.length}</strong></div>
 </div>
+<h2>In short</h2><ul class="summary">${reportSummary(r).map((l) => html`<li>${l}</li>`)}</ul>
 <h2>What changed since the last report</h2><ul>${r.changes.map((c) => html`<li>${c}</li>`)}</ul>
-${charts.map((c) => html`<figure><figcaption class="muted">${c.description}</figcaption>${trusted(c.svg.replace('<svg ', `<svg role="img" aria-label="${c.title.replace(/"/g, '')}" `))}</figure>`)}
+${charts.map((c) => html`<figure>${trusted(c.svg.replace('<svg ', `<svg role="img" aria-label="${c.title.replace(/"/g, '')}" `))}
+<details><summary>${c.title}: the figures</summary><ul>${c.description.split('; ').map((x) => html`<li>${x}</li>`)}</ul></details></figure>`)}
 <h2>Stages resolved within timescale</h2>
 <table><thead><tr><th scope="col">Stage</th><th scope="col">Decided in period</th><th scope="col">Within timescale</th><th scope="col">Median working days</th></tr></thead>
 <tbody>${r.timescales.map((t) => html`<tr><td>Stage ${t.stage}</td><td>${t.decided}</td><td>${t.met} (${pct(t.percent)})</td><td>${t.medianWorkingDays ?? '—'}</td></tr>`)}</tbody></table>

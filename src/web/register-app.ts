@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type DisputeList, LIST_SORTS, type ListFilter, type ListRow } from '../app/dispute-list.ts';
+import { listCsv } from './register-list.ts';
 import type { DisputeService } from '../app/dispute-service.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import type { Clock, Logger } from '../app/ports.ts';
@@ -6,18 +8,16 @@ import type { Env } from '../config/env.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Dispute } from '../domain/types.ts';
 import { FLAG_CODES, SUBJECTS } from '../domain/types.ts';
-import type { Database } from '../register/db.ts';
 import { boardReport, lastQuarter, type Period, reportCsv } from '../reports/board-report.ts';
 import { reportCharts } from '../reports/charts.ts';
 import { CSS } from './assets.ts';
 import { Auth, type Viewer } from './auth.ts';
 import { hostRefusal, localOnlyRefusal } from '../http/exposure.ts';
-import { html } from './html.ts';
 import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
-import { disputePage, type Filters, layout, type ListRow, registerPage, reportPage } from './pages.ts';
+import { html } from './html.ts';
+import { disputePage, type Filters, layout, registerPage, reportPage } from './pages.ts';
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const SORTS: Record<string, string> = { reference: 'd."reference"', raised: 'd."raisedAt"', stage: 'd."stage"', status: 'd."status"', due: '"dueAt"' };
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -44,7 +44,7 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
 export class RegisterApp {
   readonly auth: Auth;
   constructor(
-    private readonly env: Env, private readonly db: Database, private readonly service: DisputeService,
+    private readonly env: Env, private readonly disputes: DisputeList, private readonly service: DisputeService,
     private readonly clock: Clock, private readonly logger: Logger,
   ) {
     this.auth = new Auth(env, () => service.directory(), logger);
@@ -91,9 +91,10 @@ export class RegisterApp {
         return send(res, 403, layout('No access', viewer, html`<p class="error">You are signed in as ${viewer.name}, but you are not in the Section 117 directory, so you cannot see the register. Ask your administrator to add you.</p>`));
       }
       if (path === '/register') {
-        const q = parseListQuery(url.searchParams, this.service.directory());
-        return send(res, q.errors.length ? 400 : 200, await this.list(viewer, q.filters, q.errors));
+        const bad = parseListQuery(url.searchParams, this.service.directory()).errors.length > 0;
+        return send(res, bad ? 400 : 200, await this.list(viewer, url));
       }
+      if (path === '/register/disputes.csv') return this.listAsCsv(viewer, url, res);
       const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes)?$/i.exec(path);
       if (m) {
         const d = await this.service.get({ reference: m[1]!.toUpperCase() });
@@ -150,35 +151,44 @@ export class RegisterApp {
     }
   }
 
-  /** The list is one SQL query with the filters in it, so it stays fast on a large register. */
-  private async list(viewer: Viewer, f: Filters, errors: string[]): Promise<string> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
-    const cal = this.service.calendar;
-    if (f.from) where.push(`d."raisedAt" >= ${p(cal.startOfDay(f.from))}`);
-    if (f.to) where.push(`d."raisedAt" < ${p(cal.startOfDay(new Date(Date.parse(`${f.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)))}`);
-    if (f.org) where.push(`EXISTS (SELECT 1 FROM "Party" x WHERE x."disputeId" = d.id AND x."organisationId" = ${p(f.org)})`);
-    if (f.subject && (SUBJECTS as readonly string[]).includes(f.subject)) where.push(`${p(f.subject)} = ANY(d."subjects")`);
-    if (f.stage && /^[1-4]$/.test(f.stage)) where.push(`d."stage" = ${p(Number(f.stage))}`);
-    if (f.status === 'OPEN' || f.status === 'RESOLVED') where.push(`d."status" = ${p(f.status)}::"DisputeStatus"`);
-    if (f.status === 'OVERDUE') where.push(`d."status" = 'OPEN' AND (d."overdue" OR EXISTS (SELECT 1 FROM "StageInstance" s WHERE s."disputeId" = d.id AND s.stage = d.stage AND s."dueAt" < ${p(this.clock.now())}))`);
-    if (f.flag && (FLAG_CODES as readonly string[]).includes(f.flag)) where.push(`EXISTS (SELECT 1 FROM "Flag" x WHERE x."disputeId" = d.id AND x."code" = ${p(f.flag)})`);
-    if (!viewer.seesAll) where.push(`EXISTS (SELECT 1 FROM "Participant" x WHERE x."disputeId" = d.id AND x."personId" = ${p(viewer.person?.id ?? '')})`);
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    // Newest first unless a column is chosen; a chosen column sorts ascending unless asked otherwise.
-    const order = SORTS[f.sort ?? ''] ? `${SORTS[f.sort!]} ${f.dir === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, d."reference"` : 'd."raisedAt" DESC, d."reference" DESC';
-    const page = Math.max(1, Number(f.page ?? 1) || 1);
-    const counted = await this.db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Dispute" d ${whereSql}`, ...params);
-    const n = counted[0]?.n ?? 0;
-    const rows = await this.db.prisma.$queryRawUnsafe<ListRow[]>(`
-      SELECT d.id, d."reference", d."status"::text AS status, d."stage", d."subjects", d."cohort", d."setting", d."raisedAt", d."resolvedAt", d."outcome", d."overdue",
-        (SELECT array_agg(x."organisationId" ORDER BY x."organisationId") FROM "Party" x WHERE x."disputeId" = d.id) AS parties,
-        (SELECT array_agg(DISTINCT x."code") FROM "Flag" x WHERE x."disputeId" = d.id) AS flags,
-        (SELECT array_agg(x."theme" ORDER BY x."theme") FROM "Theme" x WHERE x."disputeId" = d.id) AS themes,
-        (SELECT s."dueAt" FROM "StageInstance" s WHERE s."disputeId" = d.id AND s.stage = d.stage) AS "dueAt"
-      FROM "Dispute" d ${whereSql} ORDER BY ${order} LIMIT 100 OFFSET ${(page - 1) * 100}`, ...params);
-    const body = html`${errors.length ? html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}${registerPage(this.service.calendar, this.service.directory(), rows, n, f, this.clock.now())}`;
+  /** The list is one query with the filters in it, so it stays fast on a large register. */
+  private async list(viewer: Viewer, url: URL): Promise<string> {
+    const { f, filter, errors, now } = this.listFilter(viewer, url);
+    const { total: n, rows } = await this.disputes.list(filter);
+    const body = html`${errors.length ? html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}${registerPage(this.service.calendar, this.service.directory(), rows, n, f, now)}`;
     return layout('Section 117 disputes', viewer, body);
+  }
+
+  /** Every dispute the list's filters select (all pages), as CSV. */
+  private async listAsCsv(viewer: Viewer, url: URL, res: ServerResponse): Promise<void> {
+    const { filter, errors, now } = this.listFilter(viewer, url);
+    if (errors.length) return send(res, 400, layout('Section 117 disputes', viewer, html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>`));
+    const rows: ListRow[] = [];
+    for (let page = 1; ; page++) {
+      const r = await this.disputes.list({ ...filter, page });
+      rows.push(...r.rows);
+      if (rows.length >= r.total || !r.rows.length) break;
+    }
+    const name = `s117-disputes-${this.service.calendar.localDate(now)}.csv`;
+    send(res, 200, listCsv(this.service.calendar, this.service.directory(), rows, now), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${name}"` });
+  }
+
+  private listFilter(viewer: Viewer, url: URL): { f: Filters; filter: ListFilter; errors: string[]; now: Date } {
+    // Checked field by field (query.ts): only valid values reach the filter.
+    const { filters: f, errors } = parseListQuery(url.searchParams, this.service.directory());
+    const now = this.clock.now();
+    const filter: ListFilter = { page: Math.max(1, Number(f.page ?? 1) || 1), now, desc: f.dir === 'desc' };
+    const cal = this.service.calendar;
+    if (f.from) filter.raisedFrom = cal.startOfDay(f.from);
+    if (f.to) filter.raisedBefore = cal.startOfDay(new Date(Date.parse(`${f.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+    if (f.org) filter.organisationId = f.org;
+    if (f.subject && (SUBJECTS as readonly string[]).includes(f.subject)) filter.subject = f.subject;
+    if (f.stage && /^[1-4]$/.test(f.stage)) filter.stage = Number(f.stage);
+    if (f.status === 'OPEN' || f.status === 'RESOLVED' || f.status === 'OVERDUE') filter.status = f.status;
+    if (f.flag && (FLAG_CODES as readonly string[]).includes(f.flag)) filter.flag = f.flag;
+    if (!viewer.seesAll) filter.participantId = viewer.person?.id ?? '';
+    const sort = LIST_SORTS.find((s) => s === f.sort);
+    if (sort) filter.sort = sort;
+    return { f, filter, errors, now };
   }
 }

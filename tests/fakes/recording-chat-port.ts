@@ -42,6 +42,9 @@ export class RecordingChatPort implements ChatPort {
   async invite(space: ConversationRef, people: Person[], { key }: Delivery): Promise<void> {
     this.record({ op: 'invite', key, space: String(space.name), people: people.map((p) => p.id) });
   }
+  async uninvite(space: ConversationRef, people: Person[], { key }: Delivery): Promise<void> {
+    this.record({ op: 'uninvite', key, space: String(space.name), people: people.map((p) => p.id) });
+  }
   async post(space: ConversationRef, message: Message, mentions: Person[], { key }: Delivery): Promise<void> {
     this.record({ op: 'post', key, space: String(space.name), title: message.title, mentions: mentions.map((p) => p.id) });
   }

@@ -71,7 +71,17 @@ export class FakeSlackApi extends LoopbackServer {
       }
       case 'conversations.list':
         return { ok: true, channels: [...this.channels.values()].map((c) => ({ id: c.id, name: c.name, purpose: { value: c.purpose } })), response_metadata: { next_cursor: '' } };
-      case 'conversations.invite': return { ok: true, channel: { id: a.channel } };
+      case 'conversations.invite': {
+        const c = this.channels.get(String(a.channel));
+        for (const u of String(a.users ?? '').split(',').filter(Boolean)) c?.members.add(u);
+        return { ok: true, channel: { id: a.channel } };
+      }
+      case 'conversations.kick': {
+        const c = this.channels.get(String(a.channel));
+        if (!c?.members.has(String(a.user))) return { ok: false, error: 'not_in_channel' };
+        c.members.delete(String(a.user));
+        return { ok: true };
+      }
       case 'conversations.open': return { ok: true, channel: { id: `D${String(a.users)}` } };
       case 'conversations.history':
         return { ok: true, messages: this.messages.filter((m) => m.channel === a.channel).reverse().map((m) => ({ ts: m.ts, text: m.text, metadata: m.metadata })) };
@@ -105,6 +115,8 @@ export class FakeSlackApi extends LoopbackServer {
     this.queued.set(method, list);
   }
 
+  /** Who is in a channel now (the bot included), as invitations and kicks left it. */
+  members(channel: string): string[] { return [...(this.channels.get(channel)?.members ?? [])].sort(); }
   methods(): string[] { return this.calls.map((c) => c.method); }
   of(method: string): ApiCall[] { return this.calls.filter((c) => c.method === method); }
   clear(): void { this.calls.length = 0; this.responses.length = 0; }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { boot, type App } from '../../src/app/bootstrap.ts';
+import { boot, type App } from '../../src/boot.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { FakeClock } from '../fakes/clock.ts';

@@ -3,8 +3,8 @@ import { WorkingCalendar } from '../../src/calendar/working-calendar.ts';
 import { parseDirectory } from '../../src/config/directory.ts';
 import type { Command, RaiseInput } from '../../src/domain/commands.ts';
 import { decide, type Decided } from '../../src/domain/decide.ts';
-import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
-import type { Dispute } from '../../src/domain/types.ts';
+import { DEFAULT_POLICY, type Policy } from '../../src/domain/stage-policy.ts';
+import type { Directory, Dispute } from '../../src/domain/types.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 
 export const directory = parseDirectory(fs.readFileSync('config/directory.example.yaml', 'utf8'));
@@ -20,7 +20,12 @@ export class Scenario {
   at(iso: string): this { this.now = new Date(iso); return this; }
 
   run(personId: string, cmd: Command): Decided {
-    this.last = decide(this.d, cmd, { now: this.now, actor: { personId, platform: 'cli' }, policy: DEFAULT_POLICY, calendar, directory });
+    return this.runWith(directory, personId, cmd);
+  }
+
+  /** As run(), against a directory that has changed since (R5.8). */
+  runWith(dir: Directory, personId: string, cmd: Command, policy: Policy = DEFAULT_POLICY): Decided {
+    this.last = decide(this.d, cmd, { now: this.now, actor: { personId, platform: 'cli' }, policy, calendar, directory: dir });
     this.d = this.last.next;
     return this.last;
   }

@@ -6,7 +6,10 @@ import { createLogger } from '../../src/app/logger.ts';
 import { ChatDeliveryError, type ChatPort, type ConversationRef } from '../../src/app/ports.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
 import { disputeView, type DisputeView } from '../../src/domain/view.ts';
-import { FakeBotConnector } from '../fakes/bot-connector.ts';
+import { GraphClient } from '../../src/adapters/teams/graph.ts';
+import { GroupChats } from '../../src/adapters/teams/group-chat.ts';
+import { type ConnectorCall, FakeBotConnector } from '../fakes/bot-connector.ts';
+import { FakeGraph } from '../fakes/graph.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { calendar, directory, Scenario } from '../helpers/domain.ts';
@@ -21,6 +24,10 @@ interface Harness {
   governanceMessages(): string[];
   /** Typed text that would be live markup on this platform (a link, a channel ping). */
   liveMarkup: string[];
+  /** Who is in a case space now, or 'team' where every member of the team sees the space anyway. */
+  members(space: ConversationRef): string[] | 'team';
+  /** Who a private space starts with before any invitation. */
+  founders: string[];
   rateLimitNext(): void;
   refuseNext(): void;
   stop(): Promise<void>;
@@ -43,29 +50,45 @@ async function slackHarness(): Promise<Harness> {
     directTo: (id) => posts().filter((c) => c.args.channel === `D${id}`).map((c) => JSON.stringify(c.args)),
     governanceMessages: () => posts().filter((c) => c.args.channel === 'CGOVERN').map((c) => JSON.stringify(c.args)),
     liveMarkup: ['<!channel>', '<http://evil|click>'],
+    members: (space) => fake.members(space.id).filter((u) => u !== 'UBOT'),
+    founders: [],
     rateLimitNext: () => fake.failNext('chat.postMessage', { status: 429, retryAfter: 9 }),
     refuseNext: () => fake.failNext('chat.postMessage', { error: 'channel_not_found' }),
     stop: () => fake.stop(),
   };
 }
 
-async function teamsHarness(): Promise<Harness> {
+async function teamsHarness(mode: 'thread' | 'channel' | 'chat'): Promise<Harness> {
   const fake = new FakeBotConnector();
   await fake.start();
+  const graph = new FakeGraph();
+  await graph.start();
+  graph.catalog.set('app-1', 'catalog-1');
+  const client = new GraphClient({ apiUrl: `${graph.url}/v1.0`, loginUrl: graph.url, tenantId: 't1', appId: 'app-1', appPassword: 'right-secret' });
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const port = new TeamsChatPort(adapter, { appId: '', tenantId: 't1', serviceUrl: fake.url, caseChannelId: '19:cases@thread.tacv2', channelMode: null }, () => gov, logger);
+  const port = new TeamsChatPort(adapter, {
+    appId: '', tenantId: 't1', serviceUrl: fake.url, caseChannelId: mode === 'thread' ? '19:cases@thread.tacv2' : null,
+    channelMode: mode === 'channel' ? { teamId: 'team-1', graph: client } : null,
+    groupChats: mode === 'chat' ? new GroupChats({ graph: client, appId: 'app-1', catalogAppId: null }) : null,
+  }, () => gov, logger);
+  port.useDisputes(async () => ({ raisedById: 'ali-khan', participants: ['ali-khan', 'gus-hart'] }));
+  const isGov = (c: ConnectorCall) => (c.body.channelData as { channel?: { id: string } } | undefined)?.channel?.id === '19:gov@thread.tacv2';
+  const isThreadStart = (c: ConnectorCall) => c.method === 'POST' && !c.conversation && Boolean((c.body.channelData as { channel?: { id: string } } | undefined)?.channel?.id) && !isGov(c);
+  const isChatCard = (c: ConnectorCall) => mode === 'chat' && c.method === 'POST' && Boolean(c.conversation?.endsWith('@thread.v2')) && /Stage \d —/.test(JSON.stringify(c.body));
   return {
     port,
     sentTo: (space) => fake.calls.filter((c) => c.conversation === space.id && c.method === 'POST').map((c) => JSON.stringify(c.body)),
-    cardWrites: () => fake.calls.filter((c) => c.method === 'PUT' || (c.method === 'POST' && !c.conversation && (c.body.channelData as { channel?: { id: string } })?.channel?.id === '19:cases@thread.tacv2'))
+    cardWrites: () => fake.calls.filter((c) => c.method === 'PUT' || isThreadStart(c) || isChatCard(c))
       .map((c) => ({ kind: c.method === 'PUT' ? 'update' as const : 'post' as const, body: JSON.stringify(c.body) })),
     directTo: (id) => fake.created().filter((c) => (c.body.members as { id: string }[] | undefined)?.[0]?.id === id).map((c) => JSON.stringify(c.body)),
-    governanceMessages: () => fake.created().filter((c) => (c.body.channelData as { channel?: { id: string } })?.channel?.id === '19:gov@thread.tacv2').map((c) => JSON.stringify(c.body)),
+    governanceMessages: () => fake.created().filter(isGov).map((c) => JSON.stringify(c.body)),
     liveMarkup: ['[click](http://evil)', '**loud**'],
+    members: (space) => (mode === 'chat' ? graph.chatMembers(space.id) : 'team'),
+    founders: mode === 'chat' ? [ali.teams!] : [],
     // The connector client retries a 429 a few times by itself; a persisting one reaches the port.
     rateLimitNext: () => { fake.retryAfter = 0; fake.failNext(429, 10); },
-    refuseNext: () => { fake.clearFailures(); fake.failNext(404); },
-    stop: () => fake.stop(),
+    refuseNext: () => { fake.clearFailures(); fake.failNext(400); },
+    stop: async () => { await fake.stop(); await graph.stop(); },
   };
 }
 
@@ -77,8 +100,15 @@ function view(): DisputeView {
 
 const d1 = { key: 'k1', attempt: 1 };
 const gus = directory.people.find((p) => p.id === 'gus-hart')!;
+const hal = directory.people.find((p) => p.id === 'hal-moss')!;
+const ali = directory.people.find((p) => p.id === 'ali-khan')!;
 
-describe.each([['Slack', slackHarness, 'slack'], ['Teams', teamsHarness, 'teams']] as const)('the ChatPort contract: %s', (_name, make, idField) => {
+describe.each([
+  ['Slack', slackHarness, 'slack'],
+  ['Teams, a thread per dispute', () => teamsHarness('thread'), 'teams'],
+  ['Teams, a channel per dispute', () => teamsHarness('channel'), 'teams'],
+  ['Teams, a private group chat per dispute', () => teamsHarness('chat'), 'teams'],
+] as const)('the ChatPort contract: %s', (_name, make, idField) => {
   let h: Harness;
   beforeEach(async () => { h = await make(); });
   afterEach(async () => { await h.stop(); });
@@ -123,6 +153,19 @@ describe.each([['Slack', slackHarness, 'slack'], ['Teams', teamsHarness, 'teams'
     const ghost = { ...gus, id: 'ghost', name: 'Gail Ghost', slack: null, teams: null };
     await h.port.invite(space, [gus, ghost], { key: 'k9', attempt: 1 });
     expect(h.governanceMessages().join()).toContain('Gail Ghost');
+  });
+
+  it('keeps a private space\'s members to the participants, adding and removing them; a team-wide space has none to manage', async () => {
+    const space = await h.port.openCaseSpace(view(), d1);
+    const id = (p: typeof gus) => String(p[idField]);
+    const sorted = (ids: string[]) => (h.members(space) === 'team' ? 'team' : [...h.founders, ...ids].sort());
+    await h.port.invite(space, [gus, hal], { key: 'k10', attempt: 1 });
+    await h.port.invite(space, [gus], { key: 'k11', attempt: 1 });
+    expect(h.members(space)).toEqual(sorted([id(gus), id(hal)]));
+    await h.port.uninvite(space, [gus], { key: 'k12', attempt: 1 });
+    // Someone already gone is not an error: a retried removal changes nothing.
+    await h.port.uninvite(space, [gus], { key: 'k12', attempt: 2 });
+    expect(h.members(space)).toEqual(sorted([id(hal)]));
   });
 
   it('reports a rate limit as retryable with the platform\'s wait, and a refusal as final', async () => {

@@ -119,7 +119,7 @@ describe('Slack', () => {
     expect(String(fake.of('conversations.invite')[0]!.args.users).split(',').sort()).toEqual([ALI, 'U0DEEOBI01', GUS, 'U0IVYNASH1'].sort());
     const card = fake.of('chat.postMessage')[0]!.args as { blocks: unknown[]; text: string };
     expect(messageSchema.safeParse(card).success).toBe(true);
-    expect(JSON.stringify(card.blocks)).toMatch(/Due Monday 14 December, 5pm — 5 working days/);
+    expect(JSON.stringify(card.blocks)).toMatch(/\d working days? left \(due Monday 14 December, 5pm\)/);
     expect(JSON.stringify(card.blocks)).toMatch(/NHS number ending 919/);
     expect(JSON.stringify(card.blocks)).toContain('<https://s117.example.nhs.uk/register/dispute/S117-2026-0001|Open in the register>');
     expect(JSON.stringify(fake.calls)).not.toMatch(/9434765919|943 476 5919/);

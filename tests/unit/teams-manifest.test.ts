@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error: a plain .mjs script without types
-import { fillManifest, manifestProblems, packageTeams } from '../../scripts/package-teams.mjs';
+import { fillManifest, GRAPH_PERMISSIONS, manifestProblems, packageTeams } from '../../scripts/package-teams.mjs';
 import { HELP_LINES } from '../../src/adapters/teams/cards.ts';
 
 const env = { MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555', PUBLIC_URL: 'https://s117.example.nhs.uk' };
@@ -48,8 +48,29 @@ describe('the Teams app package', () => {
     expect(m.composeExtensions[0].commands[0]).toMatchObject({ id: 'recordDecision', type: 'action', context: ['message'], fetchTask: true });
     expect(m.bots[0].botId).toBe(env.MICROSOFT_APP_ID);
     expect(m.validDomains).toEqual(['s117.example.nhs.uk']);
-    // Channel mode creates a channel per dispute in the team where the app is installed.
-    expect(m.authorization.permissions.resourceSpecific).toEqual([{ name: 'Channel.Create.Group', type: 'Application' }]);
+  });
+
+  it.each(['thread', 'channel', 'chat'])('in %s mode matches the schema and asks for exactly what that mode uses', (mode) => {
+    const m = fillManifest({ ...env, TEAMS_CASE_SPACES: mode });
+    expect(manifestProblems(m)).toEqual([]);
+    // Only channel mode creates channels in the team, so only it asks a team owner for that.
+    expect(m.authorization?.permissions.resourceSpecific ?? []).toEqual(mode === 'channel' ? [{ name: 'Channel.Create.Group', type: 'Application' }] : []);
+    // Chat mode installs the bot in each dispute's group chat.
+    expect(m.bots[0].scopes).toEqual(mode === 'chat' ? ['personal', 'team', 'groupChat'] : ['personal', 'team']);
+  });
+
+  it('names the Graph permissions an administrator must consent to for private chats', () => {
+    expect(GRAPH_PERMISSIONS.chat).toEqual(['Chat.Create', 'ChatMember.ReadWrite.All', 'TeamsAppInstallation.ReadWriteSelfForChat.All', 'Chat.ReadBasic.All', 'AppCatalog.Read.All']);
+    const readme = fs.readFileSync('README.md', 'utf8');
+    for (const p of GRAPH_PERMISSIONS.chat) expect(readme).toContain(`\`${p}\``);
+  });
+
+  it('refuses an http:// address, and takes its version from package.json', () => {
+    expect(() => fillManifest({ ...env, PUBLIC_URL: 'http://s117.example.nhs.uk' })).toThrow(/PUBLIC_URL: must start with https:\/\//);
+    expect(() => fillManifest({ ...env, TEAMS_CASE_SPACES: 'carrier-pigeon' })).toThrow(/TEAMS_CASE_SPACES: must be chat, thread or channel/);
+    const m = fillManifest(env);
+    expect(m.version).toBe(JSON.parse(fs.readFileSync('package.json', 'utf8')).version);
+    expect(m.developer).toMatchObject({ privacyUrl: 'https://s117.example.nhs.uk/privacy', termsOfUseUrl: 'https://s117.example.nhs.uk/terms' });
   });
 
   it('ships the two icons at the sizes Teams requires, and zips everything for upload', async () => {

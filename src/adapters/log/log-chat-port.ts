@@ -20,6 +20,9 @@ export class LogChatPort implements ChatPort {
   async invite(space: ConversationRef, people: Person[]): Promise<void> {
     this.logger.info({ space: space.name, people: people.map((p) => p.id) }, 'participants invited');
   }
+  async uninvite(space: ConversationRef, people: Person[]): Promise<void> {
+    this.logger.info({ space: space.name, people: people.map((p) => p.id) }, 'participants removed');
+  }
   async post(space: ConversationRef, message: Message, mentions: Person[]): Promise<void> {
     this.logger.info({ space: space.name, mentions: mentions.map((p) => p.id), lines: message.lines }, message.title);
   }

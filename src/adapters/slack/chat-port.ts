@@ -102,6 +102,18 @@ export class SlackChatPort implements ChatPort {
     }
   }
 
+  /** One kick per person (the API takes one user); someone already out is what we wanted. */
+  async uninvite(space: ConversationRef, people: Person[]): Promise<void> {
+    const { id } = asSpace(space);
+    for (const user of people.map((p) => p.slack).filter((u): u is string => Boolean(u))) {
+      try {
+        await this.client.conversations.kick({ channel: id, user });
+      } catch (e) {
+        if (!['not_in_channel', 'user_not_found'].includes(platformError(e) ?? '')) throw deliveryError(e);
+      }
+    }
+  }
+
   /** On a retry, looks for the message this key already posted before posting again. */
   private async postOnce(channel: string, body: { text: string; blocks: unknown[] }, d: Delivery): Promise<{ ts: string }> {
     if (d.attempt > 1) {

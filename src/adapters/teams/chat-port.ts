@@ -4,7 +4,8 @@ import type { Message } from '../../domain/effects.ts';
 import type { Directory, Person } from '../../domain/types.ts';
 import type { DisputeView } from '../../domain/view.ts';
 import { messageCard, stageCard } from './cards.ts';
-import type { GraphClient } from './graph.ts';
+import { GraphConsentError, type GraphClient } from './graph.ts';
+import type { GroupChats } from './group-chat.ts';
 import { caseSpaceName } from '../../domain/naming.ts';
 
 export interface TeamsSettings {
@@ -15,17 +16,33 @@ export interface TeamsSettings {
   caseChannelId: string | null;
   /** Channel mode: a channel per dispute in this team, created through Microsoft Graph. */
   channelMode: { teamId: string; graph: GraphClient } | null;
+  /** Chat mode: a private group chat per dispute, its members the dispute's participants. */
+  groupChats?: GroupChats | null;
+  /** Chat mode without the Graph consent it needs: use a thread in `caseChannelId` instead (only when the partnership chose to). */
+  privateFallback?: 'thread' | null;
   /** PUBLIC_URL: cards link to the dispute's page in the register. */
   publicUrl?: string | null;
 }
 
-// The only place that knows what a Teams conversation ref holds: the thread's
-// conversation id (`19:…@thread.tacv2;messageid=ROOT`), the root activity
-// (the stage card) and the service URL for proactive sends.
-interface TeamsSpace { id: string; serviceUrl: string; tenantId: string; rootId: string | null }
+/** Who a dispute's chat starts with, and who takes part now (directory person ids). */
+export type DisputeMembers = (disputeId: string) => Promise<{ raisedById: string; participants: string[] } | null>;
+
+// The only place that knows what a Teams conversation ref holds: a thread's
+// conversation id (`19:…@thread.tacv2;messageid=ROOT`) and its root activity
+// (the stage card), or a group chat's id (`19:…@thread.v2`, also its
+// conversation id for proactive sends) and its link; and the service URL.
+interface TeamsSpace { id: string; serviceUrl: string; tenantId: string; rootId: string | null; kind: 'thread' | 'chat'; webUrl: string | null }
 const asSpace = (r: ConversationRef): TeamsSpace => ({
   id: String(r.id), serviceUrl: String(r.serviceUrl), tenantId: String(r.tenantId ?? ''), rootId: r.rootId ? String(r.rootId) : null,
+  kind: r.kind === 'chat' ? 'chat' : 'thread', webUrl: typeof r.webUrl === 'string' ? r.webUrl : null,
 });
+
+/** Where a 1:1 message sends people: the chat, or the thread's root message in its channel. */
+function spaceLink(s: TeamsSpace): string | null {
+  if (s.kind === 'chat') return s.webUrl ?? `https://teams.microsoft.com/l/chat/${encodeURIComponent(s.id)}/0?tenantId=${encodeURIComponent(s.tenantId)}`;
+  const channel = s.id.split(';')[0]!;
+  return s.rootId ? `https://teams.microsoft.com/l/message/${encodeURIComponent(channel)}/${s.rootId}?tenantId=${encodeURIComponent(s.tenantId)}&parentMessageId=${s.rootId}` : null;
+}
 
 export function rootActivityId(conversationId: string): string | null {
   return /;messageid=(\d+)/.exec(conversationId)?.[1] ?? null;
@@ -46,6 +63,9 @@ export function deliveryError(e: unknown): ChatDeliveryError {
 
 export class TeamsChatPort implements ChatPort {
   readonly platform = 'teams';
+  private disputeMembers: DisputeMembers | null = null;
+  /** Disputes whose missing consent governance has been told about (once each, not once per queued notification). */
+  private toldConsent = new Set<string>();
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly settings: TeamsSettings,
@@ -53,10 +73,13 @@ export class TeamsChatPort implements ChatPort {
     private readonly logger: Logger,
   ) {}
 
+  /** Chat mode starts each chat with the dispute's members, which the views do not carry. */
+  useDisputes(lookup: DisputeMembers): void { this.disputeMembers = lookup; }
+
   private ref(space: TeamsSpace): Partial<ConversationReference> {
     return {
       channelId: 'msteams', serviceUrl: space.serviceUrl,
-      conversation: { id: space.id, isGroup: true, conversationType: 'channel', tenantId: space.tenantId, name: '' },
+      conversation: { id: space.id, isGroup: true, conversationType: space.kind === 'chat' ? 'groupChat' : 'channel', tenantId: space.tenantId, name: '' },
       bot: { id: this.settings.appId, name: 'S117' },
     };
   }
@@ -65,7 +88,11 @@ export class TeamsChatPort implements ChatPort {
     try {
       await this.adapter.continueConversationAsync(this.settings.appId, this.ref(space), logic);
     } catch (e) {
-      throw deliveryError(e);
+      const err = deliveryError(e);
+      // The app installed in a new chat takes a moment to reach the bot's roster: try again shortly.
+      const status = (e as { statusCode?: number }).statusCode;
+      if (space.kind === 'chat' && (status === 403 || status === 404)) throw new ChatDeliveryError(`${err.message} (the bot may not be in the chat yet)`, true, 30_000);
+      throw err;
     }
   }
 
@@ -92,7 +119,53 @@ export class TeamsChatPort implements ChatPort {
    * (channel mode), or in the shared case channel (thread mode).
    */
   async openCaseSpace(view: DisputeView): Promise<ConversationRef> {
-    let channel = this.settings.caseChannelId;
+    if (this.settings.groupChats) {
+      try {
+        return await this.openChat(view, this.settings.groupChats);
+      } catch (e) {
+        if (!(e instanceof GraphConsentError)) throw e;
+        const fallback = this.settings.privateFallback === 'thread' && this.settings.caseChannelId;
+        await this.tellConsentMissing(view.reference, e, Boolean(fallback));
+        if (!fallback) throw e;
+        return this.openThread(view, this.settings.caseChannelId);
+      }
+    }
+    return this.openThread(view, this.settings.caseChannelId);
+  }
+
+  /**
+   * The chat starts with the person who raised the dispute (they are acting
+   * now); everyone else joins through the stage's invitation, which waits
+   * for working hours as every other ping does.
+   */
+  private async openChat(view: DisputeView, chats: GroupChats): Promise<ConversationRef> {
+    const dispute = this.disputeMembers ? await this.disputeMembers(view.id) : null;
+    if (!dispute) throw new ChatDeliveryError(`dispute ${view.reference} could not be loaded to start its chat`, true);
+    const teamsId = (id: string) => this.directory().people.find((p) => p.id === id)?.teams ?? null;
+    const raiser = teamsId(dispute.raisedById);
+    const everyone = [...new Set(dispute.participants.map(teamsId).filter((t): t is string => Boolean(t)))];
+    const chat = await chats.open(view.reference, raiser ? [raiser] : everyone, everyone);
+    return { id: chat.id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: null, kind: 'chat', webUrl: chat.webUrl };
+  }
+
+  private async tellConsentMissing(reference: string, e: GraphConsentError, fellBack: boolean): Promise<void> {
+    this.logger.error({ reference, permission: e.permission }, 'Microsoft Graph consent is missing for private case chats');
+    if (this.toldConsent.has(reference)) return;
+    this.toldConsent.add(reference);
+    await this.governance({
+      title: `${reference}: Teams could not open a private case chat`,
+      lines: [
+        `The bot lacks the Microsoft Graph permission ${e.permission}. A Microsoft Entra administrator must grant admin consent to it (Entra admin centre → App registrations → the bot → API permissions).`,
+        fellBack
+          ? 'So this dispute runs in a thread of the shared case channel instead, which every member of that team can see. Disputes raised after consent is granted get private chats.'
+          : 'Until then this dispute\'s notifications wait, and are tried again every 15 minutes.',
+      ],
+      mentions: [],
+    });
+  }
+
+  private async openThread(view: DisputeView, caseChannel: string | null): Promise<ConversationRef> {
+    let channel = caseChannel;
     if (this.settings.channelMode) {
       const { teamId, graph } = this.settings.channelMode;
       channel = null;
@@ -103,21 +176,34 @@ export class TeamsChatPort implements ChatPort {
     }
     if (!channel) throw new ChatDeliveryError('TEAMS_CASE_CHANNEL_ID is not set, so there is nowhere to open case threads', false);
     const id = await this.newThread(channel, MessageFactory.attachment(CardFactory.adaptiveCard(stageCard(view, this.settings.publicUrl ?? null))));
-    return { id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: rootActivityId(id) };
+    return { id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: rootActivityId(id), kind: 'thread' };
   }
 
   async invite(space: ConversationRef, people: Person[]): Promise<void> {
-    // Channel threads need no invitation; members of the team see them. People
-    // the bot cannot reach get no mention or 1:1 message: tell governance.
+    // Channel threads need no invitation; members of the team see them. A
+    // chat gets its new members. People the bot cannot reach get no
+    // mention or 1:1 message: tell governance.
+    const s = asSpace(space);
     const unreachable = people.filter((p) => !p.teams);
+    if (s.kind === 'chat' && this.settings.groupChats) {
+      const unknown = new Set(await this.settings.groupChats.add(s.id, people.map((p) => p.teams).filter((t): t is string => Boolean(t))));
+      unreachable.push(...people.filter((p) => p.teams && unknown.has(p.teams)));
+    }
     if (unreachable.length) {
       this.logger.warn({ people: unreachable.map((p) => p.id), space: asSpace(space).id }, 'participants without a Teams id in the directory');
       await this.governance({
         title: 'Participants the bot cannot reach in Teams',
-        lines: [`${unreachable.map((p) => p.name).join(', ')} have no Teams (Entra object) id in the directory, so they were not mentioned or messaged.`, 'Add their ids to the directory file.'],
+        lines: [`${unreachable.map((p) => p.name).join(', ')} have no Teams (Entra object) id in the directory that Teams knows, so they were not added, mentioned or messaged.`, 'Add or correct their ids in the directory file.'],
         mentions: [],
       });
     }
+  }
+
+  /** Only a chat has members to take out; a thread is seen by the whole team. */
+  async uninvite(space: ConversationRef, people: Person[]): Promise<void> {
+    const s = asSpace(space);
+    if (s.kind !== 'chat' || !this.settings.groupChats) return;
+    await this.settings.groupChats.remove(s.id, people.map((p) => p.teams).filter((t): t is string => Boolean(t)));
   }
 
   async post(space: ConversationRef, message: Message, mentions: Person[]): Promise<void> {
@@ -146,11 +232,15 @@ export class TeamsChatPort implements ChatPort {
 
   async dm(person: Person, message: Message, _d: unknown, space: ConversationRef | null): Promise<void> {
     if (!person.teams) throw new ChatDeliveryError(`${person.id} has no Teams id in the directory`, false);
-    const lines = space ? [...message.lines, 'Open the case thread in the partnership team to see the stage card.'] : message.lines;
+    const s = space ? asSpace(space) : null;
+    const lines = s ? [...message.lines, s.kind === 'chat' ? 'Open the case chat to see the stage card.' : 'Open the case thread in the partnership team to see the stage card.'] : message.lines;
+    const { card } = messageCard({ ...message, lines }, []);
+    const link = s ? spaceLink(s) : null;
+    const body = link ? { ...card, actions: [...((card as { actions?: unknown[] }).actions ?? []), { type: 'Action.OpenUrl', title: s!.kind === 'chat' ? 'Open the case chat' : 'Open the case thread', url: link }] } : card;
     const params: ConversationParameters = {
       isGroup: false, bot: { id: this.settings.appId, name: 'S117' }, members: [{ id: person.teams, name: person.name }], topicName: '',
       tenantId: this.settings.tenantId, channelData: { tenant: { id: this.settings.tenantId } },
-      activity: MessageFactory.attachment(CardFactory.adaptiveCard(messageCard({ ...message, lines }, []).card)) as never,
+      activity: MessageFactory.attachment(CardFactory.adaptiveCard(body)) as never,
     };
     try {
       await this.adapter.createConversationAsync(this.settings.appId, 'msteams', this.settings.serviceUrl, '', params, async () => undefined);

@@ -3,11 +3,11 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import type { DisputeService } from '../../app/dispute-service.ts';
 import { errorInfo } from '../../app/dispute-service.ts';
 import type { Logger } from '../../app/ports.ts';
-import { ConfigError, type Env } from '../../config/env.ts';
+import type { Env } from '../../config/env.ts';
 import type { Directory } from '../../domain/types.ts';
 import { S117TeamsBot } from './bot.ts';
-import { TeamsChatPort } from './chat-port.ts';
-import { GraphClient } from './graph.ts';
+import { type DisputeMembers, TeamsChatPort } from './chat-port.ts';
+import { caseSpaceSettings } from './case-spaces.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 const MAX_BODY = 1_000_000;
@@ -34,6 +34,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** Who raised a dispute and who takes part now, for starting its chat. */
+export const disputeMembers = (service: DisputeService): DisputeMembers => async (id) => {
+  const d = await service.get({ id });
+  return d ? { raisedById: d.raisedById, participants: d.participants.map((p) => p.personId) } : null;
+};
+
 /**
  * Microsoft Teams through the Bot Framework SDK (kept inside this folder: the
  * SDK is archived upstream, and a move to its successor must stay local).
@@ -51,22 +57,15 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
     await context.sendActivity('Something went wrong and nothing was recorded. It has been logged; please try again in a minute.').catch(() => undefined);
   };
   const enabled = authenticated || Boolean(env.TEAMS_CASE_CHANNEL_ID);
-  if (env.TEAMS_CASE_SPACES === 'channel' && (!env.TEAMS_TEAM_ID || !env.MICROSOFT_APP_ID || !env.MICROSOFT_APP_PASSWORD || !env.MICROSOFT_APP_TENANT_ID)) {
-    throw new ConfigError('TEAMS_CASE_SPACES: channel mode needs TEAMS_TEAM_ID, MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (Graph creates the channels)');
-  }
-  const channelMode = env.TEAMS_CASE_SPACES === 'channel' ? {
-    teamId: env.TEAMS_TEAM_ID!,
-    graph: new GraphClient({ apiUrl: env.GRAPH_API_URL, loginUrl: env.MICROSOFT_LOGIN_URL, tenantId: env.MICROSOFT_APP_TENANT_ID!, appId: env.MICROSOFT_APP_ID!, appPassword: env.MICROSOFT_APP_PASSWORD! }),
-  } : null;
-  const port = enabled ? new TeamsChatPort(adapter, {
-    appId: env.MICROSOFT_APP_ID ?? '', tenantId: env.MICROSOFT_APP_TENANT_ID ?? '', serviceUrl: env.TEAMS_SERVICE_URL,
-    caseChannelId: env.TEAMS_CASE_CHANNEL_ID ?? null, channelMode, publicUrl: env.PUBLIC_URL?.replace(/\/$/, '') ?? null,
-  }, directory, log) : null;
+  const port = enabled ? new TeamsChatPort(adapter, caseSpaceSettings(env), directory, log) : null;
   let bot: S117TeamsBot | null = null;
   return {
     mode: authenticated ? 'authenticated' : 'local',
     port,
-    attach(service, onChange) { bot = new S117TeamsBot(service, log, onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null); },
+    attach(service, onChange) {
+      bot = new S117TeamsBot(service, log, onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
+      port?.useDisputes(disputeMembers(service));
+    },
     async handler(req, res) {
       const send = (status: number, body?: unknown) => {
         if (res.headersSent) return;

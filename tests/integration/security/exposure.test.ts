@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/app/logger.ts';
-import { banner } from '../../../src/app/banner.ts';
+import { banner } from '../../../src/banner.ts';
 import { loadEnv } from '../../../src/config/env.ts';
 import { startBot, type Bot } from '../../../src/bot.ts';
 import { FakeClock } from '../../fakes/clock.ts';

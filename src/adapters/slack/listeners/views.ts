@@ -80,7 +80,7 @@ export function register(app: App, ctx: SlackContext): void {
     };
     const problem = await ctx.service.preview(actor, { id: m.d }, { type: 'PROPOSE_DECISION', input });
     if (problem?.field && view.state.values[problem.field]) return void (await ack({ response_action: 'errors', errors: { [problem.field]: problem.message } }));
-    if (problem && problem.code !== 'ENDING_WITHOUT_JOINT_ASSESSMENT') return void (await ack({ response_action: 'errors', errors: { summary: problem.message } }));
+    if (problem) return void (await ack({ response_action: 'errors', errors: { summary: problem.message } }));
     await ack();
     await ctx.act(body.user.id, { id: m.d }, { type: 'PROPOSE_DECISION', input }, `slack:view:${view.id}`, ephemeral(client, body.user.id, undefined));
   });

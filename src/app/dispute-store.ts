@@ -1,0 +1,68 @@
+import type { DomainEvent, Effect } from '../domain/effects.ts';
+import type { Dispute } from '../domain/types.ts';
+
+/** How a use case names a dispute: by its internal id or by its reference (S117-2026-0042). */
+export type Target = { id: string } | { reference: string };
+
+/** One history entry as stored (R11.1), oldest first. */
+export interface HistoryEntry {
+  seq: number;
+  at: Date;
+  actorId: string;
+  platform: string;
+  type: string;
+  data: unknown;
+  correctsSeq: number | null;
+}
+
+/**
+ * Another writer got there first: the dispute's version moved on, or a twin
+ * request with the same idempotency key was recorded. Nothing was written,
+ * so the use case may load again and retry.
+ */
+export class WriteConflict extends Error {
+  constructor(message: string, readonly reason: 'version' | 'duplicate') {
+    super(message);
+    this.name = 'WriteConflict';
+  }
+}
+
+/** What a command already produced, kept under its idempotency key. */
+export interface ProcessedCommand { disputeId: string | null; notice: string | null }
+
+/** Everything one use case may read and write inside its one transaction. */
+export interface DisputeTx {
+  load(target: Target): Promise<Dispute | null>;
+  /** Writes `next` over `prev`; throws WriteConflict when `prev` is no longer the stored version. */
+  save(prev: Dispute | null, next: Dispute): Promise<void>;
+  appendHistory(disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }): Promise<void>;
+  /** Queues the effects of version `version`; the same version queued twice is one set of rows. */
+  enqueueEffects(disputeId: string, version: number, effects: Effect[]): Promise<void>;
+  /** S117-YYYY-NNNN: the next reference of `year`, never reused. */
+  nextReference(year: number): Promise<string>;
+  processed(key: string): Promise<ProcessedCommand | null>;
+  recordProcessed(key: string, result: ProcessedCommand, at: Date): Promise<void>;
+  /**
+   * Locks the open dispute that wakes earliest at or before `now`, skipping
+   * `skip` and rows another replica holds; null when none is due.
+   */
+  claimDue(now: Date, skip: readonly string[]): Promise<string | null>;
+  /** Moves the wake-up time of a dispute that had nothing to do (guarded by version). */
+  setWake(id: string, version: number, wake: Date | null): Promise<void>;
+}
+
+/** The register of disputes, as the use cases need it. */
+export interface DisputeStore {
+  /** Runs `fn` in one transaction: everything it wrote lands, or nothing does. */
+  transaction<T>(fn: (tx: DisputeTx) => Promise<T>): Promise<T>;
+  get(target: Target): Promise<Dispute | null>;
+  history(disputeId: string): Promise<HistoryEntry[]>;
+  /** Every dispute raised in [from, to), oldest first. */
+  all(range?: { from?: Date; to?: Date }): Promise<Dispute[]>;
+  /** Open disputes the person takes part in (any order). */
+  openFor(personId: string): Promise<Dispute[]>;
+  /** Has an effect with this key been queued already (a monthly report, say)? */
+  hasQueued(key: string): Promise<boolean>;
+  /** Queues one effect not tied to a dispute, once per key; false when the key was already there. */
+  enqueueOnce(key: string, effect: Effect, at: Date): Promise<boolean>;
+}

@@ -1,0 +1,95 @@
+import { WorkingCalendar } from './calendar/working-calendar.ts';
+import type { Env } from './config/env.ts';
+import { loadDirectory } from './config/directory.ts';
+import { DEFAULT_POLICY, type Policy } from './domain/stage-policy.ts';
+import type { Directory } from './domain/types.ts';
+import { openDatabase, type Database } from './register/db.ts';
+import { migrate } from './register/migrate.ts';
+import { syncDirectory } from './register/directory-sync.ts';
+import { RegisterConversations } from './register/conversations.ts';
+import { RegisterDisputeStore } from './register/dispute-store.ts';
+import { LogChatPort } from './adapters/log/log-chat-port.ts';
+import { OutboxDispatcher } from './app/dispatcher.ts';
+import type { Conversations } from './app/conversations.ts';
+import { DisputeService } from './app/dispute-service.ts';
+import type { DisputeStore } from './app/dispute-store.ts';
+import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { sendMonthlyReportIfDue } from './app/monthly-report.ts';
+
+export interface App {
+  env: Env;
+  db: Database;
+  calendar: WorkingCalendar;
+  policy: Policy;
+  directory: Directory;
+  directoryFile: string;
+  service: DisputeService;
+  store: DisputeStore;
+  conversations: Conversations;
+  dispatcher: OutboxDispatcher;
+  scheduler: Scheduler;
+  ports: Record<string, ChatPort>;
+  appliedMigrations: string[];
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  env: Env;
+  logger: Logger;
+  clock?: Clock;
+  /** Chat platforms by name; a log-only port is always there as the fallback. */
+  ports?: Record<string, ChatPort>;
+  defaultPlatform?: string;
+  outboxPollMs?: number;
+  /** Who opens the embedded database ('bot' by default; the CLI says 'cli'), named to anyone it refuses. */
+  dbPurpose?: string;
+}
+
+export function calendarFromEnv(env: Env): WorkingCalendar {
+  return new WorkingCalendar({
+    timeZone: env.TIME_ZONE, closeOfBusiness: env.CLOSE_OF_BUSINESS, workStart: env.WORKING_HOURS_START, workEnd: env.WORKING_HOURS_END,
+    extraClosures: env.LOCAL_CLOSURE_DAYS,
+  });
+}
+
+/**
+ * The composition root shared by the bot and the CLI: config → database
+ * (migrated) → directory → register-backed ports → use cases → outbox →
+ * scheduler. Nothing starts ticking here.
+ */
+export async function boot(opts: BootOptions): Promise<App> {
+  const { env, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const calendar = calendarFromEnv(env);
+  const policy: Policy = { ...DEFAULT_POLICY, personStepsDueWorkingDays: env.PERSON_STEPS_DUE_WORKING_DAYS };
+  const { directory, file } = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m));
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot' });
+  try {
+    const appliedMigrations = await migrate(db.sql);
+    if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
+    await syncDirectory(db, directory);
+    const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
+    const store = new RegisterDisputeStore(db);
+    const conversations = new RegisterConversations(db);
+    const service = new DisputeService({ store, conversations, clock, calendar, policy, directory: () => directory, logger });
+    const dispatcher = new OutboxDispatcher({
+      db, clock, service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }),
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    });
+    const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
+      cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
+    }, () => sendMonthlyReportIfDue(store, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null));
+    return {
+      env, db, calendar, policy, directory, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports,
+      appliedMigrations,
+      async close() {
+        await scheduler.stop();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

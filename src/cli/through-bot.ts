@@ -1,0 +1,46 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { isStale, LOCK_FILE, readLock, type LockInfo } from '../register/data-dir-lock.ts';
+
+/** The first words of commands that read or write the register, and so need the database's owner. */
+const REGISTER_COMMANDS = new Set(['dispute', 'register', 'report', 'tick', 'db']);
+/** Options naming files: made absolute, because the bot resolves them from its own working folder. */
+const PATH_OPTIONS = new Set(['--file', '--out']);
+
+export const cliReplySchema = z.object({ code: z.number().int(), out: z.string(), err: z.string() });
+export type CliReply = z.infer<typeof cliReplySchema>;
+
+/** The running bot that owns DATA_DIR on this machine and serves the CLI, if there is one. */
+export function runningBot(dataDir: string): (LockInfo & { admin: { port: number; token: string } }) | null {
+  const info = readLock(dataDir);
+  if (!info?.admin || info.purpose !== 'bot' || info.host !== os.hostname()) return null;
+  if (isStale(info, path.join(path.resolve(dataDir), LOCK_FILE))) return null;
+  return info as LockInfo & { admin: { port: number; token: string } };
+}
+
+export function needsRegister(argv: string[]): boolean {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return first !== undefined && REGISTER_COMMANDS.has(first) && !argv.includes('--help') && !argv.includes('-h');
+}
+
+export function absolutePaths(argv: string[], cwd = process.cwd()): string[] {
+  return argv.map((a, i) => {
+    const eq = /^(--[a-z]+)=(.*)$/.exec(a);
+    if (eq && PATH_OPTIONS.has(eq[1]!)) return `${eq[1]}=${path.resolve(cwd, eq[2]!)}`;
+    if (i === 2 && argv[0] === 'db' && argv[1] === 'backup' && !a.startsWith('-')) return path.resolve(cwd, a);
+    return i > 0 && PATH_OPTIONS.has(argv[i - 1]!) ? path.resolve(cwd, a) : a;
+  });
+}
+
+/** Runs the command inside the running bot, on its database, over its loopback admin endpoint. */
+export async function runThroughBot(admin: { port: number; token: string }, argv: string[]): Promise<CliReply> {
+  const r = await fetch(`http://127.0.0.1:${admin.port}/cli`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+    body: JSON.stringify({ argv: absolutePaths(argv) }),
+    signal: AbortSignal.timeout(120_000),
+  });
+  if (r.status !== 200) throw new Error(`the running bot refused the command (HTTP ${r.status})`);
+  return cliReplySchema.parse(await r.json());
+}

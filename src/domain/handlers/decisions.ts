@@ -1,0 +1,138 @@
+import type { Command, ProposeDecisionInput } from '../commands.ts';
+import { flagGrounds } from '../alerts.ts';
+import { refuse } from '../errors.ts';
+import { mustBeOpen, mustParticipate, required } from '../guards.ts';
+import { takeEffect } from '../resolution.ts';
+import { confirmerRoles } from '../stage-policy.ts';
+import type { Draft } from '../stage-ops.ts';
+import { FLAG_TEXT, OUTCOME_TEXT, ROLE_TEXT } from '../texts.ts';
+import type { Decision, Role } from '../types.ts';
+import { detectUnlawfulGrounds, endsAftercare } from '../unlawful-grounds.ts';
+
+function rolesText(roles: Role[]): string {
+  const words = roles.map((r) => ROLE_TEXT[r]);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : words[0]!;
+}
+
+export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisionInput }): void {
+  const { d, ctx } = draft;
+  const me = mustParticipate(d, ctx, 'propose a decision');
+  mustBeOpen(d);
+  const stage = d.stage;
+  const summary = required(input.summary, 'summary', 'What was decided');
+  // R3.3: every decision records its basis.
+  const basisNeed = required(input.basisNeed, 'basisNeed', 'The basis in assessed need');
+  const basisTests = required(input.basisTests, 'basisTests', 'How the statutory Section 117 tests apply');
+  const basisRisk = required(input.basisRisk, 'basisRisk', 'The risk of deterioration or readmission');
+  const allowed = ctx.policy.stages[stage].decisionOutcomes;
+  // R7.4: an ending is decided at Stage 3 only, whether chosen as the outcome or written in the text.
+  if (stage < 3 && (input.outcome === 'END_AFTERCARE' || endsAftercare(`${summary}\n${input.funding ?? ''}\n${input.commissioning ?? ''}`))) {
+    refuse(
+      'ENDING_NEEDS_STAGE_3',
+      'Ending Section 117 aftercare can only be decided at Stage 3 by every party\'s senior officer, after a joint assessment (protocol section 7). Move the dispute to Stage 3 to propose it there.',
+      'outcome',
+      { command: 'MOVE_TO_STAGE_3', label: 'Move to Stage 3' },
+    );
+  }
+  if (!allowed.includes(input.outcome)) {
+    refuse('OUTCOME_NOT_FOR_STAGE', `At Stage ${stage} the outcome must be one of: ${allowed.map((o) => OUTCOME_TEXT[o]).join(', ')}.`, 'outcome');
+  }
+  if (input.outcome === 'WRITTEN_DECISION' || input.outcome === 'END_AFTERCARE') {
+    // R5.6: the written decision confirms funding and commissioning.
+    required(input.funding, 'funding', 'The funding arrangements');
+    required(input.commissioning, 'commissioning', 'The commissioning arrangements');
+  }
+  if (input.outcome === 'END_AFTERCARE') {
+    if (!input.endingReason) refuse('FIELD_REQUIRED', 'Choose the reason for ending aftercare ("endingReason").', 'endingReason');
+    if (!input.jointAssessment || !input.jointAssessment.trim()) {
+      // R7.1 / R10.1: an ending attempted without a joint assessment is a legal-risk signal.
+      draft.flag('ENDING_WITHOUT_JOINT_ASSESSMENT', `${draft.name(me.id)} proposed ending aftercare without a joint assessment.`);
+      draft.notice = 'An ending needs a joint, recorded assessment (protocol section 7). Describe it in "jointAssessment" and propose again.';
+      draft.post({ title: `${d.reference}: ${FLAG_TEXT.ENDING_WITHOUT_JOINT_ASSESSMENT}`, lines: [draft.notice], mentions: [] });
+      return;
+    }
+  }
+  for (const dec of d.decisions) if (dec.status === 'PROPOSED') dec.status = 'SUPERSEDED';
+  const seq = d.decisions.reduce((m, x) => Math.max(m, x.seq), 0) + 1;
+  const dec: Decision = {
+    seq, stage, outcome: input.outcome, summary, basisNeed, basisTests, basisRisk,
+    funding: input.funding?.trim() || null, commissioning: input.commissioning?.trim() || null, interimFunding: input.interimFunding?.trim() || null,
+    endingReason: input.endingReason ?? null, jointAssessment: input.jointAssessment?.trim() || null,
+    proposedBy: me.id, proposedAt: draft.nowIso, sourceMessage: input.sourceMessage ?? null, status: 'PROPOSED', effectiveAt: null,
+  };
+  d.decisions.push(dec);
+  draft.event('DECISION_PROPOSED', { seq, stage, outcome: dec.outcome });
+  const roles = confirmerRoles(ctx.policy, stage, dec.outcome);
+  const confirmers = d.parties.map((p) => p.organisationId);
+  draft.post({
+    title: `${d.reference}: decision proposed — ${OUTCOME_TEXT[dec.outcome]}`,
+    lines: [
+      `Proposed by ${draft.name(me.id)}: ${summary}`,
+      `It takes effect when every party organisation has confirmed it${roles ? ` through its ${rolesText(roles)}` : ''}: ${confirmers.map((o) => draft.orgName(o)).join(', ')}.`,
+    ],
+    mentions: [],
+    confirm: { disputeId: d.id, seq, organisations: confirmers.map((o) => ({ id: o, name: draft.orgName(o) })) },
+  });
+  draft.refreshCard();
+  const grounds = [...(input.citedGrounds ?? []), ...detectUnlawfulGrounds(`${summary}\n${basisNeed}\n${basisTests}\n${basisRisk}\n${dec.funding ?? ''}\n${dec.commissioning ?? ''}`)];
+  if (dec.endingReason === 'SERVICE_REDUCTION' || dec.endingReason === 'COMMISSIONING_CHANGE') grounds.push('RESTRUCTURING');
+  flagGrounds(draft, grounds, `Decision ${seq}`);
+}
+
+export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: number; organisationId: string }): void {
+  const { d, ctx } = draft;
+  const me = mustParticipate(d, ctx, 'confirm a decision');
+  mustBeOpen(d);
+  const dec = d.decisions.find((x) => x.seq === seq);
+  if (!dec) refuse('NO_SUCH_DECISION', `There is no decision ${seq} on ${d.reference}.`);
+  if (dec.status !== 'PROPOSED') refuse('DECISION_NOT_OPEN', `Decision ${seq} is ${dec.status.toLowerCase()}; it can no longer be confirmed.`);
+  if (!d.parties.some((p) => p.organisationId === organisationId)) refuse('NOT_A_PARTY', `${draft.orgName(organisationId)} is not a party to ${d.reference}.`);
+  if (me.organisationId !== organisationId) {
+    refuse('WRONG_ORGANISATION', `You can only confirm for your own organisation (${draft.orgName(me.organisationId)}), not for ${draft.orgName(organisationId)}.`);
+  }
+  // R5.9 / R7.1: who confirms depends on the stage (policy table); endings need the senior officer.
+  const roles = confirmerRoles(ctx.policy, dec.stage, dec.outcome);
+  if (roles && !roles.some((r) => me.roles.includes(r))) {
+    const code = roles.length === 1 && roles[0] === 'SENIOR_OFFICER' ? 'SENIOR_OFFICER_ONLY' : 'CONFIRMER_ROLE_REQUIRED';
+    refuse(code, `At Stage ${dec.stage} only ${draft.orgName(organisationId)}'s ${rolesText(roles)} can confirm${dec.outcome === 'END_AFTERCARE' ? ' an ending' : ''}. Ask them to press "Confirm".`);
+  }
+  // R3.2: one person confirms for one organisation only, never the same decision twice.
+  const mine = d.confirmations.find((c) => c.decisionSeq === seq && c.personId === me.id && c.organisationId !== organisationId);
+  if (mine) {
+    refuse('ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION', `You already confirmed decision ${seq} for ${draft.orgName(mine.organisationId)}. Someone else must confirm for ${draft.orgName(organisationId)}.`);
+  }
+  if (dec.outcome === 'END_AFTERCARE' && (dec.endingReason === 'SERVICE_REDUCTION' || dec.endingReason === 'COMMISSIONING_CHANGE')) {
+    // R7.3: never ended on that basis alone.
+    refuse('ENDING_UNLAWFUL_REASON', 'Section 117 aftercare cannot be ended because of service reductions or commissioning changes. Propose the ending again with its basis in assessed need.');
+  }
+  const already = d.confirmations.find((c) => c.decisionSeq === seq && c.organisationId === organisationId);
+  if (already) {
+    draft.notice = `${draft.orgName(organisationId)} already confirmed decision ${seq} (${draft.name(already.personId)}).`;
+    return;
+  }
+  d.confirmations.push({ decisionSeq: seq, organisationId, personId: me.id, at: draft.nowIso });
+  draft.event('DECISION_CONFIRMED', { seq, organisationId });
+  draft.refreshCard();
+  const missing = d.parties.map((p) => p.organisationId).filter((o) => !d.confirmations.some((c) => c.decisionSeq === seq && c.organisationId === o));
+  if (missing.length) {
+    draft.post({
+      title: `${d.reference}: ${draft.orgName(organisationId)} confirmed decision ${seq}`,
+      lines: [`Confirmed by ${draft.name(me.id)}. Still waiting for: ${missing.map((o) => draft.orgName(o)).join(', ')}.`],
+      mentions: [],
+    });
+    return;
+  }
+  takeEffect(draft, dec);
+}
+
+export function withdrawDecision(draft: Draft, cmd: Extract<Command, { type: 'WITHDRAW_DECISION' }>): void {
+  const { d, ctx } = draft;
+  const me = mustParticipate(d, ctx, 'withdraw a decision');
+  mustBeOpen(d);
+  const dec = d.decisions.find((x) => x.seq === cmd.seq);
+  if (!dec || dec.status !== 'PROPOSED') refuse('DECISION_NOT_OPEN', `Decision ${cmd.seq} is not waiting for confirmation, so it cannot be withdrawn.`);
+  dec.status = 'WITHDRAWN';
+  draft.event('DECISION_WITHDRAWN', { seq: cmd.seq, reason: required(cmd.reason, 'reason', 'A reason') });
+  draft.post({ title: `${d.reference}: decision ${cmd.seq} withdrawn`, lines: [`By ${draft.name(me.id)}: ${cmd.reason}`], mentions: [] });
+  draft.refreshCard();
+}

@@ -1,0 +1,96 @@
+import { flagGrounds } from '../alerts.ts';
+import { refuse } from '../errors.ts';
+import { actorPerson, mustBeOpen, mustParticipate, required } from '../guards.ts';
+import { stageParticipants } from '../participants.ts';
+import { currentStage, type Draft, endStage, escalate, plannedReminders, stageDueText, startStage } from '../stage-ops.ts';
+import { CONTINUITY_REMINDER, ROUTE_TEXT } from '../texts.ts';
+import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
+import type { Cmd } from './types.ts';
+
+
+export function tickChecklist(draft: Draft, cmd: Cmd<'TICK_CHECKLIST'>): void {
+  const { d, ctx } = draft;
+  const me = mustParticipate(d, ctx, 'tick the checklist');
+  mustBeOpen(d);
+  const item = d.checklist.find((c) => c.stage === cmd.stage && c.key === cmd.key);
+  if (!item) refuse('NO_SUCH_ITEM', `Stage ${cmd.stage} has no checklist item "${cmd.key}".`);
+  if (cmd.stage !== d.stage) refuse('NOT_CURRENT_STAGE', `Stage ${cmd.stage} has ended; only the current stage's checklist (Stage ${d.stage}) can change.`);
+  if (Boolean(item.tickedAt) === cmd.ticked) {
+    draft.notice = `"${item.label}" is already ${cmd.ticked ? 'ticked' : 'unticked'}.`;
+    return;
+  }
+  item.tickedBy = cmd.ticked ? me.id : null;
+  item.tickedAt = cmd.ticked ? draft.nowIso : null;
+  draft.event(cmd.ticked ? 'CHECKLIST_TICKED' : 'CHECKLIST_UNTICKED', { stage: cmd.stage, key: cmd.key });
+  draft.refreshCard();
+}
+
+export function escalateByHand(draft: Draft, cmd: Cmd<'ESCALATE'>): void {
+  const { d, ctx } = draft;
+  mustParticipate(d, ctx, 'escalate the dispute');
+  mustBeOpen(d);
+  const reason = required(cmd.reason, 'reason', 'A reason for escalating');
+  if (d.stage >= 3) {
+    refuse('USE_EXTERNAL_ESCALATION', 'Stage 3 does not escalate by itself. In exceptional circumstances, record an external escalation (NHS England, DHSC or legal) instead.');
+  }
+  escalate(draft, 'MANUAL', reason);
+  flagGrounds(draft, detectUnlawfulGrounds(reason), 'The escalation reason');
+}
+
+export function recordExternalRoute(draft: Draft, cmd: Cmd<'RECORD_EXTERNAL_ROUTE'>): void {
+  const { d, ctx } = draft;
+  const me = mustParticipate(d, ctx, 'record an external escalation');
+  mustBeOpen(d);
+  if (d.stage < 3) refuse('EXTERNAL_NEEDS_STAGE_3', 'External escalation is only for disputes still unresolved after Stage 3.');
+  if (!me.roles.includes('SENIOR_OFFICER')) refuse('SENIOR_OFFICER_ONLY', 'Only a senior officer can escalate externally (Stage 4).');
+  if (d.externalRoutes.some((r) => r.route === cmd.route)) {
+    draft.notice = `${ROUTE_TEXT[cmd.route]} is already recorded.`;
+    return;
+  }
+  d.externalRoutes.push({ route: cmd.route, by: me.id, at: draft.nowIso, note: cmd.note });
+  draft.event('EXTERNAL_ROUTE_RECORDED', { route: cmd.route });
+  if (d.stage === 3) {
+    endStage(draft, 'MANUAL', `external escalation: ${ROUTE_TEXT[cmd.route]}`);
+    startStage(draft, 4, `${draft.name(me.id)} escalated externally: ${ROUTE_TEXT[cmd.route]}.`);
+  } else {
+    draft.post({ title: `${d.reference}: external route added`, lines: [ROUTE_TEXT[cmd.route], CONTINUITY_REMINDER], mentions: [] });
+    draft.refreshCard();
+  }
+}
+
+export function requestLegalAdvice(draft: Draft, cmd: Cmd<'REQUEST_LEGAL_ADVICE'>): void {
+  const { d, ctx } = draft;
+  mustParticipate(d, ctx, 'ask for legal advice');
+  mustBeOpen(d);
+  if (d.legalAdviceAsked) {
+    draft.notice = 'Legal advice has already been asked for.';
+    return;
+  }
+  d.legalAdviceAsked = true;
+  draft.event('LEGAL_ADVICE_REQUESTED', { reason: required(cmd.reason, 'reason', 'A reason') });
+  if (d.stage >= 3) {
+    const { added } = stageParticipants(d, 3, ctx.directory, ctx.policy);
+    for (const a of added) d.participants.push({ personId: a.personId, fromStage: d.stage, reason: a.reason, addedAt: draft.nowIso });
+    if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.pingAt }); // an invitation notifies people too (R0.4)
+    draft.post({ title: `${d.reference}: legal advice requested`, lines: [cmd.reason], mentions: added.map((a) => a.personId) });
+  } else {
+    draft.post({ title: `${d.reference}: legal advice requested`, lines: [cmd.reason, 'Legal advisors join if the dispute reaches Stage 3.'], mentions: [] });
+  }
+}
+
+export function recomputeDeadline(draft: Draft, cmd: Cmd<'RECOMPUTE_DEADLINE'>): void {
+  const { d, ctx } = draft;
+  const me = actorPerson(ctx);
+  if (!me.roles.includes('ADMIN')) refuse('ADMIN_ONLY', 'Only an administrator can recompute a deadline.');
+  mustBeOpen(d);
+  const s = currentStage(d);
+  if (!s.workingDays) refuse('NO_DEADLINE', `Stage ${s.stage} has no deadline to recompute.`);
+  const before = s.dueAt;
+  s.dueAt = ctx.calendar.deadline(new Date(s.startedAt), s.workingDays).toISOString();
+  const sent = new Set(s.reminders.filter((r) => r.sentAt).map((r) => r.kind));
+  s.reminders = plannedReminders(ctx.calendar, new Date(s.startedAt), s.workingDays).map((r) => (sent.has(r.kind) ? { ...r, sentAt: r.at } : r));
+  // R0.3: the change is on the record.
+  draft.event('DEADLINE_RECOMPUTED', { stage: s.stage, before, after: s.dueAt, reason: required(cmd.reason, 'reason', 'A reason') });
+  draft.post({ title: `${d.reference}: deadline recomputed`, lines: [`Stage ${s.stage} is now ${stageDueText(draft, s)}.`, `Reason: ${cmd.reason}`], mentions: [] });
+  draft.refreshCard();
+}

@@ -1,0 +1,82 @@
+import { seniorOfficers } from '../participants.ts';
+import { currentStage, type Draft, escalate, personStepFlagged, stageDueText } from '../stage-ops.ts';
+import { CONTINUITY_REMINDER, PERSON_STEP_TEXT } from '../texts.ts';
+import type { Dispute } from '../types.ts';
+
+export function sweep(draft: Draft, _cmd?: unknown): void {
+  const { d, ctx } = draft;
+  if (d.status !== 'OPEN') return;
+  const now = ctx.now.getTime();
+  // Catch up stage by stage: each timeout happened at its own deadline (R5.2).
+  for (let s = currentStage(d); s.dueAt && !s.timedOutAt && new Date(s.dueAt).getTime() <= now; s = currentStage(d)) {
+    const at = new Date(s.dueAt);
+    draft.flag('STAGE_OVERDUE', `Stage ${s.stage} passed its deadline (${ctx.calendar.describe(at)}) without a recorded resolution.`);
+    if (s.stage < 3) {
+      escalate(draft, 'TIMEOUT', 'deadline passed', at);
+      continue;
+    }
+    // R5.3: Stage 3 never escalates by itself.
+    s.timedOutAt = s.dueAt;
+    s.met = false;
+    d.overdue = true;
+    draft.event('STAGE_TIMED_OUT', { stage: s.stage });
+    const seniors = seniorOfficers(ctx.directory, d.parties.map((p) => p.organisationId));
+    const msg = {
+      title: `${d.reference}: Stage 3 is overdue`,
+      lines: [
+        'The senior leadership stage passed its deadline without a binding resolution.',
+        'Agree the written decision now, or, in exceptional circumstances, escalate externally: NHS England, the Department of Health and Social Care, or formal legal advice.',
+        CONTINUITY_REMINDER,
+      ],
+      mentions: seniors.map((p) => p.id),
+    };
+    draft.post(msg);
+    for (const p of seniors) draft.dm(p.id, { ...msg, mentions: [] });
+    draft.governance({ ...msg, mentions: [] });
+    draft.refreshCard();
+  }
+  const s = currentStage(d);
+  if (!s.timedOutAt) {
+    const due = s.reminders.filter((r) => !r.sentAt && new Date(r.at).getTime() <= now);
+    if (due.length) {
+      // After downtime only the latest reminder goes out: one message, not a burst.
+      for (const r of due) r.sentAt = draft.nowIso;
+      const last = due[due.length - 1]!;
+      const owe = whoOwes(d);
+      draft.event('REMINDER_SENT', { stage: s.stage, kind: last.kind, skipped: due.length - 1 });
+      draft.post({
+        title: `${d.reference}: reminder — Stage ${s.stage} is ${stageDueText(draft, s)}`,
+        lines: owe.lines.length ? owe.lines : ['Record the outcome of this stage before the deadline.'],
+        mentions: owe.people,
+      });
+    }
+  }
+  for (const p of d.personSteps) {
+    if (p.dueAt && !p.doneAt && new Date(p.dueAt).getTime() <= now && !personStepFlagged(d, p.step)) {
+      draft.flag('PERSON_NOT_INFORMED', `[${p.step}] Not done yet: ${PERSON_STEP_TEXT[p.step]}.`);
+      draft.post({
+        title: `${d.reference}: the person has not been kept informed`,
+        lines: [`Overdue: ${PERSON_STEP_TEXT[p.step]}.`, 'Disputes must never be conducted around the person (protocol section 8).'],
+        mentions: [d.raisedById],
+      });
+    }
+  }
+}
+
+/** Who still owes something at the current stage, for reminders. */
+export function whoOwes(d: Dispute): { people: string[]; lines: string[] } {
+  const pending = d.decisions.find((x) => x.status === 'PROPOSED');
+  const lines: string[] = [];
+  const people = new Set<string>();
+  const stageIds = d.participants.filter((p) => p.fromStage === d.stage).map((p) => p.personId);
+  if (pending) {
+    const waiting = d.parties.filter((p) => !d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === p.organisationId));
+    lines.push(`Decision ${pending.seq} is waiting for confirmation from ${waiting.length} organisation(s).`);
+    for (const id of stageIds) people.add(id);
+  } else {
+    const open = d.checklist.filter((c) => c.stage === d.stage && !c.tickedAt);
+    if (open.length) lines.push('Still to do:', ...open.map((c) => `• ${c.label}`));
+    for (const id of stageIds) people.add(id);
+  }
+  return { people: [...people], lines };
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { acquireDataDirLock, LOCK_FILE } from './data-dir-lock.ts';
+import type { Database } from './db.ts';
+
+// Backup and restore of the embedded database: a gzipped tarball of the
+// PGlite data folder (PGlite's own dumpDataDir/loadDataDir). PostgreSQL is
+// backed up with pg_dump (docs/deploy.md).
+
+export class BackupError extends Error {}
+
+/** Writes a consistent copy of the open embedded database to `file` (readable by its owner only). */
+export async function backupEmbedded(db: Database, file: string): Promise<{ bytes: number; disputes: number }> {
+  if (!db.dumpDataDir) throw new BackupError('The register is on PostgreSQL: back it up with pg_dump (see docs/deploy.md, "Backups").');
+  const [row] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM "Dispute"');
+  const blob = await db.dumpDataDir();
+  const bytes = Buffer.from(await blob.arrayBuffer());
+  const target = path.resolve(file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // Written aside and renamed in: an interrupted backup never leaves a truncated file under the real name.
+  const tmp = `${target}.${process.pid}.partial`;
+  fs.writeFileSync(tmp, bytes, { mode: 0o600 });
+  fs.renameSync(tmp, target);
+  return { bytes: bytes.length, disputes: row?.n ?? 0 };
+}
+
+async function disputesIn(dir: string): Promise<number> {
+  const db = new PGlite(dir);
+  try {
+    await db.waitReady;
+    const exists = await db.query<{ t: string | null }>(`SELECT to_regclass('"Dispute"')::text AS t`);
+    if (!exists.rows[0]?.t) return 0;
+    return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM "Dispute"')).rows[0]?.n ?? 0;
+  } finally {
+    if (!db.closed) await db.close();
+  }
+}
+
+const entries = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f !== LOCK_FILE && !f.startsWith(`${LOCK_FILE}.`)) : []);
+
+export interface RestoreResult { disputes: number; replaced: number; keptAt: string | null }
+
+/**
+ * Replaces the embedded database in `dataDir` with a backup. Holds the
+ * folder's ownership lock throughout (so it refuses while the bot runs),
+ * unpacks and checks the backup in a staging folder first, refuses to
+ * replace a register that has disputes unless `force`, and keeps what it
+ * replaced beside the folder rather than deleting it.
+ */
+export async function restoreEmbedded(dataDir: string, file: string, opts: { force: boolean; now: Date }): Promise<RestoreResult> {
+  if (!fs.existsSync(file)) throw new BackupError(`The backup file ${file} does not exist.`);
+  const dir = path.resolve(dataDir);
+  const lock = acquireDataDirLock(dir, 'cli db restore');
+  const staging = `${dir}.restoring-${process.pid}`;
+  try {
+    const replaced = fs.existsSync(path.join(dir, 'PG_VERSION')) ? await disputesIn(dir) : 0;
+    if (replaced > 0 && !opts.force) {
+      throw new BackupError(`The register in ${dir} already holds ${replaced} dispute(s). Restoring would replace them. `
+        + 'Back it up first (s117 db backup FILE), then run the restore again with --force; the replaced folder is kept beside it.');
+    }
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(staging, { recursive: true });
+    const staged = new PGlite(staging, { loadDataDir: new Blob([fs.readFileSync(file)]) });
+    let disputes: number;
+    try {
+      await staged.waitReady;
+      disputes = (await staged.query<{ n: number }>('SELECT count(*)::int AS n FROM "Dispute"')).rows[0]?.n ?? 0;
+    } catch (e) {
+      throw new BackupError(`${file} is not a backup of the register (${(e as Error).message}). Make one with: s117 db backup FILE`);
+    } finally {
+      // A backup that never opened cannot close either; the staging folder goes anyway.
+      if (!staged.closed) await staged.close().catch(() => undefined);
+    }
+    let keptAt: string | null = null;
+    const old = entries(dir);
+    if (old.length) {
+      keptAt = `${dir}.before-restore-${opts.now.toISOString().replace(/[:.]/g, '-')}`;
+      fs.mkdirSync(keptAt, { recursive: true });
+      for (const f of old) fs.renameSync(path.join(dir, f), path.join(keptAt, f));
+    }
+    // The backup carries the lock file of whoever made it; ours stays.
+    for (const f of entries(staging)) fs.renameSync(path.join(staging, f), path.join(dir, f));
+    return { disputes, replaced, keptAt };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+    lock.release();
+  }
+}

@@ -1,0 +1,102 @@
+import type { DisputeStore, DisputeTx, HistoryEntry, ProcessedCommand, Target } from '../app/dispute-store.ts';
+import { WriteConflict } from '../app/dispute-store.ts';
+import type { Effect } from '../domain/effects.ts';
+import type { Dispute } from '../domain/types.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Database } from './db.ts';
+import {
+  appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, saveDispute, toDomain, type Tx, VersionConflict,
+} from './dispute-repo.ts';
+
+// Long enough for a sweep of a large register on a busy embedded database.
+const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'P2002' || /unique constraint/i.test(String((e as Error).message));
+}
+
+function inTx(tx: Tx): DisputeTx {
+  return {
+    load: (target) => loadDispute(tx, target),
+    save: (prev, next) => saveDispute(tx, prev, next),
+    async appendHistory(disputeId, events, meta) { await appendHistory(tx, disputeId, events, meta); },
+    enqueueEffects: (disputeId, version, effects) => enqueueEffects(tx, disputeId, version, effects),
+    nextReference: (year) => nextReference(tx, year),
+    async processed(key) {
+      const seen = await tx.processedCommand.findUnique({ where: { key } });
+      return seen ? { disputeId: seen.disputeId, notice: (seen.result as { notice?: string | null }).notice ?? null } : null;
+    },
+    async recordProcessed(key, result: ProcessedCommand, at) {
+      const stored = { notice: result.notice } as Prisma.InputJsonValue;
+      await tx.processedCommand.create({ data: { key, disputeId: result.disputeId, result: stored, at } });
+    },
+    async claimDue(now, skip) {
+      // SKIP LOCKED lets any number of replicas share the sweep without waiting on each other.
+      const rows = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Dispute"
+        WHERE "nextWakeAt" <= ${now} AND "status" = 'OPEN' AND NOT ("id" = ANY(${[...skip]}::text[]))
+        ORDER BY "nextWakeAt", "id"
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED`;
+      return rows[0]?.id ?? null;
+    },
+    async setWake(id, version, wake) {
+      await tx.dispute.updateMany({ where: { id, version }, data: { nextWakeAt: wake } });
+    },
+  };
+}
+
+/** The dispute register in PostgreSQL or PGlite, through Prisma. */
+export class RegisterDisputeStore implements DisputeStore {
+  constructor(private readonly db: Database) {}
+
+  async transaction<T>(fn: (tx: DisputeTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.prisma.$transaction((tx) => fn(inTx(tx)), TX_OPTIONS);
+    } catch (e) {
+      if (e instanceof VersionConflict) throw new WriteConflict(e.message, 'version');
+      if (isUniqueViolation(e)) throw new WriteConflict(String((e as Error).message), 'duplicate');
+      throw e;
+    }
+  }
+
+  get(target: Target): Promise<Dispute | null> {
+    return loadDispute(this.db.prisma as unknown as Tx, target);
+  }
+
+  async history(disputeId: string): Promise<HistoryEntry[]> {
+    return this.db.prisma.historyEvent.findMany({
+      where: { disputeId }, orderBy: { seq: 'asc' },
+      select: { seq: true, at: true, actorId: true, platform: true, type: true, data: true, correctsSeq: true },
+    });
+  }
+
+  async all(range: { from?: Date; to?: Date } = {}): Promise<Dispute[]> {
+    const raisedAt = { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) };
+    const rows = await this.db.prisma.dispute.findMany({ where: { raisedAt }, include: DISPUTE_INCLUDE, orderBy: { raisedAt: 'asc' } });
+    return rows.map(toDomain);
+  }
+
+  async openFor(personId: string): Promise<Dispute[]> {
+    const rows = await this.db.prisma.dispute.findMany({
+      where: { status: 'OPEN', participants: { some: { personId } } }, include: DISPUTE_INCLUDE,
+    });
+    return rows.map(toDomain);
+  }
+
+  async hasQueued(key: string): Promise<boolean> {
+    return (await this.db.prisma.outbox.findUnique({ where: { idempotencyKey: key }, select: { id: true } })) !== null;
+  }
+
+  async enqueueOnce(key: string, effect: Effect, at: Date): Promise<boolean> {
+    const r = await this.db.prisma.outbox.createMany({
+      data: [{
+        idempotencyKey: key, disputeId: null, kind: effect.kind, payload: effect as unknown as Prisma.InputJsonValue, notBefore: at,
+        nextAttemptAt: at,
+      }],
+      skipDuplicates: true,
+    });
+    return r.count === 1;
+  }
+}

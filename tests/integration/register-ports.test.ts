@@ -1,0 +1,75 @@
+import { WriteConflict } from '../../src/app/dispute-store.ts';
+import { fundingDispute } from '../fixtures/disputes.ts';
+import { DATABASES, testApp, type TestApp } from '../helpers/app.ts';
+
+// The storage ports' implementations in src/register, on the real database
+// (PGlite, and PostgreSQL when TEST_DATABASE_URL is set).
+describe.each(DATABASES)('the register behind the storage ports (%s)', (_name, setup) => {
+  let app: TestApp;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    const db = await setup();
+    cleanup = db.cleanup;
+    app = await testApp(db.databaseUrl ? { databaseUrl: db.databaseUrl } : {});
+  });
+  afterEach(async () => {
+    await app.close();
+    await cleanup();
+  });
+
+  const raise = async () => (await app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())).dispute;
+
+  it('creates a case space once: one claim wins, the space is pending until opened, a failed attempt is released', async () => {
+    const d = await raise();
+    const at = app.clock.now();
+    const platform = 'elsewhere';
+    expect(await app.conversations.find(d.id, platform)).toBeNull();
+    expect(await app.conversations.claim(d.id, platform, at)).toBe(true);
+    expect(await app.conversations.claim(d.id, platform, at)).toBe(false);
+    expect(await app.conversations.find(d.id, platform)).toMatchObject({ ref: null, cardRef: null });
+    // Releasing someone else's reservation (a different creation time) leaves it alone.
+    await app.conversations.release(d.id, platform, new Date(at.getTime() - 1));
+    expect(await app.conversations.find(d.id, platform)).not.toBeNull();
+    await app.conversations.release(d.id, platform, at);
+    expect(await app.conversations.find(d.id, platform)).toBeNull();
+
+    expect(await app.conversations.claim(d.id, platform, at)).toBe(true);
+    await app.conversations.opened(d.id, platform, { id: 'C-case-1', extra: 'x' });
+    await app.conversations.saveCard(d.id, platform, { id: 'card-1' });
+    expect(await app.conversations.find(d.id, platform)).toMatchObject({ ref: { id: 'C-case-1', extra: 'x' }, cardRef: { id: 'card-1' } });
+    expect(await app.conversations.disputeIdFor(platform, 'C-case-1')).toBe(d.id);
+    expect(await app.conversations.disputeIdFor(platform, 'C-other')).toBeNull();
+    expect(await app.service.disputeForSpace(platform, 'C-case-1')).toMatchObject({ reference: d.reference });
+  });
+
+  it('refuses a stale write with WriteConflict and keeps nothing of it', async () => {
+    const d = await raise();
+    const stale = structuredClone(d);
+    await app.service.act({ personId: 'ali-khan', platform: 'slack' }, { id: d.id }, { type: 'ADD_THEME', theme: 'first' });
+    const next = { ...structuredClone(stale), version: stale.version + 1, description: 'written over a stale copy' };
+    const write = app.store.transaction(async (tx) => {
+      await tx.appendHistory(d.id, [{ type: 'CORRECTED', data: {} }], { at: app.clock.now(), actorId: 'ali-khan', platform: 'test' });
+      await tx.save(stale, next);
+    });
+    await expect(write).rejects.toBeInstanceOf(WriteConflict);
+    await expect(write).rejects.toMatchObject({ reason: 'version' });
+    expect((await app.store.get({ id: d.id }))!.description).toBe(d.description);
+    expect((await app.store.history(d.id)).some((h) => h.type === 'CORRECTED')).toBe(false);
+  });
+
+  it('reports a twin request under the same idempotency key as a duplicate WriteConflict', async () => {
+    const d = await raise();
+    const write = () => app.store.transaction((tx) => tx.recordProcessed('twin-key', { disputeId: d.id, notice: null }, app.clock.now()));
+    await write();
+    await expect(write()).rejects.toMatchObject({ name: 'WriteConflict', reason: 'duplicate' });
+    expect(await app.store.transaction((tx) => tx.processed('twin-key'))).toEqual({ disputeId: d.id, notice: null });
+  });
+
+  it('queues a one-off effect once per key', async () => {
+    const effect = { kind: 'GOVERNANCE' as const, message: { title: 'Once', lines: [], mentions: [] }, notBefore: app.clock.now().toISOString() };
+    expect(await app.store.hasQueued('once:1')).toBe(false);
+    expect(await app.store.enqueueOnce('once:1', effect, app.clock.now())).toBe(true);
+    expect(await app.store.enqueueOnce('once:1', effect, app.clock.now())).toBe(false);
+    expect(await app.store.hasQueued('once:1')).toBe(true);
+  });
+});
