@@ -8,6 +8,7 @@ import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
 import { localOnly, warnExposure } from './http/guards.ts';
 import { slackGuard, teamsGuard } from './http/platform-guard.ts';
+import { RegisterSessions } from './register/web-sessions.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
@@ -51,7 +52,7 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
       await slack.start();
     }
     teams.attach(app.service, () => void app.scheduler.deliverSoon());
-    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
+    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     // Without an app id nothing verifies the Emulator's requests: this computer only, and said so at start-up.
     const teamsHandler = teamsGuard((req, res) => teams.handler(req, res), { authenticated: teams.mode === 'authenticated' });

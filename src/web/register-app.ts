@@ -12,6 +12,7 @@ import { boardReport, lastQuarter, type Period, reportCsv } from '../reports/boa
 import { reportCharts } from '../reports/charts.ts';
 import { CSS } from './assets.ts';
 import { Auth, type Viewer } from './auth.ts';
+import type { SessionStore } from './session-store.ts';
 import { hostRefusal, localOnlyRefusal } from '../http/exposure.ts';
 import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
 import { html } from './html.ts';
@@ -45,9 +46,9 @@ export class RegisterApp {
   readonly auth: Auth;
   constructor(
     private readonly env: Env, private readonly disputes: DisputeList, private readonly service: DisputeService,
-    private readonly clock: Clock, private readonly logger: Logger,
+    private readonly clock: Clock, private readonly logger: Logger, sessions: SessionStore,
   ) {
-    this.auth = new Auth(env, () => service.directory(), logger);
+    this.auth = new Auth(env, () => service.directory(), logger, sessions, () => clock.now());
   }
 
   private themes(): string[] {
