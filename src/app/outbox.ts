@@ -81,7 +81,11 @@ export interface Outbox {
 export interface RateLimitStore {
   /** Takes a slot now and returns 0, or returns how long to wait (taking nothing). */
   take(key: string, now: Date, intervalMs: number, burst: number): Promise<number>;
-  /** Holds the bucket back until `until` (a Retry-After), never shortening a longer hold. */
-  hold(key: string, until: Date): Promise<void>;
+  /**
+   * Holds the bucket back until `until` (a Retry-After), never shortening a
+   * longer hold; after it, calls are paced from `paceFrom` (no burst of
+   * every waiting replica at once).
+   */
+  hold(key: string, until: Date, paceFrom?: Date): Promise<void>;
   held(now: Date): Promise<{ key: string; until: Date }[]>;
 }
