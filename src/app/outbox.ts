@@ -25,7 +25,9 @@ export interface ClaimedRow {
 export interface RetryPlan { at: Date; error: string; countsAsFailure: boolean; uncertain: boolean }
 
 /** A failed or late notification governance has not been told about yet. */
-export interface BadRow { id: bigint; disputeId: string | null; reference: string | null; kind: string; failed: boolean; lastError: string | null; notBefore: Date }
+export interface BadRow {
+  id: bigint; disputeId: string | null; reference: string | null; kind: string; failed: boolean; lastError: string | null; notBefore: Date;
+}
 export interface AlertRow { idempotencyKey: string; platform: string; message: Message }
 
 /** Figures for /readyz, /metrics and on-call: is anything stuck, failed or held back? */
@@ -45,7 +47,11 @@ export interface OutboxHealth {
 }
 
 /** The dispute's case space on a platform, as the register holds it. */
-export interface CaseSpaceRecord { ref: ConversationRef & { pending?: boolean; created?: ConversationRef }; cardRef: ConversationRef | null; createdAt: Date }
+export interface CaseSpaceRecord {
+  ref: ConversationRef & { pending?: boolean; created?: ConversationRef };
+  cardRef: ConversationRef | null;
+  createdAt: Date;
+}
 
 /**
  * The outbox as the dispatcher needs it (SQL in register/outbox-store.ts).
