@@ -64,7 +64,7 @@ describe('Slack when Slack is not well', () => {
     const since = new Date();
     await port.dm(ali, message, { key: 'd1:v3:2', attempt: 1 }, null);
     // The busiest DM: far more than one page of history since.
-    fake.seed(`D${ali.slack}`, 450);
+    fake.seed(`D${ali.handles.slack}`, 450);
     fake.clear();
     await port.dm(ali, message, { key: 'd1:v3:2', attempt: 2, uncertain: true, since }, null);
     expect(fake.of('chat.postMessage')).toEqual([]);
