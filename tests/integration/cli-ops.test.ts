@@ -59,7 +59,7 @@ describe('the s117 command line for operators', () => {
     const show = await s117('dispute', 'show', 'S117-2026-0001');
     expect(show.out).toMatch(/^ {4}1 {2}2026-06-01 10:30 {2}RAISED/m);
     expect(show.out).toMatch(/2026-06-01 19:00 {2}ESCALATED/);
-  }, 120_000);
+  }, 400_000);
 
   it('explains every gap in the directory: who, what is wrong, and how to fix it', async () => {
     const file = path.join(dir, 'gaps.yaml');
