@@ -68,13 +68,13 @@ export function directoryAdvice(d: Directory): string[] {
   const out = [...organisationGaps(d), ...d.people.flatMap((p) => personGaps(d, p, platforms))];
   for (const key of ['email', 'slack', 'teams'] as const) {
     const seen = new Map<string, string>();
+    const valueOf = (p: Person) => (key === 'email' ? p.email : p.handles[key]);
     for (const p of d.people) {
-      const raw = key === 'email' ? p.email : p.handles[key];
-      const v = raw?.toLowerCase();
+      const v = valueOf(p)?.toLowerCase();
       if (!v) continue;
       const first = seen.get(v);
       if (first) {
-        const problem = `has the same ${key} as ${first} ("${raw}"): sign-in and messages would reach the wrong person.`;
+        const problem = `has the same ${key} as ${first} ("${valueOf(p)}"): sign-in and messages would reach the wrong person.`;
         out.push(say(`${p.name} (${p.id})`, problem, 'Give each person their own.'));
       } else seen.set(v, `${p.name} (${p.id})`);
     }

@@ -55,20 +55,21 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     dueText,
     overdue: d.overdue || Boolean(stage?.timedOutAt),
     subjects: d.subjects.map((s) => SUBJECT_TEXT[s]),
-    parties: d.parties.map((p) => ({ organisationId: p.organisationId, name: orgName(p.organisationId), role: PARTY_ROLE_TEXT[p.role] })),
+    parties: d.parties.filter((p) => !p.withdrawnAt).map((p) => ({ organisationId: p.organisationId, name: orgName(p.organisationId), role: PARTY_ROLE_TEXT[p.role] })),
     personRef: [`Case ${d.localCaseRef}`, maskNhsNumber(d.nhsNumber)].filter(Boolean).join(', '),
     checklist: d.checklist.filter((c) => c.stage === d.stage).map((c) => ({ key: c.key, label: c.label, done: Boolean(c.tickedAt), by: name(c.tickedBy) })),
     pendingDecision: pending ? {
       seq: pending.seq,
       outcome: OUTCOME_TEXT[pending.outcome],
       summary: pending.summary,
-      confirmations: d.parties.map((p) => {
+      confirmations: d.parties.filter((p) => !p.withdrawnAt).map((p) => {
         const c = d.confirmations.find((x) => x.decisionSeq === pending.seq && x.organisationId === p.organisationId);
         return { organisation: orgName(p.organisationId), by: name(c?.personId ?? null), at: c ? calendar.describe(new Date(c.at)) : null };
       }),
     } : null,
     personSteps: d.personSteps.map((p) => ({ step: p.step, label: PERSON_STEP_TEXT[p.step], done: Boolean(p.doneAt) })),
-    flags: [...new Set(d.flags.map((f) => FLAG_TEXT[f.code]))],
+    // R10.1: a continuity alert closed by "care restored" shows as resolved.
+    flags: [...new Set(d.flags.map((f) => (f.resolvedAt ? `${FLAG_TEXT[f.code]} (resolved: care restored)` : FLAG_TEXT[f.code])))],
     chc: d.chc ? `CHC: ${CHC_TEXT[d.chc.status]} (runs in parallel; Section 117 deadlines do not pause)` : null,
     stillNeeded: d.status === 'OPEN' ? closureGaps(d) : [],
     owe: d.status === 'OPEN' ? whoOwes(d).lines : [],

@@ -172,6 +172,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     clock.advanceMs(7_000);
     await app.dispatcher.deliverDue();
     expect(await outbox('OPEN_CASE_SPACE')).toMatchObject({ failedAt: null, lastError: expect.stringMatching(/install the app in the chat \(503\)/) });
+    expect((await outbox('OPEN_CASE_SPACE')).nextAttemptAt.getTime() - clock.now().getTime()).toBe(7_000);
     graph.clearFailures();
     clock.advanceMs(120_000);
     await drain();
