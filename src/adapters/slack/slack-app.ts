@@ -6,6 +6,7 @@ import type { Logger } from '../../app/ports.ts';
 import type { Directory } from '../../domain/types.ts';
 import { SlackChatPort } from './chat-port.ts';
 import { SlackContext } from './context.ts';
+import { Gate, gateAfterAck } from './after-ack-gate.ts';
 import * as actions from './listeners/actions.ts';
 import * as commands from './listeners/commands.ts';
 import * as home from './listeners/home.ts';
@@ -15,6 +16,8 @@ import * as views from './listeners/views.ts';
 const { App, HTTPReceiver, LogLevel, SocketModeReceiver } = bolt;
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** Requests whose after-ack work may run at once (the rest wait, already acknowledged). */
+const AFTER_ACK_CONCURRENCY = 4;
 
 /** Bolt's logger interface on top of ours, so Bolt never writes to the console itself. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -76,6 +79,8 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     });
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: log });
   }
+  // Listeners ack first and work after; this keeps that work from starving the next acks.
+  gateAfterAck(app, new Gate(AFTER_ACK_CONCURRENCY));
   app.error(async (e) => { logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener failed'); });
   const port = new SlackChatPort(app.client, directory, logger.child({ platform: 'slack' }), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
   return {
