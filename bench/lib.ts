@@ -41,8 +41,13 @@ export async function* databases(): AsyncGenerator<BenchDb> {
   }
 }
 
-/** Sends requests from `concurrency` clients until `n` are done or `stop()` says so; returns each one's latency in ms. */
-export async function load(send: () => Promise<number>, concurrency: number, n: number, stop: () => boolean = () => false): Promise<number[]> {
+/**
+ * Sends requests from `concurrency` clients until `n` are done or `stop()`
+ * says so; returns each one's latency in ms. With `paceMs`, each client
+ * sends at most one request per paceMs (a steady stream of users rather
+ * than a flood).
+ */
+export async function load(send: () => Promise<number>, concurrency: number, n: number, stop: () => boolean = () => false, paceMs = 0): Promise<number[]> {
   const times: number[] = [];
   let started = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -50,8 +55,10 @@ export async function load(send: () => Promise<number>, concurrency: number, n: 
       started++;
       const t = performance.now();
       const status = await send();
-      times.push(performance.now() - t);
+      const ms = performance.now() - t;
+      times.push(ms);
       if (status !== 200) throw new Error(`status ${status}`);
+      if (paceMs > ms) await new Promise((r) => setTimeout(r, paceMs - ms));
     }
   }));
   return times;

@@ -59,7 +59,7 @@ for await (const db of databases()) {
         console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, full, b));
       }
     }
-    // Mixed: clicks from 10 clients for as long as a sweep of MIXED due disputes runs.
+    // Mixed: 10 users clicking about twice a second each, for as long as a sweep of MIXED due disputes runs.
     for (let i = 0; i < MIXED; i += 10) {
       await Promise.all(Array.from({ length: Math.min(10, MIXED - i) }, () => bot.app.service.raise({ personId: 'ali-khan', platform: 'cli' }, fundingDispute())));
     }
@@ -67,7 +67,7 @@ for await (const db of databases()) {
     let done = false;
     const t0 = performance.now();
     const sweep = bot.app.service.sweepDue().finally(() => { done = true; });
-    const clicks = await load(() => post(url, kinds['button click (checklist tick)']()), 10, Number.MAX_SAFE_INTEGER, () => done);
+    const clicks = await load(() => post(url, kinds['button click (checklist tick)']()), 10, Number.MAX_SAFE_INTEGER, () => done, 500);
     const swept = await sweep;
     const ms = performance.now() - t0;
     console.log(row(`${db.label.padEnd(16)} ${'mixed: click during a sweep'.padEnd(30)} c=10 `, clicks, null)
