@@ -66,8 +66,8 @@ for await (const db of databases()) {
     const url = `http://127.0.0.1:${bot.address.port}/api/messages`;
     console.log(`-- ${bot.app.db.description}`);
     for (const c of [1, 50]) {
-      const full = await load(() => post(url, invoke(d.id, gus.teams!)), c, N);
-      const b = await load(() => post(bareUrl, invoke(d.id, gus.teams!)), c, N);
+      const full = await load(() => post(url, invoke(d.id, gus.handles.teams!)), c, N);
+      const b = await load(() => post(bareUrl, invoke(d.id, gus.handles.teams!)), c, N);
       console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, full, b));
     }
   } finally {

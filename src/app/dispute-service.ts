@@ -10,6 +10,7 @@ import { disputeView, type DisputeView } from '../domain/view.ts';
 import type { Conversations } from './conversations.ts';
 import { type DisputeStore, type DisputeTx, type HistoryEntry, type Target, WriteConflict } from './dispute-store.ts';
 import type { Clock, Logger } from './ports.ts';
+import { withCardRefresh } from './card-refresh.ts';
 
 export interface ServiceDeps {
   store: DisputeStore;
@@ -110,7 +111,11 @@ export class DisputeService {
       id = crypto.randomUUID();
       reference = await tx.nextReference(Number(this.deps.calendar.localDate(now).slice(0, 4)));
     }
-    const decided = decide(prev, build(id, reference), this.ctx(now, actor));
+    const cmd = build(id, reference);
+    const historyLength = cmd.type === 'CORRECT' && prev
+      ? await tx.historyLength(prev.id)
+      : undefined;
+    const decided = decide(prev, cmd, { ...this.ctx(now, actor), ...(historyLength === undefined ? {} : { historyLength }) });
     if (decided.events.length) await this.persist(tx, prev, decided, now, actor);
     if (key) {
       await tx.recordProcessed(key, { disputeId: decided.next.id, notice: decided.notice }, now);
@@ -125,7 +130,7 @@ export class DisputeService {
   private async persist(tx: DisputeTx, prev: Dispute | null, decided: Decided, now: Date, actor: Actor): Promise<void> {
     await tx.save(prev, decided.next);
     await tx.appendHistory(decided.next.id, decided.events, { at: now, actorId: actor.personId, platform: actor.platform });
-    await tx.enqueueEffects(decided.next.id, decided.next.version, decided.effects);
+    await tx.enqueueEffects(decided.next.id, decided.next.version, withCardRefresh(prev, decided.effects, now));
   }
 
   /**
@@ -203,6 +208,23 @@ export class DisputeService {
 
   get(target: Target): Promise<Dispute | null> {
     return this.deps.store.get(target);
+  }
+
+  /**
+   * True the first time this key is seen, recorded at once: a replayed chat
+   * command that changes nothing in the register (a report) still runs once.
+   */
+  async firstTime(key: string): Promise<boolean> {
+    try {
+      return await this.deps.store.transaction(async (tx) => {
+        if (await tx.processed(key)) return false;
+        await tx.recordProcessed(key, { disputeId: null, notice: null }, this.deps.clock.now());
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof WriteConflict) return false;
+      throw e;
+    }
   }
 
   /** The dispute whose case space a platform knows by this id (a channel a command was typed in). */

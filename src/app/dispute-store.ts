@@ -36,6 +36,8 @@ export interface DisputeTx {
   /** Writes `next` over `prev`; throws WriteConflict when `prev` is no longer the stored version. */
   save(prev: Dispute | null, next: Dispute): Promise<void>;
   appendHistory(disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }): Promise<void>;
+  /** How many history entries a dispute has (R11.1: a correction must point at one of them). */
+  historyLength(disputeId: string): Promise<number>;
   /** Queues the effects of version `version`; the same version queued twice is one set of rows. */
   enqueueEffects(disputeId: string, version: number, effects: Effect[]): Promise<void>;
   /** S117-YYYY-NNNN: the next reference of `year`, never reused. */

@@ -22,6 +22,9 @@ function inTx(tx: Tx): DisputeTx {
     load: (target) => loadDispute(tx, target),
     save: (prev, next) => saveDispute(tx, prev, next),
     async appendHistory(disputeId, events, meta) { await appendHistory(tx, disputeId, events, meta); },
+    async historyLength(disputeId) {
+      return (await tx.historyEvent.aggregate({ where: { disputeId }, _max: { seq: true } }))._max.seq ?? 0;
+    },
     enqueueEffects: (disputeId, version, effects) => enqueueEffects(tx, disputeId, version, effects),
     nextReference: (year) => nextReference(tx, year),
     async processed(key) {
