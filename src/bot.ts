@@ -6,15 +6,15 @@ import { RegisterDisputeList } from './register/dispute-list.ts';
 import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
-import { localOnly, warnExposure } from './http/guards.ts';
-import { slackGuard, teamsGuard } from './http/platform-guard.ts';
+import { guardPlatformRoute, warnExposure } from './http/guards.ts';
 import { RegisterSessions } from './register/web-sessions.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
 import { registerGauges } from './register/metrics-queries.ts';
-import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
-import { createTeamsAdapter, TEAMS_MESSAGES_PATH, type TeamsAdapter } from './adapters/teams/teams-app.ts';
+import type { SlackAdapter } from './adapters/slack/slack-app.ts';
+import type { TeamsAdapter } from './adapters/teams/teams-app.ts';
+import { PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
 
 export interface Bot {
   app: App;
@@ -22,6 +22,8 @@ export interface Bot {
   address: AddressInfo;
   slack: SlackAdapter | null;
   teams: TeamsAdapter;
+  /** Every platform running, by name. */
+  platforms: Map<string, RunningPlatform>;
   stop(): Promise<void>;
 }
 
@@ -29,15 +31,25 @@ export interface Bot {
  * The whole bot: register, platforms, scheduler and the one HTTP server.
  * `npm start` runs this; integration tests run the same thing on a free port.
  */
-export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; scheduler?: boolean; ports?: Record<string, ChatPort> }): Promise<Bot> {
+export async function startBot(opts: {
+  env: Env; logger: Logger; clock?: Clock; scheduler?: boolean; ports?: Record<string, ChatPort>;
+  /** The platforms to run (the registry's by default; tests add their own). */
+  platforms?: readonly Platform[];
+}): Promise<Bot> {
   const { env, logger } = opts;
   let directory: Directory | null = null;
-  const slack = createSlackAdapter(env, logger, () => directory!);
-  const teams = createTeamsAdapter(env, logger, () => directory!);
-  const platforms = { ...opts.ports, ...(slack ? { slack: slack.port } : {}), ...(teams.port ? { teams: teams.port } : {}) };
+  const platforms = new Map<string, RunningPlatform>();
+  for (const m of opts.platforms ?? PLATFORMS) {
+    const p = m.create(env, logger, () => directory!);
+    if (p) platforms.set(m.name, p);
+  }
+  const slack = (platforms.get('slack')?.adapter ?? null) as SlackAdapter | null;
+  const teams = platforms.get('teams')?.adapter as TeamsAdapter;
+  const ports: Record<string, ChatPort> = {};
   // Wrapped once here so /metrics counts every platform call without the ports or the dispatcher knowing.
-  const ports: Record<string, ChatPort> = Object.fromEntries(Object.entries(platforms).map(([k, p]) => [k, instrumentPort(p)]));
-  const defaultPlatform = slack ? 'slack' : teams.port ? 'teams' : Object.keys(opts.ports ?? {})[0] ?? 'log';
+  for (const [name, port] of Object.entries(opts.ports ?? {})) ports[name] = instrumentPort(port);
+  for (const [name, p] of platforms) if (p.port) ports[name] = instrumentPort(p.port);
+  const defaultPlatform = [...platforms].find(([, p]) => p.port)?.[0] ?? Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
   directory = app.directory;
   let admin: AdminServer | null = null;
@@ -46,17 +58,13 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
     return { ok: true, detail: app.db.description };
   });
   try {
-    if (slack) {
-      slack.attach(app.service, () => void app.scheduler.deliverSoon());
-      if (slack.requestListener) http.route(SLACK_EVENTS_PATH, timedInbound('slack', slackGuard(slack.requestListener, env.SLACK_SIGNING_SECRET!)));
-      await slack.start();
+    for (const [name, p] of platforms) {
+      p.attach(app.service, () => void app.scheduler.deliverSoon());
+      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guardPlatformRoute(path, handler, env, teams?.mode ?? 'local')));
+      await p.start();
     }
-    teams.attach(app.service, () => void app.scheduler.deliverSoon());
     const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
-    // Without an app id nothing verifies the Emulator's requests: this computer only, and said so at start-up.
-    const teamsHandler = teamsGuard((req, res) => teams.handler(req, res), { authenticated: teams.mode === 'authenticated' });
-    http.route(TEAMS_MESSAGES_PATH, timedInbound('teams', teams.mode === 'local' ? localOnly(teamsHandler, env, 'The Teams endpoint without MICROSOFT_APP_ID', 'Set MICROSOFT_APP_ID to connect Teams.') : teamsHandler));
     http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));
     for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
     warnExposure(env, logger);
@@ -68,11 +76,11 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
     }
     if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();
     return {
-      app, http, address, slack, teams,
+      app, http, address, slack, teams, platforms,
       async stop() {
         await http.close();
         await admin?.close();
-        await slack?.stop();
+        for (const p of platforms.values()) await p.stop();
         await app.close();
       },
     };

@@ -36,6 +36,8 @@ export interface DisputeTx {
   /** Writes `next` over `prev`; throws WriteConflict when `prev` is no longer the stored version. */
   save(prev: Dispute | null, next: Dispute): Promise<void>;
   appendHistory(disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }): Promise<void>;
+  /** How many history entries a dispute has (R11.1: a correction must point at one of them). */
+  historyLength(disputeId: string): Promise<number>;
   /** Queues the effects of version `version`; the same version queued twice is one set of rows. */
   enqueueEffects(disputeId: string, version: number, effects: Effect[]): Promise<void>;
   /** S117-YYYY-NNNN: the next reference of `year`, never reused. */
@@ -47,6 +49,14 @@ export interface DisputeTx {
    * `skip` and rows another replica holds; null when none is due.
    */
   claimDue(now: Date, skip: readonly string[]): Promise<string | null>;
+  /** Like claimDue, but up to `limit` disputes at once, earliest first. */
+  claimDueBatch(now: Date, skip: readonly string[], limit: number): Promise<string[]>;
+  loadMany(ids: readonly string[]): Promise<Dispute[]>;
+  /**
+   * A view of this transaction that holds back the repetitive writes of many
+   * disputes (save, history, effects) and sends them in bulk at flush().
+   */
+  batch(ids: readonly string[]): Promise<{ tx: DisputeTx; flush(): Promise<void> }>;
   /** Moves the wake-up time of a dispute that had nothing to do (guarded by version). */
   setWake(id: string, version: number, wake: Date | null): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
 import { ConfigError, loadEnv, type Env } from '../config/env.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
+import { directoryAdvice } from '../config/directory-advice.ts';
 import { DomainError } from '../domain/errors.ts';
 import { openDatabase } from '../register/db.ts';
 import { BackupError, backupEmbedded, restoreEmbedded } from '../register/backup.ts';
@@ -129,13 +130,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action((file?: string) => {
       const f = file ?? getEnv().DIRECTORY_FILE;
       if (!fs.existsSync(f)) throw new CliFailure(`The directory file ${f} does not exist.`, EXIT.USAGE);
-      const d = parseDirectory(fs.readFileSync(f, 'utf8'), f);
-      io.stdout(`${f} is valid: ${d.partnership}, ${d.organisations.length} organisations, ${d.people.length} people.\n`);
-      for (const o of d.organisations) {
-        const people = d.people.filter((p) => p.organisationId === o.id);
-        const missing = ['OPERATIONAL_LEAD', 'SENIOR_OFFICER'].filter((r) => !people.some((p) => p.roles.includes(r as never)));
-        if (missing.length) io.stdout(`  Warning: ${o.name} has no ${missing.join(' or ')}; disputes involving it will report a gap.\n`);
+      let d;
+      try {
+        d = parseDirectory(fs.readFileSync(f, 'utf8'), f);
+      } catch (e) {
+        if (e instanceof DirectoryError) throw new DirectoryError(`${e.message}\nFix each line in ${f} and run "s117 directory check" again. The bot will not start until it is valid.`, e.problems);
+        throw e;
       }
+      io.stdout(`${f} is valid: ${d.partnership}, ${d.organisations.length} organisations, ${d.people.length} people.\n`);
+      const advice = directoryAdvice(d);
+      if (advice.length) io.stdout(`${advice.length} thing(s) to fix (the bot starts, but these will get in the way):\n${advice.map((a) => `  - ${a}`).join('\n')}\n`);
     });
 
   const cal = program.command('calendar').description('working days in England and Wales');

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { parseDate } from '../domain/date-input.ts';
 import { cleanText } from '../domain/text-hygiene.ts';
+import { CORRECTABLE_FIELDS } from '../domain/commands.ts';
 import {
-  CHC_STATUSES, COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, PARTY_ROLES, PERSON_STEPS, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
+  LEARNING_AREAS, CHC_STATUSES, COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, PARTY_ROLES, PERSON_STEPS, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
 } from '../domain/types.ts';
 
 // The boundary schemas for commands typed by people (CLI files and JSON).
@@ -26,6 +27,12 @@ export const raiseSchema = z.object({
   endingProposal: z.boolean().default(false),
   citedGrounds: z.array(oneOf(UNLAWFUL_GROUNDS)).optional(),
 }).strict();
+
+const CLI_COMMANDS = [
+  'TICK_CHECKLIST', 'ESCALATE', 'PROPOSE_DECISION', 'CONFIRM_DECISION', 'WITHDRAW_DECISION', 'REPORT_CARE_CHANGE', 'RECORD_EXTERNAL_ROUTE', 'UPDATE_CHC',
+  'RECORD_CHC_ADJUSTMENT', 'PERSON_STEP', 'DRAFT_LETTER', 'MARK_LETTER_SENT', 'ADD_THEME', 'REQUEST_LEGAL_ADVICE', 'RECOMPUTE_DEADLINE', 'CORRECT',
+  'ADD_PARTY', 'WITHDRAW_PARTY', 'RECORD_CARE_RESTORED', 'MOVE_TO_STAGE_3', 'STAGE_3_CANNOT_RESOLVE',
+];
 
 const date = z.string().superRefine((s, ctx) => {
   const r = parseDate('date', s);
@@ -51,14 +58,24 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RECORD_EXTERNAL_ROUTE'), route: oneOf(EXTERNAL_ROUTES), note: text().nullable().default(null) }).strict(),
   z.object({ type: z.literal('UPDATE_CHC'), status: oneOf(CHC_STATUSES), referralDate: date.nullable().default(null), decisionDate: date.nullable().default(null) }).strict(),
   z.object({ type: z.literal('RECORD_CHC_ADJUSTMENT'), effectiveDate: date, parties: z.array(z.string()), amountOrShare: text(), personNotPenalised: z.boolean() }).strict(),
-  z.object({ type: z.literal('PERSON_STEP'), step: oneOf(PERSON_STEPS), note: text().nullable().default(null) }).strict(),
+  z.object({ type: z.literal('PERSON_STEP'), step: oneOf(PERSON_STEPS), note: text().nullable().default(null), notAppropriate: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('DRAFT_LETTER'), decisionSeq: z.number().int().positive() }).strict(),
   z.object({ type: z.literal('MARK_LETTER_SENT'), seq: z.number().int().positive() }).strict(),
-  z.object({ type: z.literal('ADD_THEME'), theme: text(80) }).strict(),
+  z.object({ type: z.literal('ADD_THEME'), theme: text(80), areas: z.array(oneOf(LEARNING_AREAS)).optional() }).strict(),
   z.object({ type: z.literal('REQUEST_LEGAL_ADVICE'), reason: text() }).strict(),
   z.object({ type: z.literal('RECOMPUTE_DEADLINE'), reason: text() }).strict(),
-  z.object({ type: z.literal('CORRECT'), field: oneOf(['description', 'currentCare', 'localCaseRef'] as const), value: text(), correctsSeq: z.number().int().positive() }).strict(),
-], { message: 'type must be one of TICK_CHECKLIST, ESCALATE, PROPOSE_DECISION, CONFIRM_DECISION, WITHDRAW_DECISION, REPORT_CARE_CHANGE, RECORD_EXTERNAL_ROUTE, UPDATE_CHC, RECORD_CHC_ADJUSTMENT, PERSON_STEP, DRAFT_LETTER, MARK_LETTER_SENT, ADD_THEME, REQUEST_LEGAL_ADVICE, RECOMPUTE_DEADLINE, CORRECT' });
+  z.object({
+    type: z.literal('CORRECT'), field: oneOf(CORRECTABLE_FIELDS),
+    // The domain checks the value against the field (text, NHS number, option values, party roles).
+    value: z.union([text(), z.null(), z.array(oneOf(SUBJECTS)), z.array(z.object({ organisationId: z.string().min(1), role: oneOf(PARTY_ROLES) }).strict())]),
+    reason: text().min(1, 'is required: why the record is corrected'), correctsSeq: z.number().int().positive(),
+  }).strict(),
+  z.object({ type: z.literal('ADD_PARTY'), organisationId: z.string().min(1), role: oneOf(PARTY_ROLES), reason: text().min(1, 'is required') }).strict(),
+  z.object({ type: z.literal('WITHDRAW_PARTY'), organisationId: z.string().min(1), reason: text().min(1, 'is required') }).strict(),
+  z.object({ type: z.literal('RECORD_CARE_RESTORED'), detail: text().min(1, 'is required: what care was restored, and when') }).strict(),
+  z.object({ type: z.literal('MOVE_TO_STAGE_3'), reason: text().min(1, 'is required') }).strict(),
+  z.object({ type: z.literal('STAGE_3_CANNOT_RESOLVE'), reason: text().min(1, 'is required') }).strict(),
+], { message: `type must be one of ${CLI_COMMANDS.join(', ')}` });
 
 /** "parties[1].role: must be one of …", one per line. */
 export function zodProblems(e: z.ZodError): string {

@@ -1,3 +1,4 @@
+import { activePartyIds } from './guards.ts';
 import { seniorOfficers } from './participants.ts';
 import type { Draft } from './stage-ops.ts';
 import { CONTINUITY_REMINDER, FLAG_TEXT, UNLAWFUL_GROUND_NOTICE } from './texts.ts';
@@ -19,7 +20,7 @@ export function flagGrounds(draft: Draft, grounds: UnlawfulGround[], where: stri
 export function continuityAlert(draft: Draft, detail: string): void {
   const { d, ctx } = draft;
   draft.flag('CONTINUITY_ALERT', detail);
-  const seniors = seniorOfficers(ctx.directory, d.parties.map((p) => p.organisationId));
+  const seniors = seniorOfficers(ctx.directory, activePartyIds(d));
   const msg = {
     title: `${d.reference}: URGENT — ${FLAG_TEXT.CONTINUITY_ALERT}`,
     lines: [detail, `The dispute is at Stage ${d.stage}.`, CONTINUITY_REMINDER, 'Senior officers: please make sure care is restored now, whatever the dispute.'],

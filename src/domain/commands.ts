@@ -1,5 +1,5 @@
 import type {
-  ChcStatus, Cohort, DecisionOutcome, EndingReason, ExternalRouteKey, PartyRole, PersonStepKey, Platform, Setting, StageNo, Subject, UnlawfulGround,
+  ChcStatus, Cohort, LearningArea, DecisionOutcome, EndingReason, ExternalRouteKey, PartyRole, PersonStepKey, Platform, Setting, StageNo, Subject, UnlawfulGround,
 } from './types.ts';
 
 export interface RaiseInput {
@@ -45,13 +45,23 @@ export type Command =
   | { type: 'RECORD_EXTERNAL_ROUTE'; route: ExternalRouteKey; note: string | null }
   | { type: 'UPDATE_CHC'; status: ChcStatus; referralDate: string | null; decisionDate: string | null }
   | { type: 'RECORD_CHC_ADJUSTMENT'; effectiveDate: string; parties: string[]; amountOrShare: string; personNotPenalised: boolean }
-  | { type: 'PERSON_STEP'; step: PersonStepKey; note: string | null }
+  | { type: 'PERSON_STEP'; step: PersonStepKey; note: string | null; notAppropriate?: boolean }
   | { type: 'DRAFT_LETTER'; decisionSeq: number }
   | { type: 'MARK_LETTER_SENT'; seq: number }
-  | { type: 'ADD_THEME'; theme: string }
+  | { type: 'ADD_THEME'; theme: string; areas?: LearningArea[] }
   | { type: 'REQUEST_LEGAL_ADVICE'; reason: string }
   | { type: 'RECOMPUTE_DEADLINE'; reason: string }
-  | { type: 'CORRECT'; field: 'description' | 'currentCare' | 'localCaseRef'; value: string; correctsSeq: number };
+  | { type: 'CORRECT'; field: CorrectableField; value: unknown; reason: string; correctsSeq: number }
+  | { type: 'SYNC_DIRECTORY' }
+  | { type: 'ADD_PARTY'; organisationId: string; role: PartyRole; reason: string }
+  | { type: 'WITHDRAW_PARTY'; organisationId: string; reason: string }
+  | { type: 'RECORD_CARE_RESTORED'; detail: string }
+  | { type: 'MOVE_TO_STAGE_3'; reason: string }
+  | { type: 'STAGE_3_CANNOT_RESOLVE'; reason: string };
+
+/** R11.1: every field recorded at raising can be corrected. */
+export const CORRECTABLE_FIELDS = ['subjects', 'parties', 'cohort', 'setting', 'localCaseRef', 'nhsNumber', 'description', 'currentCare'] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 
 export interface Actor {
   /** Directory person id, or 'system' for the scheduler. */

@@ -20,7 +20,7 @@ export interface Decided {
 export function emptyDispute(id: string): Dispute {
   return {
     id, reference: '', status: 'OPEN', stage: 1, version: 0, subjects: [], cohort: 'ADULT', setting: 'COMMUNITY', localCaseRef: '', nhsNumber: null,
-    description: '', currentCare: '', careContinues: true, endingProposal: false, legalAdviceAsked: false, raisedById: '', raisedAt: '', raisedOn: 'system',
+    description: '', currentCare: '', careContinues: true, endingProposal: false, legalAdviceAsked: false, cannotResolve: [], raisedById: '', raisedAt: '', raisedOn: 'system',
     namedProfessionals: [], outcome: null, resolvedAt: null, overdue: false, nextWakeAt: null, parties: [], stages: [], checklist: [], participants: [],
     decisions: [], confirmations: [], personSteps: [], flags: [], themes: [], chc: null, chcAdjustments: [], letters: [], externalRoutes: [],
   };

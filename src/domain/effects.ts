@@ -16,6 +16,7 @@ export interface Message {
 export type Effect = (
   | { kind: 'OPEN_CASE_SPACE' }
   | { kind: 'INVITE'; personIds: string[] }
+  /** R5.8: people who left the directory (or the role) lose access to the case space. */
   | { kind: 'UNINVITE'; personIds: string[] }
   | { kind: 'REFRESH_CARD' }
   | { kind: 'POST'; message: Message }
@@ -36,6 +37,7 @@ export const EVENT_TYPES = [
   'PERSON_STEP_DONE', 'CHECKLIST_TICKED', 'CHECKLIST_UNTICKED', 'CARE_CHANGE_REPORTED', 'CHC_UPDATED', 'CHC_ADJUSTMENT_RECORDED',
   'EXTERNAL_ROUTE_RECORDED',
   'LEGAL_ADVICE_REQUESTED', 'THEME_ADDED', 'CORRECTED',
+  'PARTICIPANT_JOINED', 'PARTICIPANT_LEFT', 'PARTY_ADDED', 'PARTY_WITHDRAWN', 'CARE_RESTORED', 'THEME_FILED', 'STAGE_3_CANNOT_RESOLVE',
 ] as const;
 
 export type DomainEventType = (typeof EVENT_TYPES)[number];

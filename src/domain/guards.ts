@@ -1,6 +1,7 @@
 import { refuse } from './errors.ts';
-import type { DecideContext } from './stage-ops.ts';
-import type { Dispute, Person } from './types.ts';
+import type { Policy } from './stage-policy.ts';
+import type { DecideContext, Draft } from './stage-ops.ts';
+import type { Directory, Dispute, Party, Person, StageNo } from './types.ts';
 
 // The checks every handler starts with: who is acting, and may they.
 
@@ -19,17 +20,52 @@ export function actorPerson(ctx: DecideContext): Person {
   return p;
 }
 
-export function isParticipant(d: Dispute, personId: string): boolean {
-  return d.participants.some((p) => p.personId === personId);
+/** R2.5: parties still in the dispute (a withdrawn one stays on the record). */
+export function activeParties(d: Pick<Dispute, 'parties'>): Party[] {
+  return d.parties.filter((p) => !p.withdrawnAt);
 }
 
-/** Stage participants act; everyone else is refused with a reason. */
-export function mustParticipate(d: Dispute, ctx: DecideContext, what: string): Person {
-  const p = actorPerson(ctx);
-  if (!isParticipant(d, p.id)) {
-    refuse('NOT_A_PARTICIPANT', `Only the participants of ${d.reference} can ${what}. You are not one of them; ask a participant or your manager.`);
+export function activePartyIds(d: Pick<Dispute, 'parties'>): string[] {
+  return activeParties(d).map((p) => p.organisationId);
+}
+
+/** R5.8: a participant who has not left (the directory, or the role that brought them in). */
+export function isParticipant(d: Dispute, personId: string): boolean {
+  return d.participants.some((p) => p.personId === personId && !p.leftAt);
+}
+
+/** R5.8: whether someone holds, now, a role that takes part at or before the dispute's current stage. */
+export function holdsStageRole(d: Dispute, person: Person, dir: Directory, policy: Policy): boolean {
+  if (!activePartyIds(d).includes(person.organisationId)) return false;
+  const kind = dir.organisations.find((o) => o.id === person.organisationId)?.kind;
+  for (let s = 1; s <= d.stage; s++) {
+    for (const rule of policy.stages[s as StageNo].participantRoles) {
+      if (rule.whenLegalAdvice && !d.legalAdviceAsked) continue;
+      if (rule.orgKinds && (!kind || !rule.orgKinds.includes(kind))) continue;
+      if (rule.roles.some((r) => person.roles.includes(r))) return true;
+    }
   }
-  return p;
+  return false;
+}
+
+/**
+ * Stage participants act; everyone else is refused with a reason. Someone who
+ * holds a stage's role now (a newly appointed senior officer) joins and acts
+ * at once (R5.8).
+ */
+export function mustParticipate(draft: Draft, what: string): Person {
+  const { d, ctx } = draft;
+  const p = actorPerson(ctx);
+  if (isParticipant(d, p.id)) return p;
+  if (holdsStageRole(d, p, ctx.directory, ctx.policy)) {
+    const existing = d.participants.find((x) => x.personId === p.id);
+    if (existing) Object.assign(existing, { leftAt: null, reason: 'holds the role now (directory)' });
+    else d.participants.push({ personId: p.id, fromStage: d.stage, reason: 'holds the role now (directory)', addedAt: draft.nowIso, leftAt: null });
+    draft.event('PARTICIPANT_JOINED', { personId: p.id, reason: 'holds the role now (directory)' });
+    draft.effects.push({ kind: 'INVITE', personIds: [p.id], notBefore: draft.nowIso });
+    return p;
+  }
+  refuse('NOT_A_PARTICIPANT', `Only the participants of ${d.reference} can ${what}. You are not one of them; ask a participant or your manager.`);
 }
 
 export function mustBeOpen(d: Dispute): void {

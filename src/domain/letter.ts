@@ -15,6 +15,7 @@ const PLAIN_SUBJECT: Record<Subject, string> = {
   CARE_ACT_INTERFACE: 'how your aftercare fits with other care and support',
   CHILDRENS_SERVICES_INTERFACE: "how your aftercare fits with children's services",
   ORDINARY_RESIDENCE: 'which area is responsible for your aftercare',
+  REDUCING_AFTERCARE: 'whether some of your aftercare should be reduced',
   ENDING_AFTERCARE: 'whether your aftercare should end',
 };
 

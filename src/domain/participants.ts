@@ -18,7 +18,10 @@ function withRole(dir: Directory, orgId: string, role: Role): Person[] {
  * returns who joins.
  */
 export function stageParticipants(
-  d: Pick<Dispute, 'parties' | 'raisedById' | 'namedProfessionals' | 'participants' | 'legalAdviceAsked'>, stage: StageNo, dir: Directory, policy: Policy = DEFAULT_POLICY,
+  d: Pick<Dispute, 'raisedById' | 'namedProfessionals' | 'legalAdviceAsked'> & {
+    parties: readonly { organisationId: string; withdrawnAt?: string | null }[]; participants: readonly { personId: string }[];
+  },
+  stage: StageNo, dir: Directory, policy: Policy = DEFAULT_POLICY,
 ): StageParticipants {
   const already = new Set(d.participants.map((p) => p.personId));
   const chosen = new Map<string, string>();
@@ -26,7 +29,7 @@ export function stageParticipants(
     if (!chosen.has(personId)) chosen.set(personId, reason);
   };
   const orgOf = (id: string) => dir.organisations.find((o) => o.id === id);
-  const parties = d.parties.map((p) => p.organisationId);
+  const parties = d.parties.filter((p) => !p.withdrawnAt).map((p) => p.organisationId);
   const orgHas = (org: string) => [...chosen.keys()].some((id) => dir.people.find((p) => p.id === id)?.organisationId === org);
   const pol = policy.stages[stage];
 

@@ -13,6 +13,8 @@ export interface DecideContext {
   policy: Policy;
   calendar: WorkingCalendar;
   directory: Directory;
+  /** How many history entries the dispute has (R11.1: a correction points at one of them). */
+  historyLength?: number;
 }
 
 /** The working state of one decide() call: the dispute being changed and what it produces. */
@@ -40,7 +42,7 @@ export class Draft {
 
   flag(code: FlagCode, detail: string, ground: UnlawfulGround | null = null): void {
     const seq = this.d.flags.reduce((m, f) => Math.max(m, f.seq), 0) + 1;
-    this.d.flags.push({ seq, code, ground, detail, at: this.nowIso });
+    this.d.flags.push({ seq, code, ground, detail, at: this.nowIso, resolvedAt: null, resolution: null });
     this.event('FLAG_RAISED', { code, ground, detail });
   }
 
@@ -105,7 +107,7 @@ export function startStage(draft: Draft, stage: StageNo, why: string, at: Date =
   for (const item of pol.checklist) d.checklist.push({ stage, key: item.key, label: item.label, tickedBy: null, tickedAt: null });
 
   const { added, gaps } = stageParticipants(d, stage, ctx.directory, ctx.policy);
-  for (const a of added) d.participants.push({ personId: a.personId, fromStage: stage, reason: a.reason, addedAt: draft.nowIso });
+  for (const a of added) d.participants.push({ personId: a.personId, fromStage: stage, reason: a.reason, addedAt: draft.nowIso, leftAt: null });
   draft.event('STAGE_STARTED', { stage, dueAt, why, participants: added.map((a) => a.personId) });
   if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.pingAt }); // an invitation notifies people too (R0.4)
   draft.refreshCard();
@@ -142,7 +144,9 @@ export function endStage(draft: Draft, reason: NonNullable<StageInstance['endRea
   s.endedAt = at.toISOString();
   s.endReason = reason;
   s.escalationReason = escalationReason;
-  s.met = reason === 'TIMEOUT' ? false : s.dueAt === null ? null : at.getTime() <= new Date(s.dueAt).getTime();
+  // R9.1: met only when resolved by a confirmed agreement or decision on time; a stage left by
+  // escalation (early, joint or external) is "escalated" (null), and a timeout is missed.
+  s.met = reason === 'TIMEOUT' ? false : reason !== 'RESOLVED' || s.dueAt === null ? null : at.getTime() <= new Date(s.dueAt).getTime();
   if (reason === 'TIMEOUT') s.timedOutAt = s.endedAt;
   draft.event('STAGE_ENDED', { stage: s.stage, reason, met: s.met, escalationReason });
   return s;
@@ -171,7 +175,7 @@ export function nextWake(d: Dispute): string | null {
   const s = d.stages.find((x) => x.stage === d.stage && x.endedAt === null);
   if (s) {
     if (s.dueAt && !s.timedOutAt) times.push(s.dueAt);
-    if (!s.timedOutAt) for (const r of s.reminders) if (!r.sentAt) times.push(r.at);
+    for (const r of s.reminders) if (!r.sentAt && (!s.timedOutAt || r.kind === 'OVERDUE_REPEAT')) times.push(r.at);
   }
   for (const p of d.personSteps) {
     if (p.dueAt && !p.doneAt && !personStepFlagged(d, p.step)) times.push(p.dueAt);

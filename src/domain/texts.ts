@@ -1,4 +1,4 @@
-import type { ChcStatus, Cohort, DecisionOutcome, EndingReason, ExternalRouteKey, FlagCode, PartyRole, PersonStepKey, Role, Setting, Subject } from './types.ts';
+import type { ChcStatus, Cohort, DecisionOutcome, EndingReason, ExternalRouteKey, FlagCode, LearningArea, PartyRole, PersonStepKey, Role, Setting, Subject } from './types.ts';
 
 // Plain-language labels. Chat adapters escape everything they render, so
 // these are plain text with no markup.
@@ -12,7 +12,8 @@ export const SUBJECT_TEXT: Record<Subject, string> = {
   CARE_ACT_INTERFACE: 'Interface with the Care Act 2014',
   CHILDRENS_SERVICES_INTERFACE: "Interface with children's services legislation",
   ORDINARY_RESIDENCE: 'Ordinary residence and cross-boundary responsibility',
-  ENDING_AFTERCARE: 'Proposal to reduce or end Section 117 aftercare',
+  REDUCING_AFTERCARE: 'Proposal to reduce Section 117 aftercare',
+  ENDING_AFTERCARE: 'Proposal to end Section 117 aftercare',
 };
 export const COHORT_TEXT: Record<Cohort, string> = { ADULT: 'Adult', CHILD_YOUNG_PERSON: 'Child or young person' };
 export const SETTING_TEXT: Record<Setting, string> = { COMMUNITY: 'Community', HOSPITAL: 'Hospital', PRISON: 'Prison', OTHER_SECURE: 'Other secure setting' };
@@ -57,6 +58,10 @@ export const ROLE_TEXT: Record<Role, string> = {
   OPERATIONAL_LEAD: 'operational lead', TEAM_MANAGER: 'team manager', SERVICE_MANAGER: 'service manager',
   MH_SERVICE_LEAD: 'mental health service lead', SENIOR_OFFICER: 'senior officer', LEGAL_ADVISOR: 'legal advisor',
   GOVERNANCE_LEAD: 'governance lead', ADMIN: 'administrator',
+};
+
+export const LEARNING_AREA_TEXT: Record<LearningArea, string> = {
+  WORKFORCE_TRAINING: 'Workforce training', POLICY_REVISION: 'Policy revision', COMMISSIONING: 'Commissioning decisions', QUALITY_IMPROVEMENT: 'Quality improvement',
 };
 
 export const CONTINUITY_REMINDER = 'Care and support must continue while this dispute is resolved. It must not be delayed, reduced or withdrawn.';

@@ -13,7 +13,7 @@ export type Role = (typeof ROLES)[number];
 /** R2.1 */
 export const SUBJECTS = [
   'ELIGIBILITY', 'SCOPE', 'FUNDING', 'ACCOMMODATION', 'TRANSPORT_MEDICATION_ACCESS', 'CHC_INTERFACE',
-  'CARE_ACT_INTERFACE', 'CHILDRENS_SERVICES_INTERFACE', 'ORDINARY_RESIDENCE', 'ENDING_AFTERCARE',
+  'CARE_ACT_INTERFACE', 'CHILDRENS_SERVICES_INTERFACE', 'ORDINARY_RESIDENCE', 'REDUCING_AFTERCARE', 'ENDING_AFTERCARE',
 ] as const;
 export type Subject = (typeof SUBJECTS)[number];
 
@@ -65,9 +65,14 @@ export type Platform = 'slack' | 'teams' | 'cli' | 'web' | 'system';
 export type DecisionOutcome = 'AGREEMENT' | 'DECISION' | 'ESCALATE' | 'WRITTEN_DECISION' | 'END_AFTERCARE';
 export type DecisionStatus = 'PROPOSED' | 'CONFIRMED' | 'WITHDRAWN' | 'SUPERSEDED';
 
-export interface Party { organisationId: string; role: PartyRole }
+/** R2.5: a party added during the dispute says when and why; a withdrawn one stays on the record. */
+export interface Party {
+  organisationId: string; role: PartyRole;
+  addedAt: string | null; addedReason: string | null; withdrawnAt: string | null; withdrawnReason: string | null;
+}
 
-export interface Reminder { kind: 'START' | 'HALFWAY' | 'DAY_BEFORE' | 'DUE_DAY'; at: string; sentAt: string | null }
+/** OVERDUE_REPEAT: R5.3's repeated alert while Stage 3 stays overdue. */
+export interface Reminder { kind: 'START' | 'HALFWAY' | 'DAY_BEFORE' | 'DUE_DAY' | 'OVERDUE_REPEAT'; at: string; sentAt: string | null }
 
 export interface StageInstance {
   stage: StageNo;
@@ -85,7 +90,8 @@ export interface StageInstance {
 
 export interface ChecklistItem { stage: StageNo; key: string; label: string; tickedBy: string | null; tickedAt: string | null }
 
-export interface Participant { personId: string; fromStage: StageNo; reason: string; addedAt: string }
+/** R5.8: `leftAt` when they left the directory or lost the role; the history keeps what they did. */
+export interface Participant { personId: string; fromStage: StageNo; reason: string; addedAt: string; leftAt: string | null }
 
 export interface Decision {
   seq: number;
@@ -111,9 +117,20 @@ export interface Confirmation { decisionSeq: number; organisationId: string; per
 
 export interface PersonStep { step: PersonStepKey; doneBy: string | null; doneAt: string | null; note: string | null; dueAt: string | null }
 
-export interface Flag { seq: number; code: FlagCode; ground: UnlawfulGround | null; detail: string; at: string }
+/** R10.1: a continuity alert is resolved by recording that care was restored. */
+export interface Flag {
+  seq: number; code: FlagCode; ground: UnlawfulGround | null; detail: string; at: string;
+  resolvedAt: string | null; resolution: string | null;
+}
 
-export interface Theme { theme: string; addedBy: string; at: string }
+/** R9.3 */
+export const LEARNING_AREAS = ['WORKFORCE_TRAINING', 'POLICY_REVISION', 'COMMISSIONING', 'QUALITY_IMPROVEMENT'] as const;
+export type LearningArea = (typeof LEARNING_AREAS)[number];
+
+export interface Theme { theme: string; addedBy: string; at: string; areas: LearningArea[] }
+
+/** R5.7: a party's senior officer recorded that Stage 3 cannot resolve the dispute. */
+export interface CannotResolve { organisationId: string; personId: string; reason: string; at: string }
 
 export interface ChcTrack { status: ChcStatus; referralDate: string | null; decisionDate: string | null; updatedAt: string }
 
@@ -144,6 +161,7 @@ export interface Dispute {
   careContinues: boolean;
   endingProposal: boolean;
   legalAdviceAsked: boolean;
+  cannotResolve: CannotResolve[];
   raisedById: string;
   raisedAt: string;
   raisedOn: Platform;
@@ -171,7 +189,9 @@ export interface Dispute {
 export interface Organisation { id: string; name: string; kind: OrgKind }
 export interface Person {
   id: string; name: string; organisationId: string; roles: Role[]; managerId: string | null;
-  slack: string | null; teams: string | null; email: string | null;
+  /** The person's user id on each chat platform, keyed by platform name ('slack', 'teams', …). */
+  handles: Readonly<Record<string, string>>;
+  email: string | null;
 }
 export interface Directory {
   partnership: string;

@@ -1,4 +1,5 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { allowedActions, type AllowedAction, type Viewer } from './allowed-actions.ts';
 import { maskNhsNumber } from './nhs-number.ts';
 import type { Policy } from './stage-policy.ts';
 import { timeLeftText } from './time-left.ts';
@@ -30,10 +31,12 @@ export interface DisputeView {
   pendingLetter: { seq: number; readingAge: number } | null;
   /** R5.3/R5.7: Stage 3 or later and still open. */
   canEscalateExternally: boolean;
+  /** What the viewer may do now (the shared card's viewer is any participant); adapters render exactly these. */
+  allowedActions: AllowedAction[];
 }
 
-/** `now` gives the time left (R0.5); without it the deadline is shown as a date only. */
-export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory, now?: Date): DisputeView {
+/** `now` gives the time left (R0.5); without it the deadline is shown as a date only. `viewer`: whose allowed actions (null: any participant). */
+export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory, now?: Date, viewer: Viewer = null): DisputeView {
   const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   const name = (id: string | null) => (id ? dir.people.find((p) => p.id === id)?.name ?? id : null);
   const stage = d.stages.find((s) => s.stage === d.stage && s.endedAt === null) ?? d.stages[d.stages.length - 1];
@@ -52,20 +55,21 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     dueText,
     overdue: d.overdue || Boolean(stage?.timedOutAt),
     subjects: d.subjects.map((s) => SUBJECT_TEXT[s]),
-    parties: d.parties.map((p) => ({ organisationId: p.organisationId, name: orgName(p.organisationId), role: PARTY_ROLE_TEXT[p.role] })),
+    parties: d.parties.filter((p) => !p.withdrawnAt).map((p) => ({ organisationId: p.organisationId, name: orgName(p.organisationId), role: PARTY_ROLE_TEXT[p.role] })),
     personRef: [`Case ${d.localCaseRef}`, maskNhsNumber(d.nhsNumber)].filter(Boolean).join(', '),
     checklist: d.checklist.filter((c) => c.stage === d.stage).map((c) => ({ key: c.key, label: c.label, done: Boolean(c.tickedAt), by: name(c.tickedBy) })),
     pendingDecision: pending ? {
       seq: pending.seq,
       outcome: OUTCOME_TEXT[pending.outcome],
       summary: pending.summary,
-      confirmations: d.parties.map((p) => {
+      confirmations: d.parties.filter((p) => !p.withdrawnAt).map((p) => {
         const c = d.confirmations.find((x) => x.decisionSeq === pending.seq && x.organisationId === p.organisationId);
         return { organisation: orgName(p.organisationId), by: name(c?.personId ?? null), at: c ? calendar.describe(new Date(c.at)) : null };
       }),
     } : null,
     personSteps: d.personSteps.map((p) => ({ step: p.step, label: PERSON_STEP_TEXT[p.step], done: Boolean(p.doneAt) })),
-    flags: [...new Set(d.flags.map((f) => FLAG_TEXT[f.code]))],
+    // R10.1: a continuity alert closed by "care restored" shows as resolved.
+    flags: [...new Set(d.flags.map((f) => (f.resolvedAt ? `${FLAG_TEXT[f.code]} (resolved: care restored)` : FLAG_TEXT[f.code])))],
     chc: d.chc ? `CHC: ${CHC_TEXT[d.chc.status]} (runs in parallel; Section 117 deadlines do not pause)` : null,
     stillNeeded: d.status === 'OPEN' ? closureGaps(d) : [],
     owe: d.status === 'OPEN' ? whoOwes(d).lines : [],
@@ -75,5 +79,6 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
       return l ? { seq: l.seq, readingAge: l.readingAge } : null;
     })(),
     canEscalateExternally: d.status === 'OPEN' && d.stage >= 3,
+    allowedActions: allowedActions(d, policy, dir, viewer),
   };
 }

@@ -1,6 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { DomainEvent, Effect } from '../domain/effects.ts';
 import type {
+  CannotResolve, LearningArea,
   ChcStatus, Cohort, DecisionOutcome, DecisionStatus, Dispute, EndingReason, ExternalRouteKey, FlagCode, PartyRole, PersonStepKey, Platform,
   Reminder, Setting, StageInstance, StageNo, Subject, UnlawfulGround,
 } from '../domain/types.ts';
@@ -32,10 +33,12 @@ export function toDomain(r: Row): Dispute {
     id: r.id, reference: r.reference, status: r.status, stage: r.stage as StageNo, version: r.version,
     subjects: r.subjects as Subject[], cohort: r.cohort as Cohort, setting: r.setting as Setting, localCaseRef: r.localCaseRef,
     nhsNumber: r.nhsNumber, description: r.description, currentCare: r.currentCare, careContinues: r.careContinues,
-    endingProposal: r.endingProposal, legalAdviceAsked: r.legalAdviceAsked, raisedById: r.raisedById, raisedAt: isoReq(r.raisedAt),
+    endingProposal: r.endingProposal, legalAdviceAsked: r.legalAdviceAsked, cannotResolve: r.cannotResolve as unknown as CannotResolve[], raisedById: r.raisedById, raisedAt: isoReq(r.raisedAt),
     raisedOn: r.raisedOn as Platform, namedProfessionals: r.namedProfessionals, outcome: r.outcome, resolvedAt: iso(r.resolvedAt),
     overdue: r.overdue, nextWakeAt: iso(r.nextWakeAt),
-    parties: r.parties.map((p) => ({ organisationId: p.organisationId, role: p.role as PartyRole })),
+    parties: r.parties.map((p) => ({
+      organisationId: p.organisationId, role: p.role as PartyRole, addedAt: iso(p.addedAt), addedReason: p.addedReason, withdrawnAt: iso(p.withdrawnAt), withdrawnReason: p.withdrawnReason,
+    })),
     stages: [...r.stages].sort((a, b) => a.stage - b.stage).map((s) => ({
       stage: s.stage as StageNo, startedAt: isoReq(s.startedAt), dueAt: iso(s.dueAt), workingDays: s.workingDays, endedAt: iso(s.endedAt),
       endReason: s.endReason as StageInstance['endReason'], met: s.met, timedOutAt: iso(s.timedOutAt), escalationReason: s.escalationReason,
@@ -45,7 +48,7 @@ export function toDomain(r: Row): Dispute {
       stage: c.stage as StageNo, key: c.key, label: c.label, tickedBy: c.tickedBy, tickedAt: iso(c.tickedAt),
     })),
     participants: [...r.participants].sort((a, b) => a.addedAt.getTime() - b.addedAt.getTime()).map((p) => ({
-      personId: p.personId, fromStage: p.fromStage as StageNo, reason: p.reason, addedAt: isoReq(p.addedAt),
+      personId: p.personId, fromStage: p.fromStage as StageNo, reason: p.reason, addedAt: isoReq(p.addedAt), leftAt: iso(p.leftAt),
     })),
     decisions: bySeq(r.decisions).map((d) => ({
       seq: d.seq, stage: d.stage as StageNo, outcome: d.outcome as DecisionOutcome, summary: d.summary, basisNeed: d.basisNeed,
@@ -59,8 +62,10 @@ export function toDomain(r: Row): Dispute {
     personSteps: r.personSteps.map((p) => ({
       step: p.step as PersonStepKey, doneBy: p.doneBy, doneAt: iso(p.doneAt), note: p.note, dueAt: iso(p.dueAt),
     })),
-    flags: bySeq(r.flags).map((f) => ({ seq: f.seq, code: f.code as FlagCode, ground: f.ground as UnlawfulGround | null, detail: f.detail, at: isoReq(f.at) })),
-    themes: [...r.themes].sort((a, b) => a.at.getTime() - b.at.getTime()).map((t) => ({ theme: t.theme, addedBy: t.addedBy, at: isoReq(t.at) })),
+    flags: bySeq(r.flags).map((f) => ({
+      seq: f.seq, code: f.code as FlagCode, ground: f.ground as UnlawfulGround | null, detail: f.detail, at: isoReq(f.at), resolvedAt: iso(f.resolvedAt), resolution: f.resolution,
+    })),
+    themes: [...r.themes].sort((a, b) => a.at.getTime() - b.at.getTime()).map((t) => ({ theme: t.theme, addedBy: t.addedBy, at: isoReq(t.at), areas: t.areas as LearningArea[] })),
     chc: r.chc ? { status: r.chc.status as ChcStatus, referralDate: r.chc.referralDate, decisionDate: r.chc.decisionDate, updatedAt: isoReq(r.chc.updatedAt) } : null,
     chcAdjustments: bySeq(r.chcAdjustments).map((a) => ({
       seq: a.seq, effectiveDate: a.effectiveDate, parties: a.parties, amountOrShare: a.amountOrShare, personNotPenalised: a.personNotPenalised,
@@ -82,7 +87,7 @@ export async function loadDispute(tx: Tx, where: { id: string } | { reference: s
 }
 
 /** Rows of `next` that are new or differ from `prev` (records are never deleted: R11.1). */
-function changed<T>(prev: readonly T[], next: readonly T[], key: (t: T) => string): { created: T[]; updated: T[] } {
+export function changed<T>(prev: readonly T[], next: readonly T[], key: (t: T) => string): { created: T[]; updated: T[] } {
   const old = new Map(prev.map((p) => [key(p), JSON.stringify(p)]));
   const created: T[] = [];
   const updated: T[] = [];
@@ -94,11 +99,11 @@ function changed<T>(prev: readonly T[], next: readonly T[], key: (t: T) => strin
   return { created, updated };
 }
 
-function scalarData(d: Dispute) {
+export function scalarData(d: Dispute) {
   return {
     reference: d.reference, status: d.status, stage: d.stage, version: d.version, subjects: d.subjects, cohort: d.cohort, setting: d.setting,
     localCaseRef: d.localCaseRef, nhsNumber: d.nhsNumber, description: d.description, currentCare: d.currentCare, careContinues: d.careContinues,
-    endingProposal: d.endingProposal, legalAdviceAsked: d.legalAdviceAsked, raisedById: d.raisedById, raisedAt: dateReq(d.raisedAt),
+    endingProposal: d.endingProposal, legalAdviceAsked: d.legalAdviceAsked, cannotResolve: d.cannotResolve as unknown as Prisma.InputJsonValue, raisedById: d.raisedById, raisedAt: dateReq(d.raisedAt),
     raisedOn: d.raisedOn, namedProfessionals: d.namedProfessionals, outcome: d.outcome, resolvedAt: date(d.resolvedAt), overdue: d.overdue,
     nextWakeAt: date(d.nextWakeAt),
   };
@@ -120,8 +125,9 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
   const p: Dispute = prev ?? { ...next, parties: [], stages: [], checklist: [], participants: [], decisions: [], confirmations: [], personSteps: [], flags: [], themes: [], chc: null, chcAdjustments: [], letters: [], externalRoutes: [] };
 
   const parties = changed(p.parties, next.parties, (x) => x.organisationId);
-  if (parties.created.length) await tx.party.createMany({ data: parties.created.map((x) => ({ disputeId: id, ...x })) });
-  for (const x of parties.updated) await tx.party.update({ where: { disputeId_organisationId: { disputeId: id, organisationId: x.organisationId } }, data: { role: x.role } });
+  const partyData = (x: Dispute['parties'][number]) => ({ ...x, addedAt: date(x.addedAt), withdrawnAt: date(x.withdrawnAt) });
+  if (parties.created.length) await tx.party.createMany({ data: parties.created.map((x) => ({ disputeId: id, ...partyData(x) })) });
+  for (const x of parties.updated) await tx.party.update({ where: { disputeId_organisationId: { disputeId: id, organisationId: x.organisationId } }, data: partyData(x) });
 
   const stageData = (s: StageInstance) => ({
     startedAt: dateReq(s.startedAt), dueAt: date(s.dueAt), workingDays: s.workingDays, endedAt: date(s.endedAt), endReason: s.endReason, met: s.met,
@@ -141,7 +147,10 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
 
   const participants = changed(p.participants, next.participants, (x) => x.personId);
   if (participants.created.length) {
-    await tx.participant.createMany({ data: participants.created.map((x) => ({ disputeId: id, ...x, addedAt: dateReq(x.addedAt) })) });
+    await tx.participant.createMany({ data: participants.created.map((x) => ({ disputeId: id, ...x, addedAt: dateReq(x.addedAt), leftAt: date(x.leftAt) })) });
+  }
+  for (const x of participants.updated) {
+    await tx.participant.update({ where: { disputeId_personId: { disputeId: id, personId: x.personId } }, data: { reason: x.reason, leftAt: date(x.leftAt) } });
   }
 
   const decisions = changed(p.decisions, next.decisions, (x) => String(x.seq));
@@ -160,10 +169,12 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
   for (const s of steps.updated) await tx.personStep.update({ where: { disputeId_step: { disputeId: id, step: s.step } }, data: stepData(s) });
 
   const flags = changed(p.flags, next.flags, (x) => String(x.seq));
-  if (flags.created.length) await tx.flag.createMany({ data: flags.created.map((f) => ({ disputeId: id, ...f, at: dateReq(f.at) })) });
+  if (flags.created.length) await tx.flag.createMany({ data: flags.created.map((f) => ({ disputeId: id, ...f, at: dateReq(f.at), resolvedAt: date(f.resolvedAt) })) });
+  for (const f of flags.updated) await tx.flag.update({ where: { disputeId_seq: { disputeId: id, seq: f.seq } }, data: { resolvedAt: date(f.resolvedAt), resolution: f.resolution } });
 
   const themes = changed(p.themes, next.themes, (x) => x.theme);
   if (themes.created.length) await tx.theme.createMany({ data: themes.created.map((t) => ({ disputeId: id, ...t, at: dateReq(t.at) })) });
+  for (const t of themes.updated) await tx.theme.update({ where: { disputeId_theme: { disputeId: id, theme: t.theme } }, data: { areas: t.areas } });
 
   if (next.chc && JSON.stringify(next.chc) !== JSON.stringify(p.chc)) {
     const data = { ...next.chc, updatedAt: dateReq(next.chc.updatedAt) };

@@ -61,7 +61,8 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const met = (m: boolean | null | undefined) => (m === true ? 'met' : m === false ? 'missed' : '');
+/** R9.1: a stage left by escalation (early, joint or external) is "escalated", never "met". */
+const met = (m: boolean | null | undefined, end?: string | null, reason?: string | null) => (m === true ? 'met' : m === false ? 'missed' : end && reason !== 'RESOLVED' ? 'escalated' : '');
 
 export function toCsv(rows: RegisterRow[]): string {
   const header = [
@@ -76,7 +77,7 @@ export function toCsv(rows: RegisterRow[]): string {
       r.reference, r.status, r.raisedAt, r.raisedOn, r.subjects.map((s) => SUBJECT_TEXT[s as keyof typeof SUBJECT_TEXT] ?? s).join('; '),
       COHORT_TEXT[r.cohort as keyof typeof COHORT_TEXT] ?? r.cohort, SETTING_TEXT[r.setting as keyof typeof SETTING_TEXT] ?? r.setting,
       r.parties.map((p) => `${p.organisation} (${p.role.toLowerCase()})`).join('; '), r.stageReached, r.overdue ? 'yes' : 'no',
-      ...[1, 2, 3, 4].flatMap((n) => { const s = stage(n); return [s?.start ?? '', s?.due ?? '', s?.end ?? '', met(s?.met)]; }),
+      ...[1, 2, 3, 4].flatMap((n) => { const s = stage(n); return [s?.start ?? '', s?.due ?? '', s?.end ?? '', met(s?.met, s?.end, s?.endReason)]; }),
       r.outcome ?? '', r.resolvedAt ?? '', Object.entries(r.flags).map(([k, v]) => `${k}:${v}`).join('; '), r.unlawfulGrounds.join('; '),
       r.themes.join('; '), ...['INFORMED', 'REASSURED', 'EXPLAINED', 'ADVOCACY_OFFERED'].map((k) => (r.personSteps[k] ? 'yes' : 'no')),
     ].map(csvCell).join(','));

@@ -135,7 +135,7 @@ export class Auth {
     delete session.pending;
     const email = String(claims?.email ?? claims?.preferred_username ?? '').toLowerCase();
     const oid = String(claims?.oid ?? '');
-    const person = this.directory().people.find((p) => (p.email && p.email.toLowerCase() === email) || (oid && p.teams === oid)) ?? null;
+    const person = this.directory().people.find((p) => (p.email && p.email.toLowerCase() === email) || (oid && p.handles.teams === oid)) ?? null;
     session.personId = person?.id ?? `unknown:${email || claims?.sub}`;
     session.name = person?.name ?? (email || String(claims?.name ?? claims?.sub ?? 'unknown'));
     session.csrf = crypto.randomBytes(24).toString('base64url');

@@ -112,7 +112,7 @@ export function disputePage(cal: WorkingCalendar, dir: Directory, d: Dispute, hi
 <table><thead><tr><th scope="col">Stage</th><th scope="col">Started</th><th scope="col">Deadline</th><th scope="col">Ended</th><th scope="col">Timescale</th></tr></thead>
 <tbody>${d.stages.map((s) => html`<tr><td>Stage ${s.stage}</td><td>${date(cal, s.startedAt)}</td><td>${s.dueAt ? date(cal, s.dueAt) : 'none'}</td>
 <td>${s.endedAt ? html`${date(cal, s.endedAt)} (${(s.endReason ?? '').toLowerCase().replace('_', ' ')})` : s.timedOutAt ? html`<span class="overdue">overdue since ${date(cal, s.timedOutAt)}</span>` : 'open'}</td>
-<td>${s.met === true ? 'Met' : s.met === false ? html`<span class="overdue">Missed</span>` : '—'}</td></tr>`)}</tbody></table>
+<td>${s.met === true ? 'Met' : s.met === false ? html`<span class="overdue">Missed</span>` : s.endedAt && s.endReason !== 'RESOLVED' ? 'Escalated' : '—'}</td></tr>`)}</tbody></table>
 <h2>Decisions</h2>
 ${d.decisions.length ? html`<ol>${d.decisions.map((x) => html`<li><strong>${OUTCOME_TEXT[x.outcome]}</strong> (Stage ${x.stage}, ${x.status.toLowerCase()}): ${x.summary}
 <br><span class="muted">Need: ${x.basisNeed} · Section 117 tests: ${x.basisTests} · Risk: ${x.basisRisk}${x.funding ? html` · Funding: ${x.funding}` : ''}${x.commissioning ? html` · Commissioning: ${x.commissioning}` : ''}</span>

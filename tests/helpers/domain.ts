@@ -24,8 +24,9 @@ export class Scenario {
   }
 
   /** As run(), against a directory that has changed since (R5.8). */
-  runWith(dir: Directory, personId: string, cmd: Command, policy: Policy = DEFAULT_POLICY): Decided {
-    this.last = decide(this.d, cmd, { now: this.now, actor: { personId, platform: 'cli' }, policy, calendar, directory: dir });
+  runWith(dir: Directory, personId: string, cmd: Command, policy: Policy = DEFAULT_POLICY, historyLength?: number): Decided {
+    const ctx = { now: this.now, actor: { personId, platform: 'cli' as const }, policy, calendar, directory: dir };
+    this.last = decide(this.d, cmd, historyLength === undefined ? ctx : { ...ctx, historyLength });
     this.d = this.last.next;
     return this.last;
   }

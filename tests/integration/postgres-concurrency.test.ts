@@ -45,7 +45,7 @@ pgDescribe('several bot replicas on one PostgreSQL', () => {
     expect(new Set(keys).size).toBe(keys.length);
     const spaces = [...a.chat.ops('openCaseSpace'), ...b.chat.ops('openCaseSpace')];
     expect(spaces).toHaveLength(200);
-  });
+  }, 240_000);
 
   it('lets exactly one of two racing confirmations of the same organisation land', async () => {
     a.clock.set('2026-12-16T10:00:00Z');

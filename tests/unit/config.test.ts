@@ -24,7 +24,7 @@ describe('the directory file', () => {
   it('accepts the shipped example', () => {
     const d = parseDirectory(fs.readFileSync('config/directory.example.yaml', 'utf8'));
     expect(d.organisations).toHaveLength(3);
-    expect(d.people.find((p) => p.id === 'ali-khan')).toMatchObject({ managerId: 'bea-jones', slack: 'U0ALIKHAN1', roles: ['SOCIAL_WORKER'] });
+    expect(d.people.find((p) => p.id === 'ali-khan')).toMatchObject({ managerId: 'bea-jones', handles: { slack: 'U0ALIKHAN1', teams: '00000000-0000-4000-8000-000000000004' }, roles: ['SOCIAL_WORKER'] });
   });
 
   it('names the entry and the field of each problem', () => {
@@ -53,12 +53,12 @@ describe('the directory file', () => {
 
   it('reports a stage that would have nobody from a party organisation', () => {
     const noSenior = { ...directory, people: directory.people.filter((p) => p.id !== 'jon-park') };
-    const r = stageParticipants({ parties: [{ organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }], raisedById: 'ali-khan', namedProfessionals: [], participants: [{ personId: 'ali-khan', fromStage: 1, reason: '', addedAt: '' }], legalAdviceAsked: false }, 3, noSenior);
+    const r = stageParticipants({ parties: [{ organisationId: 'anytown-council' }, { organisationId: 'anytown-icb' }], raisedById: 'ali-khan', namedProfessionals: [], participants: [{ personId: 'ali-khan' }], legalAdviceAsked: false }, 3, noSenior);
     expect(r.gaps).toEqual(['anytown-icb']);
   });
 
   it('brings in team or service managers for a party with nobody else at Stage 2, and legal advisors at Stage 3 when asked', () => {
-    const d = { parties: [{ organisationId: 'anytown-trust', role: 'RAISING' as const }, { organisationId: 'anytown-council', role: 'RESPONDING' as const }], raisedById: 'nia-rose', namedProfessionals: [], participants: [{ personId: 'nia-rose', fromStage: 1 as const, reason: '', addedAt: '' }], legalAdviceAsked: true };
+    const d = { parties: [{ organisationId: 'anytown-trust' }, { organisationId: 'anytown-council' }], raisedById: 'nia-rose', namedProfessionals: [], participants: [{ personId: 'nia-rose' }], legalAdviceAsked: true };
     expect(stageParticipants(d, 2, directory).added.map((a) => a.personId).sort()).toEqual(['cal-reid', 'max-holt']);
     expect(stageParticipants(d, 3, directory).added.map((a) => a.personId).sort()).toEqual(['eve-ford', 'fay-lowe', 'oli-shaw']);
   });

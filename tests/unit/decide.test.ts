@@ -62,7 +62,7 @@ describe('raising a dispute', () => {
     expect(refusal(() => new Scenario().raise('ali-khan', notMine))).toMatchObject({ code: 'RAISER_NOT_PARTY' });
     const s = new Scenario();
     s.raise();
-    expect(s.dispute.parties).toEqual([{ organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }]);
+    expect(s.dispute.parties).toMatchObject([{ organisationId: 'anytown-council', role: 'RAISING', withdrawnAt: null }, { organisationId: 'anytown-icb', role: 'RESPONDING', withdrawnAt: null }]);
   });
 
   it('refuses an NHS number whose check digit is wrong, naming the field', () => {
@@ -159,8 +159,8 @@ describe('the escalation pathway', () => {
     expect(post).toMatchObject({ message: { title: expect.stringMatching(/Stage 3 is overdue/), mentions: ['eve-ford', 'jon-park'] } });
     expect(JSON.stringify(post)).toMatch(/NHS England/);
     expect(s.last.effects.filter((e) => e.kind === 'GOVERNANCE')).toHaveLength(1);
-    // Acted on once: a later sweep changes nothing.
-    s.sweep('2027-03-01T10:00:00Z');
+    // Acted on once: a second sweep at the same moment changes nothing (the repeat is R5.3's own test).
+    s.sweep(due);
     expect(s.events()).toEqual([]);
   });
 
@@ -170,7 +170,8 @@ describe('the escalation pathway', () => {
     expect(refusal(() => s.run('ali-khan', { type: 'ESCALATE', reason: ' ' }))).toMatchObject({ code: 'FIELD_REQUIRED', field: 'reason' });
     expect(refusal(() => s.run('eve-ford', { type: 'ESCALATE', reason: 'Too slow' }))).toMatchObject({ code: 'NOT_A_PARTICIPANT' });
     s.at('2026-12-08T11:00:00Z').run('ali-khan', { type: 'ESCALATE', reason: 'The ICB will not discuss the split.' });
-    expect(s.dispute.stages[0]).toMatchObject({ endReason: 'MANUAL', escalationReason: 'The ICB will not discuss the split.', met: true });
+    // R9.1: left by early escalation, so "escalated", never "met".
+    expect(s.dispute.stages[0]).toMatchObject({ endReason: 'MANUAL', escalationReason: 'The ICB will not discuss the split.', met: null });
     expect(s.dispute.stage).toBe(2);
   });
 
@@ -221,6 +222,8 @@ describe('the escalation pathway', () => {
   it('[R5.7] records the external route and when, and reminds the case space that care continues', () => {
     const s = atStage3();
     expect(refusal(() => s.run('bea-jones', { type: 'RECORD_EXTERNAL_ROUTE', route: 'NHS_ENGLAND', note: null }))).toMatchObject({ code: 'SENIOR_OFFICER_ONLY' });
+    // Stage 3 has had its chance: its deadline passed (the other way, every senior officer saying so, is in protocol-revised).
+    s.sweep(s.dispute.stages[2]!.dueAt!);
     s.at('2027-01-20T10:00:00Z').run('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'NHS_ENGLAND', note: 'Letter to the regional team.' });
     expect(s.dispute.stage).toBe(4);
     expect(s.dispute.externalRoutes).toEqual([{ route: 'NHS_ENGLAND', by: 'jon-park', at: '2027-01-20T10:00:00.000Z', note: 'Letter to the regional team.' }]);
@@ -366,7 +369,11 @@ describe('the person', () => {
     expect(s.dispute.personSteps.map((p) => p.step)).toEqual(['INFORMED', 'REASSURED', 'EXPLAINED', 'ADVOCACY_OFFERED']);
     s.at('2026-12-08T09:30:00Z').run('ali-khan', { type: 'PERSON_STEP', step: 'INFORMED', note: 'Phoned Mr X and his sister.' });
     expect(s.dispute.personSteps[0]).toMatchObject({ doneBy: 'ali-khan', doneAt: '2026-12-08T09:30:00.000Z', note: 'Phoned Mr X and his sister.' });
-    expect(s.run('gus-hart', { type: 'PERSON_STEP', step: 'INFORMED', note: null }).notice).toMatch(/already recorded/);
+    expect(s.run('ali-khan', { type: 'PERSON_STEP', step: 'INFORMED', note: 'Phoned Mr X and his sister.' }).notice).toMatch(/already recorded/);
+    // Re-recording replaces the current record and keeps the earlier one in the history.
+    s.at('2026-12-09T09:30:00Z').run('gus-hart', { type: 'PERSON_STEP', step: 'INFORMED', note: 'Met Mr X in person.' });
+    expect(s.dispute.personSteps[0]).toMatchObject({ doneBy: 'gus-hart', note: 'Met Mr X in person.' });
+    expect(s.last.events[0]!.data).toMatchObject({ previous: { doneBy: 'ali-khan', doneAt: '2026-12-08T09:30:00.000Z', note: 'Phoned Mr X and his sister.' } });
   });
 
   it('[R8.2] drafts the letter when a decision takes effect; a professional reviews it before it is marked sent', () => {
@@ -471,10 +478,12 @@ describe('register signals, themes and records', () => {
     const s = new Scenario();
     s.raise();
     const before = structuredClone(s.dispute);
-    s.run('ali-khan', { type: 'CORRECT', field: 'currentCare', value: 'Supported accommodation, 14 hours floating support.', correctsSeq: 1 });
-    expect(s.last.events).toEqual([{ type: 'CORRECTED', data: { field: 'currentCare', before: before.currentCare, after: 'Supported accommodation, 14 hours floating support.' }, correctsSeq: 1 }]);
+    s.run('ali-khan', { type: 'CORRECT', field: 'currentCare', value: 'Supported accommodation, 14 hours floating support.', reason: 'Hours were mistyped.', correctsSeq: 1 });
+    expect(s.last.events).toEqual([{ type: 'CORRECTED', data: { field: 'currentCare', before: before.currentCare, after: 'Supported accommodation, 14 hours floating support.', reason: 'Hours were mistyped.' }, correctsSeq: 1 }]);
     expect(s.dispute.version).toBe(before.version + 1);
-    for (const k of ['stages', 'checklist', 'participants', 'personSteps', 'flags'] as const) expect(s.dispute[k].length).toBeGreaterThanOrEqual(before[k].length);
+    // Nothing else changed: every other record is exactly as it was.
+    for (const k of ['stages', 'checklist', 'participants', 'personSteps', 'flags', 'decisions', 'parties'] as const) expect(s.dispute[k]).toEqual(before[k]);
+    expect({ ...s.dispute, currentCare: before.currentCare, version: before.version }).toEqual(before);
   });
 
   it('[R11.2] keeps the NHS number out of everything sent to chat, showing only its last three digits', () => {

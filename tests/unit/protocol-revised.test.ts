@@ -88,8 +88,8 @@ describe('parties and joint duty', () => {
   it('[R5.9] at Stage 1 any Stage 1 participant of the organisation confirms', () => {
     const s = new Scenario();
     s.raise();
-    s.run('ali-khan', decision({ outcome: 'AGREEMENT' }));
-    s.run('ali-khan', confirm(1, 'anytown-council'));
+    s.run('dee-obi', decision({ outcome: 'AGREEMENT' }));
+    s.run('dee-obi', confirm(1, 'anytown-council'));
     s.run('gus-hart', confirm(1, 'anytown-icb'));
     expect(s.dispute.status).toBe('RESOLVED');
   });
@@ -121,5 +121,199 @@ describe('unlawful grounds everywhere', () => {
     s.raise();
     s.run('ali-khan', { type: 'REPORT_CARE_CHANGE', change: 'REDUCED', detail: 'Hours were cut to save money.' });
     expect(s.dispute.flags.filter((f) => f.code === 'UNLAWFUL_GROUND').map((f) => f.ground)).toEqual(['BUDGET']);
+  });
+});
+
+function atStage3(): Scenario {
+  const s = atStage2();
+  s.run('bea-jones', { type: 'ESCALATE', reason: 'No agreement on the split at operational level.' });
+  return s;
+}
+
+describe('the directory, now', () => {
+  const withNewSenior = {
+    ...directory,
+    people: [...directory.people.filter((p) => p.id !== 'jon-park'), { ...directory.people.find((p) => p.id === 'jon-park')!, id: 'zoe-new', name: 'Zoe New' }],
+  };
+
+  it('[R5.8] lets a senior officer appointed after Stage 3 began confirm at once, and invites them', () => {
+    const s = atStage3();
+    s.run('eve-ford', decision({ outcome: 'WRITTEN_DECISION', commissioning: 'The council commissions.' }));
+    s.run('eve-ford', confirm(1, 'anytown-council'));
+    s.runWith(withNewSenior, 'zoe-new', confirm(1, 'anytown-icb'));
+    expect(s.dispute.confirmations.map((c) => c.personId)).toEqual(['eve-ford', 'zoe-new']);
+    expect(s.dispute.participants.find((p) => p.personId === 'zoe-new')).toMatchObject({ leftAt: null });
+    expect(s.last.effects).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'INVITE', personIds: ['zoe-new'] })]));
+  });
+
+  it('[R5.8] follows a directory reload: newcomers invited, leavers uninvited and unable to act, history kept', () => {
+    const s = atStage3();
+    s.at('2027-01-05T10:00:00Z').runWith(withNewSenior, 'system', { type: 'SYNC_DIRECTORY' });
+    expect(s.last.effects).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'UNINVITE', personIds: ['jon-park'] }),
+      expect.objectContaining({ kind: 'INVITE', personIds: ['zoe-new'] }),
+    ]));
+    expect(s.dispute.participants.find((p) => p.personId === 'jon-park')).toMatchObject({ leftAt: '2027-01-05T10:00:00.000Z' });
+    expect(s.events()).toEqual(expect.arrayContaining(['PARTICIPANT_LEFT', 'PARTICIPANT_JOINED']));
+    expect(refusal(() => s.runWith(withNewSenior, 'jon-park', { type: 'ESCALATE', reason: 'x' }))).toMatchObject({ code: 'NOT_IN_DIRECTORY' });
+    // Run again: nothing new to do.
+    s.runWith(withNewSenior, 'system', { type: 'SYNC_DIRECTORY' });
+    expect(s.last.events).toEqual([]);
+  });
+});
+
+describe('adding and withdrawing parties', () => {
+  it('[R2.5] adds a party with a reason, invites its people for the current stage, and a pending decision then needs it too', () => {
+    const s = atStage2();
+    s.run('bea-jones', decision());
+    s.run('bea-jones', confirm(1, 'anytown-council'));
+    expect(refusal(() => s.run('bea-jones', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: ' ' }))).toMatchObject({ field: 'reason' });
+    s.run('bea-jones', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The Trust provides the care coordination.' });
+    expect(s.dispute.parties.at(-1)).toMatchObject({ organisationId: 'anytown-trust', addedReason: 'The Trust provides the care coordination.' });
+    const invite = s.last.effects.find((e) => e.kind === 'INVITE') as { personIds: string[] };
+    expect(invite.personIds).toEqual(['max-holt']);
+    s.run('hal-moss', confirm(1, 'anytown-icb'));
+    expect(s.dispute.status).toBe('OPEN');
+    s.run('max-holt', confirm(1, 'anytown-trust'));
+    expect(s.dispute.status).toBe('RESOLVED');
+  });
+
+  it('[R2.5] withdraws a party with a reason, but never the ICB or the Local Authority', () => {
+    const s = new Scenario();
+    s.raise('lou-gray', fundingDispute({ parties: [{ organisationId: 'anytown-trust', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }] }));
+    expect(refusal(() => s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-icb', reason: 'x' }))).toMatchObject({ code: 'STATUTORY_PARTY_MISSING' });
+    s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
+    expect(s.dispute.parties.find((p) => p.organisationId === 'anytown-trust')).toMatchObject({ withdrawnReason: 'The Trust no longer provides care.' });
+    s.run('dee-obi', decision({ outcome: 'AGREEMENT' }));
+    s.run('dee-obi', confirm(1, 'anytown-council'));
+    s.run('gus-hart', confirm(1, 'anytown-icb'));
+    expect(s.dispute.status).toBe('RESOLVED');
+  });
+});
+
+describe('Stage 4 and endings', () => {
+  it('[R5.7] opens Stage 4 only when Stage 3 is overdue or every senior officer says Stage 3 cannot resolve it', () => {
+    const s = atStage3();
+    expect(refusal(() => s.run('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null }))).toMatchObject({ code: 'STAGE_3_NOT_EXHAUSTED' });
+    expect(refusal(() => s.run('bea-jones', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'x' }))).toMatchObject({ code: 'SENIOR_OFFICER_ONLY' });
+    s.run('jon-park', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'The ICB board will not accept any split.' });
+    expect(refusal(() => s.run('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null }))).toMatchObject({ message: expect.stringMatching(/Still to record that: Anytown Council\./) });
+    s.run('eve-ford', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'The council cannot agree either.' });
+    s.run('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null });
+    expect(s.dispute.stage).toBe(4);
+    expect(s.dispute.stages[2]).toMatchObject({ met: null, endReason: 'MANUAL' });
+  });
+
+  it('[R5.7] needs an ICB party for the NHS England route', () => {
+    const s = atStage3();
+    s.sweep(s.dispute.stages[2]!.dueAt!);
+    s.run('eve-ford', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'Provider.' });
+    expect(s.dispute.parties).toHaveLength(3);
+    s.run('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'NHS_ENGLAND', note: null });
+    expect(s.dispute.externalRoutes.map((r) => r.route)).toEqual(['NHS_ENGLAND']);
+  });
+
+  it('[R7.4] offers one action on refusal, which moves the dispute straight to Stage 3 with its participants invited', () => {
+    const s = new Scenario();
+    s.raise();
+    let action: unknown;
+    try {
+      s.run('ali-khan', decision({ outcome: 'AGREEMENT', summary: 'Aftercare ends: we agree to end Section 117 aftercare.' }));
+    } catch (e) {
+      action = (e as { action?: unknown }).action;
+    }
+    expect(action).toEqual({ command: 'MOVE_TO_STAGE_3', label: 'Move to Stage 3' });
+    s.run('ali-khan', { type: 'MOVE_TO_STAGE_3', reason: 'The proposal is to end aftercare.' });
+    expect(s.dispute.stage).toBe(3);
+    expect(s.dispute.subjects).toContain('ENDING_AFTERCARE');
+    expect(s.dispute.stages[0]).toMatchObject({ endReason: 'MANUAL', met: null });
+    const invite = s.last.effects.find((e) => e.kind === 'INVITE') as { personIds: string[] };
+    expect(invite.personIds.sort()).toEqual(['eve-ford', 'jon-park']);
+  });
+});
+
+describe('the person, care restored, corrections and themes', () => {
+  it('[R8.1] records advocacy as not appropriate, with the reason, and counts it as done', () => {
+    const s = new Scenario();
+    s.raise();
+    expect(refusal(() => s.run('ali-khan', { type: 'PERSON_STEP', step: 'ADVOCACY_OFFERED', note: ' ', notAppropriate: true }))).toMatchObject({ field: 'note' });
+    expect(refusal(() => s.run('ali-khan', { type: 'PERSON_STEP', step: 'INFORMED', note: 'x', notAppropriate: true }))).toMatchObject({ field: 'notAppropriate' });
+    s.run('ali-khan', { type: 'PERSON_STEP', step: 'ADVOCACY_OFFERED', note: 'He has an IMHA already.', notAppropriate: true });
+    expect(s.dispute.personSteps.find((p) => p.step === 'ADVOCACY_OFFERED')).toMatchObject({ doneBy: 'ali-khan', note: 'Not appropriate: He has an IMHA already.' });
+    s.sweep('2026-12-15T10:00:00Z');
+    expect(s.dispute.flags.filter((f) => f.code === 'PERSON_NOT_INFORMED').map((f) => f.detail)).not.toEqual(expect.arrayContaining([expect.stringMatching(/ADVOCACY/)]));
+  });
+
+  it('[R10.1] closes a continuity alert when care is restored, and keeps both in the history', () => {
+    const s = new Scenario();
+    s.raise();
+    expect(refusal(() => s.run('ali-khan', { type: 'RECORD_CARE_RESTORED', detail: 'x' }))).toMatchObject({ code: 'NO_OPEN_ALERT' });
+    s.run('ali-khan', { type: 'REPORT_CARE_CHANGE', change: 'WITHDRAWN', detail: 'Support stopped.' });
+    s.run('gus-hart', { type: 'RECORD_CARE_RESTORED', detail: 'Support restarted on Tuesday, 12 hours a week.' });
+    const alert = s.dispute.flags.find((f) => f.code === 'CONTINUITY_ALERT')!;
+    expect(alert.resolvedAt).toBe(s.now.toISOString());
+    expect(alert.resolution).toMatch(/Gus Hart.*restarted on Tuesday/);
+    expect(s.events()).toEqual(['CARE_RESTORED']);
+    expect(disputeView(s.dispute, DEFAULT_POLICY, cal, directory).flags.join(' ')).toMatch(/resolved/);
+  });
+
+  it('[R11.1] corrects any field recorded at raising, with a reason, pointing at an existing entry of the same dispute', () => {
+    const s = new Scenario();
+    s.raise();
+    const run = (cmd: object, historyLength = 5) => s.runWith(directory, 'ali-khan', cmd as never, undefined, historyLength);
+    expect(refusal(() => run({ type: 'CORRECT', field: 'cohort', value: 'CHILD_YOUNG_PERSON', reason: '', correctsSeq: 1 }))).toMatchObject({ field: 'reason' });
+    expect(refusal(() => run({ type: 'CORRECT', field: 'cohort', value: 'CHILD_YOUNG_PERSON', reason: 'Age', correctsSeq: 6 }))).toMatchObject({ code: 'NO_SUCH_ENTRY' });
+    expect(refusal(() => run({ type: 'CORRECT', field: 'cohort', value: 'HACKED', reason: 'Age', correctsSeq: 1 }))).toMatchObject({ code: 'INVALID_VALUE' });
+    run({ type: 'CORRECT', field: 'cohort', value: 'CHILD_YOUNG_PERSON', reason: 'He is 17.', correctsSeq: 1 });
+    run({ type: 'CORRECT', field: 'setting', value: 'PRISON', reason: 'Remanded last week.', correctsSeq: 1 });
+    run({ type: 'CORRECT', field: 'subjects', value: ['ORDINARY_RESIDENCE'], reason: 'Wrong subject.', correctsSeq: 1 });
+    run({ type: 'CORRECT', field: 'nhsNumber', value: null, reason: 'Not his number.', correctsSeq: 1 });
+    run({ type: 'CORRECT', field: 'parties', value: [{ organisationId: 'anytown-council', role: 'RESPONDING' }, { organisationId: 'anytown-icb', role: 'RAISING' }], reason: 'Roles swapped.', correctsSeq: 1 });
+    expect(s.dispute).toMatchObject({ cohort: 'CHILD_YOUNG_PERSON', setting: 'PRISON', subjects: ['ORDINARY_RESIDENCE'], nhsNumber: null });
+    expect(s.dispute.parties.map((p) => p.role)).toEqual(['RESPONDING', 'RAISING']);
+    expect(refusal(() => run({ type: 'CORRECT', field: 'parties', value: [{ organisationId: 'anytown-council', role: 'RAISING' }], reason: 'x', correctsSeq: 1 }))).toMatchObject({ code: 'USE_ADD_OR_WITHDRAW_PARTY' });
+    run({ type: 'CORRECT', field: 'description', value: 'There is no joint funding policy.', reason: 'Clearer.', correctsSeq: 1 });
+    expect(s.dispute.flags.map((f) => f.ground)).toContain('NO_LOCAL_POLICY');
+  });
+
+  it('[R9.3] files a theme under one or more learning areas', () => {
+    const s = new Scenario();
+    s.raise();
+    s.run('pat-lee', { type: 'ADD_THEME', theme: 'Panel delays', areas: ['POLICY_REVISION'] });
+    s.run('pat-lee', { type: 'ADD_THEME', theme: 'panel delays', areas: ['POLICY_REVISION', 'QUALITY_IMPROVEMENT'] });
+    expect(s.dispute.themes).toEqual([expect.objectContaining({ theme: 'panel delays', areas: ['POLICY_REVISION', 'QUALITY_IMPROVEMENT'] })]);
+  });
+});
+
+describe('overdue alerts and CHC adjustments', () => {
+  it('[R5.3] repeats the Stage 3 overdue alert every N working days until resolved or escalated externally', () => {
+    const s = atStage3();
+    const due = s.dispute.stages[2]!.dueAt!;
+    s.sweep(due);
+    const next = s.dispute.nextWakeAt!;
+    expect(cal.workingDaysBetween(new Date(due), new Date(next))).toBe(DEFAULT_POLICY.overdueRepeatWorkingDays);
+    s.sweep(new Date(new Date(next).getTime() - 60_000).toISOString());
+    expect(s.events()).toEqual([]);
+    s.sweep(next);
+    expect(s.events()).toEqual(['REMINDER_SENT']);
+    const post = s.last.effects.find((e) => e.kind === 'POST') as { message: { title: string; lines: string[]; mentions: string[] } };
+    expect(post.message).toMatchObject({ title: expect.stringMatching(/Stage 3 is overdue/), mentions: ['eve-ford', 'jon-park'] });
+    expect(post.message.lines[0]).toMatch(/still overdue: 5 working days/);
+    expect(s.last.effects.filter((e) => e.kind === 'GOVERNANCE')).toHaveLength(1);
+    const again = s.dispute.nextWakeAt!;
+    expect(cal.workingDaysBetween(new Date(next), new Date(again))).toBe(5);
+    // Escalated externally: no more repeats.
+    s.run('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null });
+    expect(s.dispute.nextWakeAt).toBeNull();
+  });
+
+  it('[R6.3] refuses a CHC adjustment whose effective date is in the future', () => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute({ subjects: ['CHC_INTERFACE'] }));
+    s.run('ali-khan', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-11-01', decisionDate: '2026-12-01' });
+    const adj = (effectiveDate: string) => ({ type: 'RECORD_CHC_ADJUSTMENT' as const, effectiveDate, parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    expect(refusal(() => s.run('ali-khan', adj('2026-12-08')))).toMatchObject({ code: 'INVALID_DATE', field: 'effectiveDate' });
+    s.run('ali-khan', adj('2026-12-07'));
+    expect(s.dispute.chcAdjustments).toHaveLength(1);
   });
 });

@@ -83,8 +83,8 @@ export class SlackChatPort implements ChatPort {
 
   async invite(space: ConversationRef, people: Person[], d: Delivery): Promise<void> {
     const { id } = asSpace(space);
-    const users = people.map((p) => p.slack).filter((u): u is string => Boolean(u));
-    const unreachable = people.filter((p) => !p.slack);
+    const users = people.map((p) => p.handles.slack).filter((u): u is string => Boolean(u));
+    const unreachable = people.filter((p) => !p.handles.slack);
     if (unreachable.length) {
       this.logger.warn({ people: unreachable.map((p) => p.id), channel: id }, 'these participants have no Slack id in the directory and could not be invited');
       await this.governance({
@@ -105,7 +105,7 @@ export class SlackChatPort implements ChatPort {
   /** One kick per person (the API takes one user); someone already out is what we wanted. */
   async uninvite(space: ConversationRef, people: Person[]): Promise<void> {
     const { id } = asSpace(space);
-    for (const user of people.map((p) => p.slack).filter((u): u is string => Boolean(u))) {
+    for (const user of people.map((p) => p.handles.slack).filter((u): u is string => Boolean(u))) {
       try {
         await this.client.conversations.kick({ channel: id, user });
       } catch (e) {
@@ -155,8 +155,8 @@ export class SlackChatPort implements ChatPort {
   }
 
   async dm(person: Person, message: Message, d: Delivery, space: ConversationRef | null): Promise<void> {
-    if (!person.slack) throw new ChatDeliveryError(`${person.id} has no Slack id in the directory`, false);
-    const im = await this.call(() => this.client.conversations.open({ users: person.slack! }));
+    if (!person.handles.slack) throw new ChatDeliveryError(`${person.id} has no Slack id in the directory`, false);
+    const im = await this.call(() => this.client.conversations.open({ users: person.handles.slack! }));
     const link = space ? `Case channel: <#${asSpace(space).id}>` : null;
     await this.postOnce(im.channel!.id!, messageBlocks(message, [], link), d);
   }

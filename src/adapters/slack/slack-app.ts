@@ -6,6 +6,7 @@ import type { Logger } from '../../app/ports.ts';
 import type { Directory } from '../../domain/types.ts';
 import { SlackChatPort } from './chat-port.ts';
 import { SlackContext } from './context.ts';
+import { Interactions } from '../../app/interactions/interactions.ts';
 import * as actions from './listeners/actions.ts';
 import * as commands from './listeners/commands.ts';
 import * as home from './listeners/home.ts';
@@ -83,7 +84,7 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     port,
     requestListener: receiver ? receiver.requestListener : null,
     attach(service, onChange) {
-      const ctx = new SlackContext(service, logger.child({ platform: 'slack' }), onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
+      const ctx = new SlackContext(new Interactions(service, logger.child({ platform: 'slack' }), onChange), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
       for (const m of [commands, views, actions, shortcuts, home]) m.register(app, ctx);
     },
     async start() { if (socket) await app.start(); },

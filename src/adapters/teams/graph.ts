@@ -77,7 +77,9 @@ export class GraphClient {
       return new GraphError(`Microsoft Graph rate limit (429) while trying to ${what}`, 429, true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000);
     }
     if (r.status === 403) return new GraphConsentError(permission, `${what}: ${detail}`);
-    return new GraphError(`Microsoft Graph refused to ${what} (${r.status}): ${detail}`, r.status, r.status >= 500);
+    // Graph's 503s often say when to come back; other refusals are final.
+    const wait = Number(r.headers.get('retry-after'));
+    return new GraphError(`Microsoft Graph refused to ${what} (${r.status}): ${detail}`, r.status, r.status >= 500, r.status >= 500 && wait > 0 ? wait * 1000 : null);
   }
 
   /** Creates a standard channel; null when the name is taken (the caller tries another). */

@@ -1,7 +1,7 @@
 import type { Command, ProposeDecisionInput } from '../commands.ts';
 import { flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
-import { mustBeOpen, mustParticipate, required } from '../guards.ts';
+import { activePartyIds, mustBeOpen, mustParticipate, required } from '../guards.ts';
 import { takeEffect } from '../resolution.ts';
 import { confirmerRoles } from '../stage-policy.ts';
 import type { Draft } from '../stage-ops.ts';
@@ -16,7 +16,7 @@ function rolesText(roles: Role[]): string {
 
 export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisionInput }): void {
   const { d, ctx } = draft;
-  const me = mustParticipate(d, ctx, 'propose a decision');
+  const me = mustParticipate(draft, 'propose a decision');
   mustBeOpen(d);
   const stage = d.stage;
   const summary = required(input.summary, 'summary', 'What was decided');
@@ -63,7 +63,7 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
   d.decisions.push(dec);
   draft.event('DECISION_PROPOSED', { seq, stage, outcome: dec.outcome });
   const roles = confirmerRoles(ctx.policy, stage, dec.outcome);
-  const confirmers = d.parties.map((p) => p.organisationId);
+  const confirmers = activePartyIds(d);
   draft.post({
     title: `${d.reference}: decision proposed — ${OUTCOME_TEXT[dec.outcome]}`,
     lines: [
@@ -81,12 +81,12 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
 
 export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: number; organisationId: string }): void {
   const { d, ctx } = draft;
-  const me = mustParticipate(d, ctx, 'confirm a decision');
+  const me = mustParticipate(draft, 'confirm a decision');
   mustBeOpen(d);
   const dec = d.decisions.find((x) => x.seq === seq);
   if (!dec) refuse('NO_SUCH_DECISION', `There is no decision ${seq} on ${d.reference}.`);
   if (dec.status !== 'PROPOSED') refuse('DECISION_NOT_OPEN', `Decision ${seq} is ${dec.status.toLowerCase()}; it can no longer be confirmed.`);
-  if (!d.parties.some((p) => p.organisationId === organisationId)) refuse('NOT_A_PARTY', `${draft.orgName(organisationId)} is not a party to ${d.reference}.`);
+  if (!activePartyIds(d).includes(organisationId)) refuse('NOT_A_PARTY', `${draft.orgName(organisationId)} is not a party to ${d.reference}.`);
   if (me.organisationId !== organisationId) {
     refuse('WRONG_ORGANISATION', `You can only confirm for your own organisation (${draft.orgName(me.organisationId)}), not for ${draft.orgName(organisationId)}.`);
   }
@@ -113,7 +113,7 @@ export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: nu
   d.confirmations.push({ decisionSeq: seq, organisationId, personId: me.id, at: draft.nowIso });
   draft.event('DECISION_CONFIRMED', { seq, organisationId });
   draft.refreshCard();
-  const missing = d.parties.map((p) => p.organisationId).filter((o) => !d.confirmations.some((c) => c.decisionSeq === seq && c.organisationId === o));
+  const missing = activePartyIds(d).filter((o) => !d.confirmations.some((c) => c.decisionSeq === seq && c.organisationId === o));
   if (missing.length) {
     draft.post({
       title: `${d.reference}: ${draft.orgName(organisationId)} confirmed decision ${seq}`,
@@ -126,8 +126,8 @@ export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: nu
 }
 
 export function withdrawDecision(draft: Draft, cmd: Extract<Command, { type: 'WITHDRAW_DECISION' }>): void {
-  const { d, ctx } = draft;
-  const me = mustParticipate(d, ctx, 'withdraw a decision');
+  const { d } = draft;
+  const me = mustParticipate(draft, 'withdraw a decision');
   mustBeOpen(d);
   const dec = d.decisions.find((x) => x.seq === cmd.seq);
   if (!dec || dec.status !== 'PROPOSED') refuse('DECISION_NOT_OPEN', `Decision ${cmd.seq} is not waiting for confirmation, so it cannot be withdrawn.`);

@@ -2,10 +2,12 @@ import type { Command } from '../commands.ts';
 import type { Draft } from '../stage-ops.ts';
 import { recordChcAdjustment, updateChc } from './chc.ts';
 import { confirmDecision, proposeDecision, withdrawDecision } from './decisions.ts';
-import { draftLetterCmd, markLetterSent, personStep, reportCareChange } from './person.ts';
+import { syncDirectory } from './directory.ts';
+import { addParty, withdrawParty } from './parties.ts';
+import { draftLetterCmd, markLetterSent, personStep, recordCareRestored, reportCareChange } from './person.ts';
 import { raise } from './raise.ts';
 import { addTheme, correct } from './record.ts';
-import { escalateByHand, recomputeDeadline, recordExternalRoute, requestLegalAdvice, tickChecklist } from './stage.ts';
+import { escalateByHand, moveToStage3, recomputeDeadline, recordExternalRoute, requestLegalAdvice, stage3CannotResolve, tickChecklist } from './stage.ts';
 import { sweep } from './sweep.ts';
 import type { Handler, HandlerMap } from './types.ts';
 
@@ -28,6 +30,12 @@ export const HANDLERS: HandlerMap = {
   REQUEST_LEGAL_ADVICE: requestLegalAdvice,
   RECOMPUTE_DEADLINE: recomputeDeadline,
   CORRECT: correct,
+  SYNC_DIRECTORY: syncDirectory,
+  ADD_PARTY: addParty,
+  WITHDRAW_PARTY: withdrawParty,
+  RECORD_CARE_RESTORED: recordCareRestored,
+  MOVE_TO_STAGE_3: moveToStage3,
+  STAGE_3_CANNOT_RESOLVE: stage3CannotResolve,
 };
 
 export function handle(draft: Draft, cmd: Command): void {

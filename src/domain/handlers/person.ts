@@ -9,39 +9,61 @@ import type { Cmd } from './types.ts';
 
 
 export function reportCareChange(draft: Draft, cmd: Cmd<'REPORT_CARE_CHANGE'>): void {
-  const { d, ctx } = draft;
-  const me = mustParticipate(d, ctx, 'report a change in care');
+  const me = mustParticipate(draft, 'report a change in care');
   const detail = required(cmd.detail, 'detail', 'What happened to the care');
   draft.event('CARE_CHANGE_REPORTED', { change: cmd.change });
   continuityAlert(draft, `${draft.name(me.id)} reports care ${cmd.change.toLowerCase()} because of the dispute: ${detail}`);
   flagGrounds(draft, detectUnlawfulGrounds(detail), 'The care change reported');
 }
 
+/** R10.1: recording that care was restored closes the open continuity alerts; both stay in the history. */
+export function recordCareRestored(draft: Draft, cmd: Cmd<'RECORD_CARE_RESTORED'>): void {
+  const { d } = draft;
+  const me = mustParticipate(draft, 'record that care was restored');
+  const detail = required(cmd.detail, 'detail', 'What care was restored, and when');
+  const open = d.flags.filter((f) => f.code === 'CONTINUITY_ALERT' && !f.resolvedAt);
+  if (!open.length) refuse('NO_OPEN_ALERT', `${d.reference} has no open continuity-of-care alert to close.`);
+  const resolution = `Care restored (recorded by ${draft.name(me.id)}): ${detail}`;
+  for (const f of open) Object.assign(f, { resolvedAt: draft.nowIso, resolution });
+  draft.event('CARE_RESTORED', { detail, alerts: open.map((f) => f.seq) });
+  draft.post({ title: `${d.reference}: care restored`, lines: [resolution], mentions: [] });
+  flagGrounds(draft, detectUnlawfulGrounds(detail), 'The care restored record');
+  draft.refreshCard();
+}
+
 export function personStep(draft: Draft, cmd: Cmd<'PERSON_STEP'>): void {
-  const { d, ctx } = draft;
-  const me = mustParticipate(d, ctx, 'record contact with the person');
+  const { d } = draft;
+  const me = mustParticipate(draft, 'record contact with the person');
   const step = d.personSteps.find((p) => p.step === cmd.step)!;
-  if (step.doneAt && cmd.step !== 'EXPLAINED') {
+  let note = cmd.note?.trim() || null;
+  if (cmd.notAppropriate) {
+    // R8.1: advocacy may be "not appropriate", with the reason; that counts as done.
+    if (cmd.step !== 'ADVOCACY_OFFERED') refuse('INVALID_VALUE', 'Only advocacy can be recorded as not appropriate; the other steps must be done.', 'notAppropriate');
+    note = `Not appropriate: ${required(cmd.note, 'note', 'The reason advocacy is not appropriate')}`;
+  }
+  if (step.doneAt && step.doneBy === me.id && step.note === note) {
     draft.notice = `"${PERSON_STEP_TEXT[cmd.step]}" was already recorded by ${draft.name(step.doneBy ?? '')}.`;
     return;
   }
-  Object.assign(step, { doneBy: me.id, doneAt: draft.nowIso, note: cmd.note });
-  draft.event('PERSON_STEP_DONE', { step: cmd.step });
+  // Re-recording a step replaces the current record; the history keeps the earlier one (R8.1).
+  const previous = step.doneAt ? { doneBy: step.doneBy, doneAt: step.doneAt, note: step.note } : null;
+  Object.assign(step, { doneBy: me.id, doneAt: draft.nowIso, note });
+  draft.event('PERSON_STEP_DONE', { step: cmd.step, note, ...(previous ? { previous } : {}) });
   draft.refreshCard();
   if (d.status === 'OPEN' && d.stage >= 3 && cmd.step === 'EXPLAINED') maybeResolve(draft);
 }
 
 export function draftLetterCmd(draft: Draft, cmd: Cmd<'DRAFT_LETTER'>): void {
-  const { d, ctx } = draft;
-  const me = mustParticipate(d, ctx, 'draft a letter');
+  const { d } = draft;
+  const me = mustParticipate(draft, 'draft a letter');
   const dec = d.decisions.find((x) => x.seq === cmd.decisionSeq && x.status === 'CONFIRMED');
   if (!dec) refuse('NO_SUCH_DECISION', `Decision ${cmd.decisionSeq} has not been confirmed by every party, so there is nothing to explain yet.`);
   addLetter(draft, dec, me.id);
 }
 
 export function markLetterSent(draft: Draft, cmd: Cmd<'MARK_LETTER_SENT'>): void {
-  const { d, ctx } = draft;
-  const me = mustParticipate(d, ctx, 'mark a letter sent');
+  const { d } = draft;
+  const me = mustParticipate(draft, 'mark a letter sent');
   const letter = d.letters.find((l) => l.seq === cmd.seq);
   if (!letter) refuse('NO_SUCH_LETTER', `There is no letter ${cmd.seq} on ${d.reference}.`);
   if (letter.sentAt) {

@@ -52,7 +52,7 @@ export function raise(draft: Draft, { input, reference }: { input: RaiseInput; r
     raisedAt: draft.nowIso,
     raisedOn: ctx.actor.platform,
     namedProfessionals: [...new Set(input.namedProfessionals.filter((p) => p !== me.id))],
-    parties: input.parties.map((p) => ({ ...p })),
+    parties: input.parties.map((p) => ({ organisationId: p.organisationId, role: p.role, addedAt: null, addedReason: null, withdrawnAt: null, withdrawnReason: null })),
   });
   if (d.endingProposal && !d.subjects.includes('ENDING_AFTERCARE')) d.subjects.push('ENDING_AFTERCARE');
   draft.event('RAISED', {

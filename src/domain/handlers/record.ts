@@ -1,8 +1,14 @@
+import { flagGrounds } from '../alerts.ts';
+import { CORRECTABLE_FIELDS, type CorrectableField } from '../commands.ts';
 import { refuse } from '../errors.ts';
 import { actorPerson, isParticipant, mustParticipate, required } from '../guards.ts';
+import { isValidNhsNumber, normaliseNhsNumber } from '../nhs-number.ts';
 import type { Draft } from '../stage-ops.ts';
+import {
+  type Cohort, COHORTS, type Dispute, PARTY_ROLES, type PartyRole, type Setting, SETTINGS, type Subject, SUBJECTS,
+} from '../types.ts';
+import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import type { Cmd } from './types.ts';
-
 
 export function addTheme(draft: Draft, cmd: Cmd<'ADD_THEME'>): void {
   const { d, ctx } = draft;
@@ -11,21 +17,83 @@ export function addTheme(draft: Draft, cmd: Cmd<'ADD_THEME'>): void {
     refuse('NOT_A_PARTICIPANT', 'Only participants and governance leads can tag themes.');
   }
   const theme = required(cmd.theme, 'theme', 'A theme').toLowerCase().replace(/\s+/g, ' ').slice(0, 80);
-  if (d.themes.some((t) => t.theme === theme)) {
-    draft.notice = `"${theme}" is already tagged.`;
+  const areas = [...new Set(cmd.areas ?? [])];
+  const existing = d.themes.find((t) => t.theme === theme);
+  if (existing) {
+    // R9.3: filing an existing theme under more learning areas.
+    const more = areas.filter((a) => !existing.areas.includes(a));
+    if (!more.length) {
+      draft.notice = `"${theme}" is already tagged.`;
+      return;
+    }
+    existing.areas = [...existing.areas, ...more];
+    draft.event('THEME_FILED', { theme, areas: existing.areas });
     return;
   }
-  d.themes.push({ theme, addedBy: me.id, at: draft.nowIso });
-  draft.event('THEME_ADDED', { theme });
+  d.themes.push({ theme, addedBy: me.id, at: draft.nowIso, areas });
+  draft.event('THEME_ADDED', { theme, areas });
 }
 
+const TEXT_FIELDS = ['localCaseRef', 'description', 'currentCare'] as const;
+
+/** The corrected value, checked as strictly as at raising. */
+function correctedValue(draft: Draft, field: CorrectableField, value: unknown): Dispute[CorrectableField] {
+  const { d } = draft;
+  const bad = (what: string): never => refuse('INVALID_VALUE', `"${field}" must be ${what}.`, 'value');
+  switch (field) {
+    case 'localCaseRef': case 'description': case 'currentCare':
+      return required(typeof value === 'string' ? value : '', 'value', 'The corrected text');
+    case 'nhsNumber': {
+      if (value === null || (typeof value === 'string' && !value.trim())) return null;
+      if (typeof value !== 'string' || !isValidNhsNumber(value)) bad('a valid 10-digit NHS number (or empty to remove it)');
+      return normaliseNhsNumber(value as string);
+    }
+    case 'cohort': return COHORTS.includes(value as Cohort) ? (value as Cohort) : bad(`one of ${COHORTS.join(', ')}`);
+    case 'setting': return SETTINGS.includes(value as Setting) ? (value as Setting) : bad(`one of ${SETTINGS.join(', ')}`);
+    case 'subjects': {
+      const list = Array.isArray(value) ? [...new Set(value)] : [];
+      if (!list.length || !list.every((s) => SUBJECTS.includes(s as Subject))) bad(`one or more of ${SUBJECTS.join(', ')}`);
+      return list as Subject[];
+    }
+    case 'parties': {
+      // Roles can be corrected here; adding or withdrawing an organisation has its own action (R2.5).
+      const list = Array.isArray(value) ? (value as { organisationId?: unknown; role?: unknown }[]) : [];
+      const ids = list.map((p) => p.organisationId);
+      const current = d.parties.map((p) => p.organisationId);
+      if (ids.length !== current.length || !current.every((o) => ids.includes(o))) {
+        refuse(
+          'USE_ADD_OR_WITHDRAW_PARTY',
+          'To add or remove an organisation, use "add a party" or "withdraw a party"; a correction changes the parties\' roles only.',
+          'value',
+        );
+      }
+      if (!list.every((p) => PARTY_ROLES.includes(p.role as PartyRole))) {
+        bad(`a list of parties, each with a role from ${PARTY_ROLES.join(', ')}`);
+      }
+      return d.parties.map((p) => ({ ...p, role: list.find((x) => x.organisationId === p.organisationId)!.role as PartyRole }));
+    }
+  }
+}
+
+/** R11.1: a correction is a new entry pointing at an existing entry of the same dispute, with a reason. */
 export function correct(draft: Draft, cmd: Cmd<'CORRECT'>): void {
   const { d, ctx } = draft;
-  mustParticipate(d, ctx, 'correct the record');
-  const value = required(cmd.value, 'value', 'The corrected text');
+  mustParticipate(draft, 'correct the record');
+  const reason = required(cmd.reason, 'reason', 'A reason for the correction');
+  if (!CORRECTABLE_FIELDS.includes(cmd.field)) {
+    refuse('INVALID_VALUE', `"${String(cmd.field)}" cannot be corrected; choose one of ${CORRECTABLE_FIELDS.join(', ')}.`, 'field');
+  }
+  const known = ctx.historyLength;
+  if (!Number.isInteger(cmd.correctsSeq) || cmd.correctsSeq < 1 || (known !== undefined && cmd.correctsSeq > known)) {
+    const msg = `There is no history entry ${cmd.correctsSeq} on ${d.reference}: point the correction at an entry of its history.`;
+    refuse('NO_SUCH_ENTRY', msg, 'correctsSeq');
+  }
+  const value = correctedValue(draft, cmd.field, cmd.value);
   const before = d[cmd.field];
-  d[cmd.field] = value;
-  // R11.1: a new entry that points at what it corrects.
-  draft.event('CORRECTED', { field: cmd.field, before, after: value }, cmd.correctsSeq);
+  (d as unknown as Record<string, unknown>)[cmd.field] = value;
+  draft.event('CORRECTED', { field: cmd.field, before, after: value, reason }, cmd.correctsSeq);
+  // R4.1: corrections are free text too.
+  const text = (TEXT_FIELDS as readonly string[]).includes(cmd.field) ? String(value) : '';
+  flagGrounds(draft, detectUnlawfulGrounds(`${text}\n${reason}`), 'The correction');
   draft.refreshCard();
 }

@@ -1,7 +1,33 @@
+import { activeParties, activePartyIds } from '../guards.ts';
 import { seniorOfficers } from '../participants.ts';
 import { currentStage, type Draft, escalate, personStepFlagged, stageDueText } from '../stage-ops.ts';
 import { CONTINUITY_REMINDER, PERSON_STEP_TEXT } from '../texts.ts';
-import type { Dispute } from '../types.ts';
+import type { Dispute, StageInstance } from '../types.ts';
+
+function overdueAlert(draft: Draft, first: string): void {
+  const { d, ctx } = draft;
+  const seniors = seniorOfficers(ctx.directory, activePartyIds(d));
+  const msg = {
+    title: `${d.reference}: Stage 3 is overdue`,
+    lines: [
+      first,
+      'Agree the written decision now, or, in exceptional circumstances, escalate externally: '
+        + 'NHS England, the Department of Health and Social Care, or formal legal advice.',
+      CONTINUITY_REMINDER,
+    ],
+    mentions: seniors.map((p) => p.id),
+  };
+  draft.post(msg);
+  for (const p of seniors) draft.dm(p.id, { ...msg, mentions: [] });
+  draft.governance({ ...msg, mentions: [] });
+  draft.refreshCard();
+}
+
+function scheduleRepeat(draft: Draft, s: StageInstance, from: string): void {
+  const cal = draft.ctx.calendar;
+  const date = cal.addWorkingDaysToDate(cal.localDate(new Date(from)), draft.ctx.policy.overdueRepeatWorkingDays);
+  s.reminders.push({ kind: 'OVERDUE_REPEAT', at: cal.workStartOn(date).toISOString(), sentAt: null });
+}
 
 export function sweep(draft: Draft, _cmd?: unknown): void {
   const { d, ctx } = draft;
@@ -20,22 +46,19 @@ export function sweep(draft: Draft, _cmd?: unknown): void {
     s.met = false;
     d.overdue = true;
     draft.event('STAGE_TIMED_OUT', { stage: s.stage });
-    const seniors = seniorOfficers(ctx.directory, d.parties.map((p) => p.organisationId));
-    const msg = {
-      title: `${d.reference}: Stage 3 is overdue`,
-      lines: [
-        'The senior leadership stage passed its deadline without a binding resolution.',
-        'Agree the written decision now, or, in exceptional circumstances, escalate externally: NHS England, the Department of Health and Social Care, or formal legal advice.',
-        CONTINUITY_REMINDER,
-      ],
-      mentions: seniors.map((p) => p.id),
-    };
-    draft.post(msg);
-    for (const p of seniors) draft.dm(p.id, { ...msg, mentions: [] });
-    draft.governance({ ...msg, mentions: [] });
-    draft.refreshCard();
+    overdueAlert(draft, 'The senior leadership stage passed its deadline without a binding resolution.');
+    scheduleRepeat(draft, s, s.dueAt);
   }
   const s = currentStage(d);
+  // R5.3: while Stage 3 stays overdue the alert repeats every N working days.
+  const repeat = s.timedOutAt ? s.reminders.find((r) => r.kind === 'OVERDUE_REPEAT' && !r.sentAt && new Date(r.at).getTime() <= now) : undefined;
+  if (repeat) {
+    repeat.sentAt = draft.nowIso;
+    const late = ctx.calendar.workingDaysBetween(new Date(s.timedOutAt!), ctx.now);
+    draft.event('REMINDER_SENT', { stage: s.stage, kind: 'OVERDUE_REPEAT', overdueWorkingDays: late });
+    overdueAlert(draft, `Stage 3 is still overdue: ${late} working days past its deadline, with no binding resolution.`);
+    scheduleRepeat(draft, s, repeat.at);
+  }
   if (!s.timedOutAt) {
     const due = s.reminders.filter((r) => !r.sentAt && new Date(r.at).getTime() <= now);
     if (due.length) {
@@ -70,7 +93,7 @@ export function whoOwes(d: Dispute): { people: string[]; lines: string[] } {
   const people = new Set<string>();
   const stageIds = d.participants.filter((p) => p.fromStage === d.stage).map((p) => p.personId);
   if (pending) {
-    const waiting = d.parties.filter((p) => !d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === p.organisationId));
+    const waiting = activeParties(d).filter((p) => !d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === p.organisationId));
     lines.push(`Decision ${pending.seq} is waiting for confirmation from ${waiting.length} organisation(s).`);
     for (const id of stageIds) people.add(id);
   } else {
