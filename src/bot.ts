@@ -53,9 +53,13 @@ export async function startBot(opts: {
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
   directory = app.directory;
   let admin: AdminServer | null = null;
+  // Not ready while a platform refuses the bot (the reason says why); the outbox figures tell on-call what is waiting.
   const http = new HttpServer(logger.child({ part: 'http' }), async () => {
     await app.db.sql.query('SELECT 1');
-    return { ok: true, detail: app.db.description };
+    const slackStatus = slack?.status() ?? { ready: true, reason: null };
+    const o = await app.dispatcher.health();
+    const outbox = `outbox: ${o.pending} pending (${o.due} due, ${o.retrying} retrying, ${o.late} late), ${o.failed} failed${o.heldBack.length ? `; rate-limited: ${o.heldBack.map((h) => `${h.key} until ${h.until}`).join(', ')}` : ''}`;
+    return { ok: slackStatus.ready, detail: [app.db.description, slackStatus.reason ? `Slack: ${slackStatus.reason}` : null, outbox].filter(Boolean).join('; ') };
   });
   try {
     for (const [name, p] of platforms) {

@@ -74,6 +74,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await app.close();
     }
   };
+  // With a chat platform configured, the bot delivers: the command line has
+  // only the log, and "delivering" there would mark the notification sent
+  // without anyone seeing it. It leaves such rows queued instead.
+  const platformConfigured = () => {
+    const e = getEnv();
+    return Boolean(e.SLACK_BOT_TOKEN || e.MICROSOFT_APP_ID || e.TEAMS_CASE_CHANNEL_ID);
+  };
+  const leftQueued = async (app: App) => {
+    const h = await app.dispatcher.health();
+    return h.pending ? `${h.pending} notification(s) are queued for the bot to send on Slack or Teams; the command line never sends chat messages itself.\n` : '';
+  };
   const asActor = (app: App, id: string) => {
     if (!app.directory.people.some((p) => p.id === id)) throw new CliFailure(`--as ${id}: there is nobody with that id in ${app.directoryFile}.`, EXIT.USAGE);
     return { personId: id, platform: 'cli' as const };
@@ -224,7 +235,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await withApp(async (app) => {
         const r = await app.service.act(asActor(app, o.as), { reference: ref.toUpperCase() }, parsed.data, o.key ? { idempotencyKey: `cli:${o.key}` } : {});
         show(app, r.dispute, r.notice);
-        await app.dispatcher.deliverDue();
+        if (platformConfigured()) io.stdout(await leftQueued(app));
+        else await app.dispatcher.deliverDue();
       });
     });
 
@@ -276,9 +288,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program.command('tick').description('run one scheduler sweep and outbox delivery now').action(async () => {
     await withApp(async (app) => {
+      const deliver = !platformConfigured();
       const mark = await outboxMark(app.db);
-      const r = await app.scheduler.tick();
-      io.stdout(`Swept ${r.swept} dispute(s)${r.sweepFailures ? ` (${r.sweepFailures} failed; see the log)` : ''}; delivered ${r.delivered} notification(s), ${r.retried} to retry, ${r.failed} failed.\n`);
+      const r = await app.scheduler.tick({ deliver });
+      const swept = `Swept ${r.swept} dispute(s)${r.sweepFailures ? ` (${r.sweepFailures} failed; see the log)` : ''}`;
+      if (deliver) io.stdout(`${swept}; delivered ${r.delivered} notification(s), ${r.retried} to retry, ${r.failed} failed.\n`);
+      else io.stdout(`${swept}.\n${await leftQueued(app)}`);
       io.stdout(tickReport(await outboxSince(app.db, mark), app.service.now(), (d) => localTime(app, d)));
     });
   });

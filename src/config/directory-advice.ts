@@ -41,16 +41,17 @@ function organisationGaps(d: Directory): string[] {
 function personGaps(d: Directory, p: Person, platforms: readonly ('slack' | 'teams')[]): string[] {
   const out: string[] = [];
   const who = `${p.name} (${p.id})`;
-  if (platforms.length && !platforms.some((k) => p[k])) {
+  if (platforms.length && !platforms.some((k) => p.handles[k])) {
     out.push(say(who, `has no ${platforms.join(' or ')} id: the bot cannot invite or message them, and reports it to governance.`,
       `Add ${platforms.map((k) => HANDLE_HINT[k]).join(' or ')}.`));
   }
-  if (p.teams && !GUID.test(p.teams)) {
-    out.push(say(who, `has teams: "${p.teams}", which is not a Microsoft Entra object id (a GUID like 8f3c2a10-…).`,
+  const teams = p.handles.teams;
+  if (teams && !GUID.test(teams)) {
+    out.push(say(who, `has teams: "${teams}", which is not a Microsoft Entra object id (a GUID like 8f3c2a10-…).`,
       'Copy the Object ID from their user page in the Entra admin centre.'));
   }
   if (!p.email) {
-    const unless = p.teams ? ' except by their Entra object id' : '';
+    const unless = teams ? ' except by their Entra object id' : '';
     out.push(say(who, `has no email: they cannot be matched when they sign in to the register${unless}.`,
       'Add email: their work address.'));
   }
@@ -63,16 +64,17 @@ function personGaps(d: Directory, p: Person, platforms: readonly ('slack' | 'tea
 }
 
 export function directoryAdvice(d: Directory): string[] {
-  const platforms = PLATFORMS.filter((k) => d.people.some((p) => p[k]));
+  const platforms = PLATFORMS.filter((k) => d.people.some((p) => p.handles[k]));
   const out = [...organisationGaps(d), ...d.people.flatMap((p) => personGaps(d, p, platforms))];
   for (const key of ['email', 'slack', 'teams'] as const) {
     const seen = new Map<string, string>();
+    const valueOf = (p: Person) => (key === 'email' ? p.email : p.handles[key]);
     for (const p of d.people) {
-      const v = p[key]?.toLowerCase();
+      const v = valueOf(p)?.toLowerCase();
       if (!v) continue;
       const first = seen.get(v);
       if (first) {
-        const problem = `has the same ${key} as ${first} ("${p[key]}"): sign-in and messages would reach the wrong person.`;
+        const problem = `has the same ${key} as ${first} ("${valueOf(p)}"): sign-in and messages would reach the wrong person.`;
         out.push(say(`${p.name} (${p.id})`, problem, 'Give each person their own.'));
       } else seen.set(v, `${p.name} (${p.id})`);
     }

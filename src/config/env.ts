@@ -32,7 +32,13 @@ export const envSchema = z.object({
   PERSON_STEPS_DUE_WORKING_DAYS: positiveInt(5),
   SWEEP_CRON: z.string().default('* * * * *'),
   SCHEDULER: z.enum(['on', 'off']).default('on'),
+  // Kept so existing configurations still start; retries are bounded by the horizon below.
   OUTBOX_MAX_ATTEMPTS: positiveInt(8),
+  OUTBOX_RETRY_HORIZON_HOURS: z.coerce.number().positive('must be more than 0 (hours)').default(72),
+  OUTBOX_ALERT_AFTER_HOURS: z.coerce.number().positive('must be more than 0 (hours)').default(4),
+  OUTBOX_CONCURRENCY: positiveInt(4),
+  PLATFORM_CALL_TIMEOUT_MS: positiveInt(10_000),
+  RATE_LIMIT_SCALE: z.coerce.number().positive('must be more than 0 (1 = the platforms\' published limits)').default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url('must be a URL like https://s117.example.nhs.uk').optional(),
   OIDC_ISSUER: z.string().url('must be the sign-in provider\'s issuer URL, like https://login.microsoftonline.com/<tenant>/v2.0').optional(),

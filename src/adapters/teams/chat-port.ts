@@ -55,10 +55,11 @@ export function deliveryError(e: unknown): ChatDeliveryError {
   if (status === 429) {
     // The connector client has already retried a few times by itself; the outbox waits at least a second more.
     const after = Number(err.response?.headers?.get?.('retry-after') ?? 1);
-    return new ChatDeliveryError('Teams rate limit (429)', true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000);
+    return new ChatDeliveryError('Teams rate limit (429)', true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000, { rateLimited: true });
   }
   if (status >= 400 && status < 500) return new ChatDeliveryError(`Teams refused the call (${status}): ${err.message ?? ''}`, false);
-  return new ChatDeliveryError(`Teams could not be reached: ${err.message ?? String(e)}`, true);
+  // 5xx, timeouts, network: the connector may have applied the call before the answer was lost.
+  return new ChatDeliveryError(`Teams could not be reached: ${err.message ?? String(e)}`, true, null, { mayHaveApplied: true });
 }
 
 export class TeamsChatPort implements ChatPort {
