@@ -12,6 +12,7 @@ import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.
 import { registerGauges } from './register/metrics-queries.ts';
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
 import { createTeamsAdapter, TEAMS_MESSAGES_PATH, type TeamsAdapter } from './adapters/teams/teams-app.ts';
+import { watchDirectory } from './directory-watch.ts';
 
 export interface Bot {
   app: App;
@@ -28,15 +29,17 @@ export interface Bot {
  */
 export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; scheduler?: boolean; ports?: Record<string, ChatPort> }): Promise<Bot> {
   const { env, logger } = opts;
-  let directory: Directory | null = null;
-  const slack = createSlackAdapter(env, logger, () => directory!);
-  const teams = createTeamsAdapter(env, logger, () => directory!);
+  // Read through the app so a reloaded directory (R5.8) is what the adapters see.
+  let appRef: { directory: Directory } | null = null;
+  const slack = createSlackAdapter(env, logger, () => appRef!.directory);
+  const teams = createTeamsAdapter(env, logger, () => appRef!.directory);
   const platforms = { ...opts.ports, ...(slack ? { slack: slack.port } : {}), ...(teams.port ? { teams: teams.port } : {}) };
   // Wrapped once here so /metrics counts every platform call without the ports or the dispatcher knowing.
   const ports: Record<string, ChatPort> = Object.fromEntries(Object.entries(platforms).map(([k, p]) => [k, instrumentPort(p)]));
   const defaultPlatform = slack ? 'slack' : teams.port ? 'teams' : Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
-  directory = app.directory;
+  appRef = app;
+  const stopWatching = watchDirectory(app, logger.child({ part: 'directory' }));
   let admin: AdminServer | null = null;
   const http = new HttpServer(logger.child({ part: 'http' }), async () => {
     await app.db.sql.query('SELECT 1');
@@ -67,11 +70,13 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
         await http.close();
         await admin?.close();
         await slack?.stop();
+        stopWatching();
         await app.close();
       },
     };
   } catch (e) {
     await admin?.close();
+    stopWatching();
     await app.close();
     throw e;
   }

@@ -128,7 +128,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`Restored ${r.disputes} dispute(s) from ${file} into ${path.resolve(e.DATA_DIR)}.${r.keptAt ? ` The register it replaced (${r.replaced} dispute(s)) is kept in ${r.keptAt}; delete it when you are sure.` : ''}\n`);
     });
 
-  program.command('directory').description('the directory of people and organisations')
+  const directoryCmd = program.command('directory').description('the directory of people and organisations');
+  directoryCmd.command('reload').description('read the directory file again; open disputes invite new role holders and let leavers go')
+    .action(async () => {
+      await withApp(async (app) => {
+        const r = await app.reloadDirectory();
+        io.stdout(`Reloaded ${app.directoryFile}: ${r.people} people. ${r.disputes} open dispute(s) changed to follow it.\n`);
+      });
+    });
+  directoryCmd
     .command('check').argument('[file]', 'the directory file (default: DIRECTORY_FILE)').description('validate a directory file')
     .action((file?: string) => {
       const f = file ?? getEnv().DIRECTORY_FILE;
