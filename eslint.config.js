@@ -1,10 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Written before the print width below. They are being reworked on parallel
-// branches, so reformatting them here would only make conflicts: each file
-// gets reformatted when it is next reworked, and then leaves this list.
-// Until then their long lines are warnings, not errors.
+// Written before the print width below (some on branches not merged yet).
+// They are being reworked in parallel, so reformatting them here would only
+// make conflicts: each file gets reformatted when it is next reworked, and
+// then leaves this list. Until then their long lines are warnings, not errors.
 const WIDER_THAN_PRINT_WIDTH = [
   'src/domain/unlawful-grounds.ts',
   'src/adapters/log/log-chat-port.ts',
@@ -16,7 +16,9 @@ const WIDER_THAN_PRINT_WIDTH = [
   'src/adapters/slack/context.ts',
   'src/adapters/slack/listeners/actions.ts',
   'src/adapters/slack/listeners/commands.ts',
+  'src/adapters/slack/listeners/shortcuts.ts',
   'src/adapters/slack/listeners/views.ts',
+  'src/adapters/slack/slack-app.ts',
   'src/adapters/teams/bot.ts',
   'src/adapters/teams/cards.ts',
   'src/adapters/teams/case-spaces.ts',
@@ -25,11 +27,21 @@ const WIDER_THAN_PRINT_WIDTH = [
   'src/adapters/teams/group-chat.ts',
   'src/adapters/teams/teams-app.ts',
   'src/app/dispatcher.ts',
+  'src/app/interactions/actions.ts',
+  'src/app/interactions/forms.ts',
+  'src/app/interactions/interactions.ts',
+  'src/app/interactions/refusals.ts',
   'src/app/logger.ts',
+  'src/app/outbox-alerts.ts',
+  'src/app/outbox.ts',
+  'src/app/ports.ts',
   'src/bot.ts',
+  'src/cli/action-help.ts',
   'src/cli/format.ts',
   'src/cli/s117.ts',
   'src/cli/schemas.ts',
+  'src/cli/tick-report.ts',
+  'src/cli/wording.ts',
   'src/config/directory.ts',
   'src/config/env.ts',
   'src/demo/build-demo.ts',
@@ -37,13 +49,18 @@ const WIDER_THAN_PRINT_WIDTH = [
   'src/demo/simulation.ts',
   'src/demo/stories.ts',
   'src/domain/alerts.ts',
+  'src/domain/allowed-actions.ts',
   'src/domain/commands.ts',
+  'src/domain/date-input.ts',
   'src/domain/decide.ts',
   'src/domain/guards.ts',
   'src/domain/handlers/chc.ts',
   'src/domain/handlers/decisions.ts',
+  'src/domain/handlers/directory.ts',
+  'src/domain/handlers/parties.ts',
   'src/domain/handlers/person.ts',
   'src/domain/handlers/raise.ts',
+  'src/domain/handlers/record.ts',
   'src/domain/handlers/stage.ts',
   'src/domain/handlers/sweep.ts',
   'src/domain/letter.ts',
@@ -51,12 +68,24 @@ const WIDER_THAN_PRINT_WIDTH = [
   'src/domain/resolution.ts',
   'src/domain/stage-ops.ts',
   'src/domain/stage-policy.ts',
+  'src/domain/text-hygiene.ts',
   'src/domain/texts.ts',
+  'src/domain/types.ts',
+  'src/domain/unlawful-grounds.ts',
   'src/domain/view.ts',
+  'src/http/exposure.ts',
+  'src/http/guards.ts',
+  'src/metrics/metrics.ts',
+  'src/register/backup.ts',
   'src/register/db.ts',
   'src/register/directory-sync.ts',
   'src/register/dispute-repo.ts',
+  'src/register/metrics-queries.ts',
   'src/register/migrate.ts',
+  'src/register/outbox-report.ts',
+  'src/register/outbox-store.ts',
+  'src/register/pglite-lane.ts',
+  'src/register/rate-limit-store.ts',
   'src/reports/board-report.ts',
   'src/reports/charts.ts',
   'src/reports/register-export.ts',
@@ -64,7 +93,9 @@ const WIDER_THAN_PRINT_WIDTH = [
   'src/web/assets.ts',
   'src/web/auth.ts',
   'src/web/pages.ts',
+  'src/web/query.ts',
   'src/web/register-app.ts',
+  'src/web/register-list.ts',
   'src/web/site-pages.ts',
 ];
 

@@ -49,7 +49,7 @@ await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
 let n = 0;
 const invoke = () => JSON.stringify({
   type: 'invoke', name: 'adaptiveCard/action', id: `a${++n}`, channelId: 'msteams', serviceUrl: connector.url,
-  from: { id: '29:gus', aadObjectId: gus.teams }, recipient: { id: '28:bot' }, conversation: { id: 'a:personal', conversationType: 'personal', tenantId: 't' },
+  from: { id: '29:gus', aadObjectId: gus.handles.teams }, recipient: { id: '28:bot' }, conversation: { id: 'a:personal', conversationType: 'personal', tenantId: 't' },
   value: { action: { type: 'Action.Execute', verb: 'tick', data: { verb: 'tick', d: d.id, k: 'clarify', s: 1, n: n % 2 } }, trigger: 'manual' },
 });
 

@@ -1,4 +1,5 @@
 import type { App } from './boot.ts';
+import { unsignedSurfaceBlocked } from './http/exposure.ts';
 
 /** What is running, and how to connect the chat platforms. */
 export function banner(
@@ -15,14 +16,16 @@ export function banner(
   const teamsLine = teams.mode === 'authenticated'
     ? `connected at /api/messages (every token verified); ${spaces}${threadHint}`
     : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and MICROSOFT_APP_TYPE'
-      + ' (/api/messages answers the local Bot Framework Emulator only)';
+      + (unsignedSurfaceBlocked(e) ? ` (/api/messages is switched off: ${unsignedSurfaceBlocked(e)})` : ' (/api/messages answers the local Bot Framework Emulator only)');
   // Shared threads show every dispute to everyone in the team: fine inside one organisation, not across a partnership.
   const sharedAcrossOrgs = Boolean(teams.port) && e.TEAMS_CASE_SPACES !== 'chat' && app.directory.organisations.length > 1;
   return [
     'Section 117 dispute bot is running.',
     `  HTTP:       http://localhost:${port} (/healthz, /readyz)`,
     `  Register:   http://localhost:${port}/register — ${e.OIDC_ISSUER
-      ? `sign-in with ${e.OIDC_ISSUER}` : 'local mode: no sign-in configured (OIDC_ISSUER), so it answers this computer only'}`,
+      ? `sign-in with ${e.OIDC_ISSUER}`
+      : unsignedSurfaceBlocked(e) ? `SWITCHED OFF: no sign-in is configured (OIDC_ISSUER) and ${unsignedSurfaceBlocked(e)}; set up sign-in before exposing it`
+        : 'local mode: no sign-in configured (OIDC_ISSUER), so it answers this computer only'}`,
     `  Database:   ${app.db.description}${app.appliedMigrations.length ? ` — applied ${app.appliedMigrations.length} migration(s)` : ''}`,
     `  Directory:  ${app.directoryFile} — ${app.directory.partnership}: `
       + `${app.directory.organisations.length} organisations, ${app.directory.people.length} people`,

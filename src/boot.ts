@@ -10,6 +10,9 @@ import { RegisterConversations } from './register/conversations.ts';
 import { RegisterDisputeStore } from './register/dispute-store.ts';
 import { LogChatPort } from './adapters/log/log-chat-port.ts';
 import { OutboxDispatcher } from './app/dispatcher.ts';
+import { OutboxStore } from './register/outbox-store.ts';
+import { DbRateLimitStore } from './register/rate-limit-store.ts';
+import { registeredPeople } from './register/people.ts';
 import type { Conversations } from './app/conversations.ts';
 import { DisputeService } from './app/dispute-service.ts';
 import type { DisputeStore } from './app/dispute-store.ts';
@@ -45,6 +48,8 @@ export interface BootOptions {
   ports?: Record<string, ChatPort>;
   defaultPlatform?: string;
   outboxPollMs?: number;
+  /** The clock rate limits run on (physical time unless a test says otherwise). */
+  rateClock?: Clock;
   /** Who opens the embedded database ('bot' by default; the CLI says 'cli'), named to anyone it refuses. */
   dbPurpose?: string;
 }
@@ -83,8 +88,13 @@ export async function boot(opts: BootOptions): Promise<App> {
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({ store, conversations, clock, calendar, policy, directory: () => directory, logger });
     const dispatcher = new OutboxDispatcher({
-      db, clock, service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }),
-      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      outbox: new OutboxStore(db), limits: new DbRateLimitStore(db), clock, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}),
+      service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }),
+      registeredPeople: (ids) => registeredPeople(db, ids),
+      settings: {
+        retryHorizonMs: env.OUTBOX_RETRY_HORIZON_HOURS * 3_600_000, alertAfterMs: env.OUTBOX_ALERT_AFTER_HOURS * 3_600_000,
+        rowTimeoutMs: env.PLATFORM_CALL_TIMEOUT_MS * 4, rateScale: env.RATE_LIMIT_SCALE, concurrency: env.OUTBOX_CONCURRENCY,
+      },
     });
     const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
       cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,

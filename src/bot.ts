@@ -5,14 +5,18 @@ import { RegisterApp } from './web/register-app.ts';
 import { RegisterDisputeList } from './register/dispute-list.ts';
 import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
-import { HttpServer } from './http/server.ts';
+import { HttpServer, type Handler } from './http/server.ts';
+import { localOnly, warnExposure } from './http/guards.ts';
+import { slackGuard, teamsGuard } from './http/platform-guard.ts';
+import { RegisterSessions } from './register/web-sessions.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
 import { registerGauges } from './register/metrics-queries.ts';
-import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapters/slack/slack-app.ts';
-import { createTeamsAdapter, TEAMS_MESSAGES_PATH, type TeamsAdapter } from './adapters/teams/teams-app.ts';
+import type { SlackAdapter } from './adapters/slack/slack-app.ts';
+import type { TeamsAdapter } from './adapters/teams/teams-app.ts';
 import { watchDirectory } from './directory-watch.ts';
+import { PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
 
 export interface Bot {
   app: App;
@@ -20,6 +24,8 @@ export interface Bot {
   address: AddressInfo;
   slack: SlackAdapter | null;
   teams: TeamsAdapter;
+  /** Every platform running, by name. */
+  platforms: Map<string, RunningPlatform>;
   stop(): Promise<void>;
 }
 
@@ -27,36 +33,59 @@ export interface Bot {
  * The whole bot: register, platforms, scheduler and the one HTTP server.
  * `npm start` runs this; integration tests run the same thing on a free port.
  */
-export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; scheduler?: boolean; ports?: Record<string, ChatPort> }): Promise<Bot> {
+export async function startBot(opts: {
+  env: Env; logger: Logger; clock?: Clock; scheduler?: boolean; ports?: Record<string, ChatPort>;
+  /** The platforms to run (the registry's by default; tests add their own). */
+  platforms?: readonly Platform[];
+}): Promise<Bot> {
   const { env, logger } = opts;
   // Read through the app so a reloaded directory (R5.8) is what the adapters see.
   let appRef: { directory: Directory } | null = null;
-  const slack = createSlackAdapter(env, logger, () => appRef!.directory);
-  const teams = createTeamsAdapter(env, logger, () => appRef!.directory);
-  const platforms = { ...opts.ports, ...(slack ? { slack: slack.port } : {}), ...(teams.port ? { teams: teams.port } : {}) };
+  const platforms = new Map<string, RunningPlatform>();
+  for (const m of opts.platforms ?? PLATFORMS) {
+    const p = m.create(env, logger, () => appRef!.directory);
+    if (p) platforms.set(m.name, p);
+  }
+  const slack = (platforms.get('slack')?.adapter ?? null) as SlackAdapter | null;
+  const teams = platforms.get('teams')?.adapter as TeamsAdapter;
+  const ports: Record<string, ChatPort> = {};
   // Wrapped once here so /metrics counts every platform call without the ports or the dispatcher knowing.
-  const ports: Record<string, ChatPort> = Object.fromEntries(Object.entries(platforms).map(([k, p]) => [k, instrumentPort(p)]));
-  const defaultPlatform = slack ? 'slack' : teams.port ? 'teams' : Object.keys(opts.ports ?? {})[0] ?? 'log';
+  for (const [name, port] of Object.entries(opts.ports ?? {})) ports[name] = instrumentPort(port);
+  for (const [name, p] of platforms) if (p.port) ports[name] = instrumentPort(p.port);
+  const defaultPlatform = [...platforms].find(([, p]) => p.port)?.[0] ?? Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
   appRef = app;
   const stopWatching = watchDirectory(app, logger.child({ part: 'directory' }));
   let admin: AdminServer | null = null;
+  // Every platform request is checked before its SDK sees it: a payload the SDK would crash on never reaches it.
+  const guarded = (name: string, handler: Handler): Handler => {
+    if (name === 'slack' && env.SLACK_SIGNING_SECRET) return slackGuard(handler, env.SLACK_SIGNING_SECRET);
+    if (name !== 'teams') return handler;
+    const checked = teamsGuard(handler, { authenticated: teams.mode === 'authenticated' });
+    // Without an app id nothing verifies the Emulator's requests: this computer only, and said so at start-up.
+    return teams.mode === 'local' ? localOnly(checked, env, 'The Teams endpoint without MICROSOFT_APP_ID', 'Set MICROSOFT_APP_ID to connect Teams.') : checked;
+  };
+  // Not ready while a platform refuses the bot (the reason says why); the outbox figures tell on-call what is waiting.
   const http = new HttpServer(logger.child({ part: 'http' }), async () => {
     await app.db.sql.query('SELECT 1');
-    return { ok: true, detail: app.db.description };
+    const slackStatus = slack?.status() ?? { ready: true, reason: null };
+    const o = await app.dispatcher.health();
+    const outbox = `outbox: ${o.pending} pending (${o.due} due, ${o.retrying} retrying, ${o.late} late), ${o.failed} failed${o.heldBack.length ? `; rate-limited: ${o.heldBack.map((h) => `${h.key} until ${h.until}`).join(', ')}` : ''}`;
+    return { ok: slackStatus.ready, detail: [app.db.description, slackStatus.reason ? `Slack: ${slackStatus.reason}` : null, outbox].filter(Boolean).join('; ') };
   });
   try {
-    if (slack) {
-      slack.attach(app.service, () => void app.scheduler.deliverSoon());
-      if (slack.requestListener) http.route(SLACK_EVENTS_PATH, timedInbound('slack', slack.requestListener));
-      await slack.start();
+    for (const [name, p] of platforms) {
+      p.attach(app.service, () => void app.scheduler.deliverSoon());
+      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guarded(name, handler)));
+      await p.start();
     }
-    teams.attach(app.service, () => void app.scheduler.deliverSoon());
-    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }));
+    const register = new RegisterApp(
+      env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db),
+    );
     http.routePrefix('/register', (req, res) => register.handle(req, res));
-    http.route(TEAMS_MESSAGES_PATH, timedInbound('teams', (req, res) => teams.handler(req, res)));
     http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));
     for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
+    warnExposure(env, logger);
     const address = await http.listen(env.PORT, env.HOST);
     // The CLI cannot open the embedded folder while we own it, so it runs its commands through us.
     if (app.db.lock) {
@@ -65,11 +94,11 @@ export async function startBot(opts: { env: Env; logger: Logger; clock?: Clock; 
     }
     if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();
     return {
-      app, http, address, slack, teams,
+      app, http, address, slack, teams, platforms,
       async stop() {
         await http.close();
         await admin?.close();
-        await slack?.stop();
+        for (const p of platforms.values()) await p.stop();
         stopWatching();
         await app.close();
       },

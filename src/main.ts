@@ -5,6 +5,7 @@ import { MigrationError } from './register/migrate.ts';
 import { DataDirLocked } from './register/data-dir-lock.ts';
 import { banner } from './banner.ts';
 import { startBot } from './bot.ts';
+import { installSafetyNet } from './http/safety-net.ts';
 
 // Wiring only: config → database → adapters → scheduler → HTTP.
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = createLogger(env.LOG_LEVEL);
+  installSafetyNet(logger);
   let bot;
   try {
     bot = await startBot({ env, logger });

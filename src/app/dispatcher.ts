@@ -1,77 +1,203 @@
-import type { Effect } from '../domain/effects.ts';
 import type { Person } from '../domain/types.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { Database } from '../register/db.ts';
-import { registeredPeople } from '../register/people.ts';
-import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, type Logger } from './ports.ts';
+import type { Outbox, ClaimedRow, OutboxHealth, RateLimitStore } from './outbox.ts';
+import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, type Delivery, type Logger, type RateBucket, systemClock } from './ports.ts';
 import type { DisputeService } from './dispute-service.ts';
 import { errorInfo } from './dispute-service.ts';
+import { alertMessage } from './outbox-alerts.ts';
+
+export interface DeliverySettings {
+  /** Retryable failures keep retrying this long after the row fell due, then fail it. */
+  retryHorizonMs: number;
+  /** A row still undelivered this long after it fell due raises an alert to governance. */
+  alertAfterMs: number;
+  /** Longest a single row's delivery may take before the deliverer moves on (it is retried). */
+  rowTimeoutMs: number;
+  /** Platform limits are multiplied by this (tests and the benchmark scale them). */
+  rateScale: number;
+  /** A rate-limit wait shorter than this is waited out in place; a longer one puts the row back. */
+  maxInlineWaitMs: number;
+  /** Rows delivered at once by one replica. */
+  concurrency: number;
+  leaseMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliverySettings = {
+  retryHorizonMs: 72 * 3_600_000, alertAfterMs: 4 * 3_600_000, rowTimeoutMs: 45_000, rateScale: 1, maxInlineWaitMs: 3_500, concurrency: 4, leaseMs: 60_000,
+};
 
 export interface DispatcherDeps {
-  db: Database;
+  outbox: Outbox;
+  limits: RateLimitStore;
   clock: Clock;
+  /** Rate limits are physical time even when a test moves the protocol's clock by hand. */
+  rateClock?: Clock;
   service: DisputeService;
   /** The platform each dispute lives on; a dispute raised on the CLI uses the default. */
   ports: Record<string, ChatPort>;
   defaultPlatform: string;
   logger: Logger;
-  maxAttempts: number;
+  settings?: Partial<DeliverySettings>;
+  /** People who left the directory but are still in the register (to remove them from a space). */
+  registeredPeople?: (ids: string[]) => Promise<Person[]>;
 }
 
-interface OutboxRow { id: bigint; idempotencyKey: string; disputeId: string | null; kind: string; payload: Effect; attempts: number }
+export interface DeliveryTally { delivered: number; retried: number; failed: number; rateLimited: number }
 
-const CLAIM_MS = 60_000;
-
-/** A case space being created by another replica: try again shortly. */
+/** A case space being created by another deliverer: try again shortly. */
 class CaseSpacePending extends Error {}
+/** The row's delivery took longer than rowTimeoutMs: the deliverer moved on. */
+class RowTimedOut extends Error {}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Delivers outbox rows to the chat platforms. A row is claimed for a minute
- * (so a crashed deliverer's rows come back), delivered with its idempotency
- * key, then marked delivered; failures back off and retry, and give up after
- * `maxAttempts` with the reason kept on the row.
+ * Delivers outbox rows to the chat platforms, one claimed row at a time per
+ * worker. The claim is a lease renewed while the worker is busy, so a live
+ * worker never loses its row to another replica; a crashed one's row comes
+ * back when its lease runs out. Platform outages and rate limits retry (a
+ * 429 costs nothing) until the retry horizon; only refusals fail a row.
  */
 export class OutboxDispatcher {
-  constructor(private readonly deps: DispatcherDeps) {}
+  readonly settings: DeliverySettings;
+  constructor(private readonly deps: DispatcherDeps) {
+    this.settings = { ...DEFAULT_DELIVERY, ...deps.settings };
+  }
 
-  async deliverDue(limit = 100): Promise<{ delivered: number; retried: number; failed: number }> {
-    const now = this.deps.clock.now();
-    const rows = await this.deps.db.prisma.$queryRaw<OutboxRow[]>`
-      UPDATE "Outbox" SET "claimedUntil" = ${new Date(now.getTime() + CLAIM_MS)}, "attempts" = "attempts" + 1
-      WHERE "id" IN (
-        SELECT "id" FROM "Outbox"
-        WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "nextAttemptAt" <= ${now}
-          AND ("claimedUntil" IS NULL OR "claimedUntil" < ${now})
-        ORDER BY "id" LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "idempotencyKey", "disputeId", "kind", "payload", "attempts"`;
-    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-    const tally = { delivered: 0, retried: 0, failed: 0 };
-    for (const row of rows) {
-      try {
-        await this.deliver(row);
-        await this.deps.db.prisma.outbox.update({ where: { id: row.id }, data: { deliveredAt: this.deps.clock.now(), claimedUntil: null, lastError: null } });
-        tally.delivered++;
-      } catch (e) {
-        const retryable = e instanceof CaseSpacePending || !(e instanceof ChatDeliveryError) || e.retryable;
-        const giveUp = !retryable || row.attempts >= this.deps.maxAttempts;
-        const backoff = e instanceof ChatDeliveryError && e.retryAfterMs !== null ? e.retryAfterMs : Math.min(2 ** row.attempts * 1000, 15 * 60_000);
-        const at = this.deps.clock.now();
-        await this.deps.db.prisma.outbox.update({
-          where: { id: row.id },
-          data: { lastError: String((e as Error).message).slice(0, 1000), claimedUntil: null, ...(giveUp ? { failedAt: at } : { nextAttemptAt: new Date(at.getTime() + backoff) }) },
-        });
-        const log = { err: errorInfo(e), outboxId: String(row.id), kind: row.kind, attempts: row.attempts, disputeId: row.disputeId };
-        if (giveUp) {
-          tally.failed++;
-          this.deps.logger.error(log, 'a notification could not be delivered and will not be retried');
-        } else {
-          tally.retried++;
-          this.deps.logger.warn(log, 'a notification failed and will be retried');
-        }
+  private get outbox(): Outbox { return this.deps.outbox; }
+  private now(): Date { return this.deps.clock.now(); }
+
+  async deliverDue(limit = 100): Promise<DeliveryTally> {
+    const tally: DeliveryTally = { delivered: 0, retried: 0, failed: 0, rateLimited: 0 };
+    let claimed = 0;
+    const worker = async () => {
+      while (claimed < limit) {
+        const row = await this.outbox.claim(this.now(), this.settings.leaseMs);
+        if (!row) return;
+        claimed++;
+        await this.run(row, tally);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.settings.concurrency) }, worker));
+    return tally;
+  }
+
+  /** When the next pending row falls due, for a deliverer deciding how long to sleep. */
+  nextDue(): Promise<Date | null> { return this.outbox.nextDue(); }
+
+  health(): Promise<OutboxHealth> { return this.outbox.health(this.now(), this.settings.alertAfterMs); }
+
+  /**
+   * Tells governance, once per row, about notifications that failed or are
+   * late, through every platform (one may be the one that is down), and the log.
+   */
+  async raiseAlerts(): Promise<number> {
+    const platforms = Object.keys(this.deps.ports).filter((p) => p !== 'log');
+    const now = this.now();
+    const rows = await this.outbox.raiseAlerts(now, this.settings.alertAfterMs, (bad) => {
+      const message = alertMessage(bad, this.settings.alertAfterMs);
+      return platforms.map((platform) => ({ idempotencyKey: `alert:${bad[0]!.id}:${now.getTime()}:${platform}`, platform, message }));
+    });
+    if (rows.length) {
+      this.deps.logger.error({ rows: rows.map((r) => ({ id: String(r.id), kind: r.kind, dispute: r.reference, failed: r.failed, lastError: r.lastError })) },
+        `${rows.length} notification(s) failed or are late; governance has been alerted`);
+    }
+    return rows.length;
+  }
+
+  private async run(row: ClaimedRow, tally: DeliveryTally): Promise<void> {
+    const renewal = setInterval(() => {
+      void this.outbox.renew(row, new Date(this.now().getTime() + this.settings.leaseMs)).catch(() => undefined);
+    }, Math.max(1000, this.settings.leaseMs / 3));
+    renewal.unref();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const timeout = new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(new RowTimedOut(`gave up waiting after ${this.settings.rowTimeoutMs} ms`)), this.settings.rowTimeoutMs); });
+      await Promise.race([this.deliver(row), timeout]);
+      await this.outbox.delivered(row, this.now());
+      tally.delivered++;
+      // A row that had been failing got through: the outage is over, so
+      // everything backing off from it goes now (the rate limits still pace it).
+      if (row.failures > 0) {
+        const woken = await this.outbox.wake(this.now());
+        if (woken) this.deps.logger.info({ woken }, 'a platform answered again; notifications waiting out the outage are due now');
+      }
+    } catch (e) {
+      await this.settle(row, e, tally);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(renewal);
+    }
+  }
+
+  private async settle(row: ClaimedRow, e: unknown, tally: DeliveryTally): Promise<void> {
+    const now = this.now();
+    const message = String((e as Error).message);
+    const log = { err: errorInfo(e), outboxId: String(row.id), kind: row.kind, attempts: row.attempts, disputeId: row.disputeId };
+    if (e instanceof CaseSpacePending) {
+      await this.outbox.retry(row, { at: new Date(now.getTime() + 2000), error: message, countsAsFailure: false, uncertain: row.uncertain });
+      tally.retried++;
+      return;
+    }
+    const cde = e instanceof ChatDeliveryError ? e : null;
+    if (cde?.rateLimited) {
+      // Being early is not a failure: no attempt is spent, and a little jitter spreads the replicas.
+      const wait = (cde.retryAfterMs ?? 1000) * (1 + Math.random() * 0.1);
+      await this.outbox.retry(row, { at: new Date(now.getTime() + wait), error: message, countsAsFailure: false, uncertain: row.uncertain });
+      tally.retried++;
+      tally.rateLimited++;
+      return;
+    }
+    // Anything we did not classify (a bug, a lost database connection, a timeout) may have reached the platform.
+    const retryable = cde ? cde.retryable : true;
+    const uncertain = row.uncertain || !cde || cde.mayHaveApplied;
+    const pastHorizon = now.getTime() - row.notBefore.getTime() > this.settings.retryHorizonMs;
+    if (!retryable || pastHorizon) {
+      const reason = retryable ? `still failing after ${Math.round(this.settings.retryHorizonMs / 3_600_000)} hours: ${message}` : message;
+      await this.outbox.fail(row, now, reason);
+      tally.failed++;
+      this.deps.logger.error(log, 'a notification could not be delivered and will not be retried');
+      // Governance hears about it now, not at the next sweep.
+      await this.raiseAlerts().catch((err: unknown) => this.deps.logger.error({ err: errorInfo(err) }, 'could not queue the alert'));
+      return;
+    }
+    const base = Math.min(2000 * 2 ** row.failures, 15 * 60_000);
+    // Full-ish jitter, so replicas and rows retrying after one outage do not return in step.
+    const backoff = Math.max(cde?.retryAfterMs ?? 0, base * (0.5 + Math.random() * 0.5));
+    await this.outbox.retry(row, { at: new Date(now.getTime() + backoff), error: message, countsAsFailure: true, uncertain });
+    tally.retried++;
+    this.deps.logger.warn(log, 'a notification failed and will be retried');
+  }
+
+  /** Waits for a slot in every bucket; a long wait puts the row back instead. */
+  private async limit(buckets: RateBucket[]): Promise<void> {
+    const clock = this.deps.rateClock ?? systemClock;
+    let waited = 0;
+    for (const b of buckets) {
+      const interval = b.perMinute ? 60_000 / (b.perMinute * this.settings.rateScale) : 0;
+      for (;;) {
+        const wait = await this.deps.limits.take(b.key, clock.now(), interval, b.burst ?? 0);
+        if (wait === 0) break;
+        if (waited + wait > this.settings.maxInlineWaitMs) throw new ChatDeliveryError(`held back by the ${b.key} rate limit`, true, wait, { rateLimited: true });
+        await sleep(wait);
+        waited += wait;
       }
     }
-    return tally;
+  }
+
+  private delivery(row: ClaimedRow, port: ChatPort, held: { done: boolean }, extra: Partial<Delivery> = {}): Delivery {
+    const clock = this.deps.rateClock ?? systemClock;
+    return {
+      key: row.idempotencyKey, attempt: row.attempts, uncertain: row.uncertain, since: row.firstTriedAt, known: row.platformRef,
+      sent: (ref) => this.outbox.keepRef(row, ref),
+      limit: (b) => this.limit(b),
+      rateLimited: async (buckets, ms) => {
+        held.done = true;
+        const until = new Date(clock.now().getTime() + ms);
+        for (const b of buckets) await this.deps.limits.hold(b.key, until);
+        this.deps.logger.warn({ platform: port.platform, buckets: buckets.map((b) => b.key), retryAfterMs: ms }, 'the platform asked us to slow down; every replica holds back');
+      },
+      ...extra,
+    };
   }
 
   private people(ids: string[]): Person[] {
@@ -79,42 +205,55 @@ export class OutboxDispatcher {
     return ids.map((id) => dir.people.find((p) => p.id === id)).filter((p): p is Person => Boolean(p));
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliver(row: ClaimedRow): Promise<void> {
+    const dispute = row.disputeId ? await this.deps.service.get({ id: row.disputeId }) : null;
+    if (row.disputeId && !dispute) throw new ChatDeliveryError(`dispute ${row.disputeId} not found`, false);
+    const port = this.port(row.platform ?? dispute?.raisedOn ?? null);
+    const held = { done: false };
+    // A Retry-After for the whole platform (one the adapter could not pin on a method).
+    const whole = [{ key: `${port.platform}:*`, perMinute: null }];
+    await this.limit(whole);
+    try {
+      await this.send(row, port, this.delivery(row, port, held), dispute);
+    } catch (err) {
+      if (err instanceof ChatDeliveryError && err.rateLimited && !held.done && err.retryAfterMs) {
+        await this.deps.limits.hold(whole[0]!.key, new Date((this.deps.rateClock ?? systemClock).now().getTime() + err.retryAfterMs));
+      }
+      throw err;
+    }
+  }
+
+  private async send(row: ClaimedRow, port: ChatPort, d: Delivery, dispute: Awaited<ReturnType<DisputeService['get']>>): Promise<void> {
     const e = row.payload;
-    const key = { key: row.idempotencyKey, attempt: row.attempts };
-    if (e.kind === 'GOVERNANCE') return this.port(null).governance(e.message, key);
-    if (!row.disputeId) throw new ChatDeliveryError(`outbox row ${row.id} has no dispute`, false);
-    const dispute = await this.deps.service.get({ id: row.disputeId });
-    if (!dispute) throw new ChatDeliveryError(`dispute ${row.disputeId} not found`, false);
-    const port = this.port(dispute.raisedOn);
+    if (e.kind === 'GOVERNANCE') return port.governance(e.message, d);
+    if (!dispute) throw new ChatDeliveryError(`outbox row ${row.id} has no dispute`, false);
     if (e.kind === 'DM') {
       const [person] = this.people([e.personId]);
       if (!person) throw new ChatDeliveryError(`${e.personId} is no longer in the directory`, false);
-      const conv = await this.deps.db.prisma.conversation.findUnique({ where: { disputeId_platform: { disputeId: dispute.id, platform: port.platform } } });
-      const space = conv && !(conv.ref as { pending?: boolean }).pending ? (conv.ref as ConversationRef) : null;
-      return port.dm(person, e.message, key, space);
+      const conv = await this.outbox.caseSpace(dispute.id, port.platform);
+      const space = conv && !conv.ref.pending ? conv.ref : null;
+      return port.dm(person, e.message, d, space);
     }
-    const space = await this.caseSpace(port, row.disputeId, row.attempts);
+    const space = await this.caseSpace(port, dispute.id, row, d);
     switch (e.kind) {
       case 'OPEN_CASE_SPACE':
         return;
       case 'INVITE':
-        return port.invite(space, this.people(e.personIds), key);
+        return port.invite(space, this.people(e.personIds), d);
       case 'UNINVITE': {
         // Someone who left the directory is still in the register, with the ids needed to remove them.
         const known = this.people(e.personIds);
-        const gone = await registeredPeople(this.deps.db, e.personIds.filter((id) => !known.some((p) => p.id === id)));
-        return port.uninvite(space, [...known, ...gone], key);
+        const missing = e.personIds.filter((id) => !known.some((p) => p.id === id));
+        const gone = missing.length && this.deps.registeredPeople ? await this.deps.registeredPeople(missing) : [];
+        return port.uninvite(space, [...known, ...gone], d);
       }
       case 'POST':
-        return port.post(space, e.message, this.people(e.message.mentions), key);
+        return port.post(space, e.message, this.people(e.message.mentions), d);
       case 'REFRESH_CARD': {
         // The card always shows the dispute as it is now, not as it was when queued.
-        const conv = await this.deps.db.prisma.conversation.findUnique({ where: { disputeId_platform: { disputeId: dispute.id, platform: port.platform } } });
-        const card = await port.upsertCard(space, this.deps.service.view(dispute), (conv?.cardRef as ConversationRef | null) ?? null, key);
-        await this.deps.db.prisma.conversation.update({
-          where: { disputeId_platform: { disputeId: dispute.id, platform: port.platform } }, data: { cardRef: card as Prisma.InputJsonValue },
-        });
+        const conv = await this.outbox.caseSpace(dispute.id, port.platform);
+        const card = await port.upsertCard(space, this.deps.service.view(dispute), conv?.cardRef ?? null, d);
+        await this.outbox.setCard(dispute.id, port.platform, card);
         return;
       }
     }
@@ -124,31 +263,32 @@ export class OutboxDispatcher {
     return (platform && this.deps.ports[platform]) || this.deps.ports[this.deps.defaultPlatform]!;
   }
 
-  /** The dispute's case space on a platform, created once even with several replicas. */
-  private async caseSpace(port: ChatPort, disputeId: string, attempt: number): Promise<ConversationRef> {
-    const prisma = this.deps.db.prisma;
-    const where = { disputeId_platform: { disputeId, platform: port.platform } };
-    const existing = await prisma.conversation.findUnique({ where });
-    if (existing && !(existing.ref as { pending?: boolean }).pending) return existing.ref as ConversationRef;
+  /** The dispute's case space on a platform, created once even with several replicas and crashes. */
+  private async caseSpace(port: ChatPort, disputeId: string, row: ClaimedRow, d: Delivery): Promise<ConversationRef> {
+    const existing = await this.outbox.caseSpace(disputeId, port.platform);
+    if (existing && !existing.ref.pending) return existing.ref;
+    const now = this.now();
     if (existing) {
-      const stale = this.deps.clock.now().getTime() - existing.createdAt.getTime() > CLAIM_MS;
+      const stale = now.getTime() - existing.createdAt.getTime() > this.settings.leaseMs;
       if (!stale) throw new CaseSpacePending('the case space is being created');
-    } else {
-      const inserted = await prisma.$executeRaw`
-        INSERT INTO "Conversation" ("disputeId", "platform", "ref", "createdAt") VALUES (${disputeId}, ${port.platform}, '{"pending":true}'::jsonb, ${this.deps.clock.now()})
-        ON CONFLICT DO NOTHING`;
-      if (inserted !== 1) throw new CaseSpacePending('the case space is being created');
+    } else if (!(await this.outbox.reserveCaseSpace(disputeId, port.platform, now))) {
+      throw new CaseSpacePending('the case space is being created');
     }
     const dispute = await this.deps.service.get({ id: disputeId });
+    const created = existing?.ref.created ?? null;
+    let noted = Boolean(created);
     let ref: ConversationRef;
     try {
-      ref = await port.openCaseSpace(this.deps.service.view(dispute!), { key: `${disputeId}:space`, attempt });
+      ref = await port.openCaseSpace(this.deps.service.view(dispute!), {
+        ...d, key: `${disputeId}:space`, uncertain: row.uncertain || Boolean(existing), known: created,
+        sent: async (r) => { noted = true; await this.outbox.noteCaseSpaceCreated(disputeId, port.platform, r); },
+      });
     } catch (e) {
-      // Let the next attempt (this replica's or another's) try again at once.
-      await prisma.conversation.deleteMany({ where: { disputeId, platform: port.platform, createdAt: existing?.createdAt ?? undefined } });
+      // Nothing made: let the next attempt (this replica's or another's) try again at once.
+      if (!noted) await this.outbox.releaseCaseSpace(disputeId, port.platform, existing?.createdAt ?? now);
       throw e;
     }
-    await prisma.conversation.update({ where, data: { ref: ref as Prisma.InputJsonValue, externalId: ref.id } });
+    await this.outbox.setCaseSpace(disputeId, port.platform, ref);
     return ref;
   }
 }

@@ -10,6 +10,7 @@ import { disputeView, type DisputeView } from '../domain/view.ts';
 import type { Conversations } from './conversations.ts';
 import { type DisputeStore, type DisputeTx, type HistoryEntry, type Target, WriteConflict } from './dispute-store.ts';
 import type { Clock, Logger } from './ports.ts';
+import { withCardRefresh } from './card-refresh.ts';
 
 export interface ServiceDeps {
   store: DisputeStore;
@@ -29,6 +30,10 @@ export interface Outcome {
 }
 
 export type { Target } from './dispute-store.ts';
+
+/** Disputes per sweep transaction: few enough that one batch's statements keep the embedded database's event loop responsive. */
+const SWEEP_BATCH = 20;
+const SWEEP_FAILED = 'sweep could not process a dispute; it will be retried on the next tick';
 
 /** The command to run, given the id and reference a new dispute will get. */
 type BuildCommand = (id: string, reference: string) => Command;
@@ -136,54 +141,101 @@ export class DisputeService {
   private async persist(tx: DisputeTx, prev: Dispute | null, decided: Decided, now: Date, actor: Actor): Promise<void> {
     await tx.save(prev, decided.next);
     await tx.appendHistory(decided.next.id, decided.events, { at: now, actorId: actor.personId, platform: actor.platform });
-    await tx.enqueueEffects(decided.next.id, decided.next.version, decided.effects);
+    await tx.enqueueEffects(decided.next.id, decided.next.version, withCardRefresh(prev, decided.effects, now));
   }
 
   /**
    * One scheduler pass: every dispute whose next wake-up is due, earliest
-   * first, each in its own transaction. The store skips disputes another
-   * replica holds, so any number of replicas share the work; the version
-   * guard makes each change land once.
+   * first, claimed and written in batches (one transaction, a few bulk
+   * statements per batch). The store skips disputes another replica holds,
+   * so any number of replicas share the work; the version guard makes each
+   * change land once. A batch that fails to write is retried one dispute at
+   * a time, so one bad dispute never holds back the rest.
    */
-  async sweepDue(opts: { limit?: number } = {}): Promise<{ processed: number; failed: number }> {
+  async sweepDue(opts: { limit?: number; batch?: number } = {}): Promise<{ processed: number; failed: number }> {
     const limit = opts.limit ?? 10_000;
+    const batchSize = Math.max(1, opts.batch ?? SWEEP_BATCH);
     const now = this.deps.clock.now();
     const failed: string[] = [];
     let processed = 0;
+    // After a failed batch, this many disputes go one per transaction to find the culprit.
+    let singles = 0;
     while (processed + failed.length < limit) {
-      let claimed: string | null = null;
+      const size = singles > 0 ? 1 : Math.min(batchSize, limit - processed - failed.length);
+      let claimed: string[] = [];
       try {
-        const done = await this.deps.store.transaction(async (tx) => {
-          const id = await tx.claimDue(now, failed);
-          if (!id) return false;
-          claimed = id;
-          const prev = await tx.load({ id });
-          if (!prev) return true;
-          const decided = decide(prev, { type: 'SWEEP' }, this.ctx(now, SYSTEM));
-          if (decided.events.length) {
-            await this.persist(tx, prev, decided, now, SYSTEM);
-          } else {
-            // Nothing was due after all (e.g. a stale wake time): move the wake time on.
-            const wake = decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null;
-            if (wake && wake <= now) throw new Error(`dispute ${prev.reference} wakes at ${wake.toISOString()} but has nothing to do`);
-            await tx.setWake(prev.id, prev.version, wake);
-          }
-          return true;
+        const r = await this.deps.store.transaction(async (tx) => {
+          claimed = await tx.claimDueBatch(now, failed, size);
+          if (!claimed.length) return null;
+          return this.sweepBatch(tx, claimed, now);
         });
-        if (!done) break;
-        processed++;
+        if (!r) break;
+        processed += r.done;
+        for (const id of r.refused) failed.push(id);
+        if (singles > 0) singles--;
       } catch (e) {
-        if (claimed) failed.push(claimed);
-        const msg = 'sweep could not process a dispute; it will be retried on the next tick';
-        this.deps.logger.error({ err: errorInfo(e), disputeId: claimed }, msg);
-        if (!claimed) break;
+        if (size > 1) {
+          // Nothing of the batch was written; take the same disputes again one by one.
+          singles = size;
+          continue;
+        }
+        if (claimed.length) failed.push(...claimed);
+        if (singles > 0) singles--;
+        this.deps.logger.error({ err: errorInfo(e), disputeId: claimed[0] ?? null }, SWEEP_FAILED);
+        if (!claimed.length) break;
       }
     }
     return { processed, failed: failed.length };
   }
 
+  /** Decides every claimed dispute, then writes them all through one batching view of the transaction. */
+  private async sweepBatch(tx: DisputeTx, ids: string[], now: Date): Promise<{ done: number; refused: string[] }> {
+    const prevs = await tx.loadMany(ids);
+    const refused: string[] = [];
+    const writes: { prev: Dispute; decided: Decided }[] = [];
+    for (const prev of prevs) {
+      try {
+        const decided = decide(prev, { type: 'SWEEP' }, this.ctx(now, SYSTEM));
+        const wake = decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null;
+        if (!decided.events.length && wake && wake <= now) {
+          throw new Error(`dispute ${prev.reference} wakes at ${wake.toISOString()} but has nothing to do`);
+        }
+        writes.push({ prev, decided });
+      } catch (e) {
+        refused.push(prev.id);
+        this.deps.logger.error({ err: errorInfo(e), disputeId: prev.id }, SWEEP_FAILED);
+      }
+    }
+    const batch = await tx.batch(writes.filter((w) => w.decided.events.length).map((w) => w.prev.id));
+    for (const { prev, decided } of writes) {
+      if (decided.events.length) await this.persist(batch.tx, prev, decided, now, SYSTEM);
+      // Nothing was due after all (e.g. a stale wake time): move the wake time on.
+      else await tx.setWake(prev.id, prev.version, decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null);
+    }
+    await batch.flush();
+    // A claimed id that no longer loads was deleted under us: nothing to do, and nothing failed.
+    return { done: ids.length - refused.length, refused };
+  }
+
   get(target: Target): Promise<Dispute | null> {
     return this.deps.store.get(target);
+  }
+
+  /**
+   * True the first time this key is seen, recorded at once: a replayed chat
+   * command that changes nothing in the register (a report) still runs once.
+   */
+  async firstTime(key: string): Promise<boolean> {
+    try {
+      return await this.deps.store.transaction(async (tx) => {
+        if (await tx.processed(key)) return false;
+        await tx.recordProcessed(key, { disputeId: null, notice: null }, this.deps.clock.now());
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof WriteConflict) return false;
+      throw e;
+    }
   }
 
   /** The dispute whose case space a platform knows by this id (a channel a command was typed in). */

@@ -49,6 +49,14 @@ export interface DisputeTx {
    * `skip` and rows another replica holds; null when none is due.
    */
   claimDue(now: Date, skip: readonly string[]): Promise<string | null>;
+  /** Like claimDue, but up to `limit` disputes at once, earliest first. */
+  claimDueBatch(now: Date, skip: readonly string[], limit: number): Promise<string[]>;
+  loadMany(ids: readonly string[]): Promise<Dispute[]>;
+  /**
+   * A view of this transaction that holds back the repetitive writes of many
+   * disputes (save, history, effects) and sends them in bulk at flush().
+   */
+  batch(ids: readonly string[]): Promise<{ tx: DisputeTx; flush(): Promise<void> }>;
   /** Moves the wake-up time of a dispute that had nothing to do (guarded by version). */
   setWake(id: string, version: number, wake: Date | null): Promise<void>;
 }

@@ -20,8 +20,29 @@ export interface Logger {
  */
 export type ConversationRef = { id: string } & Record<string, unknown>;
 
+/**
+ * A platform rate-limit bucket (a method, a tier, a channel), shared by every
+ * replica. `perMinute` null means "no pacing, only honour Retry-After".
+ */
+export interface RateBucket { key: string; perMinute: number | null; burst?: number }
+
 /** Which outbox row a call delivers, and how many times it has been tried (1 = first). */
-export interface Delivery { key: string; attempt: number }
+export interface Delivery {
+  key: string;
+  attempt: number;
+  /** A previous try may have reached the platform (a crash, a timeout): look for what it made before repeating it. */
+  uncertain?: boolean;
+  /** When this row was first tried: a look-up for what it made need search no further back. */
+  since?: Date;
+  /** What an earlier try of this row already produced (kept by `sent`). */
+  known?: ConversationRef | null;
+  /** Keep the platform's id of what this call made, the moment it is known. */
+  sent?(ref: ConversationRef): Promise<void>;
+  /** Waits for a slot in these buckets; throws a rate-limited ChatDeliveryError when the wait would be long. */
+  limit?(buckets: RateBucket[]): Promise<void>;
+  /** The platform answered 429: hold these buckets back for every replica. */
+  rateLimited?(buckets: RateBucket[], retryAfterMs: number): Promise<void>;
+}
 
 /**
  * What the protocol needs from a chat platform. Every call carries the
@@ -49,8 +70,14 @@ export interface ChatPort {
 
 /** A platform failure; retryable ones go back to the outbox with a delay. */
 export class ChatDeliveryError extends Error {
-  constructor(message: string, readonly retryable: boolean, readonly retryAfterMs: number | null = null) {
+  /** A 429 or our own limiter: the platform is fine, we were early. Costs the row no attempt. */
+  readonly rateLimited: boolean;
+  /** The platform may have applied the call before failing (timeout, 5xx, network): look before repeating it. */
+  readonly mayHaveApplied: boolean;
+  constructor(message: string, readonly retryable: boolean, readonly retryAfterMs: number | null = null, opts: { rateLimited?: boolean; mayHaveApplied?: boolean } = {}) {
     super(message);
     this.name = 'ChatDeliveryError';
+    this.rateLimited = opts.rateLimited ?? false;
+    this.mayHaveApplied = opts.mayHaveApplied ?? false;
   }
 }

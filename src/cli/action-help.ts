@@ -4,7 +4,8 @@ import { commandSchema } from './schemas.ts';
 // `s117 dispute act --help`: every action and its fields, read from the same
 // zod schemas that check the input, so the help can never drift from them.
 
-interface Def { type: string; innerType?: { def: Def }; element?: { def: Def }; options?: { def: Def }[] | unknown; entries?: Record<string, string>;
+interface Def {
+  type: string; innerType?: { def: Def }; element?: { def: Def }; options?: { def: Def }[] | unknown; entries?: Record<string, string>;
   values?: unknown[]; shape?: Record<string, { def: Def }>; defaultValue?: unknown; checks?: unknown[] }
 
 const WHAT: Record<string, string> = {
@@ -78,6 +79,7 @@ export function actionsHelp(): string {
     const type = String((defOf(o.shape.type).values ?? [])[0]);
     lines.push('', `  ${type} — ${WHAT[type] ?? ''}`, ...fields(o.shape, '    '));
   }
-  lines.push('', 'Example:', '  s117 dispute act S117-2026-0042 --as dee-obi --json \'{"type":"CONFIRM_DECISION","seq":1,"organisationId":"anytown-council"}\'');
+  const example = '{"type":"CONFIRM_DECISION","seq":1,"organisationId":"anytown-council"}';
+  lines.push('', 'Example:', `  s117 dispute act S117-2026-0042 --as dee-obi --json '${example}'`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Command as Program, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { parseDate, parseRange } from '../domain/date-input.ts';
 import { boot, calendarFromEnv, type App } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
 import { ConfigError, loadEnv, type Env } from '../config/env.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
+import { directoryAdvice } from '../config/directory-advice.ts';
 import { DomainError } from '../domain/errors.ts';
 import { openDatabase } from '../register/db.ts';
 import { BackupError, backupEmbedded, restoreEmbedded } from '../register/backup.ts';
@@ -43,13 +44,9 @@ class CliFailure extends Error {
 }
 
 function checkRange(from?: string, to?: string): void {
-  for (const [flag, v] of [['--from', from], ['--to', to]] as const) {
-    if (v && !isoDate.safeParse(v).success) throw new CliFailure(`${flag} "${v}" is not a date like 2026-04-01.`, EXIT.USAGE);
-  }
-  if (from && to && from > to) throw new CliFailure('--from is after --to.', EXIT.USAGE);
+  const r = parseRange(from, to, { from: '--from', to: '--to' });
+  if (!r.ok) throw new CliFailure(r.error, EXIT.USAGE);
 }
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-09');
 
 function readStructured(file: string): unknown {
   if (!fs.existsSync(file)) throw new CliFailure(`The file ${file} does not exist.`, EXIT.USAGE);
@@ -76,6 +73,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     } finally {
       await app.close();
     }
+  };
+  // With a chat platform configured, the bot delivers: the command line has
+  // only the log, and "delivering" there would mark the notification sent
+  // without anyone seeing it. It leaves such rows queued instead.
+  const platformConfigured = () => {
+    const e = getEnv();
+    return Boolean(e.SLACK_BOT_TOKEN || e.MICROSOFT_APP_ID || e.TEAMS_CASE_CHANNEL_ID);
+  };
+  const leftQueued = async (app: App) => {
+    const h = await app.dispatcher.health();
+    return h.pending ? `${h.pending} notification(s) are queued for the bot to send on Slack or Teams; the command line never sends chat messages itself.\n` : '';
   };
   const asActor = (app: App, id: string) => {
     if (!app.directory.people.some((p) => p.id === id)) throw new CliFailure(`--as ${id}: there is nobody with that id in ${app.directoryFile}.`, EXIT.USAGE);
@@ -141,13 +149,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action((file?: string) => {
       const f = file ?? getEnv().DIRECTORY_FILE;
       if (!fs.existsSync(f)) throw new CliFailure(`The directory file ${f} does not exist.`, EXIT.USAGE);
-      const d = parseDirectory(fs.readFileSync(f, 'utf8'), f);
-      io.stdout(`${f} is valid: ${d.partnership}, ${d.organisations.length} organisations, ${d.people.length} people.\n`);
-      for (const o of d.organisations) {
-        const people = d.people.filter((p) => p.organisationId === o.id);
-        const missing = ['OPERATIONAL_LEAD', 'SENIOR_OFFICER'].filter((r) => !people.some((p) => p.roles.includes(r as never)));
-        if (missing.length) io.stdout(`  Warning: ${o.name} has no ${missing.join(' or ')}; disputes involving it will report a gap.\n`);
+      let d;
+      try {
+        d = parseDirectory(fs.readFileSync(f, 'utf8'), f);
+      } catch (e) {
+        if (e instanceof DirectoryError) throw new DirectoryError(`${e.message}\nFix each line in ${f} and run "s117 directory check" again. The bot will not start until it is valid.`, e.problems);
+        throw e;
       }
+      io.stdout(`${f} is valid: ${d.partnership}, ${d.organisations.length} organisations, ${d.people.length} people.\n`);
+      const advice = directoryAdvice(d);
+      if (advice.length) io.stdout(`${advice.length} thing(s) to fix (the bot starts, but these will get in the way):\n${advice.map((a) => `  - ${a}`).join('\n')}\n`);
     });
 
   const cal = program.command('calendar').description('working days in England and Wales');
@@ -157,14 +168,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const days = Number(n);
       if (!Number.isInteger(days) || days < 0) throw new CliFailure(`N must be a whole number of working days, not "${n}".`, EXIT.USAGE);
       const calendar = calendarFromEnv(getEnv());
-      const start = /^\d{4}-\d{2}-\d{2}$/.test(date) ? calendar.workStartOn(date) : new Date(date);
+      let start: Date;
+      if (/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+        const r = parseDate('DATE', date);
+        if (!r.ok) throw new CliFailure(r.error, EXIT.USAGE);
+        start = calendar.workStartOn(r.value);
+      } else start = new Date(date);
+      if (!Number.isNaN(start.getTime()) && !parseDate('DATE', start.toISOString().slice(0, 10)).ok) {
+        throw new CliFailure(`DATE: "${date}" is out of range; use a date from 2000 to 2100.`, EXIT.USAGE);
+      }
+      if (days > 3000) throw new CliFailure(`N: ${days} working days is more than anyone needs; use at most 3000.`, EXIT.USAGE);
       if (Number.isNaN(start.getTime())) throw new CliFailure(`"${date}" is not a date like 2026-12-09.`, EXIT.USAGE);
       const due = calendar.deadline(start, days);
       io.stdout(`${calendar.describe(due, { year: true })} (${due.toISOString()})\n`);
     });
   cal.command('check').argument('<date>', 'YYYY-MM-DD').description('is DATE a working day, and if not, why').action((date: string) => {
-    const r = isoDate.safeParse(date);
-    if (!r.success) throw new CliFailure(`"${date}" is not a date like 2026-12-25.`, EXIT.USAGE);
+    const r = parseDate('DATE', date);
+    if (!r.ok) throw new CliFailure(r.error, EXIT.USAGE);
     const why = calendarFromEnv(getEnv()).closureReason(date);
     io.stdout(why ? `${date} is not a working day (${why}).\n` : `${date} is a working day.\n`);
   });
@@ -223,7 +243,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await withApp(async (app) => {
         const r = await app.service.act(asActor(app, o.as), { reference: ref.toUpperCase() }, parsed.data, o.key ? { idempotencyKey: `cli:${o.key}` } : {});
         show(app, r.dispute, r.notice);
-        await app.dispatcher.deliverDue();
+        if (platformConfigured()) io.stdout(await leftQueued(app));
+        else await app.dispatcher.deliverDue();
       });
     });
 
@@ -279,9 +300,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program.command('tick').description('run one scheduler sweep and outbox delivery now').action(async () => {
     await withApp(async (app) => {
+      const deliver = !platformConfigured();
       const mark = await outboxMark(app.db);
-      const r = await app.scheduler.tick();
-      io.stdout(`Swept ${r.swept} dispute(s)${r.sweepFailures ? ` (${r.sweepFailures} failed; see the log)` : ''}; delivered ${r.delivered} notification(s), ${r.retried} to retry, ${r.failed} failed.\n`);
+      const r = await app.scheduler.tick({ deliver });
+      const swept = `Swept ${r.swept} dispute(s)${r.sweepFailures ? ` (${r.sweepFailures} failed; see the log)` : ''}`;
+      if (deliver) io.stdout(`${swept}; delivered ${r.delivered} notification(s), ${r.retried} to retry, ${r.failed} failed.\n`);
+      else io.stdout(`${swept}.\n${await leftQueued(app)}`);
       io.stdout(tickReport(await outboxSince(app.db, mark), app.service.now(), (d) => localTime(app, d)));
     });
   });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CORRECTABLE_FIELDS } from '../domain/commands.ts';
+import { parseDate } from '../domain/date-input.ts';
+import { cleanText } from '../domain/text-hygiene.ts';
 import {
   LEARNING_AREAS, CHC_STATUSES, COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, PARTY_ROLES, PERSON_STEPS, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
 } from '../domain/types.ts';
@@ -7,7 +9,8 @@ import {
 // The boundary schemas for commands typed by people (CLI files and JSON).
 // The chat adapters build the same shapes from their forms.
 
-const text = (max = 4000) => z.string().trim().max(max, `must be under ${max} characters`);
+// Hidden characters (bidi overrides, NUL, controls) are dropped before the text is stored or shown.
+const text = (max = 4000) => z.string().overwrite((s) => cleanText(s)).trim().max(max, `must be under ${max} characters`);
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { message: `must be one of ${values.join(', ')}` });
 
 export const raiseSchema = z.object({
@@ -31,7 +34,10 @@ const CLI_COMMANDS = [
   'ADD_PARTY', 'WITHDRAW_PARTY', 'RECORD_CARE_RESTORED', 'MOVE_TO_STAGE_3', 'STAGE_3_CANNOT_RESOLVE',
 ];
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-09');
+const date = z.string().superRefine((s, ctx) => {
+  const r = parseDate('date', s);
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error.replace(/^date: /, '') });
+});
 
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('TICK_CHECKLIST'), stage: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), key: z.string(), ticked: z.boolean().default(true) }).strict(),

@@ -17,8 +17,13 @@ export function tickReport(rows: OutboxLine[], now: Date, when: (d: Date) => str
   const out: string[] = [];
   if (delivered.length) out.push(`Delivered (${delivered.length}):`, ...delivered.map(line));
   if (later.length) {
-    out.push(`Queued (${later.length}):`, ...later.map((r) => `${line(r)} — ${new Date(r.notBefore) > now ? `held until ${when(new Date(r.notBefore))} (working hours)` : `to retry${r.lastError ? ` after: ${r.lastError}` : ''}`}`));
+    const why = (r: OutboxLine) => (new Date(r.notBefore) > now
+      ? `held until ${when(new Date(r.notBefore))} (working hours)`
+      : `to retry${r.lastError ? ` after: ${r.lastError}` : ''}`);
+    out.push(`Queued (${later.length}):`, ...later.map((r) => `${line(r)} — ${why(r)}`));
   }
-  if (failed.length) out.push(`Failed, not retried (${failed.length}):`, ...failed.map((r) => `${line(r)} — ${r.lastError ?? 'see the log'}`));
+  if (failed.length) {
+    out.push(`Failed, not retried (${failed.length}):`, ...failed.map((r) => `${line(r)} — ${r.lastError ?? 'see the log'}`));
+  }
   return out.length ? `${out.join('\n')}\n` : 'Nothing to deliver.\n';
 }

@@ -22,6 +22,8 @@ const directorySchema = z.object({
     manager: z.string().optional(),
     slack: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U01ABCDEF').optional(),
     teams: z.string().min(1).optional(),
+    /** Any other platform's user id, keyed by platform name. */
+    handles: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'platform names are lower-case'), z.string().min(1).max(200)).optional(),
     email: z.string().email('must be an e-mail address').optional(),
   }).strict()),
   governance: z.object({ slack: z.string().optional(), teams: z.string().optional() }).strict().optional(),
@@ -80,7 +82,7 @@ export function parseDirectory(text: string, source = 'directory'): Directory {
     organisations: d.organisations,
     people: d.people.map((p) => ({
       id: p.id, name: p.name, organisationId: p.organisation, roles: p.roles, managerId: p.manager ?? null,
-      slack: p.slack ?? null, teams: p.teams ?? null, email: p.email ?? null,
+      handles: { ...p.handles, ...(p.slack ? { slack: p.slack } : {}), ...(p.teams ? { teams: p.teams } : {}) }, email: p.email ?? null,
     })),
     governance: { slack: d.governance?.slack ?? null, teams: d.governance?.teams ?? null },
   };

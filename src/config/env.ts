@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { parseDate } from '../domain/date-input.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 17:00');
 const isoDates = z.string().transform((s, ctx) => {
   const days = s.split(',').map((x) => x.trim()).filter(Boolean);
   for (const d of days) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d))) {
-      ctx.addIssue({ code: 'custom', message: `"${d}" is not a date like 2026-12-24 (separate several with commas)` });
-    }
+    const r = parseDate(`"${d}"`, d);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: `${r.error.replace(/^[^:]*: /, '')} (separate several with commas)` });
   }
   return days;
 });
@@ -17,7 +17,10 @@ const optionalString = z.string().trim().min(1).optional();
 /** Every environment variable the bot reads (README "Configuration"). */
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  // This computer only unless asked: the register without sign-in must not be reachable from elsewhere.
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  TRUSTED_PROXY: optionalString,
+  SESSION_IDLE_MINUTES: positiveInt(30),
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional(),
   DATA_DIR: z.string().default('./data'),
   DIRECTORY_FILE: z.string().default('./config/directory.yaml'),
@@ -31,7 +34,13 @@ export const envSchema = z.object({
   OVERDUE_REPEAT_WORKING_DAYS: positiveInt(5),
   SWEEP_CRON: z.string().default('* * * * *'),
   SCHEDULER: z.enum(['on', 'off']).default('on'),
+  // Kept so existing configurations still start; retries are bounded by the horizon below.
   OUTBOX_MAX_ATTEMPTS: positiveInt(8),
+  OUTBOX_RETRY_HORIZON_HOURS: z.coerce.number().positive('must be more than 0 (hours)').default(72),
+  OUTBOX_ALERT_AFTER_HOURS: z.coerce.number().positive('must be more than 0 (hours)').default(4),
+  OUTBOX_CONCURRENCY: positiveInt(4),
+  PLATFORM_CALL_TIMEOUT_MS: positiveInt(10_000),
+  RATE_LIMIT_SCALE: z.coerce.number().positive('must be more than 0 (1 = the platforms\' published limits)').default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url('must be a URL like https://s117.example.nhs.uk').optional(),
   OIDC_ISSUER: z.string().url('must be the sign-in provider\'s issuer URL, like https://login.microsoftonline.com/<tenant>/v2.0').optional(),

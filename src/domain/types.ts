@@ -189,7 +189,9 @@ export interface Dispute {
 export interface Organisation { id: string; name: string; kind: OrgKind }
 export interface Person {
   id: string; name: string; organisationId: string; roles: Role[]; managerId: string | null;
-  slack: string | null; teams: string | null; email: string | null;
+  /** The person's user id on each chat platform, keyed by platform name ('slack', 'teams', …). */
+  handles: Readonly<Record<string, string>>;
+  email: string | null;
 }
 export interface Directory {
   partnership: string;

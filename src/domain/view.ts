@@ -1,4 +1,5 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { allowedActions, type AllowedAction, type Viewer } from './allowed-actions.ts';
 import { maskNhsNumber } from './nhs-number.ts';
 import type { Policy } from './stage-policy.ts';
 import { timeLeftText } from './time-left.ts';
@@ -30,10 +31,12 @@ export interface DisputeView {
   pendingLetter: { seq: number; readingAge: number } | null;
   /** R5.3/R5.7: Stage 3 or later and still open. */
   canEscalateExternally: boolean;
+  /** What the viewer may do now (the shared card's viewer is any participant); adapters render exactly these. */
+  allowedActions: AllowedAction[];
 }
 
-/** `now` gives the time left (R0.5); without it the deadline is shown as a date only. */
-export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory, now?: Date): DisputeView {
+/** `now` gives the time left (R0.5); without it the deadline is shown as a date only. `viewer`: whose allowed actions (null: any participant). */
+export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory, now?: Date, viewer: Viewer = null): DisputeView {
   const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   const name = (id: string | null) => (id ? dir.people.find((p) => p.id === id)?.name ?? id : null);
   const stage = d.stages.find((s) => s.stage === d.stage && s.endedAt === null) ?? d.stages[d.stages.length - 1];
@@ -76,5 +79,6 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
       return l ? { seq: l.seq, readingAge: l.readingAge } : null;
     })(),
     canEscalateExternally: d.status === 'OPEN' && d.stage >= 3,
+    allowedActions: allowedActions(d, policy, dir, viewer),
   };
 }

@@ -23,7 +23,8 @@ export class HttpServer {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const h = this.routes.get(path) ?? this.prefixes.find(([p]) => path === p || path.startsWith(`${p}/`))?.[1];
       if (!h) return json(res, 404, { error: `Nothing is served at ${path}. Try /healthz or /readyz.` });
-      Promise.resolve(h(req, res)).catch((e: Error) => {
+      // A handler that throws synchronously is caught the same way as one that rejects.
+      Promise.resolve().then(() => h(req, res)).catch((e: Error) => {
         this.logger.error({ err: { message: e.message }, path }, 'request failed');
         if (!res.headersSent) json(res, 500, { error: 'Something went wrong; it has been logged.' });
       });

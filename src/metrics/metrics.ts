@@ -12,7 +12,8 @@ const process_ = new Registry();
 let defaultsOn = false;
 
 const deliveries = new Counter({
-  name: 's117_deliveries_total', help: 'Calls to the chat platforms by platform, operation and result (ok, retry: a retryable failure, error: a permanent one).',
+  name: 's117_deliveries_total',
+  help: 'Calls to the chat platforms by platform, operation and result (ok, retry: a retryable failure, error: a permanent one).',
   labelNames: ['platform', 'operation', 'result'] as const, registers: [process_],
 });
 const sweepSeconds = new Histogram({
@@ -20,7 +21,8 @@ const sweepSeconds = new Histogram({
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [process_],
 });
 const ackSeconds = new Histogram({
-  name: 's117_inbound_ack_seconds', help: 'Time from an inbound Slack or Teams request to its HTTP response (Slack wants it within 3 seconds).',
+  name: 's117_inbound_ack_seconds',
+  help: 'Time from an inbound Slack or Teams request to its HTTP response (Slack wants it within 3 seconds).',
   labelNames: ['platform', 'status'] as const, buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5], registers: [process_],
 });
 
@@ -69,13 +71,18 @@ function registerGaugeRegistry(read: () => Promise<RegisterGauges>): Registry {
     name, help, labelNames, registers: [r],
     async collect() { set(this, await figures()); },
   });
-  gauge('s117_outbox_pending', 'Undelivered notifications: due (their time has come) or scheduled (held for working hours or a reminder).', (g, f) => {
+  const pendingHelp = 'Undelivered notifications: due (their time has come) or scheduled (held for working hours or a reminder).';
+  gauge('s117_outbox_pending', pendingHelp, (g, f) => {
     g.set({ state: 'due' }, f.outboxDue);
     g.set({ state: 'scheduled' }, f.outboxScheduled);
   }, ['state']);
-  gauge('s117_outbox_oldest_due_age_seconds', 'How long the oldest due notification has been waiting (0 when none): a growing value means delivery is stuck.', (g, f) => g.set(f.outboxOldestPendingSeconds));
-  gauge('s117_outbox_failed', 'Notifications that were given up on after every attempt (the reason is on the row).', (g, f) => g.set(f.outboxFailed));
-  gauge('s117_disputes_open', 'Open disputes by stage (4: external escalation).', (g, f) => { for (const s of f.openByStage) g.set({ stage: String(s.stage) }, s.n); }, ['stage']);
+  const ageHelp = 'How long the oldest due notification has been waiting (0 when none): a growing value means delivery is stuck.';
+  gauge('s117_outbox_oldest_due_age_seconds', ageHelp, (g, f) => g.set(f.outboxOldestPendingSeconds));
+  gauge('s117_outbox_failed', 'Notifications that were given up on after every attempt (the reason is on the row).',
+    (g, f) => g.set(f.outboxFailed));
+  gauge('s117_disputes_open', 'Open disputes by stage (4: external escalation).', (g, f) => {
+    for (const s of f.openByStage) g.set({ stage: String(s.stage) }, s.n);
+  }, ['stage']);
   gauge('s117_disputes_overdue', 'Open disputes past their current stage\'s deadline.', (g, f) => g.set(f.overdue));
   return r;
 }

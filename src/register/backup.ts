@@ -37,7 +37,10 @@ async function disputesIn(dir: string): Promise<number> {
   }
 }
 
-const entries = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f !== LOCK_FILE && !f.startsWith(`${LOCK_FILE}.`)) : []);
+/** The database's files in a folder: everything but the ownership lock and its helpers. */
+const entries = (dir: string) => (fs.existsSync(dir)
+  ? fs.readdirSync(dir).filter((f) => f !== LOCK_FILE && !f.startsWith(`${LOCK_FILE}.`))
+  : []);
 
 export interface RestoreResult { disputes: number; replaced: number; keptAt: string | null }
 

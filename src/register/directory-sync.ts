@@ -13,7 +13,7 @@ export async function syncDirectory(db: Database, dir: Directory): Promise<void>
     }
     for (const p of dir.people) {
       const data = {
-        name: p.name, organisationId: p.organisationId, roles: p.roles, managerId: p.managerId, slackId: p.slack, teamsId: p.teams, email: p.email,
+        name: p.name, organisationId: p.organisationId, roles: p.roles, managerId: p.managerId, handles: { ...p.handles }, email: p.email,
       };
       await tx.person.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
     }

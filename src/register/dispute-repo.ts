@@ -87,7 +87,7 @@ export async function loadDispute(tx: Tx, where: { id: string } | { reference: s
 }
 
 /** Rows of `next` that are new or differ from `prev` (records are never deleted: R11.1). */
-function changed<T>(prev: readonly T[], next: readonly T[], key: (t: T) => string): { created: T[]; updated: T[] } {
+export function changed<T>(prev: readonly T[], next: readonly T[], key: (t: T) => string): { created: T[]; updated: T[] } {
   const old = new Map(prev.map((p) => [key(p), JSON.stringify(p)]));
   const created: T[] = [];
   const updated: T[] = [];
@@ -99,7 +99,7 @@ function changed<T>(prev: readonly T[], next: readonly T[], key: (t: T) => strin
   return { created, updated };
 }
 
-function scalarData(d: Dispute) {
+export function scalarData(d: Dispute) {
   return {
     reference: d.reference, status: d.status, stage: d.stage, version: d.version, subjects: d.subjects, cohort: d.cohort, setting: d.setting,
     localCaseRef: d.localCaseRef, nhsNumber: d.nhsNumber, description: d.description, currentCare: d.currentCare, careContinues: d.careContinues,

@@ -4,6 +4,7 @@ import type { Effect } from '../domain/effects.ts';
 import type { Dispute } from '../domain/types.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from './db.ts';
+import { batchingTx, lastHistorySeqs } from './batched-writes.ts';
 import {
   appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, saveDispute, toDomain, type Tx, VersionConflict,
 } from './dispute-repo.ts';
@@ -43,6 +44,23 @@ function inTx(tx: Tx): DisputeTx {
         LIMIT 1
         FOR UPDATE SKIP LOCKED`;
       return rows[0]?.id ?? null;
+    },
+    async claimDueBatch(now, skip, limit) {
+      const rows = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Dispute"
+        WHERE "nextWakeAt" <= ${now} AND "status" = 'OPEN' AND NOT ("id" = ANY(${[...skip]}::text[]))
+        ORDER BY "nextWakeAt", "id"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED`;
+      return rows.map((r) => r.id);
+    },
+    async loadMany(ids) {
+      const rows = await tx.dispute.findMany({ where: { id: { in: [...ids] } }, include: DISPUTE_INCLUDE, relationLoadStrategy: 'join' });
+      return rows.map(toDomain);
+    },
+    async batch(ids) {
+      const b = batchingTx(tx, await lastHistorySeqs(tx, ids));
+      return { tx: inTx(b.tx), flush: b.flush };
     },
     async setWake(id, version, wake) {
       await tx.dispute.updateMany({ where: { id, version }, data: { nextWakeAt: wake } });

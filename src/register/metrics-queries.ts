@@ -13,7 +13,8 @@ export async function registerGauges(db: Database, now: Date): Promise<RegisterG
            count(*) FILTER (WHERE "failedAt" IS NOT NULL)::int AS failed,
            min("notBefore") FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "notBefore" <= $1) AS oldest
     FROM "Outbox"`, [now]);
-  const stages = await db.sql.query<{ stage: number; n: number }>(`SELECT "stage", count(*)::int AS n FROM "Dispute" WHERE "status" = 'OPEN' GROUP BY "stage"`);
+  const stages = await db.sql.query<{ stage: number; n: number }>(
+    `SELECT "stage", count(*)::int AS n FROM "Dispute" WHERE "status" = 'OPEN' GROUP BY "stage"`);
   // Overdue as the register page counts it: flagged overdue, or past the current stage's deadline.
   const [overdue] = await db.sql.query<{ n: number }>(`
     SELECT count(*)::int AS n FROM "Dispute" d WHERE d."status" = 'OPEN' AND (d."overdue" OR EXISTS (

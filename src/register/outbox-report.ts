@@ -9,7 +9,8 @@ export interface OutboxLine {
 /** Where the outbox stands before a tick: the newest row and the rows still waiting. */
 export async function outboxMark(db: Database): Promise<{ maxId: string; waiting: string[] }> {
   const [m] = await db.sql.query<{ max: string | null }>('SELECT max(id)::text AS max FROM "Outbox"');
-  const waiting = await db.sql.query<{ id: string }>('SELECT id::text AS id FROM "Outbox" WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL');
+  const waiting = await db.sql.query<{ id: string }>(
+    'SELECT id::text AS id FROM "Outbox" WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL');
   return { maxId: m?.max ?? '0', waiting: waiting.map((w) => w.id) };
 }
 

@@ -11,6 +11,12 @@ export async function registeredPeople(db: Database, ids: string[]): Promise<Per
   const rows = await db.prisma.person.findMany({ where: { id: { in: ids } } });
   return rows.map((r) => ({
     id: r.id, name: r.name, organisationId: r.organisationId, roles: r.roles as Role[], managerId: r.managerId,
-    slack: r.slackId, teams: r.teamsId, email: r.email,
+    handles: handlesOf(r.handles), email: r.email,
   }));
+}
+
+/** The stored handles map, keeping only string ids (the column is JSON). */
+function handlesOf(raw: unknown): Record<string, string> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

@@ -3,6 +3,7 @@ import { FLAG_TEXT, LEARNING_AREA_TEXT, OUTCOME_TEXT, PERSON_STEP_TEXT, SUBJECT_
 import { type Directory, type Dispute, type FlagCode, LEARNING_AREAS, type LearningArea, type PersonStepKey, type Subject, type UnlawfulGround } from '../domain/types.ts';
 import { GROUND_TEXT } from '../domain/unlawful-grounds.ts';
 import { csvCell } from './register-export.ts';
+import { assertRange, MAX_YEAR, MIN_YEAR, parseFullRange } from '../domain/date-input.ts';
 
 /** A period of local dates, inclusive. */
 export interface Period { from: string; to: string }
@@ -136,6 +137,8 @@ function figures(all: Dispute[], p: Period, cal: WorkingCalendar, dir: Directory
 
 /** R9.2: the Partnership Board report for a period, with what changed since the period before. */
 export function boardReport(all: Dispute[], p: Period, cal: WorkingCalendar, dir: Directory, now: Date): BoardReport {
+  // Bounded work whatever the caller passes: a real, short period or nothing.
+  assertRange(p);
   const cur = figures(all, p, cal, dir, now);
   const prev = figures(all, previousPeriod(p), cal, dir, now);
   const changes: string[] = [];
@@ -187,18 +190,23 @@ export function reportCsv(r: BoardReport): string {
 export function parsePeriod(text: string, today: string): Period | { error: string } {
   const t = text.trim();
   if (!t) return lastQuarter(today);
+  const yearOk = (y: number) => y >= MIN_YEAR && y <= MAX_YEAR;
   const q = /^(\d{4})-?Q([1-4])$/i.exec(t);
-  if (q) {
+  if (q && yearOk(Number(q[1]))) {
     const start = (Number(q[2]) - 1) * 3 + 1;
     const last = new Date(Date.UTC(Number(q[1]), start + 2, 0)).getUTCDate();
     return { from: `${q[1]}-${String(start).padStart(2, '0')}-01`, to: `${q[1]}-${String(start + 2).padStart(2, '0')}-${last}` };
   }
   const m = /^(\d{4})-(\d{2})$/.exec(t);
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
+  if (m && yearOk(Number(m[1])) && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
     const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
     return { from: `${t}-01`, to: `${t}-${last}` };
   }
-  const d = /^(\d{4}-\d{2}-\d{2})\s+(?:to\s+)?(\d{4}-\d{2}-\d{2})$/i.exec(t);
-  if (d && !Number.isNaN(Date.parse(d[1]!)) && !Number.isNaN(Date.parse(d[2]!)) && d[1]! <= d[2]!) return { from: d[1]!, to: d[2]! };
+  const d = /^(\d\S*)\s+(?:to\s+)?(\d\S*)$/i.exec(t);
+  if (d) {
+    const r = parseFullRange(d[1], d[2]);
+    return r.ok ? r.value : { error: r.error };
+  }
+  if (q || m) return { error: `"${t}" is out of range. Use a year from ${MIN_YEAR} to ${MAX_YEAR}, like 2026-Q3 or 2026-09.` };
   return { error: `"${t}" is not a period. Use 2026-Q3, 2026-09, or two dates like 2026-07-01 2026-09-30 (nothing means the last full quarter).` };
 }

@@ -9,15 +9,17 @@ export interface TickResult { swept: number; sweepFailures: number; delivered: n
 
 /**
  * Time moving: a cron tick (every minute, Europe/London) sweeps the register
- * for due timeouts, reminders and person-involvement checks, then delivers
- * the outbox. The outbox is also polled every few seconds so a raised
- * dispute gets its case space without waiting for the minute.
+ * for due timeouts, reminders and person-involvement checks, and alerts
+ * governance about notifications that failed or are late. Delivery runs on
+ * its own loop (polled every few seconds, and kicked after every change), so
+ * a slow or hung platform never holds up a sweep, nor a sweep a delivery.
  */
 export class Scheduler {
   private task: ScheduledTask | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private running: Promise<unknown> = Promise.resolve();
-  private delivering = false;
+  private delivering: Promise<void> | null = null;
+  private again = false;
   private stopped = false;
 
   constructor(
@@ -29,19 +31,26 @@ export class Scheduler {
     private readonly monthly: () => Promise<boolean> = async () => false,
   ) {}
 
-  /** One sweep and one delivery pass now (also `s117 tick`). */
-  async tick(): Promise<TickResult> {
+  private async sweep(): Promise<{ swept: number; sweepFailures: number; monthlyReport: boolean }> {
     const sweep = await this.service.sweepDue().finally(timeSweep());
     const monthlyReport = await this.monthly();
-    const out = await this.dispatcher.deliverDue();
-    return { swept: sweep.processed, sweepFailures: sweep.failed, ...out, monthlyReport };
+    await this.dispatcher.raiseAlerts();
+    return { swept: sweep.processed, sweepFailures: sweep.failed, monthlyReport };
+  }
+
+  /** One sweep and one delivery pass now (also `s117 tick`); `deliver: false` leaves the outbox alone. */
+  async tick(opts: { deliver?: boolean } = {}): Promise<TickResult> {
+    const s = await this.sweep();
+    const out = opts.deliver === false ? { delivered: 0, retried: 0, failed: 0 } : await this.dispatcher.deliverDue();
+    return { ...s, delivered: out.delivered, retried: out.retried, failed: out.failed };
   }
 
   start(): void {
     if (!cron.validate(this.opts.cron)) throw new Error(`SWEEP_CRON: "${this.opts.cron}" is not a cron expression like "* * * * *"`);
     const run = () => this.guard(async () => {
-      const r = await this.tick();
-      if (r.swept || r.delivered || r.failed) this.logger.info(r, 'scheduler tick');
+      const r = await this.sweep();
+      if (r.swept || r.sweepFailures) this.logger.info(r, 'scheduler tick');
+      void this.deliverSoon();
     });
     this.task = cron.schedule(this.opts.cron, run, { timezone: this.opts.timeZone, noOverlap: true, name: 's117-sweep' });
     this.poll = setInterval(() => { void this.deliverSoon(); }, this.opts.outboxPollMs);
@@ -50,15 +59,28 @@ export class Scheduler {
     void run();
   }
 
-  /** Deliver now (after a command) rather than at the next poll. */
-  async deliverSoon(): Promise<void> {
-    if (this.delivering || this.stopped) return;
-    this.delivering = true;
-    try {
-      await this.guard(() => this.dispatcher.deliverDue());
-    } finally {
-      this.delivering = false;
+  /** Deliver now (after a command) rather than at the next poll; one delivery loop at a time. */
+  deliverSoon(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.delivering) {
+      this.again = true;
+      return this.delivering;
     }
+    this.delivering = (async () => {
+      try {
+        do {
+          this.again = false;
+          const r = await this.dispatcher.deliverDue();
+          // A full batch means more may be due now.
+          if (r.delivered + r.retried + r.failed >= 100) this.again = true;
+        } while (this.again && !this.stopped);
+      } catch (e) {
+        this.logger.error({ err: errorInfo(e) }, 'outbox delivery failed; it runs again at the next poll');
+      } finally {
+        this.delivering = null;
+      }
+    })();
+    return this.delivering;
   }
 
   private guard(fn: () => Promise<unknown>): Promise<void> {
@@ -71,11 +93,12 @@ export class Scheduler {
     return p;
   }
 
-  /** Stops ticking and waits for the current sweep to finish (graceful shutdown). */
+  /** Stops ticking and waits for the current sweep and delivery to finish (graceful shutdown). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.poll) clearInterval(this.poll);
     if (this.task) await this.task.destroy();
     await this.running;
+    await this.delivering;
   }
 }

@@ -6,10 +6,13 @@ import type { Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { seesEveryDispute } from '../domain/participants.ts';
 import type { Directory, Person } from '../domain/types.ts';
+import type { SessionStore } from './session-store.ts';
 
 export interface SessionData {
   personId?: string;
   name?: string;
+  /** The server-side session (session-store.ts); without a live one the cookie counts for nothing. */
+  sid?: string;
   csrf?: string;
   pending?: { state: string; nonce: string; verifier: string; returnTo: string };
 }
@@ -36,7 +39,10 @@ export class Auth {
   readonly mode: 'oidc' | 'local';
   private config: Promise<oidc.Configuration> | null = null;
 
-  constructor(private readonly env: Env, private readonly directory: () => Directory, private readonly logger: Logger) {
+  constructor(
+    private readonly env: Env, private readonly directory: () => Directory, private readonly logger: Logger,
+    private readonly sessions: SessionStore, private readonly now: () => Date,
+  ) {
     this.mode = env.OIDC_ISSUER ? 'oidc' : 'local';
   }
 
@@ -65,6 +71,11 @@ export class Auth {
     if (this.mode === 'local') return { viewer: { person: null, name: 'this computer', seesAll: true, local: true }, session: null };
     const session = await this.session(req, res);
     if (!session.personId) return { viewer: null, session };
+    if (!session.sid || !(await this.sessions.touch(session.sid, this.now(), this.env.SESSION_IDLE_MINUTES * 60_000))) {
+      // Signed out elsewhere, idle too long, or a copied cookie: start again from sign-in.
+      session.destroy();
+      return { viewer: null, session };
+    }
     const person = this.directory().people.find((p) => p.id === session.personId) ?? null;
     return { viewer: { person, name: session.name ?? 'unknown', seesAll: person ? seesEveryDispute(person) : false, local: false }, session };
   }
@@ -124,16 +135,19 @@ export class Auth {
     delete session.pending;
     const email = String(claims?.email ?? claims?.preferred_username ?? '').toLowerCase();
     const oid = String(claims?.oid ?? '');
-    const person = this.directory().people.find((p) => (p.email && p.email.toLowerCase() === email) || (oid && p.teams === oid)) ?? null;
+    const person = this.directory().people.find((p) => (p.email && p.email.toLowerCase() === email) || (oid && p.handles.teams === oid)) ?? null;
     session.personId = person?.id ?? `unknown:${email || claims?.sub}`;
     session.name = person?.name ?? (email || String(claims?.name ?? claims?.sub ?? 'unknown'));
     session.csrf = crypto.randomBytes(24).toString('base64url');
+    if (session.sid) await this.sessions.end(session.sid, this.now());
+    session.sid = await this.sessions.start(session.personId, this.now());
     await session.save();
     return { ok: true, returnTo: pending.returnTo };
   }
 
   async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const session = await this.session(req, res);
+    if (session.sid) await this.sessions.end(session.sid, this.now());
     session.destroy();
   }
 }

@@ -11,12 +11,14 @@ import { FLAG_CODES, SUBJECTS } from '../domain/types.ts';
 import { boardReport, lastQuarter, type Period, reportCsv } from '../reports/board-report.ts';
 import { reportCharts } from '../reports/charts.ts';
 import { CSS } from './assets.ts';
-import { Auth, isLoopback, type Viewer } from './auth.ts';
+import { Auth, type Viewer } from './auth.ts';
+import type { SessionStore } from './session-store.ts';
+import { hostRefusal, localOnlyRefusal } from '../http/exposure.ts';
+import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
 import { html } from './html.ts';
 import { disputePage, type Filters, layout, registerPage, reportPage } from './pages.ts';
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -44,9 +46,9 @@ export class RegisterApp {
   readonly auth: Auth;
   constructor(
     private readonly env: Env, private readonly disputes: DisputeList, private readonly service: DisputeService,
-    private readonly clock: Clock, private readonly logger: Logger,
+    private readonly clock: Clock, private readonly logger: Logger, sessions: SessionStore,
   ) {
-    this.auth = new Auth(env, () => service.directory(), logger);
+    this.auth = new Auth(env, () => service.directory(), logger, sessions, () => clock.now());
   }
 
   private themes(): string[] {
@@ -57,15 +59,20 @@ export class RegisterApp {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/$/, '') || '/register';
     try {
-      if (this.auth.mode === 'local' && !isLoopback(req)) {
-        return send(res, 403, layout('Not available', null, html`<p class="error">Sign-in is not configured (OIDC_ISSUER), so the register answers only on the computer it runs on.</p>`));
-      }
+      const refused = this.auth.mode === 'local'
+        ? localOnlyRefusal(req, this.env, 'The register without sign-in', 'Set up sign-in (OIDC_ISSUER) to use it from elsewhere.')
+        : hostRefusal(req, this.env);
+      if (refused) return send(res, refused.status, layout('Not available', null, html`<p class="error">${refused.message}</p>`));
       if (path === '/register/assets/app.css') return send(res, 200, CSS, 'text/css; charset=utf-8', { 'cache-control': 'public, max-age=3600' });
       if (path === '/register/login' || path === '/register/callback') {
         // Local mode has nobody to sign in with: the register is already open on this computer.
         if (this.auth.mode === 'local') return void res.writeHead(302, { location: '/register' }).end();
       }
-      if (path === '/register/login') return void (await this.auth.login(req, res, url.searchParams.get('returnTo') ?? '/register'));
+      if (path === '/register/login') {
+        const returnTo = safeReturnTo(url.searchParams.get('returnTo'));
+        if (!returnTo) return send(res, 400, layout('Sign in', null, html`<p class="error">returnTo: must be a page of the register, like /register. <a href="/register/login">Sign in</a></p>`));
+        return void (await this.auth.login(req, res, returnTo));
+      }
       if (path === '/register/callback') {
         const r = await this.auth.callback(req, res);
         if (!r.ok) return send(res, 400, layout('Sign-in failed', null, html`<p class="error">${r.reason}</p><p><a href="/register/login">Sign in again</a></p>`));
@@ -84,7 +91,10 @@ export class RegisterApp {
       if (!viewer.local && !viewer.person) {
         return send(res, 403, layout('No access', viewer, html`<p class="error">You are signed in as ${viewer.name}, but you are not in the Section 117 directory, so you cannot see the register. Ask your administrator to add you.</p>`));
       }
-      if (path === '/register') return send(res, 200, await this.list(viewer, url));
+      if (path === '/register') {
+        const bad = parseListQuery(url.searchParams, this.service.directory()).errors.length > 0;
+        return send(res, bad ? 400 : 200, await this.list(viewer, url));
+      }
       if (path === '/register/disputes.csv') return this.listAsCsv(viewer, url, res);
       const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes)?$/i.exec(path);
       if (m) {
@@ -119,12 +129,9 @@ export class RegisterApp {
   }
 
   private period(url: URL): Period | { error: string } {
-    const from = url.searchParams.get('from');
-    const to = url.searchParams.get('to');
-    if (!from && !to) return lastQuarter(this.service.calendar.localDate(this.clock.now()));
-    if (!from || !to || !DATE.test(from) || !DATE.test(to)) return { error: 'Give both dates, like from 2026-04-01 to 2026-06-30.' };
-    if (from > to) return { error: 'The "from" date is after the "to" date.' };
-    return { from, to };
+    const r = parseReportQuery(url.searchParams);
+    if (!r.ok) return { error: r.error };
+    return r.value ?? lastQuarter(this.service.calendar.localDate(this.clock.now()));
   }
 
   private async addTheme(req: IncomingMessage, res: ServerResponse, viewer: Viewer, session: Awaited<ReturnType<Auth['viewer']>>['session'], d: Dispute): Promise<void> {
@@ -168,16 +175,13 @@ export class RegisterApp {
   }
 
   private listFilter(viewer: Viewer, url: URL): { f: Filters; filter: ListFilter; errors: string[]; now: Date } {
-    const f: Filters = Object.fromEntries([...url.searchParams].filter(([k, v]) => v && ['from', 'to', 'org', 'subject', 'stage', 'status', 'flag', 'sort', 'dir', 'page'].includes(k)));
+    // Checked field by field (query.ts): only valid values reach the filter.
+    const { filters: f, errors } = parseListQuery(url.searchParams, this.service.directory());
     const now = this.clock.now();
     const filter: ListFilter = { page: Math.max(1, Number(f.page ?? 1) || 1), now, desc: f.dir === 'desc' };
-    const errors: string[] = [];
     const cal = this.service.calendar;
-    if (f.from) { if (DATE.test(f.from)) filter.raisedFrom = cal.startOfDay(f.from); else errors.push('"Raised from" must be a date like 2026-04-01.'); }
-    if (f.to) {
-      if (DATE.test(f.to)) filter.raisedBefore = cal.startOfDay(new Date(Date.parse(`${f.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
-      else errors.push('"Raised to" must be a date like 2026-06-30.');
-    }
+    if (f.from) filter.raisedFrom = cal.startOfDay(f.from);
+    if (f.to) filter.raisedBefore = cal.startOfDay(new Date(Date.parse(`${f.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
     if (f.org) filter.organisationId = f.org;
     if (f.subject && (SUBJECTS as readonly string[]).includes(f.subject)) filter.subject = f.subject;
     if (f.stage && /^[1-4]$/.test(f.stage)) filter.stage = Number(f.stage);

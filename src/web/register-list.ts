@@ -19,13 +19,19 @@ export function nextAction(r: ListRow, late: boolean): string {
   if (r.pendingDecision) return `Every party confirms decision ${r.pendingDecision}`;
   if (r.stage === 4) return 'Follow up the external escalation; care continues meanwhile';
   if (r.stage === 3) {
-    return late ? 'Senior officers: a written decision now, or escalate externally' : 'Senior officers: agree a written decision with funding and commissioning';
+    return late
+      ? 'Senior officers: a written decision now, or escalate externally'
+      : 'Senior officers: agree a written decision with funding and commissioning';
   }
-  return late ? `Stage ${r.stage} deadline passed: it escalates at the next sweep` : `Agree at Stage ${r.stage} and propose the decision for confirmation`;
+  return late
+    ? `Stage ${r.stage} deadline passed: it escalates at the next sweep`
+    : `Agree at Stage ${r.stage} and propose the decision for confirmation`;
 }
 
-const HEADER = ['reference', 'status', 'stage', 'subjects', 'parties', 'cohort', 'setting', 'raised', 'deadline', 'overdue_working_days', 'next_action',
-  'outcome', 'flags', 'themes'];
+const HEADER = [
+  'reference', 'status', 'stage', 'subjects', 'parties', 'cohort', 'setting', 'raised', 'deadline', 'overdue_working_days', 'next_action',
+  'outcome', 'flags', 'themes',
+];
 
 /** The filtered list as CSV (dates in the partnership's time zone). */
 export function listCsv(cal: WorkingCalendar, dir: Directory, rows: ListRow[], now: Date): string {
@@ -34,9 +40,11 @@ export function listCsv(cal: WorkingCalendar, dir: Directory, rows: ListRow[], n
   for (const r of rows) {
     const late = overdueBy(cal, r, now);
     lines.push([
-      r.reference, r.status, r.stage, r.subjects.map((s) => SUBJECT_TEXT[s as Subject] ?? s).join('; '), (r.parties ?? []).map(org).join('; '),
+      r.reference, r.status, r.stage,
+      r.subjects.map((s) => SUBJECT_TEXT[s as Subject] ?? s).join('; '), (r.parties ?? []).map(org).join('; '),
       COHORT_TEXT[r.cohort as keyof typeof COHORT_TEXT] ?? r.cohort, SETTING_TEXT[r.setting as keyof typeof SETTING_TEXT] ?? r.setting,
-      cal.localDate(new Date(r.raisedAt)), r.status === 'OPEN' && r.dueAt ? cal.localDate(new Date(r.dueAt)) : '', late ?? '', nextAction(r, late !== null),
+      cal.localDate(new Date(r.raisedAt)), r.status === 'OPEN' && r.dueAt ? cal.localDate(new Date(r.dueAt)) : '',
+      late ?? '', nextAction(r, late !== null),
       r.outcome ?? '', (r.flags ?? []).map((c) => FLAG_TEXT[c as FlagCode] ?? c).join('; '), (r.themes ?? []).join('; '),
     ].map(csvCell).join(','));
   }

@@ -46,7 +46,7 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
     provider?.close();
   });
 
-  async function signIn(email: string, opts: { bypassCSP?: boolean } = {}): Promise<Page> {
+  async function signIn(email: string, opts: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
     const page = await (await browser.newContext(opts)).newPage();
     await page.goto(`${base}/register`);
     await page.fill('input[name="login"]', email);
@@ -100,6 +100,26 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
     await page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=\\'unlabelled\\'>')");
     const found = await page.evaluate("axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a'] } }).then((r) => r.violations.map((v) => v.id))") as string[];
     expect(found).toContain('label');
+  });
+
+  it('[R9.1] works on a phone: the filters fit the screen, the list scrolls in its own box, the CSV downloads', async () => {
+    const page = await signIn('pat.lee@anytown.nhs.uk', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, acceptDownloads: true });
+    await page.goto(`${base}/register`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-register.png'), fullPage: true });
+    // Nothing pushes the page sideways; only the table's own region scrolls.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    for (const id of ['from', 'org', 'flag']) {
+      const box = (await page.locator(`#${id}`).boundingBox())!;
+      expect({ id, right: box.x + box.width <= 390 }).toEqual({ id, right: true });
+    }
+    expect(await page.evaluate("(() => { const t = document.querySelector('.table-scroll'); return t.scrollWidth > t.clientWidth; })()")).toBe(true);
+    expect(await page.locator('tbody').textContent()).toMatch(/Overdue by 3 working days/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download these disputes as CSV')]);
+    expect(download.suggestedFilename()).toMatch(/^s117-disputes-\d{4}-\d{2}-\d{2}\.csv$/);
+    await page.goto(`${base}/register/report?from=2026-10-01&to=2027-02-28`);
+    expect(await page.locator('ul.summary li').count()).toBe(5);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-report.png'), fullPage: true });
   });
 
   it('shows a participant only their disputes, and a stranger nothing', async () => {

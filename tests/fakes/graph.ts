@@ -49,7 +49,7 @@ export class FakeGraph extends LoopbackServer {
     const body = raw.startsWith('{') ? JSON.parse(raw) as Record<string, unknown> : Object.fromEntries(new URLSearchParams(raw));
     this.calls.push({ method, path: url, auth: req.headers.authorization ?? null, body });
     const json = (status: number, b?: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': String(this.retryAfter) } : {}) });
+      res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 || status === 503 ? { 'retry-after': String(this.retryAfter) } : {}) });
       res.end(b === undefined ? '' : JSON.stringify(b));
     };
     if (/\/oauth2\/v2\.0\/token$/.test(path)) {

@@ -20,14 +20,19 @@ export class RecordingChatPort implements ChatPort {
 
   constructor(platform = 'recording') { this.platform = platform; }
 
+  /** Fails the next n calls: a 429 (with retryAfterMs), an outage (retryAfterMs null) or a refusal (retryable false). */
   failNext(n: number, opts: { retryable?: boolean; retryAfterMs?: number | null } = {}): void {
-    for (let i = 0; i < n; i++) this.failures.push({ retryable: opts.retryable ?? true, retryAfterMs: opts.retryAfterMs ?? 1000 });
+    for (let i = 0; i < n; i++) this.failures.push({ retryable: opts.retryable ?? true, retryAfterMs: opts.retryAfterMs === undefined ? 1000 : opts.retryAfterMs });
   }
 
   private record(call: Call): void {
     this.attempts.push(call.key);
     const f = this.failures.shift();
-    if (f) throw new ChatDeliveryError(f.retryable ? 'ratelimited (429)' : 'channel_not_found', f.retryable, f.retryAfterMs);
+    if (f) {
+      const limited = f.retryable && f.retryAfterMs !== null;
+      const message = !f.retryable ? 'channel_not_found' : limited ? 'ratelimited (429)' : 'service_unavailable (503)';
+      throw new ChatDeliveryError(message, f.retryable, f.retryAfterMs, { rateLimited: limited, mayHaveApplied: f.retryable && !limited });
+    }
     if (this.seen.has(`${call.op}:${call.key}`)) return;
     this.seen.add(`${call.op}:${call.key}`);
     this.calls.push(call);

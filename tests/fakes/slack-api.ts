@@ -1,7 +1,18 @@
 import http from 'node:http';
+import { slackBuckets } from '../../src/adapters/slack/rate-tiers.ts';
 import { LoopbackServer } from './loopback.ts';
 
-export interface ApiCall { method: string; args: Record<string, unknown>; at: number }
+/**
+ * A fault every API call (or every `every`-th) meets while it is set: an
+ * outage (500), a rate limit (429 + Retry-After), a hang (no answer until the
+ * client gives up), a slow answer, or a call applied and then answered 500.
+ */
+export type SlackFault =
+  | { kind: '500' } | { kind: '429'; retryAfter: number } | { kind: 'hang' } | { kind: 'slow'; ms: number } | { kind: 'apply-then-fail' }
+  /** Applied, then no answer ever: the caller dies or times out not knowing. */
+  | { kind: 'apply-then-hang' };
+
+export interface ApiCall { method: string; args: Record<string, unknown>; at: number; status?: number }
 type Reply = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
 
 /**
@@ -18,6 +29,17 @@ export class FakeSlackApi extends LoopbackServer {
   private messages: { channel: string; ts: string; text: string; metadata?: unknown }[] = [];
   private seq = 0;
   socketUrl = '';
+  /** Set to inject a fault into every call (see SlackFault); `faultEvery` n applies it to every n-th call only. */
+  fault: SlackFault | null = null;
+  faultEvery = 1;
+  /** Only these methods meet the fault (all when null). */
+  faultMethods: string[] | null = null;
+  /** When set, enforce Slack's published tier limits times this scale, answering 429 with Retry-After beyond them. */
+  enforceScale: number | null = null;
+  private faultCount = 0;
+  private gcra = new Map<string, number>();
+  private held = new Map<string, number>();
+  readonly hung: http.ServerResponse[] = [];
 
   protected handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
     const path = (req.url ?? '').split('?')[0]!;
@@ -33,11 +55,60 @@ export class FakeSlackApi extends LoopbackServer {
       return;
     }
     const method = path.replace(/^\/api\//, '');
-    this.calls.push({ method, args, at: Date.now() });
+    const call: ApiCall = { method, args, at: Date.now() };
+    this.calls.push(call);
+    const send = (reply: Reply) => {
+      call.status = reply.status ?? 200;
+      if (res.destroyed) return;
+      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+      res.end(JSON.stringify(reply.body));
+    };
     const queued = this.queued.get(method)?.shift();
-    const reply = queued ?? { body: this.answer(method, args) };
-    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
-    res.end(JSON.stringify(reply.body));
+    if (queued) return send(queued);
+    const limited = this.overLimit(method, args);
+    if (limited) return send({ status: 429, headers: { 'retry-after': String(limited) }, body: { ok: false, error: 'ratelimited' } });
+    const hit = this.fault && method !== 'auth.test' && (!this.faultMethods || this.faultMethods.includes(method));
+    const fault = hit && ++this.faultCount % this.faultEvery === 0 ? this.fault : null;
+    if (!fault) return send({ body: this.answer(method, args) });
+    switch (fault.kind) {
+      case '500': return send({ status: 500, body: { ok: false, error: 'internal_error' } });
+      case '429': return send({ status: 429, headers: { 'retry-after': String(fault.retryAfter) }, body: { ok: false, error: 'ratelimited' } });
+      case 'hang': call.status = 0; this.hung.push(res); return;
+      case 'slow': setTimeout(() => send({ body: this.answer(method, args) }), fault.ms); return;
+      case 'apply-then-fail': this.answer(method, args); return send({ status: 500, body: { ok: false, error: 'internal_error' } });
+      case 'apply-then-hang': this.answer(method, args); call.status = 0; this.hung.push(res); return;
+    }
+  }
+
+  /** Seconds to wait when a call breaks the (scaled) published limit of any of its buckets, else 0. */
+  private overLimit(method: string, args: Record<string, unknown>): number {
+    if (!this.enforceScale) return 0;
+    const now = Date.now();
+    const buckets = slackBuckets(method, typeof args.channel === 'string' ? args.channel : undefined).filter((b) => b.perMinute);
+    for (const b of buckets) {
+      const held = this.held.get(b.key) ?? 0;
+      if (held > now) return Math.ceil((held - now) / 1000);
+    }
+    for (const b of buckets) {
+      const interval = 60_000 / (b.perMinute! * this.enforceScale);
+      // Slack allows short bursts: the bot's own allowance plus one call of slack.
+      const tolerance = ((b.burst ?? 0) + 1) * interval;
+      const tat = Math.max(this.gcra.get(b.key) ?? 0, now);
+      if (tat - now > tolerance) {
+        const wait = Math.max(1, Math.ceil((tat - tolerance - now) / 1000));
+        this.held.set(b.key, now + wait * 1000);
+        return wait;
+      }
+    }
+    for (const b of buckets) this.gcra.set(b.key, Math.max(this.gcra.get(b.key) ?? 0, now) + 60_000 / (b.perMinute! * this.enforceScale));
+    return 0;
+  }
+
+  /** Answers every hung call with a 500 (the platform recovering) and forgets them. */
+  releaseHung(): void {
+    for (const res of this.hung.splice(0)) {
+      if (!res.destroyed) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'internal_error' }));
+    }
   }
 
   private parse(raw: string, type: string): Record<string, unknown> {
@@ -83,8 +154,20 @@ export class FakeSlackApi extends LoopbackServer {
         return { ok: true };
       }
       case 'conversations.open': return { ok: true, channel: { id: `D${String(a.users)}` } };
-      case 'conversations.history':
-        return { ok: true, messages: this.messages.filter((m) => m.channel === a.channel).reverse().map((m) => ({ ts: m.ts, text: m.text, metadata: m.metadata })) };
+      case 'conversations.history': {
+        // Newest first, a page at a time like Slack (default 100); `oldest` is ignored (the fake's ts are not times).
+        const all = this.messages.filter((m) => m.channel === a.channel).reverse();
+        const from = Number(a.cursor ?? 0);
+        const limit = Number(a.limit ?? 100);
+        const page = all.slice(from, from + limit);
+        const more = from + limit < all.length;
+        return { ok: true, has_more: more, messages: page.map((m) => ({ ts: m.ts, text: m.text, metadata: m.metadata })), response_metadata: { next_cursor: more ? String(from + limit) : '' } };
+      }
+      case 'conversations.join': {
+        const c = this.channels.get(String(a.channel));
+        if (!c) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: { id: c.id } };
+      }
       case 'chat.postMessage': {
         const m = { channel: String(a.channel), ts: ts(), text: String(a.text ?? ''), metadata: a.metadata };
         this.messages.push(m);
@@ -115,6 +198,13 @@ export class FakeSlackApi extends LoopbackServer {
     this.queued.set(method, list);
   }
 
+  /** Messages Slack holds (posted, including by calls answered with a failure after they were applied). */
+  posted(): { channel: string; ts: string; text: string; metadata?: unknown }[] { return [...this.messages]; }
+  /** Adds messages to a channel's history directly (a busy DM). */
+  seed(channel: string, n: number): void {
+    for (let i = 0; i < n; i++) this.messages.push({ channel, ts: `1700000000.${String(++this.seq).padStart(6, '0')}`, text: `chatter ${i}` });
+  }
+  channelNames(): string[] { return [...this.channels.values()].map((c) => c.name); }
   /** Who is in a channel now (the bot included), as invitations and kicks left it. */
   members(channel: string): string[] { return [...(this.channels.get(channel)?.members ?? [])].sort(); }
   methods(): string[] { return this.calls.map((c) => c.method); }

@@ -43,7 +43,8 @@ export async function testApp(opts: { databaseUrl?: string; dataDir?: string; cl
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     ...opts.env,
   });
-  const app = await boot({ env, logger: createLogger('silent'), clock, ports: { [chat.platform]: chat }, defaultPlatform: chat.platform });
+  // Rate limits follow the test's clock too, so a Retry-After passes when the test moves time on.
+  const app = await boot({ env, logger: createLogger('silent'), clock, rateClock: clock, ports: { [chat.platform]: chat }, defaultPlatform: chat.platform });
   return Object.assign(app, { clock, chat });
 }
 

@@ -84,7 +84,7 @@ async function teamsHarness(mode: 'thread' | 'channel' | 'chat'): Promise<Harnes
     governanceMessages: () => fake.created().filter(isGov).map((c) => JSON.stringify(c.body)),
     liveMarkup: ['[click](http://evil)', '**loud**'],
     members: (space) => (mode === 'chat' ? graph.chatMembers(space.id) : 'team'),
-    founders: mode === 'chat' ? [ali.teams!] : [],
+    founders: mode === 'chat' ? [ali.handles.teams!] : [],
     // The connector client retries a 429 a few times by itself; a persisting one reaches the port.
     rateLimitNext: () => { fake.retryAfter = 0; fake.failNext(429, 10); },
     refuseNext: () => { fake.clearFailures(); fake.failNext(400); },
@@ -125,7 +125,7 @@ describe.each([
     await h.port.post(space, { title: 'S117-2026-0042: reminder', lines: [`Typed by someone: ${h.liveMarkup.join(' ')}`], mentions: ['gus-hart'] }, [gus], { key: 'k2', attempt: 1 });
     const sent = h.sentTo(space).join('\n');
     expect(sent).toContain('S117-2026-0042: reminder');
-    expect(sent).toContain(String(gus[idField]));
+    expect(sent).toContain(String(gus.handles[idField]));
     for (const live of h.liveMarkup) expect(sent).not.toContain(live);
   });
 
@@ -143,21 +143,21 @@ describe.each([
 
   it('sends a direct message to a person, and tells governance', async () => {
     await h.port.dm(gus, { title: 'You are part of S117-2026-0042', lines: ['Open the case space.'], mentions: [] }, { key: 'k5', attempt: 1 }, null);
-    expect(h.directTo(String(gus[idField])).join()).toContain('You are part of S117-2026-0042');
+    expect(h.directTo(String(gus.handles[idField])).join()).toContain('You are part of S117-2026-0042');
     await h.port.governance({ title: 'S117-2026-0042: Stage 3 is overdue', lines: [], mentions: [] }, { key: 'k6', attempt: 1 });
     expect(h.governanceMessages().join()).toContain('Stage 3 is overdue');
   });
 
   it('tells governance about participants it cannot reach on this platform', async () => {
     const space = await h.port.openCaseSpace(view(), d1);
-    const ghost = { ...gus, id: 'ghost', name: 'Gail Ghost', slack: null, teams: null };
+    const ghost = { ...gus, id: 'ghost', name: 'Gail Ghost', handles: {} };
     await h.port.invite(space, [gus, ghost], { key: 'k9', attempt: 1 });
     expect(h.governanceMessages().join()).toContain('Gail Ghost');
   });
 
   it('keeps a private space\'s members to the participants, adding and removing them; a team-wide space has none to manage', async () => {
     const space = await h.port.openCaseSpace(view(), d1);
-    const id = (p: typeof gus) => String(p[idField]);
+    const id = (p: typeof gus) => String(p.handles[idField]);
     const sorted = (ids: string[]) => (h.members(space) === 'team' ? 'team' : [...h.founders, ...ids].sort());
     await h.port.invite(space, [gus, hal], { key: 'k10', attempt: 1 });
     await h.port.invite(space, [gus], { key: 'k11', attempt: 1 });

@@ -61,6 +61,39 @@ describe('the s117 command line for operators', () => {
     expect(show.out).toMatch(/2026-06-01 19:00 {2}ESCALATED/);
   }, 120_000);
 
+  it('explains every gap in the directory: who, what is wrong, and how to fix it', async () => {
+    const file = path.join(dir, 'gaps.yaml');
+    fs.writeFileSync(file, [
+      'partnership: P',
+      'organisations:',
+      '  - { id: icb, name: The ICB, kind: ICB }',
+      '  - { id: council, name: The Council, kind: LOCAL_AUTHORITY }',
+      '  - { id: trust, name: The Trust, kind: NHS_TRUST }',
+      'people:',
+      '  - { id: ann, name: Ann, organisation: icb, roles: [OPERATIONAL_LEAD, SENIOR_OFFICER, GOVERNANCE_LEAD], slack: U0ANN0001, email: ann@x.nhs.uk, manager: bob }',
+      '  - { id: bob, name: Bob, organisation: council, roles: [OPERATIONAL_LEAD], email: ANN@x.nhs.uk, teams: not-a-guid }',
+      '  - { id: cy, name: Cy, organisation: council, roles: [SOCIAL_WORKER] }',
+    ].join('\n'));
+    const r = await s117('directory', 'check', file);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n').filter((l) => l.startsWith('  - '));
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/The Council \(council\) has no SENIOR_OFFICER: nobody can confirm for it at Stage 3.*Add SENIOR_OFFICER to the roles/),
+      expect.stringMatching(/The Trust \(trust\) has nobody in the directory.*organisation: trust/),
+      expect.stringMatching(/Cy \(cy\) has no slack or teams id: the bot cannot invite or message them.*Add slack: U… or teams: <Entra object id>/),
+      expect.stringMatching(/Cy \(cy\) has no email: they cannot be matched when they sign in.*Add email:/),
+      expect.stringMatching(/Bob \(bob\) has teams: "not-a-guid", which is not a Microsoft Entra object id.*Object ID/),
+      expect.stringMatching(/Bob \(bob\) has the same email as Ann \(ann\)/),
+      expect.stringMatching(/Ann \(ann\) has manager Bob \(bob\) from another organisation/),
+      expect.stringMatching(/governance\.slack is not set.*governance: \{ slack: C…/),
+    ]));
+    expect(lines).toHaveLength(9);
+    fs.writeFileSync(file, 'partnership: P\norganisations: []\npeople: []\n');
+    const bad = await s117('directory', 'check', file);
+    expect(bad.code).toBe(65);
+    expect(bad.err).toMatch(/organisations: needs at least two organisations\nFix each line in .* and run "s117 directory check" again/);
+  });
+
   it('speaks CLI in refusals written for chat buttons', () => {
     expect(forCli('At this level only Anytown Council\'s senior officer can confirm. Ask them to press "Confirm".'))
       .toBe('At this level only Anytown Council\'s senior officer can confirm. Ask them to use "Confirm" in chat, or run "s117 dispute act" with the matching action (s117 dispute act --help lists them).');

@@ -7,13 +7,13 @@ import { FakeClock } from '../fakes/clock.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 
 /** Runs `s117 …` in-process against a real embedded database in a temp folder. */
-function cli(dataDir: string, clock?: FakeClock) {
+function cli(dataDir: string, clock?: FakeClock, extraEnv: Record<string, string> = {}) {
   return async (...argv: string[]) => {
     let out = '';
     let err = '';
     const code = await runCli(argv, {
       stdout: (s) => { out += s; }, stderr: (s) => { err += s; },
-      env: { DATA_DIR: dataDir, DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent' }, ...(clock ? { clock } : {}),
+      env: { DATA_DIR: dataDir, DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent', ...extraEnv }, ...(clock ? { clock } : {}),
     });
     return { code, out, err };
   };
@@ -31,6 +31,21 @@ describe('the s117 command line', () => {
     const bad = await s117('calendar', 'add', 'soon', '5');
     expect(bad).toMatchObject({ code: 2, err: '"soon" is not a date like 2026-12-09.\n' });
     expect((await s117('calendar', 'add', '2026-12-23', 'five')).code).toBe(2);
+  });
+
+  it('never sends chat notifications through the log while Slack or Teams is configured: it leaves them queued and says so', async () => {
+    const clock = new FakeClock('2026-12-07T10:00:00Z');
+    const s117 = cli(path.join(dir, 'db'), clock, { SLACK_BOT_TOKEN: 'xoxb-configured', SLACK_SIGNING_SECRET: 'secret' });
+    await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml');
+    const acted = await s117('dispute', 'act', 'S117-2026-0001', '--as', 'ali-khan', '--json', '{"type":"ADD_THEME","theme":"funding split"}');
+    expect(acted).toMatchObject({ code: 0, out: expect.stringMatching(/notification\(s\) are queued for the bot to send on Slack or Teams/) });
+    clock.set('2026-12-14T17:30:00Z');
+    const ticked = await s117('tick');
+    expect(ticked).toMatchObject({ code: 0, out: expect.stringMatching(/^Swept 1 dispute\(s\)\.\n\d+ notification\(s\) are queued for the bot/) });
+    // The rows are still there for the bot: none was marked delivered.
+    const summary = cli(path.join(dir, 'db'), clock);
+    const again = await summary('tick');
+    expect(again.out).toMatch(/delivered [1-9]\d* notification/);
   });
 
   it('checks a directory file and names what is wrong', async () => {

@@ -12,28 +12,28 @@ describe('the outbox', () => {
   let app: TestApp;
   afterEach(async () => { await app.close(); });
 
-  it('retries a rate-limited platform after its Retry-After, with the same idempotency key, and delivers once', async () => {
+  it('holds the whole platform back for a 429\'s Retry-After, spends no attempt on it, and delivers each row once', async () => {
     app = await testApp();
     await app.service.raise(as('ali-khan'), fundingDispute());
-    app.chat.failNext(2, { retryAfterMs: 30_000 });
+    app.chat.failNext(1, { retryAfterMs: 30_000 });
     const first = await app.dispatcher.deliverDue();
-    expect(first.retried).toBe(2);
-    const failed = await app.db.prisma.outbox.findMany({ where: { lastError: { not: null } } });
-    expect(failed.map((f) => f.lastError)).toEqual(['ratelimited (429)', 'ratelimited (429)']);
+    expect(first).toMatchObject({ delivered: 0, rateLimited: 1 });
+    expect(app.chat.attempts).toHaveLength(1);
     app.clock.advanceMs(29_000);
     expect((await app.dispatcher.deliverDue()).delivered).toBe(0);
-    app.clock.advanceMs(2_000);
-    expect((await app.dispatcher.deliverDue()).delivered).toBe(2);
-    for (const f of failed) {
-      const row = await app.db.prisma.outbox.findUniqueOrThrow({ where: { id: f.id } });
-      expect(row).toMatchObject({ attempts: 2, deliveredAt: expect.any(Date) });
-    }
+    // Nothing was sent while Retry-After held: the platform saw one call.
+    expect(app.chat.attempts).toHaveLength(1);
+    app.clock.advanceMs(5_000);
+    const second = await app.dispatcher.deliverDue();
+    expect(second.delivered).toBe(await app.db.prisma.outbox.count());
+    const rows = await app.db.prisma.outbox.findMany();
+    expect(rows.every((r) => r.failures === 0 && r.lastError === null && r.deliveredAt)).toBe(true);
     expect(app.chat.ops('openCaseSpace')).toHaveLength(1);
     const keys = app.chat.calls.map((c) => `${c.op}:${c.key}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('gives up on a permanent error, keeps the reason, and does not block the rest', async () => {
+  it('gives up on a permanent error, keeps the reason, alerts governance once, and does not block the rest', async () => {
     app = await testApp();
     await app.service.raise(as('ali-khan'), fundingDispute());
     app.chat.failNext(1, { retryable: false });
@@ -43,6 +43,53 @@ describe('the outbox', () => {
     const failed = await app.db.prisma.outbox.findMany({ where: { failedAt: { not: null } } });
     expect(failed).toHaveLength(1);
     expect(failed[0]!.lastError).toMatch(/channel_not_found/);
+    await app.dispatcher.deliverDue();
+    await app.dispatcher.raiseAlerts();
+    const alerts = app.chat.ops('governance').filter((c) => c.title === 'Some dispute notifications have not been delivered');
+    expect(alerts).toHaveLength(1);
+    expect((await app.dispatcher.health()).failed).toBe(1);
+  });
+
+  it('keeps retrying through a long outage with growing, jittered waits, then fails the row at the horizon and says so', async () => {
+    app = await testApp({ env: { OUTBOX_RETRY_HORIZON_HOURS: '6', OUTBOX_ALERT_AFTER_HOURS: '2' } });
+    await app.service.raise(as('ali-khan'), fundingDispute());
+    app.chat.failNext(1000, { retryAfterMs: null });
+    const start = app.clock.now().getTime();
+    const waits: number[] = [];
+    for (let i = 0; i < 200 && app.clock.now().getTime() - start < 7 * 3_600_000; i++) {
+      await app.dispatcher.deliverDue();
+      await app.dispatcher.raiseAlerts(); // as every sweep does
+      const row = await app.db.prisma.outbox.findFirstOrThrow({ where: { kind: 'OPEN_CASE_SPACE' } });
+      if (row.failedAt) break;
+      waits.push(row.nextAttemptAt.getTime() - app.clock.now().getTime());
+      app.clock.set(row.nextAttemptAt);
+    }
+    const row = await app.db.prisma.outbox.findFirstOrThrow({ where: { kind: 'OPEN_CASE_SPACE' } });
+    // Far more than the old eight tries, and no row failed before the horizon.
+    expect(row.failures).toBeGreaterThan(8);
+    expect(row.failedAt).not.toBeNull();
+    expect(row.failedAt!.getTime() - start).toBeGreaterThan(6 * 3_600_000);
+    expect(row.lastError).toMatch(/still failing after 6 hours: service_unavailable/);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(15 * 60_000);
+    expect(waits[5]!).toBeGreaterThan(waits[0]!);
+    // Late at two hours, failed at six: one alert for the late row, none repeated for the same row.
+    const alerts = await app.db.prisma.outbox.findMany({ where: { idempotencyKey: { startsWith: 'alert:' } } });
+    expect(alerts).toHaveLength(1);
+    expect(JSON.stringify(alerts[0]!.payload)).toMatch(/still waiting more than 2 hour/);
+  });
+
+  it('reports its health: pending, due, retrying, late and failed rows, and held-back rate limits', async () => {
+    app = await testApp({ env: { OUTBOX_ALERT_AFTER_HOURS: '1' } });
+    await app.service.raise(as('ali-khan'), fundingDispute());
+    app.chat.failNext(1, { retryAfterMs: 60_000 });
+    await app.dispatcher.deliverDue();
+    const h = await app.dispatcher.health();
+    expect(h.pending).toBeGreaterThan(1);
+    expect(h).toMatchObject({ retrying: 1, failed: 0, late: 0 });
+    expect(h.heldBack).toEqual([{ key: 'recording:*', until: expect.any(String) }]);
+    app.clock.advanceHours(2);
+    expect((await app.dispatcher.health())).toMatchObject({ late: h.pending, heldBack: [] });
+    expect((await app.dispatcher.health()).oldestDueSeconds).toBeGreaterThanOrEqual(7200);
   });
 });
 

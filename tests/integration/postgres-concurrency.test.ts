@@ -5,6 +5,8 @@ import { freshPostgres, PG_URL, testApp, type TestApp } from '../helpers/app.ts'
 // PGlite has one connection, so real concurrency needs PostgreSQL (CI has one).
 const pgDescribe = PG_URL ? describe : describe.skip;
 
+// Disputes in the big race (S117_RACE_DISPUTES to try more or fewer).
+const N = Number(process.env.S117_RACE_DISPUTES ?? 200);
 pgDescribe('several bot replicas on one PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof freshPostgres>>;
   let a: TestApp;
@@ -21,20 +23,20 @@ pgDescribe('several bot replicas on one PostgreSQL', () => {
     await db.drop();
   });
 
-  it('[R5.2] escalates each of 200 due disputes exactly once when two sweepers run in parallel', async () => {
-    for (let i = 0; i < 200; i++) await a.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute());
+  it(`[R5.2] escalates each of ${N} due disputes exactly once when two sweepers run in parallel`, async () => {
+    for (let i = 0; i < N; i++) await a.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute());
     a.clock.set('2026-12-14T17:05:00Z');
     const [ra, rb] = await Promise.all([a.service.sweepDue(), b.service.sweepDue()]);
     expect(ra.failed + rb.failed).toBe(0);
-    expect(ra.processed + rb.processed).toBe(200);
+    expect(ra.processed + rb.processed).toBe(N);
     // Both really worked: SKIP LOCKED shared the load rather than serialising it.
     expect(Math.min(ra.processed, rb.processed)).toBeGreaterThan(0);
     const perDispute = await a.db.prisma.historyEvent.groupBy({ by: ['disputeId'], where: { type: 'ESCALATED' }, _count: true });
-    expect(perDispute).toHaveLength(200);
+    expect(perDispute).toHaveLength(N);
     expect(perDispute.every((g) => g._count === 1)).toBe(true);
-    expect(await a.db.prisma.stageInstance.count({ where: { stage: 2 } })).toBe(200);
+    expect(await a.db.prisma.stageInstance.count({ where: { stage: 2 } })).toBe(N);
     const invites = await a.db.prisma.outbox.count({ where: { kind: 'INVITE' } });
-    expect(invites).toBe(400); // one at Stage 1, one at Stage 2, for each dispute
+    expect(invites).toBe(2 * N); // one at Stage 1, one at Stage 2, for each dispute
     // And the two deliverers send each notification once.
     a.clock.set('2026-12-15T09:00:00Z');
     const [da, dbb] = await Promise.all([a.dispatcher.deliverDue(1000), b.dispatcher.deliverDue(1000)]);
@@ -44,8 +46,9 @@ pgDescribe('several bot replicas on one PostgreSQL', () => {
     const keys = [...a.chat.calls, ...b.chat.calls].filter((c) => c.op !== 'openCaseSpace').map((c) => c.key);
     expect(new Set(keys).size).toBe(keys.length);
     const spaces = [...a.chat.ops('openCaseSpace'), ...b.chat.ops('openCaseSpace')];
-    expect(spaces).toHaveLength(200);
-  });
+    expect(spaces).toHaveLength(N);
+    // Real work on a shared machine: minutes under load, never a measure of speed.
+  }, 900_000);
 
   it('lets exactly one of two racing confirmations of the same organisation land', async () => {
     a.clock.set('2026-12-16T10:00:00Z');

@@ -8,7 +8,7 @@ import { freePort, OIDC_ENV, startOidcProvider } from '../helpers/oidc.ts';
 
 /** A browser's worth of cookies and redirects, enough for an OpenID Connect sign-in. */
 class Browser {
-  private jar = new Map<string, string>();
+  readonly jar = new Map<string, string>();
   private keep(r: Response) {
     for (const c of r.headers.getSetCookie()) {
       const [pair] = c.split(';');
@@ -63,13 +63,14 @@ describe('the register behind OpenID Connect sign-in', () => {
   let provider: { issuer: string; close: () => void };
   let bot: Bot;
   let base: string;
+  let clock: FakeClock;
 
   beforeAll(async () => {
     const botPort = await freePort();
     base = `http://127.0.0.1:${botPort}`;
     provider = await startOidcProvider(base);
     const issuer = provider.issuer;
-    const clock = new FakeClock('2026-10-05T10:00:00Z');
+    clock = new FakeClock('2026-10-05T10:00:00Z');
     const env = loadEnv({
       PORT: String(botPort), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
       OIDC_ISSUER: issuer, ...OIDC_ENV,
@@ -124,5 +125,37 @@ describe('the register behind OpenID Connect sign-in', () => {
     const after = await b.go(`${base}/register`, { follow: false });
     expect(after.status).toBe(302);
     expect(after.location).toMatch(/^\/register\/login/);
+  });
+
+  it('refuses a session cookie captured before sign-out (the session is ended on the server)', async () => {
+    const b = new Browser();
+    await b.signIn(base, 'pat.lee@anytown.nhs.uk');
+    const thief = new Browser();
+    for (const [k, v] of b.jar) thief.jar.set(k, v);
+    expect((await thief.go(`${base}/register`, { follow: false })).status).toBe(200);
+    await b.go(`${base}/register/logout`, { method: 'POST' });
+    const replay = await thief.go(`${base}/register`, { follow: false });
+    expect(replay.status).toBe(302);
+    expect(replay.location).toMatch(/^\/register\/login/);
+    expect(await bot.app.db.prisma.webSession.count({ where: { personId: 'pat-lee', endedAt: null } })).toBe(0);
+  });
+
+  it('ends a session left idle longer than SESSION_IDLE_MINUTES (30 by default), and keeps one in use alive', async () => {
+    const b = new Browser();
+    await b.signIn(base, 'pat.lee@anytown.nhs.uk');
+    clock.advanceMs(25 * 60_000);
+    expect((await b.go(`${base}/register`, { follow: false })).status).toBe(200);
+    clock.advanceMs(25 * 60_000);
+    expect((await b.go(`${base}/register`, { follow: false })).status).toBe(200);
+    clock.advanceMs(31 * 60_000);
+    const idle = await b.go(`${base}/register`, { follow: false });
+    expect(idle.status).toBe(302);
+    expect(idle.location).toMatch(/^\/register\/login/);
+  });
+
+  it('refuses a Host header that is not PUBLIC_URL\'s (421) even with sign-in', async () => {
+    const { rawRequest } = await import('../helpers/raw-http.ts');
+    const r = await rawRequest(`${base}/register`, { headers: { host: 'evil.example' } });
+    expect(r.status).toBe(421);
   });
 });

@@ -19,27 +19,15 @@ describe.each(DATABASES)('the register behind the storage ports (%s)', (_name, s
 
   const raise = async () => (await app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())).dispute;
 
-  it('creates a case space once: one claim wins, the space is pending until opened, a failed attempt is released', async () => {
+  it('finds the dispute a platform knows by its channel or thread id', async () => {
     const d = await raise();
-    const at = app.clock.now();
-    const platform = 'elsewhere';
-    expect(await app.conversations.find(d.id, platform)).toBeNull();
-    expect(await app.conversations.claim(d.id, platform, at)).toBe(true);
-    expect(await app.conversations.claim(d.id, platform, at)).toBe(false);
-    expect(await app.conversations.find(d.id, platform)).toMatchObject({ ref: null, cardRef: null });
-    // Releasing someone else's reservation (a different creation time) leaves it alone.
-    await app.conversations.release(d.id, platform, new Date(at.getTime() - 1));
-    expect(await app.conversations.find(d.id, platform)).not.toBeNull();
-    await app.conversations.release(d.id, platform, at);
-    expect(await app.conversations.find(d.id, platform)).toBeNull();
-
-    expect(await app.conversations.claim(d.id, platform, at)).toBe(true);
-    await app.conversations.opened(d.id, platform, { id: 'C-case-1', extra: 'x' });
-    await app.conversations.saveCard(d.id, platform, { id: 'card-1' });
-    expect(await app.conversations.find(d.id, platform)).toMatchObject({ ref: { id: 'C-case-1', extra: 'x' }, cardRef: { id: 'card-1' } });
-    expect(await app.conversations.disputeIdFor(platform, 'C-case-1')).toBe(d.id);
-    expect(await app.conversations.disputeIdFor(platform, 'C-other')).toBeNull();
-    expect(await app.service.disputeForSpace(platform, 'C-case-1')).toMatchObject({ reference: d.reference });
+    await app.db.prisma.conversation.create({
+      data: { disputeId: d.id, platform: 'elsewhere', ref: { id: 'C-case-1' }, externalId: 'C-case-1', createdAt: app.clock.now() },
+    });
+    expect(await app.conversations.disputeIdFor('elsewhere', 'C-case-1')).toBe(d.id);
+    expect(await app.conversations.disputeIdFor('elsewhere', 'C-other')).toBeNull();
+    expect(await app.conversations.disputeIdFor('slack', 'C-case-1')).toBeNull();
+    expect(await app.service.disputeForSpace('elsewhere', 'C-case-1')).toMatchObject({ reference: d.reference });
   });
 
   it('refuses a stale write with WriteConflict and keeps nothing of it', async () => {

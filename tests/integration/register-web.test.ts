@@ -47,7 +47,9 @@ describe('the register in the browser (local mode)', () => {
     expect(refs((await get('/register?flag=UNLAWFUL_GROUND')).text)).toEqual(['S117-2026-0002']);
     expect(refs((await get('/register?stage=2')).text)).toEqual(['S117-2026-0002']);
     expect(refs((await get('/register?from=2026-12-01&to=2026-12-31')).text)).toEqual(['S117-2026-0002']);
-    expect((await get('/register?from=yesterday')).text).toMatch(/&quot;Raised from&quot; must be a date like 2026-04-01/);
+    const bad = await get('/register?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/Raised from \(from\): &quot;yesterday&quot; is not a date\. Write it like 2026-04-01/);
   });
 
   it('[R11.1] shows a dispute\'s whole history as a timeline, each stage\'s deadline and whether it was met, and the confirmations', async () => {
@@ -68,7 +70,7 @@ describe('the register in the browser (local mode)', () => {
     const csv = await get('/register/report.csv?from=2026-10-01&to=2027-02-28');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.text).toMatch(/^disputes,opened,3$/m);
-    expect((await get('/register/report?from=2027-03-01&to=2027-01-01')).text).toMatch(/The &quot;from&quot; date is after the &quot;to&quot; date/);
+    expect((await get('/register/report?from=2027-03-01&to=2027-01-01')).text).toMatch(/from: 2027-03-01 is after to 2027-01-01\. Put the earlier date first/);
   });
 
   it('[R9.2] counts stages met and missed across the bank holidays exactly as the register recorded them', async () => {

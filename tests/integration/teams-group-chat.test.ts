@@ -20,7 +20,7 @@ const APP_ID = '11111111-2222-3333-4444-555555555555';
 const CATALOG_ID = 'catalog-app-1';
 const CASES = '19:cases@thread.tacv2';
 const GOVERNANCE = '19:governance@thread.tacv2';
-const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.teams!;
+const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.handles.teams!;
 const as = (personId: string) => ({ personId, platform: 'teams' as const });
 
 describe('Teams chat mode: a private group chat per dispute', () => {
@@ -127,7 +127,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     const d = await raise();
     await drain();
     const chat = await chatOf(d.id);
-    await app.db.prisma.person.create({ data: { id: 'old-hand', name: 'Old Hand', organisationId: 'anytown-icb', roles: [], teamsId: 'aad-old-hand' } });
+    await app.db.prisma.person.create({ data: { id: 'old-hand', name: 'Old Hand', organisationId: 'anytown-icb', roles: [], handles: { teams: 'aad-old-hand' } } });
     graph.chats.get(chat)!.members.set('m-old', 'aad-old-hand');
     const now = clock.now();
     await app.db.prisma.outbox.create({ data: {
@@ -172,6 +172,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     clock.advanceMs(7_000);
     await app.dispatcher.deliverDue();
     expect(await outbox('OPEN_CASE_SPACE')).toMatchObject({ failedAt: null, lastError: expect.stringMatching(/install the app in the chat \(503\)/) });
+    expect((await outbox('OPEN_CASE_SPACE')).nextAttemptAt.getTime() - clock.now().getTime()).toBe(7_000);
     graph.clearFailures();
     clock.advanceMs(120_000);
     await drain();
@@ -261,7 +262,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
 
   it('tells governance about participants whose Entra id Teams does not know', async () => {
     await start();
-    for (const p of directory.people) if (p.id !== 'ivy-nash') graph.users.add(p.teams!);
+    for (const p of directory.people) if (p.id !== 'ivy-nash') graph.users.add(p.handles.teams!);
     const d = await raise();
     await drain();
     expect(graph.chatMembers(await chatOf(d.id))).not.toContain(aad('ivy-nash'));

@@ -10,7 +10,7 @@ import { until } from '../helpers/wait.ts';
 import { directory } from '../helpers/domain.ts';
 
 const CASES = '19:cases@thread.tacv2';
-const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.teams!;
+const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.handles.teams!;
 
 type Attachment = { contentType: string; content: { body: unknown[]; actions?: unknown[] } & Record<string, unknown> };
 const cardOf = (body: Record<string, unknown>) => (body.attachments as Attachment[] | undefined)?.[0]?.content

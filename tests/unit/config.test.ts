@@ -24,7 +24,7 @@ describe('the directory file', () => {
   it('accepts the shipped example', () => {
     const d = parseDirectory(fs.readFileSync('config/directory.example.yaml', 'utf8'));
     expect(d.organisations).toHaveLength(3);
-    expect(d.people.find((p) => p.id === 'ali-khan')).toMatchObject({ managerId: 'bea-jones', slack: 'U0ALIKHAN1', roles: ['SOCIAL_WORKER'] });
+    expect(d.people.find((p) => p.id === 'ali-khan')).toMatchObject({ managerId: 'bea-jones', handles: { slack: 'U0ALIKHAN1', teams: '00000000-0000-4000-8000-000000000004' }, roles: ['SOCIAL_WORKER'] });
   });
 
   it('names the entry and the field of each problem', () => {

@@ -6,6 +6,7 @@ import type { DisputeView } from '../../domain/view.ts';
 import { messageBlocks } from './blocks/message.ts';
 import { stageCard } from './blocks/stage-card.ts';
 import { caseSpaceName } from '../../domain/naming.ts';
+import { slackBuckets } from './rate-tiers.ts';
 
 // The only place that knows what a Slack conversation ref holds.
 interface SlackSpace { id: string; name: string }
@@ -13,18 +14,31 @@ interface SlackCard { id: string; channel: string; ts: string }
 const asSpace = (r: ConversationRef): SlackSpace => ({ id: String(r.id), name: String(r.name ?? '') });
 const asCard = (r: ConversationRef): SlackCard => ({ id: String(r.id), channel: String(r.channel), ts: String(r.ts) });
 
-const RETRYABLE = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+// Answers that mean "not now", not "never". Auth failures are in this list
+// because fixing the token brings every waiting notification through.
+const RETRYABLE = new Set([
+  'ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org',
+  'invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive',
+]);
+// Slack failed on its side after accepting the call: it may have been applied.
+const MAY_HAVE_APPLIED = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 const METADATA_TYPE = 's117_notification';
+// A look-up for what an interrupted try posted reads at most this many pages
+// of history since the row was first tried (busier DMs are not plausible).
+const LOOKUP_PAGES = 20;
 
 /** Web API failures in the outbox's terms: retry (with Slack's Retry-After) or give up. */
 export function deliveryError(e: unknown): ChatDeliveryError {
-  const err = e as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
-  if (err.code === 'slack_webapi_rate_limited_error') return new ChatDeliveryError('Slack rate limit (429)', true, (err.retryAfter ?? 1) * 1000);
+  if (e instanceof ChatDeliveryError) return e;
+  const err = e as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
+  if (err.code === 'slack_webapi_rate_limited_error') return new ChatDeliveryError('Slack rate limit (429)', true, (err.retryAfter ?? 1) * 1000, { rateLimited: true });
   if (err.code === 'slack_webapi_platform_error') {
     const code = err.data?.error ?? 'unknown_error';
-    return new ChatDeliveryError(`Slack said ${code}`, RETRYABLE.has(code));
+    if (code === 'ratelimited') return new ChatDeliveryError('Slack said ratelimited', true, 1000, { rateLimited: true });
+    return new ChatDeliveryError(`Slack said ${code}`, RETRYABLE.has(code), null, { mayHaveApplied: MAY_HAVE_APPLIED.has(code) });
   }
-  return new ChatDeliveryError(`Slack could not be reached: ${err.message ?? String(e)}`, true);
+  // HTTP 5xx, timeouts and network errors: Slack may have done it before the answer was lost.
+  return new ChatDeliveryError(`Slack could not be reached: ${err.message ?? String(e)}`, true, null, { mayHaveApplied: true });
 }
 
 function platformError(e: unknown): string | null {
@@ -40,9 +54,27 @@ export class SlackChatPort implements ChatPort {
     private readonly publicUrl: string | null = null,
   ) {}
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Every Web API call of a delivery: waits for its rate-limit buckets
+   * (shared by all replicas), and on a 429 holds them back for everyone.
+   * Platform errors are rethrown raw for callers that expect some of them.
+   */
+  private async raw<T>(d: Delivery, method: string, channel: string | undefined, fn: () => Promise<T>): Promise<T> {
+    const buckets = slackBuckets(method, channel);
+    await d.limit?.(buckets);
     try {
       return await fn();
+    } catch (e) {
+      const err = deliveryError(e);
+      if (err.rateLimited) await d.rateLimited?.(buckets, err.retryAfterMs ?? 1000);
+      if (platformError(e) && !err.rateLimited) throw e;
+      throw err;
+    }
+  }
+
+  private async call<T>(d: Delivery, method: string, channel: string | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.raw(d, method, channel, fn);
     } catch (e) {
       throw deliveryError(e);
     }
@@ -51,30 +83,37 @@ export class SlackChatPort implements ChatPort {
   /** A private channel named from the reference only; a taken name gets a suffix, never a failure. */
   async openCaseSpace(view: DisputeView, d: Delivery): Promise<ConversationRef> {
     const purpose = `Section 117 dispute ${view.reference}. Care continues while it is resolved.`;
+    const setUp = async (ref: { id: string; name: string }) => {
+      await this.call(d, 'conversations.setPurpose', undefined, () => this.client.conversations.setPurpose({ channel: ref.id, purpose }));
+      return ref;
+    };
+    // Made by an earlier try that stopped before setting it up.
+    if (d.known) return setUp(asSpace(d.known));
     for (let n = 0; n < 10; n++) {
       const name = caseSpaceName(view.reference, n);
       try {
-        const r = await this.client.conversations.create({ name, is_private: true });
-        const id = r.channel!.id!;
-        await this.call(() => this.client.conversations.setPurpose({ channel: id, purpose }));
-        return { id, name };
+        const r = await this.raw(d, 'conversations.create', undefined, () => this.client.conversations.create({ name, is_private: true }));
+        const ref = { id: r.channel!.id!, name };
+        await d.sent?.(ref);
+        return await setUp(ref);
       } catch (e) {
         if (platformError(e) !== 'name_taken') throw deliveryError(e);
-        // Ours from an attempt that died before it was recorded? Reuse it.
-        if (d.attempt > 1) {
-          const mine = await this.findPrivateChannel(name, purpose);
-          if (mine) return mine;
+        // Ours from a try that died before it was recorded? Reuse it.
+        if (d.uncertain || d.attempt > 1) {
+          const mine = await this.findPrivateChannel(d, name, purpose);
+          if (mine) return setUp(mine);
         }
       }
     }
     throw new ChatDeliveryError(`every channel name for ${view.reference} is taken`, false);
   }
 
-  private async findPrivateChannel(name: string, purpose: string): Promise<ConversationRef | null> {
+  private async findPrivateChannel(d: Delivery, name: string, purpose: string): Promise<{ id: string; name: string } | null> {
     let cursor: string | undefined;
     do {
-      const r = await this.call(() => this.client.conversations.list({ types: 'private_channel', limit: 200, exclude_archived: true, ...(cursor ? { cursor } : {}) }));
-      const hit = r.channels?.find((c) => c.name === name && c.purpose?.value === purpose);
+      const r = await this.call(d, 'conversations.list', undefined, () => this.client.conversations.list({ types: 'private_channel', limit: 200, exclude_archived: true, ...(cursor ? { cursor } : {}) }));
+      // An empty purpose: created, then cut off before it was set up.
+      const hit = r.channels?.find((c) => c.name === name && [purpose, '', undefined].includes(c.purpose?.value));
       if (hit?.id) return { id: hit.id, name };
       cursor = r.response_metadata?.next_cursor || undefined;
     } while (cursor);
@@ -83,19 +122,19 @@ export class SlackChatPort implements ChatPort {
 
   async invite(space: ConversationRef, people: Person[], d: Delivery): Promise<void> {
     const { id } = asSpace(space);
-    const users = people.map((p) => p.slack).filter((u): u is string => Boolean(u));
-    const unreachable = people.filter((p) => !p.slack);
+    const users = people.map((p) => p.handles.slack).filter((u): u is string => Boolean(u));
+    const unreachable = people.filter((p) => !p.handles.slack);
     if (unreachable.length) {
       this.logger.warn({ people: unreachable.map((p) => p.id), channel: id }, 'these participants have no Slack id in the directory and could not be invited');
       await this.governance({
         title: 'Participants the bot cannot reach in Slack',
         lines: [`${unreachable.map((p) => p.name).join(', ')} have no Slack id in the directory, so they were not invited, mentioned or messaged.`, 'Add their ids to the directory file.'],
         mentions: [],
-      }, { key: `${d.key}:unreachable`, attempt: d.attempt });
+      }, { ...d, key: `${d.key}:unreachable`, known: null, sent: async () => undefined });
     }
     if (!users.length) return;
     try {
-      await this.client.conversations.invite({ channel: id, users: users.join(','), force: true });
+      await this.raw(d, 'conversations.invite', id, () => this.client.conversations.invite({ channel: id, users: users.join(','), force: true }));
     } catch (e) {
       // Already there is what we wanted.
       if (platformError(e) !== 'already_in_channel') throw deliveryError(e);
@@ -103,33 +142,63 @@ export class SlackChatPort implements ChatPort {
   }
 
   /** One kick per person (the API takes one user); someone already out is what we wanted. */
-  async uninvite(space: ConversationRef, people: Person[]): Promise<void> {
+  async uninvite(space: ConversationRef, people: Person[], d: Delivery): Promise<void> {
     const { id } = asSpace(space);
-    for (const user of people.map((p) => p.slack).filter((u): u is string => Boolean(u))) {
+    for (const user of people.map((p) => p.handles.slack).filter((u): u is string => Boolean(u))) {
       try {
-        await this.client.conversations.kick({ channel: id, user });
+        await this.raw(d, 'conversations.kick', id, () => this.client.conversations.kick({ channel: id, user }));
       } catch (e) {
         if (!['not_in_channel', 'user_not_found'].includes(platformError(e) ?? '')) throw deliveryError(e);
       }
     }
   }
 
-  /** On a retry, looks for the message this key already posted before posting again. */
+  /** The message this key already posted in `channel` since the row was first tried, if any. */
+  private async lookUp(channel: string, d: Delivery): Promise<{ ts: string } | null> {
+    const oldest = d.since ? String(Math.floor(d.since.getTime() / 1000) - 300) : undefined;
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_PAGES; page++) {
+      const h = await this.raw(d, 'conversations.history', channel, () => this.client.conversations.history({
+        channel, limit: 200, include_all_metadata: true, ...(oldest ? { oldest } : {}), ...(cursor ? { cursor } : {}),
+      }));
+      const prior = h.messages?.find((m) => (m as { metadata?: { event_payload?: { key?: string } } }).metadata?.event_payload?.key === d.key);
+      if (prior?.ts) return { ts: prior.ts };
+      cursor = h.response_metadata?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+    this.logger.warn({ channel, key: d.key }, `searched ${LOOKUP_PAGES} pages of history without finding an earlier copy; posting`);
+    return null;
+  }
+
+  /** Posts once per key: what an earlier try posted is reused, looked up when a try was cut off mid-call. */
   private async postOnce(channel: string, body: { text: string; blocks: unknown[] }, d: Delivery): Promise<{ ts: string }> {
-    if (d.attempt > 1) {
+    if (d.known?.ts && String(d.known.channel) === channel) return { ts: String(d.known.ts) };
+    if (d.uncertain) {
       try {
-        const h = await this.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
-        const prior = h.messages?.find((m) => (m as { metadata?: { event_payload?: { key?: string } } }).metadata?.event_payload?.key === d.key);
-        if (prior?.ts) return { ts: prior.ts };
+        const prior = await this.lookUp(channel, d);
+        if (prior) {
+          await d.sent?.({ id: `${channel}/${prior.ts}`, channel, ts: prior.ts });
+          return prior;
+        }
       } catch (e) {
         // Unable to look (a public governance channel the bot may not read): posting is better than staying silent.
         if (!platformError(e)) throw deliveryError(e);
       }
     }
-    const r = await this.call(() => this.client.chat.postMessage({
+    const post = () => this.raw(d, 'chat.postMessage', channel, () => this.client.chat.postMessage({
       channel, text: body.text, blocks: body.blocks as never, unfurl_links: false, unfurl_media: false,
       metadata: { event_type: METADATA_TYPE, event_payload: { key: d.key } },
     }));
+    let r;
+    try {
+      r = await post();
+    } catch (e) {
+      // Removed from a public channel: rejoin once, then it is a refusal.
+      if (platformError(e) !== 'not_in_channel') throw deliveryError(e);
+      await this.call(d, 'conversations.join', channel, () => this.client.conversations.join({ channel }));
+      r = await post().catch((e2: unknown) => { throw deliveryError(e2); });
+    }
+    await d.sent?.({ id: `${channel}/${r.ts!}`, channel, ts: r.ts! });
     return { ts: r.ts! };
   }
 
@@ -141,13 +210,13 @@ export class SlackChatPort implements ChatPort {
     const body = stageCard(view, this.publicUrl);
     if (card) {
       const c = asCard(card);
-      await this.call(() => this.client.chat.update({ channel: c.channel, ts: c.ts, text: body.text, blocks: body.blocks }));
+      await this.call(d, 'chat.update', c.channel, () => this.client.chat.update({ channel: c.channel, ts: c.ts, text: body.text, blocks: body.blocks }));
       return card;
     }
     const channel = asSpace(space).id;
     const { ts } = await this.postOnce(channel, body, d);
     try {
-      await this.client.pins.add({ channel, timestamp: ts });
+      await this.raw(d, 'pins.add', channel, () => this.client.pins.add({ channel, timestamp: ts }));
     } catch (e) {
       if (platformError(e) !== 'already_pinned') throw deliveryError(e);
     }
@@ -155,8 +224,8 @@ export class SlackChatPort implements ChatPort {
   }
 
   async dm(person: Person, message: Message, d: Delivery, space: ConversationRef | null): Promise<void> {
-    if (!person.slack) throw new ChatDeliveryError(`${person.id} has no Slack id in the directory`, false);
-    const im = await this.call(() => this.client.conversations.open({ users: person.slack! }));
+    if (!person.handles.slack) throw new ChatDeliveryError(`${person.id} has no Slack id in the directory`, false);
+    const im = await this.call(d, 'conversations.open', undefined, () => this.client.conversations.open({ users: person.handles.slack! }));
     const link = space ? `Case channel: <#${asSpace(space).id}>` : null;
     await this.postOnce(im.channel!.id!, messageBlocks(message, [], link), d);
   }

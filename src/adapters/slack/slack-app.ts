@@ -5,7 +5,9 @@ import type { DisputeService } from '../../app/dispute-service.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Directory } from '../../domain/types.ts';
 import { SlackChatPort } from './chat-port.ts';
+import { type PlatformStatus, SlackAuth } from './slack-auth.ts';
 import { SlackContext } from './context.ts';
+import { Interactions } from '../../app/interactions/interactions.ts';
 import * as actions from './listeners/actions.ts';
 import * as commands from './listeners/commands.ts';
 import * as home from './listeners/home.ts';
@@ -13,6 +15,8 @@ import * as shortcuts from './listeners/shortcuts.ts';
 import * as views from './listeners/views.ts';
 
 const { App, HTTPReceiver, LogLevel, SocketModeReceiver } = bolt;
+// Bolt's own copy of the Web API client (not a separate dependency).
+const { WebClient } = bolt.webApi;
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -38,7 +42,10 @@ export interface SlackAdapter {
   requestListener: RequestListener | null;
   /** Registers the listeners; call once the use cases exist. */
   attach(service: DisputeService, onChange: () => void): void;
+  /** Never rejects: a Slack that is down or refuses the token makes the bot not ready, and it keeps trying. */
   start(): Promise<void>;
+  /** Ready once Slack accepted the token (and, in Socket Mode, the socket is up); else why not. */
+  status(): PlatformStatus;
   stop(): Promise<void>;
 }
 
@@ -54,40 +61,70 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     throw new ConfigError('SLACK_SIGNING_SECRET: is needed with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
   }
   const log = boltLogger(logger.child({ platform: 'slack' }));
-  // Our outbox retries; the client reports a 429 at once with Slack's Retry-After.
+  // Our outbox retries; the client reports a 429 at once with Slack's Retry-After,
+  // and no call waits longer than the timeout (the client has none by default).
   const clientOptions = {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    timeout: env.PLATFORM_CALL_TIMEOUT_MS,
     logger: log,
   };
+  const client = new WebClient(env.SLACK_BOT_TOKEN, clientOptions);
+  // Bolt would call auth.test itself and crash the process if it failed; we ask in the background instead.
+  const auth = new SlackAuth(client, env.SLACK_BOT_TOKEN, logger.child({ platform: 'slack' }));
+  const authorize = () => auth.authorize();
   let app: BoltApp;
   let receiver: InstanceType<typeof HTTPReceiver> | null = null;
   let socketReceiver: InstanceType<typeof SocketModeReceiver> | null = null;
   if (socket) {
     // installerOptions carries the API URL to the Socket Mode client's own apps.connections.open call.
     socketReceiver = new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: log, installerOptions: { clientOptions } });
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver: socketReceiver, clientOptions, logger: log });
+    app = new App({ authorize, receiver: socketReceiver, clientOptions, logger: log });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, logger: log,
       // Slack retries what it does not see acknowledged in 3 s; keys make the retry harmless.
       unhandledRequestTimeoutMillis: 3001,
     });
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: log });
+    app = new App({ authorize, receiver, clientOptions, logger: log });
   }
   app.error(async (e) => { logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener failed'); });
-  const port = new SlackChatPort(app.client, directory, logger.child({ platform: 'slack' }), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
+  const port = new SlackChatPort(client, directory, logger.child({ platform: 'slack' }), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
+  let socketUp = false;
+  let socketReason = 'connecting to Slack Socket Mode';
+  let stopped = false;
   return {
     mode: socket ? 'socket' : 'http',
     port,
     requestListener: receiver ? receiver.requestListener : null,
     attach(service, onChange) {
-      const ctx = new SlackContext(service, logger.child({ platform: 'slack' }), onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
+      const ctx = new SlackContext(new Interactions(service, logger.child({ platform: 'slack' }), onChange), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
       for (const m of [commands, views, actions, shortcuts, home]) m.register(app, ctx);
     },
-    async start() { if (socket) await app.start(); },
+    status() {
+      const a = auth.status();
+      if (!a.ready) return a;
+      return socket && !socketUp ? { ready: false, reason: socketReason } : a;
+    },
+    async start() {
+      await auth.start();
+      if (!socket) return;
+      const connect = async (n: number): Promise<void> => {
+        try {
+          await app.start();
+          socketUp = true;
+        } catch (e) {
+          socketReason = `Slack Socket Mode could not connect (${(e as Error).message}); retrying`;
+          logger.warn({ err: { message: (e as Error).message } }, socketReason);
+          if (!stopped) setTimeout(() => { void connect(n + 1); }, Math.min(60_000, 1000 * 2 ** Math.min(n, 6))).unref();
+        }
+      };
+      await connect(0);
+    },
     async stop() {
+      stopped = true;
+      auth.stop();
       // Bolt's stop() does not wait for the websocket's close handshake; waiting leaves no timers behind.
       if (socketReceiver) await Promise.race([socketReceiver.client.disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]);
     },

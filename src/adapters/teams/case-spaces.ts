@@ -22,7 +22,7 @@ export function caseSpaceSettings(env: Env): TeamsSettings {
     throw new ConfigError('TEAMS_PRIVATE_FALLBACK: thread needs TEAMS_CASE_CHANNEL_ID, the channel whose threads stand in while Graph consent is missing');
   }
   const graph = graphMode
-    ? new GraphClient({ apiUrl: env.GRAPH_API_URL, loginUrl: env.MICROSOFT_LOGIN_URL, tenantId: env.MICROSOFT_APP_TENANT_ID!, appId: env.MICROSOFT_APP_ID!, appPassword: env.MICROSOFT_APP_PASSWORD! })
+    ? new GraphClient({ apiUrl: env.GRAPH_API_URL, loginUrl: env.MICROSOFT_LOGIN_URL, tenantId: env.MICROSOFT_APP_TENANT_ID!, appId: env.MICROSOFT_APP_ID!, appPassword: env.MICROSOFT_APP_PASSWORD!, timeoutMs: env.PLATFORM_CALL_TIMEOUT_MS })
     : null;
   return {
     appId: env.MICROSOFT_APP_ID ?? '', tenantId: env.MICROSOFT_APP_TENANT_ID ?? '', serviceUrl: env.TEAMS_SERVICE_URL,

@@ -55,10 +55,11 @@ export function deliveryError(e: unknown): ChatDeliveryError {
   if (status === 429) {
     // The connector client has already retried a few times by itself; the outbox waits at least a second more.
     const after = Number(err.response?.headers?.get?.('retry-after') ?? 1);
-    return new ChatDeliveryError('Teams rate limit (429)', true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000);
+    return new ChatDeliveryError('Teams rate limit (429)', true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000, { rateLimited: true });
   }
   if (status >= 400 && status < 500) return new ChatDeliveryError(`Teams refused the call (${status}): ${err.message ?? ''}`, false);
-  return new ChatDeliveryError(`Teams could not be reached: ${err.message ?? String(e)}`, true);
+  // 5xx, timeouts, network: the connector may have applied the call before the answer was lost.
+  return new ChatDeliveryError(`Teams could not be reached: ${err.message ?? String(e)}`, true, null, { mayHaveApplied: true });
 }
 
 export class TeamsChatPort implements ChatPort {
@@ -141,7 +142,7 @@ export class TeamsChatPort implements ChatPort {
   private async openChat(view: DisputeView, chats: GroupChats): Promise<ConversationRef> {
     const dispute = this.disputeMembers ? await this.disputeMembers(view.id) : null;
     if (!dispute) throw new ChatDeliveryError(`dispute ${view.reference} could not be loaded to start its chat`, true);
-    const teamsId = (id: string) => this.directory().people.find((p) => p.id === id)?.teams ?? null;
+    const teamsId = (id: string) => this.directory().people.find((p) => p.id === id)?.handles.teams ?? null;
     const raiser = teamsId(dispute.raisedById);
     const everyone = [...new Set(dispute.participants.map(teamsId).filter((t): t is string => Boolean(t)))];
     const chat = await chats.open(view.reference, raiser ? [raiser] : everyone, everyone);
@@ -184,10 +185,10 @@ export class TeamsChatPort implements ChatPort {
     // chat gets its new members. People the bot cannot reach get no
     // mention or 1:1 message: tell governance.
     const s = asSpace(space);
-    const unreachable = people.filter((p) => !p.teams);
+    const unreachable = people.filter((p) => !p.handles.teams);
     if (s.kind === 'chat' && this.settings.groupChats) {
-      const unknown = new Set(await this.settings.groupChats.add(s.id, people.map((p) => p.teams).filter((t): t is string => Boolean(t))));
-      unreachable.push(...people.filter((p) => p.teams && unknown.has(p.teams)));
+      const unknown = new Set(await this.settings.groupChats.add(s.id, people.map((p) => p.handles.teams).filter((t): t is string => Boolean(t))));
+      unreachable.push(...people.filter((p) => p.handles.teams && unknown.has(p.handles.teams)));
     }
     if (unreachable.length) {
       this.logger.warn({ people: unreachable.map((p) => p.id), space: asSpace(space).id }, 'participants without a Teams id in the directory');
@@ -203,7 +204,7 @@ export class TeamsChatPort implements ChatPort {
   async uninvite(space: ConversationRef, people: Person[]): Promise<void> {
     const s = asSpace(space);
     if (s.kind !== 'chat' || !this.settings.groupChats) return;
-    await this.settings.groupChats.remove(s.id, people.map((p) => p.teams).filter((t): t is string => Boolean(t)));
+    await this.settings.groupChats.remove(s.id, people.map((p) => p.handles.teams).filter((t): t is string => Boolean(t)));
   }
 
   async post(space: ConversationRef, message: Message, mentions: Person[]): Promise<void> {
@@ -231,14 +232,14 @@ export class TeamsChatPort implements ChatPort {
   }
 
   async dm(person: Person, message: Message, _d: unknown, space: ConversationRef | null): Promise<void> {
-    if (!person.teams) throw new ChatDeliveryError(`${person.id} has no Teams id in the directory`, false);
+    if (!person.handles.teams) throw new ChatDeliveryError(`${person.id} has no Teams id in the directory`, false);
     const s = space ? asSpace(space) : null;
     const lines = s ? [...message.lines, s.kind === 'chat' ? 'Open the case chat to see the stage card.' : 'Open the case thread in the partnership team to see the stage card.'] : message.lines;
     const { card } = messageCard({ ...message, lines }, []);
     const link = s ? spaceLink(s) : null;
     const body = link ? { ...card, actions: [...((card as { actions?: unknown[] }).actions ?? []), { type: 'Action.OpenUrl', title: s!.kind === 'chat' ? 'Open the case chat' : 'Open the case thread', url: link }] } : card;
     const params: ConversationParameters = {
-      isGroup: false, bot: { id: this.settings.appId, name: 'S117' }, members: [{ id: person.teams, name: person.name }], topicName: '',
+      isGroup: false, bot: { id: this.settings.appId, name: 'S117' }, members: [{ id: person.handles.teams, name: person.name }], topicName: '',
       tenantId: this.settings.tenantId, channelData: { tenant: { id: this.settings.tenantId } },
       activity: MessageFactory.attachment(CardFactory.adaptiveCard(body)) as never,
     };

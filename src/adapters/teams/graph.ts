@@ -1,6 +1,6 @@
 import { ChatDeliveryError } from '../../app/ports.ts';
 
-export interface GraphSettings { apiUrl: string; loginUrl: string; tenantId: string; appId: string; appPassword: string }
+export interface GraphSettings { apiUrl: string; loginUrl: string; tenantId: string; appId: string; appPassword: string; timeoutMs?: number }
 
 /**
  * Microsoft Graph refused for want of a permission: the tenant's
@@ -17,7 +17,8 @@ export class GraphConsentError extends ChatDeliveryError {
 /** Any other refusal, with Graph's status. */
 export class GraphError extends ChatDeliveryError {
   constructor(message: string, readonly status: number, retryable: boolean, retryAfterMs: number | null = null) {
-    super(message, retryable, retryAfterMs);
+    // A 429 is Graph asking us to slow down (it costs no attempt); a 5xx may have been applied.
+    super(message, retryable, retryAfterMs, { rateLimited: status === 429, mayHaveApplied: status >= 500 });
     this.name = 'GraphError';
   }
 }
@@ -47,7 +48,7 @@ export class GraphClient {
   private async accessToken(): Promise<string> {
     if (this.token && this.token.until > this.now()) return this.token.value;
     const r = await fetch(`${this.s.loginUrl.replace(/\/$/, '')}/${encodeURIComponent(this.s.tenantId)}/oauth2/v2.0/token`, {
-      method: 'POST',
+      method: 'POST', signal: AbortSignal.timeout(this.s.timeoutMs ?? 10_000),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.s.appId, client_secret: this.s.appPassword, scope: 'https://graph.microsoft.com/.default' }),
     }).catch((e: Error) => { throw new ChatDeliveryError(`Microsoft sign-in could not be reached: ${e.message}`, true); });
@@ -59,10 +60,10 @@ export class GraphClient {
 
   private async call(method: string, path: string, body?: unknown): Promise<Reply> {
     const r = await fetch(`${this.base}${path}`, {
-      method,
+      method, signal: AbortSignal.timeout(this.s.timeoutMs ?? 10_000),
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${await this.accessToken()}` },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }).catch((e: Error) => { throw new ChatDeliveryError(`Microsoft Graph could not be reached: ${e.message}`, true); });
+    }).catch((e: Error) => { throw new ChatDeliveryError(`Microsoft Graph could not be reached: ${e.message}`, true, null, { mayHaveApplied: method !== 'GET' }); });
     const text = await r.text().catch(() => '');
     let parsed: Reply['body'] = {};
     try { parsed = text ? JSON.parse(text) as Reply['body'] : {}; } catch { /* an empty or non-JSON body (204, a proxy's error page) */ }
@@ -77,7 +78,9 @@ export class GraphClient {
       return new GraphError(`Microsoft Graph rate limit (429) while trying to ${what}`, 429, true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000);
     }
     if (r.status === 403) return new GraphConsentError(permission, `${what}: ${detail}`);
-    return new GraphError(`Microsoft Graph refused to ${what} (${r.status}): ${detail}`, r.status, r.status >= 500);
+    // Graph's 503s often say when to come back; other refusals are final.
+    const wait = Number(r.headers.get('retry-after'));
+    return new GraphError(`Microsoft Graph refused to ${what} (${r.status}): ${detail}`, r.status, r.status >= 500, r.status >= 500 && wait > 0 ? wait * 1000 : null);
   }
 
   /** Creates a standard channel; null when the name is taken (the caller tries another). */

@@ -80,7 +80,9 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
       }
       let body: Record<string, unknown>;
       try {
-        body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+        // Already read and checked by the HTTP layer's guard when it is there.
+        const pre = (req as IncomingMessage & { rawBody?: Buffer }).rawBody;
+        body = JSON.parse(pre ? pre.toString('utf8') : await readBody(req)) as Record<string, unknown>;
       } catch {
         return send(400, { error: 'The body must be a Bot Framework activity in JSON.' });
       }
@@ -92,10 +94,25 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
         status(code: number) { status = code; return response; },
         header(name: string, value: unknown) { res.setHeader(name, String(value)); return response; },
         send(b?: unknown) { out = b; return response; },
-        end() { send(status, out); return response; },
+        // Sent once process() returns, so its error text can be replaced first.
+        end() { return response; },
       };
       const b = bot;
-      await adapter.process({ body, headers: req.headers, method: req.method }, response, (ctx) => b.run(ctx));
+      let ran = false;
+      try {
+        await adapter.process({ body, headers: req.headers, method: req.method }, response, (ctx) => { ran = true; return b.run(ctx); });
+      } catch (e) {
+        log.warn({ err: { message: (e as Error).message } }, 'botbuilder could not process a request');
+        status = 500;
+      }
+      // botbuilder answers failures with its internal error text: say only what the caller needs.
+      // A failure before our logic ran is the token being refused (forged, or its keys unreachable).
+      if (authenticated && !ran && status >= 500) {
+        log.warn({ status }, 'a Teams request was refused before it reached the bot (its token could not be verified)');
+        status = 401;
+      }
+      if (status === 401 || status === 403) out = { error: 'Unauthorized.' };
+      else if (status >= 500) out = { error: 'The activity could not be processed.' };
       send(status, out);
     },
   };

@@ -3,10 +3,10 @@ import type { Message } from '../../../domain/effects.ts';
 import type { Person } from '../../../domain/types.ts';
 import { clip, esc } from '../escape.ts';
 import { LIMITS } from './limits.ts';
-import { button } from './stage-card.ts';
+import { actionButton } from './stage-card.ts';
 
 export function mention(p: Person): string {
-  return p.slack ? `<@${p.slack}>` : esc(p.name);
+  return p.handles.slack ? `<@${p.handles.slack}>` : esc(p.name);
 }
 
 /** A notification as Block Kit: escaped text, real mentions for people Slack knows. */
@@ -21,7 +21,7 @@ export function messageBlocks(m: Message, mentions: Person[], link: string | nul
     const c = m.confirm;
     blocks.push({
       type: 'actions', block_id: `confirm-${c.seq}`,
-      elements: c.organisations.slice(0, LIMITS.actionsElements).map((o) => button(`Confirm for ${o.name}`, `s117:confirm:${o.id}`, { d: c.disputeId, s: c.seq, o: o.id }, 'primary')),
+      elements: c.organisations.slice(0, LIMITS.actionsElements).map((o) => actionButton(c.disputeId, { verb: 'confirm', s: c.seq, o: o.id, label: `Confirm for ${o.name}`, style: 'primary' })),
     });
   }
   if (link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: link }] });

@@ -1,10 +1,8 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { COHORT_TEXT, ENDING_REASON_TEXT, OUTCOME_TEXT, ROUTE_TEXT, SETTING_TEXT, SUBJECT_TEXT } from '../../../domain/texts.ts';
-import type { DecisionOutcome, Directory, StageNo } from '../../../domain/types.ts';
-import { ENDING_REASONS, EXTERNAL_ROUTES, SUBJECTS, UNLAWFUL_GROUNDS } from '../../../domain/types.ts';
-import { GROUND_TEXT } from '../../../domain/unlawful-grounds.ts';
-import { STAGE_OUTCOMES } from '../../../domain/stage-policy.ts';
-import { clip } from '../escape.ts';
+import { CARE_CHANGE_OPTIONS, type Option, raiseFormSpec, ROUTE_OPTIONS } from '../../../app/interactions/forms.ts';
+import type { Pressed } from '../../../app/interactions/interactions.ts';
+import type { Directory } from '../../../domain/types.ts';
+import { clip, esc } from '../escape.ts';
 import { LIMITS } from './limits.ts';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
@@ -32,14 +30,15 @@ function modal(callbackId: string, title: string, submit: string, blocks: KnownB
 
 /** `/s117 raise`: every field of R2.x and R3.1, in the order people think of them. */
 export function raiseModal(dir: Directory, meta: { channel: string | null }): ModalView {
+  const spec = raiseFormSpec(dir);
+  const opts = (list: Option[]) => list.slice(0, LIMITS.options).map((o) => option(o.value, o.label));
   return modal('s117_raise', 'Raise a dispute', 'Raise', [
     { type: 'section', text: { type: 'mrkdwn', text: 'Care must continue while this is resolved. Do not type the person\'s name or NHS number anywhere except the NHS number field.' } },
-    input('subjects', 'What is the disagreement about?', { type: 'multi_static_select', action_id: 'v', options: SUBJECTS.map((s) => option(s, SUBJECT_TEXT[s])) }),
-    input('cohort', 'The person is', { type: 'static_select', action_id: 'v', options: Object.entries(COHORT_TEXT).map(([k, t]) => option(k, t)) }),
-    input('setting', 'They are in', { type: 'static_select', action_id: 'v', options: Object.entries(SETTING_TEXT).map(([k, t]) => option(k, t)) }),
-    input('parties', 'The other organisation(s) in the dispute', {
-      type: 'multi_static_select', action_id: 'v', options: dir.organisations.slice(0, LIMITS.options).map((o) => option(o.id, o.name)),
-    }, { hint: 'Your own organisation is added as the party raising the dispute.' }),
+    input('subjects', 'What is the disagreement about?', { type: 'multi_static_select', action_id: 'v', options: opts(spec.subjects) }),
+    input('cohort', 'The person is', { type: 'static_select', action_id: 'v', options: opts(spec.cohorts) }),
+    input('setting', 'They are in', { type: 'static_select', action_id: 'v', options: opts(spec.settings) }),
+    input('parties', 'The other organisation(s) in the dispute', { type: 'multi_static_select', action_id: 'v', options: opts(spec.organisations) },
+      { hint: 'Your own organisation is added as the party raising the dispute.' }),
     input('localCaseRef', "The person's local case number", text('', false, 100), { hint: 'Used to find the case. Never their name.' }),
     input('nhsNumber', 'NHS number (optional)', text('', false, 12), { optional: true, hint: '10 digits. Only the last 3 are ever shown in chat.' }),
     input('professionals', 'Professionals involved (optional)', { type: 'multi_users_select', action_id: 'v' }, { optional: true, hint: 'They are invited to the case channel.' }),
@@ -52,62 +51,55 @@ export function raiseModal(dir: Directory, meta: { channel: string | null }): Mo
     input('ending', 'Ending aftercare', {
       type: 'checkboxes', action_id: 'v', options: [option('ending', 'This is about ending Section 117 aftercare (goes straight to Stage 3)')],
     }, { optional: true }),
-    input('grounds', 'Reasons any party has given (optional)', {
-      type: 'multi_static_select', action_id: 'v', options: UNLAWFUL_GROUNDS.map((g) => option(g, GROUND_TEXT[g])),
-    }, { optional: true, hint: 'These are not lawful grounds for delay. Choosing one flags it; it never stops the dispute.' }),
+    input('grounds', 'Reasons any party has given (optional)', { type: 'multi_static_select', action_id: 'v', options: opts(spec.grounds) },
+      { optional: true, hint: 'These are not lawful grounds for delay. Choosing one flags it; it never stops the dispute.' }),
   ], meta);
 }
 
-/** "Record as decision" (message shortcut) and the card's "Record a decision" button. */
-export function decisionModal(meta: { d: string; reference: string; stage: StageNo; source: string | null }, prefill: string): ModalView {
-  const outcomes = STAGE_OUTCOMES[meta.stage];
+type FormPressed = Extract<Pressed, { kind: 'form' }>;
+
+/** The form a button (or the message shortcut) opened, drawn from what the inbound layer says it asks. */
+export function formModal(p: FormPressed, source: string | null = null): ModalView {
+  const m = { d: p.dispute.id, reference: p.dispute.reference };
+  switch (p.form) {
+    case 'decision': return decisionModal(p.decision!, source);
+    case 'escalate': return modal('s117_escalate', 'Escalate now', 'Escalate', [input('reason', `Why escalate ${m.reference} before its deadline?`, text('', true))], m);
+    case 'care-change': return modal('s117_care_change', 'Change in care', 'Alert seniors', [
+      input('change', 'What happened to the care?', { type: 'radio_buttons', action_id: 'v', options: CARE_CHANGE_OPTIONS.map((o) => option(o.value, o.label)) }),
+      input('detail', 'What exactly, and since when?', text('', true)),
+    ], m);
+    case 'external': return modal('s117_external', 'Escalate externally', 'Record', [
+      { type: 'section', text: { type: 'mrkdwn', text: 'Stage 4 is for exceptional circumstances only. Care must continue throughout.' } },
+      input('route', 'Where to', { type: 'static_select', action_id: 'v', options: ROUTE_OPTIONS.map((o) => option(o.value, o.label)) }),
+      input('note', 'Note (optional)', text('', true), { optional: true }),
+    ], m);
+    case 'letter': {
+      const l = p.letter!;
+      return modal('s117_letter', 'Letter to the person', 'Mark as sent', [
+        { type: 'section', text: { type: 'mrkdwn', text: `Reading age about ${Math.round(l.readingAge)}. Check it, add the person's name when you send it from your own system, then mark it sent here.` } },
+        { type: 'section', text: { type: 'plain_text', text: clip(l.text, LIMITS.sectionText), emoji: false } },
+      ], { ...m, n: l.n });
+    }
+  }
+}
+
+function decisionModal(spec: NonNullable<FormPressed['decision']>, source: string | null): ModalView {
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${meta.reference}*, Stage ${meta.stage}. Every party organisation confirms before it takes effect.` } },
-    input('outcome', 'Outcome', { type: 'static_select', action_id: 'v', options: outcomes.map((o: DecisionOutcome) => option(o, OUTCOME_TEXT[o])) }),
-    input('summary', 'What was decided', text(prefill, true)),
+    { type: 'section', text: { type: 'mrkdwn', text: `*${esc(spec.title)}*. Every party organisation confirms before it takes effect.` } },
+    input('outcome', 'Outcome', { type: 'static_select', action_id: 'v', options: spec.outcomes.map((o) => option(o.value, o.label)) }),
+    input('summary', 'What was decided', text(spec.prefill ?? '', true)),
     input('basisNeed', 'Basis in assessed need', text('', true)),
     input('basisTests', 'How the statutory Section 117 tests apply', text('', true)),
     input('basisRisk', 'Risk of deterioration or readmission', text('', true)),
-    input('funding', 'Funding arrangements', text('', true), { optional: meta.stage < 3 }),
-    input('commissioning', 'Commissioning arrangements', text('', true), { optional: meta.stage < 3 }),
+    input('funding', 'Funding arrangements', text('', true), { optional: !spec.fundingRequired }),
+    input('commissioning', 'Commissioning arrangements', text('', true), { optional: !spec.fundingRequired }),
     input('interimFunding', 'Interim funding (if any)', text('', true), { optional: true }),
   ];
-  if (meta.stage >= 3) {
+  if (spec.endingFields) {
     blocks.push(
-      input('endingReason', 'If ending aftercare: why', { type: 'static_select', action_id: 'v', options: ENDING_REASONS.map((r) => option(r, ENDING_REASON_TEXT[r])) }, { optional: true }),
+      input('endingReason', 'If ending aftercare: why', { type: 'static_select', action_id: 'v', options: spec.endingReasons.map((o) => option(o.value, o.label)) }, { optional: true }),
       input('jointAssessment', 'If ending aftercare: the joint assessment', text('', true), { optional: true, hint: 'Who assessed jointly, when, and what they found.' }),
     );
   }
-  return modal('s117_decision', 'Record a decision', 'Propose', blocks, meta);
+  return modal('s117_decision', 'Record a decision', 'Propose', blocks, { d: spec.d, reference: spec.reference, source });
 }
-
-export function reasonModal(callbackId: 's117_escalate' | 's117_care_change', meta: { d: string; reference: string }): ModalView {
-  if (callbackId === 's117_escalate') {
-    return modal(callbackId, 'Escalate now', 'Escalate', [
-      input('reason', `Why escalate ${meta.reference} before its deadline?`, text('', true)),
-    ], meta);
-  }
-  return modal(callbackId, 'Change in care', 'Alert seniors', [
-    input('change', 'What happened to the care?', {
-      type: 'radio_buttons', action_id: 'v',
-      options: [option('DELAYED', 'Delayed'), option('REDUCED', 'Reduced'), option('WITHDRAWN', 'Withdrawn')],
-    }),
-    input('detail', 'What exactly, and since when?', text('', true)),
-  ], meta);
-}
-
-export function externalModal(meta: { d: string; reference: string }): ModalView {
-  return modal('s117_external', 'Escalate externally', 'Record', [
-    { type: 'section', text: { type: 'mrkdwn', text: 'Stage 4 is for exceptional circumstances only. Care must continue throughout.' } },
-    input('route', 'Where to', { type: 'static_select', action_id: 'v', options: EXTERNAL_ROUTES.map((r) => option(r, ROUTE_TEXT[r])) }),
-    input('note', 'Note (optional)', text('', true), { optional: true }),
-  ], meta);
-}
-
-export function letterModal(meta: { d: string; reference: string; n: number }, letterText: string, readingAge: number): ModalView {
-  return modal('s117_letter', 'Letter to the person', 'Mark as sent', [
-    { type: 'section', text: { type: 'mrkdwn', text: `Reading age about ${Math.round(readingAge)}. Check it, add the person's name when you send it from your own system, then mark it sent here.` } },
-    { type: 'section', text: { type: 'plain_text', text: clip(letterText, LIMITS.sectionText), emoji: false } },
-  ], meta);
-}
-

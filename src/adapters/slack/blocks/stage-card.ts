@@ -1,26 +1,20 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { actionPayload } from '../../../app/interactions/actions.ts';
+import type { AllowedAction } from '../../../domain/allowed-actions.ts';
 import type { DisputeView } from '../../../domain/view.ts';
 import { clip, esc } from '../escape.ts';
 import { LIMITS } from './limits.ts';
 
-/** Button values carry the dispute id and what the button is about; parsed back by `parseValue`. */
-export interface ActionValue { d: string; k?: string; s?: number; o?: string; n?: number }
-
-export function button(text: string, actionId: string, value: ActionValue, style?: 'primary' | 'danger'): Button {
+/** A button for an action the domain allows; its value is the shared action payload. */
+export function actionButton(d: string, a: AllowedAction): Button {
+  const suffix = a.verb === 'tick' || a.verb === 'person' ? `:${a.k}` : a.verb === 'confirm' ? `:${a.o}` : '';
   return {
-    type: 'button', action_id: actionId, text: { type: 'plain_text', text: clip(text, LIMITS.buttonText), emoji: false },
-    value: JSON.stringify(value), ...(style ? { style } : {}),
+    type: 'button', action_id: `s117:${a.verb}${suffix}`, text: { type: 'plain_text', text: clip(a.label, LIMITS.buttonText), emoji: false },
+    value: JSON.stringify(actionPayload(d, a)), ...(a.style ? { style: a.style } : {}),
   };
 }
 
-export function parseValue(raw: string | undefined): ActionValue | null {
-  try {
-    const v = JSON.parse(raw ?? '') as ActionValue;
-    return typeof v?.d === 'string' ? v : null;
-  } catch {
-    return null;
-  }
-}
+const MAIN = new Set(['decide', 'escalate', 'external', 'care-change', 'letter']);
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) } });
 
@@ -40,6 +34,8 @@ function actions(blockId: string, elements: Button[]): ActionsBlock[] {
 export function stageCard(v: DisputeView, registerUrl: string | null = null): { text: string; blocks: KnownBlock[] } {
   const d = v.id;
   const title = v.status === 'OPEN' ? `${v.reference} · Stage ${v.stage} — ${v.stageName}` : `${v.reference} · Resolved`;
+  const tick = (k: string) => v.allowedActions.find((a): a is Extract<AllowedAction, { verb: 'tick' }> => a.verb === 'tick' && a.k === k);
+  const of = (verb: 'confirm' | 'person') => v.allowedActions.filter((a) => a.verb === verb).map((a) => actionButton(d, a));
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(title, LIMITS.headerText), emoji: false } },
     section(`${v.overdue ? ':warning: *Overdue* — ' : ''}*${esc(v.dueText.charAt(0).toUpperCase() + v.dueText.slice(1))}*`),
@@ -57,7 +53,7 @@ export function stageCard(v: DisputeView, registerUrl: string | null = null): { 
         blocks.push({
           type: 'section',
           text: { type: 'mrkdwn', text: clip(`${c.done ? ':white_check_mark:' : ':white_large_square:'} ${esc(c.label)}${c.by ? ` — _${esc(c.by)}_` : ''}`, LIMITS.sectionText) },
-          accessory: button(c.done ? 'Untick' : 'Tick', `s117:tick:${c.key}`, { d, k: c.key, s: v.stage, n: c.done ? 0 : 1 }),
+          ...(tick(c.key) ? { accessory: actionButton(d, tick(c.key)!) } : {}),
         });
       }
     }
@@ -68,21 +64,16 @@ export function stageCard(v: DisputeView, registerUrl: string | null = null): { 
         esc(p.summary),
         ...p.confirmations.map((c) => (c.by ? `:white_check_mark: ${esc(c.organisation)} — ${esc(c.by)}, ${esc(c.at ?? '')}` : `:hourglass: ${esc(c.organisation)}`)),
       ].join('\n')));
-      blocks.push(...actions('confirm', v.parties.filter((party) => !p.confirmations.find((c) => c.organisation === party.name)?.by)
-        .map((party) => button(`Confirm for ${party.name}`, `s117:confirm:${party.organisationId}`, { d, s: p.seq, o: party.organisationId }, 'primary'))));
+      blocks.push(...actions('confirm', of('confirm')));
     }
     const steps = v.personSteps.filter((s) => !s.done);
     if (steps.length) {
       blocks.push({ type: 'divider' }, section('*The person* — record each step when it is done'));
-      blocks.push(...actions('person', steps.map((s) => button(s.label, `s117:person:${s.step}`, { d, k: s.step }))));
+      blocks.push(...actions('person', of('person')));
     }
     if (v.stillNeeded.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Still needed to close: ${esc(v.stillNeeded.join('; '))}`, LIMITS.sectionText) }] });
-    const main: Button[] = [button('Record a decision', 's117:decide', { d }, 'primary')];
-    if (v.stage < 3) main.push(button('Escalate now', 's117:escalate', { d }));
-    if (v.canEscalateExternally) main.push(button('Escalate externally', 's117:external', { d }, 'danger'));
-    main.push(button('Report a change in care', 's117:care-change', { d }, 'danger'));
-    if (v.pendingLetter) main.push(button('Review the letter to the person', 's117:letter', { d, n: v.pendingLetter.seq }));
-    blocks.push({ type: 'divider' }, ...actions('main', main));
+    const main = v.allowedActions.filter((a) => MAIN.has(a.verb)).map((a) => actionButton(d, a));
+    if (main.length) blocks.push({ type: 'divider' }, ...actions('main', main));
   } else if (v.outcome) {
     blocks.push(section(`*Outcome:* ${esc(v.outcome)}`));
   }

@@ -1,0 +1,218 @@
+import { mayTake } from '../../domain/allowed-actions.ts';
+import type { Actor, Command } from '../../domain/commands.ts';
+import { maySeeDispute, seesEveryDispute } from '../../domain/participants.ts';
+import type { Dispute, Person } from '../../domain/types.ts';
+import { disputeView, type DisputeView } from '../../domain/view.ts';
+import { boardReport, parsePeriod, type BoardReport, type Period } from '../../reports/board-report.ts';
+import type { DisputeService } from '../dispute-service.ts';
+import type { Logger } from '../ports.ts';
+import { ACTIONS, actionCommand, parseAction, type ParsedAction } from './actions.ts';
+import { decisionFormSpec, DOMAIN_FIELD, formCommand, raiseInput, type FieldErrors, type FormName, type FormValues } from './forms.ts';
+import { explain, refusals, type Refusal } from './refusals.ts';
+import { cleanText, cleanValues } from './text.ts';
+
+export type Answer<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+/** A form's answer: done, or the fields to correct (the form stays open with what was typed). */
+export type FormAnswer = { ok: true; dispute: Dispute; notice: string | null; duplicate: boolean } | { ok: false; errors: FieldErrors; refusal: Refusal };
+export type Target = { id: string } | { reference: string } | { space: string };
+
+/** What pressing a button leads to: a change made, or a form to show. */
+export type Pressed =
+  | { kind: 'done'; dispute: Dispute; notice: string | null; duplicate: boolean }
+  | { kind: 'form'; form: Exclude<FormName, 'raise'>; dispute: Dispute; decision?: ReturnType<typeof decisionFormSpec> & { prefill?: string }; letter?: { n: number; text: string; readingAge: number } };
+
+const no = <T>(refusal: Refusal): Answer<T> => ({ ok: false, refusal });
+const yes = <T>(value: T): Answer<T> => ({ ok: true, value });
+
+/**
+ * The one inbound layer. Adapters turn platform payloads into these intents
+ * (raise, act, open a form, status, list, report, home) and render what
+ * comes back; identity, validation, authorisation and the wording of
+ * refusals all happen here, the same for every platform.
+ */
+export class Interactions {
+  constructor(
+    readonly service: DisputeService,
+    private readonly logger: Logger,
+    /** Called after a change so the outbox delivers now rather than at the next poll. */
+    private readonly onChange: () => void,
+  ) {}
+
+  /** The directory person behind a platform user id, or null for a stranger. */
+  person(platform: string, handle: string | null | undefined): Person | null {
+    if (!handle) return null;
+    return this.service.directory().people.find((p) => personHandle(p, platform) === handle) ?? null;
+  }
+
+  /** The view of a dispute for this viewer (null: the card every participant shares). */
+  view(d: Dispute, viewer: Person | null = null): DisputeView {
+    return disputeView(d, this.service.policy, this.service.calendar, this.service.directory(), this.service.now(), viewer);
+  }
+
+  /** Loads a dispute the person may see, or says why not (never naming it to someone who may not). */
+  async dispute(person: Person | null, platform: string, target: Target): Promise<Answer<Dispute>> {
+    if (!person) return no(refusals.notInDirectory(platform));
+    const d = 'space' in target ? await this.service.disputeForSpace(platform, target.space) : await this.service.get(target);
+    if (!d) return no('reference' in target ? refusals.noSuchDispute(target.reference) : refusals.noSuchDispute());
+    if (!maySeeDispute(person, d)) return no(refusals.maySee());
+    return yes(d);
+  }
+
+  async status(person: Person | null, platform: string, target: Target): Promise<Answer<DisputeView>> {
+    const r = await this.dispute(person, platform, target);
+    return r.ok ? yes(this.view(r.value, person)) : r;
+  }
+
+  /** The person's open disputes, soonest deadline first. */
+  async list(person: Person | null, platform: string): Promise<Answer<DisputeView[]>> {
+    if (!person) return no(refusals.notInDirectory(platform));
+    return yes((await this.service.openFor(person.id)).map((d) => this.view(d, person)));
+  }
+
+  /** Home: the open disputes and, from the same allowed actions the cards show, what the person owes. */
+  async home(person: Person | null, platform: string): Promise<Answer<{ mine: DisputeView[]; owe: string[] }>> {
+    const r = await this.list(person, platform);
+    if (!r.ok) return r;
+    return yes({ mine: r.value, owe: r.value.flatMap(oweLines) });
+  }
+
+  /** The raise form may be opened by anyone in the directory. */
+  raiseForm(person: Person | null, platform: string): Answer<null> {
+    return person ? yes(null) : no(refusals.notInDirectory(platform));
+  }
+
+  /**
+   * A button press. The payload is parsed against its verb's schema; the
+   * person must be in the directory and allowed to see the dispute before
+   * anything about it is read; a form (or the letter) opens only when the
+   * action is one the domain allows this person now.
+   */
+  async press(person: Person | null, platform: string, verb: string, payload: unknown, key: string): Promise<Answer<Pressed>> {
+    if (!person) return no(refusals.notInDirectory(platform));
+    const a = parseAction(verb, payload);
+    if (!a || a.verb === 'raise') return no(refusals.stale());
+    const found = await this.dispute(person, platform, { id: a.d });
+    if (!found.ok) return found;
+    const d = found.value;
+    const cmd = actionCommand(a);
+    if (cmd) {
+      const r = await this.command(person, platform, d, cmd, key);
+      return r.ok ? yes({ kind: 'done', ...r.value }) : r;
+    }
+    if (!mayTake(d, this.service.policy, this.service.directory(), person, a)) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
+    return yes(this.formFor(a, d));
+  }
+
+  /** "Record as decision" on a message: the decision form prefilled with the message, if the person may propose here. */
+  async recordAsDecision(person: Person | null, platform: string, space: string, text: string): Promise<Answer<Pressed>> {
+    if (!person) return no(refusals.notInDirectory(platform));
+    const d = await this.service.disputeForSpace(platform, space);
+    if (!d) return no(refusals.notCaseSpace('"Record as decision"'));
+    if (!maySeeDispute(person, d)) return no(refusals.maySee());
+    if (!mayTake(d, this.service.policy, this.service.directory(), person, { verb: 'decide' })) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
+    const form = this.formFor({ verb: 'decide', d: d.id }, d);
+    return yes({ ...form, decision: { ...form.decision!, prefill: cleanText(text) } });
+  }
+
+  private formFor(a: ParsedAction, d: Dispute): Extract<Pressed, { kind: 'form' }> {
+    const form = (ACTIONS[a.verb] as { form?: Exclude<FormName, 'raise'> }).form!;
+    if (a.verb === 'letter') {
+      const l = d.letters.find((x) => x.seq === a.n)!;
+      return { kind: 'form', form, dispute: d, letter: { n: l.seq, text: l.text, readingAge: l.readingAge } };
+    }
+    return { kind: 'form', form, dispute: d, ...(form === 'decision' ? { decision: decisionFormSpec(d) } : {}) };
+  }
+
+  /**
+   * A submitted form, written before the form closes: on any refusal the
+   * answer names the field, so the platform keeps the form open with what
+   * was typed. A retried submission (same key) answers `duplicate`.
+   */
+  async submit(person: Person | null, platform: string, form: FormName, values: FormValues, meta: { d?: string; n?: number; source?: string | null }, key: string): Promise<FormAnswer> {
+    const first = form === 'raise' ? 'subjects' : FIRST_FIELD[form];
+    const fail = (refusal: Refusal, field = refusal.field ?? first): FormAnswer => ({ ok: false, errors: { [DOMAIN_FIELD[field] ?? field]: refusal.message }, refusal });
+    if (!person) return fail(refusals.notInDirectory(platform));
+    const clean = cleanValues(values);
+    try {
+      if (form === 'raise') {
+        const input = raiseInput(clean, person, this.service.directory());
+        if (!input.ok) return { ok: false, errors: input.errors, refusal: { code: 'INVALID_FORM', message: Object.values(input.errors)[0]! } };
+        const r = await this.service.raise(this.actor(person, platform), input.value, { idempotencyKey: key });
+        this.onChange();
+        return { ok: true, dispute: r.dispute, notice: r.notice, duplicate: r.duplicate };
+      }
+      const found = await this.dispute(person, platform, { id: meta.d ?? '' });
+      if (!found.ok) return fail(found.refusal);
+      const cmd = formCommand(form, clean, found.value, { ...(meta.n !== undefined ? { n: meta.n } : {}), source: meta.source ?? null });
+      if (!cmd.ok) return { ok: false, errors: cmd.errors, refusal: { code: 'INVALID_FORM', message: Object.values(cmd.errors)[0]! } };
+      const r = await this.command(person, platform, found.value, cmd.value, key);
+      if (!r.ok) return fail(r.refusal);
+      return { ok: true, ...r.value };
+    } catch (e) {
+      return fail(explain(e, this.logger));
+    }
+  }
+
+  /** The Partnership Board report, for those who see every dispute; `period` as typed. */
+  async report(person: Person | null, platform: string, period: string): Promise<Answer<{ report: BoardReport; period: Period }>> {
+    if (!person) return no(refusals.notInDirectory(platform));
+    if (!seesEveryDispute(person)) return no(refusals.reportOnly());
+    const p = parsePeriod(cleanText(period), this.service.calendar.localDate(this.service.now()));
+    if ('error' in p) return no({ code: 'BAD_PERIOD', message: p.error });
+    const report = boardReport(await this.service.all(), p, this.service.calendar, this.service.directory(), this.service.now());
+    return yes({ report, period: p });
+  }
+
+  /** An unexpected failure in an adapter, logged and put in words. */
+  explain(e: unknown): Refusal {
+    return explain(e, this.logger);
+  }
+
+  /** True the first time a platform request id is seen: a replayed command or report is answered once. */
+  firstTime(key: string): Promise<boolean> {
+    return this.service.firstTime(key);
+  }
+
+  /** A typed command (escalate with a reason) in a case space. */
+  async typed(person: Person | null, platform: string, space: string, cmd: Exclude<Command, { type: 'RAISE' }>, key: string): Promise<Answer<{ dispute: Dispute; notice: string | null; duplicate: boolean }>> {
+    const found = await this.dispute(person, platform, { space });
+    if (!found.ok) return found;
+    return this.command(person!, platform, found.value, cleanValues(cmd), key);
+  }
+
+  private actor(person: Person, platform: string): Actor {
+    return { personId: person.id, platform: platform as Actor['platform'] };
+  }
+
+  private async command(person: Person, platform: string, d: Dispute, cmd: Exclude<Command, { type: 'RAISE' }> | Command, key: string) {
+    try {
+      const r = await this.service.act(this.actor(person, platform), { id: d.id }, cmd as Exclude<Command, { type: 'RAISE' }>, { idempotencyKey: key });
+      this.onChange();
+      return yes({ dispute: r.dispute, notice: r.notice, duplicate: r.duplicate });
+    } catch (e) {
+      return no<{ dispute: Dispute; notice: string | null; duplicate: boolean }>(explain(e, this.logger));
+    }
+  }
+}
+
+const FIRST_FIELD: Record<Exclude<FormName, 'raise'>, string> = {
+  decision: 'summary', escalate: 'reason', 'care-change': 'detail', external: 'route', letter: 'letter',
+};
+
+/** A person's handle on a platform (their user id there). */
+export function personHandle(p: Person, platform: string): string | null {
+  return p.handles[platform] ?? null;
+}
+
+/** What the viewer owes on one dispute, read from the actions the domain allows them. */
+export function oweLines(v: DisputeView): string[] {
+  const out: string[] = [];
+  for (const a of v.allowedActions) {
+    if (a.verb === 'confirm') out.push(`${v.reference}: confirm decision ${a.s} for your organisation`);
+  }
+  const ticks = v.allowedActions.filter((a) => a.verb === 'tick' && a.n === 1).length;
+  if (ticks && !v.pendingDecision) out.push(`${v.reference}: ${ticks} checklist item(s) for Stage ${v.stage}`);
+  const letter = v.allowedActions.find((a) => a.verb === 'letter');
+  if (letter) out.push(`${v.reference}: review the letter to the person and mark it sent`);
+  return out;
+}

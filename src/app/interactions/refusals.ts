@@ -1,0 +1,49 @@
+import { DomainError } from '../../domain/errors.ts';
+import type { Logger } from '../ports.ts';
+
+/** Why something was not done: a stable code for programs and tests, a sentence for people. */
+export interface Refusal { code: string; message: string; field?: string }
+
+/** How each platform's people are told which id to give their administrator. */
+const HANDLE_TEXT: Record<string, string> = { slack: 'Slack member id', teams: 'Teams (Entra object) id' };
+
+/**
+ * Every refusal the inbound layer gives, in one place. None of them names a
+ * dispute, a party or a person: they go to people who may not see the case.
+ */
+export const refusals = {
+  notInDirectory: (platform: string): Refusal => ({
+    code: 'NOT_IN_DIRECTORY',
+    message: `You are not in the Section 117 directory, so the bot cannot act for you. Ask your administrator to add your ${HANDLE_TEXT[platform] ?? `${platform} id`} to the directory file.`,
+  }),
+  maySee: (): Refusal => ({
+    code: 'NOT_ALLOWED_TO_SEE',
+    message: 'Only the participants of that dispute, senior officers and governance leads can see it. Ask a participant if you need to know more.',
+  }),
+  mayNotDo: (): Refusal => ({
+    code: 'NOT_ALLOWED',
+    message: 'That is not something you can do on this dispute now. The buttons on the card show what you can do; ask a participant or your manager if you think you should.',
+  }),
+  stale: (): Refusal => ({ code: 'STALE_BUTTON', message: 'That button is out of date. Use the card at the top of the case channel or thread.' }),
+  noSuchDispute: (ref?: string): Refusal => ({
+    code: 'NO_SUCH_DISPUTE',
+    message: ref ? `There is no dispute ${ref}. References look like S117-2026-0042.` : 'That dispute no longer exists.',
+  }),
+  notCaseSpace: (what: string): Refusal => ({ code: 'NOT_A_CASE_SPACE', message: `${what} works in a dispute's case channel or thread.` }),
+  reportOnly: (): Refusal => ({ code: 'REPORT_NOT_ALLOWED', message: 'Only governance leads, administrators and senior officers can post the Partnership Board report.' }),
+  resolved: (): Refusal => ({ code: 'DISPUTE_CLOSED', message: 'That dispute is resolved; nothing more can be recorded on it here.' }),
+};
+
+const FAILED = 'Something went wrong and nothing was recorded. It has been logged; please try again in a minute, and tell your administrator if it keeps happening.';
+
+/** A thrown error as a refusal: the protocol's own reasons as they are, anything else logged and apologised for. */
+export function explain(e: unknown, logger: Logger): Refusal {
+  if (e instanceof DomainError) return { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
+  logger.error({ err: e instanceof Error ? { name: e.name, message: e.message } : { message: String(e) } }, 'an interaction failed');
+  return { code: 'FAILED', message: FAILED };
+}
+
+/** The words a refusal is shown in. */
+export function refusalText(r: Refusal): string {
+  return r.code === 'FAILED' || r.code === 'NOT_IN_DIRECTORY' ? r.message : `Not recorded: ${r.message}`;
+}

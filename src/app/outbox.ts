@@ -1,0 +1,87 @@
+import type { Effect, Message } from '../domain/effects.ts';
+import type { ConversationRef } from './ports.ts';
+
+/** One notification, claimed by one deliverer until its lease runs out. */
+export interface ClaimedRow {
+  id: bigint;
+  idempotencyKey: string;
+  disputeId: string | null;
+  kind: string;
+  payload: Effect;
+  /** Sends to this platform instead of the dispute's (alerts to governance). */
+  platform: string | null;
+  /** Claims so far, this one included. */
+  attempts: number;
+  /** Failed tries that were not rate limits. */
+  failures: number;
+  notBefore: Date;
+  firstTriedAt: Date;
+  /** An earlier try may have reached the platform (it crashed, or the call timed out). */
+  uncertain: boolean;
+  platformRef: ConversationRef | null;
+  claimToken: string;
+}
+
+export interface RetryPlan { at: Date; error: string; countsAsFailure: boolean; uncertain: boolean }
+
+/** A failed or late notification governance has not been told about yet. */
+export interface BadRow { id: bigint; disputeId: string | null; reference: string | null; kind: string; failed: boolean; lastError: string | null; notBefore: Date }
+export interface AlertRow { idempotencyKey: string; platform: string; message: Message }
+
+/** Figures for /readyz, /metrics and on-call: is anything stuck, failed or held back? */
+export interface OutboxHealth {
+  pending: number;
+  /** Pending and due now (a backlog that should drain). */
+  due: number;
+  /** Pending rows that have failed at least once and are waiting to retry. */
+  retrying: number;
+  /** Undelivered longer than the alert threshold after they were due. */
+  late: number;
+  failed: number;
+  /** Seconds since the oldest pending row was due (0 with none). */
+  oldestDueSeconds: number;
+  /** Rate-limit buckets a platform's Retry-After is holding back now. */
+  heldBack: { key: string; until: string }[];
+}
+
+/** The dispute's case space on a platform, as the register holds it. */
+export interface CaseSpaceRecord { ref: ConversationRef & { pending?: boolean; created?: ConversationRef }; cardRef: ConversationRef | null; createdAt: Date }
+
+/**
+ * The outbox as the dispatcher needs it (SQL in register/outbox-store.ts).
+ * Claims are one row at a time, in order within a dispute, leased and
+ * renewed while the deliverer works; every outcome is guarded by the claim.
+ */
+export interface Outbox {
+  claim(now: Date, leaseMs: number): Promise<ClaimedRow | null>;
+  renew(row: ClaimedRow, until: Date): Promise<boolean>;
+  keepRef(row: ClaimedRow, ref: ConversationRef): Promise<void>;
+  delivered(row: ClaimedRow, at: Date): Promise<void>;
+  retry(row: ClaimedRow, plan: RetryPlan): Promise<void>;
+  fail(row: ClaimedRow, at: Date, error: string): Promise<void>;
+  /** The platform is back: rows waiting out an outage backoff are due now (rate-limited ones keep their wait). */
+  wake(now: Date): Promise<number>;
+  /** When the next pending row falls due (null with none). */
+  nextDue(): Promise<Date | null>;
+  health(now: Date, lateAfterMs: number): Promise<OutboxHealth>;
+  /** Marks newly failed or late rows as alerted and queues the alerts `build` makes, in one transaction. */
+  raiseAlerts(now: Date, lateAfterMs: number, build: (rows: BadRow[]) => AlertRow[]): Promise<BadRow[]>;
+
+  caseSpace(disputeId: string, platform: string): Promise<CaseSpaceRecord | null>;
+  /** True when this caller may create the case space (no one else is). */
+  reserveCaseSpace(disputeId: string, platform: string, now: Date): Promise<boolean>;
+  /** Keeps the space's id the moment the platform made it, before it is set up. */
+  noteCaseSpaceCreated(disputeId: string, platform: string, ref: ConversationRef): Promise<void>;
+  releaseCaseSpace(disputeId: string, platform: string, createdAt: Date | null): Promise<void>;
+  setCaseSpace(disputeId: string, platform: string, ref: ConversationRef): Promise<void>;
+  setCard(disputeId: string, platform: string, card: ConversationRef): Promise<void>;
+}
+
+/** Shared rate-limit state (register/rate-limit-store.ts): one row per bucket, for every replica. */
+export interface RateLimitStore {
+  /** Takes a slot now and returns 0, or returns how long to wait (taking nothing). */
+  take(key: string, now: Date, intervalMs: number, burst: number): Promise<number>;
+  /** Holds the bucket back until `until` (a Retry-After), never shortening a longer hold. */
+  hold(key: string, until: Date): Promise<void>;
+  held(now: Date): Promise<{ key: string; until: Date }[]>;
+}

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { Directory } from '../domain/types.ts';
+import type { DisputeService } from './dispute-service.ts';
+import type { ChatPort, Logger } from './ports.ts';
+
+// The environment and the HTTP handler types belong to the layers above
+// (config, http); the composition root fixes them (src/platforms.ts).
+
+/** A chat platform as the running bot holds it; `H` is an HTTP handler. */
+export interface PlatformInstance<H = unknown> {
+  /** Delivers the outbox's effects to this platform; null when it only receives (not configured to send). */
+  port: ChatPort | null;
+  /** HTTP paths it answers on the bot's one server (none for a socket connection). */
+  routes: Record<string, H>;
+  /** Hands it the use cases; it builds its inbound layer on them. `onChange` asks the outbox to deliver now. */
+  attach(service: DisputeService, onChange: () => void): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The platform's own object (its banner line and its tests read it); opaque to the bot. */
+  adapter?: unknown;
+}
+
+/**
+ * Everything the bot knows about one chat platform. A new platform is a
+ * folder that exports one of these and one line in the registry: people
+ * carry its user id under `name` in their `handles`, and the inbound layer
+ * (src/app/interactions) does the rest.
+ */
+export interface PlatformModule<E = unknown, H = unknown> {
+  /** The key of people's `handles` and of conversations in the register. */
+  name: string;
+  /** The environment variables it reads, checked at start-up. */
+  envSchema: z.ZodType;
+  /** How people are told which id to give their administrator. */
+  handleLabel: string;
+  /** The running platform, or null when its variables are not set. */
+  create(env: E, logger: Logger, directory: () => Directory): PlatformInstance<H> | null;
+}

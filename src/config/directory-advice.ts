@@ -1,0 +1,89 @@
+import type { Directory, Person, Role } from '../domain/types.ts';
+
+// `s117 directory check` beyond validity: gaps that make the protocol stall
+// or people unreachable, each naming who, what is wrong and how to fix it.
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PLATFORMS = ['slack', 'teams'] as const;
+const HANDLE_HINT = { slack: 'slack: U…', teams: 'teams: <Entra object id>' } as const;
+const CHANNEL_HINT = { slack: 'C… (the channel id)', teams: '"19:…@thread.tacv2" (the channel id)' } as const;
+
+/** "Who has what problem: why it matters. How to fix it." */
+const say = (who: string, problem: string, fix: string) => `${who} ${problem} ${fix}`;
+
+function organisationGaps(d: Directory): string[] {
+  const out: string[] = [];
+  for (const o of d.organisations) {
+    const org = `${o.name} (${o.id})`;
+    const people = d.people.filter((p) => p.organisationId === o.id);
+    const has = (r: Role) => people.some((p) => p.roles.includes(r));
+    if (!people.length) {
+      out.push(say(org, 'has nobody in the directory: disputes involving it cannot invite or confirm for it.',
+        `Add its people under "people:" with organisation: ${o.id}.`));
+      continue;
+    }
+    if (!has('OPERATIONAL_LEAD')) {
+      out.push(say(org, 'has no OPERATIONAL_LEAD: nobody from it is invited at Stage 1 unless named.',
+        'Add OPERATIONAL_LEAD to the roles of its Section 117 lead.'));
+    }
+    if (!has('SENIOR_OFFICER')) {
+      out.push(say(org, 'has no SENIOR_OFFICER: nobody can confirm for it at Stage 3 or for an ending.',
+        'Add SENIOR_OFFICER to the roles of its director or deputy.'));
+    }
+  }
+  if (!d.people.some((p) => p.roles.includes('GOVERNANCE_LEAD'))) {
+    out.push(say('Nobody', 'is a GOVERNANCE_LEAD: alerts and monthly reports have no one to go to.',
+      'Add GOVERNANCE_LEAD to the roles of the partnership\'s governance lead.'));
+  }
+  return out;
+}
+
+function personGaps(d: Directory, p: Person, platforms: readonly ('slack' | 'teams')[]): string[] {
+  const out: string[] = [];
+  const who = `${p.name} (${p.id})`;
+  if (platforms.length && !platforms.some((k) => p.handles[k])) {
+    out.push(say(who, `has no ${platforms.join(' or ')} id: the bot cannot invite or message them, and reports it to governance.`,
+      `Add ${platforms.map((k) => HANDLE_HINT[k]).join(' or ')}.`));
+  }
+  const teams = p.handles.teams;
+  if (teams && !GUID.test(teams)) {
+    out.push(say(who, `has teams: "${teams}", which is not a Microsoft Entra object id (a GUID like 8f3c2a10-…).`,
+      'Copy the Object ID from their user page in the Entra admin centre.'));
+  }
+  if (!p.email) {
+    const unless = teams ? ' except by their Entra object id' : '';
+    out.push(say(who, `has no email: they cannot be matched when they sign in to the register${unless}.`,
+      'Add email: their work address.'));
+  }
+  const manager = p.managerId ? d.people.find((m) => m.id === p.managerId) : null;
+  if (manager && manager.organisationId !== p.organisationId) {
+    out.push(say(who, `has manager ${manager.name} (${manager.id}) from another organisation: Stage 2 invites the manager.`,
+      'Check that this is intended.'));
+  }
+  return out;
+}
+
+export function directoryAdvice(d: Directory): string[] {
+  const platforms = PLATFORMS.filter((k) => d.people.some((p) => p.handles[k]));
+  const out = [...organisationGaps(d), ...d.people.flatMap((p) => personGaps(d, p, platforms))];
+  for (const key of ['email', 'slack', 'teams'] as const) {
+    const seen = new Map<string, string>();
+    const valueOf = (p: Person) => (key === 'email' ? p.email : p.handles[key]);
+    for (const p of d.people) {
+      const v = valueOf(p)?.toLowerCase();
+      if (!v) continue;
+      const first = seen.get(v);
+      if (first) {
+        const problem = `has the same ${key} as ${first} ("${valueOf(p)}"): sign-in and messages would reach the wrong person.`;
+        out.push(say(`${p.name} (${p.id})`, problem, 'Give each person their own.'));
+      } else seen.set(v, `${p.name} (${p.id})`);
+    }
+  }
+  for (const k of platforms) {
+    if (!d.governance[k]) {
+      out.push(say(`governance.${k}`, `is not set: governance alerts on ${k === 'slack' ? 'Slack' : 'Teams'} have nowhere to go.`,
+        `Add governance: { ${k}: ${CHANNEL_HINT[k]} }.`));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+import { confirmerRoles, type Policy } from './stage-policy.ts';
+import { PERSON_STEP_TEXT } from './texts.ts';
+import type { Directory, Dispute, Person, PersonStepKey, StageNo } from './types.ts';
+
+/**
+ * A button the viewer may press, with what it carries. The field names are
+ * the wire payload every platform sends back (`d` is added by the renderer):
+ * k = key, s = stage or decision seq, o = organisation id, n = flag or seq.
+ */
+export type AllowedAction = { label: string; style: 'primary' | 'danger' | null } & (
+  | { verb: 'tick'; k: string; s: StageNo; n: 0 | 1 }
+  | { verb: 'confirm'; s: number; o: string }
+  | { verb: 'person'; k: PersonStepKey }
+  | { verb: 'decide' }
+  | { verb: 'escalate' }
+  | { verb: 'external' }
+  | { verb: 'care-change' }
+  | { verb: 'letter'; n: number }
+);
+
+export type ActionVerb = AllowedAction['verb'];
+
+/** Who looks at the dispute: a person, or `null` for a card every participant shares. */
+export type Viewer = Person | null;
+
+/** May this person confirm the decision for their own organisation (R3.2, R5.9, R7.1)? */
+function mayConfirm(d: Dispute, seq: number, policy: Policy, viewer: Person): boolean {
+  const dec = d.decisions.find((x) => x.seq === seq);
+  if (!dec) return false;
+  const roles = confirmerRoles(policy, dec.stage, dec.outcome);
+  if (roles && !roles.some((r) => viewer.roles.includes(r))) return false;
+  // One person confirms for one organisation only.
+  return !d.confirmations.some((c) => c.decisionSeq === seq && c.personId === viewer.id && c.organisationId !== viewer.organisationId);
+}
+
+/**
+ * What the viewer may do on this dispute now, in the order a card shows it.
+ * The protocol decides; adapters render exactly this list and test nothing.
+ * A named viewer who is not a participant may do nothing.
+ */
+export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewer: Viewer = null): AllowedAction[] {
+  if (viewer && !d.participants.some((p) => p.personId === viewer.id)) return [];
+  const out: AllowedAction[] = [];
+  const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
+  if (d.status === 'OPEN') {
+    for (const c of d.checklist.filter((x) => x.stage === d.stage)) {
+      out.push({ verb: 'tick', k: c.key, s: d.stage, n: c.tickedAt ? 0 : 1, label: c.tickedAt ? 'Untick' : 'Tick', style: null });
+    }
+    const pending = d.decisions.find((x) => x.status === 'PROPOSED');
+    if (pending) {
+      for (const party of d.parties) {
+        if (d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === party.organisationId)) continue;
+        if (viewer && (viewer.organisationId !== party.organisationId || !mayConfirm(d, pending.seq, policy, viewer))) continue;
+        out.push({ verb: 'confirm', s: pending.seq, o: party.organisationId, label: `Confirm for ${orgName(party.organisationId)}`, style: 'primary' });
+      }
+    }
+    for (const s of d.personSteps.filter((x) => !x.doneAt)) out.push({ verb: 'person', k: s.step, label: PERSON_STEP_TEXT[s.step], style: null });
+    out.push({ verb: 'decide', label: 'Record a decision', style: 'primary' });
+    // Stage 3 does not escalate by itself; from there only the external routes remain (R5.3, R5.7).
+    if (d.stage < 3) out.push({ verb: 'escalate', label: 'Escalate now', style: null });
+    if (d.stage >= 3 && (!viewer || viewer.roles.includes('SENIOR_OFFICER'))) out.push({ verb: 'external', label: 'Escalate externally', style: 'danger' });
+    out.push({ verb: 'care-change', label: 'Report a change in care', style: 'danger' });
+  }
+  const letter = [...d.letters].reverse().find((x) => !x.sentAt);
+  if (letter && d.status === 'OPEN') out.push({ verb: 'letter', n: letter.seq, label: 'Review the letter to the person', style: null });
+  return out;
+}
+
+/** Is this exact action (its verb and payload) one the viewer may take? */
+export function mayTake(d: Dispute, policy: Policy, dir: Directory, viewer: Person, want: { verb: string } & Record<string, unknown>): boolean {
+  return allowedActions(d, policy, dir, viewer).some((a) => {
+    if (a.verb !== want.verb) return false;
+    if (a.verb === 'tick') return a.k === want.k;
+    if (a.verb === 'confirm') return a.s === want.s && a.o === want.o;
+    if (a.verb === 'person') return a.k === want.k;
+    if (a.verb === 'letter') return a.n === want.n;
+    return true;
+  });
+}

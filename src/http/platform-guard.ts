@@ -1,0 +1,166 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { json, type Handler } from './server.ts';
+
+// Every request to /slack/events and /api/messages is read, size-limited,
+// authenticated where we can, and shape-checked here, before Bolt or
+// botbuilder sees it: both SDKs assume a well-formed body, and Bolt reads
+// `body.ssl_check` from whatever JSON.parse returned (a signed `payload=null`
+// once took the whole bot down).
+
+export const MAX_PLATFORM_BODY = 1_000_000;
+/** Slack's own limit for stale requests. */
+export const SLACK_MAX_AGE_SECONDS = 300;
+/** Clocks drift; a request signed further in the future than this is a replay being prepared. */
+export const SLACK_MAX_FUTURE_SECONDS = 60;
+
+/** Bolt (and our Teams handler) take an already-read body from here instead of the stream. */
+export interface BufferedRequest extends IncomingMessage { rawBody?: Buffer }
+
+/** The body, or null when it is larger than `max` (the rest is drained, not stored). */
+export async function readLimited(req: IncomingMessage, max = MAX_PLATFORM_BODY): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) { req.resume(); return null; }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > max) { req.resume(); return null; }
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const obj = z.custom<Record<string, unknown>>(isObject, 'must be an object');
+const idObj = obj.pipe(z.object({ id: z.string().max(500) }).passthrough());
+
+// Only what the SDKs and our listeners rely on without checking; the rest passes through.
+const slackInteraction = z.object({
+  type: z.string().min(1).max(100),
+  user: idObj.optional(),
+  team: idObj.nullish(),
+  channel: idObj.nullish(),
+  container: obj.optional(),
+  actions: z.array(obj.pipe(z.object({ action_id: z.string().max(255).optional() }).passthrough())).max(50).optional(),
+  view: obj.pipe(z.object({ id: z.string().optional(), callback_id: z.string().max(255).optional(), private_metadata: z.string().max(3000).optional(), state: obj.optional() }).passthrough()).optional(),
+  trigger_id: z.string().max(500).optional(),
+  response_url: z.string().max(2000).optional(),
+}).passthrough();
+const slackEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('url_verification'), challenge: z.string().max(500) }).passthrough(),
+  z.object({ type: z.literal('event_callback'), event: obj.pipe(z.object({ type: z.string().max(100) }).passthrough()), team_id: z.string().max(100).optional(), event_id: z.string().max(200).optional() }).passthrough(),
+  z.object({ type: z.literal('app_rate_limited') }).passthrough(),
+]);
+const slackCommand = z.object({
+  command: z.string().min(1).max(100), text: z.string().max(4000).default(''), user_id: z.string().min(1).max(100),
+  channel_id: z.string().max(100).optional(), trigger_id: z.string().max(500).optional(), response_url: z.string().max(2000).optional(),
+});
+
+export type Verdict = { ok: true } | { ok: false; status: number; error: string };
+const bad = (status: number, error: string): Verdict => ({ ok: false, status, error });
+
+function singleHeader(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : null;
+}
+
+/** Signature and timestamp, as Slack documents them, with a bound on the future too. */
+export function verifySlack(req: IncomingMessage, body: Buffer, secret: string, nowSeconds: number): Verdict {
+  const sig = singleHeader(req, 'x-slack-signature');
+  const ts = singleHeader(req, 'x-slack-request-timestamp');
+  if (!sig || !ts || !/^\d{1,12}$/.test(ts) || !/^v0=[0-9a-f]{64}$/.test(sig)) return bad(401, 'The request is not signed by Slack.');
+  const age = nowSeconds - Number(ts);
+  if (age > SLACK_MAX_AGE_SECONDS) return bad(401, 'The request is too old.');
+  if (age < -SLACK_MAX_FUTURE_SECONDS) return bad(401, 'The request is timestamped in the future.');
+  const expected = Buffer.from(`v0=${crypto.createHmac('sha256', secret).update(`v0:${ts}:`).update(body).digest('hex')}`);
+  const given = Buffer.from(sig);
+  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return bad(401, 'The request is not signed by Slack.');
+  return { ok: true };
+}
+
+export function slackShape(req: IncomingMessage, body: Buffer): Verdict {
+  const type = (singleHeader(req, 'content-type') ?? '').toLowerCase();
+  const text = body.toString('utf8');
+  if (type === 'application/x-www-form-urlencoded') {
+    const form = new URLSearchParams(text);
+    const payloads = form.getAll('payload');
+    if (payloads.length > 1) return bad(400, 'payload: give it once.');
+    if (payloads.length === 1) {
+      let parsed: unknown;
+      try { parsed = JSON.parse(payloads[0]!); } catch { return bad(400, 'payload: is not JSON.'); }
+      if (!isObject(parsed)) return bad(400, 'payload: must be a JSON object.');
+      return slackInteraction.safeParse(parsed).success ? { ok: true } : bad(400, 'payload: is not a Slack interaction.');
+    }
+    const fields = Object.fromEntries([...new Set(form.keys())].map((k) => [k, form.getAll(k)]));
+    if (Object.values(fields).some((v) => v.length > 1)) return bad(400, 'The form repeats a field.');
+    return slackCommand.safeParse(Object.fromEntries(form)).success ? { ok: true } : bad(400, 'The form is not a Slack command.');
+  }
+  if (type === 'application/json' || type.startsWith('application/json;')) {
+    let parsed: unknown;
+    try { parsed = JSON.parse(text); } catch { return bad(400, 'The body is not JSON.'); }
+    if (!isObject(parsed)) return bad(400, 'The body must be a JSON object.');
+    return slackEvent.safeParse(parsed).success ? { ok: true } : bad(400, 'The body is not a Slack event.');
+  }
+  return bad(415, 'Slack sends forms or JSON.');
+}
+
+/** In front of Bolt's HTTP receiver. */
+export function slackGuard(listener: RequestListener, secret: string, nowSeconds: () => number = () => Math.floor(Date.now() / 1000)): Handler {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return json(res, 405, { error: 'POST Slack requests here.' });
+    const body = await readLimited(req);
+    if (!body) return json(res, 413, { error: 'The request is too large.' });
+    const type = (singleHeader(req, 'content-type') ?? '').toLowerCase();
+    // Slack's unsigned connectivity check: Bolt answers it and drops anything else in the body.
+    const sslCheck = type === 'application/x-www-form-urlencoded' && new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1';
+    if (!sslCheck) {
+      const v = verifySlack(req, body, secret, nowSeconds());
+      if (!v.ok) return json(res, v.status, { error: v.error });
+      const s = slackShape(req, body);
+      if (!s.ok) return json(res, s.status, { error: s.error });
+    }
+    (req as BufferedRequest).rawBody = body;
+    listener(req, res);
+  };
+}
+
+const activity = z.object({
+  type: z.string().min(1).max(100),
+  id: z.string().max(500).optional(),
+  text: z.string().max(100_000).optional(),
+  channelId: z.string().max(100).optional(),
+  serviceUrl: z.string().max(2000).optional(),
+  from: idObj.optional(),
+  recipient: idObj.optional(),
+  conversation: idObj.optional(),
+  attachments: z.array(obj).max(50).optional(),
+  entities: z.array(obj).max(100).optional(),
+  membersAdded: z.array(idObj).max(500).optional(),
+  membersRemoved: z.array(idObj).max(500).optional(),
+  channelData: obj.optional(),
+  replyToId: z.string().max(500).optional(),
+  name: z.string().max(200).optional(),
+  timestamp: z.string().max(100).optional(),
+  localTimestamp: z.string().max(100).optional(),
+  expiration: z.string().max(100).optional(),
+}).passthrough();
+
+/** In front of botbuilder: a Bot Framework activity, or a plain 4xx. */
+export function teamsGuard(handler: Handler, opts: { authenticated: boolean }): Handler {
+  return async (req, res) => {
+    if (req.method !== 'POST') return json(res, 405, { error: 'POST activities here.' });
+    // A token is checked by botbuilder; without one there is nothing to check.
+    if (opts.authenticated && !/^Bearer \S+$/.test(singleHeader(req, 'authorization') ?? '')) return json(res, 401, { error: 'Unauthorized.' });
+    const body = await readLimited(req);
+    if (!body) return json(res, 413, { error: 'The request is too large.' });
+    let parsed: unknown;
+    try { parsed = JSON.parse(body.toString('utf8')); } catch { return json(res, 400, { error: 'The body must be a Bot Framework activity in JSON.' }); }
+    if (!isObject(parsed)) return json(res, 400, { error: 'The body must be a JSON object (a Bot Framework activity).' });
+    const r = activity.safeParse(parsed);
+    if (!r.success) return json(res, 400, { error: `The activity is not valid: ${r.error.issues[0]!.path.join('.') || 'body'}.` });
+    (req as BufferedRequest).rawBody = body;
+    return handler(req, res);
+  };
+}

@@ -1,0 +1,15 @@
+import type { PlatformInstance, PlatformModule } from './app/platform.ts';
+import type { Env } from './config/env.ts';
+import type { Handler } from './http/server.ts';
+import { slackModule } from './adapters/slack/module.ts';
+import { teamsModule } from './adapters/teams/module.ts';
+
+/** A platform as this bot runs it: configured from the env, answering on its HTTP server. */
+export type Platform = PlatformModule<Env, Handler>;
+export type RunningPlatform = PlatformInstance<Handler>;
+
+/** Every chat platform the bot speaks: one line each. */
+export const PLATFORMS: readonly Platform[] = [
+  slackModule,
+  teamsModule,
+];

@@ -1,0 +1,108 @@
+import type { Tx } from './dispute-repo.ts';
+import { VersionConflict } from './dispute-repo.ts';
+
+type Rows = Record<string, unknown>[];
+interface Pending {
+  creates: Map<string, { model: string; skipDuplicates: boolean; rows: Rows }>;
+  disputes: { id: string; prev: number; data: Record<string, unknown> }[];
+  stages: Record<string, unknown>[];
+}
+
+/**
+ * A transaction that holds back the writes a sweep repeats for every dispute
+ * — inserts, the guarded dispute update, the stage update — and sends each
+ * kind once for the whole batch when flushed. Everything else (reads,
+ * upserts, other updates) goes straight through, so the ordinary write code
+ * (saveDispute, appendHistory, enqueueEffects) runs unchanged on top and a
+ * batch of 20 escalations costs about as many round trips as one.
+ *
+ * `lastSeq` answers the history appender's "last seq of this dispute" for
+ * disputes whose history was read in bulk beforehand.
+ */
+export function batchingTx(tx: Tx, lastSeq: Map<string, number>): { tx: Tx; flush(): Promise<void> } {
+  const pending: Pending = { creates: new Map(), disputes: [], stages: [] };
+  const wrap = (name: string, delegate: Record<string, unknown>) => new Proxy(delegate, {
+    get(target, op, receiver) {
+      if (op === 'createMany') {
+        return async (args: { data: Rows; skipDuplicates?: boolean }) => {
+          const key = `${name}:${Boolean(args.skipDuplicates)}`;
+          const entry = pending.creates.get(key) ?? { model: name, skipDuplicates: Boolean(args.skipDuplicates), rows: [] };
+          entry.rows.push(...args.data);
+          pending.creates.set(key, entry);
+          return { count: args.data.length };
+        };
+      }
+      if (name === 'dispute' && op === 'updateMany') {
+        return async (args: { where: { id: string; version: number }; data: Record<string, unknown> }) => {
+          pending.disputes.push({ id: args.where.id, prev: args.where.version, data: args.data });
+          // The real count is checked at flush: a version that moved on fails the whole batch.
+          return { count: 1 };
+        };
+      }
+      if (name === 'stageInstance' && op === 'update') {
+        return async (args: { where: { disputeId_stage: { disputeId: string; stage: number } }; data: Record<string, unknown> }) => {
+          pending.stages.push({ ...args.where.disputeId_stage, ...args.data });
+          return null;
+        };
+      }
+      if (name === 'historyEvent' && op === 'aggregate') {
+        return async (args: { where?: { disputeId?: string } }) => {
+          const id = args.where?.disputeId;
+          if (id !== undefined && lastSeq.has(id)) return { _max: { seq: lastSeq.get(id) } };
+          return (target as { aggregate: (a: unknown) => Promise<unknown> }).aggregate(args);
+        };
+      }
+      const v = Reflect.get(target, op, receiver) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  const batched = new Proxy(tx, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop === 'string' && !prop.startsWith('$') && v && typeof v === 'object') return wrap(prop, v as Record<string, unknown>);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+
+  async function flush(): Promise<void> {
+    const now = new Date();
+    if (pending.disputes.length) {
+      // The table's own row type gives every column its type (enums, arrays, timestamps) from JSON.
+      const cols = Object.keys(pending.disputes[0]!.data).concat('updatedAt');
+      const rows = pending.disputes.map((d) => ({ id: d.id, ...d.data, updatedAt: now }));
+      const guards = pending.disputes.map((d) => ({ id: d.id, prev: d.prev }));
+      const set = cols.map((c) => `"${c}" = v."${c}"`).join(', ');
+      const updated = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `UPDATE "Dispute" AS d SET ${set}
+         FROM jsonb_populate_recordset(NULL::"Dispute", $1::jsonb) AS v
+         JOIN jsonb_to_recordset($2::jsonb) AS g(id text, prev int) ON g.id = v.id
+         WHERE d.id = v.id AND d.version = g.prev
+         RETURNING d.id`, JSON.stringify(rows), JSON.stringify(guards));
+      if (updated.length !== pending.disputes.length) {
+        const done = new Set(updated.map((u) => u.id));
+        const lost = pending.disputes.find((d) => !done.has(d.id))!;
+        throw new VersionConflict(String(lost.data.reference ?? lost.id));
+      }
+    }
+    if (pending.stages.length) {
+      const cols = Object.keys(pending.stages[0]!).filter((c) => c !== 'disputeId' && c !== 'stage');
+      await tx.$executeRawUnsafe(
+        `UPDATE "StageInstance" AS s SET ${cols.map((c) => `"${c}" = v."${c}"`).join(', ')}
+         FROM jsonb_populate_recordset(NULL::"StageInstance", $1::jsonb) AS v
+         WHERE s."disputeId" = v."disputeId" AND s.stage = v.stage`, JSON.stringify(pending.stages));
+    }
+    for (const { model, skipDuplicates, rows } of pending.creates.values()) {
+      const delegate = (tx as unknown as Record<string, { createMany(a: unknown): Promise<unknown> }>)[model]!;
+      await delegate.createMany({ data: rows, ...(skipDuplicates ? { skipDuplicates } : {}) });
+    }
+  }
+  return { tx: batched, flush };
+}
+
+/** The last history seq of each dispute, in one query. */
+export async function lastHistorySeqs(tx: Tx, ids: readonly string[]): Promise<Map<string, number>> {
+  const rows = await tx.historyEvent.groupBy({ by: ['disputeId'], where: { disputeId: { in: [...ids] } }, _max: { seq: true } });
+  const out = new Map<string, number>(ids.map((id) => [id, 0]));
+  for (const r of rows) out.set(r.disputeId, r._max.seq ?? 0);
+  return out;
+}

@@ -1,0 +1,166 @@
+import crypto from 'node:crypto';
+import type { AlertRow, BadRow, CaseSpaceRecord, ClaimedRow, Outbox, OutboxHealth, RetryPlan } from '../app/outbox.ts';
+import type { ConversationRef } from '../app/ports.ts';
+import type { Effect } from '../domain/effects.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Database } from './db.ts';
+
+interface RawClaim {
+  id: bigint; idempotencyKey: string; disputeId: string | null; kind: string; payload: Effect; platform: string | null; attempts: number;
+  failures: number; notBefore: Date; firstTriedAt: Date; uncertain: boolean; platformRef: ConversationRef | null; claimToken: string;
+}
+
+/** The outbox tables in PostgreSQL or PGlite. */
+export class OutboxStore implements Outbox {
+  constructor(private readonly db: Database) {}
+
+  private get prisma() { return this.db.prisma; }
+
+  async claim(now: Date, leaseMs: number): Promise<ClaimedRow | null> {
+    const token = crypto.randomUUID();
+    // One row at a time, and only the oldest pending row of each dispute, so
+    // a dispute's notifications arrive in the order they were decided even
+    // with several deliverers (a ping held for working hours holds back
+    // nothing queued after it). `was` tells whether an earlier try was cut
+    // off mid-call (its marker is still set).
+    const rows = await this.prisma.$queryRaw<RawClaim[]>`
+      WITH c AS (
+        SELECT o."id", o."inFlightSince" AS "was" FROM "Outbox" o
+        WHERE o."deliveredAt" IS NULL AND o."failedAt" IS NULL AND o."nextAttemptAt" <= ${now}
+          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now})
+          AND (o."disputeId" IS NULL OR NOT EXISTS (
+            SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id" AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL
+              AND p."notBefore" <= ${now}))
+        ORDER BY o."id" LIMIT 1
+        FOR UPDATE OF o SKIP LOCKED)
+      UPDATE "Outbox" u SET "claimedUntil" = ${new Date(now.getTime() + leaseMs)}, "claimToken" = ${token}, "attempts" = u."attempts" + 1,
+        "inFlightSince" = COALESCE(u."inFlightSince", ${now}), "firstTriedAt" = COALESCE(u."firstTriedAt", ${now})
+      FROM c WHERE u."id" = c."id"
+      RETURNING u."id", u."idempotencyKey", u."disputeId", u."kind", u."payload", u."platform", u."attempts", u."failures", u."notBefore",
+        u."firstTriedAt", u."platformRef", u."claimToken", (c."was" IS NOT NULL) AS "uncertain"`;
+    return rows[0] ?? null;
+  }
+
+  async renew(row: ClaimedRow, until: Date): Promise<boolean> {
+    const n = await this.prisma.outbox.updateMany({ where: { id: row.id, claimToken: row.claimToken, deliveredAt: null }, data: { claimedUntil: until } });
+    return n.count === 1;
+  }
+
+  async keepRef(row: ClaimedRow, ref: ConversationRef): Promise<void> {
+    // Not guarded by the claim: the platform's id is true whoever asks.
+    await this.prisma.outbox.update({ where: { id: row.id }, data: { platformRef: ref as Prisma.InputJsonValue } });
+  }
+
+  async delivered(row: ClaimedRow, at: Date): Promise<void> {
+    // Delivered is delivered, even if the lease ran out meanwhile.
+    await this.prisma.outbox.updateMany({
+      where: { id: row.id, deliveredAt: null },
+      data: { deliveredAt: at, claimedUntil: null, claimToken: null, inFlightSince: null, lastError: null },
+    });
+  }
+
+  async retry(row: ClaimedRow, plan: RetryPlan): Promise<void> {
+    await this.prisma.outbox.updateMany({
+      where: { id: row.id, claimToken: row.claimToken, deliveredAt: null },
+      data: {
+        nextAttemptAt: plan.at, lastError: plan.error.slice(0, 1000), claimedUntil: null, claimToken: null,
+        ...(plan.uncertain ? {} : { inFlightSince: null }), ...(plan.countsAsFailure ? { failures: { increment: 1 } } : {}),
+      },
+    });
+  }
+
+  async fail(row: ClaimedRow, at: Date, error: string): Promise<void> {
+    await this.prisma.outbox.updateMany({
+      where: { id: row.id, claimToken: row.claimToken, deliveredAt: null },
+      data: { failedAt: at, lastError: error.slice(0, 1000), claimedUntil: null, claimToken: null },
+    });
+  }
+
+  async wake(now: Date): Promise<number> {
+    const r = await this.prisma.outbox.updateMany({
+      where: { deliveredAt: null, failedAt: null, failures: { gt: 0 }, nextAttemptAt: { gt: now }, claimedUntil: null },
+      data: { nextAttemptAt: now, failures: 0 },
+    });
+    return r.count;
+  }
+
+  async nextDue(): Promise<Date | null> {
+    const r = await this.prisma.outbox.aggregate({ where: { deliveredAt: null, failedAt: null }, _min: { nextAttemptAt: true } });
+    return r._min.nextAttemptAt ?? null;
+  }
+
+  async health(now: Date, lateAfterMs: number): Promise<OutboxHealth> {
+    const late = new Date(now.getTime() - lateAfterMs);
+    const [r] = await this.prisma.$queryRaw<{ pending: bigint; due: bigint; retrying: bigint; late: bigint; failed: bigint; oldest: Date | null }[]>`
+      SELECT count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL) AS "pending",
+        count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "nextAttemptAt" <= ${now}) AS "due",
+        count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "lastError" IS NOT NULL) AS "retrying",
+        count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "notBefore" < ${late}) AS "late",
+        count(*) FILTER (WHERE "failedAt" IS NOT NULL) AS "failed",
+        min("notBefore") FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "notBefore" <= ${now}) AS "oldest"
+      FROM "Outbox"`;
+    const held = await this.prisma.rateLimit.findMany({ where: { blockedUntil: { gt: now } }, orderBy: { key: 'asc' } });
+    return {
+      pending: Number(r!.pending), due: Number(r!.due), retrying: Number(r!.retrying), late: Number(r!.late), failed: Number(r!.failed),
+      oldestDueSeconds: r!.oldest ? Math.max(0, Math.round((now.getTime() - r!.oldest.getTime()) / 1000)) : 0,
+      heldBack: held.map((h) => ({ key: h.key, until: h.blockedUntil!.toISOString() })),
+    };
+  }
+
+  async raiseAlerts(now: Date, lateAfterMs: number, build: (rows: BadRow[]) => AlertRow[]): Promise<BadRow[]> {
+    const late = new Date(now.getTime() - lateAfterMs);
+    return this.prisma.$transaction(async (tx) => {
+      // SKIP LOCKED: two replicas checking at once alert about each row once.
+      const rows = await tx.$queryRaw<BadRow[]>`
+        SELECT o."id", o."disputeId", d."reference", o."kind", (o."failedAt" IS NOT NULL) AS "failed", o."lastError", o."notBefore"
+        FROM "Outbox" o LEFT JOIN "Dispute" d ON d."id" = o."disputeId"
+        WHERE o."alertedAt" IS NULL AND o."deliveredAt" IS NULL AND o."idempotencyKey" NOT LIKE 'alert:%'
+          AND (o."failedAt" IS NOT NULL OR o."notBefore" < ${late})
+        ORDER BY o."id" LIMIT 500
+        FOR UPDATE OF o SKIP LOCKED`;
+      if (!rows.length) return [];
+      await tx.outbox.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { alertedAt: now } });
+      const alerts = build(rows);
+      if (alerts.length) {
+        await tx.outbox.createMany({
+          data: alerts.map((a) => ({
+            idempotencyKey: a.idempotencyKey, disputeId: null, kind: 'GOVERNANCE', platform: a.platform, notBefore: now, nextAttemptAt: now,
+            payload: { kind: 'GOVERNANCE', message: a.message, notBefore: now.toISOString() } as unknown as Prisma.InputJsonValue,
+          })),
+          skipDuplicates: true,
+        });
+      }
+      return rows;
+    });
+  }
+
+  async caseSpace(disputeId: string, platform: string): Promise<CaseSpaceRecord | null> {
+    const c = await this.prisma.conversation.findUnique({ where: { disputeId_platform: { disputeId, platform } } });
+    return c ? { ref: c.ref as CaseSpaceRecord['ref'], cardRef: (c.cardRef as ConversationRef | null) ?? null, createdAt: c.createdAt } : null;
+  }
+
+  async reserveCaseSpace(disputeId: string, platform: string, now: Date): Promise<boolean> {
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO "Conversation" ("disputeId", "platform", "ref", "createdAt") VALUES (${disputeId}, ${platform}, '{"pending":true}'::jsonb, ${now})
+      ON CONFLICT DO NOTHING`;
+    return inserted === 1;
+  }
+
+  async noteCaseSpaceCreated(disputeId: string, platform: string, ref: ConversationRef): Promise<void> {
+    await this.prisma.conversation.update({
+      where: { disputeId_platform: { disputeId, platform } }, data: { ref: { pending: true, created: ref } as unknown as Prisma.InputJsonValue },
+    });
+  }
+
+  async releaseCaseSpace(disputeId: string, platform: string, createdAt: Date | null): Promise<void> {
+    await this.prisma.conversation.deleteMany({ where: { disputeId, platform, ...(createdAt ? { createdAt } : {}) } });
+  }
+
+  async setCaseSpace(disputeId: string, platform: string, ref: ConversationRef): Promise<void> {
+    await this.prisma.conversation.update({ where: { disputeId_platform: { disputeId, platform } }, data: { ref: ref as Prisma.InputJsonValue, externalId: ref.id } });
+  }
+
+  async setCard(disputeId: string, platform: string, card: ConversationRef): Promise<void> {
+    await this.prisma.conversation.update({ where: { disputeId_platform: { disputeId, platform } }, data: { cardRef: card as Prisma.InputJsonValue } });
+  }
+}

@@ -1,0 +1,79 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../../../src/app/logger.ts';
+import { banner } from '../../../src/banner.ts';
+import { loadEnv } from '../../../src/config/env.ts';
+import { startBot, type Bot } from '../../../src/bot.ts';
+import { FakeClock } from '../../fakes/clock.ts';
+import { DIRECTORY } from '../../helpers/app.ts';
+import { rawRequest } from '../../helpers/raw-http.ts';
+
+const activity = JSON.stringify({ type: 'message', id: 'a1', text: 'help', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'u1' }, conversation: { id: 'c1' }, recipient: { id: 'bot' } });
+
+async function start(extra: Record<string, string>): Promise<{ bot: Bot; base: string; logs: () => string }> {
+  let logs = '';
+  const sink = new Writable({ write(c, _e, cb) { logs += String(c); cb(); } });
+  const env = loadEnv({ PORT: '0', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', ...extra });
+  const bot = await startBot({ env, logger: createLogger('warn', sink), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
+  return { bot, base: `http://127.0.0.1:${bot.address.port}`, logs: () => logs };
+}
+
+describe('serving without sign-in reaches this computer only', () => {
+  it('binds 127.0.0.1 unless HOST says otherwise', () => {
+    expect(loadEnv({}).HOST).toBe('127.0.0.1');
+  });
+
+  describe('loopback bind, local mode', () => {
+    let s: Awaited<ReturnType<typeof start>>;
+    beforeAll(async () => { s = await start({ HOST: '127.0.0.1' }); });
+    afterAll(async () => { await s.bot.stop(); });
+
+    it('serves the register to this computer by its loopback names', async () => {
+      for (const host of ['localhost', `localhost:${s.bot.address.port}`, `127.0.0.1:${s.bot.address.port}`, `[::1]:${s.bot.address.port}`]) {
+        expect((await rawRequest(`${s.base}/register`, { headers: { host } })).status).toBe(200);
+      }
+    });
+
+    it('DNS rebinding: a Host header that is not this machine gets 421 and no disputes', async () => {
+      for (const url of ['/register', '/register/report', '/register/report.csv']) {
+        const r = await rawRequest(`${s.base}${url}`, { headers: { host: 'evil.example' } });
+        expect(r.status).toBe(421);
+        expect(r.text).toMatch(/does not answer for the host name (&quot;|")evil\.example/);
+        expect(r.text).not.toMatch(/S117-/);
+      }
+      const teams = await rawRequest(`${s.base}/api/messages`, { method: 'POST', headers: { host: 'evil.example:80', 'content-type': 'application/json' }, body: activity });
+      expect(teams.status).toBe(421);
+    });
+
+    it('a reverse proxy on the same machine: forwarded requests are refused (403) though the socket is loopback', async () => {
+      const proxied: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }, { 'x-forwarded-host': 's117.example' }];
+      for (const h of proxied) {
+        const r = await rawRequest(`${s.base}/register`, { headers: { host: 'localhost', ...h } });
+        expect(r.status).toBe(403);
+        expect(r.text).toMatch(/came through a proxy/);
+        const t = await rawRequest(`${s.base}/api/messages`, { method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json', ...h }, body: activity });
+        expect(t.status).toBe(403);
+      }
+    });
+  });
+
+  it.each([
+    [{ HOST: '0.0.0.0' }, /HOST is 0\.0\.0\.0, so other computers can connect/],
+    [{ HOST: '127.0.0.1', TRUSTED_PROXY: '127.0.0.1' }, /TRUSTED_PROXY is set/],
+  ])('%j: the register and the Emulator endpoint are switched off, and the start-up says why', async (extra, reason) => {
+    const s = await start(extra);
+    try {
+      const r = await rawRequest(`${s.base}/register`, { headers: { host: 'localhost' } });
+      expect(r.status).toBe(403);
+      expect(r.text).toMatch(reason);
+      expect(r.text).toMatch(/Set up sign-in \(OIDC_ISSUER\)/);
+      const t = await rawRequest(`${s.base}/api/messages`, { method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json' }, body: activity });
+      expect(t.status).toBe(403);
+      expect(s.logs()).toMatch(/the register is switched off/);
+      expect(s.logs()).toMatch(/the Teams endpoint is switched off/);
+      expect(banner(s.bot.app, s.bot.address.port, null, s.bot.teams)).toMatch(new RegExp(`Register: .*SWITCHED OFF: no sign-in is configured \\(OIDC_ISSUER\\) and ${reason.source}`));
+      expect((await rawRequest(`${s.base}/healthz`)).status).toBe(200);
+    } finally {
+      await s.bot.stop();
+    }
+  });
+});
