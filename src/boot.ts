@@ -25,8 +25,11 @@ export interface App {
   db: Database;
   calendar: WorkingCalendar;
   policy: Policy;
-  directory: Directory;
+  /** The directory in use now (R5.8: replaced by reloadDirectory without a restart). */
+  readonly directory: Directory;
   directoryFile: string;
+  /** Reads the directory file again; open disputes invite new role holders and let leavers go. */
+  reloadDirectory(): Promise<{ people: number; disputes: number }>;
   service: DisputeService;
   store: DisputeStore;
   conversations: Conversations;
@@ -67,8 +70,14 @@ export async function boot(opts: BootOptions): Promise<App> {
   const { env, logger } = opts;
   const clock = opts.clock ?? systemClock;
   const calendar = calendarFromEnv(env);
-  const policy: Policy = { ...DEFAULT_POLICY, personStepsDueWorkingDays: env.PERSON_STEPS_DUE_WORKING_DAYS };
-  const { directory, file } = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m));
+  const policy: Policy = {
+    ...DEFAULT_POLICY,
+    personStepsDueWorkingDays: env.PERSON_STEPS_DUE_WORKING_DAYS,
+    overdueRepeatWorkingDays: env.OVERDUE_REPEAT_WORKING_DAYS,
+  };
+  const loaded = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m));
+  const file = loaded.file;
+  let directory = loaded.directory;
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot' });
   try {
     const appliedMigrations = await migrate(db.sql);
@@ -91,8 +100,18 @@ export async function boot(opts: BootOptions): Promise<App> {
       cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
     }, () => sendMonthlyReportIfDue(store, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null));
     return {
-      env, db, calendar, policy, directory, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports,
+      env, db, calendar, policy, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports,
       appliedMigrations,
+      get directory() { return directory; },
+      // R5.8: a bad file is refused with its problems and the directory in use stays as it was.
+      async reloadDirectory() {
+        const next = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m)).directory;
+        await syncDirectory(db, next);
+        directory = next;
+        const disputes = await service.followDirectory();
+        logger.info({ people: next.people.length, disputes }, 'directory reloaded; open disputes follow it');
+        return { people: next.people.length, disputes };
+      },
       async close() {
         await scheduler.stop();
         await db.close();

@@ -14,6 +14,7 @@ import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.
 import { registerGauges } from './register/metrics-queries.ts';
 import type { SlackAdapter } from './adapters/slack/slack-app.ts';
 import type { TeamsAdapter } from './adapters/teams/teams-app.ts';
+import { watchDirectory } from './directory-watch.ts';
 import { PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
 
 export interface Bot {
@@ -37,10 +38,11 @@ export async function startBot(opts: {
   platforms?: readonly Platform[];
 }): Promise<Bot> {
   const { env, logger } = opts;
-  let directory: Directory | null = null;
+  // Read through the app so a reloaded directory (R5.8) is what the adapters see.
+  let appRef: { directory: Directory } | null = null;
   const platforms = new Map<string, RunningPlatform>();
   for (const m of opts.platforms ?? PLATFORMS) {
-    const p = m.create(env, logger, () => directory!);
+    const p = m.create(env, logger, () => appRef!.directory);
     if (p) platforms.set(m.name, p);
   }
   const slack = (platforms.get('slack')?.adapter ?? null) as SlackAdapter | null;
@@ -51,7 +53,8 @@ export async function startBot(opts: {
   for (const [name, p] of platforms) if (p.port) ports[name] = instrumentPort(p.port);
   const defaultPlatform = [...platforms].find(([, p]) => p.port)?.[0] ?? Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
-  directory = app.directory;
+  appRef = app;
+  const stopWatching = watchDirectory(app, logger.child({ part: 'directory' }));
   let admin: AdminServer | null = null;
   // Not ready while a platform refuses the bot (the reason says why); the outbox figures tell on-call what is waiting.
   const http = new HttpServer(logger.child({ part: 'http' }), async () => {
@@ -85,11 +88,13 @@ export async function startBot(opts: {
         await http.close();
         await admin?.close();
         for (const p of platforms.values()) await p.stop();
+        stopWatching();
         await app.close();
       },
     };
   } catch (e) {
     await admin?.close();
+    stopWatching();
     await app.close();
     throw e;
   }

@@ -123,6 +123,17 @@ export class DisputeService {
     return { dispute: decided.next, notice: decided.notice, duplicate: false };
   }
 
+  /** R5.8: every open dispute follows the directory as it is now; returns how many changed. */
+  async followDirectory(): Promise<number> {
+    let changed = 0;
+    for (const d of (await this.all()).filter((x) => x.status === 'OPEN')) {
+      const before = d.version;
+      const r = await this.act(SYSTEM, { id: d.id }, { type: 'SYNC_DIRECTORY' });
+      if (r.dispute.version !== before) changed++;
+    }
+    return changed;
+  }
+
   private ctx(now: Date, actor: Actor) {
     return { now, actor, policy: this.deps.policy, calendar: this.deps.calendar, directory: this.deps.directory() };
   }

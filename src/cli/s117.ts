@@ -17,7 +17,7 @@ import { DataDirLocked } from '../register/data-dir-lock.ts';
 import { needsRegister, runningBot, runThroughBot } from './through-bot.ts';
 import { MigrationError, migrate } from '../register/migrate.ts';
 import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
-import { summarise } from '../reports/summary.ts';
+import { summaryOfReport } from '../reports/summary.ts';
 import { boardReport, lastQuarter, reportCsv } from '../reports/board-report.ts';
 import { reportHtmlFile } from '../web/report-file.ts';
 import { commandSchema, raiseSchema, zodProblems } from './schemas.ts';
@@ -136,7 +136,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`Restored ${r.disputes} dispute(s) from ${file} into ${path.resolve(e.DATA_DIR)}.${r.keptAt ? ` The register it replaced (${r.replaced} dispute(s)) is kept in ${r.keptAt}; delete it when you are sure.` : ''}\n`);
     });
 
-  program.command('directory').description('the directory of people and organisations')
+  const directoryCmd = program.command('directory').description('the directory of people and organisations');
+  directoryCmd.command('reload').description('read the directory file again; open disputes invite new role holders and let leavers go')
+    .action(async () => {
+      await withApp(async (app) => {
+        const r = await app.reloadDirectory();
+        io.stdout(`Reloaded ${app.directoryFile}: ${r.people} people. ${r.disputes} open dispute(s) changed to follow it.\n`);
+      });
+    });
+  directoryCmd
     .command('check').argument('[file]', 'the directory file (default: DIRECTORY_FILE)').description('validate a directory file')
     .action((file?: string) => {
       const f = file ?? getEnv().DIRECTORY_FILE;
@@ -242,13 +250,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const register = program.command('register').description('the Section 117 register');
   register.command('summary')
-    .option('--from <date>', 'raised on or after (YYYY-MM-DD)').option('--to <date>', 'raised on or before (YYYY-MM-DD)')
-    .description('figures for the Partnership Board: by subject, stage and outcome; timescales met; overdue; flags; themes')
+    .option('--from <date>', 'period start (YYYY-MM-DD)').option('--to <date>', 'period end (YYYY-MM-DD)')
+    .description('figures for the Partnership Board (the same figures as "s117 report" for the same period)')
     .action(async (o: { from?: string; to?: string }) => {
       checkRange(o.from, o.to);
       await withApp(async (app) => {
-        const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory));
-        io.stdout(`${JSON.stringify(summarise(rows), null, 2)}\n`);
+        const now = io.clock?.now() ?? new Date();
+        const all = await app.service.all();
+        // Without dates: everything so far, from the first dispute raised to today.
+        const first = all.map((d) => app.calendar.localDate(new Date(d.raisedAt))).sort()[0] ?? app.calendar.localDate(now);
+        const period = { from: o.from ?? first, to: o.to ?? app.calendar.localDate(now) };
+        io.stdout(`${JSON.stringify(summaryOfReport(boardReport(all, period, app.calendar, app.directory, now)), null, 2)}\n`);
       });
     });
   register.command('export')

@@ -30,6 +30,8 @@ export const envSchema = z.object({
   WORKING_HOURS_END: hhmm.default('17:00'),
   LOCAL_CLOSURE_DAYS: isoDates.default([]),
   PERSON_STEPS_DUE_WORKING_DAYS: positiveInt(5),
+  /** R5.3: working days between repeated alerts while Stage 3 stays overdue. */
+  OVERDUE_REPEAT_WORKING_DAYS: positiveInt(5),
   SWEEP_CRON: z.string().default('* * * * *'),
   SCHEDULER: z.enum(['on', 'off']).default('on'),
   // Kept so existing configurations still start; retries are bounded by the horizon below.

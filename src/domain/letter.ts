@@ -1,9 +1,10 @@
 import { fleschKincaid } from 'flesch-kincaid';
 import { syllable } from 'syllable';
-import type { Decision, Dispute, Subject } from './types.ts';
+import type { Decision, Dispute, OrgKind, Setting, StageNo, Subject } from './types.ts';
 
-// R8.2: the person's letter, drafted from the recorded decision in plain
-// English. A professional reviews it before it is marked sent.
+// R8.2: the person's letter, drafted from the record in plain English. It is
+// true to the record: what happened to their care, the organisations actually
+// involved, where the person is. A professional reviews it before it is sent.
 
 const PLAIN_SUBJECT: Record<Subject, string> = {
   ELIGIBILITY: 'whether you can get this aftercare',
@@ -19,22 +20,48 @@ const PLAIN_SUBJECT: Record<Subject, string> = {
   ENDING_AFTERCARE: 'whether your aftercare should end',
 };
 
-// Acronyms a professional may type, spelt out the first time they appear.
-const ACRONYMS: [RegExp, string][] = [
-  [/\bICB\b/, 'the local NHS (ICB)'],
-  [/\bCHC\b/, 'NHS Continuing Healthcare (CHC)'],
-  [/\bLA\b/, 'the council (LA)'],
-  [/\bDASS\b/, 'the Director of Adult Social Services (DASS)'],
-  [/\bMHA\b/, 'the Mental Health Act (MHA)'],
-  [/\bS117\b/, 'Section 117'],
-  [/\bOT\b/, 'occupational therapy (OT)'],
-  [/\bCPN\b/, 'community mental health nurse (CPN)'],
+const SETTING_OPENING: Record<Setting, string> = {
+  COMMUNITY: 'We are writing about the help you get after your stay in hospital.',
+  HOSPITAL: 'We are writing about the help you will get when you leave hospital.',
+  PRISON: 'We are writing about the help you should get for your mental health, in prison and when you leave.',
+  OTHER_SECURE: 'We are writing about the help you will get when you leave the secure unit.',
+};
+
+// Acronyms a professional may type. The decision is shown as they wrote it
+// (rewriting inside it mangles text such as "ICB/council"); the words are
+// explained underneath instead.
+const GLOSSARY: [RegExp, string][] = [
+  [/\bICB\b/, 'ICB means the local NHS body that plans and pays for health care.'],
+  [/\bCHC\b/, 'CHC means NHS Continuing Healthcare. It is care paid for by the NHS.'],
+  [/\bLA\b/, 'LA means the local council.'],
+  [/\bDASS\b/, 'DASS means the Director of Adult Social Services at the council.'],
+  [/\bMHA\b/, 'MHA means the Mental Health Act.'],
+  [/\bS117\b/i, 'S117 means Section 117 of the Mental Health Act.'],
+  [/\bOT\b/, 'OT means occupational therapy.'],
+  [/\bCPN\b/, 'CPN means a community mental health nurse.'],
+  [/\bIMHA\b/, 'IMHA means an independent mental health advocate.'],
 ];
 
-export function explainAcronyms(text: string): string {
-  let out = text;
-  for (const [re, long] of ACRONYMS) out = out.replace(re, long);
-  return out;
+/** The explanations for the acronyms used in `texts`, each once. */
+export function glossary(...texts: string[]): string[] {
+  const all = texts.join('\n');
+  return GLOSSARY.filter(([re]) => re.test(all)).map(([, line]) => line);
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** R8.2: the decision as plain text: no HTML entities, tags or chat markup. */
+export function plainText(text: string): string {
+  return text
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2')
+    .replace(/<\/?[a-z][^>]*>/gi, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] === '#') return String.fromCodePoint(e[1]!.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+      return ENTITIES[e.toLowerCase()] ?? m;
+    })
+    .replace(/(^|\s)[*_~`]+(\S[^*_~`]*?)[*_~`]+(?=\s|[.,;:!?]|$)/g, '$1$2')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 export interface Readability { gradeLevel: number; readingAge: number; sentences: number; words: number }
@@ -50,38 +77,100 @@ export function readability(text: string): Readability {
   return { gradeLevel: round(grade), readingAge: round(grade + 5), sentences: sentences.length, words: words.length };
 }
 
-export function draftLetter(d: Pick<Dispute, 'subjects'>, decision: Decision, signedBy: string): { text: string } & Readability {
-  const about = d.subjects.map((s) => PLAIN_SUBJECT[s]);
-  const ending = decision.outcome === 'END_AFTERCARE';
-  const lines = [
-    'Dear [name],',
-    '',
-    'We are writing about the help you get after your stay in hospital. This help is called aftercare. The law says you have a right to it. The law is called Section 117 of the Mental Health Act.',
-    '',
-    `The NHS and the council did not agree about ${about.join(', and ')}. We have talked about it together. We have now made a decision together.`,
-    '',
-    'What we decided:',
-    explainAcronyms(decision.summary),
-    '',
-    'Why we decided this:',
-    explainAcronyms(decision.basisNeed),
-  ];
-  if (decision.funding) lines.push('', 'Who will pay:', explainAcronyms(decision.funding));
-  lines.push('');
-  if (ending) {
-    lines.push('We looked at your needs together before we made this choice. Your care goes on until the date we agree with you. You will not lose help you still need.');
-  } else {
-    lines.push('Your care did not stop while we talked. It will go on as planned.');
-  }
-  lines.push(
-    '',
+/** What the letter may say about the people and organisations involved. */
+export interface LetterContext {
+  /** The organisations actually party to the dispute now. */
+  organisations: { name: string; kind: OrgKind }[];
+}
+
+type LetterDispute = Pick<Dispute, 'subjects'> & Partial<Pick<Dispute, 'setting' | 'cohort' | 'flags'>>;
+
+function and(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items[0] ?? '';
+}
+
+function who(ctx: LetterContext | undefined): string {
+  return ctx?.organisations.length ? and(ctx.organisations.map((o) => o.name)) : 'The organisations that plan your care';
+}
+
+/** R8.2: care continued only when no delay, reduction or withdrawal was reported; otherwise what happened and what was done. */
+export function careSentence(d: LetterDispute): string {
+  const alerts = (d.flags ?? []).filter((f) => f.code === 'CONTINUITY_ALERT');
+  if (!alerts.length) return 'Your care did not stop while we talked. It will go on as planned.';
+  const what = /withdrawn/i.test(alerts.map((a) => a.detail).join(' ')) ? 'stopped'
+    : /reduced/i.test(alerts.map((a) => a.detail).join(' ')) ? 'reduced' : 'delayed or changed';
+  const open = alerts.some((a) => !a.resolvedAt);
+  return open
+    ? `While we talked, some of your care was ${what}. This should not have happened. We are working to put it back now.`
+    : `While we talked, some of your care was ${what}. This should not have happened, and we are sorry. Your care has now started again.`;
+}
+
+function closing(signedBy: string, child: boolean): string[] {
+  return [
     'You can ask for an advocate. An advocate is a person who helps you say what you want. It is free.',
     '',
-    'If you have a question, please ask your care coordinator. You can also ask someone you trust to help you.',
+    `If you have a question, please ask your care coordinator. You can also ask ${child ? 'your family or ' : ''}someone you trust to help you.`,
     '',
     'Yours sincerely,',
     signedBy,
-  );
+  ];
+}
+
+export function draftLetter(d: LetterDispute, decision: Decision, signedBy: string, ctx?: LetterContext): { text: string } & Readability {
+  const about = d.subjects.map((s) => PLAIN_SUBJECT[s]);
+  const ending = decision.outcome === 'END_AFTERCARE';
+  const summary = plainText(decision.summary);
+  const basis = plainText(decision.basisNeed);
+  const funding = decision.funding ? plainText(decision.funding) : null;
+  const words = glossary(summary, basis, funding ?? '');
+  const lines = [
+    'Dear [name],',
+    '',
+    `${SETTING_OPENING[d.setting ?? 'COMMUNITY']} This help is called aftercare. The law says you have a right to it. The law is called Section 117 of the Mental Health Act.`,
+    '',
+    `${who(ctx)} did not agree about ${about.join(', and ')}. We have talked about it together. We have now made a decision together.`,
+    '',
+    'What we decided:',
+    summary,
+    '',
+    'Why we decided this:',
+    basis,
+  ];
+  if (funding) lines.push('', 'Who will pay:', funding);
+  if (words.length) lines.push('', 'Some words in this letter:', ...words);
+  lines.push('');
+  if (ending) {
+    lines.push('We looked at your needs together before we made this choice. Your care goes on until the date we agree with you. You will not lose help you still need.');
+  }
+  lines.push(careSentence(d), '', ...closing(signedBy, d.cohort === 'CHILD_YOUNG_PERSON'));
+  const text = lines.join('\n');
+  return { text, ...readability(text) };
+}
+
+const STAGE_WHO: Record<StageNo, string> = {
+  1: 'the staff who work with you',
+  2: 'their managers',
+  3: 'the most senior staff',
+  4: 'people outside our organisations',
+};
+
+/** R8.2: a short note for each escalation: care goes on, who now looks at it, by when. */
+export function draftEscalationNote(
+  d: LetterDispute, to: StageNo, dueText: string | null, signedBy: string, ctx?: LetterContext,
+): { text: string } & Readability {
+  const about = d.subjects.map((s) => PLAIN_SUBJECT[s]);
+  const lines = [
+    'Dear [name],',
+    '',
+    `${SETTING_OPENING[d.setting ?? 'COMMUNITY']} ${who(ctx)} do not yet agree about ${about.join(', and ')}.`,
+    '',
+    `They could not sort it out yet. So now ${STAGE_WHO[to]} at ${who(ctx)} will look at it.`,
+    dueText ? `They aim to decide by ${dueText}.` : 'There is no set date for this step. We will tell you what happens.',
+    '',
+    careSentence(d),
+    '',
+    ...closing(signedBy, d.cohort === 'CHILD_YOUNG_PERSON'),
+  ];
   const text = lines.join('\n');
   return { text, ...readability(text) };
 }

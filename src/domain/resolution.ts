@@ -25,10 +25,7 @@ export function takeEffect(draft: Draft, dec: Decision): void {
 /** R8.2: a draft for a professional to review before it is marked sent. */
 export function addLetter(draft: Draft, dec: Decision, signedBy: string): void {
   const { d } = draft;
-  const letter = draftLetter(d, dec, draft.name(signedBy));
-  const seq = d.letters.reduce((m, l) => Math.max(m, l.seq), 0) + 1;
-  d.letters.push({ seq, decisionSeq: dec.seq, text: letter.text, gradeLevel: letter.gradeLevel, readingAge: letter.readingAge, draftedAt: draft.nowIso, reviewedBy: null, sentAt: null });
-  draft.event('LETTER_DRAFTED', { seq, decisionSeq: dec.seq, readingAge: letter.readingAge });
+  draft.addLetter(draftLetter(d, dec, draft.name(signedBy), draft.letterContext()), dec.seq);
 }
 
 /** R5.6: what it takes to close at each stage. */

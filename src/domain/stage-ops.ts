@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Actor } from './commands.ts';
 import type { DomainEvent, DomainEventType, Effect, Message } from './effects.ts';
+import { draftEscalationNote, type LetterContext } from './letter.ts';
 import { stageParticipants } from './participants.ts';
 import { timeLeftText } from './time-left.ts';
 import type { Policy } from './stage-policy.ts';
@@ -44,6 +45,21 @@ export class Draft {
     const seq = this.d.flags.reduce((m, f) => Math.max(m, f.seq), 0) + 1;
     this.d.flags.push({ seq, code, ground, detail, at: this.nowIso, resolvedAt: null, resolution: null });
     this.event('FLAG_RAISED', { code, ground, detail });
+  }
+
+  /** R8.2: the organisations actually party to the dispute now, for the person's letter. */
+  letterContext(): LetterContext {
+    const orgs = this.d.parties.filter((p) => !p.withdrawnAt).map((p) => this.ctx.directory.organisations.find((o) => o.id === p.organisationId));
+    return { organisations: orgs.filter((o) => o !== undefined).map((o) => ({ name: o.name, kind: o.kind })) };
+  }
+
+  /** A draft letter or note for a professional to review before it is marked sent (R8.2). */
+  addLetter(letter: { text: string; gradeLevel: number; readingAge: number }, decisionSeq: number | null): void {
+    const d = this.d;
+    const seq = d.letters.reduce((m, l) => Math.max(m, l.seq), 0) + 1;
+    const { text, gradeLevel, readingAge } = letter;
+    d.letters.push({ seq, decisionSeq, text, gradeLevel, readingAge, draftedAt: this.nowIso, reviewedBy: null, sentAt: null });
+    this.event('LETTER_DRAFTED', { seq, decisionSeq, readingAge, kind: decisionSeq === null ? 'escalation note' : 'decision letter' });
   }
 
   name(personId: string): string {
@@ -166,6 +182,10 @@ export function escalate(draft: Draft, how: 'TIMEOUT' | 'MANUAL' | 'JOINT_DECISI
       : `The parties agreed to escalate from Stage ${from}.`;
   draft.event('ESCALATED', { from, to, how, reason, at: at.toISOString() });
   startStage(draft, to, why, at);
+  // R8.2: a short note for the person: care goes on, who now looks at it, by when.
+  const due = currentStage(draft.d).dueAt;
+  const dueText = due ? draft.ctx.calendar.describe(new Date(due), { year: true }).replace(/, \d+(:\d+)?[ap]m$/, '') : null;
+  draft.addLetter(draftEscalationNote(draft.d, to, dueText, 'The Section 117 team', draft.letterContext()), null);
 }
 
 /** The earliest instant the scheduler must look at this dispute again. */

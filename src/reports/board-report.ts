@@ -1,6 +1,6 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { FLAG_TEXT, OUTCOME_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from '../domain/texts.ts';
-import type { Directory, Dispute, FlagCode, PersonStepKey, Subject, UnlawfulGround } from '../domain/types.ts';
+import { FLAG_TEXT, LEARNING_AREA_TEXT, OUTCOME_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from '../domain/texts.ts';
+import { type Directory, type Dispute, type FlagCode, LEARNING_AREAS, type LearningArea, type PersonStepKey, type Subject, type UnlawfulGround } from '../domain/types.ts';
 import { GROUND_TEXT } from '../domain/unlawful-grounds.ts';
 import { csvCell } from './register-export.ts';
 import { assertRange, MAX_YEAR, MIN_YEAR, parseFullRange } from '../domain/date-input.ts';
@@ -25,6 +25,7 @@ export interface BoardReport {
   legalRisk: { code: FlagCode; label: string; count: number }[];
   personInvolvement: { step: PersonStepKey; label: string; done: number; of: number }[];
   themes: { theme: string; count: number }[];
+  themesByArea: { area: LearningArea | null; label: string; themes: { theme: string; count: number }[] }[];
   monthly: { month: string; opened: number; closed: number }[];
   changes: string[];
 }
@@ -88,7 +89,8 @@ function figures(all: Dispute[], p: Period, cal: WorkingCalendar, dir: Directory
     const s = d.stages.find((x) => x.stage === d.stage && !x.endedAt);
     return s?.dueAt && new Date(s.dueAt).getTime() < Math.min(endInstant, new Date(`${p.to}T23:59:59Z`).getTime()) ? [{ reference: d.reference, stage: d.stage, dueAt: s.dueAt }] : [];
   });
-  const flagsIn = all.flatMap((d) => d.flags).filter((f) => inPeriod(day(f.at), p));
+  // R9.2: figures count disputes, not flags: a dispute flagged twice for the same thing counts once.
+  const disputesWith = (test: (f: Dispute['flags'][number]) => boolean) => all.filter((d) => d.flags.some((f) => inPeriod(day(f.at), p) && test(f))).length;
   const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   const months = new Map<string, { opened: number; closed: number }>();
   for (let m = p.from.slice(0, 7); m <= p.to.slice(0, 7);) {
@@ -113,15 +115,22 @@ function figures(all: Dispute[], p: Period, cal: WorkingCalendar, dir: Directory
     })).map(([outcome, count]) => ({ outcome, count })),
     timescales,
     overdue,
-    unlawfulGrounds: tally(flagsIn.filter((f) => f.code === 'UNLAWFUL_GROUND' && f.ground).map((f) => f.ground as UnlawfulGround))
-      .map(([ground, count]) => ({ ground, label: GROUND_TEXT[ground], count })),
+    unlawfulGrounds: (Object.keys(GROUND_TEXT) as UnlawfulGround[])
+      .map((ground) => ({ ground, label: GROUND_TEXT[ground], count: disputesWith((f) => f.code === 'UNLAWFUL_GROUND' && f.ground === ground) }))
+      .filter((g) => g.count > 0).sort((a, b) => b.count - a.count),
     legalRisk: (['STAGE_OVERDUE', 'CONTINUITY_ALERT', 'ENDING_WITHOUT_JOINT_ASSESSMENT', 'PERSON_NOT_INFORMED'] as FlagCode[])
-      .map((code) => ({ code, label: FLAG_TEXT[code], count: flagsIn.filter((f) => f.code === code).length })),
+      .map((code) => ({ code, label: FLAG_TEXT[code], count: disputesWith((f) => f.code === code) })),
     personInvolvement: (['INFORMED', 'REASSURED', 'EXPLAINED', 'ADVOCACY_OFFERED'] as PersonStepKey[]).map((step) => {
       const relevant = stepsOf.filter((s) => s.step === step && (step !== 'EXPLAINED' || s.dueAt));
       return { step, label: PERSON_STEP_TEXT[step], done: relevant.filter((s) => s.doneAt).length, of: relevant.length };
     }),
     themes: tally(opened.flatMap((d) => d.themes.map((t) => t.theme))).map(([theme, count]) => ({ theme, count })),
+    // R9.3: themes grouped under the learning areas they are filed in (a theme may sit in several).
+    themesByArea: [...LEARNING_AREAS, null].map((area) => ({
+      area, label: area ? LEARNING_AREA_TEXT[area] : 'Not yet filed under a learning area',
+      themes: tally(opened.flatMap((d) => d.themes.filter((t) => (area ? t.areas.includes(area) : !t.areas.length)).map((t) => t.theme)))
+        .map(([theme, count]) => ({ theme, count })),
+    })).filter((g) => g.themes.length),
     monthly: [...months].map(([month, v]) => ({ month, ...v })),
   };
 }

@@ -1,3 +1,4 @@
+import type { BoardReport } from './board-report.ts';
 import type { RegisterRow } from './register-export.ts';
 
 /** R9.2: the figures the Partnership Board asks for, from register rows. */
@@ -42,4 +43,28 @@ export function summarise(rows: RegisterRow[]): RegisterSummary {
     for (const t of r.themes) bump(s.themes, t);
   }
   return s;
+}
+
+/**
+ * R9.2: the summary the CLI prints, taken from the Board report's figures for
+ * the same period, so `s117 register summary` and `s117 report` always agree.
+ */
+export function summaryOfReport(r: BoardReport): RegisterSummary & { period: BoardReport['period'] } {
+  const rec = <T>(items: T[], key: (t: T) => string, n: (t: T) => number) => Object.fromEntries(items.map((i) => [key(i), n(i)]));
+  return {
+    period: r.period,
+    disputes: r.opened,
+    open: r.openAtEnd,
+    resolved: r.closed,
+    bySubject: rec(r.bySubject, (s) => s.subject, (s) => s.count),
+    byStageReached: rec(r.byStageReached.filter((s) => s.count), (s) => `Stage ${s.stage}`, (s) => s.count),
+    byOutcome: rec(r.byOutcome, (o) => o.outcome, (o) => o.count),
+    timescales: Object.fromEntries(
+      r.timescales.filter((t) => t.decided).map((t) => [`Stage ${t.stage}`, { decided: t.decided, met: t.met }]),
+    ),
+    overdue: r.overdue.length,
+    unlawfulGrounds: rec(r.unlawfulGrounds, (g) => g.ground, (g) => g.count),
+    legalRiskSignals: rec(r.legalRisk.filter((l) => l.count), (l) => l.code, (l) => l.count),
+    themes: rec(r.themes, (t) => t.theme, (t) => t.count),
+  };
 }

@@ -79,7 +79,8 @@ describe.each(DATABASES)('the protocol end to end on %s', (_name, setup) => {
     const history = await service.history(done.dispute.id);
     expect(history.map((h) => h.type)).toEqual([
       'RAISED', 'STAGE_STARTED', 'PERSON_STEP_DONE', 'PERSON_STEP_DONE', 'REMINDER_SENT',
-      'FLAG_RAISED', 'STAGE_ENDED', 'ESCALATED', 'STAGE_STARTED', 'FLAG_RAISED', // timeout, and advocacy overdue (R8.3)
+      // timeout, the person's escalation note (R8.2), and advocacy overdue (R8.3)
+      'FLAG_RAISED', 'STAGE_ENDED', 'ESCALATED', 'STAGE_STARTED', 'LETTER_DRAFTED', 'FLAG_RAISED',
       'DECISION_PROPOSED', 'DECISION_CONFIRMED', 'DECISION_CONFIRMED', 'DECISION_TOOK_EFFECT', 'LETTER_DRAFTED', 'STAGE_ENDED', 'RESOLVED',
     ]);
     expect(history.map((h) => h.seq)).toEqual(history.map((_, i) => i + 1));

@@ -214,7 +214,11 @@ describe('the escalation pathway', () => {
     s.run('jon-park', confirm(1, 'anytown-icb'));
     expect(s.dispute.status).toBe('OPEN');
     expect(disputeView(s.dispute, DEFAULT_POLICY, calendar, directory).stillNeeded).toEqual(['the person informed of the outcome and rationale']);
-    const letter = s.dispute.letters[0]!;
+    // Sending an escalation note does not inform the person of the outcome.
+    const note = s.dispute.letters.find((l) => l.decisionSeq === null)!;
+    s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: note.seq });
+    expect(s.dispute.status).toBe('OPEN');
+    const letter = s.dispute.letters.find((l) => l.decisionSeq === 1)!;
     s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: letter.seq });
     expect(s.dispute.status).toBe('RESOLVED');
   });
@@ -381,10 +385,12 @@ describe('the person', () => {
     s.run('bea-jones', decision());
     s.run('bea-jones', confirm(1, 'anytown-council'));
     s.run('hal-moss', confirm(1, 'anytown-icb'));
-    const letter = s.dispute.letters[0]!;
+    // The escalation to Stage 2 drafted its short note first (R8.2); the decision letter follows.
+    expect(s.dispute.letters.map((l) => l.decisionSeq)).toEqual([null, 1]);
+    const letter = s.dispute.letters[1]!;
     expect(letter).toMatchObject({ decisionSeq: 1, reviewedBy: null, sentAt: null });
     expect(letter.readingAge).toBeLessThanOrEqual(12.5);
-    expect(letter.text).toMatch(/the local NHS \(ICB\)/);
+    expect(letter.text).toMatch(/ICB means the local NHS/);
     expect(letter.text).not.toMatch(/943|5919/);
   });
 

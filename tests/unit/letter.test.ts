@@ -1,4 +1,4 @@
-import { draftLetter, explainAcronyms, readability } from '../../src/domain/letter.ts';
+import { draftLetter, glossary, plainText, readability } from '../../src/domain/letter.ts';
 import type { Decision, Subject } from '../../src/domain/types.ts';
 
 const base: Decision = {
@@ -26,10 +26,20 @@ describe('the letter to the person', () => {
     expect(l.text).toMatch(/advocate/);
   });
 
-  it('[R8.2] spells out acronyms a professional typed', () => {
-    expect(explainAcronyms('ICB and LA agreed; CHC pending.')).toBe('the local NHS (ICB) and the council (LA) agreed; NHS Continuing Healthcare (CHC) pending.');
-    const l = draftLetter({ subjects: ['CHC_INTERFACE'] }, { ...base, summary: 'CHC will fund the nursing part.' }, 'Bea Jones');
-    expect(l.text).toMatch(/NHS Continuing Healthcare \(CHC\) will fund/);
+  it('[R8.2] explains acronyms a professional typed without rewriting their text', () => {
+    expect(glossary('ICB and LA agreed; CHC pending.')).toEqual([
+      'ICB means the local NHS body that plans and pays for health care.', 'CHC means NHS Continuing Healthcare. It is care paid for by the NHS.', 'LA means the local council.',
+    ]);
+    const l = draftLetter({ subjects: ['FUNDING'] }, { ...base, summary: 'Split 60/40 ICB/council.' }, 'Bea Jones');
+    expect(l.text).toContain('\nSplit 60/40 ICB/council.\n');
+    expect(l.text).toMatch(/ICB means the local NHS/);
+  });
+
+  it('[R8.2] shows the decision as plain text, without HTML entities or chat markup', () => {
+    expect(plainText('The ICB &amp; the council agree &lt;60/40&gt; &#8212; *final* <https://x.example|see notes>')).toBe('The ICB & the council agree <60/40> — final see notes');
+    const l = draftLetter({ subjects: ['FUNDING'] }, { ...base, summary: 'ICB &amp; council share it.' }, 'Bea Jones');
+    expect(l.text).toContain('ICB & council share it.');
+    expect(l.text).not.toMatch(/&amp;/);
   });
 
   it('[R8.2] scores hard text as hard: the measure is real', () => {

@@ -317,3 +317,63 @@ describe('overdue alerts and CHC adjustments', () => {
     expect(s.dispute.chcAdjustments).toHaveLength(1);
   });
 });
+
+describe('tests that bite: single-line changes that used to pass', () => {
+  const written = (over: Record<string, unknown> = {}) => decision({ outcome: 'WRITTEN_DECISION', commissioning: 'The council commissions.', ...over });
+
+  it('[R5.6] does not close Stage 3 without commissioning confirmed, even when everything else is done', () => {
+    const s = atStage3();
+    expect(refusal(() => s.run('eve-ford', written({ commissioning: ' ' })))).toMatchObject({ code: 'FIELD_REQUIRED', field: 'commissioning' });
+    expect(refusal(() => s.run('eve-ford', written({ funding: null })))).toMatchObject({ code: 'FIELD_REQUIRED', field: 'funding' });
+    s.run('eve-ford', written());
+    expect(s.dispute.decisions[0]).toMatchObject({ funding: stage2Decision.funding, commissioning: 'The council commissions.' });
+  });
+
+  it('[R5.6] counts "explained" only when done after the decision took effect', () => {
+    const s = atStage3();
+    s.at('2026-12-16T10:00:00Z').run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Told him early.' });
+    s.run('eve-ford', written());
+    s.run('eve-ford', confirm(1, 'anytown-council'));
+    s.at('2026-12-16T11:00:00Z').run('jon-park', confirm(1, 'anytown-icb'));
+    expect(s.dispute.status).toBe('OPEN');
+    expect(disputeView(s.dispute, DEFAULT_POLICY, cal, directory).stillNeeded).toEqual(['the person informed of the outcome and rationale']);
+    s.at('2026-12-16T11:00:00Z').run('gus-hart', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Told him the outcome.' });
+    expect(s.dispute.status).toBe('RESOLVED');
+  });
+
+  it('[R7.3] refuses to confirm an ending whose reason is a service reduction or a commissioning change', () => {
+    for (const endingReason of ['SERVICE_REDUCTION', 'COMMISSIONING_CHANGE'] as const) {
+      const s = new Scenario();
+      s.raise('ali-khan', fundingDispute({ subjects: ['ENDING_AFTERCARE'], endingProposal: true }));
+      s.run('eve-ford', decision({ outcome: 'END_AFTERCARE', endingReason, commissioning: 'x', jointAssessment: 'Joint review on 2 December.' }));
+      expect(s.dispute.flags.map((f) => f.ground)).toContain('RESTRUCTURING');
+      expect(refusal(() => s.run('eve-ford', confirm(1, 'anytown-council')))).toMatchObject({ code: 'ENDING_UNLAWFUL_REASON' });
+      expect(s.dispute.confirmations).toEqual([]);
+    }
+  });
+
+  it('[R5.7] refuses external escalation from Stage 1 and Stage 2', () => {
+    const s = new Scenario();
+    s.raise();
+    expect(refusal(() => s.run('ivy-nash', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null }))).toMatchObject({ code: 'EXTERNAL_NEEDS_STAGE_3' });
+    const s2 = atStage2();
+    expect(refusal(() => s2.run('cal-reid', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null }))).toMatchObject({ code: 'EXTERNAL_NEEDS_STAGE_3' });
+    expect(s2.dispute.externalRoutes).toEqual([]);
+  });
+
+  it('[R9.1] counts a stage as met only when resolved on or before its deadline', () => {
+    const onTime = new Scenario();
+    onTime.raise();
+    onTime.run('ali-khan', decision({ outcome: 'AGREEMENT' }));
+    onTime.run('ali-khan', confirm(1, 'anytown-council'));
+    onTime.at('2026-12-14T17:00:00Z').run('gus-hart', confirm(1, 'anytown-icb'));
+    expect(onTime.dispute.stages[0]).toMatchObject({ endReason: 'RESOLVED', met: true });
+    const late = new Scenario();
+    late.raise();
+    late.run('ali-khan', decision({ outcome: 'AGREEMENT' }));
+    late.run('ali-khan', confirm(1, 'anytown-council'));
+    // Confirmed one minute after the deadline, before any sweep noticed it.
+    late.at('2026-12-14T17:01:00Z').run('gus-hart', confirm(1, 'anytown-icb'));
+    expect(late.dispute.stages[0]).toMatchObject({ endReason: 'RESOLVED', met: false });
+  });
+});

@@ -74,6 +74,9 @@ export function markLetterSent(draft: Draft, cmd: Cmd<'MARK_LETTER_SENT'>): void
   letter.reviewedBy = me.id;
   letter.sentAt = draft.nowIso;
   draft.event('LETTER_SENT', { seq: cmd.seq });
+  draft.refreshCard();
+  // An escalation note tells the person where things are; only a decision letter explains the outcome (R5.6).
+  if (letter.decisionSeq === null) return;
   const step = d.personSteps.find((p) => p.step === 'EXPLAINED')!;
   Object.assign(step, { doneBy: me.id, doneAt: draft.nowIso, note: `Letter ${cmd.seq} sent` });
   draft.event('PERSON_STEP_DONE', { step: 'EXPLAINED', letter: cmd.seq });
