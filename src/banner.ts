@@ -6,6 +6,8 @@ export function banner(
   app: App, port: number, slackMode: 'http' | 'socket' | null, teams: { mode: 'authenticated' | 'local'; port: unknown },
 ): string {
   const e = app.env;
+  // Surfaces without sign-in are switched off when other computers could reach them (http/exposure.ts).
+  const blocked = unsignedSurfaceBlocked(e);
   const slack = slackMode === 'http' ? `connected over HTTP at /slack/events${e.SLACK_API_URL ? ` (Web API: ${e.SLACK_API_URL})` : ''}`
     : slackMode === 'socket' ? 'connected over Socket Mode (no inbound connections needed)'
       : 'not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)';
@@ -16,7 +18,7 @@ export function banner(
   const teamsLine = teams.mode === 'authenticated'
     ? `connected at /api/messages (every token verified); ${spaces}${threadHint}`
     : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and MICROSOFT_APP_TYPE'
-      + (unsignedSurfaceBlocked(e) ? ` (/api/messages is switched off: ${unsignedSurfaceBlocked(e)})` : ' (/api/messages answers the local Bot Framework Emulator only)');
+      + (blocked ? ` (/api/messages is switched off: ${blocked})` : ' (/api/messages answers the local Bot Framework Emulator only)');
   // Shared threads show every dispute to everyone in the team: fine inside one organisation, not across a partnership.
   const sharedAcrossOrgs = Boolean(teams.port) && e.TEAMS_CASE_SPACES !== 'chat' && app.directory.organisations.length > 1;
   return [
@@ -24,7 +26,7 @@ export function banner(
     `  HTTP:       http://localhost:${port} (/healthz, /readyz)`,
     `  Register:   http://localhost:${port}/register — ${e.OIDC_ISSUER
       ? `sign-in with ${e.OIDC_ISSUER}`
-      : unsignedSurfaceBlocked(e) ? `SWITCHED OFF: no sign-in is configured (OIDC_ISSUER) and ${unsignedSurfaceBlocked(e)}; set up sign-in before exposing it`
+      : blocked ? `SWITCHED OFF: no sign-in is configured (OIDC_ISSUER) and ${blocked}; set up sign-in before exposing it`
         : 'local mode: no sign-in configured (OIDC_ISSUER), so it answers this computer only'}`,
     `  Database:   ${app.db.description}${app.appliedMigrations.length ? ` — applied ${app.appliedMigrations.length} migration(s)` : ''}`,
     `  Directory:  ${app.directoryFile} — ${app.directory.partnership}: `

@@ -5,9 +5,8 @@ import { RegisterApp } from './web/register-app.ts';
 import { RegisterDisputeList } from './register/dispute-list.ts';
 import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
-import { HttpServer, type Handler } from './http/server.ts';
-import { localOnly, warnExposure } from './http/guards.ts';
-import { slackGuard, teamsGuard } from './http/platform-guard.ts';
+import { HttpServer } from './http/server.ts';
+import { guardPlatformRoute, warnExposure } from './http/guards.ts';
 import { RegisterSessions } from './register/web-sessions.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
@@ -54,14 +53,6 @@ export async function startBot(opts: {
   const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
   directory = app.directory;
   let admin: AdminServer | null = null;
-  // Every platform request is checked before its SDK sees it: a payload the SDK would crash on never reaches it.
-  const guarded = (name: string, handler: Handler): Handler => {
-    if (name === 'slack' && env.SLACK_SIGNING_SECRET) return slackGuard(handler, env.SLACK_SIGNING_SECRET);
-    if (name !== 'teams') return handler;
-    const checked = teamsGuard(handler, { authenticated: teams.mode === 'authenticated' });
-    // Without an app id nothing verifies the Emulator's requests: this computer only, and said so at start-up.
-    return teams.mode === 'local' ? localOnly(checked, env, 'The Teams endpoint without MICROSOFT_APP_ID', 'Set MICROSOFT_APP_ID to connect Teams.') : checked;
-  };
   // Not ready while a platform refuses the bot (the reason says why); the outbox figures tell on-call what is waiting.
   const http = new HttpServer(logger.child({ part: 'http' }), async () => {
     await app.db.sql.query('SELECT 1');
@@ -73,12 +64,10 @@ export async function startBot(opts: {
   try {
     for (const [name, p] of platforms) {
       p.attach(app.service, () => void app.scheduler.deliverSoon());
-      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guarded(name, handler)));
+      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guardPlatformRoute(path, handler, env, teams?.mode ?? 'local')));
       await p.start();
     }
-    const register = new RegisterApp(
-      env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db),
-    );
+    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));
     for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);

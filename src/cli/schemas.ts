@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CORRECTABLE_FIELDS } from '../domain/commands.ts';
 import { parseDate } from '../domain/date-input.ts';
 import { cleanText } from '../domain/text-hygiene.ts';
+import { CORRECTABLE_FIELDS } from '../domain/commands.ts';
 import {
   LEARNING_AREAS, CHC_STATUSES, COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, PARTY_ROLES, PERSON_STEPS, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
 } from '../domain/types.ts';

@@ -2,6 +2,21 @@ import type { Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { unsignedSurfaceBlocked, localOnlyRefusal } from './exposure.ts';
 import { json, type Handler } from './server.ts';
+import { slackGuard, teamsGuard } from './platform-guard.ts';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+export const TEAMS_MESSAGES_PATH = '/api/messages';
+
+/** Every platform route goes through its checks before the SDK sees the request. */
+export function guardPlatformRoute(path: string, h: Handler, env: Env, teamsMode: 'authenticated' | 'local'): Handler {
+  if (path === SLACK_EVENTS_PATH && env.SLACK_SIGNING_SECRET) return slackGuard(h as (req: Parameters<Handler>[0], res: Parameters<Handler>[1]) => void, env.SLACK_SIGNING_SECRET);
+  if (path === TEAMS_MESSAGES_PATH) {
+    const checked = teamsGuard(h, { authenticated: teamsMode === 'authenticated' });
+    // Without an app id nothing verifies the Emulator's requests: this computer only, and said so at start-up.
+    return teamsMode === 'local' ? localOnly(checked, env, 'The Teams endpoint without MICROSOFT_APP_ID', 'Set MICROSOFT_APP_ID to connect Teams.') : checked;
+  }
+  return h;
+}
 
 /** Serves `h` to this computer only (see exposure.ts); everyone else gets the reason. */
 export function localOnly(h: Handler, env: Env, what: string, fix: string): Handler {

@@ -44,13 +44,19 @@ const slackInteraction = z.object({
   channel: idObj.nullish(),
   container: obj.optional(),
   actions: z.array(obj.pipe(z.object({ action_id: z.string().max(255).optional() }).passthrough())).max(50).optional(),
-  view: obj.pipe(z.object({ id: z.string().optional(), callback_id: z.string().max(255).optional(), private_metadata: z.string().max(3000).optional(), state: obj.optional() }).passthrough()).optional(),
+  view: obj.pipe(z.object({
+    id: z.string().optional(), callback_id: z.string().max(255).optional(),
+    private_metadata: z.string().max(3000).optional(), state: obj.optional(),
+  }).passthrough()).optional(),
   trigger_id: z.string().max(500).optional(),
   response_url: z.string().max(2000).optional(),
 }).passthrough();
 const slackEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('url_verification'), challenge: z.string().max(500) }).passthrough(),
-  z.object({ type: z.literal('event_callback'), event: obj.pipe(z.object({ type: z.string().max(100) }).passthrough()), team_id: z.string().max(100).optional(), event_id: z.string().max(200).optional() }).passthrough(),
+  z.object({
+    type: z.literal('event_callback'), event: obj.pipe(z.object({ type: z.string().max(100) }).passthrough()),
+    team_id: z.string().max(100).optional(), event_id: z.string().max(200).optional(),
+  }).passthrough(),
   z.object({ type: z.literal('app_rate_limited') }).passthrough(),
 ]);
 const slackCommand = z.object({
@@ -70,7 +76,8 @@ function singleHeader(req: IncomingMessage, name: string): string | null {
 export function verifySlack(req: IncomingMessage, body: Buffer, secret: string, nowSeconds: number): Verdict {
   const sig = singleHeader(req, 'x-slack-signature');
   const ts = singleHeader(req, 'x-slack-request-timestamp');
-  if (!sig || !ts || !/^\d{1,12}$/.test(ts) || !/^v0=[0-9a-f]{64}$/.test(sig)) return bad(401, 'The request is not signed by Slack.');
+  const shapeOk = sig && ts && /^\d{1,12}$/.test(ts) && /^v0=[0-9a-f]{64}$/.test(sig);
+  if (!shapeOk) return bad(401, 'The request is not signed by Slack.');
   const age = nowSeconds - Number(ts);
   if (age > SLACK_MAX_AGE_SECONDS) return bad(401, 'The request is too old.');
   if (age < -SLACK_MAX_FUTURE_SECONDS) return bad(401, 'The request is timestamped in the future.');
@@ -107,14 +114,17 @@ export function slackShape(req: IncomingMessage, body: Buffer): Verdict {
 }
 
 /** In front of Bolt's HTTP receiver. */
-export function slackGuard(listener: RequestListener, secret: string, nowSeconds: () => number = () => Math.floor(Date.now() / 1000)): Handler {
+export function slackGuard(
+  listener: RequestListener, secret: string, nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+): Handler {
   return async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') return json(res, 405, { error: 'POST Slack requests here.' });
     const body = await readLimited(req);
     if (!body) return json(res, 413, { error: 'The request is too large.' });
     const type = (singleHeader(req, 'content-type') ?? '').toLowerCase();
     // Slack's unsigned connectivity check: Bolt answers it and drops anything else in the body.
-    const sslCheck = type === 'application/x-www-form-urlencoded' && new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1';
+    const sslCheck = type === 'application/x-www-form-urlencoded'
+      && new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1';
     if (!sslCheck) {
       const v = verifySlack(req, body, secret, nowSeconds());
       if (!v.ok) return json(res, v.status, { error: v.error });
@@ -152,11 +162,16 @@ export function teamsGuard(handler: Handler, opts: { authenticated: boolean }): 
   return async (req, res) => {
     if (req.method !== 'POST') return json(res, 405, { error: 'POST activities here.' });
     // A token is checked by botbuilder; without one there is nothing to check.
-    if (opts.authenticated && !/^Bearer \S+$/.test(singleHeader(req, 'authorization') ?? '')) return json(res, 401, { error: 'Unauthorized.' });
+    const bearer = /^Bearer \S+$/.test(singleHeader(req, 'authorization') ?? '');
+    if (opts.authenticated && !bearer) return json(res, 401, { error: 'Unauthorized.' });
     const body = await readLimited(req);
     if (!body) return json(res, 413, { error: 'The request is too large.' });
     let parsed: unknown;
-    try { parsed = JSON.parse(body.toString('utf8')); } catch { return json(res, 400, { error: 'The body must be a Bot Framework activity in JSON.' }); }
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return json(res, 400, { error: 'The body must be a Bot Framework activity in JSON.' });
+    }
     if (!isObject(parsed)) return json(res, 400, { error: 'The body must be a JSON object (a Bot Framework activity).' });
     const r = activity.safeParse(parsed);
     if (!r.success) return json(res, 400, { error: `The activity is not valid: ${r.error.issues[0]!.path.join('.') || 'body'}.` });

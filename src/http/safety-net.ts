@@ -7,7 +7,9 @@ import type { Logger } from '../app/ports.ts';
  * after `maxPerMinute` it exits and the supervisor (systemd, Docker) starts
  * it again; the outbox and the scheduler catch up from the database.
  */
-export function installSafetyNet(logger: Logger, opts: { maxPerMinute?: number; exit?: (code: number) => void; now?: () => number } = {}): () => void {
+export function installSafetyNet(
+  logger: Logger, opts: { maxPerMinute?: number; exit?: (code: number) => void; now?: () => number } = {},
+): () => void {
   const max = opts.maxPerMinute ?? 20;
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   const now = opts.now ?? (() => Date.now());

@@ -27,7 +27,7 @@ describe('dates and ranges: the denial-of-service inputs are refused at every do
     });
     bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
     base = `http://127.0.0.1:${bot.address.port}`;
-  });
+  }, 180_000);
   afterAll(async () => {
     await bot.stop();
     await fake.stop();

@@ -24,7 +24,7 @@ describe('serving without sign-in reaches this computer only', () => {
 
   describe('loopback bind, local mode', () => {
     let s: Awaited<ReturnType<typeof start>>;
-    beforeAll(async () => { s = await start({ HOST: '127.0.0.1' }); });
+    beforeAll(async () => { s = await start({ HOST: '127.0.0.1' }); }, 180_000);
     afterAll(async () => { await s.bot.stop(); });
 
     it('serves the register to this computer by its loopback names', async () => {

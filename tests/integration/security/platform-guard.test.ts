@@ -23,7 +23,7 @@ describe('platform endpoints validate every request before the SDKs see it', () 
     });
     bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
     base = `http://127.0.0.1:${bot.address.port}`;
-  });
+  }, 180_000);
   afterAll(async () => {
     await bot.stop();
     await fake.stop();
@@ -89,7 +89,7 @@ describe('Teams with an app id: a forged token gets a plain 401', () => {
       MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x', MICROSOFT_APP_TENANT_ID: 'tenant-1',
     });
     bot = await startBot({ env, logger: createLogger('silent'), scheduler: false });
-  });
+  }, 180_000);
   afterAll(async () => { await bot.stop(); });
 
   it.each([
