@@ -61,7 +61,8 @@ describe('the s117 command line for operators', () => {
     expect(show.out).toMatch(/2026-06-01 19:00 {2}ESCALATED/);
     const csv = (await s117('register', 'export', '--format', 'csv')).out.split('\n')[1]!;
     expect(csv).toMatch(/^S117-2026-0001,OPEN,2026-06-01 10:30,cli,/);
-    expect(csv).toMatch(/,2026-06-01 10:30,2026-06-08 17:00,2026-06-01 19:00,met,2026-06-01 19:00,2026-06-15 17:00,,/);
+    // R9.1: a stage left by early escalation is "escalated", not "met".
+    expect(csv).toMatch(/,2026-06-01 10:30,2026-06-08 17:00,2026-06-01 19:00,escalated,2026-06-01 19:00,2026-06-15 17:00,,/);
   }, 400_000);
 
   it('explains every gap in the directory: who, what is wrong, and how to fix it', async () => {
