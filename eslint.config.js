@@ -76,6 +76,8 @@ const WIDER_THAN_PRINT_WIDTH = [
   'src/domain/view.ts',
   'src/http/exposure.ts',
   'src/http/guards.ts',
+  'src/http/platform-guard.ts',
+  'src/http/safety-net.ts',
   'src/metrics/metrics.ts',
   'src/register/backup.ts',
   'src/register/db.ts',

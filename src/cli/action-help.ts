@@ -29,31 +29,29 @@ const WHAT: Record<string, string> = {
 
 const defOf = (s: unknown): Def => (s as { def: Def }).def;
 
-/** A string schema that takes a date and refuses words is a date field. */
-function isDate(def: Def): boolean {
-  const parse = (v: string) => (def.checks ?? []).every((c) => {
-    const check = c as { _zod?: { def?: { pattern?: RegExp } } };
-    const pattern = check._zod?.def?.pattern;
-    return !pattern || pattern.test(v);
-  });
-  return Boolean(def.checks?.length) && parse('2026-12-09') && !parse('words');
+/** A string field that takes a date and refuses words is a date field (however its check is written). */
+function isDate(schema: Schema): boolean {
+  return schema.safeParse('2026-12-09').success && !schema.safeParse('some words').success;
 }
 
-function describe(def: Def): { text: string; optional: boolean } {
+type Schema = { def: Def; safeParse: (v: unknown) => { success: boolean } };
+
+function describe(schema: Schema): { text: string; optional: boolean } {
+  const def = schema.def;
   switch (def.type) {
-    case 'optional': case 'nullable': return { ...describe(def.innerType!.def), optional: true };
+    case 'optional': case 'nullable': return { ...describe(def.innerType as Schema), optional: true };
     case 'default': {
-      const inner = describe(def.innerType!.def);
+      const inner = describe(def.innerType as Schema);
       const dflt = typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
       return { text: `${inner.text} (default ${JSON.stringify(dflt)})`, optional: true };
     }
-    case 'string': return { text: isDate(def) ? 'date YYYY-MM-DD' : 'text', optional: false };
+    case 'string': return { text: isDate(schema) ? 'date YYYY-MM-DD' : 'text', optional: false };
     case 'number': return { text: 'number', optional: false };
     case 'boolean': return { text: 'true or false', optional: false };
     case 'enum': return { text: `one of ${Object.keys(def.entries ?? {}).join(', ')}`, optional: false };
     case 'literal': return { text: (def.values ?? []).map((v) => JSON.stringify(v)).join(' or '), optional: false };
-    case 'union': return { text: (def.options as { def: Def }[]).map((o) => describe(o.def).text).join(' or '), optional: false };
-    case 'array': return { text: `a list of ${describe(def.element!.def).text}`, optional: false };
+    case 'union': return { text: (def.options as Schema[]).map((o) => describe(o).text).join(' or '), optional: false };
+    case 'array': return { text: `a list of ${describe(def.element as Schema).text}`, optional: false };
     case 'object': return { text: 'an object with the fields below', optional: false };
     default: return { text: def.type, optional: false };
   }
@@ -64,7 +62,7 @@ function fields(shape: Record<string, unknown>, indent: string): string[] {
   for (const [name, schema] of Object.entries(shape)) {
     if (name === 'type') continue;
     const def = defOf(schema);
-    const d = describe(def);
+    const d = describe(schema as Schema);
     lines.push(`${indent}${name}${d.optional ? '?' : ''}: ${d.text}`);
     if (def.type === 'object') lines.push(...fields((schema as z.ZodObject).shape, `${indent}    `));
   }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { SessionStore } from '../web/session-store.ts';
+import type { SessionStore } from '../app/session-store.ts';
 import type { Database } from './db.ts';
 
 export class RegisterSessions implements SessionStore {

@@ -6,7 +6,7 @@ import type { Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { seesEveryDispute } from '../domain/participants.ts';
 import type { Directory, Person } from '../domain/types.ts';
-import type { SessionStore } from './session-store.ts';
+import type { SessionStore } from '../app/session-store.ts';
 
 export interface SessionData {
   personId?: string;

@@ -12,7 +12,7 @@ import { boardReport, lastQuarter, type Period, reportCsv } from '../reports/boa
 import { reportCharts } from '../reports/charts.ts';
 import { CSS } from './assets.ts';
 import { Auth, type Viewer } from './auth.ts';
-import type { SessionStore } from './session-store.ts';
+import type { SessionStore } from '../app/session-store.ts';
 import { hostRefusal, localOnlyRefusal } from '../http/exposure.ts';
 import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
 import { html } from './html.ts';

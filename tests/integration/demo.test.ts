@@ -49,7 +49,7 @@ describe('the demo partnership', () => {
     const report = await fetch(`${base}/register/report?from=2026-11-01&to=2027-03-31`);
     expect(report.status).toBe(200);
     expect(await report.text()).toMatch(/Opened<\/span><strong>11</);
-  }, 240_000);
+  }, 600_000);
 
   it('leads from / to the register, and serves the privacy notice and terms linked from every page', async () => {
     const root = await fetch(`${base}/`, { redirect: 'manual' });

@@ -31,7 +31,7 @@ describe('the outbox', () => {
     expect(app.chat.ops('openCaseSpace')).toHaveLength(1);
     const keys = app.chat.calls.map((c) => `${c.op}:${c.key}`);
     expect(new Set(keys).size).toBe(keys.length);
-  });
+  }, 600_000);
 
   it('gives up on a permanent error, keeps the reason, alerts governance once, and does not block the rest', async () => {
     app = await testApp();
@@ -48,7 +48,7 @@ describe('the outbox', () => {
     const alerts = app.chat.ops('governance').filter((c) => c.title === 'Some dispute notifications have not been delivered');
     expect(alerts).toHaveLength(1);
     expect((await app.dispatcher.health()).failed).toBe(1);
-  });
+  }, 600_000);
 
   it('keeps retrying through a long outage with growing, jittered waits, then fails the row at the horizon and says so', async () => {
     app = await testApp({ env: { OUTBOX_RETRY_HORIZON_HOURS: '6', OUTBOX_ALERT_AFTER_HOURS: '2' } });
@@ -76,7 +76,7 @@ describe('the outbox', () => {
     const alerts = await app.db.prisma.outbox.findMany({ where: { idempotencyKey: { startsWith: 'alert:' } } });
     expect(alerts).toHaveLength(1);
     expect(JSON.stringify(alerts[0]!.payload)).toMatch(/still waiting more than 2 hour/);
-  });
+  }, 600_000);
 
   it('reports its health: pending, due, retrying, late and failed rows, and held-back rate limits', async () => {
     app = await testApp({ env: { OUTBOX_ALERT_AFTER_HOURS: '1' } });
@@ -90,7 +90,7 @@ describe('the outbox', () => {
     app.clock.advanceHours(2);
     expect((await app.dispatcher.health())).toMatchObject({ late: h.pending, heldBack: [] });
     expect((await app.dispatcher.health()).oldestDueSeconds).toBeGreaterThanOrEqual(7200);
-  });
+  }, 600_000);
 });
 
 describe('restarts', () => {
@@ -146,7 +146,7 @@ describe('restarts', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-restart-'));
     dirs.push(dir);
     await restartScenario({ dataDir: dir });
-  });
+  }, 600_000);
 
   (PG_URL ? it : it.skip)('[R5.2] catches up on PostgreSQL after a restart, in deadline order, losing and repeating nothing', async () => {
     const db = await freshPostgres();
@@ -155,5 +155,5 @@ describe('restarts', () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 600_000);
 });

@@ -1,4 +1,4 @@
-/** Server-side record of signed-in browsers (implemented in register/). */
+/** Server-side record of signed-in browsers for the register pages (a port: implemented in register/). */
 export interface SessionStore {
   /** A new session for `personId`; the id goes in the cookie. */
   start(personId: string, now: Date): Promise<string>;
