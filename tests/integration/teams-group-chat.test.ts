@@ -42,7 +42,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
       groupChats: new GroupChats({ graph: new GraphClient({ apiUrl: `${graph.url}/v1.0`, loginUrl: graph.url, tenantId: 'tenant-1', appId: APP_ID, appPassword: 'right-secret' }), appId: APP_ID, catalogAppId: null }),
       privateFallback: opts.fallback ? 'thread' : null, publicUrl: 'https://s117.example.nhs.uk',
     }, () => app.service.directory(), createLogger('silent'));
-    app = await boot({ env: loadEnv({ DIRECTORY_FILE: DIRECTORY, DATA_DIR: 'memory://' }), logger: createLogger('silent'), clock, ports: { teams: port }, defaultPlatform: 'teams' });
+    app = await boot({ env: loadEnv({ DIRECTORY_FILE: DIRECTORY, DATA_DIR: 'memory://' }), logger: createLogger('silent'), clock, rateClock: clock, ports: { teams: port }, defaultPlatform: 'teams' });
     port.useDisputes(disputeMembers(app.service));
   }
   afterEach(async () => {
@@ -166,10 +166,12 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     await app.dispatcher.deliverDue();
     const row = await outbox('OPEN_CASE_SPACE');
     expect(row).toMatchObject({ failedAt: null, deliveredAt: null, lastError: expect.stringMatching(/Microsoft Graph rate limit \(429\)/) });
-    expect(row.nextAttemptAt.getTime() - clock.now().getTime()).toBe(7_000);
+    // As long as Graph asked, plus the outbox's jitter of up to a tenth that spreads replicas.
+    expect(row.nextAttemptAt.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(7_000);
+    expect(row.nextAttemptAt.getTime() - clock.now().getTime()).toBeLessThanOrEqual(7_700);
     graph.clearFailures();
     graph.failNext(503, /^POST \/v1\.0\/chats\/[^/]+\/installedApps$/, { times: 50 });
-    clock.advanceMs(7_000);
+    clock.advanceMs(7_700);
     await app.dispatcher.deliverDue();
     expect(await outbox('OPEN_CASE_SPACE')).toMatchObject({ failedAt: null, lastError: expect.stringMatching(/install the app in the chat \(503\)/) });
     expect((await outbox('OPEN_CASE_SPACE')).nextAttemptAt.getTime() - clock.now().getTime()).toBe(7_000);
