@@ -18,6 +18,7 @@ const WIDER_THAN_PRINT_WIDTH = [
   'src/adapters/slack/listeners/commands.ts',
   'src/adapters/slack/listeners/shortcuts.ts',
   'src/adapters/slack/listeners/views.ts',
+  'src/adapters/slack/module.ts',
   'src/adapters/slack/slack-app.ts',
   'src/adapters/teams/bot.ts',
   'src/adapters/teams/cards.ts',

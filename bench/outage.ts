@@ -49,7 +49,7 @@ async function replicas(n: number, url: string, fake: FakeSlackApi, clock: FakeC
   const env = loadEnv({
     PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off', LOG_LEVEL: 'silent',
     SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-secret', SLACK_API_URL: `${fake.url}/api/`,
-    PLATFORM_CALL_TIMEOUT_MS: '500', RATE_LIMIT_SCALE: String(scale), OUTBOX_CONCURRENCY: '8',
+    PLATFORM_CALL_TIMEOUT_MS: '2000', RATE_LIMIT_SCALE: String(scale), OUTBOX_CONCURRENCY: '8',
   });
   const bots: Bot[] = [];
   for (let i = 0; i < n; i++) bots.push(await startBot({ env, logger: createLogger('silent'), clock, scheduler: false }));
@@ -61,7 +61,7 @@ function deliverLoops(bots: Bot[]): { stop: () => Promise<void> } {
   let running = true;
   const loops = bots.map(async (b) => {
     while (running) {
-      const r = await b.app.dispatcher.deliverDue(200).catch(() => ({ delivered: 0, retried: 0, failed: 0 }));
+      const r = await b.app.dispatcher.deliverDue(200).catch((e: Error) => { process.stderr.write(`delivery failed: ${e.message}\n`); return { delivered: 0, retried: 0, failed: 0 }; });
       if (!r.delivered && !r.retried && !r.failed) await sleep(50);
     }
   });
@@ -74,6 +74,8 @@ async function main(): Promise<void> {
   await fake.start();
   const db = await freshDb();
   const clock = new FakeClock('2026-12-07T10:00:00Z');
+  // The protocol clock moves with real time, so backoffs and holds run out as they would.
+  const ticker = setInterval(() => clock.advanceMs(250), 250);
   try {
     // Set-up, not measured: the disputes and their case spaces, delivered fast.
     let bots = await replicas(3, db.url, fake, clock, 1000);
@@ -81,7 +83,12 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: Math.min(24, DISPUTES - i) }, (_, k) => bots[k % 3]!.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())));
     }
     let loops = deliverLoops(bots);
-    while (await bots[0]!.app.db.prisma.outbox.count({ where: { deliveredAt: null } })) await sleep(200);
+    for (;;) {
+      const left = await bots[0]!.app.db.prisma.outbox.count({ where: { deliveredAt: null, failedAt: null } });
+      if (!left) break;
+      process.stderr.write(`set-up: ${left} notifications to deliver\r`);
+      await sleep(1000);
+    }
     await loops.stop();
     for (const b of bots) await b.stop();
 
@@ -111,11 +118,13 @@ async function main(): Promise<void> {
     fake.releaseHung();
     const recovered = Date.now();
     const recoveredFrom = fake.calls.length;
-    // The clock moves with real time so backoffs run out as they would.
-    const ticker = setInterval(() => clock.advanceMs(250), 250);
-    while (await prisma.outbox.count({ where: { deliveredAt: null, failedAt: null } })) await sleep(100);
+    for (;;) {
+      const left = await prisma.outbox.count({ where: { deliveredAt: null, failedAt: null } });
+      if (!left) break;
+      process.stderr.write(`draining: ${left} left\r`);
+      await sleep(100);
+    }
     const drain = (Date.now() - recovered) / 1000;
-    clearInterval(ticker);
     await loops.stop();
 
     // Floor: the slowest bucket's share of the calls made after recovery, at the scaled published rate.
@@ -154,6 +163,7 @@ async function main(): Promise<void> {
     out(`requests in the whole run: ${fake.calls.length - startCalls}; 429s from the fake's own limit enforcement after recovery: ${fake.calls.slice(recoveredFrom).filter((c) => c.status === 429).length}`);
     for (const b of bots) await b.stop();
   } finally {
+    clearInterval(ticker);
     fake.releaseHung();
     await fake.stop();
     await db.drop();

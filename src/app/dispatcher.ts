@@ -193,7 +193,11 @@ export class OutboxDispatcher {
       rateLimited: async (buckets, ms) => {
         held.done = true;
         const until = new Date(clock.now().getTime() + ms);
-        for (const b of buckets) await this.deps.limits.hold(b.key, until);
+        for (const b of buckets) {
+          // After the hold, one call goes first and the rest follow at the bucket's pace.
+          const interval = b.perMinute ? 60_000 / (b.perMinute * this.settings.rateScale) : 0;
+          await this.deps.limits.hold(b.key, until, new Date(until.getTime() + (b.burst ?? 0) * interval));
+        }
         this.deps.logger.warn({ platform: port.platform, buckets: buckets.map((b) => b.key), retryAfterMs: ms }, 'the platform asked us to slow down; every replica holds back');
       },
       ...extra,

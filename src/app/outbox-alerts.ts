@@ -13,11 +13,14 @@ export function alertMessage(rows: BadRow[], lateAfterMs: number): Message {
   const hours = Math.round(lateAfterMs / 3_600_000);
   const lines: string[] = [];
   if (failed.length) lines.push(`${failed.length} notification(s) could not be delivered and will not be retried.`);
-  if (late.length) lines.push(`${late.length} notification(s) are still waiting more than ${hours} hour(s) after they were due; the bot keeps trying.`);
+  if (late.length) {
+    lines.push(`${late.length} notification(s) are still waiting more than ${hours} hour(s) after they were due; the bot keeps trying.`);
+  }
   for (const r of rows.slice(0, 10)) {
     lines.push(`• ${r.reference ?? 'governance'}: ${KIND[r.kind] ?? r.kind}${r.lastError ? ` (${r.lastError.slice(0, 120)})` : ''}`);
   }
   if (rows.length > 10) lines.push(`…and ${rows.length - 10} more.`);
-  lines.push('Check that the bot can reach Slack and Teams (its /readyz page says why not), and tell the people on these disputes directly if a deadline is close.');
+  lines.push('Check that the bot can reach Slack and Teams (its /readyz page says why not),'
+    + ' and tell the people on these disputes directly if a deadline is close.');
   return { title: 'Some dispute notifications have not been delivered', lines, mentions: [] };
 }

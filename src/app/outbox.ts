@@ -25,7 +25,9 @@ export interface ClaimedRow {
 export interface RetryPlan { at: Date; error: string; countsAsFailure: boolean; uncertain: boolean }
 
 /** A failed or late notification governance has not been told about yet. */
-export interface BadRow { id: bigint; disputeId: string | null; reference: string | null; kind: string; failed: boolean; lastError: string | null; notBefore: Date }
+export interface BadRow {
+  id: bigint; disputeId: string | null; reference: string | null; kind: string; failed: boolean; lastError: string | null; notBefore: Date;
+}
 export interface AlertRow { idempotencyKey: string; platform: string; message: Message }
 
 /** Figures for /readyz, /metrics and on-call: is anything stuck, failed or held back? */
@@ -45,7 +47,11 @@ export interface OutboxHealth {
 }
 
 /** The dispute's case space on a platform, as the register holds it. */
-export interface CaseSpaceRecord { ref: ConversationRef & { pending?: boolean; created?: ConversationRef }; cardRef: ConversationRef | null; createdAt: Date }
+export interface CaseSpaceRecord {
+  ref: ConversationRef & { pending?: boolean; created?: ConversationRef };
+  cardRef: ConversationRef | null;
+  createdAt: Date;
+}
 
 /**
  * The outbox as the dispatcher needs it (SQL in register/outbox-store.ts).
@@ -81,7 +87,11 @@ export interface Outbox {
 export interface RateLimitStore {
   /** Takes a slot now and returns 0, or returns how long to wait (taking nothing). */
   take(key: string, now: Date, intervalMs: number, burst: number): Promise<number>;
-  /** Holds the bucket back until `until` (a Retry-After), never shortening a longer hold. */
-  hold(key: string, until: Date): Promise<void>;
+  /**
+   * Holds the bucket back until `until` (a Retry-After), never shortening a
+   * longer hold; after it, calls are paced from `paceFrom` (no burst of
+   * every waiting replica at once).
+   */
+  hold(key: string, until: Date, paceFrom?: Date): Promise<void>;
   held(now: Date): Promise<{ key: string; until: Date }[]>;
 }

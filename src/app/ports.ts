@@ -74,7 +74,10 @@ export class ChatDeliveryError extends Error {
   readonly rateLimited: boolean;
   /** The platform may have applied the call before failing (timeout, 5xx, network): look before repeating it. */
   readonly mayHaveApplied: boolean;
-  constructor(message: string, readonly retryable: boolean, readonly retryAfterMs: number | null = null, opts: { rateLimited?: boolean; mayHaveApplied?: boolean } = {}) {
+  constructor(
+    message: string, readonly retryable: boolean, readonly retryAfterMs: number | null = null,
+    opts: { rateLimited?: boolean; mayHaveApplied?: boolean } = {},
+  ) {
     super(message);
     this.name = 'ChatDeliveryError';
     this.rateLimited = opts.rateLimited ?? false;

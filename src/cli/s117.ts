@@ -260,7 +260,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       checkRange(o.from, o.to);
       await withApp(async (app) => {
         const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory));
-        const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows);
+        const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, (iso) => localTime(app, new Date(iso)));
         if (o.out) {
           fs.writeFileSync(o.out, text);
           io.stdout(`Wrote ${rows.length} dispute(s) to ${o.out}.\n`);

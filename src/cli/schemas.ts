@@ -34,7 +34,8 @@ const CLI_COMMANDS = [
   'ADD_PARTY', 'WITHDRAW_PARTY', 'RECORD_CARE_RESTORED', 'MOVE_TO_STAGE_3', 'STAGE_3_CANNOT_RESOLVE',
 ];
 
-const date = z.string().superRefine((s, ctx) => {
+// The pattern first: it names the format in `dispute act --help`; the refinement then refuses dates that do not exist.
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-09').superRefine((s, ctx) => {
   const r = parseDate('date', s);
   if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error.replace(/^date: /, '') });
 });

@@ -49,7 +49,7 @@ export const STORIES: Script[] = [
   { startDay: 10, steps: [
     { after: 0, run: (s) => s.raise('lou-gray', raise({
       subjects: ['TRANSPORT_MEDICATION_ACCESS'], cohort: 'CHILD_YOUNG_PERSON',
-      parties: [{ organisationId: TRUST, role: 'RAISING' }, { organisationId: COUNCIL, role: 'RESPONDING' }],
+      parties: [{ organisationId: TRUST, role: 'RAISING' }, { organisationId: COUNCIL, role: 'RESPONDING' }, { organisationId: ICB, role: 'INTERESTED' }],
       description: 'Who arranges transport to the weekly clinic appointments after discharge.', currentCare: 'Taxi to clinic, paid by the trust for now.',
     })) },
     { after: 0, run: (s) => s.personStep('INFORMED') },

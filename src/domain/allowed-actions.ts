@@ -51,14 +51,19 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
       for (const party of d.parties) {
         if (d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === party.organisationId)) continue;
         if (viewer && (viewer.organisationId !== party.organisationId || !mayConfirm(d, pending.seq, policy, viewer))) continue;
-        out.push({ verb: 'confirm', s: pending.seq, o: party.organisationId, label: `Confirm for ${orgName(party.organisationId)}`, style: 'primary' });
+        const label = `Confirm for ${orgName(party.organisationId)}`;
+        out.push({ verb: 'confirm', s: pending.seq, o: party.organisationId, label, style: 'primary' });
       }
     }
-    for (const s of d.personSteps.filter((x) => !x.doneAt)) out.push({ verb: 'person', k: s.step, label: PERSON_STEP_TEXT[s.step], style: null });
+    for (const s of d.personSteps.filter((x) => !x.doneAt)) {
+      out.push({ verb: 'person', k: s.step, label: PERSON_STEP_TEXT[s.step], style: null });
+    }
     out.push({ verb: 'decide', label: 'Record a decision', style: 'primary' });
     // Stage 3 does not escalate by itself; from there only the external routes remain (R5.3, R5.7).
     if (d.stage < 3) out.push({ verb: 'escalate', label: 'Escalate now', style: null });
-    if (d.stage >= 3 && (!viewer || viewer.roles.includes('SENIOR_OFFICER'))) out.push({ verb: 'external', label: 'Escalate externally', style: 'danger' });
+    if (d.stage >= 3 && (!viewer || viewer.roles.includes('SENIOR_OFFICER'))) {
+      out.push({ verb: 'external', label: 'Escalate externally', style: 'danger' });
+    }
     out.push({ verb: 'care-change', label: 'Report a change in care', style: 'danger' });
   }
   const letter = [...d.letters].reverse().find((x) => !x.sentAt);
@@ -67,7 +72,9 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
 }
 
 /** Is this exact action (its verb and payload) one the viewer may take? */
-export function mayTake(d: Dispute, policy: Policy, dir: Directory, viewer: Person, want: { verb: string } & Record<string, unknown>): boolean {
+export function mayTake(
+  d: Dispute, policy: Policy, dir: Directory, viewer: Person, want: { verb: string } & Record<string, unknown>,
+): boolean {
   return allowedActions(d, policy, dir, viewer).some((a) => {
     if (a.verb !== want.verb) return false;
     if (a.verb === 'tick') return a.k === want.k;

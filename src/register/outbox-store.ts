@@ -29,7 +29,8 @@ export class OutboxStore implements Outbox {
         WHERE o."deliveredAt" IS NULL AND o."failedAt" IS NULL AND o."nextAttemptAt" <= ${now}
           AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now})
           AND (o."disputeId" IS NULL OR NOT EXISTS (
-            SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id" AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL
+            SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id"
+              AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL
               AND p."notBefore" <= ${now}))
         ORDER BY o."id" LIMIT 1
         FOR UPDATE OF o SKIP LOCKED)
@@ -42,7 +43,9 @@ export class OutboxStore implements Outbox {
   }
 
   async renew(row: ClaimedRow, until: Date): Promise<boolean> {
-    const n = await this.prisma.outbox.updateMany({ where: { id: row.id, claimToken: row.claimToken, deliveredAt: null }, data: { claimedUntil: until } });
+    const n = await this.prisma.outbox.updateMany({
+      where: { id: row.id, claimToken: row.claimToken, deliveredAt: null }, data: { claimedUntil: until },
+    });
     return n.count === 1;
   }
 
@@ -91,7 +94,8 @@ export class OutboxStore implements Outbox {
 
   async health(now: Date, lateAfterMs: number): Promise<OutboxHealth> {
     const late = new Date(now.getTime() - lateAfterMs);
-    const [r] = await this.prisma.$queryRaw<{ pending: bigint; due: bigint; retrying: bigint; late: bigint; failed: bigint; oldest: Date | null }[]>`
+    type Counts = { pending: bigint; due: bigint; retrying: bigint; late: bigint; failed: bigint; oldest: Date | null };
+    const [r] = await this.prisma.$queryRaw<Counts[]>`
       SELECT count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL) AS "pending",
         count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "nextAttemptAt" <= ${now}) AS "due",
         count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "lastError" IS NOT NULL) AS "retrying",
@@ -136,19 +140,22 @@ export class OutboxStore implements Outbox {
 
   async caseSpace(disputeId: string, platform: string): Promise<CaseSpaceRecord | null> {
     const c = await this.prisma.conversation.findUnique({ where: { disputeId_platform: { disputeId, platform } } });
-    return c ? { ref: c.ref as CaseSpaceRecord['ref'], cardRef: (c.cardRef as ConversationRef | null) ?? null, createdAt: c.createdAt } : null;
+    if (!c) return null;
+    return { ref: c.ref as CaseSpaceRecord['ref'], cardRef: (c.cardRef as ConversationRef | null) ?? null, createdAt: c.createdAt };
   }
 
   async reserveCaseSpace(disputeId: string, platform: string, now: Date): Promise<boolean> {
     const inserted = await this.prisma.$executeRaw`
-      INSERT INTO "Conversation" ("disputeId", "platform", "ref", "createdAt") VALUES (${disputeId}, ${platform}, '{"pending":true}'::jsonb, ${now})
+      INSERT INTO "Conversation" ("disputeId", "platform", "ref", "createdAt")
+      VALUES (${disputeId}, ${platform}, '{"pending":true}'::jsonb, ${now})
       ON CONFLICT DO NOTHING`;
     return inserted === 1;
   }
 
   async noteCaseSpaceCreated(disputeId: string, platform: string, ref: ConversationRef): Promise<void> {
     await this.prisma.conversation.update({
-      where: { disputeId_platform: { disputeId, platform } }, data: { ref: { pending: true, created: ref } as unknown as Prisma.InputJsonValue },
+      where: { disputeId_platform: { disputeId, platform } },
+      data: { ref: { pending: true, created: ref } as unknown as Prisma.InputJsonValue },
     });
   }
 
@@ -157,10 +164,14 @@ export class OutboxStore implements Outbox {
   }
 
   async setCaseSpace(disputeId: string, platform: string, ref: ConversationRef): Promise<void> {
-    await this.prisma.conversation.update({ where: { disputeId_platform: { disputeId, platform } }, data: { ref: ref as Prisma.InputJsonValue, externalId: ref.id } });
+    await this.prisma.conversation.update({
+      where: { disputeId_platform: { disputeId, platform } }, data: { ref: ref as Prisma.InputJsonValue, externalId: ref.id },
+    });
   }
 
   async setCard(disputeId: string, platform: string, card: ConversationRef): Promise<void> {
-    await this.prisma.conversation.update({ where: { disputeId_platform: { disputeId, platform } }, data: { cardRef: card as Prisma.InputJsonValue } });
+    await this.prisma.conversation.update({
+      where: { disputeId_platform: { disputeId, platform } }, data: { cardRef: card as Prisma.InputJsonValue },
+    });
   }
 }

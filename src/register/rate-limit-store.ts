@@ -37,10 +37,11 @@ export class DbRateLimitStore implements RateLimitStore {
     return Math.max(1, blocked, paced);
   }
 
-  async hold(key: string, until: Date): Promise<void> {
+  async hold(key: string, until: Date, paceFrom: Date = until): Promise<void> {
     await this.ensure(key);
     await this.db.prisma.$executeRaw`
-      UPDATE "RateLimit" SET "blockedUntil" = GREATEST(COALESCE("blockedUntil", ${until}::timestamp), ${until}::timestamp) WHERE "key" = ${key}`;
+      UPDATE "RateLimit" SET "blockedUntil" = GREATEST(COALESCE("blockedUntil", ${until}::timestamp), ${until}::timestamp),
+        "tat" = GREATEST("tat", ${paceFrom}::timestamp) WHERE "key" = ${key}`;
   }
 
   async held(now: Date): Promise<{ key: string; until: Date }[]> {

@@ -67,7 +67,12 @@ export function csvCell(v: unknown): string {
 /** R9.1: a stage left by escalation (early, joint or external) is "escalated", never "met". */
 const met = (m: boolean | null | undefined, end?: string | null, reason?: string | null) => (m === true ? 'met' : m === false ? 'missed' : end && reason !== 'RESOLVED' ? 'escalated' : '');
 
-export function toCsv(rows: RegisterRow[]): string {
+/**
+ * The register as CSV. `at` writes each instant; the CLI passes the
+ * partnership's local time, which is what a spreadsheet reader expects.
+ */
+export function toCsv(rows: RegisterRow[], at: (iso: string) => string = (iso) => iso): string {
+  const when = (iso: string | null | undefined) => (iso ? at(iso) : '');
   const header = [
     'reference', 'status', 'raised_at', 'raised_on', 'subjects', 'cohort', 'setting', 'parties', 'stage_reached', 'overdue',
     ...[1, 2, 3, 4].flatMap((n) => [`stage${n}_start`, `stage${n}_due`, `stage${n}_end`, `stage${n}_timescale`]),
@@ -77,11 +82,14 @@ export function toCsv(rows: RegisterRow[]): string {
   for (const r of rows) {
     const stage = (n: number) => r.stages.find((s) => s.stage === n);
     lines.push([
-      r.reference, r.status, r.raisedAt, r.raisedOn, r.subjects.map((s) => SUBJECT_TEXT[s as keyof typeof SUBJECT_TEXT] ?? s).join('; '),
+      r.reference, r.status, when(r.raisedAt), r.raisedOn, r.subjects.map((s) => SUBJECT_TEXT[s as keyof typeof SUBJECT_TEXT] ?? s).join('; '),
       COHORT_TEXT[r.cohort as keyof typeof COHORT_TEXT] ?? r.cohort, SETTING_TEXT[r.setting as keyof typeof SETTING_TEXT] ?? r.setting,
       r.parties.map((p) => `${p.organisation} (${p.role.toLowerCase()})`).join('; '), r.stageReached, r.overdue ? 'yes' : 'no',
-      ...[1, 2, 3, 4].flatMap((n) => { const s = stage(n); return [s?.start ?? '', s?.due ?? '', s?.end ?? '', met(s?.met, s?.end, s?.endReason)]; }),
-      r.outcome ?? '', r.resolvedAt ?? '', Object.entries(r.flags).map(([k, v]) => `${k}:${v}`).join('; '), r.unlawfulGrounds.join('; '),
+      ...[1, 2, 3, 4].flatMap((n) => {
+        const s = stage(n);
+        return [when(s?.start), when(s?.due), when(s?.end), met(s?.met, s?.end, s?.endReason)];
+      }),
+      r.outcome ?? '', when(r.resolvedAt), Object.entries(r.flags).map(([k, v]) => `${k}:${v}`).join('; '), r.unlawfulGrounds.join('; '),
       r.themes.join('; '), ...['INFORMED', 'REASSURED', 'EXPLAINED', 'ADVOCACY_OFFERED'].map((k) => (r.personSteps[k] ? 'yes' : 'no')),
     ].map(csvCell).join(','));
   }

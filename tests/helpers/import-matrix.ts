@@ -65,11 +65,7 @@ export interface Edge { from: string; to: string }
  * Each entry must still exist (the test fails on a stale one), so the list
  * only shrinks.
  */
-export const TEMPORARY_EXCEPTIONS: readonly (Edge & { why: string })[] = [
-  { from: 'src/app/dispatcher.ts', to: 'src/register/db.ts', why: 'the outbox dispatcher still runs its SQL directly until it moves behind an Outbox port' },
-  { from: 'src/app/dispatcher.ts', to: 'src/generated/prisma/client.ts', why: 'the outbox dispatcher still runs its SQL directly until it moves behind an Outbox port' },
-  { from: 'src/app/dispatcher.ts', to: 'src/register/people.ts', why: 'the outbox dispatcher reads people who left the directory straight from the register' },
-];
+export const TEMPORARY_EXCEPTIONS: readonly (Edge & { why: string })[] = [];
 
 /** Folders that are programs of their own (the CLI, the demo): they wire the layers as src/boot.ts does. */
 const ENTRY_FOLDERS = ['cli', 'demo'];

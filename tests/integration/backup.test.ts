@@ -56,7 +56,7 @@ describe('backup and restore of the embedded database', () => {
     expect(restored).toMatchObject({ code: 0, out: `Restored 3 dispute(s) from ${file} into ${dataDir}.\n` });
     expect(await snapshot()).toEqual(before);
     expect(fs.existsSync(path.join(dataDir, 's117-owner.lock'))).toBe(false);
-  }, 180_000);
+  }, 400_000);
 
   it('refuses to restore over a register with disputes unless --force, and keeps what it replaced', async () => {
     const file = path.join(dir, 'backups', 's117.tar.gz');
@@ -68,7 +68,7 @@ describe('backup and restore of the embedded database', () => {
     const kept = /is kept in (\S+);/.exec(forced.out)?.[1];
     expect(kept && fs.existsSync(path.join(kept, 'PG_VERSION'))).toBe(true);
     expect(JSON.parse((await s117('register', 'export', '--format', 'json')).out)).toHaveLength(3);
-  }, 120_000);
+  }, 300_000);
 
   it('says clearly when the file is not a backup, and changes nothing', async () => {
     const junk = path.join(dir, 'junk.tar.gz');
@@ -77,7 +77,7 @@ describe('backup and restore of the embedded database', () => {
     expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/is not a backup of the register.*s117 db backup FILE/) });
     expect((await s117('db', 'restore', path.join(dir, 'missing.tar.gz'))).err).toMatch(/does not exist/);
     expect(JSON.parse((await s117('register', 'export', '--format', 'json')).out)).toHaveLength(3);
-  }, 120_000);
+  }, 300_000);
 
   it('points PostgreSQL users at pg_dump and pg_restore', async () => {
     const pgEnv = { ...env, DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' };

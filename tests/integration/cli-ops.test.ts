@@ -41,7 +41,7 @@ describe('the s117 command line for operators', () => {
     expect(r.out).toMatch(/^ {4}ticked\?: true or false \(default true\)$/m);
   });
 
-  it('says what a tick delivered and what it queued for working hours, and shows history in the partnership\'s time zone', async () => {
+  it('says what a tick delivered and what it queued for working hours, and shows history and the CSV in the partnership\'s time zone', async () => {
     const file = path.join(dir, 'raise.yaml');
     fs.copyFileSync('tests/fixtures/raise-funding.yaml', file);
     clock.set('2026-06-01T09:30:00Z'); // 10:30 in London (summer time)
@@ -59,7 +59,10 @@ describe('the s117 command line for operators', () => {
     const show = await s117('dispute', 'show', 'S117-2026-0001');
     expect(show.out).toMatch(/^ {4}1 {2}2026-06-01 10:30 {2}RAISED/m);
     expect(show.out).toMatch(/2026-06-01 19:00 {2}ESCALATED/);
-  }, 120_000);
+    const csv = (await s117('register', 'export', '--format', 'csv')).out.split('\n')[1]!;
+    expect(csv).toMatch(/^S117-2026-0001,OPEN,2026-06-01 10:30,cli,/);
+    expect(csv).toMatch(/,2026-06-01 10:30,2026-06-08 17:00,2026-06-01 19:00,met,2026-06-01 19:00,2026-06-15 17:00,,/);
+  }, 400_000);
 
   it('explains every gap in the directory: who, what is wrong, and how to fix it', async () => {
     const file = path.join(dir, 'gaps.yaml');

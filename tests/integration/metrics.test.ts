@@ -25,7 +25,7 @@ describe('/metrics', () => {
     const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', ADMIN_TOKEN: TOKEN });
     bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false, ports: { slack: chat } });
     base = `http://127.0.0.1:${bot.address.port}`;
-  });
+  }, 120_000);
   afterAll(async () => { await bot.stop(); });
 
   const scrape = async (headers: Record<string, string> = {}) => {
@@ -49,7 +49,7 @@ describe('/metrics', () => {
     expect(value(m.text, 's117_deliveries_total{platform="slack",operation="openCaseSpace",result="retry"}')).toBe(1);
     expect(value(m.text, 's117_sweep_duration_seconds_count')).toBeGreaterThanOrEqual(3);
     expect(m.text).toMatch(/^s117_process_cpu_user_seconds_total /m);
-  });
+  }, 300_000);
 
   it('shows the outbox depth and how long the oldest due notification has waited, by the bot\'s clock', async () => {
     clock.set('2027-03-01T10:00:00Z');

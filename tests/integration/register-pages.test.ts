@@ -17,7 +17,7 @@ describe('the register list and report, for reading at a glance', () => {
     bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
     base = `http://127.0.0.1:${bot.address.port}`;
     await buildRegister(bot, clock); // ends on 25 February 2027; S117-2027-0001 is overdue at Stage 3 since 22 February
-  });
+  }, 300_000);
   afterAll(async () => { await bot.stop(); });
   const get = async (path: string) => {
     const r = await fetch(`${base}${path}`);

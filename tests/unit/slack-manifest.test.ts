@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 // channels are "groups" in scope names). Views need no scope.
 const SCOPE: Record<string, string | null> = {
   'conversations.create': 'groups:write', 'conversations.setPurpose': 'groups:write', 'conversations.invite': 'groups:write', 'conversations.kick': 'groups:write',
-  'conversations.list': 'groups:read', 'conversations.history': 'groups:history', 'conversations.open': 'im:write',
+  'conversations.list': 'groups:read', 'conversations.join': 'channels:join', 'auth.test': null, 'conversations.history': 'groups:history', 'conversations.open': 'im:write',
   'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write', 'pins.add': 'pins:write',
   'views.open': null, 'views.publish': null, 'files.uploadV2': 'files:write',
 };

@@ -9,7 +9,8 @@ export const slackModule: PlatformModule<Env, RequestListener> = {
   name: 'slack',
   handleLabel: 'Slack member id',
   envSchema: z.object({
-    SLACK_BOT_TOKEN: z.string().optional(), SLACK_SIGNING_SECRET: z.string().optional(), SLACK_APP_TOKEN: z.string().optional(), SLACK_API_URL: z.string().url().optional(),
+    SLACK_BOT_TOKEN: z.string().optional(), SLACK_SIGNING_SECRET: z.string().optional(),
+    SLACK_APP_TOKEN: z.string().optional(), SLACK_API_URL: z.string().url().optional(),
   }),
   create(env, logger, directory) {
     const a = createSlackAdapter(env, logger, directory);

@@ -7,6 +7,7 @@ import type { Directory } from '../../domain/types.ts';
 import { SlackChatPort } from './chat-port.ts';
 import { type PlatformStatus, SlackAuth } from './slack-auth.ts';
 import { SlackContext } from './context.ts';
+import { Gate, gateAfterAck } from './after-ack-gate.ts';
 import { Interactions } from '../../app/interactions/interactions.ts';
 import * as actions from './listeners/actions.ts';
 import * as commands from './listeners/commands.ts';
@@ -19,6 +20,8 @@ const { App, HTTPReceiver, LogLevel, SocketModeReceiver } = bolt;
 const { WebClient } = bolt.webApi;
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** Requests whose after-ack work may run at once (the rest wait, already acknowledged). */
+const AFTER_ACK_CONCURRENCY = 4;
 
 /** Bolt's logger interface on top of ours, so Bolt never writes to the console itself. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -90,6 +93,8 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     });
     app = new App({ authorize, receiver, clientOptions, logger: log });
   }
+  // Listeners ack first and work after; this keeps that work from starving the next acks.
+  gateAfterAck(app, new Gate(AFTER_ACK_CONCURRENCY));
   app.error(async (e) => { logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener failed'); });
   const port = new SlackChatPort(client, directory, logger.child({ platform: 'slack' }), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
   let socketUp = false;

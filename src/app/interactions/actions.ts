@@ -21,7 +21,8 @@ export const ACTIONS = {
   raise: { payload: z.object({}), form: 'raise' },
   tick: {
     payload: z.object({ d: id, k: z.string().min(1).max(60), s: stage, n: z.coerce.number().pipe(z.union([z.literal(0), z.literal(1)])) }),
-    command: (p: { k: string; s: 1 | 2 | 3 | 4; n: 0 | 1 }): Command => ({ type: 'TICK_CHECKLIST', stage: p.s, key: p.k, ticked: p.n === 1 }),
+    command: (p: { k: string; s: 1 | 2 | 3 | 4; n: 0 | 1 }): Command => (
+      { type: 'TICK_CHECKLIST', stage: p.s, key: p.k, ticked: p.n === 1 }),
   },
   confirm: {
     payload: z.object({ d: id, s: int, o: id }),

@@ -21,7 +21,8 @@ export type FormValues = Record<string, unknown>;
 export type FieldErrors = Record<string, string>;
 export type FormName = 'raise' | 'decision' | 'escalate' | 'care-change' | 'external' | 'letter';
 
-const text = (max = 3000) => z.preprocess((v) => (v == null ? '' : v), z.string().max(max, `Keep this under ${max} characters.`)).transform((s) => s.trim());
+const text = (max = 3000) => z.preprocess((v) => (v == null ? '' : v), z.string().max(max, `Keep this under ${max} characters.`))
+  .transform((s) => s.trim());
 const list = <T extends string>(values: readonly [T, ...T[]], what: string) => z.preprocess(
   (v) => (v == null || v === '' ? [] : typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
   z.array(z.enum(values, { error: `Choose ${what} from the list.` })).max(values.length),
@@ -100,7 +101,10 @@ export function raiseInput(values: FormValues, me: Person, dir: Directory): Pars
     ok: true,
     value: {
       subjects: v.subjects, cohort: v.cohort, setting: v.setting,
-      parties: [{ organisationId: me.organisationId, role: 'RAISING' }, ...others.map((o) => ({ organisationId: o, role: 'RESPONDING' as const }))],
+      parties: [
+        { organisationId: me.organisationId, role: 'RAISING' },
+        ...others.map((o) => ({ organisationId: o, role: 'RESPONDING' as const })),
+      ],
       localCaseRef: v.localCaseRef, nhsNumber: v.nhsNumber || null, namedProfessionals: [...new Set(v.professionals)],
       description: v.description, currentCare: v.currentCare, careContinues: v.continuity !== 'no', endingProposal: v.ending,
       citedGrounds: v.grounds,
@@ -112,7 +116,9 @@ export function raiseInput(values: FormValues, me: Person, dir: Directory): Pars
 export const DOMAIN_FIELD: Record<string, string> = { namedProfessionals: 'professionals' };
 
 /** The command a (non-raise) form submits, or the fields that are wrong. */
-export function formCommand(form: Exclude<FormName, 'raise'>, values: FormValues, d: Dispute, meta: { n?: number; source?: string | null }): Parsed<Command> {
+export function formCommand(
+  form: Exclude<FormName, 'raise'>, values: FormValues, d: Dispute, meta: { n?: number; source?: string | null },
+): Parsed<Command> {
   switch (form) {
     case 'decision': {
       const r = parse(decisionSchema, values);
@@ -147,7 +153,8 @@ export function formCommand(form: Exclude<FormName, 'raise'>, values: FormValues
 }
 
 export interface Option { value: string; label: string }
-const options = <K extends string>(keys: readonly K[], text: Record<K, string>): Option[] => keys.map((k) => ({ value: k, label: text[k] }));
+const options = <K extends string>(keys: readonly K[], text: Record<K, string>): Option[] =>
+  keys.map((k) => ({ value: k, label: text[k] }));
 
 /** What the decision form asks at this dispute's stage; adapters draw it without knowing stages. */
 export function decisionFormSpec(d: Dispute): {
@@ -163,7 +170,7 @@ export function decisionFormSpec(d: Dispute): {
 }
 
 /** The raise form's option lists, the same on every platform. */
-export function raiseFormSpec(dir: Directory): { subjects: Option[]; cohorts: Option[]; settings: Option[]; organisations: Option[]; grounds: Option[] } {
+export function raiseFormSpec(dir: Directory): Record<'subjects' | 'cohorts' | 'settings' | 'organisations' | 'grounds', Option[]> {
   return {
     subjects: options(SUBJECTS, SUBJECT_TEXT), cohorts: options(COHORTS, COHORT_TEXT), settings: options(SETTINGS, SETTING_TEXT),
     organisations: dir.organisations.map((o) => ({ value: o.id, label: o.name })), grounds: options(UNLAWFUL_GROUNDS, GROUND_TEXT),
@@ -171,4 +178,6 @@ export function raiseFormSpec(dir: Directory): { subjects: Option[]; cohorts: Op
 }
 
 export const ROUTE_OPTIONS: Option[] = options(EXTERNAL_ROUTES, ROUTE_TEXT);
-export const CARE_CHANGE_OPTIONS: Option[] = [{ value: 'DELAYED', label: 'Delayed' }, { value: 'REDUCED', label: 'Reduced' }, { value: 'WITHDRAWN', label: 'Withdrawn' }];
+export const CARE_CHANGE_OPTIONS: Option[] = [
+  { value: 'DELAYED', label: 'Delayed' }, { value: 'REDUCED', label: 'Reduced' }, { value: 'WITHDRAWN', label: 'Withdrawn' },
+];

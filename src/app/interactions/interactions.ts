@@ -13,13 +13,19 @@ import { cleanText, cleanValues } from './text.ts';
 
 export type Answer<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 /** A form's answer: done, or the fields to correct (the form stays open with what was typed). */
-export type FormAnswer = { ok: true; dispute: Dispute; notice: string | null; duplicate: boolean } | { ok: false; errors: FieldErrors; refusal: Refusal };
+/** A change made: the dispute after it, any notice, and whether this exact request had been applied already. */
+export interface Done { dispute: Dispute; notice: string | null; duplicate: boolean }
+export type FormAnswer = ({ ok: true } & Done) | { ok: false; errors: FieldErrors; refusal: Refusal };
 export type Target = { id: string } | { reference: string } | { space: string };
 
 /** What pressing a button leads to: a change made, or a form to show. */
 export type Pressed =
   | { kind: 'done'; dispute: Dispute; notice: string | null; duplicate: boolean }
-  | { kind: 'form'; form: Exclude<FormName, 'raise'>; dispute: Dispute; decision?: ReturnType<typeof decisionFormSpec> & { prefill?: string }; letter?: { n: number; text: string; readingAge: number } };
+  | {
+    kind: 'form'; form: Exclude<FormName, 'raise'>; dispute: Dispute;
+    decision?: ReturnType<typeof decisionFormSpec> & { prefill?: string };
+    letter?: { n: number; text: string; readingAge: number };
+  };
 
 const no = <T>(refusal: Refusal): Answer<T> => ({ ok: false, refusal });
 const yes = <T>(value: T): Answer<T> => ({ ok: true, value });
@@ -99,7 +105,7 @@ export class Interactions {
       const r = await this.command(person, platform, d, cmd, key);
       return r.ok ? yes({ kind: 'done', ...r.value }) : r;
     }
-    if (!mayTake(d, this.service.policy, this.service.directory(), person, a)) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
+    if (!this.mayTake(d, person, a)) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
     return yes(this.formFor(a, d));
   }
 
@@ -109,9 +115,13 @@ export class Interactions {
     const d = await this.service.disputeForSpace(platform, space);
     if (!d) return no(refusals.notCaseSpace('"Record as decision"'));
     if (!maySeeDispute(person, d)) return no(refusals.maySee());
-    if (!mayTake(d, this.service.policy, this.service.directory(), person, { verb: 'decide' })) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
+    if (!this.mayTake(d, person, { verb: 'decide' })) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
     const form = this.formFor({ verb: 'decide', d: d.id }, d);
     return yes({ ...form, decision: { ...form.decision!, prefill: cleanText(text) } });
+  }
+
+  private mayTake(d: Dispute, person: Person, a: { verb: string } & Record<string, unknown>): boolean {
+    return mayTake(d, this.service.policy, this.service.directory(), person, a);
   }
 
   private formFor(a: ParsedAction, d: Dispute): Extract<Pressed, { kind: 'form' }> {
@@ -128,15 +138,21 @@ export class Interactions {
    * answer names the field, so the platform keeps the form open with what
    * was typed. A retried submission (same key) answers `duplicate`.
    */
-  async submit(person: Person | null, platform: string, form: FormName, values: FormValues, meta: { d?: string; n?: number; source?: string | null }, key: string): Promise<FormAnswer> {
+  async submit(
+    person: Person | null, platform: string, form: FormName, values: FormValues,
+    meta: { d?: string; n?: number; source?: string | null }, key: string,
+  ): Promise<FormAnswer> {
     const first = form === 'raise' ? 'subjects' : FIRST_FIELD[form];
-    const fail = (refusal: Refusal, field = refusal.field ?? first): FormAnswer => ({ ok: false, errors: { [DOMAIN_FIELD[field] ?? field]: refusal.message }, refusal });
+    const fail = (refusal: Refusal, field = refusal.field ?? first): FormAnswer =>
+      ({ ok: false, errors: { [DOMAIN_FIELD[field] ?? field]: refusal.message }, refusal });
+    const invalid = (errors: FieldErrors): FormAnswer =>
+      ({ ok: false, errors, refusal: { code: 'INVALID_FORM', message: Object.values(errors)[0]! } });
     if (!person) return fail(refusals.notInDirectory(platform));
     const clean = cleanValues(values);
     try {
       if (form === 'raise') {
         const input = raiseInput(clean, person, this.service.directory());
-        if (!input.ok) return { ok: false, errors: input.errors, refusal: { code: 'INVALID_FORM', message: Object.values(input.errors)[0]! } };
+        if (!input.ok) return invalid(input.errors);
         const r = await this.service.raise(this.actor(person, platform), input.value, { idempotencyKey: key });
         this.onChange();
         return { ok: true, dispute: r.dispute, notice: r.notice, duplicate: r.duplicate };
@@ -144,7 +160,7 @@ export class Interactions {
       const found = await this.dispute(person, platform, { id: meta.d ?? '' });
       if (!found.ok) return fail(found.refusal);
       const cmd = formCommand(form, clean, found.value, { ...(meta.n !== undefined ? { n: meta.n } : {}), source: meta.source ?? null });
-      if (!cmd.ok) return { ok: false, errors: cmd.errors, refusal: { code: 'INVALID_FORM', message: Object.values(cmd.errors)[0]! } };
+      if (!cmd.ok) return invalid(cmd.errors);
       const r = await this.command(person, platform, found.value, cmd.value, key);
       if (!r.ok) return fail(r.refusal);
       return { ok: true, ...r.value };
@@ -174,7 +190,9 @@ export class Interactions {
   }
 
   /** A typed command (escalate with a reason) in a case space. */
-  async typed(person: Person | null, platform: string, space: string, cmd: Exclude<Command, { type: 'RAISE' }>, key: string): Promise<Answer<{ dispute: Dispute; notice: string | null; duplicate: boolean }>> {
+  async typed(
+    person: Person | null, platform: string, space: string, cmd: Exclude<Command, { type: 'RAISE' }>, key: string,
+  ): Promise<Answer<Done>> {
     const found = await this.dispute(person, platform, { space });
     if (!found.ok) return found;
     return this.command(person!, platform, found.value, cleanValues(cmd), key);
@@ -186,11 +204,12 @@ export class Interactions {
 
   private async command(person: Person, platform: string, d: Dispute, cmd: Exclude<Command, { type: 'RAISE' }> | Command, key: string) {
     try {
-      const r = await this.service.act(this.actor(person, platform), { id: d.id }, cmd as Exclude<Command, { type: 'RAISE' }>, { idempotencyKey: key });
+      const actor = this.actor(person, platform);
+      const r = await this.service.act(actor, { id: d.id }, cmd as Exclude<Command, { type: 'RAISE' }>, { idempotencyKey: key });
       this.onChange();
       return yes({ dispute: r.dispute, notice: r.notice, duplicate: r.duplicate });
     } catch (e) {
-      return no<{ dispute: Dispute; notice: string | null; duplicate: boolean }>(explain(e, this.logger));
+      return no<Done>(explain(e, this.logger));
     }
   }
 }

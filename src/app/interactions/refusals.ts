@@ -14,27 +14,37 @@ const HANDLE_TEXT: Record<string, string> = { slack: 'Slack member id', teams: '
 export const refusals = {
   notInDirectory: (platform: string): Refusal => ({
     code: 'NOT_IN_DIRECTORY',
-    message: `You are not in the Section 117 directory, so the bot cannot act for you. Ask your administrator to add your ${HANDLE_TEXT[platform] ?? `${platform} id`} to the directory file.`,
+    message: 'You are not in the Section 117 directory, so the bot cannot act for you. '
+      + `Ask your administrator to add your ${HANDLE_TEXT[platform] ?? `${platform} id`} to the directory file.`,
   }),
   maySee: (): Refusal => ({
     code: 'NOT_ALLOWED_TO_SEE',
-    message: 'Only the participants of that dispute, senior officers and governance leads can see it. Ask a participant if you need to know more.',
+    message: 'Only the participants of that dispute, senior officers and governance leads can see it. '
+      + 'Ask a participant if you need to know more.',
   }),
   mayNotDo: (): Refusal => ({
     code: 'NOT_ALLOWED',
-    message: 'That is not something you can do on this dispute now. The buttons on the card show what you can do; ask a participant or your manager if you think you should.',
+    message: 'That is not something you can do on this dispute now. The buttons on the card show what you can do; '
+      + 'ask a participant or your manager if you think you should.',
   }),
-  stale: (): Refusal => ({ code: 'STALE_BUTTON', message: 'That button is out of date. Use the card at the top of the case channel or thread.' }),
+  stale: (): Refusal => ({
+    code: 'STALE_BUTTON', message: 'That button is out of date. Use the card at the top of the case channel or thread.',
+  }),
   noSuchDispute: (ref?: string): Refusal => ({
     code: 'NO_SUCH_DISPUTE',
     message: ref ? `There is no dispute ${ref}. References look like S117-2026-0042.` : 'That dispute no longer exists.',
   }),
   notCaseSpace: (what: string): Refusal => ({ code: 'NOT_A_CASE_SPACE', message: `${what} works in a dispute's case channel or thread.` }),
-  reportOnly: (): Refusal => ({ code: 'REPORT_NOT_ALLOWED', message: 'Only governance leads, administrators and senior officers can post the Partnership Board report.' }),
-  resolved: (): Refusal => ({ code: 'DISPUTE_CLOSED', message: 'That dispute is resolved; nothing more can be recorded on it here.' }),
+  reportOnly: (): Refusal => ({
+    code: 'REPORT_NOT_ALLOWED', message: 'Only governance leads, administrators and senior officers can post the Partnership Board report.',
+  }),
+  resolved: (): Refusal => ({
+    code: 'DISPUTE_CLOSED', message: 'That dispute is resolved; nothing more can be recorded on it here.',
+  }),
 };
 
-const FAILED = 'Something went wrong and nothing was recorded. It has been logged; please try again in a minute, and tell your administrator if it keeps happening.';
+const FAILED = 'Something went wrong and nothing was recorded. It has been logged; please try again in a minute, '
+  + 'and tell your administrator if it keeps happening.';
 
 /** A thrown error as a refusal: the protocol's own reasons as they are, anything else logged and apologised for. */
 export function explain(e: unknown, logger: Logger): Refusal {

@@ -11,9 +11,11 @@ export function register(app: App, ctx: SlackContext): void {
     const tell = ephemeral(client, shortcut.user.id, shortcut.channel.id);
     try {
       // Slack's text is escaped (&amp;); decoded once here so the form shows, and stores, what was written.
-      const r = await ctx.interactions.recordAsDecision(ctx.person(shortcut.user.id), 'slack', shortcut.channel.id, slackToText(shortcut.message.text ?? ''));
+      const text = slackToText(shortcut.message.text ?? '');
+      const r = await ctx.interactions.recordAsDecision(ctx.person(shortcut.user.id), 'slack', shortcut.channel.id, text);
       if (!r.ok) return void (await tell(r.refusal.message));
-      if (r.value.kind === 'form') await client.views.open({ trigger_id: shortcut.trigger_id, view: formModal(r.value, shortcut.message.ts) });
+      if (r.value.kind !== 'form') return;
+      await client.views.open({ trigger_id: shortcut.trigger_id, view: formModal(r.value, shortcut.message.ts) });
     } catch (e) {
       await tell(refusalText(ctx.interactions.explain(e)));
     }

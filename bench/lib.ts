@@ -1,0 +1,71 @@
+// Shared by the benchmarks: percentiles, the databases to run on, a load loop.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+
+export const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+export const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+
+export interface BenchDb { label: string; env: Record<string, string>; cleanup(): Promise<void> }
+
+/** The embedded database in a fresh folder (as `npm start` uses it), then a fresh PostgreSQL database when one is configured. */
+export async function* databases(): AsyncGenerator<BenchDb> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-bench-'));
+  try {
+    yield { label: 'embedded PGlite', env: { DATA_DIR: path.join(dir, 'data') }, cleanup: async () => {} };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (!PG_URL) {
+    console.log('PostgreSQL skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL).');
+    return;
+  }
+  const name = `s117_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const u = new URL(PG_URL);
+    u.pathname = `/${name}`;
+    yield { label: 'PostgreSQL', env: { DATA_DIR: 'memory://', DATABASE_URL: u.toString() }, cleanup: async () => {} };
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/**
+ * Sends requests from `concurrency` clients until `n` are done or `stop()`
+ * says so; returns each one's latency in ms. With `paceMs`, each client
+ * sends at most one request per paceMs (a steady stream of users rather
+ * than a flood).
+ */
+export async function load(send: () => Promise<number>, concurrency: number, n: number, stop: () => boolean = () => false, paceMs = 0): Promise<number[]> {
+  const times: number[] = [];
+  let started = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (started < n && !stop()) {
+      started++;
+      const t = performance.now();
+      const status = await send();
+      const ms = performance.now() - t;
+      times.push(ms);
+      if (status !== 200) throw new Error(`status ${status}`);
+      if (paceMs > ms) await new Promise((r) => setTimeout(r, paceMs - ms));
+    }
+  }));
+  return times;
+}
+
+export const row = (label: string, full: number[], bare: number[] | null): string => {
+  const f = `full p50 ${pct(full, 50).toFixed(1)} ms p99 ${pct(full, 99).toFixed(1)} ms`;
+  if (!bare) return `${label} ${f}`;
+  return `${label} ${f} | bare p50 ${pct(bare, 50).toFixed(1)} ms p99 ${pct(bare, 99).toFixed(1)} ms | p99 ratio ${(pct(full, 99) / pct(bare, 99)).toFixed(2)}`;
+};

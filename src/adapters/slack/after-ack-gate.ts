@@ -1,0 +1,66 @@
+import type { App as BoltApp } from '@slack/bolt';
+
+/**
+ * A first-come gate for the work a listener does after its ack(): at most
+ * `limit` requests' follow-up work runs at once. Everything before the ack
+ * (signature check, parsing, a form's validation) is never held, so a burst
+ * of clicks is acknowledged at once and worked through a few at a time,
+ * instead of fifty transactions' callbacks crowding the event loop ahead of
+ * the next request's acknowledgement.
+ */
+export class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Resolves with the release function once a place is free. */
+  acquire(): Promise<() => void> {
+    return new Promise((resolve) => {
+      const grant = () => {
+        this.active++;
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          this.active--;
+          const next = this.waiting.shift();
+          // Granted on a later turn of the event loop, so waiting sockets are read first.
+          if (next) setImmediate(next);
+        });
+      };
+      if (this.active < this.limit && this.waiting.length === 0) grant();
+      else this.waiting.push(grant);
+    });
+  }
+
+  get pending(): number { return this.waiting.length; }
+}
+
+type ProcessEvent = BoltApp['processEvent'];
+
+/**
+ * Puts every request's after-ack work behind the gate. Done on the App's
+ * event entry point, where the receiver hands over the ack function, so no
+ * listener needs to know: a listener's `await ack()` returns once its request
+ * may go on.
+ */
+export function gateAfterAck(app: BoltApp, gate: Gate): void {
+  const process: ProcessEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    let release: (() => void) | null = null;
+    const ack = event.ack;
+    const gated: typeof event = {
+      ...event,
+      ack: async (response) => {
+        await ack(response);
+        release ??= await gate.acquire();
+      },
+    };
+    try {
+      await process(gated);
+    } finally {
+      (release as (() => void) | null)?.();
+    }
+  };
+}
