@@ -63,7 +63,7 @@ export async function startBot(opts: {
     const o = await app.dispatcher.health();
     const outbox = `outbox: ${o.pending} pending (${o.due} due, ${o.retrying} retrying, ${o.late} late), ${o.failed} failed${o.heldBack.length ? `; rate-limited: ${o.heldBack.map((h) => `${h.key} until ${h.until}`).join(', ')}` : ''}`;
     return { ok: slackStatus.ready, detail: [app.db.description, slackStatus.reason ? `Slack: ${slackStatus.reason}` : null, outbox].filter(Boolean).join('; ') };
-  });
+  }, { adminToken: env.ADMIN_TOKEN, hsts: (env.PUBLIC_URL ?? '').startsWith('https:') });
   try {
     for (const [name, p] of platforms) {
       p.attach(app.service, () => void app.scheduler.deliverSoon());

@@ -7,7 +7,13 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     level,
     base: { app: 's117-bot' },
     redact: {
-      paths: ['*.token', '*.password', '*.secret', '*.authorization', '*.DATABASE_URL', '*.SLACK_BOT_TOKEN', '*.SLACK_SIGNING_SECRET', '*.SLACK_APP_TOKEN', '*.MICROSOFT_APP_PASSWORD', '*.nhsNumber'],
+      paths: [
+        '*.token', '*.password', '*.secret', '*.authorization', '*.DATABASE_URL', '*.SLACK_BOT_TOKEN', '*.SLACK_SIGNING_SECRET', '*.SLACK_APP_TOKEN',
+        '*.MICROSOFT_APP_PASSWORD', '*.nhsNumber', 'nhsNumber',
+        // Free text about the person and whole request bodies never reach the log, at any level.
+        'body', '*.body', 'payload', '*.payload', 'text', '*.text', 'description', '*.description', 'currentCare', '*.currentCare',
+        'note', '*.note', 'summary', '*.summary', 'args', '*.args',
+      ],
       censor: '[redacted]',
     },
   }, destination ?? pino.destination(1)) as Logger;

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import crypto from 'node:crypto';
 import type { Logger } from '../app/ports.ts';
+import { forwarded, isLoopbackAddress } from './exposure.ts';
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -13,13 +15,20 @@ export class HttpServer {
   private readonly prefixes: [string, Handler][] = [];
   private readonly server: http.Server;
 
-  constructor(private readonly logger: Logger, private readonly ready: () => Promise<{ ok: boolean; detail: string }>) {
+  constructor(
+    private readonly logger: Logger, private readonly ready: () => Promise<{ ok: boolean; detail: string }>,
+    private readonly opts: { adminToken?: string | undefined; hsts?: boolean } = {},
+  ) {
     this.route('/healthz', (_req, res) => json(res, 200, { status: 'ok' }));
-    this.route('/readyz', async (_req, res) => {
+    this.route('/readyz', async (req, res) => {
       const r = await this.ready().catch((e: Error) => ({ ok: false, detail: e.message }));
-      json(res, r.ok ? 200 : 503, { status: r.ok ? 'ready' : 'not ready', detail: r.detail });
+      // The detail names the database; only this computer or an administrator sees it.
+      const detail = this.mayseeDetail(req) ? { detail: r.detail } : {};
+      json(res, r.ok ? 200 : 503, { status: r.ok ? 'ready' : 'not ready', ...detail });
     });
     this.server = http.createServer((req, res) => {
+      // Behind https (PUBLIC_URL), browsers are told never to use plain http for this host.
+      if (this.opts.hsts) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const h = this.routes.get(path) ?? this.prefixes.find(([p]) => path === p || path.startsWith(`${p}/`))?.[1];
       if (!h) return json(res, 404, { error: `Nothing is served at ${path}. Try /healthz or /readyz.` });
@@ -29,6 +38,16 @@ export class HttpServer {
         if (!res.headersSent) json(res, 500, { error: 'Something went wrong; it has been logged.' });
       });
     });
+  }
+
+  private mayseeDetail(req: http.IncomingMessage): boolean {
+    if (isLoopbackAddress(req.socket.remoteAddress) && !forwarded(req)) return true;
+    const token = this.opts.adminToken;
+    const given = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (!token || !given) return false;
+    const a = crypto.createHash('sha256').update(token).digest();
+    const b = crypto.createHash('sha256').update(given).digest();
+    return crypto.timingSafeEqual(a, b);
   }
 
   route(path: string, h: Handler): void {

@@ -1,3 +1,4 @@
+import { cleanText } from '../domain/text-hygiene.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Directory, Dispute } from '../domain/types.ts';
 import { COHORT_TEXT, SETTING_TEXT, SUBJECT_TEXT } from '../domain/texts.ts';
@@ -57,7 +58,9 @@ export function raisedWithin(d: Dispute, cal: WorkingCalendar, from?: string, to
 // Spreadsheets run cells that start with these as formulas: neutralise them.
 export function csvCell(v: unknown): string {
   let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  // Full-width forms too: spreadsheets fold ＝＋－＠ to their ASCII twins.
+  if (/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(s)) s = `'${s}`;
+  s = cleanText(s);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

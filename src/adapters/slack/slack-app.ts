@@ -28,7 +28,8 @@ function boltLogger(logger: Logger): BoltLogger {
   const line = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
   let level = LogLevel.INFO;
   return {
-    debug: (...a: unknown[]) => logger.debug(line(a)),
+    // The Web API client's debug lines carry whole request bodies (free text about the person): never logged.
+    debug: (...a: unknown[]) => { const l = line(a); if (l.length <= 200 && !/body|payload|"text"|text:/i.test(l)) logger.debug(l); },
     info: (...a: unknown[]) => logger.info(line(a)),
     warn: (...a: unknown[]) => logger.warn(line(a)),
     error: (...a: unknown[]) => logger.error(line(a)),

@@ -76,4 +76,22 @@ describe('serving without sign-in reaches this computer only', () => {
       await s.bot.stop();
     }
   });
+
+  it('/readyz says only ready or not ready, with details to this computer or the admin token; HSTS behind https', async () => {
+    const token = 'a-long-admin-token-of-thirty-chars';
+    const s = await start({ HOST: '127.0.0.1', ADMIN_TOKEN: token, PUBLIC_URL: 'https://s117.example.nhs.uk' });
+    try {
+      const local = JSON.parse((await rawRequest(`${s.base}/readyz`)).text) as Record<string, unknown>;
+      expect(local).toMatchObject({ status: 'ready', detail: expect.stringMatching(/PGlite/) });
+      const proxied = await rawRequest(`${s.base}/readyz`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      expect(JSON.parse(proxied.text)).toEqual({ status: 'ready' });
+      const wrong = await rawRequest(`${s.base}/readyz`, { headers: { 'x-forwarded-for': '203.0.113.9', authorization: 'Bearer nope' } });
+      expect(JSON.parse(wrong.text)).toEqual({ status: 'ready' });
+      const admin = await rawRequest(`${s.base}/readyz`, { headers: { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${token}` } });
+      expect(JSON.parse(admin.text)).toMatchObject({ status: 'ready', detail: expect.any(String) });
+      expect(proxied.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    } finally {
+      await s.bot.stop();
+    }
+  }, 180_000);
 });
