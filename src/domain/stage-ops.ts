@@ -76,7 +76,7 @@ export function currentStage(d: Dispute): StageInstance {
   return s;
 }
 
-/** Reminder points of a stage (issue 2): start, halfway, one working day before, and on the day. */
+/** Reminder points of a stage: start, halfway, one working day before, and on the day. */
 export function plannedReminders(cal: WorkingCalendar, start: Date, workingDays: number | null): Reminder[] {
   const out: Reminder[] = [{ kind: 'START', at: cal.nextWorkingMoment(start).toISOString(), sentAt: null }];
   if (!workingDays) return out;

@@ -38,7 +38,7 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /**
- * The Section 117 register in the browser (issue 5): every dispute with
+ * The Section 117 register in the browser: every dispute with
  * filters, each dispute's timeline, and the Partnership Board report. Plain
  * server-rendered HTML: no scripts, a strict Content-Security-Policy.
  */
