@@ -38,25 +38,31 @@ function inTx(tx: Tx): DisputeTx {
     async claimDue(now, skip) {
       // SKIP LOCKED lets any number of replicas share the sweep without waiting on each other.
       const rows = await tx.$queryRaw<{ id: string }[]>`
-        SELECT "id" FROM "Dispute"
-        WHERE "nextWakeAt" <= ${now} AND "status" = 'OPEN' AND NOT ("id" = ANY(${[...skip]}::text[]))
-        ORDER BY "nextWakeAt", "id"
+        SELECT d."id" FROM "Dispute" d
+        WHERE d."nextWakeAt" <= ${now} AND d."status" = 'OPEN' AND NOT (d."id" = ANY(${[...skip]}::text[]))
+        -- A bot that was down catches up in the order the deadlines fell, whatever reminders each dispute had pending.
+        ORDER BY (SELECT MIN(s."dueAt") FROM "StageInstance" s WHERE s."disputeId" = d."id" AND s."endedAt" IS NULL) NULLS LAST,
+          d."nextWakeAt", d."id"
         LIMIT 1
         FOR UPDATE SKIP LOCKED`;
       return rows[0]?.id ?? null;
     },
     async claimDueBatch(now, skip, limit) {
       const rows = await tx.$queryRaw<{ id: string }[]>`
-        SELECT "id" FROM "Dispute"
-        WHERE "nextWakeAt" <= ${now} AND "status" = 'OPEN' AND NOT ("id" = ANY(${[...skip]}::text[]))
-        ORDER BY "nextWakeAt", "id"
+        SELECT d."id" FROM "Dispute" d
+        WHERE d."nextWakeAt" <= ${now} AND d."status" = 'OPEN' AND NOT (d."id" = ANY(${[...skip]}::text[]))
+        -- A bot that was down catches up in the order the deadlines fell, whatever reminders each dispute had pending.
+        ORDER BY (SELECT MIN(s."dueAt") FROM "StageInstance" s WHERE s."disputeId" = d."id" AND s."endedAt" IS NULL) NULLS LAST,
+          d."nextWakeAt", d."id"
         LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED`;
+        FOR UPDATE OF d SKIP LOCKED`;
       return rows.map((r) => r.id);
     },
     async loadMany(ids) {
       const rows = await tx.dispute.findMany({ where: { id: { in: [...ids] } }, include: DISPUTE_INCLUDE, relationLoadStrategy: 'join' });
-      return rows.map(toDomain);
+      // In the order asked for: the sweep claimed them in deadline order, and acts on them in that order.
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => Boolean(r)).map(toDomain);
     },
     async batch(ids) {
       const b = batchingTx(tx, await lastHistorySeqs(tx, ids));
