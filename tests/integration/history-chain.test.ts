@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runCli } from '../../src/cli/s117.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
@@ -62,7 +65,8 @@ describe.each(DATABASES)('the tamper-evident history (%s)', (_name, make) => {
     const deleted = await busyDispute(app);
     const swapped = await busyDispute(app);
     const untouched = await busyDispute(app);
-    await app.db.sql.query(`UPDATE "HistoryEvent" SET data = jsonb_set(data, '{theme}', '"nothing to see"') WHERE "disputeId" = $1 AND seq = 3`, [edited.id]);
+    await app.db.sql.query(
+      `UPDATE "HistoryEvent" SET data = jsonb_set(data, '{theme}', '"nothing to see"') WHERE "disputeId" = $1 AND seq = 3`, [edited.id]);
     await app.db.sql.query('DELETE FROM "HistoryEvent" WHERE "disputeId" = $1 AND seq = 2', [deleted.id]);
     await app.db.sql.query('UPDATE "HistoryEvent" SET seq = -1 WHERE "disputeId" = $1 AND seq = 2', [swapped.id]);
     await app.db.sql.query('UPDATE "HistoryEvent" SET seq = 2 WHERE "disputeId" = $1 AND seq = 3', [swapped.id]);
@@ -115,4 +119,33 @@ describe('the dispute page shows whether its history is intact', () => {
     expect(broken).toContain('History changed outside the bot:');
     expect(broken).toContain('<li>entry 1 was changed after it was recorded</li>');
   }, 120_000);
+});
+
+describe('s117 register verify while the bot runs', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-chain-'));
+  afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('[R11.1] runs through the bot that owns the register, and exits 1 naming the changed entry', async () => {
+    const env = { DATA_DIR: path.join(dir, 'data'), DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent' };
+    const s117 = async () => {
+      let out = '';
+      let err = '';
+      const code = await runCli(['register', 'verify'], { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, env });
+      return { code, out, err };
+    };
+    const botEnv = loadEnv({ ...env, PORT: '0', HOST: '127.0.0.1' });
+    const bot = await startBot({ env: botEnv, logger: createLogger('silent'), clock: new FakeClock(RAISED), scheduler: false });
+    try {
+      const d = await busyDispute(bot.app);
+      const ok = await s117();
+      expect(ok).toMatchObject({ code: 0, out: 'The history is intact: 1 dispute(s), 5 entries checked against their seals.\n' });
+      expect(ok.err).toMatch(/this command runs through it/);
+      await bot.app.db.sql.query(`UPDATE "HistoryEvent" SET "at" = "at" - interval '1 day' WHERE "disputeId" = $1 AND seq = 4`, [d.id]);
+      const bad = await s117();
+      expect(bad.code).toBe(1);
+      expect(bad.err).toContain(`  ${d.reference}: entry 4 was changed after it was recorded\n`);
+    } finally {
+      await bot.stop();
+    }
+  }, 180_000);
 });

@@ -1,7 +1,9 @@
 import { canonicalJson, checkHistory, describeProblem, entryHash, sealEntries, verifyChain } from '../../src/app/history-chain.ts';
 
 const at = new Date('2026-12-07T10:00:00Z');
-const entry = (seq: number, data: unknown = { n: seq }) => ({ disputeId: 'd1', seq, at, actorId: 'ali-khan', platform: 'slack', type: 'NOTE', data, correctsSeq: null });
+const entry = (seq: number, data: unknown = { n: seq }) => ({
+  disputeId: 'd1', seq, at, actorId: 'ali-khan', platform: 'slack', type: 'NOTE', data, correctsSeq: null,
+});
 
 describe('the history hash chain', () => {
   it('[R11.1] serialises the same entry to the same bytes whatever order its keys come in', () => {
