@@ -13,6 +13,9 @@ export interface HistoryEntry {
   type: string;
   data: unknown;
   correctsSeq: number | null;
+  /** The entry's seal in the history's hash chain; null on entries written before sealing began. */
+  hash: string | null;
+  prevHash: string | null;
 }
 
 /**

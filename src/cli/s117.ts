@@ -25,6 +25,7 @@ import { formatDispute } from './format.ts';
 import { actionsHelp } from './action-help.ts';
 import { forCli, localTime, packageVersion } from './wording.ts';
 import { tickReport } from './tick-report.ts';
+import { checkRegister, verifyText } from './history-verify.ts';
 import { outboxMark, outboxSince } from '../register/outbox-report.ts';
 
 export interface CliIo {
@@ -277,6 +278,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           fs.writeFileSync(o.out, text);
           io.stdout(`Wrote ${rows.length} dispute(s) to ${o.out}.\n`);
         } else io.stdout(text);
+      });
+    });
+
+  register.command('verify')
+    .description('check every dispute\'s history against its hash chain; exit 1 if an entry was edited, deleted or reordered')
+    .action(async () => {
+      await withApp(async (app) => {
+        const r = verifyText(await checkRegister(app.service));
+        if (!r.intact) throw new CliFailure(r.text.trimEnd(), EXIT.FAILED);
+        io.stdout(r.text);
       });
     });
 

@@ -16,10 +16,12 @@ interface Pending {
  * (saveDispute, appendHistory, enqueueEffects) runs unchanged on top and a
  * batch of 20 escalations costs about as many round trips as one.
  *
- * `lastSeq` answers the history appender's "last seq of this dispute" for
- * disputes whose history was read in bulk beforehand.
+ * `last` answers the history appender's "newest entry of this dispute" (its
+ * seq and seal) for disputes whose history was read in bulk beforehand, and
+ * moves on as entries are held back, so the chain comes out exactly as if
+ * each entry had been written one at a time.
  */
-export function batchingTx(tx: Tx, lastSeq: Map<string, number>): { tx: Tx; flush(): Promise<void> } {
+export function batchingTx(tx: Tx, last: Map<string, LastEntry>): { tx: Tx; flush(): Promise<void> } {
   const pending: Pending = { creates: new Map(), disputes: [], stages: [] };
   const wrap = (name: string, delegate: Record<string, unknown>) => new Proxy(delegate, {
     get(target, op, receiver) {
@@ -29,6 +31,11 @@ export function batchingTx(tx: Tx, lastSeq: Map<string, number>): { tx: Tx; flus
           const entry = pending.creates.get(key) ?? { model: name, skipDuplicates: Boolean(args.skipDuplicates), rows: [] };
           entry.rows.push(...args.data);
           pending.creates.set(key, entry);
+          if (name === 'historyEvent') {
+            for (const r of args.data as { disputeId: string; seq: number; hash?: string | null }[]) {
+              if (last.has(r.disputeId)) last.set(r.disputeId, { seq: r.seq, hash: r.hash ?? null });
+            }
+          }
           return { count: args.data.length };
         };
       }
@@ -48,8 +55,18 @@ export function batchingTx(tx: Tx, lastSeq: Map<string, number>): { tx: Tx; flus
       if (name === 'historyEvent' && op === 'aggregate') {
         return async (args: { where?: { disputeId?: string } }) => {
           const id = args.where?.disputeId;
-          if (id !== undefined && lastSeq.has(id)) return { _max: { seq: lastSeq.get(id) } };
+          if (id !== undefined && last.has(id)) return { _max: { seq: last.get(id)!.seq || null } };
           return (target as { aggregate: (a: unknown) => Promise<unknown> }).aggregate(args);
+        };
+      }
+      if (name === 'historyEvent' && op === 'findFirst') {
+        return async (args: { where?: { disputeId?: string } }) => {
+          const id = args.where?.disputeId;
+          if (id !== undefined && last.has(id)) {
+            const l = last.get(id)!;
+            return l.seq === 0 ? null : { seq: l.seq, hash: l.hash };
+          }
+          return (target as { findFirst: (a: unknown) => Promise<unknown> }).findFirst(args);
         };
       }
       const v = Reflect.get(target, op, receiver) as unknown;
@@ -99,10 +116,16 @@ export function batchingTx(tx: Tx, lastSeq: Map<string, number>): { tx: Tx; flus
   return { tx: batched, flush };
 }
 
-/** The last history seq of each dispute, in one query. */
-export async function lastHistorySeqs(tx: Tx, ids: readonly string[]): Promise<Map<string, number>> {
-  const rows = await tx.historyEvent.groupBy({ by: ['disputeId'], where: { disputeId: { in: [...ids] } }, _max: { seq: true } });
-  const out = new Map<string, number>(ids.map((id) => [id, 0]));
-  for (const r of rows) out.set(r.disputeId, r._max.seq ?? 0);
+/** Seq 0 (and no hash) when the dispute has no history yet. */
+export interface LastEntry { seq: number; hash: string | null }
+
+/** The newest history entry of each dispute (seq and seal), in one query. */
+export async function lastHistoryEntries(tx: Tx, ids: readonly string[]): Promise<Map<string, LastEntry>> {
+  const rows = await tx.$queryRaw<{ disputeId: string; seq: number; hash: string | null }[]>`
+    SELECT DISTINCT ON ("disputeId") "disputeId", "seq", "hash" FROM "HistoryEvent"
+    WHERE "disputeId" = ANY(${[...ids]}::text[])
+    ORDER BY "disputeId", "seq" DESC`;
+  const out = new Map<string, LastEntry>(ids.map((id) => [id, { seq: 0, hash: null }]));
+  for (const r of rows) out.set(r.disputeId, { seq: Number(r.seq), hash: r.hash });
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.ts';
+import { sealEntries } from '../app/history-chain.ts';
 import type { DomainEvent, Effect } from '../domain/effects.ts';
 import type {
   CannotResolve, LearningArea,
@@ -194,14 +195,14 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
 
 export async function appendHistory(tx: Tx, disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }): Promise<number[]> {
   if (!events.length) return [];
-  const last = await tx.historyEvent.aggregate({ where: { disputeId }, _max: { seq: true } });
-  const base = last._max.seq ?? 0;
-  await tx.historyEvent.createMany({
-    data: events.map((e, i) => ({
-      disputeId, seq: base + i + 1, at: meta.at, actorId: meta.actorId, platform: meta.platform, type: e.type,
-      data: e.data as Prisma.InputJsonValue, correctsSeq: e.correctsSeq ?? null,
-    })),
-  });
+  // The newest entry gives both the next seq and the hash the new entries chain onto.
+  const last = await tx.historyEvent.findFirst({ where: { disputeId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  const base = last?.seq ?? 0;
+  const sealed = sealEntries(events.map((e, i) => ({
+    disputeId, seq: base + i + 1, at: meta.at, actorId: meta.actorId, platform: meta.platform, type: e.type,
+    data: e.data as Prisma.InputJsonValue, correctsSeq: e.correctsSeq ?? null,
+  })), last?.hash ?? null);
+  await tx.historyEvent.createMany({ data: sealed });
   return events.map((_, i) => base + i + 1);
 }
 

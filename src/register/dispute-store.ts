@@ -4,7 +4,7 @@ import type { Effect } from '../domain/effects.ts';
 import type { Dispute } from '../domain/types.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from './db.ts';
-import { batchingTx, lastHistorySeqs } from './batched-writes.ts';
+import { batchingTx, lastHistoryEntries } from './batched-writes.ts';
 import {
   appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, saveDispute, toDomain, type Tx, VersionConflict,
 } from './dispute-repo.ts';
@@ -65,7 +65,7 @@ function inTx(tx: Tx): DisputeTx {
       return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => Boolean(r)).map(toDomain);
     },
     async batch(ids) {
-      const b = batchingTx(tx, await lastHistorySeqs(tx, ids));
+      const b = batchingTx(tx, await lastHistoryEntries(tx, ids));
       return { tx: inTx(b.tx), flush: b.flush };
     },
     async setWake(id, version, wake) {
@@ -95,7 +95,7 @@ export class RegisterDisputeStore implements DisputeStore {
   async history(disputeId: string): Promise<HistoryEntry[]> {
     return this.db.prisma.historyEvent.findMany({
       where: { disputeId }, orderBy: { seq: 'asc' },
-      select: { seq: true, at: true, actorId: true, platform: true, type: true, data: true, correctsSeq: true },
+      select: { seq: true, at: true, actorId: true, platform: true, type: true, data: true, correctsSeq: true, hash: true, prevHash: true },
     });
   }
 

@@ -9,6 +9,7 @@ import { html, type Safe, trusted } from './html.ts';
 import { nextAction, overdueBy } from './register-list.ts';
 import type { Viewer } from './auth.ts';
 import type { ListRow } from '../app/dispute-list.ts';
+import { type ChainReport, describeProblem } from '../app/history-chain.ts';
 
 export type { ListRow } from '../app/dispute-list.ts';
 
@@ -94,7 +95,7 @@ ${pages > 1 ? html`<p>${page > 1 ? pageLink(page - 1, 'Previous page') : ''} ${p
 }
 
 export function disputePage(cal: WorkingCalendar, dir: Directory, d: Dispute, history: { seq: number; at: Date; actorId: string; platform: string; type: string; correctsSeq: number | null }[],
-  themes: string[], csrf: string, canTag: boolean): Safe {
+  themes: string[], csrf: string, canTag: boolean, chain: ChainReport): Safe {
   const name = (id: string | null) => (id ? dir.people.find((p) => p.id === id)?.name ?? id : '');
   const org = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   return html`
@@ -135,6 +136,7 @@ ${canTag ? html`<form method="post" action="/register/dispute/${d.reference}/the
 <input id="theme" name="theme" list="themes" maxlength="80" required> <button type="submit">Add theme</button>
 <datalist id="themes">${themes.map((t) => html`<option value="${t}"></option>`)}</datalist></form>` : ''}
 <h2>History</h2>
+${chainNote(chain)}
 <ol class="timeline">${history.map((h) => html`<li><strong>${h.type.toLowerCase().replace(/_/g, ' ')}</strong> — ${h.actorId === 'system' ? 'the bot' : name(h.actorId)} on ${h.platform}, ${date(cal, h.at)}${h.correctsSeq ? html` (corrects entry ${h.correctsSeq})` : ''}</li>`)}</ol>`;
 }
 
@@ -180,4 +182,13 @@ ${charts.map((c) => html`<figure>${trusted(c.svg.replace('<svg ', `<svg role="im
 <h2>Legal-risk signals (R10.1)</h2><ul>${r.legalRisk.map((l) => html`<li>${l.label}: ${l.count}</li>`)}</ul>
 <h2>Involving the person</h2><ul>${r.personInvolvement.map((p) => html`<li>${p.label}: ${p.done} of ${p.of}</li>`)}</ul>
 <h2>Themes</h2>${r.themes.length ? html`<ul>${r.themes.map((t) => html`<li>${t.theme}: ${t.count}</li>`)}</ul>` : html`<p>No themes tagged.</p>`}`;
+}
+
+function chainNote(c: ChainReport): Safe {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const older = c.beforeChain
+    ? html` ${plural(c.beforeChain, 'older entry was', 'older entries were')} written before the chain began.` : '';
+  if (c.intact) return html`<p class="chain muted">History intact (${plural(c.chained, 'entry', 'entries')}, chained).${older}</p>`;
+  return html`<div class="chain overdue" role="alert"><strong>History changed outside the bot:</strong>
+<ul>${c.problems.map((p) => html`<li>${describeProblem(p)}</li>`)}</ul>Report this to your information governance lead.</div>`;
 }

@@ -3,6 +3,7 @@ import { type DisputeList, LIST_SORTS, type ListFilter, type ListRow } from '../
 import { listCsv } from './register-list.ts';
 import type { DisputeService } from '../app/dispute-service.ts';
 import { errorInfo } from '../app/dispute-service.ts';
+import { checkHistory } from '../app/history-chain.ts';
 import type { Clock, Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -105,7 +106,9 @@ export class RegisterApp {
         if (m[2] && req.method === 'POST') return this.addTheme(req, res, viewer, session, d);
         const history = await this.service.history(d.id);
         const notice = url.searchParams.get('notice');
-        return send(res, 200, layout(d.reference, viewer, disputePage(this.service.calendar, this.service.directory(), d, history, this.themes(), await this.auth.csrf(session), Boolean(viewer.person)), { notice }));
+        const page = disputePage(this.service.calendar, this.service.directory(), d, history, this.themes(),
+          await this.auth.csrf(session), Boolean(viewer.person), checkHistory(d.id, history));
+        return send(res, 200, layout(d.reference, viewer, page, { notice }));
       }
       if (path === '/register/report' || path === '/register/report.csv') {
         const period = this.period(url);
