@@ -94,7 +94,7 @@ describe('the s117 command line', () => {
     expect((await s117('register', 'export', '--format', 'json', '--out', out)).out).toBe(`Wrote 1 dispute(s) to ${out}.\n`);
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))[0]).toMatchObject({ reference: 'S117-2026-0001', stageReached: 2, stages: [{ stage: 1, met: false }, { stage: 2, met: null }] });
     expect((await s117('register', 'export', '--format', 'xml')).code).toBe(2);
-    expect((await s117('register', 'export', '--from', '1 April')).err).toMatch(/--from "1 April" is not a date/);
+    expect((await s117('register', 'export', '--from', '1 April')).err).toMatch(/--from: "1 April" is not a date\. Write it like 2026-04-01/);
   });
 
   it('[R9.2] writes the Partnership Board report as a self-contained HTML file or CSV', async () => {
