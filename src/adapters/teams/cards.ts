@@ -104,7 +104,10 @@ export function stageCard(
   } else if (v.outcome) {
     body.push(tb(`**Outcome:** ${escCard(v.outcome)}`));
   }
-  const actions: unknown[] = v.allowedActions.filter((a) => !BESIDE.has(a.verb)).map((a) => actionButton(d, a));
+  // Teams shows at most five actions in one set, so the card's actions come in sets of five.
+  const main = v.allowedActions.filter((a) => !BESIDE.has(a.verb)).map((a) => actionButton(d, a));
+  const actions: unknown[] = main.slice(0, registerUrl ? 4 : 5);
+  for (let i = actions.length; i < main.length; i += 5) body.push({ type: 'ActionSet', actions: main.slice(i, i + 5) });
   if (registerUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open in the register', url: `${registerUrl}/register/dispute/${encodeURIComponent(v.reference)}` });
   for (const f of v.flags) body.push(tb(`🚩 ${escCard(f)}`, { isSubtle: true, spacing: 'None' }));
   if (v.chc) body.push(tb(escCard(v.chc), { isSubtle: true }));
