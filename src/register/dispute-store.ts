@@ -39,7 +39,7 @@ function inTx(tx: Tx): DisputeTx {
       // SKIP LOCKED lets any number of replicas share the sweep without waiting on each other.
       const rows = await tx.$queryRaw<{ id: string }[]>`
         SELECT "id" FROM "Dispute"
-        WHERE "nextWakeAt" <= ${now} AND "status" = 'OPEN' AND NOT ("id" = ANY(${[...skip]}::text[]))
+        WHERE "nextWakeAt" <= ${now} AND "status" IN ('OPEN', 'RESOLVED') AND NOT ("id" = ANY(${[...skip]}::text[]))
         ORDER BY "nextWakeAt", "id"
         LIMIT 1
         FOR UPDATE SKIP LOCKED`;
@@ -48,7 +48,7 @@ function inTx(tx: Tx): DisputeTx {
     async claimDueBatch(now, skip, limit) {
       const rows = await tx.$queryRaw<{ id: string }[]>`
         SELECT "id" FROM "Dispute"
-        WHERE "nextWakeAt" <= ${now} AND "status" = 'OPEN' AND NOT ("id" = ANY(${[...skip]}::text[]))
+        WHERE "nextWakeAt" <= ${now} AND "status" IN ('OPEN', 'RESOLVED') AND NOT ("id" = ANY(${[...skip]}::text[]))
         ORDER BY "nextWakeAt", "id"
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED`;
