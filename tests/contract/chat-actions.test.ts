@@ -1,4 +1,5 @@
 import type { Dispute } from '../../src/domain/types.ts';
+import { cardProblems } from '../helpers/adaptive-cards.ts';
 import { until } from '../helpers/wait.ts';
 import { contractBot, type ContractBot } from './setup.ts';
 
@@ -38,6 +39,8 @@ describe('chat actions for parties, care, advocacy, corrections and Stage 3', ()
     const opened = await p.press('ali-khan', 'add-party', { d: d.id });
     expect(opened.accepted).toBe(true);
     expect(opened.text).toMatch(/organisationId/);
+    // The Teams form is a valid Adaptive Card (the forms are drawn from data, so one check covers their shape).
+    if (name === 'Teams') expect(cardProblems((JSON.parse(opened.text) as { value: unknown }).value)).toEqual([]);
     // An organisation must be one from the list, by id.
     const forged = await p.submit('ali-khan', 'add-party', { organisationId: 'Anytown Mental Health NHS Trust', role: 'INTERESTED', reason: 'Provider.' }, d.id);
     expect(forged.accepted).toBe(false);
@@ -97,6 +100,7 @@ describe('chat actions for parties, care, advocacy, corrections and Stage 3', ()
     expect(refused.text.match(/Move to Stage 3/g)?.length).toBe(1);
     expect(refused.text).toMatch(name === 'Slack' ? /s117:stage-3/ : /"verb":"stage-3"/);
     expect((await get(d)).stage).toBe(1);
+    if (name === 'Teams') expect(cardProblems((JSON.parse(refused.text) as { value: unknown }).value)).toEqual([]);
     expect((await p.press('ali-khan', 'stage-3', { d: d.id })).accepted).toBe(true);
     const moved = await get(d);
     expect(moved.stage).toBe(3);
