@@ -157,9 +157,11 @@ const activity = z.object({
   expiration: z.string().max(100).optional(),
 }).passthrough();
 
-const invokeOk = z.object({
-  name: z.literal('adaptiveCard/action'), value: obj.pipe(z.object({ action: obj }).passthrough()),
-}).passthrough();
+const invokeOk = z.union([
+  z.object({ name: z.literal('adaptiveCard/action'), value: obj.pipe(z.object({ action: obj }).passthrough()) }).passthrough(),
+  // "Record as decision" on a message: the message extension opens its dialog and submits it.
+  z.object({ name: z.enum(['composeExtension/fetchTask', 'composeExtension/submitAction']), value: obj }).passthrough(),
+]);
 
 /** In front of botbuilder: a Bot Framework activity, or a plain 4xx. */
 export function teamsGuard(handler: Handler, opts: { authenticated: boolean }): Handler {
@@ -179,9 +181,9 @@ export function teamsGuard(handler: Handler, opts: { authenticated: boolean }): 
     if (!isObject(parsed)) return json(res, 400, { error: 'The body must be a JSON object (a Bot Framework activity).' });
     const r = activity.safeParse(parsed);
     if (!r.success) return json(res, 400, { error: `The activity is not valid: ${r.error.issues[0]!.path.join('.') || 'body'}.` });
-    // The only invoke the bot answers is a card action, whose value must be an object with an action.
+    // The invokes the bot answers (card actions, the message extension) carry an object value.
     if (parsed.type === 'invoke' && !invokeOk.safeParse(parsed).success) {
-      return json(res, 400, { error: 'Only adaptive card actions are accepted as invokes.' });
+      return json(res, 400, { error: 'Only card actions and the "Record as decision" dialog are accepted as invokes.' });
     }
     (req as BufferedRequest).rawBody = body;
     return handler(req, res);
