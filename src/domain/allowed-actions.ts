@@ -1,3 +1,4 @@
+import { activePartyIds } from './guards.ts';
 import { confirmerRoles, type Policy } from './stage-policy.ts';
 import { PERSON_STEP_TEXT } from './texts.ts';
 import type { Directory, Dispute, Person, PersonStepKey, StageNo } from './types.ts';
@@ -16,6 +17,13 @@ export type AllowedAction = { label: string; style: 'primary' | 'danger' | null 
   | { verb: 'external' }
   | { verb: 'care-change' }
   | { verb: 'letter'; n: number }
+  | { verb: 'add-party' }
+  | { verb: 'withdraw-party' }
+  | { verb: 'care-restored' }
+  | { verb: 'advocacy-na' }
+  | { verb: 'correct' }
+  | { verb: 'cannot-resolve' }
+  | { verb: 'stage-3' }
 );
 
 export type ActionVerb = AllowedAction['verb'];
@@ -65,7 +73,26 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
       out.push({ verb: 'external', label: 'Escalate externally', style: 'danger' });
     }
     out.push({ verb: 'care-change', label: 'Report a change in care', style: 'danger' });
+    // R8.1: advocacy may be recorded as not appropriate, with the reason, while it is not yet done.
+    if (d.personSteps.some((s) => s.step === 'ADVOCACY_OFFERED' && !s.doneAt)) {
+      out.push({ verb: 'advocacy-na', label: 'Advocacy not appropriate', style: null });
+    }
+    // R2.5: parties join or withdraw with a reason; with only two left, one cannot withdraw (R2.4).
+    out.push({ verb: 'add-party', label: 'Add a party', style: null });
+    if (activePartyIds(d).length > 2) out.push({ verb: 'withdraw-party', label: 'Withdraw a party', style: null });
+    // R5.7: each party's senior officer may record that Stage 3 cannot resolve it, once per organisation.
+    const recorded = (o: string) => d.cannotResolve.some((c) => c.organisationId === o);
+    const waiting = viewer
+      ? viewer.roles.includes('SENIOR_OFFICER') && !recorded(viewer.organisationId)
+      : activePartyIds(d).some((o) => !recorded(o));
+    if (d.stage === 3 && waiting) out.push({ verb: 'cannot-resolve', label: 'Stage 3 cannot resolve it', style: null });
   }
+  // R10.1: an open continuity alert is closed by recording that care was restored.
+  if (d.flags.some((f) => f.code === 'CONTINUITY_ALERT' && !f.resolvedAt)) {
+    out.push({ verb: 'care-restored', label: 'Record care restored', style: 'primary' });
+  }
+  // R11.1: any field recorded at raising can be corrected, by a new entry that points at it.
+  out.push({ verb: 'correct', label: 'Correct the record', style: null });
   const letter = [...d.letters].reverse().find((x) => !x.sentAt);
   if (letter && d.status === 'OPEN') out.push({ verb: 'letter', n: letter.seq, label: 'Review the letter to the person', style: null });
   return out;

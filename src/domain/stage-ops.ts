@@ -190,7 +190,8 @@ export function escalate(draft: Draft, how: 'TIMEOUT' | 'MANUAL' | 'JOINT_DECISI
 
 /** The earliest instant the scheduler must look at this dispute again. */
 export function nextWake(d: Dispute): string | null {
-  if (d.status !== 'OPEN') return null;
+  // R8.3: a resolved dispute still wakes for its unticked person steps until the person is told the outcome.
+  if (d.status !== 'OPEN' && !personStillOwed(d)) return null;
   const times: string[] = [];
   const s = d.stages.find((x) => x.stage === d.stage && x.endedAt === null);
   if (s) {
@@ -202,6 +203,11 @@ export function nextWake(d: Dispute): string | null {
   }
   if (!times.length) return null;
   return times.reduce((a, b) => (new Date(a) < new Date(b) ? a : b));
+}
+
+/** R8.3: resolved, but the person has not yet been told of the outcome. */
+export function personStillOwed(d: Dispute): boolean {
+  return d.status === 'RESOLVED' && d.personSteps.some((p) => p.step === 'EXPLAINED' && !p.doneAt);
 }
 
 export function personStepFlagged(d: Dispute, step: string): boolean {

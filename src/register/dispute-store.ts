@@ -39,7 +39,7 @@ function inTx(tx: Tx): DisputeTx {
       // SKIP LOCKED lets any number of replicas share the sweep without waiting on each other.
       const rows = await tx.$queryRaw<{ id: string }[]>`
         SELECT d."id" FROM "Dispute" d
-        WHERE d."nextWakeAt" <= ${now} AND d."status" = 'OPEN' AND NOT (d."id" = ANY(${[...skip]}::text[]))
+        WHERE d."nextWakeAt" <= ${now} AND d."status" IN ('OPEN', 'RESOLVED') AND NOT (d."id" = ANY(${[...skip]}::text[]))
         -- A bot that was down catches up in the order the deadlines fell, whatever reminders each dispute had pending.
         ORDER BY (SELECT MIN(s."dueAt") FROM "StageInstance" s WHERE s."disputeId" = d."id" AND s."endedAt" IS NULL) NULLS LAST,
           d."nextWakeAt", d."id"
@@ -50,7 +50,7 @@ function inTx(tx: Tx): DisputeTx {
     async claimDueBatch(now, skip, limit) {
       const rows = await tx.$queryRaw<{ id: string }[]>`
         SELECT d."id" FROM "Dispute" d
-        WHERE d."nextWakeAt" <= ${now} AND d."status" = 'OPEN' AND NOT (d."id" = ANY(${[...skip]}::text[]))
+        WHERE d."nextWakeAt" <= ${now} AND d."status" IN ('OPEN', 'RESOLVED') AND NOT (d."id" = ANY(${[...skip]}::text[]))
         -- A bot that was down catches up in the order the deadlines fell, whatever reminders each dispute had pending.
         ORDER BY (SELECT MIN(s."dueAt") FROM "StageInstance" s WHERE s."disputeId" = d."id" AND s."endedAt" IS NULL) NULLS LAST,
           d."nextWakeAt", d."id"

@@ -29,6 +29,15 @@ const ACTIONS: Row[] = [
   { verb: 'person', payload: (d) => ({ d: d.id, k: 'INFORMED' }), participant: true },
   { verb: 'tick', payload: (d) => ({ d: d.id, k: 'tests', s: 1, n: 1 }), participant: true },
   { verb: 'confirm', payload: (d) => ({ d: d.id, s: 1, o: 'anytown-icb' }), participant: true },
+  { verb: 'add-party', payload: (d) => ({ d: d.id }), participant: true },
+  // Only two parties: neither can withdraw (R2.4). No continuity alert is open; Stage 3 has not begun.
+  { verb: 'withdraw-party', payload: (d) => ({ d: d.id }), participant: false },
+  { verb: 'care-restored', payload: (d) => ({ d: d.id }), participant: false },
+  { verb: 'cannot-resolve', payload: (d) => ({ d: d.id }), participant: false },
+  { verb: 'advocacy-na', payload: (d) => ({ d: d.id }), participant: true },
+  { verb: 'correct', payload: (d) => ({ d: d.id }), participant: true },
+  // Last: it moves the dispute (R7.4), so every earlier row sees Stage 1.
+  { verb: 'stage-3', payload: (d) => ({ d: d.id }), participant: true },
 ];
 
 const CASE_DATA = [/S117-2026-\d+/, /AUTH-CASE-7/, /919\b/, /AUTHTABLE/, /Anytown/];
@@ -88,6 +97,9 @@ describe('authorisation table', () => {
       ['raise', { ...raiseForm, parties: ['Anytown Council ICB'] }, undefined, /Choose the organisations from the list/],
       ['care-change', { change: '<!channel> HACKED', detail: 'x' }, d.id, /Choose what happened to the care from the list/],
       ['external', { route: 'PRESS', note: '' }, d.id, /Choose where to escalate from the list/],
+      ['add-party', { organisationId: 'Anytown Mental Health NHS Trust', role: 'INTERESTED', reason: 'r' }, d.id, /Choose organisation from the list/],
+      ['add-party', { organisationId: 'anytown-trust', role: 'OWNER', reason: 'r' }, d.id, /Choose its part in the dispute from the list/],
+      ['correct', { field: 'raisedBy', value: 'HACKED', reason: 'r' }, d.id, /Choose what to correct from the list/],
       ['decision', { outcome: 'END_AFTERCARE', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' }, d.id, /Choose an outcome from the list/],
     ];
     for (const [form, values, target, message] of forged) {

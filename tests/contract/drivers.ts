@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { SimpleFormName } from '../../src/app/interactions/simple-forms.ts';
 import type { Bot } from '../../src/bot.ts';
 import type { FakeSlackApi } from '../fakes/slack-api.ts';
 import type { FakeBotConnector } from '../fakes/bot-connector.ts';
@@ -17,7 +18,7 @@ export interface Answer { accepted: boolean; text: string }
 export interface PlatformDriver {
   name: string;
   press(personId: string | null, verb: string, payload: Record<string, unknown>): Promise<Answer>;
-  submit(personId: string | null, form: 'raise' | 'care-change' | 'external' | 'decision', values: Record<string, unknown>, d?: string): Promise<Answer>;
+  submit(personId: string | null, form: 'raise' | 'care-change' | 'external' | 'decision' | SimpleFormName, values: Record<string, unknown>, d?: string): Promise<Answer>;
   /** "Record as decision" on a message in the case space, as each platform sends its text; returns the summary the form shows. */
   recordAsDecision(personId: string, space: string, text: PlatformText): Promise<string>;
 }
@@ -50,11 +51,12 @@ export function slackDriver(bot: Bot, fake: FakeSlackApi, base: string): Platfor
     },
     async submit(personId, form, values, d) {
       const user = handle(personId);
-      const callback = { raise: 's117_raise', 'care-change': 's117_care_change', external: 's117_external', decision: 's117_decision' }[form];
+      const fixed: Record<string, string> = { raise: 's117_raise', 'care-change': 's117_care_change', external: 's117_external', decision: 's117_decision' };
+      const callback = fixed[form] ?? `s117_f_${form}`;
       const before = d ? await version(bot, d) : await bot.app.db.prisma.dispute.count();
       const slackValues = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v)
         ? { type: 'multi_static_select', selected_options: v.map((value) => ({ value })) }
-        : k === 'change' || k === 'route' || k === 'outcome' || k === 'cohort' || k === 'setting' || k === 'continuity'
+        : ['change', 'route', 'outcome', 'cohort', 'setting', 'continuity', 'organisationId', 'role', 'field'].includes(k)
           ? { type: 'static_select', selected_option: { value: v } } : { type: 'plain_text_input', value: v }]));
       const r = await slackPost(base, interactiveBody(submission(user, { callback_id: callback, private_metadata: JSON.stringify(d ? { d } : { channel: null }) }, slackValues)), 'form');
       const after = d ? await version(bot, d) : await bot.app.db.prisma.dispute.count();
@@ -103,7 +105,7 @@ export function teamsDriver(bot: Bot, connector: FakeBotConnector, endpoint: str
       return { accepted: form || changed, text };
     },
     async submit(personId, form, values, d) {
-      const verb = { raise: 'raise', 'care-change': 'care-change-submit', external: 'external-submit', decision: 'propose' }[form];
+      const verb = ({ raise: 'raise', decision: 'propose' } as Record<string, string>)[form] ?? `${form}-submit`;
       const before = d ? await version(bot, d) : await bot.app.db.prisma.dispute.count();
       const data = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
       const text = await invoke(personId, verb, { ...data, ...(d ? { d } : {}) });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { Interactions } from '../../src/app/interactions/interactions.ts';
+import { SIMPLE_FORMS } from '../../src/app/interactions/simple-forms.ts';
 import type { Platform } from '../../src/platforms.ts';
 import { RecordingChatPort } from './recording-chat-port.ts';
 
@@ -13,7 +14,7 @@ import { RecordingChatPort } from './recording-chat-port.ts';
  */
 const request = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('press'), user: z.string(), verb: z.string(), payload: z.unknown() , id: z.string() }),
-  z.object({ kind: z.literal('submit'), user: z.string(), form: z.enum(['raise', 'decision', 'escalate', 'care-change', 'external', 'letter']), values: z.record(z.string(), z.unknown()), d: z.string().optional(), id: z.string() }),
+  z.object({ kind: z.literal('submit'), user: z.string(), form: z.enum(['raise', 'decision', 'escalate', 'care-change', 'external', 'letter', ...SIMPLE_FORMS]), values: z.record(z.string(), z.unknown()), d: z.string().optional(), id: z.string() }),
   z.object({ kind: z.literal('record'), user: z.string(), space: z.string(), text: z.string() }),
   z.object({ kind: z.literal('status'), user: z.string(), reference: z.string() }),
 ]);
@@ -45,7 +46,7 @@ export function loopPlatform(port = new RecordingChatPort('loop')): Platform {
             if (r.kind === 'press') {
               const p = await ix.press(me, 'loop', r.verb, r.payload, `loop:${r.id}`);
               if (!p.ok) return answer(res, 200, { refused: p.refusal.message });
-              if (p.value.kind === 'form') return answer(res, 200, { form: p.value.form, decision: p.value.decision ?? null, letter: p.value.letter ?? null });
+              if (p.value.kind === 'form') return answer(res, 200, { form: p.value.form, decision: p.value.decision ?? null, letter: p.value.letter ?? null, simple: p.value.simple ?? null });
               return answer(res, 200, { card: ix.view(p.value.dispute).allowedActions, notice: p.value.notice });
             }
             if (r.kind === 'submit') {

@@ -203,7 +203,9 @@ describe('the escalation pathway', () => {
     s.at('2026-12-08T12:00:00Z').run('gus-hart', confirm(1, 'anytown-icb'));
     expect(s.dispute).toMatchObject({ status: 'RESOLVED', resolvedAt: '2026-12-08T12:00:00.000Z' });
     expect(s.dispute.stages[0]).toMatchObject({ endReason: 'RESOLVED', met: true });
-    expect(s.dispute.nextWakeAt).toBeNull();
+    // R8.3: it wakes again only to count the person steps still owed, not for any stage.
+    const owed = s.dispute.personSteps.filter((p) => p.dueAt && !p.doneAt).map((p) => p.dueAt!).sort();
+    expect(s.dispute.nextWakeAt).toBe(owed[0]);
   });
 
   it('[R5.6] closes Stage 3 only with a written decision, funding and commissioning confirmed, and the person informed', () => {
@@ -404,6 +406,39 @@ describe('the person', () => {
     expect(overdue.sort()).toEqual(['ADVOCACY_OFFERED', 'REASSURED']);
     s.sweep('2026-12-15T10:00:00Z');
     expect(s.dispute.flags.filter((f) => f.code === 'PERSON_NOT_INFORMED')).toHaveLength(2);
+  });
+});
+
+describe('the person after resolution', () => {
+  it('[R8.3] an unticked person step is still counted as overdue after resolution, until the person is told the outcome', () => {
+    const s = new Scenario();
+    s.raise();
+    s.run('ali-khan', { type: 'PERSON_STEP', step: 'INFORMED', note: null });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    expect(s.dispute.status).toBe('RESOLVED');
+    // Still owed: the sweep wakes for it and flags the overdue steps once.
+    expect(s.dispute.nextWakeAt).not.toBeNull();
+    s.sweep('2026-12-14T17:00:00Z');
+    const overdue = () => s.dispute.flags.filter((f) => f.code === 'PERSON_NOT_INFORMED').map((f) => f.detail.slice(1, f.detail.indexOf(']'))).sort();
+    expect(overdue()).toEqual(['ADVOCACY_OFFERED', 'EXPLAINED', 'REASSURED']);
+    s.sweep('2026-12-15T10:00:00Z');
+    expect(overdue()).toEqual(['ADVOCACY_OFFERED', 'EXPLAINED', 'REASSURED']);
+    // Told of the outcome: nothing more is counted, and the dispute no longer wakes.
+    s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: null });
+    expect(s.dispute.nextWakeAt).toBeNull();
+  });
+
+  it('[R8.3] once the person has been told the outcome, a later sweep flags nothing', () => {
+    const s = new Scenario();
+    s.raise();
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: null });
+    s.sweep('2026-12-14T17:00:00Z');
+    expect(s.dispute.flags.filter((f) => f.code === 'PERSON_NOT_INFORMED')).toHaveLength(0);
   });
 });
 

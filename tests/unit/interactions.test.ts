@@ -46,7 +46,10 @@ describe('the action schema (build and parse every button)', () => {
     expect(parseAction('tick', { d: d.id, k: 'tests', s: 1, n: 2 })).toBeNull();
     expect(parseAction('confirm', { d: '', s: 1, o: 'x' })).toBeNull();
     expect(parseAction('decide', null)).toBeNull();
-    expect(Object.keys(ACTIONS).sort()).toEqual(['care-change', 'confirm', 'decide', 'escalate', 'external', 'letter', 'person', 'raise', 'tick']);
+    expect(Object.keys(ACTIONS).sort()).toEqual([
+      'add-party', 'advocacy-na', 'cannot-resolve', 'care-change', 'care-restored', 'confirm', 'correct', 'decide', 'escalate', 'external',
+      'letter', 'person', 'raise', 'stage-3', 'tick', 'withdraw-party',
+    ]);
   });
 });
 
@@ -66,8 +69,16 @@ describe('forms', () => {
     expect(raiseInput({ ...base, setting: 'MOON' }, person('ali-khan'), directory)).toMatchObject({ ok: false, errors: { setting: expect.stringMatching(/from the list/) } });
     expect(raiseInput({ ...base, grounds: 'BUDGET,<!channel>' }, person('ali-khan'), directory)).toMatchObject({ ok: false, errors: { grounds: expect.any(String) } });
     expect(raiseInput({ ...base, professionals: 'nobody' }, person('ali-khan'), directory)).toMatchObject({ ok: false, errors: { professionals: expect.any(String) } });
-    expect(formCommand('care-change', { change: 'GONE', detail: 'x' }, s.dispute, {})).toMatchObject({ ok: false, errors: { change: expect.any(String) } });
-    expect(formCommand('decision', { outcome: 'WRITTEN_DECISION' }, s.dispute, {})).toMatchObject({ ok: false, errors: { outcome: expect.any(String) } });
+    expect(formCommand('care-change', { change: 'GONE', detail: 'x' }, s.dispute, {}, directory)).toMatchObject({ ok: false, errors: { change: expect.any(String) } });
+    expect(formCommand('decision', { outcome: 'WRITTEN_DECISION' }, s.dispute, {}, directory)).toMatchObject({ ok: false, errors: { outcome: expect.any(String) } });
+    // Organisations are ids from the list the form offered; roles and fields from their enums.
+    expect(formCommand('add-party', { organisationId: 'Anytown ICB', role: 'RESPONDING', reason: 'x' }, s.dispute, {}, directory))
+      .toMatchObject({ ok: false, errors: { organisationId: expect.stringMatching(/from the list/) } });
+    expect(formCommand('add-party', { organisationId: 'anytown-trust', role: 'OWNER', reason: 'x' }, s.dispute, {}, directory))
+      .toMatchObject({ ok: false, errors: { role: expect.stringMatching(/from the list/) } });
+    expect(formCommand('correct', { field: 'raisedBy', value: 'x', reason: 'y' }, s.dispute, {}, directory))
+      .toMatchObject({ ok: false, errors: { field: expect.stringMatching(/from the list/) } });
+    expect(formCommand('care-restored', { detail: '  ' }, s.dispute, {}, directory)).toMatchObject({ ok: false, errors: { detail: expect.any(String) } });
   });
 });
 

@@ -11,13 +11,15 @@ import type { Logger } from '../../app/ports.ts';
 import type { Person } from '../../domain/types.ts';
 import { reportCharts, toPng } from '../../reports/charts.ts';
 import { reportMessage } from '../../app/monthly-report.ts';
-import { type Card, formCard, HELP_LINES, raiseCard, stageCard, textCard, CARD_VERSION, escCard } from './cards.ts';
+import { SIMPLE_FORMS, type SimpleFormName } from '../../app/interactions/simple-forms.ts';
+import { type Card, formCard, simpleSubmitVerb, HELP_LINES, raiseCard, stageCard, textCard, CARD_VERSION, escCard } from './cards.ts';
 
 const REF = /^S117-\d{4}-\d{4,}$/i;
 
 /** Card submissions that carry a form, and which form. */
 const SUBMITS: Record<string, FormName> = {
   raise: 'raise', propose: 'decision', 'escalate-submit': 'escalate', 'care-change-submit': 'care-change', 'external-submit': 'external', 'letter-sent': 'letter',
+  ...Object.fromEntries(SIMPLE_FORMS.map((f) => [simpleSubmitVerb(f), f])),
 };
 
 const cardResponse = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card });
@@ -137,7 +139,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
    */
   private async refused(me: Person | null, d: string, refusal: Refusal): Promise<AdaptiveCardInvokeResponse> {
     const seen = d && me ? await this.ix.status(me, 'teams', { id: d }) : null;
-    if (seen?.ok) return cardResponse(stageCard(seen.value, this.registerUrl, refusalText(refusal)));
+    if (seen?.ok) return cardResponse(stageCard(seen.value, this.registerUrl, refusalText(refusal), refusal.action ?? null));
     return messageResponse(refusalText(refusal));
   }
 
@@ -157,7 +159,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
       }
       if (r.ok) return cardResponse(stageCard(this.ix.view(r.dispute), this.registerUrl, r.notice));
       // Wrong fields keep the form, with what was typed; anything else goes back to the card with the reason.
-      if (r.refusal.code === 'INVALID_FORM' || (r.refusal.field && r.refusal.field !== 'form')) {
+      if (!r.refusal.action && (r.refusal.code === 'INVALID_FORM' || (r.refusal.field && r.refusal.field !== 'form'))) {
         const open = await this.ix.press(me, 'teams', FORM_VERB[form], { d, ...(data.n !== undefined ? { n: data.n } : {}) }, `${key}:reopen`);
         if (open.ok && open.value.kind === 'form') return cardResponse(formCard(open.value, r.errors, strings(data)));
       }
@@ -193,4 +195,6 @@ export class S117TeamsBot extends TeamsActivityHandler {
 
 const FORM_VERB: Record<Exclude<FormName, 'raise'>, string> = {
   decision: 'decide', escalate: 'escalate', 'care-change': 'care-change', external: 'external', letter: 'letter',
+  // A small form is opened by the action of the same name.
+  ...Object.fromEntries(SIMPLE_FORMS.map((f) => [f, f])) as Record<SimpleFormName, string>,
 };

@@ -45,19 +45,24 @@ export function actionButton(d: string, a: AllowedAction) {
   return execute(a.label, a.verb, actionPayload(d, a), a.style === 'primary' ? 'positive' : a.style === 'danger' ? 'destructive' : undefined);
 }
 
-const MAIN = new Set(['decide', 'escalate', 'external', 'care-change', 'letter']);
+/** The actions drawn at the foot of the card; ticks, confirms and person steps sit beside what they act on. */
+const BESIDE = new Set(['tick', 'confirm', 'person']);
 
 /**
  * The stage card: the root of the case thread, updated in place. `banner`
  * is a line for the one person the card is re-rendered for (why their press
  * was refused, or a notice), never posted to the thread.
  */
-export function stageCard(v: DisputeView, registerUrl: string | null = null, banner: string | null = null): Card {
+export function stageCard(
+  v: DisputeView, registerUrl: string | null = null, banner: string | null = null, bannerAction: AllowedAction | null = null,
+): Card {
   const d = v.id;
   const title = v.status === 'OPEN' ? `${v.reference} · Stage ${v.stage} — ${v.stageName}` : `${v.reference} · Resolved`;
   const of = (verb: string) => v.allowedActions.filter((a) => a.verb === verb).map((a) => actionButton(d, a));
   const body: unknown[] = [
     ...(banner ? [tb(`⚠️ ${escCard(banner)}`, { color: 'Attention', weight: 'Bolder' })] : []),
+    // The one thing to do instead of what was refused (R7.4), right under the reason.
+    ...(bannerAction ? [{ type: 'ActionSet', actions: [actionButton(d, bannerAction)] }] : []),
     tb(escCard(title), { weight: 'Bolder', size: 'Large' }),
     tb(`${v.overdue ? '⚠️ **Overdue** — ' : ''}**${escCard(v.dueText.charAt(0).toUpperCase() + v.dueText.slice(1))}**`, { color: v.overdue ? 'Attention' : 'Default' }),
     { type: 'FactSet', facts: [
@@ -99,7 +104,10 @@ export function stageCard(v: DisputeView, registerUrl: string | null = null, ban
   } else if (v.outcome) {
     body.push(tb(`**Outcome:** ${escCard(v.outcome)}`));
   }
-  const actions: unknown[] = v.allowedActions.filter((a) => MAIN.has(a.verb)).map((a) => actionButton(d, a));
+  // Teams shows at most five actions in one set, so the card's actions come in sets of five.
+  const main = v.allowedActions.filter((a) => !BESIDE.has(a.verb)).map((a) => actionButton(d, a));
+  const actions: unknown[] = main.slice(0, registerUrl ? 4 : 5);
+  for (let i = actions.length; i < main.length; i += 5) body.push({ type: 'ActionSet', actions: main.slice(i, i + 5) });
   if (registerUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open in the register', url: `${registerUrl}/register/dispute/${encodeURIComponent(v.reference)}` });
   for (const f of v.flags) body.push(tb(`🚩 ${escCard(f)}`, { isSubtle: true, spacing: 'None' }));
   if (v.chc) body.push(tb(escCard(v.chc), { isSubtle: true }));
@@ -197,8 +205,22 @@ export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Recor
         ...err('letter'),
       ], [submit('Mark as sent', 'letter-sent', { n: l.n })]);
     }
+    default: {
+      const spec = p.simple!;
+      const body: unknown[] = [tb(escCard(spec.title), { weight: 'Bolder' }), ...(spec.intro ? [tb(escCard(spec.intro), { isSubtle: true })] : [])];
+      for (const f of spec.fields) {
+        const label = f.hint ? `${f.label} (${f.hint})` : f.label;
+        body.push(...keep(f.options
+          ? { type: 'Input.ChoiceSet', id: f.id, label, isRequired: f.required, errorMessage: 'Choose one.', choices: f.options.map((o) => choice(o.value, o.label)) }
+          : inputText(f.id, label, { multiline: f.multiline, required: f.required })));
+      }
+      return card(body, [submit(spec.submit, simpleSubmitVerb(spec.form), {})]);
+    }
   }
 }
+
+/** The Action.Execute verb a small form's submit button carries. */
+export const simpleSubmitVerb = (form: string) => `${form}-submit`;
 
 export function textCard(title: string, lines: string[]): Card {
   return card([tb(escCard(title), { weight: 'Bolder' }), ...lines.map((l) => tb(escCard(l)))]);

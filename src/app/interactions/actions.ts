@@ -37,6 +37,17 @@ export const ACTIONS = {
   'care-change': { payload: z.object({ d: id }), form: 'care-change' },
   external: { payload: z.object({ d: id }), form: 'external' },
   letter: { payload: z.object({ d: id, n: int }), form: 'letter' },
+  'add-party': { payload: z.object({ d: id }), form: 'add-party' },
+  'withdraw-party': { payload: z.object({ d: id }), form: 'withdraw-party' },
+  'care-restored': { payload: z.object({ d: id }), form: 'care-restored' },
+  'advocacy-na': { payload: z.object({ d: id }), form: 'advocacy-na' },
+  correct: { payload: z.object({ d: id }), form: 'correct' },
+  'cannot-resolve': { payload: z.object({ d: id }), form: 'cannot-resolve' },
+  // R7.4: the one action a refused Stage 1 or 2 ending offers.
+  'stage-3': {
+    payload: z.object({ d: id }),
+    command: (): Command => ({ type: 'MOVE_TO_STAGE_3', reason: 'Ending Section 117 aftercare was proposed, which only Stage 3 can decide.' }),
+  },
 } as const;
 
 export type Verb = keyof typeof ACTIONS;

@@ -9,6 +9,7 @@ import {
   type DecisionOutcome, type Directory, type Dispute, type Person,
 } from '../../domain/types.ts';
 import { GROUND_TEXT } from '../../domain/unlawful-grounds.ts';
+import { isSimpleForm, simpleFormCommand, type SimpleFormName } from './simple-forms.ts';
 
 /**
  * Every form a person submits, on every platform: one zod schema per form
@@ -19,7 +20,7 @@ import { GROUND_TEXT } from '../../domain/unlawful-grounds.ts';
  */
 export type FormValues = Record<string, unknown>;
 export type FieldErrors = Record<string, string>;
-export type FormName = 'raise' | 'decision' | 'escalate' | 'care-change' | 'external' | 'letter';
+export type FormName = 'raise' | 'decision' | 'escalate' | 'care-change' | 'external' | 'letter' | SimpleFormName;
 
 const text = (max = 3000) => z.preprocess((v) => (v == null ? '' : v), z.string().max(max, `Keep this under ${max} characters.`))
   .transform((s) => s.trim());
@@ -117,8 +118,9 @@ export const DOMAIN_FIELD: Record<string, string> = { namedProfessionals: 'profe
 
 /** The command a (non-raise) form submits, or the fields that are wrong. */
 export function formCommand(
-  form: Exclude<FormName, 'raise'>, values: FormValues, d: Dispute, meta: { n?: number; source?: string | null },
+  form: Exclude<FormName, 'raise'>, values: FormValues, d: Dispute, meta: { n?: number; source?: string | null }, dir: Directory,
 ): Parsed<Command> {
+  if (isSimpleForm(form)) return simpleFormCommand(form, values, d, dir);
   switch (form) {
     case 'decision': {
       const r = parse(decisionSchema, values);

@@ -8,6 +8,7 @@ import type { DisputeService } from '../dispute-service.ts';
 import type { Logger } from '../ports.ts';
 import { ACTIONS, actionCommand, parseAction, type ParsedAction } from './actions.ts';
 import { decisionFormSpec, DOMAIN_FIELD, formCommand, raiseInput, type FieldErrors, type FormName, type FormValues } from './forms.ts';
+import { isSimpleForm, simpleFormSpec, type SimpleFormSpec } from './simple-forms.ts';
 import { explain, refusals, type Refusal } from './refusals.ts';
 import { cleanText, cleanValues } from './text.ts';
 
@@ -25,6 +26,7 @@ export type Pressed =
     kind: 'form'; form: Exclude<FormName, 'raise'>; dispute: Dispute;
     decision?: ReturnType<typeof decisionFormSpec> & { prefill?: string };
     letter?: { n: number; text: string; readingAge: number };
+    simple?: SimpleFormSpec;
   };
 
 const no = <T>(refusal: Refusal): Answer<T> => ({ ok: false, refusal });
@@ -130,6 +132,7 @@ export class Interactions {
       const l = d.letters.find((x) => x.seq === a.n)!;
       return { kind: 'form', form, dispute: d, letter: { n: l.seq, text: l.text, readingAge: l.readingAge } };
     }
+    if (isSimpleForm(form)) return { kind: 'form', form, dispute: d, simple: simpleFormSpec(form, d, this.service.directory()) };
     return { kind: 'form', form, dispute: d, ...(form === 'decision' ? { decision: decisionFormSpec(d) } : {}) };
   }
 
@@ -159,7 +162,7 @@ export class Interactions {
       }
       const found = await this.dispute(person, platform, { id: meta.d ?? '' });
       if (!found.ok) return fail(found.refusal);
-      const cmd = formCommand(form, clean, found.value, { ...(meta.n !== undefined ? { n: meta.n } : {}), source: meta.source ?? null });
+      const cmd = formCommand(form, clean, found.value, { ...(meta.n !== undefined ? { n: meta.n } : {}), source: meta.source ?? null }, this.service.directory());
       if (!cmd.ok) return invalid(cmd.errors);
       const r = await this.command(person, platform, found.value, cmd.value, key);
       if (!r.ok) return fail(r.refusal);
@@ -216,6 +219,8 @@ export class Interactions {
 
 const FIRST_FIELD: Record<Exclude<FormName, 'raise'>, string> = {
   decision: 'summary', escalate: 'reason', 'care-change': 'detail', external: 'route', letter: 'letter',
+  'add-party': 'organisationId', 'withdraw-party': 'organisationId', 'care-restored': 'detail', 'advocacy-na': 'note',
+  correct: 'value', 'cannot-resolve': 'reason',
 };
 
 /** A person's handle on a platform (their user id there). */

@@ -1,8 +1,18 @@
 import { DomainError } from '../../domain/errors.ts';
+import type { AllowedAction } from '../../domain/allowed-actions.ts';
 import type { Logger } from '../ports.ts';
 
-/** Why something was not done: a stable code for programs and tests, a sentence for people. */
-export interface Refusal { code: string; message: string; field?: string }
+/**
+ * Why something was not done: a stable code for programs and tests, a
+ * sentence for people, and (sometimes) the one action to take instead,
+ * drawn as a button on the answer.
+ */
+export interface Refusal { code: string; message: string; field?: string; action?: AllowedAction }
+
+/** The button for a protocol refusal's suggested action (R7.4: move to Stage 3). */
+const REFUSAL_ACTIONS: Record<string, (label: string) => AllowedAction> = {
+  MOVE_TO_STAGE_3: (label) => ({ verb: 'stage-3', label, style: 'primary' }),
+};
 
 /** How each platform's people are told which id to give their administrator. */
 const HANDLE_TEXT: Record<string, string> = { slack: 'Slack member id', teams: 'Teams (Entra object) id' };
@@ -48,7 +58,10 @@ const FAILED = 'Something went wrong and nothing was recorded. It has been logge
 
 /** A thrown error as a refusal: the protocol's own reasons as they are, anything else logged and apologised for. */
 export function explain(e: unknown, logger: Logger): Refusal {
-  if (e instanceof DomainError) return { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
+  if (e instanceof DomainError) {
+    const action = e.action ? REFUSAL_ACTIONS[e.action.command]?.(e.action.label) : undefined;
+    return { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...(action ? { action } : {}) };
+  }
   logger.error({ err: e instanceof Error ? { name: e.name, message: e.message } : { message: String(e) } }, 'an interaction failed');
   return { code: 'FAILED', message: FAILED };
 }

@@ -1,6 +1,6 @@
 import { activeParties, activePartyIds } from '../guards.ts';
 import { seniorOfficers } from '../participants.ts';
-import { currentStage, type Draft, escalate, personStepFlagged, stageDueText } from '../stage-ops.ts';
+import { currentStage, type Draft, escalate, personStepFlagged, personStillOwed, stageDueText } from '../stage-ops.ts';
 import { CONTINUITY_REMINDER, PERSON_STEP_TEXT } from '../texts.ts';
 import type { Dispute, StageInstance } from '../types.ts';
 
@@ -31,8 +31,11 @@ function scheduleRepeat(draft: Draft, s: StageInstance, from: string): void {
 
 export function sweep(draft: Draft, _cmd?: unknown): void {
   const { d, ctx } = draft;
-  if (d.status !== 'OPEN') return;
   const now = ctx.now.getTime();
+  if (d.status !== 'OPEN') {
+    if (personStillOwed(d)) flagPersonSteps(draft, now);
+    return;
+  }
   // Catch up stage by stage: each timeout happened at its own deadline (R5.2).
   for (let s = currentStage(d); s.dueAt && !s.timedOutAt && new Date(s.dueAt).getTime() <= now; s = currentStage(d)) {
     const at = new Date(s.dueAt);
@@ -74,6 +77,12 @@ export function sweep(draft: Draft, _cmd?: unknown): void {
       });
     }
   }
+  flagPersonSteps(draft, now);
+}
+
+/** R8.3: each unticked person step past its due date is flagged once, before and after resolution. */
+function flagPersonSteps(draft: Draft, now: number): void {
+  const { d } = draft;
   for (const p of d.personSteps) {
     if (p.dueAt && !p.doneAt && new Date(p.dueAt).getTime() <= now && !personStepFlagged(d, p.step)) {
       draft.flag('PERSON_NOT_INFORMED', `[${p.step}] Not done yet: ${PERSON_STEP_TEXT[p.step]}.`);

@@ -1,6 +1,9 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { CARE_CHANGE_OPTIONS, type Option, raiseFormSpec, ROUTE_OPTIONS } from '../../../app/interactions/forms.ts';
 import type { Pressed } from '../../../app/interactions/interactions.ts';
+import type { Refusal } from '../../../app/interactions/refusals.ts';
+import type { SimpleFormSpec } from '../../../app/interactions/simple-forms.ts';
+import { actionButton } from './stage-card.ts';
 import type { Directory } from '../../../domain/types.ts';
 import { clip, esc } from '../escape.ts';
 import { LIMITS } from './limits.ts';
@@ -80,7 +83,35 @@ export function formModal(p: FormPressed, source: string | null = null): ModalVi
         { type: 'section', text: { type: 'plain_text', text: clip(l.text, LIMITS.sectionText), emoji: false } },
       ], { ...m, n: l.n });
     }
+    default: return simpleModal(p.simple!, m);
   }
+}
+
+/** The callback id of a small form's modal. */
+export const simpleCallback = (form: string) => `s117_f_${form}`;
+
+/** A small form, drawn from its field list. */
+function simpleModal(spec: SimpleFormSpec, meta: { d: string; reference: string }): ModalView {
+  const blocks: KnownBlock[] = spec.intro ? [{ type: 'section', text: { type: 'mrkdwn', text: esc(spec.intro) } }] : [];
+  for (const f of spec.fields) {
+    const opts = { optional: !f.required, ...(f.hint ? { hint: f.hint } : {}) };
+    if (f.options) {
+      const options = f.options.slice(0, LIMITS.options).map((o) => option(o.value, o.label));
+      blocks.push(input(f.id, f.label, { type: 'static_select', action_id: 'v', options }, opts));
+    } else blocks.push(input(f.id, f.label, text('', f.multiline), opts));
+  }
+  return modal(simpleCallback(spec.form), spec.title, spec.submit, blocks, meta);
+}
+
+/** A submission refused with one thing to do instead (R7.4): the modal becomes the reason and that button. */
+export function refusalModal(d: string, refusal: Refusal & { action: NonNullable<Refusal['action']> }): ModalView {
+  return {
+    type: 'modal', title: plain('Not recorded'), close: plain('Close'), private_metadata: JSON.stringify({ d }),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: clip(esc(refusal.message), LIMITS.sectionText) } },
+      { type: 'actions', block_id: 'refusal-action', elements: [actionButton(d, refusal.action)] },
+    ],
+  };
 }
 
 function decisionModal(spec: NonNullable<FormPressed['decision']>, source: string | null): ModalView {

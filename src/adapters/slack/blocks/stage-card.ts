@@ -14,7 +14,8 @@ export function actionButton(d: string, a: AllowedAction): Button {
   };
 }
 
-const MAIN = new Set(['decide', 'escalate', 'external', 'care-change', 'letter']);
+/** The actions drawn at the foot of the card; ticks, confirms and person steps sit beside what they act on. */
+const BESIDE = new Set(['tick', 'confirm', 'person']);
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) } });
 
@@ -72,7 +73,7 @@ export function stageCard(v: DisputeView, registerUrl: string | null = null): { 
       blocks.push(...actions('person', of('person')));
     }
     if (v.stillNeeded.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Still needed to close: ${esc(v.stillNeeded.join('; '))}`, LIMITS.sectionText) }] });
-    const main = v.allowedActions.filter((a) => MAIN.has(a.verb)).map((a) => actionButton(d, a));
+    const main = v.allowedActions.filter((a) => !BESIDE.has(a.verb)).map((a) => actionButton(d, a));
     if (main.length) blocks.push({ type: 'divider' }, ...actions('main', main));
   } else if (v.outcome) {
     blocks.push(section(`*Outcome:* ${esc(v.outcome)}`));

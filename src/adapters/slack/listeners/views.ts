@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { FormName } from '../../../app/interactions/forms.ts';
+import { SIMPLE_FORMS } from '../../../app/interactions/simple-forms.ts';
+import { refusalModal, simpleCallback } from '../blocks/modals.ts';
 import { type SlackContext, ephemeral } from '../context.ts';
 import { formValues } from '../form.ts';
 
@@ -19,6 +21,7 @@ function meta(raw: string | undefined): z.infer<typeof metaSchema> {
 
 const FORMS: Record<string, FormName> = {
   s117_raise: 'raise', s117_decision: 'decision', s117_escalate: 'escalate', s117_care_change: 'care-change', s117_external: 'external', s117_letter: 'letter',
+  ...Object.fromEntries(SIMPLE_FORMS.map((f) => [simpleCallback(f), f])),
 };
 
 /**
@@ -37,6 +40,9 @@ export function register(app: App, ctx: SlackContext): void {
     const r = await ctx.interactions.submit(ctx.person(user), 'slack', form, values, {
       ...(m.d ? { d: m.d } : {}), ...(m.n !== undefined ? { n: m.n } : {}), source: m.source ?? null,
     }, `slack:view:${view.id}`);
+    if (!r.ok && r.refusal.action && m.d) {
+      return void (await ack({ response_action: 'update', view: refusalModal(m.d, { ...r.refusal, action: r.refusal.action }) }));
+    }
     if (!r.ok) {
       // Slack shows errors only on input blocks of this view; anything else goes on the first one.
       const blocks = new Set(Object.keys(view.state.values));
