@@ -17,6 +17,19 @@ function isUniqueViolation(e: unknown): boolean {
   return code === 'P2002' || /unique constraint/i.test(String((e as Error).message));
 }
 
+/** Due disputes, locked for this transaction; SKIP LOCKED lets any number of replicas share the sweep without waiting. */
+async function claimDueIds(tx: Tx, now: Date, skip: readonly string[], limit: number): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT d."id" FROM "Dispute" d
+    WHERE d."nextWakeAt" <= ${now} AND d."status" IN ('OPEN', 'RESOLVED') AND NOT (d."id" = ANY(${[...skip]}::text[]))
+    -- A bot that was down catches up in the order the deadlines fell, whatever reminders each dispute had pending.
+    ORDER BY (SELECT MIN(s."dueAt") FROM "StageInstance" s WHERE s."disputeId" = d."id" AND s."endedAt" IS NULL) NULLS LAST,
+      d."nextWakeAt", d."id"
+    LIMIT ${limit}
+    FOR UPDATE OF d SKIP LOCKED`;
+  return rows.map((r) => r.id);
+}
+
 function inTx(tx: Tx): DisputeTx {
   return {
     load: (target) => loadDispute(tx, target),
@@ -36,27 +49,10 @@ function inTx(tx: Tx): DisputeTx {
       await tx.processedCommand.create({ data: { key, disputeId: result.disputeId, result: stored, at } });
     },
     async claimDue(now, skip) {
-      // SKIP LOCKED lets any number of replicas share the sweep without waiting on each other.
-      const rows = await tx.$queryRaw<{ id: string }[]>`
-        SELECT d."id" FROM "Dispute" d
-        WHERE d."nextWakeAt" <= ${now} AND d."status" IN ('OPEN', 'RESOLVED') AND NOT (d."id" = ANY(${[...skip]}::text[]))
-        -- A bot that was down catches up in the order the deadlines fell, whatever reminders each dispute had pending.
-        ORDER BY (SELECT MIN(s."dueAt") FROM "StageInstance" s WHERE s."disputeId" = d."id" AND s."endedAt" IS NULL) NULLS LAST,
-          d."nextWakeAt", d."id"
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED`;
-      return rows[0]?.id ?? null;
+      return (await claimDueIds(tx, now, skip, 1))[0] ?? null;
     },
     async claimDueBatch(now, skip, limit) {
-      const rows = await tx.$queryRaw<{ id: string }[]>`
-        SELECT d."id" FROM "Dispute" d
-        WHERE d."nextWakeAt" <= ${now} AND d."status" IN ('OPEN', 'RESOLVED') AND NOT (d."id" = ANY(${[...skip]}::text[]))
-        -- A bot that was down catches up in the order the deadlines fell, whatever reminders each dispute had pending.
-        ORDER BY (SELECT MIN(s."dueAt") FROM "StageInstance" s WHERE s."disputeId" = d."id" AND s."endedAt" IS NULL) NULLS LAST,
-          d."nextWakeAt", d."id"
-        LIMIT ${limit}
-        FOR UPDATE OF d SKIP LOCKED`;
-      return rows.map((r) => r.id);
+      return claimDueIds(tx, now, skip, limit);
     },
     async loadMany(ids) {
       const rows = await tx.dispute.findMany({ where: { id: { in: [...ids] } }, include: DISPUTE_INCLUDE, relationLoadStrategy: 'join' });
