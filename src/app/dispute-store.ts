@@ -1,18 +1,12 @@
 import type { DomainEvent, Effect } from '../domain/effects.ts';
 import type { Dispute } from '../domain/types.ts';
+import type { ChainFields } from './history-chain.ts';
 
 /** How a use case names a dispute: by its internal id or by its reference (S117-2026-0042). */
 export type Target = { id: string } | { reference: string };
 
 /** One history entry as stored (R11.1), oldest first. */
-export interface HistoryEntry {
-  seq: number;
-  at: Date;
-  actorId: string;
-  platform: string;
-  type: string;
-  data: unknown;
-  correctsSeq: number | null;
+export interface HistoryEntry extends Omit<ChainFields, 'disputeId'> {
   /** The entry's seal in the history's hash chain; null on entries written before sealing began. */
   hash: string | null;
   prevHash: string | null;
