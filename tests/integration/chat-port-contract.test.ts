@@ -11,6 +11,7 @@ import { GroupChats } from '../../src/adapters/teams/group-chat.ts';
 import { type ConnectorCall, FakeBotConnector } from '../fakes/bot-connector.ts';
 import { FakeGraph } from '../fakes/graph.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
+import { LoopChatPort } from '../fakes/loop-chat-port.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { calendar, directory, Scenario } from '../helpers/domain.ts';
 
@@ -92,6 +93,24 @@ async function teamsHarness(mode: 'thread' | 'channel' | 'chat'): Promise<Harnes
   };
 }
 
+/** The test-only third platform: the contract holds for a platform that src/ has never heard of. */
+async function loopHarness(): Promise<Harness> {
+  const port = new LoopChatPort();
+  return {
+    port,
+    sentTo: (space) => port.sent.filter((m) => m.space === space.id).map((m) => m.text),
+    cardWrites: () => port.cards,
+    directTo: (id) => port.direct.filter((m) => m.to === id).map((m) => m.text),
+    governanceMessages: () => port.toGovernance,
+    liveMarkup: ['@everyone'],
+    members: (space) => port.members(space.id),
+    founders: [],
+    rateLimitNext: () => port.failNext(1, { retryAfterMs: 9000 }),
+    refuseNext: () => port.failNext(1, { retryable: false }),
+    stop: async () => {},
+  };
+}
+
 function view(): DisputeView {
   const s = new Scenario();
   s.raise('ali-khan', fundingDispute());
@@ -99,15 +118,22 @@ function view(): DisputeView {
 }
 
 const d1 = { key: 'k1', attempt: 1 };
-const gus = directory.people.find((p) => p.id === 'gus-hart')!;
-const hal = directory.people.find((p) => p.id === 'hal-moss')!;
-const ali = directory.people.find((p) => p.id === 'ali-khan')!;
+// Everyone also has a handle on the test-only loop platform (their directory id).
+const person = (id: string) => {
+  const p = directory.people.find((x) => x.id === id)!;
+  const handles: Readonly<Record<string, string>> = { ...p.handles, loop: p.id };
+  return { ...p, handles };
+};
+const gus = person('gus-hart');
+const hal = person('hal-moss');
+const ali = person('ali-khan');
 
 describe.each([
   ['Slack', slackHarness, 'slack'],
   ['Teams, a thread per dispute', () => teamsHarness('thread'), 'teams'],
   ['Teams, a channel per dispute', () => teamsHarness('channel'), 'teams'],
   ['Teams, a private group chat per dispute', () => teamsHarness('chat'), 'teams'],
+  ['a test-only third platform', loopHarness, 'loop'],
 ] as const)('the ChatPort contract: %s', (_name, make, idField) => {
   let h: Harness;
   beforeEach(async () => { h = await make(); });
@@ -150,7 +176,7 @@ describe.each([
 
   it('tells governance about participants it cannot reach on this platform', async () => {
     const space = await h.port.openCaseSpace(view(), d1);
-    const ghost = { ...gus, id: 'ghost', name: 'Gail Ghost', handles: {} };
+    const ghost = { ...gus, id: 'ghost', name: 'Gail Ghost', handles: {} as Record<string, string> };
     await h.port.invite(space, [gus, ghost], { key: 'k9', attempt: 1 });
     expect(h.governanceMessages().join()).toContain('Gail Ghost');
   });
