@@ -6,6 +6,9 @@ import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { RecordingChatPort } from '../fakes/recording-chat-port.ts';
+import { FakeSlackApi } from '../fakes/slack-api.ts';
+import { startBot, type Bot } from '../../src/bot.ts';
+import { SIGNING_SECRET } from './slack.ts';
 
 export const DIRECTORY = path.resolve('config/directory.example.yaml');
 export const PG_URL = process.env.TEST_DATABASE_URL;
@@ -59,4 +62,24 @@ export const DATABASES: [string, () => Promise<{ databaseUrl?: string; cleanup: 
 if (!PG_URL) {
   // Said once per test file that could have used it.
   process.stdout.write('PostgreSQL suites skipped: TEST_DATABASE_URL is not set (CI sets it; see README).\n');
+}
+
+/** The whole bot, with Slack connected to a fake Web API, as the security suites probe it from outside. */
+export interface SlackBot { fake: FakeSlackApi; bot: Bot; base: string; stop(): Promise<void> }
+
+export async function startSlackBot(extraEnv: Record<string, string> = {}): Promise<SlackBot> {
+  const fake = new FakeSlackApi();
+  await fake.start();
+  const env = loadEnv({
+    PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
+    SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, ...extraEnv,
+  });
+  const bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
+  return {
+    fake, bot, base: `http://127.0.0.1:${bot.address.port}`,
+    async stop() {
+      await bot.stop();
+      await fake.stop();
+    },
+  };
 }

@@ -1,37 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../../src/app/logger.ts';
-import { loadEnv } from '../../../src/config/env.ts';
-import { startBot, type Bot } from '../../../src/bot.ts';
 import { runCli } from '../../../src/cli/s117.ts';
-import { FakeClock } from '../../fakes/clock.ts';
 import { FakeSlackApi } from '../../fakes/slack-api.ts';
-import { DIRECTORY } from '../../helpers/app.ts';
+import { DIRECTORY, startSlackBot, type SlackBot } from '../../helpers/app.ts';
 import { until } from '../../helpers/wait.ts';
-import { commandBody, SIGNING_SECRET, slackPost } from '../../helpers/slack.ts';
+import { commandBody, slackPost } from '../../helpers/slack.ts';
 
 // The inputs that once looped forever or blocked the event loop for a minute:
 // each is now refused at once with a message naming the field.
 describe('dates and ranges: the denial-of-service inputs are refused at every door', () => {
   let fake: FakeSlackApi;
-  let bot: Bot;
   let base: string;
+  let running: SlackBot;
 
   beforeAll(async () => {
-    fake = new FakeSlackApi();
-    await fake.start();
-    const env = loadEnv({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`,
-    });
-    bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
-    base = `http://127.0.0.1:${bot.address.port}`;
+    running = await startSlackBot();
+    ({ fake, base } = running);
   }, 180_000);
-  afterAll(async () => {
-    await bot.stop();
-    await fake.stop();
-  });
+  afterAll(() => running.stop());
 
   it.each([
     ['/register/report?from=2026-13-01&to=2027-01-01', /from: 2026-13-01 has no month 13/],

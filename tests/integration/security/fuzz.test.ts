@@ -1,10 +1,6 @@
 import fc from 'fast-check';
-import { createLogger } from '../../../src/app/logger.ts';
-import { loadEnv } from '../../../src/config/env.ts';
-import { startBot, type Bot } from '../../../src/bot.ts';
-import { FakeClock } from '../../fakes/clock.ts';
 import { FakeSlackApi } from '../../fakes/slack-api.ts';
-import { DIRECTORY } from '../../helpers/app.ts';
+import { startSlackBot, type SlackBot } from '../../helpers/app.ts';
 import { commandBody, interactiveBody, sign } from '../../helpers/slack.ts';
 
 // Random and mutated, validly signed payloads at the platform endpoints and
@@ -13,24 +9,15 @@ const RUNS = 60;
 
 describe('fuzz: no input gives a 5xx or stops the bot', () => {
   let fake: FakeSlackApi;
-  let bot: Bot;
   let base: string;
+  let running: SlackBot;
   const statuses: number[] = [];
 
   beforeAll(async () => {
-    fake = new FakeSlackApi();
-    await fake.start();
-    const env = loadEnv({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'test-signing-secret', SLACK_API_URL: `${fake.url}/api/`, TEAMS_CASE_CHANNEL_ID: '19:c@thread.tacv2',
-    });
-    bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
-    base = `http://127.0.0.1:${bot.address.port}`;
+    running = await startSlackBot({ TEAMS_CASE_CHANNEL_ID: '19:c@thread.tacv2' });
+    ({ fake, base } = running);
   }, 180_000);
-  afterAll(async () => {
-    await bot.stop();
-    await fake.stop();
-  }, 60_000);
+  afterAll(() => running.stop(), 60_000);
   afterEach(async () => {
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

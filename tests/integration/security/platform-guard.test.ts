@@ -1,9 +1,8 @@
 import { createLogger } from '../../../src/app/logger.ts';
 import { loadEnv } from '../../../src/config/env.ts';
 import { startBot, type Bot } from '../../../src/bot.ts';
-import { FakeClock } from '../../fakes/clock.ts';
 import { FakeSlackApi } from '../../fakes/slack-api.ts';
-import { DIRECTORY } from '../../helpers/app.ts';
+import { DIRECTORY, startSlackBot, type SlackBot } from '../../helpers/app.ts';
 import { until } from '../../helpers/wait.ts';
 import { commandBody, SIGNING_SECRET, sign, slackPost } from '../../helpers/slack.ts';
 
@@ -11,23 +10,14 @@ import { commandBody, SIGNING_SECRET, sign, slackPost } from '../../helpers/slac
 // produced a 500: each now gets a plain 4xx before Bolt or botbuilder sees it.
 describe('platform endpoints validate every request before the SDKs see it', () => {
   let fake: FakeSlackApi;
-  let bot: Bot;
   let base: string;
+  let running: SlackBot;
 
   beforeAll(async () => {
-    fake = new FakeSlackApi();
-    await fake.start();
-    const env = loadEnv({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2',
-    });
-    bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
-    base = `http://127.0.0.1:${bot.address.port}`;
+    running = await startSlackBot({ TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2' });
+    ({ fake, base } = running);
   }, 180_000);
-  afterAll(async () => {
-    await bot.stop();
-    await fake.stop();
-  });
+  afterAll(() => running.stop());
 
   it.each([
     ['payload=null', 'form', 400],
