@@ -62,6 +62,8 @@ export class WorkingCalendar {
   private readonly end: { hour: number; minute: number };
   private readonly localDateOf = memo((ms: number) => this.local(new Date(ms)).toISODate()!);
   private readonly closureOf = memo((isoDate: string) => this.computeClosureReason(isoDate));
+  private readonly previousWorkingOf = memo((isoDate: string) => this.computePreviousWorkingDate(isoDate));
+  private readonly describeOf = memo((key: string) => this.computeDescribe(key));
   private readonly nextWorkingOf = memo((isoDate: string) => this.computeNextWorkingDate(isoDate));
   /** Local date and "HH:mm" → the instant, in milliseconds. */
   private readonly atOf = memo((key: string) => {
@@ -187,6 +189,10 @@ export class WorkingCalendar {
 
   /** The working day before a local date. */
   previousWorkingDate(isoDate: string): string {
+    return this.previousWorkingOf(isoDate);
+  }
+
+  private computePreviousWorkingDate(isoDate: string): string {
     let d = DateTime.fromISO(isoDate, { zone: this.config.timeZone });
     do d = d.minus({ days: 1 }); while (!this.isWorkingDay(d.toISODate()!));
     return d.toISODate()!;
@@ -194,7 +200,13 @@ export class WorkingCalendar {
 
   /** "Tuesday 9 December, 5pm" in Europe/London ("Monday 4 January 2027, 5pm" with the year). */
   describe(at: Date, opts: { year?: boolean } = {}): string {
-    const d = this.local(at);
+    return this.describeOf(`${at.getTime()} ${opts.year ? 'y' : ''}`);
+  }
+
+  private computeDescribe(key: string): string {
+    const [ms, year] = key.split(' ');
+    const opts = { year: year === 'y' };
+    const d = this.local(new Date(Number(ms)));
     const time = d.minute === 0 ? d.toFormat('ha') : d.toFormat('h:mma');
     return `${d.toFormat(opts.year ? 'cccc d LLLL yyyy' : 'cccc d LLLL')}, ${time.toLowerCase()}`;
   }
