@@ -1,26 +1,57 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { isBackground } from '../app/foreground.ts';
 
 /** One turn of the event loop, so sockets are read (and requests acknowledged) before the next statement. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Queryable = Pick<PGlite, 'query' | 'exec'>;
 
+/** Waiting requests served in a row before one background caller gets its turn, so a sweep is slowed, never stopped. */
+const FOREGROUND_RUN = 8;
+
+interface Waiter { run(): void; background: boolean }
+
 /**
  * The embedded database runs its statements synchronously, in wasm, on the
  * bot's own event loop, and hands its connection from one waiting caller to
  * the next in a microtask: fifty queued transactions would run back to back
  * without the loop ever reading a socket, so Slack's next request waited
- * seconds for its acknowledgement. This lane puts the callers in one
- * first-come queue and gives the event loop a turn before every statement,
- * so an incoming request waits for at most one statement, not a backlog.
+ * seconds for its acknowledgement. This lane puts the callers in one queue
+ * and gives the event loop a turn before every statement, so an incoming
+ * request waits for at most one statement, not a backlog. Callers a person
+ * is waiting on go before background ones (a sweep's next batch), so a click
+ * waits for the sweep's current transaction at most, not for the sweep.
  */
 export function pgliteLane(db: PGlite): PGlite {
-  let tail: Promise<unknown> = Promise.resolve();
-  const inLane = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(yieldToIo).then(fn);
-    tail = run.catch(() => undefined);
-    return run;
+  const waiting: Waiter[] = [];
+  let busy = false;
+  let foregroundRun = 0;
+  const pick = (): number => {
+    const foreground = waiting.findIndex((w) => !w.background);
+    if (foreground < 0) return 0;
+    if (foregroundRun < FOREGROUND_RUN) return foreground;
+    const bg = waiting.findIndex((w) => w.background);
+    return bg < 0 ? foreground : bg;
   };
+  const next = () => {
+    if (busy || !waiting.length) return;
+    const [w] = waiting.splice(pick(), 1);
+    foregroundRun = w!.background ? 0 : foregroundRun + 1;
+    busy = true;
+    w!.run();
+  };
+  const inLane = <T>(fn: () => Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
+    waiting.push({
+      background: isBackground(),
+      run: () => {
+        void yieldToIo().then(fn).then(resolve, reject).finally(() => {
+          busy = false;
+          next();
+        });
+      },
+    });
+    next();
+  });
   const yielding = (q: Queryable) => ({
     query: (async (...args: Parameters<PGlite['query']>) => { await yieldToIo(); return q.query(...args); }) as PGlite['query'],
     exec: (async (...args: Parameters<PGlite['exec']>) => { await yieldToIo(); return q.exec(...args); }) as PGlite['exec'],
