@@ -11,7 +11,7 @@ import type { Conversations } from './conversations.ts';
 import { type DisputeStore, type DisputeTx, type HistoryEntry, type Target, WriteConflict } from './dispute-store.ts';
 import type { Clock, Logger } from './ports.ts';
 import { withCardRefresh } from './card-refresh.ts';
-import { requestsInFlight, runInBackground } from './foreground.ts';
+import { requestsWaiting, runInBackground } from './foreground.ts';
 
 export interface ServiceDeps {
   store: DisputeStore;
@@ -35,7 +35,7 @@ export type { Target } from './dispute-store.ts';
 /** Disputes per sweep transaction: few enough that one batch's statements keep the embedded database's event loop responsive. */
 const SWEEP_BATCH = 20;
 /**
- * Disputes per sweep transaction while requests are in flight. The embedded
+ * Disputes per sweep transaction while requests are coming in. The embedded
  * database runs each statement on the event loop, so a batch's bulk inserts
  * hold it for as long as they are large; small ones let the acknowledgement
  * of a click through between them.
@@ -180,9 +180,11 @@ export class DisputeService {
     let processed = 0;
     // After a failed batch, this many disputes go one per transaction to find the culprit.
     let singles = 0;
+    let step = 1;
     while (processed + failed.length < limit) {
       await turn();
-      const step = requestsInFlight() > 0 ? Math.min(batchSize, SWEEP_BATCH_BUSY) : batchSize;
+      // Small while requests come in; otherwise growing back to full size, so the first batch is never a large one.
+      step = requestsWaiting() ? Math.min(batchSize, SWEEP_BATCH_BUSY) : Math.min(batchSize, step * 2);
       const size = singles > 0 ? 1 : Math.min(step, limit - processed - failed.length);
       let claimed: string[] = [];
       try {

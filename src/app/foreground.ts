@@ -18,11 +18,16 @@ export function isBackground(): boolean {
   return background.getStore() === true;
 }
 
+/** How long after a request arrives background work still expects the next one: people click in runs. */
+const QUIET_MS = 1_000;
+
 let inFlight = 0;
+let lastArrival = -Infinity;
 
 /** Counts one inbound request until the returned function is called (extra calls are ignored). */
 export function requestStarted(): () => void {
   inFlight++;
+  lastArrival = performance.now();
   let done = false;
   return () => {
     if (done) return;
@@ -31,7 +36,7 @@ export function requestStarted(): () => void {
   };
 }
 
-/** Inbound requests received and not yet answered. */
-export function requestsInFlight(): number {
-  return inFlight;
+/** True while a request is being answered, or one arrived within the last second. */
+export function requestsWaiting(): boolean {
+  return inFlight > 0 || performance.now() - lastArrival < QUIET_MS;
 }

@@ -25,20 +25,19 @@ interface Waiter { run(): void; background: boolean }
 export function pgliteLane(db: PGlite): PGlite {
   const waiting: Waiter[] = [];
   let busy = false;
-  let foregroundRun = 0;
-  const pick = (): number => {
+  // Requests served while a background caller waited; it goes next once this reaches FOREGROUND_RUN.
+  let passed = 0;
+  const pick = (): Waiter => {
     const foreground = waiting.findIndex((w) => !w.background);
-    if (foreground < 0) return 0;
-    if (foregroundRun < FOREGROUND_RUN) return foreground;
-    const bg = waiting.findIndex((w) => w.background);
-    return bg < 0 ? foreground : bg;
+    const background = waiting.findIndex((w) => w.background);
+    const i = foreground < 0 || (background >= 0 && passed >= FOREGROUND_RUN) ? background : foreground;
+    passed = background < 0 || i === background ? 0 : passed + 1;
+    return waiting.splice(i, 1)[0]!;
   };
   const next = () => {
     if (busy || !waiting.length) return;
-    const [w] = waiting.splice(pick(), 1);
-    foregroundRun = w!.background ? 0 : foregroundRun + 1;
     busy = true;
-    w!.run();
+    pick().run();
   };
   const inLane = <T>(fn: () => Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
     waiting.push({
