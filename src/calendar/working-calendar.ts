@@ -65,11 +65,11 @@ export class WorkingCalendar {
   private readonly previousWorkingOf = memo((isoDate: string) => this.computePreviousWorkingDate(isoDate));
   private readonly describeOf = memo((key: string) => this.computeDescribe(key));
   private readonly nextWorkingOf = memo((isoDate: string) => this.computeNextWorkingDate(isoDate));
-  /** Local date and "HH:mm" → the instant, in milliseconds. */
+  /** "date hour minute" → that local time's instant, in milliseconds. */
   private readonly atOf = memo((key: string) => {
     const [isoDate, hour, minute] = key.split(' ');
-    return DateTime.fromISO(isoDate!, { zone: this.config.timeZone }).set({ hour: Number(hour), minute: Number(minute), second: 0, millisecond: 0 })
-      .toMillis();
+    const time = { hour: Number(hour), minute: Number(minute), second: 0, millisecond: 0 };
+    return DateTime.fromISO(isoDate!, { zone: this.config.timeZone }).set(time).toMillis();
   });
 
   constructor(config: Partial<CalendarConfig> = {}) {
