@@ -73,8 +73,9 @@ export class OutboxStore implements Outbox {
     // visits them while this one waits out an outage or a rate limit.
     await this.prisma.$executeRaw`
       WITH r AS (
-        UPDATE "Outbox" SET "nextAttemptAt" = ${plan.at}, "lastError" = ${plan.error.slice(0, 1000)}, "claimedUntil" = NULL, "claimToken" = NULL,
-          "inFlightSince" = CASE WHEN ${plan.uncertain} THEN "inFlightSince" END, "failures" = "failures" + ${plan.countsAsFailure ? 1 : 0}
+        UPDATE "Outbox" SET "nextAttemptAt" = ${plan.at}, "lastError" = ${plan.error.slice(0, 1000)},
+          "claimedUntil" = NULL, "claimToken" = NULL, "inFlightSince" = CASE WHEN ${plan.uncertain} THEN "inFlightSince" END,
+          "failures" = "failures" + ${plan.countsAsFailure ? 1 : 0}
         WHERE "id" = ${row.id} AND "claimToken" = ${row.claimToken} AND "deliveredAt" IS NULL
         RETURNING "id", "disputeId", "nextAttemptAt")
       UPDATE "Outbox" s SET "nextAttemptAt" = r."nextAttemptAt" FROM r
@@ -184,8 +185,18 @@ export class OutboxStore implements Outbox {
     });
   }
 
-  async releaseCaseSpace(disputeId: string, platform: string, createdAt: Date | null): Promise<void> {
-    await this.prisma.conversation.deleteMany({ where: { disputeId, platform, ...(createdAt ? { createdAt } : {}) } });
+  async retakeCaseSpace(disputeId: string, platform: string, was: Date, now: Date): Promise<boolean> {
+    const n = await this.prisma.$executeRaw`
+      UPDATE "Conversation" SET "createdAt" = ${now}
+      WHERE "disputeId" = ${disputeId} AND "platform" = ${platform} AND "createdAt" = ${was} AND ("ref"->>'pending')::boolean IS TRUE`;
+    return n === 1;
+  }
+
+  async releaseCaseSpace(disputeId: string, platform: string, createdAt: Date): Promise<void> {
+    // Only a bare reservation: once the platform made the space, its id is kept whoever failed afterwards.
+    await this.prisma.$executeRaw`
+      DELETE FROM "Conversation"
+      WHERE "disputeId" = ${disputeId} AND "platform" = ${platform} AND "createdAt" = ${createdAt} AND "ref" = '{"pending":true}'::jsonb`;
   }
 
   async setCaseSpace(disputeId: string, platform: string, ref: ConversationRef): Promise<void> {
