@@ -37,6 +37,7 @@ export class WorkingCalendar {
   readonly config: CalendarConfig;
   private readonly holidays = new Holidays('GB', 'ENG');
   private readonly byYear = new Map<number, Map<string, string>>();
+  private readonly nextByDate = new Map<string, string>();
   private readonly closures: Set<string>;
   private readonly cob: { hour: number; minute: number };
   private readonly start: { hour: number; minute: number };
@@ -91,9 +92,16 @@ export class WorkingCalendar {
   }
 
   private nextWorkingDate(isoDate: string): string {
-    let d = DateTime.fromISO(isoDate, { zone: this.config.timeZone });
-    do d = d.plus({ days: 1 }); while (!this.isWorkingDay(d.toISODate()!));
-    return d.toISODate()!;
+    // Deadlines and time left step through days one at a time, and each step in a
+    // named time zone is costly; the answer for a date never changes for this calendar.
+    let next = this.nextByDate.get(isoDate);
+    if (next === undefined) {
+      let d = DateTime.fromISO(isoDate, { zone: this.config.timeZone });
+      do d = d.plus({ days: 1 }); while (!this.isWorkingDay(d.toISODate()!));
+      next = d.toISODate()!;
+      this.nextByDate.set(isoDate, next);
+    }
+    return next;
   }
 
   /** The Nth working day after the local date of `from` (that date itself never counts). */

@@ -27,10 +27,15 @@ describe('user text at the inbound boundary', () => {
   });
 });
 
+// Scenarios are built per test, not while Jest collects the tests: code run at collection is
+// outside every test, so mutation testing would have to rerun every suite for it.
 describe('the action schema (build and parse every button)', () => {
-  const s = new Scenario();
-  s.raise();
-  const d = s.dispute;
+  let d: Scenario['dispute'];
+  beforeEach(() => {
+    const s = new Scenario();
+    s.raise();
+    d = s.dispute;
+  });
 
   it('round-trips every allowed action through the payload it builds', () => {
     for (const a of allowedActions(d, DEFAULT_POLICY, directory)) {
@@ -54,8 +59,11 @@ describe('the action schema (build and parse every button)', () => {
 });
 
 describe('forms', () => {
-  const s = new Scenario();
-  s.raise();
+  let s: Scenario;
+  beforeEach(() => {
+    s = new Scenario();
+    s.raise();
+  });
   const base = { subjects: 'FUNDING', parties: 'anytown-icb', localCaseRef: 'A1', description: 'd', currentCare: 'c' };
 
   it('builds a raise from either platform\'s shape: lists as arrays or "a,b"', () => {
