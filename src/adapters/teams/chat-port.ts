@@ -50,11 +50,11 @@ export function rootActivityId(conversationId: string): string | null {
 
 /** Bot Connector failures in the outbox's terms. */
 export function deliveryError(e: unknown): ChatDeliveryError {
-  const err = e as { statusCode?: number; response?: { headers?: { get?: (h: string) => string | undefined } }; message?: string };
+  const err = e as { statusCode?: number; retryAfter?: string; response?: { headers?: { get?: (h: string) => string | undefined } }; message?: string };
   const status = err.statusCode ?? 0;
   if (status === 429) {
-    // The connector client has already retried a few times by itself; the outbox waits at least a second more.
-    const after = Number(err.response?.headers?.get?.('retry-after') ?? 1);
+    // At least a second, whatever the connector says.
+    const after = Number(err.retryAfter ?? err.response?.headers?.get?.('retry-after') ?? 1);
     return new ChatDeliveryError('Teams rate limit (429)', true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000, { rateLimited: true });
   }
   if (status >= 400 && status < 500) return new ChatDeliveryError(`Teams refused the call (${status}): ${err.message ?? ''}`, false);

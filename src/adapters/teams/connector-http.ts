@@ -7,10 +7,14 @@ type LegacyClient = NonNullable<ClientOptions['httpClient']>;
 type Request = Parameters<LegacyClient['sendRequest']>[0];
 type Response = Awaited<ReturnType<LegacyClient['sendRequest']>>;
 
-/** A 429 or 5xx from the Bot Connector, in the shape chat-port's deliveryError reads (a status and a Retry-After). */
+/**
+ * A 429 or 5xx from the Bot Connector: its status and Retry-After, read by
+ * chat-port's deliveryError (no `response` field: the SDK would take it for
+ * one of its own and fail reading it).
+ */
 export class ConnectorCallError extends Error {
   override readonly name = 'ConnectorCallError';
-  constructor(readonly statusCode: number, readonly response: { headers: { get: (h: string) => string | undefined } }, body: string) {
+  constructor(readonly statusCode: number, readonly retryAfter: string | undefined, body: string) {
     super(`the Bot Connector answered ${statusCode}: ${body.slice(0, 300)}`);
   }
 }
@@ -59,7 +63,7 @@ export function connectorHttp(timeoutMs: number): ClientOptions {
           const status = res.statusCode ?? 0;
           const headers = headersLike(res.headers);
           const retryable = status === 429 || status === 408 || status >= 500;
-          if (retryable) reject(new ConnectorCallError(status, { headers: { get: (h) => headers.get(h) } }, text));
+          if (retryable) reject(new ConnectorCallError(status, headers.get('retry-after'), text));
           else resolve({ request, status, headers, bodyAsText: text } as Response);
         });
       });
