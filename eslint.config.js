@@ -138,6 +138,12 @@ export default tseslint.config(
   },
   { files: WIDER_THAN_PRINT_WIDTH, rules: { 'max-len': 'warn' } },
   {
+    // Jest loads a test environment and a test sequencer with require().
+    files: ['tests/mutation/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', globalThis: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.mjs', 'bin/**/*.js'],
     rules: { 'no-console': 'off' },
   },

@@ -30,7 +30,7 @@ export const raiseSchema = z.object({
 
 const CLI_COMMANDS = [
   'TICK_CHECKLIST', 'ESCALATE', 'PROPOSE_DECISION', 'CONFIRM_DECISION', 'WITHDRAW_DECISION', 'REPORT_CARE_CHANGE', 'RECORD_EXTERNAL_ROUTE', 'UPDATE_CHC',
-  'RECORD_CHC_ADJUSTMENT', 'PERSON_STEP', 'DRAFT_LETTER', 'MARK_LETTER_SENT', 'ADD_THEME', 'REQUEST_LEGAL_ADVICE', 'RECOMPUTE_DEADLINE', 'CORRECT',
+  'RECORD_CHC_ADJUSTMENT', 'CONFIRM_CHC_ADJUSTMENT', 'PERSON_STEP', 'DRAFT_LETTER', 'MARK_LETTER_SENT', 'ADD_THEME', 'REQUEST_LEGAL_ADVICE', 'RECOMPUTE_DEADLINE', 'CORRECT',
   'ADD_PARTY', 'WITHDRAW_PARTY', 'RECORD_CARE_RESTORED', 'MOVE_TO_STAGE_3', 'STAGE_3_CANNOT_RESOLVE',
 ];
 
@@ -59,6 +59,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RECORD_EXTERNAL_ROUTE'), route: oneOf(EXTERNAL_ROUTES), note: text().nullable().default(null) }).strict(),
   z.object({ type: z.literal('UPDATE_CHC'), status: oneOf(CHC_STATUSES), referralDate: date.nullable().default(null), decisionDate: date.nullable().default(null) }).strict(),
   z.object({ type: z.literal('RECORD_CHC_ADJUSTMENT'), effectiveDate: date, parties: z.array(z.string()), amountOrShare: text(), personNotPenalised: z.boolean() }).strict(),
+  z.object({ type: z.literal('CONFIRM_CHC_ADJUSTMENT'), seq: z.number().int().min(1), organisationId: z.string() }).strict(),
   z.object({ type: z.literal('PERSON_STEP'), step: oneOf(PERSON_STEPS), note: text().nullable().default(null), notAppropriate: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('DRAFT_LETTER'), decisionSeq: z.number().int().positive() }).strict(),
   z.object({ type: z.literal('MARK_LETTER_SENT'), seq: z.number().int().positive() }).strict(),

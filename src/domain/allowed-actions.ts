@@ -11,6 +11,7 @@ import type { Directory, Dispute, Person, PersonStepKey, StageNo } from './types
 export type AllowedAction = { label: string; style: 'primary' | 'danger' | null } & (
   | { verb: 'tick'; k: string; s: StageNo; n: 0 | 1 }
   | { verb: 'confirm'; s: number; o: string }
+  | { verb: 'confirm-chc'; n: number; o: string }
   | { verb: 'person'; k: PersonStepKey }
   | { verb: 'decide' }
   | { verb: 'escalate' }
@@ -63,6 +64,14 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
         out.push({ verb: 'confirm', s: pending.seq, o: party.organisationId, label, style: 'primary' });
       }
     }
+    // R6.3: a CHC funding adjustment is confirmed by each party, one person for one organisation (R3.2).
+    for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt)) {
+      for (const o of activePartyIds(d)) {
+        if (adj.confirmations.some((c) => c.organisationId === o)) continue;
+        if (viewer && (viewer.organisationId !== o || adj.confirmations.some((c) => c.personId === viewer.id))) continue;
+        out.push({ verb: 'confirm-chc', n: adj.seq, o, label: `Confirm CHC adjustment ${adj.seq} for ${orgName(o)}`, style: 'primary' });
+      }
+    }
     for (const s of d.personSteps.filter((x) => !x.doneAt)) {
       out.push({ verb: 'person', k: s.step, label: PERSON_STEP_TEXT[s.step], style: null });
     }
@@ -106,6 +115,7 @@ export function mayTake(
     if (a.verb !== want.verb) return false;
     if (a.verb === 'tick') return a.k === want.k;
     if (a.verb === 'confirm') return a.s === want.s && a.o === want.o;
+    if (a.verb === 'confirm-chc') return a.n === want.n && a.o === want.o;
     if (a.verb === 'person') return a.k === want.k;
     if (a.verb === 'letter') return a.n === want.n;
     return true;

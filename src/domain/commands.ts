@@ -45,6 +45,7 @@ export type Command =
   | { type: 'RECORD_EXTERNAL_ROUTE'; route: ExternalRouteKey; note: string | null }
   | { type: 'UPDATE_CHC'; status: ChcStatus; referralDate: string | null; decisionDate: string | null }
   | { type: 'RECORD_CHC_ADJUSTMENT'; effectiveDate: string; parties: string[]; amountOrShare: string; personNotPenalised: boolean }
+  | { type: 'CONFIRM_CHC_ADJUSTMENT'; seq: number; organisationId: string }
   | { type: 'PERSON_STEP'; step: PersonStepKey; note: string | null; notAppropriate?: boolean }
   | { type: 'DRAFT_LETTER'; decisionSeq: number }
   | { type: 'MARK_LETTER_SENT'; seq: number }

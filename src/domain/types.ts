@@ -134,9 +134,15 @@ export interface CannotResolve { organisationId: string; personId: string; reaso
 
 export interface ChcTrack { status: ChcStatus; referralDate: string | null; decisionDate: string | null; updatedAt: string }
 
+/** R6.3: joint, like every decision: it holds once every party organisation has confirmed it (R3.2). */
 export interface ChcAdjustment {
   seq: number; effectiveDate: string; parties: string[]; amountOrShare: string; personNotPenalised: boolean; recordedBy: string; at: string;
+  confirmations: ChcConfirmation[];
+  /** When the last party confirmed; null while it waits for one. */
+  confirmedAt: string | null;
 }
+
+export interface ChcConfirmation { organisationId: string; personId: string; at: string }
 
 export interface Letter {
   seq: number; decisionSeq: number | null; text: string; gradeLevel: number; readingAge: number;

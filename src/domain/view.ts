@@ -35,6 +35,14 @@ export interface DisputeView {
   allowedActions: AllowedAction[];
 }
 
+/** R6.3: adjustments not yet confirmed by every party, and who they wait for. */
+function chcWaiting(d: Dispute, orgName: (id: string) => string): string[] {
+  return d.chcAdjustments.filter((a) => !a.confirmedAt).map((a) => {
+    const missing = d.parties.filter((p) => !p.withdrawnAt && !a.confirmations.some((c) => c.organisationId === p.organisationId));
+    return `Funding adjustment ${a.seq} (from ${a.effectiveDate}) waits for ${missing.map((p) => orgName(p.organisationId)).join(', ')}`;
+  });
+}
+
 /** `now` gives the time left (R0.5); without it the deadline is shown as a date only. `viewer`: whose allowed actions (null: any participant). */
 export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory, now?: Date, viewer: Viewer = null): DisputeView {
   const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
@@ -70,7 +78,7 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     personSteps: d.personSteps.map((p) => ({ step: p.step, label: PERSON_STEP_TEXT[p.step], done: Boolean(p.doneAt) })),
     // R10.1: a continuity alert closed by "care restored" shows as resolved.
     flags: [...new Set(d.flags.map((f) => (f.resolvedAt ? `${FLAG_TEXT[f.code]} (resolved: care restored)` : FLAG_TEXT[f.code])))],
-    chc: d.chc ? `CHC: ${CHC_TEXT[d.chc.status]} (runs in parallel; Section 117 deadlines do not pause)` : null,
+    chc: d.chc ? [`CHC: ${CHC_TEXT[d.chc.status]} (runs in parallel; Section 117 deadlines do not pause)`, ...chcWaiting(d, orgName)].join('. ') : null,
     stillNeeded: d.status === 'OPEN' ? closureGaps(d) : [],
     owe: d.status === 'OPEN' ? whoOwes(d).lines : [],
     outcome: d.outcome,

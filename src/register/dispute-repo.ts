@@ -23,7 +23,7 @@ const dateReq = (s: string): Date => new Date(s);
 
 export const DISPUTE_INCLUDE = {
   parties: true, stages: true, checklist: true, participants: true, decisions: true, confirmations: true, personSteps: true,
-  flags: true, themes: true, chc: true, chcAdjustments: true, letters: true, externalRoutes: true,
+  flags: true, themes: true, chc: true, chcAdjustments: { include: { confirmations: true } }, letters: true, externalRoutes: true,
 } as const;
 
 type Row = Prisma.DisputeGetPayload<{ include: typeof DISPUTE_INCLUDE }>;
@@ -70,7 +70,9 @@ export function toDomain(r: Row): Dispute {
     chc: r.chc ? { status: r.chc.status as ChcStatus, referralDate: r.chc.referralDate, decisionDate: r.chc.decisionDate, updatedAt: isoReq(r.chc.updatedAt) } : null,
     chcAdjustments: bySeq(r.chcAdjustments).map((a) => ({
       seq: a.seq, effectiveDate: a.effectiveDate, parties: a.parties, amountOrShare: a.amountOrShare, personNotPenalised: a.personNotPenalised,
-      recordedBy: a.recordedBy, at: isoReq(a.at),
+      recordedBy: a.recordedBy, at: isoReq(a.at), confirmedAt: iso(a.confirmedAt),
+      confirmations: [...a.confirmations].sort((x, y) => x.at.getTime() - y.at.getTime())
+        .map((c) => ({ organisationId: c.organisationId, personId: c.personId, at: isoReq(c.at) })),
     })),
     letters: bySeq(r.letters).map((l) => ({
       seq: l.seq, decisionSeq: l.decisionSeq, text: l.text, gradeLevel: l.gradeLevel, readingAge: l.readingAge, draftedAt: isoReq(l.draftedAt),
@@ -182,7 +184,14 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
     await tx.chcTrack.upsert({ where: { disputeId: id }, create: { disputeId: id, ...data }, update: data });
   }
   const adj = changed(p.chcAdjustments, next.chcAdjustments, (x) => String(x.seq));
-  if (adj.created.length) await tx.chcAdjustment.createMany({ data: adj.created.map((a) => ({ disputeId: id, ...a, at: dateReq(a.at) })) });
+  const adjData = ({ confirmations: _c, ...a }: Dispute['chcAdjustments'][number]) => ({ ...a, at: dateReq(a.at), confirmedAt: date(a.confirmedAt) });
+  if (adj.created.length) await tx.chcAdjustment.createMany({ data: adj.created.map((a) => ({ disputeId: id, ...adjData(a) })) });
+  for (const a of adj.updated) await tx.chcAdjustment.update({ where: { disputeId_seq: { disputeId: id, seq: a.seq } }, data: { confirmedAt: date(a.confirmedAt) } });
+  const chcConfirmations = (d: Dispute) => d.chcAdjustments.flatMap((a) => a.confirmations.map((c) => ({ adjustmentSeq: a.seq, ...c })));
+  const chcConf = changed(chcConfirmations(p), chcConfirmations(next), (x) => `${x.adjustmentSeq}:${x.organisationId}`);
+  if (chcConf.created.length) {
+    await tx.chcConfirmation.createMany({ data: chcConf.created.map((c) => ({ disputeId: id, ...c, at: dateReq(c.at) })) });
+  }
 
   const letters = changed(p.letters, next.letters, (x) => String(x.seq));
   const letterData = (l: Dispute['letters'][number]) => ({ ...l, draftedAt: dateReq(l.draftedAt), sentAt: date(l.sentAt) });

@@ -32,7 +32,7 @@ export class LoopChatPort extends RecordingChatPort {
 
   override async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, d: Delivery): Promise<ConversationRef> {
     const ref = await super.upsertCard(space, view, card, d);
-    this.cards.push({ kind: card ? 'update' : 'post', body: `${view.reference} · Stage ${view.stage} — ${view.stageName}` });
+    this.cards.push({ kind: card ? 'update' : 'post', body: `${view.reference} · Stage ${view.stage} — ${view.stageName}\nPerson: ${view.personRef}` });
     return ref;
   }
 

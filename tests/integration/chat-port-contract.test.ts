@@ -5,6 +5,7 @@ import { TeamsChatPort } from '../../src/adapters/teams/chat-port.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { ChatDeliveryError, type ChatPort, type ConversationRef } from '../../src/app/ports.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
+import type { Dispute } from '../../src/domain/types.ts';
 import { disputeView, type DisputeView } from '../../src/domain/view.ts';
 import { GraphClient } from '../../src/adapters/teams/graph.ts';
 import { GroupChats } from '../../src/adapters/teams/group-chat.ts';
@@ -29,6 +30,8 @@ interface Harness {
   members(space: ConversationRef): string[] | 'team';
   /** Who a private space starts with before any invitation. */
   founders: string[];
+  /** Everything the platform received, serialised: names, topics, members, bodies. */
+  traffic(): string;
   rateLimitNext(): void;
   refuseNext(): void;
   stop(): Promise<void>;
@@ -53,6 +56,7 @@ async function slackHarness(): Promise<Harness> {
     liveMarkup: ['<!channel>', '<http://evil|click>'],
     members: (space) => fake.members(space.id).filter((u) => u !== 'UBOT'),
     founders: [],
+    traffic: () => JSON.stringify(fake.calls),
     rateLimitNext: () => fake.failNext('chat.postMessage', { status: 429, retryAfter: 9 }),
     refuseNext: () => fake.failNext('chat.postMessage', { error: 'channel_not_found' }),
     stop: () => fake.stop(),
@@ -86,6 +90,7 @@ async function teamsHarness(mode: 'thread' | 'channel' | 'chat'): Promise<Harnes
     liveMarkup: ['[click](http://evil)', '**loud**'],
     members: (space) => (mode === 'chat' ? graph.chatMembers(space.id) : 'team'),
     founders: mode === 'chat' ? [ali.handles.teams!] : [],
+    traffic: () => JSON.stringify([fake.calls, graph.calls]),
     // The connector client retries a 429 a few times by itself; a persisting one reaches the port.
     rateLimitNext: () => { fake.retryAfter = 0; fake.failNext(429, 10); },
     refuseNext: () => { fake.clearFailures(); fake.failNext(400); },
@@ -105,16 +110,22 @@ async function loopHarness(): Promise<Harness> {
     liveMarkup: ['@everyone'],
     members: (space) => port.members(space.id),
     founders: [],
+    traffic: () => JSON.stringify([port.calls, port.sent, port.cards, port.direct, port.toGovernance]),
     rateLimitNext: () => port.failNext(1, { retryAfterMs: 9000 }),
     refuseNext: () => port.failNext(1, { retryable: false }),
     stop: async () => {},
   };
 }
 
-function view(): DisputeView {
+/** A dispute as the register holds it: the NHS number in full. */
+function raised(): Dispute {
   const s = new Scenario();
   s.raise('ali-khan', fundingDispute());
-  return disputeView({ ...s.dispute, reference: 'S117-2026-0042' }, DEFAULT_POLICY, calendar, directory);
+  return { ...s.dispute, reference: 'S117-2026-0042' };
+}
+
+function view(): DisputeView {
+  return disputeView(raised(), DEFAULT_POLICY, calendar, directory);
 }
 
 const d1 = { key: 'k1', attempt: 1 };
@@ -139,11 +150,19 @@ describe.each([
   beforeEach(async () => { h = await make(); });
   afterEach(async () => { await h.stop(); });
 
-  it('[R11.2] opens a case space known by an id, showing the reference and never the NHS number', async () => {
-    const space = await h.port.openCaseSpace(view(), d1);
+  it('[R11.2] opens a case space known by an id, and nothing the platform receives for it shows the NHS number, only its last three digits', async () => {
+    // The register holds the full number; masking happens on the way out, in the view every adapter renders.
+    const record = raised();
+    expect(record.nhsNumber).toBe('9434765919');
+    const v = disputeView(record, DEFAULT_POLICY, calendar, directory);
+    const space = await h.port.openCaseSpace(v, d1);
     expect(typeof space.id).toBe('string');
     expect(space.id.length).toBeGreaterThan(0);
-    expect(JSON.stringify(space)).not.toMatch(/9434765919/);
+    await h.port.upsertCard(space, v, null, { key: 'k1c', attempt: 1 });
+    const seen = h.traffic();
+    expect(seen).toContain('ending 919');
+    // Written any way a person might: spaced, hyphenated or run together.
+    expect(seen).not.toMatch(/9[\s-]*4[\s-]*3[\s-]*4[\s-]*7[\s-]*6[\s-]*5[\s-]*9[\s-]*1[\s-]*9/);
   });
 
   it('posts a message into the case space with real mentions and escaped text', async () => {

@@ -97,6 +97,25 @@ describe('the s117 command line', () => {
     expect((await s117('register', 'export', '--from', '1 April')).err).toMatch(/--from: "1 April" is not a date\. Write it like 2026-04-01/);
   });
 
+  it('[R6.3] records a CHC funding adjustment that each party then confirms, kept in the register', async () => {
+    const clock = new FakeClock('2026-12-07T10:00:00Z');
+    const s117 = cli(path.join(dir, 'db'), clock);
+    await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml');
+    const act = (as: string, cmd: object) => s117('dispute', 'act', 'S117-2026-0001', '--as', as, '--json', JSON.stringify(cmd));
+    expect((await act('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-11-01', decisionDate: '2026-12-01' })).code).toBe(0);
+    const recorded = await act('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-11-01', parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    expect(recorded.code).toBe(0);
+    expect((await act('gus-hart', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-icb' })).code).toBe(0);
+    // Read back from the register: one party has confirmed, the other is awaited.
+    expect((await s117('dispute', 'show', 'S117-2026-0001')).out).toMatch(/Funding adjustment 1 \(from 2026-11-01\) waits for Anytown Council/);
+    expect(await act('gus-hart', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-council' })).toMatchObject({ code: 1, err: expect.stringMatching(/your own organisation/) });
+    expect((await act('ali-khan', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-council' })).code).toBe(0);
+    const shown = await s117('dispute', 'show', 'S117-2026-0001');
+    expect(shown.out).toMatch(/CHC_ADJUSTMENT_AGREED/);
+    expect(shown.out).not.toMatch(/waits for/);
+    expect((await act('ali-khan', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 'one', organisationId: 'anytown-council' })).code).toBe(65);
+  });
+
   it('[R9.2] writes the Partnership Board report as a self-contained HTML file or CSV', async () => {
     const clock = new FakeClock('2026-12-07T10:00:00Z');
     const s117 = cli(path.join(dir, 'db'), clock);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { FakeClock } from '../fakes/clock.ts';
+import { OutboxStore } from '../../src/register/outbox-store.ts';
 import { RecordingChatPort } from '../fakes/recording-chat-port.ts';
 import { freshPostgres, PG_URL, testApp, type TestApp } from '../helpers/app.ts';
 
@@ -90,6 +91,65 @@ describe('the outbox', () => {
     app.clock.advanceHours(2);
     expect((await app.dispatcher.health())).toMatchObject({ late: h.pending, heldBack: [] });
     expect((await app.dispatcher.health()).oldestDueSeconds).toBeGreaterThanOrEqual(7200);
+  }, 600_000);
+});
+
+describe('the outbox claim', () => {
+  let app: TestApp;
+  afterEach(async () => { await app.close(); });
+
+  /** Rows for one dispute, oldest first, due now; `delivered` more for other disputes already delivered. */
+  async function seed(pending: number, delivered: number): Promise<void> {
+    const at = app.clock.now();
+    await app.db.sql.query(`
+      INSERT INTO "Outbox" ("idempotencyKey", "disputeId", "kind", "payload", "notBefore", "nextAttemptAt", "deliveredAt")
+      SELECT 'done-' || g, 'old-' || (g / 5), 'POST', '{}', $1, $1, $1 FROM generate_series(1, $2::int) g`, [at, delivered]);
+    await app.db.sql.query(`
+      INSERT INTO "Outbox" ("idempotencyKey", "disputeId", "kind", "payload", "notBefore", "nextAttemptAt")
+      SELECT 'row-' || g, 'd1', 'POST', '{}', $1, $1 FROM generate_series(1, $2::int) g`, [at, pending]);
+  }
+  const pendingRows = async () => (await app.db.prisma.outbox.findMany({ where: { disputeId: 'd1' }, orderBy: { id: 'asc' } }));
+
+  it('moves the rows queued behind a waiting row to its time, and brings them back when it is delivered', async () => {
+    app = await testApp();
+    await seed(3, 0);
+    const store = new OutboxStore(app.db);
+    const head = (await store.claim(app.clock.now(), 60_000))!;
+    expect(head.idempotencyKey).toBe('row-1');
+    // Nothing behind the head of a dispute is claimable while it is out.
+    expect(await store.claim(app.clock.now(), 60_000)).toBeNull();
+    const later = new Date(app.clock.now().getTime() + 15 * 60_000);
+    await store.retry(head, { at: later, error: 'Slack could not be reached', countsAsFailure: true, uncertain: false });
+    expect((await pendingRows()).map((r) => r.nextAttemptAt)).toEqual([later, later, later]);
+    expect(await store.claim(app.clock.now(), 60_000)).toBeNull();
+
+    // The platform answers again (a wake, say): the head goes, then the rows behind it are due at once, in order.
+    await store.wake(app.clock.now());
+    const again = (await store.claim(app.clock.now(), 60_000))!;
+    expect(again.idempotencyKey).toBe('row-1');
+    await store.delivered(again, app.clock.now());
+    expect((await pendingRows()).slice(1).map((r) => r.nextAttemptAt)).toEqual([app.clock.now(), app.clock.now()]);
+    expect((await store.claim(app.clock.now(), 60_000))!.idempotencyKey).toBe('row-2');
+  }, 600_000);
+
+  it('claims through partial indexes of pending rows, never reading the delivered ones', async () => {
+    app = await testApp();
+    await seed(3, 2000);
+    await app.db.sql.exec('ANALYZE "Outbox"');
+    const plan = (await app.db.sql.query<{ 'QUERY PLAN': string }>(`
+      EXPLAIN SELECT o."id" FROM "Outbox" o
+      WHERE o."deliveredAt" IS NULL AND o."failedAt" IS NULL AND o."nextAttemptAt" <= now()
+        AND (o."claimedUntil" IS NULL OR o."claimedUntil" < now())
+        AND (o."disputeId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id"
+          AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL AND p."notBefore" <= now()))
+      ORDER BY o."nextAttemptAt", o."id" LIMIT 1
+      FOR UPDATE OF o SKIP LOCKED`)).map((r) => r['QUERY PLAN']).join('\n');
+    // The claim's shape (outbox-store.ts): both lookups go through the pending-only indexes, none through the table or its key.
+    expect(plan).toMatch(/Index Scan using "Outbox_pending_due_idx"/);
+    expect(plan).toMatch(/Outbox_pending_disputeId_id_idx/);
+    expect(plan).not.toMatch(/Seq Scan|Outbox_pkey/);
+    const store = new OutboxStore(app.db);
+    expect((await store.claim(app.clock.now(), 60_000))!.idempotencyKey).toBe('row-1');
   }, 600_000);
 });
 

@@ -322,6 +322,38 @@ describe('CHC interface', () => {
     s.run('gus-hart', adj);
     expect(s.dispute.chcAdjustments[0]).toMatchObject({ effectiveDate: '2026-10-01', personNotPenalised: true, recordedBy: 'gus-hart' });
   });
+
+  it('[R6.3] [R3.2] holds a CHC adjustment only once each party has confirmed it, one person for one organisation', () => {
+    const s = chcDispute();
+    s.run('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-12-07', decisionDate: '2026-12-10' });
+    s.run('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-10-01', parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    // Recording proposes it: nobody has confirmed, not even the recorder's organisation.
+    expect(s.dispute.chcAdjustments[0]).toMatchObject({ confirmations: [], confirmedAt: null });
+    expect(JSON.stringify(s.last.effects)).toMatch(/holds when every party organisation has confirmed it: Anytown Council, NHS Anytown ICB|holds when every party organisation has confirmed it: NHS Anytown ICB, Anytown Council/);
+    const confirm = (seq: number, organisationId: string) => ({ type: 'CONFIRM_CHC_ADJUSTMENT' as const, seq, organisationId });
+    expect(refusal(() => s.run('gus-hart', confirm(2, 'anytown-icb')))).toMatchObject({ code: 'NO_SUCH_ADJUSTMENT' });
+    expect(refusal(() => s.run('gus-hart', confirm(1, 'anytown-council')))).toMatchObject({ code: 'WRONG_ORGANISATION' });
+    expect(refusal(() => s.run('gus-hart', confirm(1, 'anytown-trust')))).toMatchObject({ code: 'NOT_A_PARTY' });
+    s.run('gus-hart', confirm(1, 'anytown-icb'));
+    expect(s.events()).toEqual(['CHC_ADJUSTMENT_CONFIRMED']);
+    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBeNull();
+    expect(JSON.stringify(s.last.effects)).toMatch(/Still waiting for: Anytown Council/);
+    // Seen on the card: the adjustment and whom it waits for; the council may confirm, the ICB no longer.
+    const view = disputeView(s.dispute, DEFAULT_POLICY, calendar, directory);
+    expect(view.chc).toMatch(/Funding adjustment 1 \(from 2026-10-01\) waits for Anytown Council/);
+    expect(view.allowedActions.filter((a) => a.verb === 'confirm-chc')).toEqual([expect.objectContaining({ n: 1, o: 'anytown-council' })]);
+    // Confirming again changes nothing.
+    s.run('gus-hart', confirm(1, 'anytown-icb'));
+    expect(s.last.events).toEqual([]);
+    expect(s.last.notice).toMatch(/already confirmed/);
+    // Someone who moved to the council since cannot confirm the same adjustment for it too (R3.2).
+    const moved = { ...directory, people: directory.people.map((p) => (p.id === 'gus-hart' ? { ...p, organisationId: 'anytown-council' } : p)) };
+    expect(refusal(() => s.runWith(moved, 'gus-hart', confirm(1, 'anytown-council')))).toMatchObject({ code: 'ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION' });
+    s.run('ali-khan', confirm(1, 'anytown-council'));
+    expect(s.events()).toEqual(['CHC_ADJUSTMENT_CONFIRMED', 'CHC_ADJUSTMENT_AGREED']);
+    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBe(s.now.toISOString());
+    expect(disputeView(s.dispute, DEFAULT_POLICY, calendar, directory).chc).not.toMatch(/waits for/);
+  });
 });
 
 describe('ending Section 117 aftercare', () => {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { actionPayload, parseAction, ACTIONS } from '../../src/app/interactions/actions.ts';
+import { actionCommand, actionPayload, parseAction, ACTIONS } from '../../src/app/interactions/actions.ts';
 import { formCommand, raiseInput } from '../../src/app/interactions/forms.ts';
 import { cleanText, cleanValues, htmlToText, slackToText } from '../../src/app/interactions/text.ts';
-import { allowedActions } from '../../src/domain/allowed-actions.ts';
+import { allowedActions, mayTake } from '../../src/domain/allowed-actions.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
+import { fundingDispute } from '../fixtures/disputes.ts';
 import { directory, Scenario } from '../helpers/domain.ts';
 
 const person = (id: string) => directory.people.find((p) => p.id === id)!;
@@ -27,16 +28,36 @@ describe('user text at the inbound boundary', () => {
   });
 });
 
+// Scenarios are built per test, not while Jest collects the tests: code run at collection is
+// outside every test, so mutation testing would have to rerun every suite for it.
 describe('the action schema (build and parse every button)', () => {
-  const s = new Scenario();
-  s.raise();
-  const d = s.dispute;
+  let d: Scenario['dispute'];
+  beforeEach(() => {
+    const s = new Scenario();
+    s.raise();
+    d = s.dispute;
+  });
 
   it('round-trips every allowed action through the payload it builds', () => {
     for (const a of allowedActions(d, DEFAULT_POLICY, directory)) {
       const parsed = parseAction(a.verb, JSON.parse(JSON.stringify(actionPayload(d.id, a))));
       expect(parsed).toMatchObject({ verb: a.verb, d: d.id });
     }
+  });
+
+  it('[R6.3] offers each party its own button to confirm a CHC funding adjustment, and the button runs that confirmation', () => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute({ subjects: ['CHC_INTERFACE'] }));
+    s.run('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-11-01', decisionDate: '2026-12-01' });
+    s.run('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-11-01', parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    const buttons = (viewer: ReturnType<typeof person> | null) => allowedActions(s.dispute, DEFAULT_POLICY, directory, viewer).filter((a) => a.verb === 'confirm-chc');
+    expect(buttons(null).map((a) => a.label)).toEqual(['Confirm CHC adjustment 1 for Anytown Council', 'Confirm CHC adjustment 1 for NHS Anytown ICB']);
+    const [mine] = buttons(person('gus-hart'));
+    expect(buttons(person('gus-hart'))).toHaveLength(1);
+    const parsed = parseAction('confirm-chc', JSON.parse(JSON.stringify(actionPayload(s.dispute.id, mine!))))!;
+    expect(actionCommand(parsed)).toEqual({ type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-icb' });
+    expect(mayTake(s.dispute, DEFAULT_POLICY, directory, person('gus-hart'), { verb: 'confirm-chc', n: 1, o: 'anytown-council' })).toBe(false);
+    expect(parseAction('confirm-chc', { d: s.dispute.id, n: 'one', o: 'anytown-icb' })).toBeNull();
   });
 
   it('refuses unknown verbs and forged payloads before anything is looked up', () => {
@@ -47,15 +68,18 @@ describe('the action schema (build and parse every button)', () => {
     expect(parseAction('confirm', { d: '', s: 1, o: 'x' })).toBeNull();
     expect(parseAction('decide', null)).toBeNull();
     expect(Object.keys(ACTIONS).sort()).toEqual([
-      'add-party', 'advocacy-na', 'cannot-resolve', 'care-change', 'care-restored', 'confirm', 'correct', 'decide', 'escalate', 'external',
+      'add-party', 'advocacy-na', 'cannot-resolve', 'care-change', 'care-restored', 'confirm', 'confirm-chc', 'correct', 'decide', 'escalate', 'external',
       'letter', 'person', 'raise', 'stage-3', 'tick', 'withdraw-party',
     ]);
   });
 });
 
 describe('forms', () => {
-  const s = new Scenario();
-  s.raise();
+  let s: Scenario;
+  beforeEach(() => {
+    s = new Scenario();
+    s.raise();
+  });
   const base = { subjects: 'FUNDING', parties: 'anytown-icb', localCaseRef: 'A1', description: 'd', currentCare: 'c' };
 
   it('builds a raise from either platform\'s shape: lists as arrays or "a,b"', () => {

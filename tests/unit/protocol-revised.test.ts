@@ -40,6 +40,10 @@ describe('working hours and time left', () => {
     expect(timeLeftText(cal, due, new Date('2026-12-14T10:00:00Z'))).toBe('due today at 5pm');
     expect(timeLeftText(cal, due, new Date('2026-12-16T10:00:00Z'))).toBe('overdue by 2 working days (was due Monday 14 December, 5pm)');
     expect(timeLeftText(cal, due, new Date('2026-12-14T18:00:00Z'))).toBe('overdue since Monday 14 December, 5pm');
+    // The boundaries: at the due minute itself it is not yet overdue, and one day is "day", not "days".
+    expect(timeLeftText(cal, due, due)).toBe('due today at 5pm');
+    expect(timeLeftText(cal, due, new Date('2026-12-11T10:00:00Z'))).toBe('1 working day left (due Monday 14 December, 5pm)');
+    expect(timeLeftText(cal, due, new Date('2026-12-15T10:00:00Z'))).toBe('overdue by 1 working day (was due Monday 14 December, 5pm)');
     const s = new Scenario();
     s.raise();
     const view = disputeView(s.dispute, DEFAULT_POLICY, cal, directory, new Date('2026-12-10T10:00:00Z'));

@@ -50,11 +50,11 @@ export function rootActivityId(conversationId: string): string | null {
 
 /** Bot Connector failures in the outbox's terms. */
 export function deliveryError(e: unknown): ChatDeliveryError {
-  const err = e as { statusCode?: number; response?: { headers?: { get?: (h: string) => string | undefined } }; message?: string };
+  const err = e as { statusCode?: number; retryAfter?: string; response?: { headers?: { get?: (h: string) => string | undefined } }; message?: string };
   const status = err.statusCode ?? 0;
   if (status === 429) {
-    // The connector client has already retried a few times by itself; the outbox waits at least a second more.
-    const after = Number(err.response?.headers?.get?.('retry-after') ?? 1);
+    // At least a second, whatever the connector says.
+    const after = Number(err.retryAfter ?? err.response?.headers?.get?.('retry-after') ?? 1);
     return new ChatDeliveryError('Teams rate limit (429)', true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000, { rateLimited: true });
   }
   if (status >= 400 && status < 500) return new ChatDeliveryError(`Teams refused the call (${status}): ${err.message ?? ''}`, false);
@@ -87,7 +87,17 @@ export class TeamsChatPort implements ChatPort {
 
   private async inConversation(space: TeamsSpace, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
     try {
-      await this.adapter.continueConversationAsync(this.settings.appId, this.ref(space), logic);
+      // The adapter hands an error inside the turn to its onTurnError and returns as if all went well:
+      // keep it, so a post that failed is retried rather than taken as delivered.
+      let failed: { error: unknown } | null = null;
+      await this.adapter.continueConversationAsync(this.settings.appId, this.ref(space), async (ctx) => {
+        try {
+          await logic(ctx);
+        } catch (error) {
+          failed = { error };
+        }
+      });
+      if (failed) throw (failed as { error: unknown }).error;
     } catch (e) {
       const err = deliveryError(e);
       // The app installed in a new chat takes a moment to reach the bot's roster: try again shortly.

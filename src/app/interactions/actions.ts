@@ -28,6 +28,10 @@ export const ACTIONS = {
     payload: z.object({ d: id, s: int, o: id }),
     command: (p: { s: number; o: string }): Command => ({ type: 'CONFIRM_DECISION', seq: p.s, organisationId: p.o }),
   },
+  'confirm-chc': {
+    payload: z.object({ d: id, n: int, o: id }),
+    command: (p: { n: number; o: string }): Command => ({ type: 'CONFIRM_CHC_ADJUSTMENT', seq: p.n, organisationId: p.o }),
+  },
   person: {
     payload: z.object({ d: id, k: z.enum(PERSON_STEPS) }),
     command: (p: { k: (typeof PERSON_STEPS)[number] }): Command => ({ type: 'PERSON_STEP', step: p.k, note: null }),

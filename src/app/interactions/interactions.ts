@@ -233,6 +233,7 @@ export function oweLines(v: DisputeView): string[] {
   const out: string[] = [];
   for (const a of v.allowedActions) {
     if (a.verb === 'confirm') out.push(`${v.reference}: confirm decision ${a.s} for your organisation`);
+    if (a.verb === 'confirm-chc') out.push(`${v.reference}: confirm CHC funding adjustment ${a.n} for your organisation`);
   }
   const ticks = v.allowedActions.filter((a) => a.verb === 'tick' && a.n === 1).length;
   if (ticks && !v.pendingDecision) out.push(`${v.reference}: ${ticks} checklist item(s) for Stage ${v.stage}`);

@@ -1,5 +1,5 @@
 import { refuse } from '../errors.ts';
-import { mustParticipate, required } from '../guards.ts';
+import { activePartyIds, mustParticipate, required } from '../guards.ts';
 import type { Draft } from '../stage-ops.ts';
 import { CHC_TEXT } from '../texts.ts';
 import type { Cmd } from './types.ts';
@@ -33,10 +33,57 @@ export function recordChcAdjustment(draft: Draft, cmd: Cmd<'RECORD_CHC_ADJUSTMEN
     refuse('INVALID_DATE', `The effective date ${cmd.effectiveDate} is in the future; a retrospective adjustment takes effect on or before today.`, 'effectiveDate');
   }
   const seq = d.chcAdjustments.length + 1;
+  const amountOrShare = required(cmd.amountOrShare, 'amountOrShare', 'The amount or share');
   d.chcAdjustments.push({
-    seq, effectiveDate: cmd.effectiveDate, parties: cmd.parties, amountOrShare: required(cmd.amountOrShare, 'amountOrShare', 'The amount or share'),
-    personNotPenalised: true, recordedBy: ctx.actor.personId, at: draft.nowIso,
+    seq, effectiveDate: cmd.effectiveDate, parties: cmd.parties, amountOrShare,
+    personNotPenalised: true, recordedBy: ctx.actor.personId, at: draft.nowIso, confirmations: [], confirmedAt: null,
   });
   draft.event('CHC_ADJUSTMENT_RECORDED', { seq, effectiveDate: cmd.effectiveDate });
+  // R6.3: recording proposes it; like a decision, it holds only once every party has confirmed it.
+  draft.post({
+    title: `${d.reference}: CHC funding adjustment ${seq} recorded`,
+    lines: [
+      `From ${cmd.effectiveDate}: ${amountOrShare}. The person is not penalised.`,
+      `It holds when every party organisation has confirmed it: ${activePartyIds(d).map((o) => draft.orgName(o)).join(', ')}.`,
+    ],
+    mentions: [],
+  });
   draft.refreshCard();
+}
+
+/** R6.3 with R3.2: each party organisation confirms the adjustment, each through a different person of its own. */
+export function confirmChcAdjustment(draft: Draft, { seq, organisationId }: Cmd<'CONFIRM_CHC_ADJUSTMENT'>): void {
+  const { d } = draft;
+  const me = mustParticipate(draft, 'confirm a CHC funding adjustment');
+  const adj = d.chcAdjustments.find((a) => a.seq === seq);
+  if (!adj) refuse('NO_SUCH_ADJUSTMENT', `There is no CHC funding adjustment ${seq} on ${d.reference}.`);
+  if (!activePartyIds(d).includes(organisationId)) refuse('NOT_A_PARTY', `${draft.orgName(organisationId)} is not a party to ${d.reference}.`);
+  if (me.organisationId !== organisationId) {
+    refuse('WRONG_ORGANISATION', `You can only confirm for your own organisation (${draft.orgName(me.organisationId)}), not for ${draft.orgName(organisationId)}.`);
+  }
+  const mine = adj.confirmations.find((c) => c.personId === me.id && c.organisationId !== organisationId);
+  if (mine) {
+    refuse('ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION',
+      `You already confirmed CHC funding adjustment ${seq} for ${draft.orgName(mine.organisationId)}. Someone else must confirm for ${draft.orgName(organisationId)}.`);
+  }
+  const already = adj.confirmations.find((c) => c.organisationId === organisationId);
+  if (already) {
+    draft.notice = `${draft.orgName(organisationId)} already confirmed CHC funding adjustment ${seq} (${draft.name(already.personId)}).`;
+    return;
+  }
+  adj.confirmations.push({ organisationId, personId: me.id, at: draft.nowIso });
+  draft.event('CHC_ADJUSTMENT_CONFIRMED', { seq, organisationId });
+  draft.refreshCard();
+  const missing = activePartyIds(d).filter((o) => !adj.confirmations.some((c) => c.organisationId === o));
+  if (missing.length) {
+    draft.post({
+      title: `${d.reference}: ${draft.orgName(organisationId)} confirmed CHC funding adjustment ${seq}`,
+      lines: [`Confirmed by ${draft.name(me.id)}. Still waiting for: ${missing.map((o) => draft.orgName(o)).join(', ')}.`],
+      mentions: [],
+    });
+    return;
+  }
+  adj.confirmedAt = draft.nowIso;
+  draft.event('CHC_ADJUSTMENT_AGREED', { seq, effectiveDate: adj.effectiveDate });
+  draft.post({ title: `${d.reference}: CHC funding adjustment ${seq} agreed by every party`, lines: [`From ${adj.effectiveDate}: ${adj.amountOrShare}.`], mentions: [] });
 }

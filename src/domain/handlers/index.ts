@@ -1,6 +1,6 @@
 import type { Command } from '../commands.ts';
 import type { Draft } from '../stage-ops.ts';
-import { recordChcAdjustment, updateChc } from './chc.ts';
+import { confirmChcAdjustment, recordChcAdjustment, updateChc } from './chc.ts';
 import { confirmDecision, proposeDecision, withdrawDecision } from './decisions.ts';
 import { syncDirectory } from './directory.ts';
 import { addParty, withdrawParty } from './parties.ts';
@@ -23,6 +23,7 @@ export const HANDLERS: HandlerMap = {
   RECORD_EXTERNAL_ROUTE: recordExternalRoute,
   UPDATE_CHC: updateChc,
   RECORD_CHC_ADJUSTMENT: recordChcAdjustment,
+  CONFIRM_CHC_ADJUSTMENT: confirmChcAdjustment,
   PERSON_STEP: personStep,
   DRAFT_LETTER: draftLetterCmd,
   MARK_LETTER_SENT: markLetterSent,

@@ -7,7 +7,7 @@ import { LIMITS } from './limits.ts';
 
 /** A button for an action the domain allows; its value is the shared action payload. */
 export function actionButton(d: string, a: AllowedAction): Button {
-  const suffix = a.verb === 'tick' || a.verb === 'person' ? `:${a.k}` : a.verb === 'confirm' ? `:${a.o}` : '';
+  const suffix = a.verb === 'tick' || a.verb === 'person' ? `:${a.k}` : a.verb === 'confirm' ? `:${a.o}` : a.verb === 'confirm-chc' ? `:${a.n}:${a.o}` : '';
   return {
     type: 'button', action_id: `s117:${a.verb}${suffix}`, text: { type: 'plain_text', text: clip(a.label, LIMITS.buttonText), emoji: false },
     value: JSON.stringify(actionPayload(d, a)), ...(a.style ? { style: a.style } : {}),
