@@ -24,6 +24,16 @@ describe('working hours and time left', () => {
     const alerts = s.last.effects.filter((e) => e.kind === 'POST' || e.kind === 'DM' || e.kind === 'GOVERNANCE');
     expect(alerts.length).toBeGreaterThanOrEqual(3);
     for (const e of alerts) expect(e.notBefore).toBe('2026-12-24T18:00:00.000Z');
+    // Each party's senior officer is told directly, governance too, and the case space pings them.
+    const urgent = alerts.filter((e) => 'message' in e && /URGENT/.test(e.message.title));
+    expect(urgent.filter((e) => e.kind === 'DM').map((e) => e.kind === 'DM' && e.personId).sort()).toEqual(['eve-ford', 'jon-park']);
+    expect(urgent.filter((e) => e.kind === 'GOVERNANCE')).toHaveLength(1);
+    const post = urgent.find((e) => e.kind === 'POST')!;
+    expect(post.kind === 'POST' && post.message).toMatchObject({
+      title: 'S117-2026-0001: URGENT — Care reported delayed, reduced or withdrawn',
+      lines: ['Ali Khan reports care withdrawn because of the dispute: The floating support stopped tonight.', 'The dispute is at Stage 1.', expect.any(String), expect.stringMatching(/^Senior officers: please make sure care is restored now/)],
+      mentions: ['eve-ford', 'jon-park'],
+    });
   });
 
   it('[R0.4] still holds ordinary pings to working hours', () => {
