@@ -6,6 +6,9 @@ describe('NHS numbers', () => {
     expect(isValidNhsNumber('9434765919')).toBe(true);
     expect(isValidNhsNumber('943 476 5919')).toBe(true);
     expect(isValidNhsNumber('401-023-2137')).toBe(true);
+    // A remainder of 0 gives check digit 11, written as 0.
+    expect(isValidNhsNumber('401 023 2110')).toBe(true);
+    expect(isValidNhsNumber('4010232111')).toBe(false);
   });
   it('refuses wrong check digits, check digit 10, and anything not ten digits', () => {
     expect(isValidNhsNumber('9434765918')).toBe(false);
@@ -17,6 +20,9 @@ describe('NHS numbers', () => {
   it('[R11.2] shows only the last three digits', () => {
     expect(maskNhsNumber('943 476 5919')).toBe('NHS number ending 919');
     expect(maskNhsNumber(null)).toBeNull();
+    // The last three digits, not the last three characters as typed.
+    expect(maskNhsNumber('943 476 591 9')).toBe('NHS number ending 919');
+    expect(maskNhsNumber('')).toBeNull();
   });
 });
 
