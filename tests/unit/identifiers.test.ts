@@ -1,3 +1,4 @@
+import { caseSpaceName } from '../../src/domain/naming.ts';
 import { isValidNhsNumber, maskNhsNumber } from '../../src/domain/nhs-number.ts';
 import { detectUnlawfulGrounds } from '../../src/domain/unlawful-grounds.ts';
 
@@ -23,6 +24,14 @@ describe('NHS numbers', () => {
     // The last three digits, not the last three characters as typed.
     expect(maskNhsNumber('943 476 591 9')).toBe('NHS number ending 919');
     expect(maskNhsNumber('')).toBeNull();
+  });
+});
+
+describe('case space names', () => {
+  it('[R11.2] are the reference in lower case, with a numbered suffix when the name is taken', () => {
+    expect(caseSpaceName('S117-2026-0042')).toBe('s117-2026-0042');
+    expect(caseSpaceName('S117-2026-0042', 1)).toBe('s117-2026-0042-2');
+    expect(caseSpaceName('S117 2026/0042', 2)).toBe('s117-2026-0042-3');
   });
 });
 
