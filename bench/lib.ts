@@ -17,11 +17,14 @@ export interface BenchDb { label: string; env: Record<string, string>; cleanup()
 
 /** The embedded database in a fresh folder (as `npm start` uses it), then a fresh PostgreSQL database when one is configured. */
 export async function* databases(): AsyncGenerator<BenchDb> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-bench-'));
-  try {
-    yield { label: 'embedded PGlite', env: { DATA_DIR: path.join(dir, 'data') }, cleanup: async () => {} };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  // BENCH_SKIP_EMBEDDED=1 runs PostgreSQL only.
+  if (process.env.BENCH_SKIP_EMBEDDED !== '1') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-bench-'));
+    try {
+      yield { label: 'embedded PGlite', env: { DATA_DIR: path.join(dir, 'data') }, cleanup: async () => {} };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
   if (!PG_URL) {
     console.log('PostgreSQL skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL).');

@@ -6,6 +6,8 @@
 //   npm run bench:sweep            (add BENCH_DUE=200 BENCH_TOTAL=20000 for a quick run)
 import { performance } from 'node:perf_hooks';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import { boot } from '../src/boot.ts';
 import { createLogger } from '../src/app/logger.ts';
@@ -41,10 +43,23 @@ async function run(label: string, total: number, databaseUrl?: string): Promise<
     const setup = performance.now() - t0;
     clock.set('2026-12-14T17:05:00Z');
     const t1 = performance.now();
-    const r = await app.service.sweepDue();
+    const cpu0 = process.cpuUsage();
+    // BENCH_PROFILE=dir writes a CPU profile of each sweep alone (not the setup) for chrome://inspect or speedscope.
+    const profiler = process.env.BENCH_PROFILE ? new Session() : null;
+    if (profiler) { profiler.connect(); await profiler.post('Profiler.enable'); await profiler.post('Profiler.start'); }
+    const r = await app.service.sweepDue(process.env.BENCH_BATCH ? { batch: Number(process.env.BENCH_BATCH) } : {});
     const ms = performance.now() - t1;
+    // This process's CPU alone: on a busy machine the wall time mostly measures the neighbours.
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
+      fs.writeFileSync(`${process.env.BENCH_PROFILE}/sweep-${label.replace(/\W+/g, '-')}-${total}.cpuprofile`, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     if (r.processed !== DUE) throw new Error(`expected ${DUE} escalations, got ${r.processed}`);
-    console.log(`${label.padEnd(34)} registered ${String(total).padStart(7)}  due ${DUE}  sweep ${ms.toFixed(0).padStart(6)} ms  (${(ms / DUE).toFixed(2)} ms per due dispute; setup ${(setup / 1000).toFixed(1)} s)`);
+    console.log(`${label.padEnd(34)} registered ${String(total).padStart(7)}  due ${DUE}  sweep ${ms.toFixed(0).padStart(6)} ms  (${(ms / DUE).toFixed(2)} ms per due dispute, ${(cpuMs / DUE).toFixed(2)} ms CPU; setup ${(setup / 1000).toFixed(1)} s)`);
     return ms;
   } finally {
     await app.close();

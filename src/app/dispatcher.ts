@@ -273,8 +273,12 @@ export class OutboxDispatcher {
     if (existing && !existing.ref.pending) return existing.ref;
     const now = this.now();
     if (existing) {
+      // Whoever reserved it went quiet (a crash, or a call still hanging): take the reservation over,
+      // so that caller's late failure cannot drop what this one makes.
       const stale = now.getTime() - existing.createdAt.getTime() > this.settings.leaseMs;
-      if (!stale) throw new CaseSpacePending('the case space is being created');
+      if (!stale || !(await this.outbox.retakeCaseSpace(disputeId, port.platform, existing.createdAt, now))) {
+        throw new CaseSpacePending('the case space is being created');
+      }
     } else if (!(await this.outbox.reserveCaseSpace(disputeId, port.platform, now))) {
       throw new CaseSpacePending('the case space is being created');
     }
@@ -289,7 +293,7 @@ export class OutboxDispatcher {
       });
     } catch (e) {
       // Nothing made: let the next attempt (this replica's or another's) try again at once.
-      if (!noted) await this.outbox.releaseCaseSpace(disputeId, port.platform, existing?.createdAt ?? now);
+      if (!noted) await this.outbox.releaseCaseSpace(disputeId, port.platform, now);
       throw e;
     }
     await this.outbox.setCaseSpace(disputeId, port.platform, ref);

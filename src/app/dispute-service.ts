@@ -11,6 +11,7 @@ import type { Conversations } from './conversations.ts';
 import { type DisputeStore, type DisputeTx, type HistoryEntry, type Target, WriteConflict } from './dispute-store.ts';
 import type { Clock, Logger } from './ports.ts';
 import { withCardRefresh } from './card-refresh.ts';
+import { requestsWaiting, runInBackground } from './foreground.ts';
 
 export interface ServiceDeps {
   store: DisputeStore;
@@ -33,7 +34,22 @@ export type { Target } from './dispute-store.ts';
 
 /** Disputes per sweep transaction: few enough that one batch's statements keep the embedded database's event loop responsive. */
 const SWEEP_BATCH = 20;
+/**
+ * Disputes per sweep transaction while requests are coming in. The embedded
+ * database runs each statement on the event loop, so a batch's bulk inserts
+ * hold it for as long as they are large; small ones let the acknowledgement
+ * of a click through between them.
+ */
+const SWEEP_BATCH_BUSY = 2;
 const SWEEP_FAILED = 'sweep could not process a dispute; it will be retried on the next tick';
+
+/**
+ * One turn of the event loop. A sweep decides and renders each dispute in
+ * plain JavaScript, and a batch's held-back writes resolve at once: without a
+ * turn between disputes, a batch would hold the loop for its whole length
+ * and a click arriving meanwhile would wait for it to be acknowledged.
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The command to run, given the id and reference a new dispute will get. */
 type BuildCommand = (id: string, reference: string) => Command;
@@ -152,7 +168,11 @@ export class DisputeService {
    * change land once. A batch that fails to write is retried one dispute at
    * a time, so one bad dispute never holds back the rest.
    */
-  async sweepDue(opts: { limit?: number; batch?: number } = {}): Promise<{ processed: number; failed: number }> {
+  sweepDue(opts: { limit?: number; batch?: number } = {}): Promise<{ processed: number; failed: number }> {
+    return runInBackground(() => this.sweepAll(opts));
+  }
+
+  private async sweepAll(opts: { limit?: number; batch?: number }): Promise<{ processed: number; failed: number }> {
     const limit = opts.limit ?? 10_000;
     const batchSize = Math.max(1, opts.batch ?? SWEEP_BATCH);
     const now = this.deps.clock.now();
@@ -160,8 +180,12 @@ export class DisputeService {
     let processed = 0;
     // After a failed batch, this many disputes go one per transaction to find the culprit.
     let singles = 0;
+    let step = 1;
     while (processed + failed.length < limit) {
-      const size = singles > 0 ? 1 : Math.min(batchSize, limit - processed - failed.length);
+      await turn();
+      // Small while requests come in; otherwise growing back to full size, so the first batch is never a large one.
+      step = requestsWaiting() ? Math.min(batchSize, SWEEP_BATCH_BUSY) : Math.min(batchSize, step * 2);
+      const size = singles > 0 ? 1 : Math.min(step, limit - processed - failed.length);
       let claimed: string[] = [];
       try {
         const r = await this.deps.store.transaction(async (tx) => {
@@ -194,6 +218,7 @@ export class DisputeService {
     const refused: string[] = [];
     const writes: { prev: Dispute; decided: Decided }[] = [];
     for (const prev of prevs) {
+      await turn();
       try {
         const decided = decide(prev, { type: 'SWEEP' }, this.ctx(now, SYSTEM));
         const wake = decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null;
@@ -208,6 +233,7 @@ export class DisputeService {
     }
     const batch = await tx.batch(writes.filter((w) => w.decided.events.length).map((w) => w.prev.id));
     for (const { prev, decided } of writes) {
+      await turn();
       if (decided.events.length) await this.persist(batch.tx, prev, decided, now, SYSTEM);
       // Nothing was due after all (e.g. a stale wake time): move the wake time on.
       else await tx.setWake(prev.id, prev.version, decided.next.nextWakeAt ? new Date(decided.next.nextWakeAt) : null);

@@ -76,9 +76,16 @@ export interface Outbox {
   caseSpace(disputeId: string, platform: string): Promise<CaseSpaceRecord | null>;
   /** True when this caller may create the case space (no one else is). */
   reserveCaseSpace(disputeId: string, platform: string, now: Date): Promise<boolean>;
+  /**
+   * Takes over a reservation whose maker went quiet (it was made at `was`),
+   * as a new one made `now`: true for one caller only, and a late failure of
+   * the old maker then releases nothing.
+   */
+  retakeCaseSpace(disputeId: string, platform: string, was: Date, now: Date): Promise<boolean>;
   /** Keeps the space's id the moment the platform made it, before it is set up. */
   noteCaseSpaceCreated(disputeId: string, platform: string, ref: ConversationRef): Promise<void>;
-  releaseCaseSpace(disputeId: string, platform: string, createdAt: Date | null): Promise<void>;
+  /** Drops the reservation made at `createdAt`, unless the space was made meanwhile. */
+  releaseCaseSpace(disputeId: string, platform: string, createdAt: Date): Promise<void>;
   setCaseSpace(disputeId: string, platform: string, ref: ConversationRef): Promise<void>;
   setCard(disputeId: string, platform: string, card: ConversationRef): Promise<void>;
 }

@@ -21,6 +21,25 @@ export const DEFAULT_CALENDAR: CalendarConfig = {
   extraClosures: [],
 };
 
+/** Entries a calendar memo keeps before it starts afresh: far more than a sweep touches, small enough never to matter. */
+const MEMO_LIMIT = 20_000;
+
+/**
+ * Remembers a pure function's answers. The calendar's answers never change
+ * for a given input, and time-zone arithmetic is slow, while a sweep asks the
+ * same few dates and instants again for every dispute.
+ */
+function memo<K, V>(fn: (k: K) => V): (k: K) => V {
+  const seen = new Map<K, V>();
+  return (k) => {
+    if (seen.has(k)) return seen.get(k)!;
+    const v = fn(k);
+    if (seen.size >= MEMO_LIMIT) seen.clear();
+    seen.set(k, v);
+    return v;
+  };
+}
+
 function hm(s: string): { hour: number; minute: number } {
   const m = /^(\d{1,2}):(\d{2})$/.exec(s);
   if (!m) throw new Error(`"${s}" is not a time of day like 17:00`);
@@ -37,11 +56,21 @@ export class WorkingCalendar {
   readonly config: CalendarConfig;
   private readonly holidays = new Holidays('GB', 'ENG');
   private readonly byYear = new Map<number, Map<string, string>>();
-  private readonly nextByDate = new Map<string, string>();
   private readonly closures: Set<string>;
   private readonly cob: { hour: number; minute: number };
   private readonly start: { hour: number; minute: number };
   private readonly end: { hour: number; minute: number };
+  private readonly localDateOf = memo((ms: number) => this.local(new Date(ms)).toISODate()!);
+  private readonly closureOf = memo((isoDate: string) => this.computeClosureReason(isoDate));
+  private readonly previousWorkingOf = memo((isoDate: string) => this.computePreviousWorkingDate(isoDate));
+  private readonly describeOf = memo((key: string) => this.computeDescribe(key));
+  private readonly nextWorkingOf = memo((isoDate: string) => this.computeNextWorkingDate(isoDate));
+  /** "date hour minute" → that local time's instant, in milliseconds. */
+  private readonly atOf = memo((key: string) => {
+    const [isoDate, hour, minute] = key.split(' ');
+    const time = { hour: Number(hour), minute: Number(minute), second: 0, millisecond: 0 };
+    return DateTime.fromISO(isoDate!, { zone: this.config.timeZone }).set(time).toMillis();
+  });
 
   constructor(config: Partial<CalendarConfig> = {}) {
     this.config = { ...DEFAULT_CALENDAR, ...config };
@@ -73,11 +102,15 @@ export class WorkingCalendar {
 
   /** The Europe/London calendar date of an instant, as YYYY-MM-DD. */
   localDate(at: Date): string {
-    return this.local(at).toISODate()!;
+    return this.localDateOf(at.getTime());
   }
 
   /** Why a date is not a working day, or null when it is one. */
   closureReason(isoDate: string): string | null {
+    return this.closureOf(isoDate);
+  }
+
+  private computeClosureReason(isoDate: string): string | null {
     const d = DateTime.fromISO(isoDate, { zone: this.config.timeZone });
     if (!d.isValid) throw new Error(`"${isoDate}" is not a date like 2026-12-25`);
     if (d.weekday > 5) return d.weekday === 6 ? 'Saturday' : 'Sunday';
@@ -92,16 +125,13 @@ export class WorkingCalendar {
   }
 
   private nextWorkingDate(isoDate: string): string {
-    // Deadlines and time left step through days one at a time, and each step in a
-    // named time zone is costly; the answer for a date never changes for this calendar.
-    let next = this.nextByDate.get(isoDate);
-    if (next === undefined) {
-      let d = DateTime.fromISO(isoDate, { zone: this.config.timeZone });
-      do d = d.plus({ days: 1 }); while (!this.isWorkingDay(d.toISODate()!));
-      next = d.toISODate()!;
-      this.nextByDate.set(isoDate, next);
-    }
-    return next;
+    return this.nextWorkingOf(isoDate);
+  }
+
+  private computeNextWorkingDate(isoDate: string): string {
+    let d = DateTime.fromISO(isoDate, { zone: this.config.timeZone });
+    do d = d.plus({ days: 1 }); while (!this.isWorkingDay(d.toISODate()!));
+    return d.toISODate()!;
   }
 
   /** The Nth working day after the local date of `from` (that date itself never counts). */
@@ -113,7 +143,7 @@ export class WorkingCalendar {
   }
 
   private at(isoDate: string, t: { hour: number; minute: number }): Date {
-    return DateTime.fromISO(isoDate, { zone: this.config.timeZone }).set({ ...t, second: 0, millisecond: 0 }).toJSDate();
+    return new Date(this.atOf(`${isoDate} ${t.hour} ${t.minute}`));
   }
 
   /** R0.2: due at close of business on the Nth working day after the start's local date. */
@@ -159,6 +189,10 @@ export class WorkingCalendar {
 
   /** The working day before a local date. */
   previousWorkingDate(isoDate: string): string {
+    return this.previousWorkingOf(isoDate);
+  }
+
+  private computePreviousWorkingDate(isoDate: string): string {
     let d = DateTime.fromISO(isoDate, { zone: this.config.timeZone });
     do d = d.minus({ days: 1 }); while (!this.isWorkingDay(d.toISODate()!));
     return d.toISODate()!;
@@ -166,7 +200,13 @@ export class WorkingCalendar {
 
   /** "Tuesday 9 December, 5pm" in Europe/London ("Monday 4 January 2027, 5pm" with the year). */
   describe(at: Date, opts: { year?: boolean } = {}): string {
-    const d = this.local(at);
+    return this.describeOf(`${at.getTime()} ${opts.year ? 'y' : ''}`);
+  }
+
+  private computeDescribe(key: string): string {
+    const [ms, year] = key.split(' ');
+    const opts = { year: year === 'y' };
+    const d = this.local(new Date(Number(ms)));
     const time = d.minute === 0 ? d.toFormat('ha') : d.toFormat('h:mma');
     return `${d.toFormat(opts.year ? 'cccc d LLLL yyyy' : 'cccc d LLLL')}, ${time.toLowerCase()}`;
   }

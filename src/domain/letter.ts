@@ -66,12 +66,24 @@ export function plainText(text: string): string {
 
 export interface Readability { gradeLevel: number; readingAge: number; sentences: number; words: number }
 
+/** Counting a word's syllables is slow and every letter repeats the same few hundred words. */
+const syllablesOf = new Map<string, number>();
+function syllablesIn(word: string): number {
+  let n = syllablesOf.get(word);
+  if (n === undefined) {
+    n = Math.max(1, syllable(word));
+    if (syllablesOf.size >= 50_000) syllablesOf.clear();
+    syllablesOf.set(word, n);
+  }
+  return n;
+}
+
 /** Flesch–Kincaid grade; UK reading age is the US grade plus five years. */
 export function readability(text: string): Readability {
   const body = text.replace(/\[[^\]]*\]/g, ' ');
   const sentences = body.split(/[.!?]+(?:\s|$)|\n\s*\n/).filter((s) => /[a-z]/i.test(s));
   const words = body.match(/[A-Za-z][A-Za-z'’-]*/g) ?? [];
-  const syllables = words.reduce((n, w) => n + Math.max(1, syllable(w)), 0);
+  const syllables = words.reduce((n, w) => n + syllablesIn(w), 0);
   const grade = fleschKincaid({ sentence: Math.max(1, sentences.length), word: Math.max(1, words.length), syllable: Math.max(1, syllables) });
   const round = (n: number) => Math.round(n * 10) / 10;
   return { gradeLevel: round(grade), readingAge: round(grade + 5), sentences: sentences.length, words: words.length };

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
 import type { Logger } from '../app/ports.ts';
+import { requestStarted } from '../app/foreground.ts';
 import { forwarded, isLoopbackAddress } from './exposure.ts';
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -27,6 +28,9 @@ export class HttpServer {
       json(res, r.ok ? 200 : 503, { status: r.ok ? 'ready' : 'not ready', ...detail });
     });
     this.server = http.createServer((req, res) => {
+      // Background work (a sweep) takes smaller steps while someone waits for an answer.
+      const answered = requestStarted();
+      res.once('close', answered);
       // Behind https (PUBLIC_URL), browsers are told never to use plain http for this host.
       if (this.opts.hsts) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;

@@ -108,12 +108,32 @@ export function batchingTx(tx: Tx, last: Map<string, LastEntry>): { tx: Tx; flus
          FROM jsonb_populate_recordset(NULL::"StageInstance", $1::jsonb) AS v
          WHERE s."disputeId" = v."disputeId" AND s.stage = v.stage`, JSON.stringify(pending.stages));
     }
-    for (const { model, skipDuplicates, rows } of pending.creates.values()) {
-      const delegate = (tx as unknown as Record<string, { createMany(a: unknown): Promise<unknown> }>)[model]!;
-      await delegate.createMany({ data: rows, ...(skipDuplicates ? { skipDuplicates } : {}) });
-    }
+    for (const { model, skipDuplicates, rows } of pending.creates.values()) await insertRows(tx, model, rows, skipDuplicates);
   }
   return { tx: batched, flush };
+}
+
+/**
+ * One INSERT for many rows of a table, as the JSON of the rows. Prisma's
+ * createMany compiles a query plan as large as its data and maps every value
+ * in JavaScript, which made up most of a sweep's CPU; the table's own row
+ * type gives each column its type here instead. A column a row leaves out
+ * takes its default, as with createMany: rows are grouped by the columns
+ * they set.
+ */
+async function insertRows(tx: Tx, model: string, rows: Rows, skipDuplicates: boolean): Promise<void> {
+  const table = model.charAt(0).toUpperCase() + model.slice(1);
+  const groups = new Map<string, Rows>();
+  for (const r of rows) {
+    const cols = Object.keys(r).filter((k) => r[k] !== undefined).join(',');
+    groups.set(cols, [...(groups.get(cols) ?? []), r]);
+  }
+  for (const [key, group] of groups) {
+    const cols = key.split(',').map((c) => `"${c}"`).join(', ');
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "${table}" (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::"${table}", $1::jsonb)
+       ${skipDuplicates ? 'ON CONFLICT DO NOTHING' : ''}`, JSON.stringify(group));
+  }
 }
 
 /** Seq 0 (and no hash) when the dispute has no history yet. */

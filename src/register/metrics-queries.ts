@@ -12,7 +12,7 @@ export async function registerGauges(db: Database, now: Date): Promise<RegisterG
            count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "notBefore" > $1)::int AS scheduled,
            count(*) FILTER (WHERE "failedAt" IS NOT NULL)::int AS failed,
            min("notBefore") FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "notBefore" <= $1) AS oldest
-    FROM "Outbox"`, [now]);
+    FROM "Outbox" WHERE "deliveredAt" IS NULL`, [now]);
   const stages = await db.sql.query<{ stage: number; n: number }>(
     `SELECT "stage", count(*)::int AS n FROM "Dispute" WHERE "status" = 'OPEN' GROUP BY "stage"`);
   // Overdue as the register page counts it: flagged overdue, or past the current stage's deadline.

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { AlertRow, BadRow, CaseSpaceRecord, ClaimedRow, Outbox, OutboxHealth, RetryPlan } from '../app/outbox.ts';
 import type { ConversationRef } from '../app/ports.ts';
 import type { Effect } from '../domain/effects.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from './db.ts';
 
 interface RawClaim {
@@ -21,8 +21,11 @@ export class OutboxStore implements Outbox {
     // One row at a time, and only the oldest pending row of each dispute, so
     // a dispute's notifications arrive in the order they were decided even
     // with several deliverers (a ping held for working hours holds back
-    // nothing queued after it). `was` tells whether an earlier try was cut
-    // off mid-call (its marker is still set).
+    // nothing queued after it). The walk goes over due pending rows only, in
+    // due order (a partial index): delivered rows and rows moved behind a
+    // waiting row of their dispute are never visited, so a claim costs about
+    // the same however many rows were delivered or are waiting. `was` tells
+    // whether an earlier try was cut off mid-call (its marker is still set).
     const rows = await this.prisma.$queryRaw<RawClaim[]>`
       WITH c AS (
         SELECT o."id", o."inFlightSince" AS "was" FROM "Outbox" o
@@ -32,7 +35,7 @@ export class OutboxStore implements Outbox {
             SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id"
               AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL
               AND p."notBefore" <= ${now}))
-        ORDER BY o."id" LIMIT 1
+        ORDER BY o."nextAttemptAt", o."id" LIMIT 1
         FOR UPDATE OF o SKIP LOCKED)
       UPDATE "Outbox" u SET "claimedUntil" = ${new Date(now.getTime() + leaseMs)}, "claimToken" = ${token}, "attempts" = u."attempts" + 1,
         "inFlightSince" = COALESCE(u."inFlightSince", ${now}), "firstTriedAt" = COALESCE(u."firstTriedAt", ${now})
@@ -56,27 +59,50 @@ export class OutboxStore implements Outbox {
 
   async delivered(row: ClaimedRow, at: Date): Promise<void> {
     // Delivered is delivered, even if the lease ran out meanwhile.
-    await this.prisma.outbox.updateMany({
-      where: { id: row.id, deliveredAt: null },
-      data: { deliveredAt: at, claimedUntil: null, claimToken: null, inFlightSince: null, lastError: null },
-    });
+    await this.prisma.$executeRaw`
+      WITH r AS (
+        UPDATE "Outbox" SET "deliveredAt" = ${at}, "claimedUntil" = NULL, "claimToken" = NULL, "inFlightSince" = NULL, "lastError" = NULL
+        WHERE "id" = ${row.id} AND "deliveredAt" IS NULL
+        RETURNING "id", "disputeId")
+      ${this.releaseQueuedBehind(at)}`;
   }
 
   async retry(row: ClaimedRow, plan: RetryPlan): Promise<void> {
-    await this.prisma.outbox.updateMany({
-      where: { id: row.id, claimToken: row.claimToken, deliveredAt: null },
-      data: {
-        nextAttemptAt: plan.at, lastError: plan.error.slice(0, 1000), claimedUntil: null, claimToken: null,
-        ...(plan.uncertain ? {} : { inFlightSince: null }), ...(plan.countsAsFailure ? { failures: { increment: 1 } } : {}),
-      },
-    });
+    // The rows queued behind this one in its dispute cannot go before it, so
+    // they wait to its time too: a claim's walk over due rows then never
+    // visits them while this one waits out an outage or a rate limit.
+    await this.prisma.$executeRaw`
+      WITH r AS (
+        UPDATE "Outbox" SET "nextAttemptAt" = ${plan.at}, "lastError" = ${plan.error.slice(0, 1000)},
+          "claimedUntil" = NULL, "claimToken" = NULL, "inFlightSince" = CASE WHEN ${plan.uncertain} THEN "inFlightSince" END,
+          "failures" = "failures" + ${plan.countsAsFailure ? 1 : 0}
+        WHERE "id" = ${row.id} AND "claimToken" = ${row.claimToken} AND "deliveredAt" IS NULL
+        RETURNING "id", "disputeId", "nextAttemptAt")
+      UPDATE "Outbox" s SET "nextAttemptAt" = r."nextAttemptAt" FROM r
+      WHERE s."disputeId" = r."disputeId" AND s."id" > r."id" AND s."deliveredAt" IS NULL AND s."failedAt" IS NULL
+        AND s."claimToken" IS NULL AND s."nextAttemptAt" < r."nextAttemptAt"`;
   }
 
   async fail(row: ClaimedRow, at: Date, error: string): Promise<void> {
-    await this.prisma.outbox.updateMany({
-      where: { id: row.id, claimToken: row.claimToken, deliveredAt: null },
-      data: { failedAt: at, lastError: error.slice(0, 1000), claimedUntil: null, claimToken: null },
-    });
+    await this.prisma.$executeRaw`
+      WITH r AS (
+        UPDATE "Outbox" SET "failedAt" = ${at}, "lastError" = ${error.slice(0, 1000)}, "claimedUntil" = NULL, "claimToken" = NULL
+        WHERE "id" = ${row.id} AND "claimToken" = ${row.claimToken} AND "deliveredAt" IS NULL
+        RETURNING "id", "disputeId")
+      ${this.releaseQueuedBehind(at)}`;
+  }
+
+  /**
+   * The rows queued behind one that is done (`r`), moved to its time while it
+   * waited, are due again now (or at their own later time, a ping held for
+   * working hours). A row with a backoff of its own loses it: the platform
+   * just answered for this dispute, so it goes now, paced by the rate limits.
+   */
+  private releaseQueuedBehind(at: Date): Prisma.Sql {
+    return Prisma.sql`
+      UPDATE "Outbox" s SET "nextAttemptAt" = GREATEST(s."notBefore", ${at}) FROM r
+      WHERE s."disputeId" = r."disputeId" AND s."id" > r."id" AND s."deliveredAt" IS NULL AND s."failedAt" IS NULL
+        AND s."claimToken" IS NULL AND s."nextAttemptAt" > GREATEST(s."notBefore", ${at})`;
   }
 
   async wake(now: Date): Promise<number> {
@@ -102,7 +128,7 @@ export class OutboxStore implements Outbox {
         count(*) FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "notBefore" < ${late}) AS "late",
         count(*) FILTER (WHERE "failedAt" IS NOT NULL) AS "failed",
         min("notBefore") FILTER (WHERE "deliveredAt" IS NULL AND "failedAt" IS NULL AND "notBefore" <= ${now}) AS "oldest"
-      FROM "Outbox"`;
+      FROM "Outbox" WHERE "deliveredAt" IS NULL`;
     const held = await this.prisma.rateLimit.findMany({ where: { blockedUntil: { gt: now } }, orderBy: { key: 'asc' } });
     return {
       pending: Number(r!.pending), due: Number(r!.due), retrying: Number(r!.retrying), late: Number(r!.late), failed: Number(r!.failed),
@@ -159,8 +185,18 @@ export class OutboxStore implements Outbox {
     });
   }
 
-  async releaseCaseSpace(disputeId: string, platform: string, createdAt: Date | null): Promise<void> {
-    await this.prisma.conversation.deleteMany({ where: { disputeId, platform, ...(createdAt ? { createdAt } : {}) } });
+  async retakeCaseSpace(disputeId: string, platform: string, was: Date, now: Date): Promise<boolean> {
+    const n = await this.prisma.$executeRaw`
+      UPDATE "Conversation" SET "createdAt" = ${now}
+      WHERE "disputeId" = ${disputeId} AND "platform" = ${platform} AND "createdAt" = ${was} AND ("ref"->>'pending')::boolean IS TRUE`;
+    return n === 1;
+  }
+
+  async releaseCaseSpace(disputeId: string, platform: string, createdAt: Date): Promise<void> {
+    // Only a bare reservation: once the platform made the space, its id is kept whoever failed afterwards.
+    await this.prisma.$executeRaw`
+      DELETE FROM "Conversation"
+      WHERE "disputeId" = ${disputeId} AND "platform" = ${platform} AND "createdAt" = ${createdAt} AND "ref" = '{"pending":true}'::jsonb`;
   }
 
   async setCaseSpace(disputeId: string, platform: string, ref: ConversationRef): Promise<void> {

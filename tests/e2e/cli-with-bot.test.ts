@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readLock } from '../../src/register/data-dir-lock.ts';
+import { buildDist, runNode } from '../helpers/child.ts';
 import { until } from '../helpers/wait.ts';
 
 // The README invites running `s117` while `npm start` runs on the same
@@ -11,19 +11,9 @@ import { until } from '../helpers/wait.ts';
 // refused, and after kill -9 the next process takes the folder over. No
 // dispute is ever lost or hidden.
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-}, 120_000);
+beforeAll(buildDist, 120_000);
 
-function run(file: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [file, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (b) => { out += String(b); });
-  child.stderr.on('data', (b) => { err += String(b); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => out, err: () => err };
-}
+const run = (file: string, args: string[], env: Record<string, string>) => runNode([file, ...args], env);
 
 describe('the CLI and the bot on one DATA_DIR', () => {
   let dir: string;

@@ -1,39 +1,17 @@
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { DIRECTORY } from '../helpers/app.ts';
+import { buildDist, runNode as run } from '../helpers/child.ts';
 import { SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
+import { until } from '../helpers/wait.ts';
 
 // The compiled bot, as `npm start` runs it: the bodies that once killed the
 // process are answered with 4xx, and an error nothing catches is logged while
 // the bot keeps serving.
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-}, 180_000);
-
-function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (b) => { out += String(b); });
-  child.stderr.on('data', (b) => { err += String(b); });
-  let code: number | null | undefined;
-  child.on('exit', (c) => { code = c; });
-  return { child, out: () => out, err: () => err, exitCode: () => code };
-}
-
-async function until<T>(fn: () => T | undefined, what: string, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+beforeAll(buildDist, 180_000);
 
 describe('the process keeps serving', () => {
   it('the built bot answers the killer payloads with 4xx and still answers /healthz', async () => {
@@ -45,7 +23,7 @@ describe('the process keeps serving', () => {
       SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, TEAMS_CASE_CHANNEL_ID: '19:c@thread.tacv2',
     });
     try {
-      const port = await until(() => /http:\/\/localhost:(\d+)/.exec(bot.out())?.[1], 'the banner');
+      const port = await until(() => /http:\/\/localhost:(\d+)/.exec(bot.out())?.[1], 'the banner', 90_000);
       const base = `http://127.0.0.1:${port}`;
       const statuses: number[] = [];
       for (const [body, type] of [['payload=null', 'form'], ['null', 'json'], ['payload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A%5Bnull%5D%7D', 'form'], ['[]', 'json']] as const) {
@@ -59,7 +37,7 @@ describe('the process keeps serving', () => {
       expect(bot.exitCode()).toBeUndefined();
     } finally {
       bot.child.kill('SIGTERM');
-      await until(() => (bot.exitCode() === undefined ? undefined : true), 'the bot to stop');
+      await bot.exited;
       await fake.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -78,18 +56,18 @@ describe('the process keeps serving', () => {
       }).listen(0, '127.0.0.1', function () { process.stdout.write('port=' + this.address().port + '\\n'); });
     `;
     const p = run(['--input-type=module', '-e', script], {});
-    const port = await until(() => /port=(\d+)/.exec(p.out())?.[1], 'the server');
+    const port = await until(() => /port=(\d+)/.exec(p.out())?.[1], 'the server', 90_000);
     const get = (u: string) => fetch(`http://127.0.0.1:${port}${u}`).then((r) => r.status, (e: Error) => { throw new Error(String((e as { cause?: unknown }).cause)); });
     expect(await get('/throw')).toBe(200);
     expect(await get('/reject')).toBe(200);
-    await until(() => ((p.out().match(/an error escaped its handler/g) ?? []).length >= 2 ? true : undefined), 'both errors logged');
+    await until(() => ((p.out().match(/an error escaped its handler/g) ?? []).length >= 2), 'both errors logged', 90_000);
     expect(p.out()).toMatch(/thrown in a callback/);
     expect(p.out()).toMatch(/rejected and forgotten/);
     expect(await get('/healthz')).toBe(200);
     expect(p.exitCode()).toBeUndefined();
     // The last of these may find the process already gone.
     for (let i = 0; i < 5; i++) await get('/throw').catch(() => 0);
-    expect(await until(() => (p.exitCode() === undefined ? undefined : p.exitCode()), 'the exit')).toBe(1);
+    expect(await p.exited).toBe(1);
     expect(p.out()).toMatch(/too many uncaught errors in a minute/);
   }, 60_000);
 });

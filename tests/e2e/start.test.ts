@@ -1,43 +1,24 @@
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readMigrations } from '../../src/register/migrate.ts';
+import { buildDist, runNode } from '../helpers/child.ts';
+import { until } from '../helpers/wait.ts';
 
 // The README's promise: with nothing configured the bot starts on the
 // embedded database, serves /healthz and /readyz, and stops cleanly on SIGTERM.
 // This runs the compiled bot exactly as `npm start` does.
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-}, 120_000);
+beforeAll(buildDist, 120_000);
 
-function startBot(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (b) => { out += String(b); });
-  child.stderr.on('data', (b) => { err += String(b); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => out, err: () => err };
-}
-
-async function until<T>(fn: () => T | undefined, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const startBot = (env: Record<string, string>) => runNode(['dist/src/main.js'], env);
 
 describe('npm start', () => {
   it('starts with nothing configured, answers health checks, and shuts down gracefully on SIGTERM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-start-'));
     try {
       const bot = startBot({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data'), DIRECTORY_FILE: path.join(dir, 'none.yaml') });
-      const port = await until(() => /http:\/\/localhost:(\d+)/.exec(bot.out())?.[1], 'the banner');
+      const port = await until(() => /http:\/\/localhost:(\d+)/.exec(bot.out())?.[1], 'the banner', 60_000);
       expect(bot.out()).toMatch(new RegExp(`Database: {3}embedded PGlite in .*data — applied ${readMigrations().length} migration`));
       expect(bot.out()).toMatch(/Slack: {6}not connected: set SLACK_BOT_TOKEN/);
       expect(bot.out()).toMatch(/Teams: {6}not connected: set MICROSOFT_APP_ID/);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { runInBackground } from '../../src/app/foreground.ts';
 import { pgliteLane } from '../../src/register/pglite-lane.ts';
 
 // The embedded database runs on the bot's event loop. A backlog of work must
@@ -54,6 +55,30 @@ describe('the embedded database leaves the event loop free for acknowledgements'
       await expect(failing).rejects.toThrow(/duplicate key/);
       await after;
       expect((await db.query<{ n: number }>('SELECT n FROM u ORDER BY n')).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('serves callers a person waits on before background ones, and still gives the background a turn', async () => {
+    const raw = new PGlite();
+    const db = pgliteLane(raw);
+    try {
+      await db.exec('CREATE TABLE o (n serial primary key, who text)');
+      let release!: () => void;
+      const held = new Promise<void>((r) => { release = r; });
+      // A transaction holds the lane while both kinds of caller queue up behind it, background first.
+      const holder = db.transaction(async (tx) => { await tx.query("INSERT INTO o (who) VALUES ('holder')"); await held; });
+      await new Promise((r) => setTimeout(r, 0));
+      const queued = [
+        ...Array.from({ length: 2 }, () => runInBackground(() => db.query("INSERT INTO o (who) VALUES ('background')"))),
+        ...Array.from({ length: 10 }, () => db.query("INSERT INTO o (who) VALUES ('request')")),
+      ];
+      release();
+      await Promise.all([holder, ...queued]);
+      const order = (await db.query<{ who: string }>('SELECT who FROM o ORDER BY n')).rows.map((r) => r.who);
+      // Eight requests go past a waiting background caller, then it has its turn.
+      expect(order).toEqual(['holder', ...Array(8).fill('request'), 'background', 'request', 'request', 'background']);
     } finally {
       await raw.close();
     }

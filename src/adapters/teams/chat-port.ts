@@ -87,7 +87,17 @@ export class TeamsChatPort implements ChatPort {
 
   private async inConversation(space: TeamsSpace, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
     try {
-      await this.adapter.continueConversationAsync(this.settings.appId, this.ref(space), logic);
+      // The adapter hands an error inside the turn to its onTurnError and returns as if all went well:
+      // keep it, so a post that failed is retried rather than taken as delivered.
+      let failed: { error: unknown } | null = null;
+      await this.adapter.continueConversationAsync(this.settings.appId, this.ref(space), async (ctx) => {
+        try {
+          await logic(ctx);
+        } catch (error) {
+          failed = { error };
+        }
+      });
+      if (failed) throw (failed as { error: unknown }).error;
     } catch (e) {
       const err = deliveryError(e);
       // The app installed in a new chat takes a moment to reach the bot's roster: try again shortly.

@@ -8,6 +8,7 @@ import type { Directory } from '../../domain/types.ts';
 import { S117TeamsBot } from './bot.ts';
 import { type DisputeMembers, TeamsChatPort } from './chat-port.ts';
 import { caseSpaceSettings } from './case-spaces.ts';
+import { connectorHttp } from './connector-http.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 const MAX_BODY = 1_000_000;
@@ -50,9 +51,11 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
   const auth = new ConfigurationBotFrameworkAuthentication(authenticated ? {
     MicrosoftAppId: env.MICROSOFT_APP_ID, MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
     MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID, MicrosoftAppType: env.MICROSOFT_APP_TYPE ?? 'SingleTenant',
-  } : {});
+  } : {}, undefined, undefined, undefined, connectorHttp(env.PLATFORM_CALL_TIMEOUT_MS));
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // A proactive turn (the outbox posting) has nobody to apologise to, and its caller handles the error.
+    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') throw error;
     log.error({ err: errorInfo(error), activity: context.activity.type }, 'a Teams turn failed');
     await context.sendActivity('Something went wrong and nothing was recorded. It has been logged; please try again in a minute.').catch(() => undefined);
   };

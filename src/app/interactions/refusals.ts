@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError, type ErrorCode } from '../../domain/errors.ts';
 import type { AllowedAction } from '../../domain/allowed-actions.ts';
 import type { Logger } from '../ports.ts';
 
@@ -7,7 +7,17 @@ import type { Logger } from '../ports.ts';
  * sentence for people, and (sometimes) the one action to take instead,
  * drawn as a button on the answer.
  */
-export interface Refusal { code: string; message: string; field?: string; action?: AllowedAction }
+export interface Refusal { code: RefusalCode; message: string; field?: string; action?: AllowedAction }
+
+/**
+ * The inbound layer's own reasons, beside the protocol's: programs and tests match on them, so a misspelt one does not
+ * compile.
+ */
+export const INTERACTION_REFUSAL_CODES = [
+  'NOT_ALLOWED_TO_SEE', 'NOT_ALLOWED', 'STALE_BUTTON', 'NOT_A_CASE_SPACE', 'REPORT_NOT_ALLOWED', 'INVALID_FORM', 'BAD_PERIOD', 'FAILED',
+] as const;
+
+export type RefusalCode = ErrorCode | (typeof INTERACTION_REFUSAL_CODES)[number];
 
 /** The button for a protocol refusal's suggested action (R7.4: move to Stage 3). */
 const REFUSAL_ACTIONS: Record<string, (label: string) => AllowedAction> = {
