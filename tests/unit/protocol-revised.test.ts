@@ -30,6 +30,10 @@ describe('working hours and time left', () => {
     const urgent = alerts.filter((e) => 'message' in e && /URGENT/.test(e.message.title));
     expect(urgent.filter((e) => e.kind === 'DM').map((e) => e.kind === 'DM' && e.personId).sort()).toEqual(['eve-ford', 'jon-park']);
     expect(urgent.filter((e) => e.kind === 'GOVERNANCE')).toHaveLength(1);
+    // Sent straight to a person or to governance, the same words, pinging nobody else.
+    for (const e of urgent.filter((x) => x.kind !== 'POST')) {
+      expect('message' in e && e.message).toMatchObject({ lines: [expect.stringMatching(/The floating support stopped tonight/), 'The dispute is at Stage 1.', expect.any(String), expect.any(String)], mentions: [] });
+    }
     const post = urgent.find((e) => e.kind === 'POST')!;
     expect(post.kind === 'POST' && post.message).toMatchObject({
       title: 'S117-2026-0001: URGENT — Care reported delayed, reduced or withdrawn',
