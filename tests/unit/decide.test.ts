@@ -115,6 +115,16 @@ describe('unlawful grounds', () => {
     const notice = s.last.effects.find((e) => e.kind === 'POST' && /not lawful/.test(e.message.title));
     expect(notice).toBeDefined();
     expect(s.dispute.stage).toBe(1);
+    // Each flag and the notice say where the ground was cited and which ground, in words.
+    const budget = s.dispute.flags.find((f) => f.ground === 'BUDGET')!;
+    expect(budget.detail).toMatch(/^.+: budget constraints or financial pressures$/);
+    const where = budget.detail.replace(/: budget constraints or financial pressures$/, '');
+    expect(notice!.kind === 'POST' && notice!.message).toMatchObject({
+      lines: [`${where} cites:`, expect.stringMatching(/^• /), expect.stringMatching(/^• /),
+        'These are not lawful grounds for delaying or withholding Section 117 aftercare (protocol section 4).', expect.stringMatching(/^Care and support must continue/)],
+      mentions: [],
+    });
+    expect(notice!.kind === 'POST' && notice!.message.lines).toContain('• budget constraints or financial pressures');
   });
 
   it('[R4.1] flags grounds chosen explicitly as the reason, on decisions too', () => {
@@ -202,6 +212,18 @@ describe('the escalation pathway', () => {
     expect(s.dispute.status).toBe('OPEN');
     s.at('2026-12-08T12:00:00Z').run('gus-hart', confirm(1, 'anytown-icb'));
     expect(s.dispute).toMatchObject({ status: 'RESOLVED', resolvedAt: '2026-12-08T12:00:00.000Z' });
+    // The record and the case space say which decision resolved it, at which stage.
+    const summary = s.dispute.decisions[0]!.summary;
+    expect(s.dispute.outcome).toBe(`Agreement reached: ${summary}`);
+    expect(s.last.events.filter((e) => e.type === 'DECISION_TOOK_EFFECT' || e.type === 'RESOLVED').map((e) => [e.type, e.data])).toEqual([
+      ['DECISION_TOOK_EFFECT', { seq: 1, outcome: 'AGREEMENT' }],
+      ['RESOLVED', { stage: 1, outcome: `Agreement reached: ${summary}` }],
+    ]);
+    const posts = s.last.effects.flatMap((e) => (e.kind === 'POST' ? [e.message] : []));
+    expect(posts).toEqual(expect.arrayContaining([
+      expect.objectContaining({ title: 'S117-2026-0001: decision 1 confirmed by every party', lines: [`Agreement reached: ${summary}`], mentions: [] }),
+      expect.objectContaining({ title: 'S117-2026-0001 is resolved at Stage 1', lines: [`Agreement reached: ${summary}`, 'The register has the full record.'], mentions: [] }),
+    ]));
     expect(s.dispute.stages[0]).toMatchObject({ endReason: 'RESOLVED', met: true });
     // R8.3: it wakes again only to count the person steps still owed, not for any stage.
     const owed = s.dispute.personSteps.filter((p) => p.dueAt && !p.doneAt).map((p) => p.dueAt!).sort();

@@ -1,3 +1,4 @@
+import { caseSpaceName } from '../../src/domain/naming.ts';
 import { isValidNhsNumber, maskNhsNumber } from '../../src/domain/nhs-number.ts';
 import { detectUnlawfulGrounds } from '../../src/domain/unlawful-grounds.ts';
 
@@ -6,6 +7,9 @@ describe('NHS numbers', () => {
     expect(isValidNhsNumber('9434765919')).toBe(true);
     expect(isValidNhsNumber('943 476 5919')).toBe(true);
     expect(isValidNhsNumber('401-023-2137')).toBe(true);
+    // A remainder of 0 gives check digit 11, written as 0.
+    expect(isValidNhsNumber('401 023 2110')).toBe(true);
+    expect(isValidNhsNumber('4010232111')).toBe(false);
   });
   it('refuses wrong check digits, check digit 10, and anything not ten digits', () => {
     expect(isValidNhsNumber('9434765918')).toBe(false);
@@ -17,6 +21,17 @@ describe('NHS numbers', () => {
   it('[R11.2] shows only the last three digits', () => {
     expect(maskNhsNumber('943 476 5919')).toBe('NHS number ending 919');
     expect(maskNhsNumber(null)).toBeNull();
+    // The last three digits, not the last three characters as typed.
+    expect(maskNhsNumber('943 476 591 9')).toBe('NHS number ending 919');
+    expect(maskNhsNumber('')).toBeNull();
+  });
+});
+
+describe('case space names', () => {
+  it('[R11.2] are the reference in lower case, with a numbered suffix when the name is taken', () => {
+    expect(caseSpaceName('S117-2026-0042')).toBe('s117-2026-0042');
+    expect(caseSpaceName('S117-2026-0042', 1)).toBe('s117-2026-0042-2');
+    expect(caseSpaceName('S117 2026/0042', 2)).toBe('s117-2026-0042-3');
   });
 });
 

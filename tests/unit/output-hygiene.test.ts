@@ -19,6 +19,11 @@ describe('output hygiene', () => {
     expect(cleanText('👩\u200D⚕️')).toBe('👩\u200D⚕️');
     expect(hasHiddenCharacters('ok')).toBe(false);
     expect(hasHiddenCharacters('\u202E')).toBe(true);
+    // A carriage return on its own is a hidden line break; in CRLF it is only the line ending.
+    expect(cleanText('a\rb')).toBe('a\nb');
+    expect(hasHiddenCharacters('a\rb')).toBe(true);
+    expect(hasHiddenCharacters('a\r\nb')).toBe(false);
+    expect(cleanText('a\u2028b\u2029c')).toBe('a\nb\nc');
   });
 
   it('returnTo after sign-in is a register path, never a header break or another site', () => {

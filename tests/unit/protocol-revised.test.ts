@@ -1,6 +1,8 @@
 import { WorkingCalendar } from '../../src/calendar/working-calendar.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
+import { closureGaps } from '../../src/domain/resolution.ts';
 import { timeLeftText } from '../../src/domain/time-left.ts';
+import type { Decision } from '../../src/domain/types.ts';
 import { disputeView } from '../../src/domain/view.ts';
 import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { directory, refusal, Scenario } from '../helpers/domain.ts';
@@ -24,6 +26,20 @@ describe('working hours and time left', () => {
     const alerts = s.last.effects.filter((e) => e.kind === 'POST' || e.kind === 'DM' || e.kind === 'GOVERNANCE');
     expect(alerts.length).toBeGreaterThanOrEqual(3);
     for (const e of alerts) expect(e.notBefore).toBe('2026-12-24T18:00:00.000Z');
+    // Each party's senior officer is told directly, governance too, and the case space pings them.
+    const urgent = alerts.filter((e) => 'message' in e && /URGENT/.test(e.message.title));
+    expect(urgent.filter((e) => e.kind === 'DM').map((e) => e.kind === 'DM' && e.personId).sort()).toEqual(['eve-ford', 'jon-park']);
+    expect(urgent.filter((e) => e.kind === 'GOVERNANCE')).toHaveLength(1);
+    // Sent straight to a person or to governance, the same words, pinging nobody else.
+    for (const e of urgent.filter((x) => x.kind !== 'POST')) {
+      expect('message' in e && e.message).toMatchObject({ lines: [expect.stringMatching(/The floating support stopped tonight/), 'The dispute is at Stage 1.', expect.any(String), expect.any(String)], mentions: [] });
+    }
+    const post = urgent.find((e) => e.kind === 'POST')!;
+    expect(post.kind === 'POST' && post.message).toMatchObject({
+      title: 'S117-2026-0001: URGENT — Care reported delayed, reduced or withdrawn',
+      lines: ['Ali Khan reports care withdrawn because of the dispute: The floating support stopped tonight.', 'The dispute is at Stage 1.', expect.any(String), expect.stringMatching(/^Senior officers: please make sure care is restored now/)],
+      mentions: ['eve-ford', 'jon-park'],
+    });
   });
 
   it('[R0.4] still holds ordinary pings to working hours', () => {
@@ -331,6 +347,36 @@ describe('tests that bite: single-line changes that used to pass', () => {
     expect(refusal(() => s.run('eve-ford', written({ funding: null })))).toMatchObject({ code: 'FIELD_REQUIRED', field: 'funding' });
     s.run('eve-ford', written());
     expect(s.dispute.decisions[0]).toMatchObject({ funding: stage2Decision.funding, commissioning: 'The council commissions.' });
+  });
+
+  it('[R5.6] says what is still needed to close: only a decision of this stage, confirmed by every party, counts', () => {
+    const gaps = (d: Scenario['dispute']) => closureGaps(d);
+    const dec = (over: Partial<Decision>): Decision => ({
+      seq: 1, stage: 1, outcome: 'AGREEMENT', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'The council commissions.',
+      interimFunding: null, endingReason: null, jointAssessment: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z', sourceMessage: null,
+      status: 'CONFIRMED', effectiveAt: '2026-12-09T10:00:00Z', ...over,
+    });
+    const s = new Scenario();
+    s.raise();
+    const one = s.dispute;
+    expect(gaps(one)).toEqual(['an agreement confirmed by every party']);
+    expect(gaps({ ...one, decisions: [dec({ status: 'PROPOSED', effectiveAt: null })] })).toEqual(['an agreement confirmed by every party']);
+    expect(gaps({ ...one, decisions: [dec({ stage: 2 })] })).toEqual(['an agreement confirmed by every party']);
+    expect(gaps({ ...one, decisions: [dec({ outcome: 'ESCALATE' })] })).toEqual(['an agreement confirmed by every party']);
+    expect(gaps({ ...one, decisions: [dec({})] })).toEqual([]);
+    const two = atStage2().dispute;
+    expect(gaps(two)).toEqual(['a decision confirmed by every party']);
+    const three = atStage3().dispute;
+    const informed = (at: string) => three.personSteps.map((p) => (p.step === 'EXPLAINED' ? { ...p, doneAt: at } : p));
+    const after = '2026-12-20T10:00:00Z';
+    expect(gaps({ ...three, personSteps: informed(after), decisions: [dec({ stage: 3, outcome: 'DECISION' })] }))
+      .toEqual(['a written decision confirmed by every senior officer']);
+    expect(gaps({ ...three, personSteps: informed(after), decisions: [dec({ stage: 3, outcome: 'END_AFTERCARE' })] })).toEqual([]);
+    expect(gaps({ ...three, personSteps: informed(after), decisions: [dec({ stage: 3, outcome: 'WRITTEN_DECISION', funding: null })] }))
+      .toEqual(['funding and commissioning arrangements confirmed']);
+    expect(gaps({ ...three, personSteps: informed(after), decisions: [dec({ stage: 3, outcome: 'WRITTEN_DECISION', commissioning: null })] }))
+      .toEqual(['funding and commissioning arrangements confirmed']);
+    expect(gaps({ ...three, decisions: [dec({ stage: 3, outcome: 'WRITTEN_DECISION' })] })).toEqual(['the person informed of the outcome and rationale']);
   });
 
   it('[R5.6] counts "explained" only when done after the decision took effect', () => {

@@ -1,0 +1,26 @@
+// Usage: node scripts/mutation-part.mjs NAME FILE_OR_GLOB...
+//   e.g. node scripts/mutation-part.mjs handlers 'src/domain/handlers/**/*.ts'
+// Mutation-tests part of the code with its own incremental file and report, so a
+// long run split into parts keeps what each part measured (Stryker's incremental
+// file is the last run's report: a narrowed run would drop the other parts).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const [name, ...mutate] = process.argv.slice(2);
+if (!name || !mutate.length) {
+  console.error('Usage: node scripts/mutation-part.mjs NAME FILE_OR_GLOB...');
+  process.exit(2);
+}
+const dir = 'reports/mutation/parts';
+fs.mkdirSync(dir, { recursive: true });
+const config = JSON.parse(fs.readFileSync('stryker.config.json', 'utf8'));
+delete config.$schema;
+Object.assign(config, {
+  mutate,
+  incrementalFile: `${dir}/${name}.incremental.json`,
+  reporters: ['clear-text', 'progress-append-only', 'json'],
+  jsonReporter: { fileName: `${dir}/${name}.json` },
+});
+fs.writeFileSync(`${dir}/${name}.config.json`, JSON.stringify(config, null, 2));
+const r = spawnSync('npx', ['stryker', 'run', `${dir}/${name}.config.json`], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
