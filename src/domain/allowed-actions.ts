@@ -64,14 +64,6 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
         out.push({ verb: 'confirm', s: pending.seq, o: party.organisationId, label, style: 'primary' });
       }
     }
-    // R6.3: a CHC funding adjustment is confirmed by each party, one person for one organisation (R3.2).
-    for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt)) {
-      for (const o of activePartyIds(d)) {
-        if (adj.confirmations.some((c) => c.organisationId === o)) continue;
-        if (viewer && (viewer.organisationId !== o || adj.confirmations.some((c) => c.personId === viewer.id))) continue;
-        out.push({ verb: 'confirm-chc', n: adj.seq, o, label: `Confirm CHC adjustment ${adj.seq} for ${orgName(o)}`, style: 'primary' });
-      }
-    }
     for (const s of d.personSteps.filter((x) => !x.doneAt)) {
       out.push({ verb: 'person', k: s.step, label: PERSON_STEP_TEXT[s.step], style: null });
     }
@@ -95,6 +87,18 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
       ? viewer.roles.includes('SENIOR_OFFICER') && !recorded(viewer.organisationId)
       : activePartyIds(d).some((o) => !recorded(o));
     if (d.stage === 3 && waiting) out.push({ verb: 'cannot-resolve', label: 'Stage 3 cannot resolve it', style: null });
+  }
+  // R6.3: a CHC funding adjustment is confirmed by each party, one person for one organisation (R3.2), one who may
+  // confirm a decision at this stage (R5.9). A CHC decision may come after the dispute is resolved, so this is not
+  // limited to open disputes.
+  const chcRoles = policy.stages[d.stage].confirmerRoles;
+  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt)) {
+    for (const o of activePartyIds(d)) {
+      if (adj.confirmations.some((c) => c.organisationId === o)) continue;
+      if (viewer && (viewer.organisationId !== o || adj.confirmations.some((c) => c.personId === viewer.id))) continue;
+      if (viewer && chcRoles && !chcRoles.some((r) => viewer.roles.includes(r))) continue;
+      out.push({ verb: 'confirm-chc', n: adj.seq, o, label: `Confirm CHC adjustment ${adj.seq} for ${orgName(o)}`, style: 'primary' });
+    }
   }
   // R10.1: an open continuity alert is closed by recording that care was restored.
   if (d.flags.some((f) => f.code === 'CONTINUITY_ALERT' && !f.resolvedAt)) {

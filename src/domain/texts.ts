@@ -60,6 +60,12 @@ export const ROLE_TEXT: Record<Role, string> = {
   GOVERNANCE_LEAD: 'governance lead', ADMIN: 'administrator',
 };
 
+/** "team manager, service manager or senior officer". */
+export function rolesText(roles: Role[]): string {
+  const words = roles.map((r) => ROLE_TEXT[r]);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : words[0]!;
+}
+
 export const LEARNING_AREA_TEXT: Record<LearningArea, string> = {
   WORKFORCE_TRAINING: 'Workforce training', POLICY_REVISION: 'Policy revision', COMMISSIONING: 'Commissioning decisions', QUALITY_IMPROVEMENT: 'Quality improvement',
 };

@@ -211,6 +211,72 @@ describe('adding and withdrawing parties', () => {
   });
 });
 
+describe('joint CHC adjustments', () => {
+  const threeParties = () => {
+    const s = new Scenario();
+    s.raise('lou-gray', fundingDispute({
+      subjects: ['CHC_INTERFACE'],
+      parties: [{ organisationId: 'anytown-trust', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }],
+    }));
+    s.run('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-12-07', decisionDate: '2026-12-10' });
+    s.run('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-10-01', parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    return s;
+  };
+  const confirmChc = (organisationId: string) => ({ type: 'CONFIRM_CHC_ADJUSTMENT' as const, seq: 1, organisationId });
+
+  it('[R6.3] an adjustment every remaining party confirmed is agreed when the party it waited for withdraws', () => {
+    const s = threeParties();
+    s.run('gus-hart', confirmChc('anytown-icb'));
+    s.run('dee-obi', confirmChc('anytown-council'));
+    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBeNull();
+    s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
+    expect(s.events()).toEqual(['PARTY_WITHDRAWN', 'CHC_ADJUSTMENT_AGREED']);
+    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBe(s.now.toISOString());
+    expect(disputeView(s.dispute, DEFAULT_POLICY, cal, directory).chc).not.toMatch(/waits for/);
+  });
+
+  it('[R2.5] [R3.2] a decision every remaining party confirmed takes effect when the party it waited for withdraws', () => {
+    const s = threeParties();
+    s.run('dee-obi', decision({ outcome: 'AGREEMENT' }));
+    s.run('dee-obi', confirm(1, 'anytown-council'));
+    s.run('gus-hart', confirm(1, 'anytown-icb'));
+    expect(s.dispute.status).toBe('OPEN');
+    s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
+    expect(s.dispute.status).toBe('RESOLVED');
+  });
+
+  it('[R6.3] an agreed adjustment is not agreed again by a party that joins later', () => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute({ subjects: ['CHC_INTERFACE'] }));
+    s.run('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-12-07', decisionDate: '2026-12-10' });
+    s.run('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-10-01', parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    s.run('gus-hart', confirmChc('anytown-icb'));
+    s.run('ali-khan', confirmChc('anytown-council'));
+    const agreedAt = s.dispute.chcAdjustments[0]!.confirmedAt;
+    expect(agreedAt).not.toBeNull();
+    s.run('ali-khan', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The Trust provides the care coordination.' });
+    const invited = (s.last.effects.find((e) => e.kind === 'INVITE') as { personIds: string[] }).personIds;
+    s.run(invited[0]!, confirmChc('anytown-trust'));
+    expect(s.last.events).toEqual([]);
+    expect(s.last.notice).toMatch(/agreed by every party/);
+    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBe(agreedAt);
+  });
+
+  it('[R6.3] [R5.9] like a decision, from Stage 2 an adjustment is confirmed by a Stage 2 role holder, not frontline staff alone', () => {
+    const s = atStage2();
+    s.run('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-12-07', decisionDate: '2026-12-10' });
+    s.run('hal-moss', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-10-01', parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    expect(refusal(() => s.run('ali-khan', confirmChc('anytown-council')))).toMatchObject({ code: 'CONFIRMER_ROLE_REQUIRED' });
+    const ali = directory.people.find((p) => p.id === 'ali-khan')!;
+    const bea = directory.people.find((p) => p.id === 'bea-jones')!;
+    expect(disputeView(s.dispute, DEFAULT_POLICY, cal, directory, s.now, ali).allowedActions.some((a) => a.verb === 'confirm-chc')).toBe(false);
+    expect(disputeView(s.dispute, DEFAULT_POLICY, cal, directory, s.now, bea).allowedActions.filter((a) => a.verb === 'confirm-chc')).toEqual([expect.objectContaining({ o: 'anytown-council' })]);
+    s.run('bea-jones', confirmChc('anytown-council'));
+    s.run('hal-moss', confirmChc('anytown-icb'));
+    expect(s.dispute.chcAdjustments[0]!.confirmedAt).not.toBeNull();
+  });
+});
+
 describe('Stage 4 and endings', () => {
   it('[R5.7] opens Stage 4 only when Stage 3 is overdue or every senior officer says Stage 3 cannot resolve it', () => {
     const s = atStage3();

@@ -1,6 +1,9 @@
 -- AlterTable
 ALTER TABLE "ChcAdjustment" ADD COLUMN     "confirmedAt" TIMESTAMP(3);
 
+-- Adjustments recorded before confirmations existed were final when recorded: they stay agreed, and grow no buttons.
+UPDATE "ChcAdjustment" SET "confirmedAt" = "at";
+
 -- CreateTable
 CREATE TABLE "ChcConfirmation" (
     "disputeId" TEXT NOT NULL,

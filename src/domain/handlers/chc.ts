@@ -1,9 +1,9 @@
 import { refuse } from '../errors.ts';
 import { activePartyIds, mustParticipate, required } from '../guards.ts';
 import type { Draft } from '../stage-ops.ts';
-import { CHC_TEXT } from '../texts.ts';
+import { CHC_TEXT, rolesText } from '../texts.ts';
+import type { ChcAdjustment } from '../types.ts';
 import type { Cmd } from './types.ts';
-
 
 export function updateChc(draft: Draft, cmd: Cmd<'UPDATE_CHC'>): void {
   const { d } = draft;
@@ -51,15 +51,27 @@ export function recordChcAdjustment(draft: Draft, cmd: Cmd<'RECORD_CHC_ADJUSTMEN
   draft.refreshCard();
 }
 
-/** R6.3 with R3.2: each party organisation confirms the adjustment, each through a different person of its own. */
+/** R6.3 with R3.2 and R5.9: each party organisation confirms the adjustment, through one person of its own who may confirm a decision at this stage. */
 export function confirmChcAdjustment(draft: Draft, { seq, organisationId }: Cmd<'CONFIRM_CHC_ADJUSTMENT'>): void {
-  const { d } = draft;
+  const { d, ctx } = draft;
   const me = mustParticipate(draft, 'confirm a CHC funding adjustment');
   const adj = d.chcAdjustments.find((a) => a.seq === seq);
   if (!adj) refuse('NO_SUCH_ADJUSTMENT', `There is no CHC funding adjustment ${seq} on ${d.reference}.`);
+  if (adj.confirmedAt) {
+    // A party that joins later does not reopen what every party at the time agreed.
+    draft.notice = `CHC funding adjustment ${seq} was agreed by every party on ${adj.confirmedAt.slice(0, 10)}; there is nothing left to confirm.`;
+    return;
+  }
   if (!activePartyIds(d).includes(organisationId)) refuse('NOT_A_PARTY', `${draft.orgName(organisationId)} is not a party to ${d.reference}.`);
   if (me.organisationId !== organisationId) {
     refuse('WRONG_ORGANISATION', `You can only confirm for your own organisation (${draft.orgName(me.organisationId)}), not for ${draft.orgName(organisationId)}.`);
+  }
+  // Like every decision (R6.3), the stage's confirmers confirm it (R5.9): not the frontline staff alone from Stage 2.
+  const roles = ctx.policy.stages[d.stage].confirmerRoles;
+  if (roles && !roles.some((r) => me.roles.includes(r))) {
+    const code = roles.length === 1 && roles[0] === 'SENIOR_OFFICER' ? 'SENIOR_OFFICER_ONLY' : 'CONFIRMER_ROLE_REQUIRED';
+    refuse(code, `At Stage ${d.stage} only ${draft.orgName(organisationId)}'s ${rolesText(roles)} can confirm a CHC funding adjustment. `
+      + 'Ask them to press "Confirm".');
   }
   const mine = adj.confirmations.find((c) => c.personId === me.id && c.organisationId !== organisationId);
   if (mine) {
@@ -83,7 +95,16 @@ export function confirmChcAdjustment(draft: Draft, { seq, organisationId }: Cmd<
     });
     return;
   }
+  agreeChcAdjustment(draft, adj);
+}
+
+/** Every party at the time has confirmed: the adjustment holds. */
+export function agreeChcAdjustment(draft: Draft, adj: ChcAdjustment): void {
+  const { d } = draft;
   adj.confirmedAt = draft.nowIso;
-  draft.event('CHC_ADJUSTMENT_AGREED', { seq, effectiveDate: adj.effectiveDate });
-  draft.post({ title: `${d.reference}: CHC funding adjustment ${seq} agreed by every party`, lines: [`From ${adj.effectiveDate}: ${adj.amountOrShare}.`], mentions: [] });
+  draft.event('CHC_ADJUSTMENT_AGREED', { seq: adj.seq, effectiveDate: adj.effectiveDate });
+  draft.post({
+    title: `${d.reference}: CHC funding adjustment ${adj.seq} agreed by every party`, lines: [`From ${adj.effectiveDate}: ${adj.amountOrShare}.`], mentions: [],
+  });
+  draft.refreshCard();
 }

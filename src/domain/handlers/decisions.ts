@@ -5,14 +5,9 @@ import { activePartyIds, mustBeOpen, mustParticipate, required } from '../guards
 import { takeEffect } from '../resolution.ts';
 import { confirmerRoles } from '../stage-policy.ts';
 import type { Draft } from '../stage-ops.ts';
-import { FLAG_TEXT, OUTCOME_TEXT, ROLE_TEXT } from '../texts.ts';
-import type { Decision, Role } from '../types.ts';
+import { FLAG_TEXT, OUTCOME_TEXT, rolesText } from '../texts.ts';
+import type { Decision } from '../types.ts';
 import { detectUnlawfulGrounds, endsAftercare } from '../unlawful-grounds.ts';
-
-function rolesText(roles: Role[]): string {
-  const words = roles.map((r) => ROLE_TEXT[r]);
-  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : words[0]!;
-}
 
 export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisionInput }): void {
   const { d, ctx } = draft;

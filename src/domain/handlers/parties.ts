@@ -1,4 +1,6 @@
 import { refuse } from '../errors.ts';
+import { takeEffect } from '../resolution.ts';
+import { agreeChcAdjustment } from './chc.ts';
 import { activePartyIds, mustBeOpen, mustParticipate, required } from '../guards.ts';
 import { stageParticipants } from '../participants.ts';
 import type { Draft } from '../stage-ops.ts';
@@ -76,4 +78,14 @@ export function withdrawParty(draft: Draft, cmd: Cmd<'WITHDRAW_PARTY'>): void {
     mentions: [],
   });
   draft.refreshCard();
+  // What waited only for the party that left is now agreed by every party there is: left waiting, nobody could
+  // ever confirm it.
+  const everyone = (confirmed: (o: string) => boolean) => remaining.every(confirmed);
+  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt)) {
+    if (everyone((o) => adj.confirmations.some((c) => c.organisationId === o))) agreeChcAdjustment(draft, adj);
+  }
+  const pending = d.decisions.find((x) => x.status === 'PROPOSED');
+  if (pending && everyone((o) => d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === o))) {
+    takeEffect(draft, pending);
+  }
 }
