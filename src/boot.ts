@@ -14,7 +14,7 @@ import { OutboxStore } from './register/outbox-store.ts';
 import { DbRateLimitStore } from './register/rate-limit-store.ts';
 import { registeredPeople } from './register/people.ts';
 import type { Conversations } from './app/conversations.ts';
-import { DisputeService } from './app/dispute-service.ts';
+import { DisputeService, SWEEP_BATCH_POSTGRES } from './app/dispute-service.ts';
 import type { DisputeStore } from './app/dispute-store.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -86,7 +86,10 @@ export async function boot(opts: BootOptions): Promise<App> {
     const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
     const store = new RegisterDisputeStore(db);
     const conversations = new RegisterConversations(db);
-    const service = new DisputeService({ store, conversations, clock, calendar, policy, directory: () => directory, logger });
+    const service = new DisputeService({
+      store, conversations, clock, calendar, policy, directory: () => directory, logger,
+      ...(db.kind === 'postgres' ? { sweepBatch: SWEEP_BATCH_POSTGRES } : {}),
+    });
     const dispatcher = new OutboxDispatcher({
       outbox: new OutboxStore(db), limits: new DbRateLimitStore(db), clock, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}),
       service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }),

@@ -4,6 +4,7 @@ import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, typ
 import type { DisputeService } from './dispute-service.ts';
 import { errorInfo } from './dispute-service.ts';
 import { alertMessage } from './outbox-alerts.ts';
+import { runInBackground } from './foreground.ts';
 
 export interface DeliverySettings {
   /** Retryable failures keep retrying this long after the row fell due, then fail it. */
@@ -77,7 +78,9 @@ export class OutboxDispatcher {
         await this.run(row, tally);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, this.settings.concurrency) }, worker));
+    // Nobody is waiting on a delivery the way they wait on a click's answer: on the embedded database, waiting
+    // requests go first.
+    await runInBackground(() => Promise.all(Array.from({ length: Math.max(1, this.settings.concurrency) }, worker)));
     return tally;
   }
 

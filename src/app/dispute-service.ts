@@ -21,6 +21,8 @@ export interface ServiceDeps {
   policy: Policy;
   directory: () => Directory;
   logger: Logger;
+  /** Disputes per sweep transaction, when no requests are waiting and while they are (the embedded database's sizes unless given). */
+  sweepBatch?: SweepBatch;
 }
 
 export interface Outcome {
@@ -32,15 +34,18 @@ export interface Outcome {
 
 export type { Target } from './dispute-store.ts';
 
-/** Disputes per sweep transaction: few enough that one batch's statements keep the embedded database's event loop responsive. */
-const SWEEP_BATCH = 20;
+export interface SweepBatch { idle: number; busy: number }
+
 /**
- * Disputes per sweep transaction while requests are coming in. The embedded
- * database runs each statement on the event loop, so a batch's bulk inserts
- * hold it for as long as they are large; small ones let the acknowledgement
- * of a click through between them.
+ * Disputes per sweep transaction on the embedded database: few enough that
+ * one batch's statements keep the event loop responsive. It runs each
+ * statement on the event loop, so a batch's bulk inserts hold the loop for as
+ * long as they are large; while requests are coming in, batches of two let
+ * the acknowledgement of a click through between them.
  */
-const SWEEP_BATCH_BUSY = 2;
+const SWEEP_BATCH: SweepBatch = { idle: 20, busy: 2 };
+/** PostgreSQL runs the statements off the event loop: larger batches save round trips, smaller ones would not help a waiting request. */
+export const SWEEP_BATCH_POSTGRES: SweepBatch = { idle: 50, busy: 50 };
 const SWEEP_FAILED = 'sweep could not process a dispute; it will be retried on the next tick';
 
 /**
@@ -174,7 +179,9 @@ export class DisputeService {
 
   private async sweepAll(opts: { limit?: number; batch?: number }): Promise<{ processed: number; failed: number }> {
     const limit = opts.limit ?? 10_000;
-    const batchSize = Math.max(1, opts.batch ?? SWEEP_BATCH);
+    const sizes = opts.batch ? { idle: opts.batch, busy: opts.batch } : this.deps.sweepBatch ?? SWEEP_BATCH;
+    const idle = Math.max(1, sizes.idle);
+    const busy = Math.max(1, Math.min(idle, sizes.busy));
     const now = this.deps.clock.now();
     const failed: string[] = [];
     let processed = 0;
@@ -184,7 +191,7 @@ export class DisputeService {
     while (processed + failed.length < limit) {
       await turn();
       // Small while requests come in; otherwise growing back to full size, so the first batch is never a large one.
-      step = requestsWaiting() ? Math.min(batchSize, SWEEP_BATCH_BUSY) : Math.min(batchSize, step * 2);
+      step = requestsWaiting() ? busy : Math.min(idle, step * 2);
       const size = singles > 0 ? 1 : Math.min(step, limit - processed - failed.length);
       let claimed: string[] = [];
       try {

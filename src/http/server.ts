@@ -5,6 +5,9 @@ import type { Logger } from '../app/ports.ts';
 import { requestStarted } from '../app/foreground.ts';
 import { forwarded, isLoopbackAddress } from './exposure.ts';
 
+/** Paths that machines poll, not people. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
 /**
@@ -28,12 +31,12 @@ export class HttpServer {
       json(res, r.ok ? 200 : 503, { status: r.ok ? 'ready' : 'not ready', ...detail });
     });
     this.server = http.createServer((req, res) => {
-      // Background work (a sweep) takes smaller steps while someone waits for an answer.
-      const answered = requestStarted();
-      res.once('close', answered);
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // Background work (a sweep) takes smaller steps while a person waits for an answer; a load balancer's or
+      // Prometheus's probes every few seconds are nobody waiting, and would keep the sweep small for ever.
+      if (!PROBES.has(path)) res.once('close', requestStarted());
       // Behind https (PUBLIC_URL), browsers are told never to use plain http for this host.
       if (this.opts.hsts) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const h = this.routes.get(path) ?? this.prefixes.find(([p]) => path === p || path.startsWith(`${p}/`))?.[1];
       if (!h) return json(res, 404, { error: `Nothing is served at ${path}. Try /healthz or /readyz.` });
       // A handler that throws synchronously is caught the same way as one that rejects.

@@ -3,6 +3,7 @@ import bolt, { type App as BoltApp, type Logger as BoltLogger } from '@slack/bol
 import { ConfigError, type Env } from '../../config/env.ts';
 import type { DisputeService } from '../../app/dispute-service.ts';
 import type { Logger } from '../../app/ports.ts';
+import { requestStarted } from '../../app/foreground.ts';
 import type { Directory } from '../../domain/types.ts';
 import { SlackChatPort } from './chat-port.ts';
 import { type PlatformStatus, SlackAuth } from './slack-auth.ts';
@@ -92,6 +93,14 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
       unhandledRequestTimeoutMillis: 3001,
     });
     app = new App({ authorize, receiver, clientOptions, logger: log });
+  }
+  // Over HTTP the server counts each request; Socket Mode's arrive on the WebSocket, so they are counted here, for
+  // background work (a sweep) to take smaller steps while a person waits.
+  if (socket) {
+    app.use(async ({ next }) => {
+      const done = requestStarted();
+      try { await next(); } finally { done(); }
+    });
   }
   // Listeners ack first and work after; this keeps that work from starving the next acks.
   gateAfterAck(app, new Gate(AFTER_ACK_CONCURRENCY));

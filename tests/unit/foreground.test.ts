@@ -1,0 +1,25 @@
+import { isBackground, requestStarted, requestsWaiting, runInBackground } from '../../src/app/foreground.ts';
+
+describe('background work and waiting requests', () => {
+  it('knows it is in the background through every await that follows, and nowhere else', async () => {
+    const seen = await runInBackground(async () => {
+      const first = isBackground();
+      await new Promise((r) => setImmediate(r));
+      const afterTurn = isBackground();
+      const inChild = await Promise.resolve().then(() => isBackground());
+      return [first, afterTurn, inChild];
+    });
+    expect(seen).toEqual([true, true, true]);
+    expect(isBackground()).toBe(false);
+  });
+
+  it('counts a request as waiting while it is answered, once however often it is finished', () => {
+    const done = requestStarted();
+    expect(requestsWaiting()).toBe(true);
+    done();
+    done();
+    const other = requestStarted();
+    expect(requestsWaiting()).toBe(true);
+    other();
+  });
+});
