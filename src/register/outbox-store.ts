@@ -10,6 +10,38 @@ interface RawClaim {
   failures: number; notBefore: Date; firstTriedAt: Date; uncertain: boolean; platformRef: ConversationRef | null; claimToken: string;
 }
 
+/**
+ * The claim of the next row, with its lease and token: the very statement
+ * the store runs (tests EXPLAIN it, so a change that loses the pending-only
+ * indexes fails them).
+ */
+export function claimStatement(now: Date, leaseMs: number, token: string): Prisma.Sql {
+  // One row at a time, and only the oldest pending row of each dispute, so
+  // a dispute's notifications arrive in the order they were decided even
+  // with several deliverers (a ping held for working hours holds back
+  // nothing queued after it). The walk goes over due pending rows only, in
+  // due order (a partial index): delivered rows and rows moved behind a
+  // waiting row of their dispute are never visited, so a claim costs about
+  // the same however many rows were delivered or are waiting. `was` tells
+  // whether an earlier try was cut off mid-call (its marker is still set).
+  return Prisma.sql`
+    WITH c AS (
+      SELECT o."id", o."inFlightSince" AS "was" FROM "Outbox" o
+      WHERE o."deliveredAt" IS NULL AND o."failedAt" IS NULL AND o."nextAttemptAt" <= ${now}
+        AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now})
+        AND (o."disputeId" IS NULL OR NOT EXISTS (
+          SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id"
+            AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL
+            AND p."notBefore" <= ${now}))
+      ORDER BY o."nextAttemptAt", o."id" LIMIT 1
+      FOR UPDATE OF o SKIP LOCKED)
+    UPDATE "Outbox" u SET "claimedUntil" = ${new Date(now.getTime() + leaseMs)}, "claimToken" = ${token}, "attempts" = u."attempts" + 1,
+      "inFlightSince" = COALESCE(u."inFlightSince", ${now}), "firstTriedAt" = COALESCE(u."firstTriedAt", ${now})
+    FROM c WHERE u."id" = c."id"
+    RETURNING u."id", u."idempotencyKey", u."disputeId", u."kind", u."payload", u."platform", u."attempts", u."failures", u."notBefore",
+      u."firstTriedAt", u."platformRef", u."claimToken", (c."was" IS NOT NULL) AS "uncertain"`;
+}
+
 /** The outbox tables in PostgreSQL or PGlite. */
 export class OutboxStore implements Outbox {
   constructor(private readonly db: Database) {}
@@ -17,31 +49,7 @@ export class OutboxStore implements Outbox {
   private get prisma() { return this.db.prisma; }
 
   async claim(now: Date, leaseMs: number): Promise<ClaimedRow | null> {
-    const token = crypto.randomUUID();
-    // One row at a time, and only the oldest pending row of each dispute, so
-    // a dispute's notifications arrive in the order they were decided even
-    // with several deliverers (a ping held for working hours holds back
-    // nothing queued after it). The walk goes over due pending rows only, in
-    // due order (a partial index): delivered rows and rows moved behind a
-    // waiting row of their dispute are never visited, so a claim costs about
-    // the same however many rows were delivered or are waiting. `was` tells
-    // whether an earlier try was cut off mid-call (its marker is still set).
-    const rows = await this.prisma.$queryRaw<RawClaim[]>`
-      WITH c AS (
-        SELECT o."id", o."inFlightSince" AS "was" FROM "Outbox" o
-        WHERE o."deliveredAt" IS NULL AND o."failedAt" IS NULL AND o."nextAttemptAt" <= ${now}
-          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now})
-          AND (o."disputeId" IS NULL OR NOT EXISTS (
-            SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id"
-              AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL
-              AND p."notBefore" <= ${now}))
-        ORDER BY o."nextAttemptAt", o."id" LIMIT 1
-        FOR UPDATE OF o SKIP LOCKED)
-      UPDATE "Outbox" u SET "claimedUntil" = ${new Date(now.getTime() + leaseMs)}, "claimToken" = ${token}, "attempts" = u."attempts" + 1,
-        "inFlightSince" = COALESCE(u."inFlightSince", ${now}), "firstTriedAt" = COALESCE(u."firstTriedAt", ${now})
-      FROM c WHERE u."id" = c."id"
-      RETURNING u."id", u."idempotencyKey", u."disputeId", u."kind", u."payload", u."platform", u."attempts", u."failures", u."notBefore",
-        u."firstTriedAt", u."platformRef", u."claimToken", (c."was" IS NOT NULL) AS "uncertain"`;
+    const rows = await this.prisma.$queryRaw<RawClaim[]>(claimStatement(now, leaseMs, crypto.randomUUID()));
     return rows[0] ?? null;
   }
 

@@ -1,18 +1,26 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { LoopbackServer } from './loopback.ts';
 
 export interface ConnectorCall {
   method: string; path: string; conversation: string | null; activityId: string | null; body: Record<string, unknown>;
-  /** When it arrived (ms), and whether the connector did what it asked (a failed or hung call did nothing). */
-  at: number; applied: boolean; status?: number;
+  /** Whether the connector did what it asked (a failed or hung call did nothing). */
+  applied: boolean; status?: number;
+  /** The coding the answer was sent in, when it was compressed. */
+  encoding?: string;
 }
+
+export type AnswerCoding = 'gzip' | 'deflate' | 'br';
+const ENCODE: Record<AnswerCoding, (b: Buffer) => Buffer> = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, br: zlib.brotliCompressSync };
 
 /**
  * A fault every call (or every `faultEvery`-th) meets while it is set: an
- * outage (500), a rate limit (429 + Retry-After), a hang (no answer, nothing
- * done, until released) or a slow answer (done, answered late).
+ * outage (500), a rate limit (429 + Retry-After, seconds or an HTTP date), a
+ * hang (no answer, nothing done, until released), a slow answer (done,
+ * answered late) or a huge one (done, answered with `bytes` of padding).
  */
-export type ConnectorFault = { kind: '500' } | { kind: '429'; retryAfter: number } | { kind: 'hang' } | { kind: 'slow'; ms: number };
+export type ConnectorFault = { kind: '500' } | { kind: '429'; retryAfter: number | string } | { kind: 'hang' } | { kind: 'slow'; ms: number }
+  | { kind: 'huge'; bytes: number };
 
 /**
  * A fake Bot Connector (the activity's serviceUrl) on loopback: records every
@@ -23,8 +31,13 @@ export class FakeBotConnector extends LoopbackServer {
   readonly calls: ConnectorCall[] = [];
   private seq = 1000;
   private failures: number[] = [];
-  /** Seconds sent in Retry-After with a 429. */
-  retryAfter = 5;
+  /** Retry-After sent with a failure: seconds, or an HTTP date. */
+  retryAfter: number | string = 5;
+  /**
+   * Answers in this coding when the call's Accept-Encoding allows it, as
+   * Azure's front ends do; null: always uncompressed.
+   */
+  compression: AnswerCoding | null = null;
   protected override readonly urlSuffix = '/';
   fault: ConnectorFault | null = null;
   faultEvery = 1;
@@ -37,15 +50,25 @@ export class FakeBotConnector extends LoopbackServer {
     const body = raw ? JSON.parse(raw) as Record<string, unknown> : {};
     const call: ConnectorCall = {
       method: req.method ?? '', path: url, conversation: m?.[1] ? decodeURIComponent(m[1]) : null, activityId: m?.[2] ? decodeURIComponent(m[2]) : null, body,
-      at: Date.now(), applied: false,
+      applied: false,
     };
     this.calls.push(call);
     const fail = this.failures.shift();
     const fault = !fail && this.fault && ++this.faultCount % this.faultEvery === 0 ? this.fault : null;
-    const refuse = (status: number, retryAfter: number) => {
+    const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
+      if (res.destroyed) return;
+      let payload: Buffer = Buffer.from(JSON.stringify(json));
+      if (this.compression && accepts(req.headers['accept-encoding'], this.compression)) {
+        payload = ENCODE[this.compression](payload);
+        call.encoding = this.compression;
+        headers = { ...headers, 'content-encoding': this.compression };
+      }
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(payload);
+    };
+    const refuse = (status: number, retryAfter: number | string) => {
       const error = status === 429 ? { code: 'Throttled', message: 'Too many requests' } : { code: 'ServiceError', message: 'Internal server error' };
-      res.writeHead(status, { 'content-type': 'application/json', 'retry-after': String(retryAfter) }).end(JSON.stringify({ error }));
+      answer(status, { error }, { 'retry-after': String(retryAfter) });
     };
     if (fail) return refuse(fail, this.retryAfter);
     if (fault?.kind === '500') return refuse(500, this.retryAfter);
@@ -57,16 +80,14 @@ export class FakeBotConnector extends LoopbackServer {
     }
     call.applied = true;
     const id = String(++this.seq);
-    let answer: Record<string, unknown> = { id };
+    let resource: Record<string, unknown> = { id };
     if (req.method === 'POST' && !call.conversation) {
       const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
       const members = (body.members as { id: string }[] | undefined) ?? [];
-      answer = { id: channel ? `${channel};messageid=${id}` : `a:dm-${members[0]?.id ?? 'x'}`, activityId: id };
+      resource = { id: channel ? `${channel};messageid=${id}` : `a:dm-${members[0]?.id ?? 'x'}`, activityId: id };
     }
-    const reply = () => {
-      call.status = 200;
-      if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    };
+    if (fault?.kind === 'huge') resource = { ...resource, padding: 'x'.repeat(fault.bytes) };
+    const reply = () => answer(200, resource);
     if (fault?.kind === 'slow') setTimeout(reply, fault.ms);
     else reply();
   }
@@ -84,5 +105,10 @@ export class FakeBotConnector extends LoopbackServer {
   sent(conversation?: string): ConnectorCall[] { return this.calls.filter((c) => c.method === 'POST' && c.conversation && (!conversation || c.conversation === conversation)); }
   updated(): ConnectorCall[] { return this.calls.filter((c) => c.method === 'PUT'); }
   clear(): void { this.calls.length = 0; }
+}
 
+/** Whether an Accept-Encoding header lets the answer come in `coding` (a q of 0 refuses it). */
+function accepts(header: string | string[] | undefined, coding: string): boolean {
+  const listed = String(header ?? '').split(',').map((p) => p.trim().toLowerCase().split(';'));
+  return listed.some(([name, q]) => (name === coding || name === '*') && !/q=0(\.0*)?$/.test(q?.trim() ?? ''));
 }

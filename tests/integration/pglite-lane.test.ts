@@ -67,9 +67,12 @@ describe('the embedded database leaves the event loop free for acknowledgements'
       await db.exec('CREATE TABLE o (n serial primary key, who text)');
       let release!: () => void;
       const held = new Promise<void>((r) => { release = r; });
-      // A transaction holds the lane while both kinds of caller queue up behind it, background first.
-      const holder = db.transaction(async (tx) => { await tx.query("INSERT INTO o (who) VALUES ('holder')"); await held; });
-      await new Promise((r) => setTimeout(r, 0));
+      // A transaction holds the lane while both kinds of caller queue up behind it, background first. It is waited
+      // for until it runs: the statement before it hands the lane on only after its caller has resumed.
+      let running!: () => void;
+      const started = new Promise<void>((r) => { running = r; });
+      const holder = db.transaction(async (tx) => { running(); await tx.query("INSERT INTO o (who) VALUES ('holder')"); await held; });
+      await started;
       const queued = [
         ...Array.from({ length: 2 }, () => runInBackground(() => db.query("INSERT INTO o (who) VALUES ('background')"))),
         ...Array.from({ length: 10 }, () => db.query("INSERT INTO o (who) VALUES ('request')")),

@@ -4,6 +4,7 @@ import type { Message } from '../../domain/effects.ts';
 import type { Directory, Person } from '../../domain/types.ts';
 import type { DisputeView } from '../../domain/view.ts';
 import { messageCard, stageCard } from './cards.ts';
+import { retryAfterSeconds } from './connector-http.ts';
 import { GraphConsentError, type GraphClient } from './graph.ts';
 import type { GroupChats } from './group-chat.ts';
 import { caseSpaceName } from '../../domain/naming.ts';
@@ -50,15 +51,21 @@ export function rootActivityId(conversationId: string): string | null {
 
 /** Bot Connector failures in the outbox's terms. */
 export function deliveryError(e: unknown): ChatDeliveryError {
-  const err = e as { statusCode?: number; retryAfter?: string; response?: { headers?: { get?: (h: string) => string | undefined } }; message?: string };
+  const err = e as {
+    statusCode?: number; retryAfter?: number | string; message?: string;
+    response?: { headers?: { get?: (h: string) => string | undefined } };
+  };
   const status = err.statusCode ?? 0;
   if (status === 429) {
+    const headers = err.response?.headers;
+    const after = typeof err.retryAfter === 'number' ? err.retryAfter
+      : retryAfterSeconds(err.retryAfter ?? headers?.get?.('retry-after'), headers?.get?.('date'));
     // At least a second, whatever the connector says.
-    const after = Number(err.retryAfter ?? err.response?.headers?.get?.('retry-after') ?? 1);
-    return new ChatDeliveryError('Teams rate limit (429)', true, Math.max(1, Number.isFinite(after) ? after : 1) * 1000, { rateLimited: true });
+    return new ChatDeliveryError('Teams rate limit (429)', true, Math.max(1, after ?? 1) * 1000, { rateLimited: true });
   }
-  if (status >= 400 && status < 500) return new ChatDeliveryError(`Teams refused the call (${status}): ${err.message ?? ''}`, false);
-  // 5xx, timeouts, network: the connector may have applied the call before the answer was lost.
+  // A 408 is the connector giving up on the call, not refusing it: like a 5xx, it may have been applied.
+  if (status >= 400 && status < 500 && status !== 408) return new ChatDeliveryError(`Teams refused the call (${status}): ${err.message ?? ''}`, false);
+  // 408, 5xx, timeouts, network: the connector may have applied the call before the answer was lost.
   return new ChatDeliveryError(`Teams could not be reached: ${err.message ?? String(e)}`, true, null, { mayHaveApplied: true });
 }
 
