@@ -1,7 +1,8 @@
 import { refuse } from './errors.ts';
+import { rolesText } from './texts.ts';
 import type { Policy } from './stage-policy.ts';
 import type { DecideContext, Draft } from './stage-ops.ts';
-import type { Directory, Dispute, Party, Person, StageNo } from './types.ts';
+import type { Directory, Dispute, Party, Person, Role, StageNo } from './types.ts';
 
 // The checks every handler starts with: who is acting, and may they.
 
@@ -70,4 +71,14 @@ export function mustParticipate(draft: Draft, what: string): Person {
 
 export function mustBeOpen(d: Dispute): void {
   if (d.status !== 'OPEN') refuse('DISPUTE_CLOSED', `${d.reference} is resolved; nothing more can be recorded on it except corrections and themes.`);
+}
+
+/**
+ * R5.9: only the stage's confirmer roles confirm for an organisation (`roles` null: any participant). `what` ends the
+ * sentence: "can confirm<what>".
+ */
+export function mustHoldConfirmerRole(draft: Draft, me: Person, roles: Role[] | null, stage: StageNo, organisationId: string, what: string): void {
+  if (!roles || roles.some((r) => me.roles.includes(r))) return;
+  const code = roles.length === 1 && roles[0] === 'SENIOR_OFFICER' ? 'SENIOR_OFFICER_ONLY' : 'CONFIRMER_ROLE_REQUIRED';
+  refuse(code, `At Stage ${stage} only ${draft.orgName(organisationId)}'s ${rolesText(roles)} can confirm${what}. Ask them to press "Confirm".`);
 }

@@ -1,7 +1,7 @@
 import { refuse } from '../errors.ts';
-import { activePartyIds, mustParticipate, required } from '../guards.ts';
+import { activePartyIds, mustHoldConfirmerRole, mustParticipate, required } from '../guards.ts';
 import type { Draft } from '../stage-ops.ts';
-import { CHC_TEXT, rolesText } from '../texts.ts';
+import { CHC_TEXT } from '../texts.ts';
 import type { ChcAdjustment } from '../types.ts';
 import type { Cmd } from './types.ts';
 
@@ -67,12 +67,7 @@ export function confirmChcAdjustment(draft: Draft, { seq, organisationId }: Cmd<
     refuse('WRONG_ORGANISATION', `You can only confirm for your own organisation (${draft.orgName(me.organisationId)}), not for ${draft.orgName(organisationId)}.`);
   }
   // Like every decision (R6.3), the stage's confirmers confirm it (R5.9): not the frontline staff alone from Stage 2.
-  const roles = ctx.policy.stages[d.stage].confirmerRoles;
-  if (roles && !roles.some((r) => me.roles.includes(r))) {
-    const code = roles.length === 1 && roles[0] === 'SENIOR_OFFICER' ? 'SENIOR_OFFICER_ONLY' : 'CONFIRMER_ROLE_REQUIRED';
-    refuse(code, `At Stage ${d.stage} only ${draft.orgName(organisationId)}'s ${rolesText(roles)} can confirm a CHC funding adjustment. `
-      + 'Ask them to press "Confirm".');
-  }
+  mustHoldConfirmerRole(draft, me, ctx.policy.stages[d.stage].confirmerRoles, d.stage, organisationId, ' a CHC funding adjustment');
   const mine = adj.confirmations.find((c) => c.personId === me.id && c.organisationId !== organisationId);
   if (mine) {
     refuse('ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION',

@@ -1,7 +1,7 @@
 import type { Command, ProposeDecisionInput } from '../commands.ts';
 import { flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
-import { activePartyIds, mustBeOpen, mustParticipate, required } from '../guards.ts';
+import { activePartyIds, mustBeOpen, mustHoldConfirmerRole, mustParticipate, required } from '../guards.ts';
 import { takeEffect } from '../resolution.ts';
 import { confirmerRoles } from '../stage-policy.ts';
 import type { Draft } from '../stage-ops.ts';
@@ -87,10 +87,7 @@ export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: nu
   }
   // R5.9 / R7.1: who confirms depends on the stage (policy table); endings need the senior officer.
   const roles = confirmerRoles(ctx.policy, dec.stage, dec.outcome);
-  if (roles && !roles.some((r) => me.roles.includes(r))) {
-    const code = roles.length === 1 && roles[0] === 'SENIOR_OFFICER' ? 'SENIOR_OFFICER_ONLY' : 'CONFIRMER_ROLE_REQUIRED';
-    refuse(code, `At Stage ${dec.stage} only ${draft.orgName(organisationId)}'s ${rolesText(roles)} can confirm${dec.outcome === 'END_AFTERCARE' ? ' an ending' : ''}. Ask them to press "Confirm".`);
-  }
+  mustHoldConfirmerRole(draft, me, roles, dec.stage, organisationId, dec.outcome === 'END_AFTERCARE' ? ' an ending' : '');
   // R3.2: one person confirms for one organisation only, never the same decision twice.
   const mine = d.confirmations.find((c) => c.decisionSeq === seq && c.personId === me.id && c.organisationId !== organisationId);
   if (mine) {
