@@ -1,9 +1,11 @@
 // Shared by the benchmarks: percentiles, the databases to run on, a load loop.
+import { fork } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 export const pct = (xs: number[], p: number): number => {
@@ -72,3 +74,51 @@ export const row = (label: string, full: number[], bare: number[] | null): strin
   if (!bare) return `${label} ${f}`;
   return `${label} ${f} | bare p50 ${pct(bare, 50).toFixed(1)} ms p99 ${pct(bare, 99).toFixed(1)} ms | p99 ratio ${(pct(full, 99) / pct(bare, 99)).toFixed(2)}`;
 };
+
+export interface Child { send<T>(request: object): Promise<T>; first: Promise<unknown>; stop(): Promise<void> }
+
+/**
+ * Forks a TypeScript file as a process of its own (through tsx). `first` is
+ * its first unprompted message; `send` asks it something and waits for the
+ * answer (bench/proc/bot.ts's protocol).
+ */
+export function forkTs(file: string, args: string[] = []): Child {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let next = 0;
+  let firstResolve!: (v: unknown) => void;
+  const first = new Promise((r) => { firstResolve = r; });
+  child.on('message', (m: { id?: number; value?: unknown; error?: string }) => {
+    if (m.id === undefined) return firstResolve(m);
+    const w = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (m.error) w?.reject(new Error(m.error));
+    else w?.resolve(m.value);
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.once('exit', (code) => {
+    for (const w of waiting.values()) w.reject(new Error(`${file} exited with ${code}`));
+  });
+  return {
+    first,
+    send: <T>(request: object) => new Promise<T>((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      child.send({ id, request });
+    }),
+    stop: async () => {
+      if (child.exitCode === null) child.disconnect();
+      await exited;
+    },
+  };
+}
+
+/**
+ * Sends each side a few hundred requests that are not measured: the first
+ * ones pay for JIT compilation and lazy loading, which a bot that has been
+ * running for a while no longer does.
+ */
+export async function warmUp(full: () => Promise<number>, bare: () => Promise<number>, n = 200): Promise<void> {
+  await load(full, 10, n);
+  await load(bare, 10, n);
+}

@@ -5,42 +5,24 @@
 // on PostgreSQL. Slack gives up at 3 s. The mixed row clicks while a sweep
 // escalates BENCH_MIXED (500) due disputes.
 //
-//   npm run bench:slack     (BENCH_N=400 requests per row; TEST_DATABASE_URL or BENCH_DATABASE_URL adds PostgreSQL;
+// The bot and the bare app each run in a process of their own, as the bot
+// runs in production; this process sends the requests and plays Slack's Web
+// API (bench/proc/). Until this version all of them shared one event loop, so
+// the bot's figures also carried the fake Slack server's work for every
+// respond() and chat.update the bot made, which the bare app never makes.
+//
+//   npm run bench:slack     (BENCH_N=1000 requests per row; TEST_DATABASE_URL or BENCH_DATABASE_URL adds PostgreSQL;
 //                            BENCH_ONLY=mixed for the mixed row alone)
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import bolt from '@slack/bolt';
-import { createLogger } from '../src/app/logger.ts';
-import { loadEnv } from '../src/config/env.ts';
-import { startBot } from '../src/bot.ts';
-import { FakeClock } from '../tests/fakes/clock.ts';
+import { performance } from 'node:perf_hooks';
 import { FakeSlackApi } from '../tests/fakes/slack-api.ts';
-import { fundingDispute } from '../tests/fixtures/disputes.ts';
 import { blockAction, commandBody, interactiveBody, sign, SIGNING_SECRET } from '../tests/helpers/slack.ts';
-import { databases, load, pct, row } from './lib.ts';
+import type { SweepFigures } from './proc/bot.ts';
+import { databases, forkTs, load, pct, row, warmUp } from './lib.ts';
 
-const N = Number(process.env.BENCH_N ?? 400);
+const N = Number(process.env.BENCH_N ?? 1000);
 const MIXED = Number(process.env.BENCH_MIXED ?? 500);
 // BENCH_ONLY=mixed skips the c=1 and c=50 rows.
 const ONLY_MIXED = process.env.BENCH_ONLY === 'mixed';
-
-/**
- * The CPU time of every turn of the event loop until stop(): what a waiting
- * request is held up by, without the time other processes on a busy machine
- * take from us (wall-clock stalls count that too).
- */
-function turnCpu(): { stop(): number[] } {
-  const out: number[] = [];
-  let last = process.cpuUsage();
-  let on = true;
-  const tick = () => {
-    const d = process.cpuUsage(last);
-    last = process.cpuUsage();
-    out.push((d.user + d.system) / 1000);
-    if (on) setImmediate(tick);
-  };
-  setImmediate(tick);
-  return { stop: () => { on = false; return out; } };
-}
 
 const post = async (url: string, body: string) => {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
@@ -50,31 +32,29 @@ const post = async (url: string, body: string) => {
 
 const fake = new FakeSlackApi();
 await fake.start();
-const bare = new bolt.App({ token: 'xoxb-bench', signingSecret: SIGNING_SECRET, clientOptions: { slackApiUrl: `${fake.url}/api/` }, logLevel: bolt.LogLevel.ERROR });
-bare.command('/s117', async ({ ack }) => { await ack(); });
-bare.action(/.*/, async ({ ack }) => { await ack(); });
-await bare.start(0);
-// HTTPReceiver keeps its server private; its address is what start() bound.
-const barePort = ((bare as unknown as { receiver: { server: { address(): { port: number } } } }).receiver.server.address()).port;
-const bareUrl = `http://127.0.0.1:${barePort}/slack/events`;
+const bare = forkTs('./proc/bare-bolt.ts', [`${fake.url}/api/`]);
+const bareUrl = `http://127.0.0.1:${((await bare.first) as { port: number }).port}/slack/events`;
 
 console.log(`Slack ack latency, ${N} requests per row, mixed row over ${MIXED} due disputes; node ${process.version}`);
 for await (const db of databases()) {
-  const clock = new FakeClock('2026-12-07T10:00:00Z');
-  const env = loadEnv({
-    ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
-    SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`,
-  });
-  const bot = await startBot({ env, logger: createLogger('silent'), scheduler: false, clock });
+  const bot = forkTs('./proc/bot.ts');
   try {
-    const url = `http://127.0.0.1:${bot.address.port}/slack/events`;
-    const d = (await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())).dispute;
+    const started = await bot.send<{ port: number; description: string }>({
+      op: 'start', at: '2026-12-07T10:00:00Z',
+      env: {
+        ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
+        SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`,
+      },
+    });
+    const url = `http://127.0.0.1:${started.port}/slack/events`;
+    const [d] = (await bot.send<{ ids: string[] }>({ op: 'raise', n: 1, platform: 'slack' })).ids;
     const kinds = {
       'slash command (/s117 help)': () => commandBody('U0ALIKHAN1', 'help', 'C1', `${fake.url}/respond/b`),
-      'button click (checklist tick)': () => interactiveBody(blockAction('U0GUSHART1', 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d: d.id, k: 'clarify', s: 1, n: 1 }) })),
+      'button click (checklist tick)': () => interactiveBody(blockAction('U0GUSHART1', 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d, k: 'clarify', s: 1, n: 1 }) })),
     };
-    console.log(`-- ${bot.app.db.description}`);
+    console.log(`-- ${started.description}`);
     for (const [kind, body] of ONLY_MIXED ? [] : Object.entries(kinds)) {
+      await warmUp(() => post(url, body()), () => post(bareUrl, body()));
       for (const c of [1, 50]) {
         const full = await load(() => post(url, body()), c, N);
         const b = await load(() => post(bareUrl, body()), c, N);
@@ -82,25 +62,20 @@ for await (const db of databases()) {
       }
     }
     // Mixed: 10 users clicking about twice a second each, for as long as a sweep of MIXED due disputes runs.
-    for (let i = 0; i < MIXED; i += 10) {
-      await Promise.all(Array.from({ length: Math.min(10, MIXED - i) }, () => bot.app.service.raise({ personId: 'ali-khan', platform: 'cli' }, fundingDispute())));
-    }
-    clock.set('2026-12-14T17:05:00Z');
+    await bot.send({ op: 'raise', n: MIXED, platform: 'cli' });
+    await bot.send({ op: 'clock', at: '2026-12-14T17:05:00Z' });
     let done = false;
-    // How long the event loop went without reading a socket while the sweep ran: what a click waits for, at worst.
-    const lag = monitorEventLoopDelay({ resolution: 5 });
-    lag.enable();
-    const turns = turnCpu();
     const t0 = performance.now();
-    const sweep = bot.app.service.sweepDue().finally(() => { done = true; });
+    const sweep = bot.send<SweepFigures>({ op: 'sweep' }).finally(() => { done = true; });
     const clicks = await load(() => post(url, kinds['button click (checklist tick)']()), 10, Number.MAX_SAFE_INTEGER, () => done, 500);
-    const swept = await sweep;
-    const ms = performance.now() - t0;
-    lag.disable();
-    const turnMs = turns.stop();
+    const s = await sweep;
+    const wall = performance.now() - t0;
     console.log(row(`${db.label.padEnd(16)} ${'mixed: click during a sweep'.padEnd(30)} c=10 `, clicks, null)
-      + ` | ${clicks.length} clicks; sweep of ${swept.processed} took ${ms.toFixed(0)} ms; event loop stalls p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms; CPU per loop turn p99 ${pct(turnMs, 99).toFixed(0)} ms, max ${turnMs.reduce((a, b) => Math.max(a, b), 0).toFixed(0)} ms | p99 ${pct(clicks, 99) < 300 ? 'under' : 'OVER'} 300 ms`);
+      + ` | ${clicks.length} clicks; sweep of ${s.processed} took ${s.ms.toFixed(0)} ms (${wall.toFixed(0)} ms seen from here); `
+      + `bot's event loop stalls p99 ${s.lagP99.toFixed(0)} ms, max ${s.lagMax.toFixed(0)} ms; CPU per loop turn p99 ${s.turnP99.toFixed(0)} ms, `
+      + `max ${s.turnMax.toFixed(0)} ms | p99 ${pct(clicks, 99) < 300 ? 'under' : 'OVER'} 300 ms`);
   } finally {
+    await bot.send({ op: 'stop' }).catch(() => {});
     await bot.stop();
     await db.cleanup();
   }

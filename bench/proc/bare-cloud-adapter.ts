@@ -1,0 +1,27 @@
+// A bare CloudAdapter bot answering a card action with a fixed card, in a
+// process of its own like the bot under test (bench/proc/bot.ts): the
+// yardstick for the bot's Teams turns (Emulator mode: no tokens).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+
+const bare = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+const server = http.createServer((req, res) => {
+  let raw = '';
+  req.on('data', (c) => { raw += String(c); });
+  req.on('end', async () => {
+    let status = 200;
+    let out: unknown;
+    const response = {
+      socket: req.socket, status(c: number) { status = c; return response; }, header() { return response; },
+      send(b?: unknown) { out = b; return response; }, end() { return response; },
+    };
+    await bare.process({ body: JSON.parse(raw), headers: req.headers, method: 'POST' }, response, async (ctx) => {
+      await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5', body: [] } } } });
+    });
+    res.writeHead(status, { 'content-type': 'application/json' }).end(out === undefined ? '' : JSON.stringify(out));
+  });
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+process.send!({ port: (server.address() as AddressInfo).port });
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,95 @@
+// The bot under test in a process of its own, as it runs in production: the
+// benchmark's load generator and the fake Slack/Teams servers live in the
+// parent, so their work is not counted against the bot's event loop (Slack's
+// and Microsoft's servers are not on it either). Driven over IPC (see Request).
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createLogger } from '../../src/app/logger.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { startBot, type Bot } from '../../src/bot.ts';
+import { FakeClock } from '../../tests/fakes/clock.ts';
+import { fundingDispute } from '../../tests/fixtures/disputes.ts';
+import { pct } from '../lib.ts';
+
+export type Request =
+  | { op: 'start'; env: Record<string, string>; at: string }
+  | { op: 'raise'; n: number; platform: 'slack' | 'teams' | 'cli'; personId?: string; input?: Record<string, unknown> }
+  | { op: 'handles'; personId: string }
+  | { op: 'clock'; at: string }
+  | { op: 'sweep' }
+  | { op: 'stop' };
+
+export interface SweepFigures { processed: number; ms: number; lagP99: number; lagMax: number; turnP99: number; turnMax: number }
+
+/**
+ * The CPU time of every turn of the event loop until stop(): what a waiting
+ * request is held up by, without the time other processes on a busy machine
+ * take from us (wall-clock stalls count that too).
+ */
+function turnCpu(): { stop(): number[] } {
+  const out: number[] = [];
+  let last = process.cpuUsage();
+  let on = true;
+  const tick = () => {
+    const d = process.cpuUsage(last);
+    last = process.cpuUsage();
+    out.push((d.user + d.system) / 1000);
+    if (on) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return { stop: () => { on = false; return out; } };
+}
+
+let bot: Bot | null = null;
+let clock: FakeClock | null = null;
+
+async function handle(m: Request): Promise<unknown> {
+  switch (m.op) {
+    case 'start': {
+      clock = new FakeClock(m.at);
+      bot = await startBot({ env: loadEnv(m.env), logger: createLogger('silent'), scheduler: false, clock });
+      return { port: bot.address.port, description: bot.app.db.description };
+    }
+    case 'raise': {
+      const ids: string[] = [];
+      for (let i = 0; i < m.n; i += 10) {
+        const batch = await Promise.all(Array.from({ length: Math.min(10, m.n - i) }, () => bot!.app.service.raise({ personId: m.personId ?? 'ali-khan', platform: m.platform }, { ...fundingDispute(), ...m.input })));
+        ids.push(...batch.map((r) => r.dispute.id));
+      }
+      return { ids };
+    }
+    case 'handles':
+      return bot!.app.directory.people.find((p) => p.id === m.personId)?.handles ?? {};
+    case 'clock':
+      clock!.set(m.at);
+      return {};
+    case 'sweep': {
+      // How long the event loop went without reading a socket while the sweep ran: what a click waits for, at worst.
+      const lag = monitorEventLoopDelay({ resolution: 5 });
+      lag.enable();
+      const turns = turnCpu();
+      const t0 = performance.now();
+      const swept = await bot!.app.service.sweepDue();
+      const ms = performance.now() - t0;
+      lag.disable();
+      const turnMs = turns.stop();
+      const figures: SweepFigures = {
+        processed: swept.processed, ms, lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6,
+        turnP99: pct(turnMs, 99), turnMax: turnMs.reduce((a, b) => Math.max(a, b), 0),
+      };
+      return figures;
+    }
+    case 'stop':
+      await bot?.stop();
+      setImmediate(() => process.exit(0));
+      return {};
+  }
+}
+
+process.on('message', (raw) => {
+  const { id, request } = raw as { id: number; request: Request };
+  handle(request).then(
+    (value) => process.send!({ id, value }),
+    (e: unknown) => process.send!({ id, error: e instanceof Error ? e.stack ?? e.message : String(e) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
