@@ -32,18 +32,27 @@ export async function* databases(): AsyncGenerator<BenchDb> {
     console.log('PostgreSQL skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL).');
     return;
   }
-  const name = `s117_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  const db = await freshPostgres();
   try {
-    const u = new URL(PG_URL);
-    u.pathname = `/${name}`;
-    yield { label: 'PostgreSQL', env: { DATA_DIR: 'memory://', DATABASE_URL: u.toString() }, cleanup: async () => {} };
+    yield { label: 'PostgreSQL', env: { DATA_DIR: 'memory://', DATABASE_URL: db.url }, cleanup: async () => {} };
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
+}
+
+/** A new, empty PostgreSQL database beside PG_URL's; drop() removes it, whoever is still connected. */
+export async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!PG_URL) throw new Error('Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server.');
+  const name = `s117_bench_${crypto.randomBytes(5).toString('hex')}`;
+  const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try { return await fn(c); } finally { await c.end(); }
+  };
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(async (c) => { await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); }) };
 }
 
 /**

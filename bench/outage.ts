@@ -8,8 +8,6 @@
 //
 //   TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:outage
 //   (BENCH_DISPUTES=100 for a quick run)
-import crypto from 'node:crypto';
-import pg from 'pg';
 import { createLogger } from '../src/app/logger.ts';
 import { loadEnv } from '../src/config/env.ts';
 import { startBot, type Bot } from '../src/bot.ts';
@@ -17,33 +15,14 @@ import { slackBuckets } from '../src/adapters/slack/rate-tiers.ts';
 import { FakeClock } from '../tests/fakes/clock.ts';
 import { FakeSlackApi } from '../tests/fakes/slack-api.ts';
 import { fundingDispute } from '../tests/fixtures/disputes.ts';
+import { freshPostgres, PG_URL } from './lib.ts';
 
 const DISPUTES = Number(process.env.BENCH_DISPUTES ?? 500);
 const SCALE = Number(process.env.BENCH_RATE_SCALE ?? 4);
 const PHASE_S = { outage: Number(process.env.BENCH_500_S ?? 4), limited: Number(process.env.BENCH_429_S ?? 6), hang: Number(process.env.BENCH_HANG_S ?? 3) };
 const RETRY_AFTER_S = 2;
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freshDb(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `s117_bench_${crypto.randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(PG_URL!);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 async function replicas(n: number, url: string, fake: FakeSlackApi, clock: FakeClock, scale: number): Promise<Bot[]> {
   const env = loadEnv({
@@ -72,7 +51,7 @@ async function main(): Promise<void> {
   if (!PG_URL) { out('Set TEST_DATABASE_URL (or BENCH_DATABASE_URL) to a PostgreSQL server: replicas need one.'); return; }
   const fake = new FakeSlackApi();
   await fake.start();
-  const db = await freshDb();
+  const db = await freshPostgres();
   const clock = new FakeClock('2026-12-07T10:00:00Z');
   // The protocol clock moves with real time, so backoffs and holds run out as they would.
   const ticker = setInterval(() => clock.advanceMs(250), 250);

@@ -5,20 +5,18 @@
 //
 //   npm run bench:sweep            (add BENCH_DUE=200 BENCH_TOTAL=20000 for a quick run)
 import { performance } from 'node:perf_hooks';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import pg from 'pg';
 import { boot } from '../src/boot.ts';
 import { createLogger } from '../src/app/logger.ts';
 import { loadEnv } from '../src/config/env.ts';
 import { FakeClock } from '../tests/fakes/clock.ts';
 import { RecordingChatPort } from '../tests/fakes/recording-chat-port.ts';
 import { fundingDispute } from '../tests/fixtures/disputes.ts';
+import { freshPostgres, PG_URL } from './lib.ts';
 
 const DUE = Number(process.env.BENCH_DUE ?? 1000);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 100_000);
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
 async function run(label: string, total: number, databaseUrl?: string): Promise<number> {
   const clock = new FakeClock('2026-12-07T10:00:00Z');
@@ -67,17 +65,11 @@ async function run(label: string, total: number, databaseUrl?: string): Promise<
 }
 
 async function withPostgres<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `s117_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  const db = await freshPostgres();
   try {
-    const u = new URL(PG_URL!);
-    u.pathname = `/${name}`;
-    return await fn(u.toString());
+    return await fn(db.url);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
 }
 
