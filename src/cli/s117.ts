@@ -27,6 +27,7 @@ import { forCli, localTime, packageVersion } from './wording.ts';
 import { tickReport } from './tick-report.ts';
 import { checkRegister, verifyText } from './history-verify.ts';
 import { outboxMark, outboxSince } from '../register/outbox-report.ts';
+import { type HistoryNames, historyText } from '../domain/history-text.ts';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -202,9 +203,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           return;
         }
         io.stdout(`${formatDispute(app, d)}\n\nHistory:\n`);
+        const names: HistoryNames = {
+          person: (id) => app.directory.people.find((p) => p.id === id)?.name ?? id,
+          organisation: (id) => app.directory.organisations.find((o) => o.id === id)?.name ?? id,
+          date: (iso) => localTime(app, new Date(iso)),
+        };
         for (const h of history) {
           const who = app.directory.people.find((p) => p.id === h.actorId)?.name ?? h.actorId;
-          io.stdout(`  ${String(h.seq).padStart(3)}  ${localTime(app, h.at)}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`);
+          io.stdout(`  ${String(h.seq).padStart(3)}  ${localTime(app, h.at)}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`
+            + `       ${historyText(h.type, h.data, d, names)}\n`);
         }
       });
     });

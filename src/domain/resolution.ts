@@ -15,9 +15,16 @@ export function takeEffect(draft: Draft, dec: Decision): void {
     escalate(draft, 'JOINT_DECISION', dec.summary);
     return;
   }
-  // R8.1: the decision must now be explained to the person.
+  // R8.1: the decision must now be explained to the person. Told before it took effect, they were not told of it
+  // (R5.6, R8.3): that record no longer counts, and the history keeps it.
   const explain = d.personSteps.find((p) => p.step === 'EXPLAINED');
-  if (explain && !explain.doneAt) explain.dueAt = ctx.calendar.deadline(ctx.now, ctx.policy.explainDueWorkingDays).toISOString();
+  if (explain) {
+    if (explain.doneAt) {
+      draft.event('PERSON_STEP_DUE_AGAIN', { step: 'EXPLAINED', seq: dec.seq, previous: { doneBy: explain.doneBy, doneAt: explain.doneAt, note: explain.note } });
+      Object.assign(explain, { doneBy: null, doneAt: null, note: null });
+    }
+    explain.dueAt = ctx.calendar.deadline(ctx.now, ctx.policy.explainDueWorkingDays).toISOString();
+  }
   addLetter(draft, dec, dec.proposedBy);
   maybeResolve(draft);
 }

@@ -10,6 +10,7 @@ import { nextAction, overdueBy } from './register-list.ts';
 import type { Viewer } from './auth.ts';
 import type { ListRow } from '../app/dispute-list.ts';
 import { type ChainReport, describeProblem } from '../app/history-chain.ts';
+import { type HistoryNames, historyText } from '../domain/history-text.ts';
 
 export type { ListRow } from '../app/dispute-list.ts';
 
@@ -94,10 +95,11 @@ export function registerPage(cal: WorkingCalendar, dir: Directory, rows: ListRow
 ${pages > 1 ? html`<p>${page > 1 ? pageLink(page - 1, 'Previous page') : ''} ${page < pages ? pageLink(page + 1, 'Next page') : ''}</p>` : ''}`;
 }
 
-export function disputePage(cal: WorkingCalendar, dir: Directory, d: Dispute, history: { seq: number; at: Date; actorId: string; platform: string; type: string; correctsSeq: number | null }[],
+export function disputePage(cal: WorkingCalendar, dir: Directory, d: Dispute, history: { seq: number; at: Date; actorId: string; platform: string; type: string; data: unknown; correctsSeq: number | null }[],
   themes: string[], csrf: string, canTag: boolean, chain: ChainReport): Safe {
   const name = (id: string | null) => (id ? dir.people.find((p) => p.id === id)?.name ?? id : '');
   const org = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
+  const names: HistoryNames = { person: name, organisation: org, date: (iso) => date(cal, iso) };
   return html`
 <p class="muted">Person: case ${d.localCaseRef}${d.nhsNumber ? html`, ${maskNhsNumber(d.nhsNumber)}` : ''}. ${COHORT_TEXT[d.cohort]}, ${SETTING_TEXT[d.setting]}.</p>
 <div class="cards">
@@ -137,7 +139,9 @@ ${canTag ? html`<form method="post" action="/register/dispute/${d.reference}/the
 <datalist id="themes">${themes.map((t) => html`<option value="${t}"></option>`)}</datalist></form>` : ''}
 <h2>History</h2>
 ${chainNote(chain)}
-<ol class="timeline">${history.map((h) => html`<li><strong>${h.type.toLowerCase().replace(/_/g, ' ')}</strong> — ${h.actorId === 'system' ? 'the bot' : name(h.actorId)} on ${h.platform}, ${date(cal, h.at)}${h.correctsSeq ? html` (corrects entry ${h.correctsSeq})` : ''}</li>`)}</ol>`;
+<ol class="timeline">${history.map((h) => html`<li><strong>${h.type.toLowerCase().replace(/_/g, ' ')}</strong>: ${historyText(h.type, h.data, d, names)}
+<br><span class="muted">${h.actorId === 'system' ? 'the bot' : name(h.actorId)} on ${h.platform}, ${date(cal, h.at)}${
+  h.correctsSeq ? html` (corrects entry ${h.correctsSeq})` : ''}</span></li>`)}</ol>`;
 }
 
 /** Five lines a busy board member reads first; the detail follows. */

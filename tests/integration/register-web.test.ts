@@ -58,7 +58,7 @@ describe('the register in the browser (local mode)', () => {
     expect(r.text).toMatch(/<td>Stage 1<\/td><td>Monday 21 December 2026, 10am<\/td><td>Wednesday 30 December 2026, 5pm<\/td>/);
     expect(r.text).toMatch(/<span class="overdue">Missed<\/span>/);
     expect(r.text).toMatch(/Anytown Council: confirmed by Cal Reid/);
-    expect(r.text).toMatch(/<strong>escalated<\/strong> — the bot on system/);
+    expect(r.text).toMatch(/<strong>escalated<\/strong>: Escalated from Stage 1 to Stage 2: the deadline passed\n<br><span class="muted">the bot on system/);
     expect((await get('/register/dispute/S117-2099-0001')).status).toBe(404);
   });
 

@@ -484,6 +484,36 @@ describe('the person after resolution', () => {
     expect(s.dispute.nextWakeAt).toBeNull();
   });
 
+  it('[R8.3] [R5.6] an explanation recorded before the decision took effect is due again, and counted as overdue if nobody gives it', () => {
+    const s = new Scenario();
+    s.raise();
+    s.at('2026-12-08T10:00:00Z').run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Explained the disagreement.' });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    s.at('2026-12-08T11:00:00Z').run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    expect(s.dispute.status).toBe('RESOLVED');
+    // The earlier record stays in the history; the step is open again, due 5 working days after the decision took effect.
+    const again = s.last.events.find((e) => e.type === 'PERSON_STEP_DUE_AGAIN');
+    expect(again?.data).toEqual({ step: 'EXPLAINED', seq: 1, previous: { doneBy: 'ali-khan', doneAt: '2026-12-08T10:00:00.000Z', note: 'Explained the disagreement.' } });
+    expect(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')).toMatchObject({ doneBy: null, doneAt: null, note: null, dueAt: '2026-12-15T17:00:00.000Z' });
+    s.sweep('2026-12-15T17:00:00Z');
+    expect(s.dispute.flags.filter((f) => f.code === 'PERSON_NOT_INFORMED').map((f) => f.detail)).toContain('[EXPLAINED] Not done yet: Decision and outcome explained to the person.');
+    // Explained now, after the decision: done, and nothing more wakes the dispute for it.
+    s.at('2026-12-16T10:00:00Z').run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Told her the outcome.' });
+    expect(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')).toMatchObject({ doneBy: 'ali-khan', note: 'Told her the outcome.' });
+  });
+
+  it('[R8.3] an explanation not yet given gets its due date when the decision takes effect, with no "due again" entry', () => {
+    const s = new Scenario();
+    s.raise();
+    expect(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')!.dueAt).toBeNull();
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    expect(s.events()).not.toContain('PERSON_STEP_DUE_AGAIN');
+    expect(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')!.dueAt).toBe('2026-12-14T17:00:00.000Z');
+  });
+
   it('[R8.3] once the person has been told the outcome, a later sweep flags nothing', () => {
     const s = new Scenario();
     s.raise();

@@ -11,7 +11,7 @@ import type { Cmd } from './types.ts';
 export function reportCareChange(draft: Draft, cmd: Cmd<'REPORT_CARE_CHANGE'>): void {
   const me = mustParticipate(draft, 'report a change in care');
   const detail = required(cmd.detail, 'detail', 'What happened to the care');
-  draft.event('CARE_CHANGE_REPORTED', { change: cmd.change });
+  draft.event('CARE_CHANGE_REPORTED', { change: cmd.change, detail });
   continuityAlert(draft, `${draft.name(me.id)} reports care ${cmd.change.toLowerCase()} because of the dispute: ${detail}`);
   flagGrounds(draft, detectUnlawfulGrounds(detail), 'The care change reported');
 }

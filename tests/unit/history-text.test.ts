@@ -1,0 +1,109 @@
+import { EVENT_TYPES } from '../../src/domain/effects.ts';
+import { type HistoryNames, historyText } from '../../src/domain/history-text.ts';
+import type { Dispute } from '../../src/domain/types.ts';
+import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { Scenario } from '../helpers/domain.ts';
+
+const names: HistoryNames = { person: (id) => `P(${id})`, organisation: (id) => `O(${id})`, date: (iso) => `D(${iso})` };
+
+/** A Stage 2 dispute with a proposed decision and a recorded CHC adjustment, for the entries that look things up. */
+function dispute(): Dispute {
+  const s = new Scenario();
+  s.raise('ali-khan', fundingDispute({ subjects: ['FUNDING', 'CHC_INTERFACE'] }));
+  s.sweep('2026-12-14T17:00:00Z');
+  s.at('2026-12-15T10:00:00Z').run('bea-jones', { type: 'PROPOSE_DECISION', input: { ...stage2Decision, summary: 'ICB pays 60%, the council 40%.' } });
+  s.run('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-12-07', decisionDate: '2026-12-10' });
+  s.run('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-10-01', parties: ['anytown-icb'], amountOrShare: 'ICB from CHC start', personNotPenalised: true });
+  return s.dispute;
+}
+
+describe('history in words', () => {
+  // Built in beforeAll, not while Jest collects the tests (docs/mutation.md).
+  let d: Dispute;
+  beforeAll(() => { d = dispute(); });
+  const say = (type: string, data: unknown) => historyText(type, data, d, names);
+
+  it('[R9.1] shows what each history entry recorded — the reason, the detail, the text — not only its name', () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['RAISED', { subjects: ['FUNDING', 'NOT_A_SUBJECT'], parties: [{ organisationId: 'a' }, { organisationId: 'b' }], careContinues: false, endingProposal: true },
+        'Raised about Funding responsibility (health and social care contributions); NOT_A_SUBJECT, between O(a), O(b); care reported as not continuing; ending aftercare proposed'],
+      ['RAISED', { subjects: ['SCOPE'], parties: [], careContinues: true, endingProposal: false }, 'Raised about Scope of aftercare services'],
+      ['STAGE_STARTED', { stage: 2, dueAt: '2027-01-05T17:00:00.000Z', why: 'Stage 1 timed out.', participants: ['eve-ford', 'jon-park'] },
+        'Stage 2 started, due D(2027-01-05T17:00:00.000Z); joined: P(eve-ford), P(jon-park). Stage 1 timed out.'],
+      ['STAGE_STARTED', { stage: 4, dueAt: null, why: '', participants: [] }, 'Stage 4 started, with no timescale'],
+      ['STAGE_ENDED', { stage: 1, reason: 'MANUAL', met: null, escalationReason: 'No agreement is possible.' }, 'Stage 1 ended: escalated early. Reason: No agreement is possible.'],
+      ['STAGE_ENDED', { stage: 2, reason: 'RESOLVED', met: true, escalationReason: null }, 'Stage 2 ended: resolved (timescale met)'],
+      ['STAGE_ENDED', { stage: 1, reason: 'TIMEOUT', met: false, escalationReason: 'deadline passed' }, 'Stage 1 ended: the deadline passed (timescale missed)'],
+      ['ESCALATED', { from: 1, to: 2, how: 'TIMEOUT', reason: 'deadline passed' }, 'Escalated from Stage 1 to Stage 2: the deadline passed'],
+      ['ESCALATED', { from: 1, to: 2, how: 'MANUAL', reason: 'No progress.' }, 'Escalated from Stage 1 to Stage 2: escalated early. Reason: No progress.'],
+      ['STAGE_TIMED_OUT', { stage: 1 }, 'Stage 1 reached its deadline without a recorded resolution'],
+      ['ESCALATED', { from: 1, to: 2, how: 'JOINT_DECISION', reason: 'We cannot agree.' }, 'Escalated from Stage 1 to Stage 2: the parties agreed to escalate. Reason: We cannot agree.'],
+      ['ESCALATED', { from: 2, to: 3, how: 'ENDING_TO_STAGE_3', reason: '' }, 'Escalated from Stage 2 to Stage 3: ending aftercare is decided only at Stage 3'],
+      ['ESCALATED', { from: 1, to: 2, how: 'SOMETHING_NEW' }, 'Escalated from Stage 1 to Stage 2: SOMETHING_NEW'],
+      ['REMINDER_SENT', { stage: 2, kind: 'OVERDUE_REPEAT', overdueWorkingDays: 5 }, 'Overdue reminder for Stage 2: 5 working day(s) late'],
+      ['REMINDER_SENT', { stage: 1, kind: 'HALF_WAY', skipped: 0 }, 'Reminder for Stage 1 (half way)'],
+      ['FLAG_RAISED', { code: 'UNLAWFUL_GROUND', ground: 'FUNDING_DISPUTE', detail: '[UNLAWFUL_GROUND] The description says "until the ICB funding panel".' },
+        'Flag: Cites a ground that is not lawful for delaying or withholding aftercare — The description says "until the ICB funding panel".'],
+      ['FLAG_RAISED', { code: 'STAGE_OVERDUE', detail: '' }, 'Flag: A stage passed its deadline'],
+      ['DEADLINE_RECOMPUTED', { stage: 1, before: '2026-12-14T17:00:00.000Z', after: '2026-12-15T17:00:00.000Z', reason: 'A closure day was added.' },
+        'Stage 1 deadline recomputed from D(2026-12-14T17:00:00.000Z) to D(2026-12-15T17:00:00.000Z). Reason: A closure day was added.'],
+      ['DEADLINE_RECOMPUTED', { stage: 4, before: null, after: null, reason: 'x' }, 'Stage 4 deadline recomputed from none to none. Reason: x'],
+      ['DECISION_PROPOSED', { seq: 1, stage: 2, outcome: 'DECISION' }, 'Proposed decision 1 (Decision agreed: ICB pays 60%, the council 40%.) at Stage 2'],
+      ['DECISION_PROPOSED', { seq: 9, stage: 2, outcome: 'AGREEMENT' }, 'Proposed decision 9 (Agreement reached) at Stage 2'],
+      ['DECISION_PROPOSED', { seq: 9, stage: 2 }, 'Proposed decision 9 at Stage 2'],
+      ['DECISION_CONFIRMED', { seq: 1, organisationId: 'anytown-icb' }, 'O(anytown-icb) confirmed decision 1 (Decision agreed: ICB pays 60%, the council 40%.)'],
+      ['DECISION_WITHDRAWN', { seq: 1, reason: 'Wrong split.' }, 'Withdrew decision 1 (Decision agreed: ICB pays 60%, the council 40%.). Reason: Wrong split.'],
+      ['DECISION_TOOK_EFFECT', { seq: 1, outcome: 'DECISION' }, 'Every party confirmed decision 1 (Decision agreed: ICB pays 60%, the council 40%.); it took effect'],
+      ['LETTER_DRAFTED', { seq: 2, decisionSeq: null, readingAge: 9.4, kind: 'escalation note' }, 'Drafted escalation note 2 for the person (reading age 9.4)'],
+      ['LETTER_DRAFTED', { seq: 3 }, 'Drafted a letter 3 for the person'],
+      ['LETTER_SENT', { seq: 2 }, 'Letter 2 marked as sent to the person'],
+      ['RESOLVED', { stage: 2, outcome: 'Decision agreed: ICB pays 60%.' }, 'Resolved at Stage 2: Decision agreed: ICB pays 60%.'],
+      ['RESOLVED', { stage: 2 }, 'Resolved at Stage 2'],
+      ['PERSON_STEP_DONE', { step: 'INFORMED', note: 'Phoned her sister.' }, 'Person (and representative) told that a dispute has arisen: Phoned her sister.'],
+      ['PERSON_STEP_DONE', { step: 'EXPLAINED', letter: 2 }, 'Decision and outcome explained to the person (letter 2)'],
+      ['PERSON_STEP_DONE', { step: 'REASSURED', note: null, previous: { doneBy: 'x' } }, 'Person reassured that their care will continue (replaces the earlier record)'],
+      ['PERSON_STEP_DUE_AGAIN', { step: 'EXPLAINED', seq: 1 },
+        'Decision and outcome explained to the person: due again, because decision 1 (Decision agreed: ICB pays 60%, the council 40%.) took effect after it was recorded'],
+      ['CHECKLIST_TICKED', { stage: 1, key: 'clarify' }, `Ticked: ${d.checklist.find((c) => c.stage === 1 && c.key === 'clarify')!.label}`],
+      ['CHECKLIST_TICKED', { stage: 2, key: 'clarify' }, 'Ticked: clarify'],
+      ['CHECKLIST_UNTICKED', { stage: 1, key: 'nope' }, 'Unticked: nope'],
+      ['CARE_CHANGE_REPORTED', { change: 'WITHDRAWN', detail: 'The floating support stopped.' }, 'Care reported withdrawn: The floating support stopped.'],
+      ['CARE_CHANGE_REPORTED', { change: 'DELAYED' }, 'Care reported delayed'],
+      ['CHC_UPDATED', { status: 'REFERRED', referralDate: '2026-12-01', decisionDate: null }, 'NHS Continuing Healthcare: referred; referred 2026-12-01'],
+      ['CHC_UPDATED', { status: 'ELIGIBLE', referralDate: null, decisionDate: '2027-01-02' }, 'NHS Continuing Healthcare: eligible for CHC; decided 2027-01-02'],
+      ['CHC_ADJUSTMENT_RECORDED', { seq: 1, effectiveDate: '2026-10-01' }, 'CHC funding adjustment 1 proposed from 2026-10-01: ICB from CHC start'],
+      ['CHC_ADJUSTMENT_RECORDED', { seq: 7, effectiveDate: '2027-01-04' }, 'CHC funding adjustment 7 proposed from 2027-01-04'],
+      ['CHC_ADJUSTMENT_CONFIRMED', { seq: 1, organisationId: 'anytown-council' }, 'O(anytown-council) confirmed CHC funding adjustment 1'],
+      ['CHC_ADJUSTMENT_AGREED', { seq: 1, effectiveDate: '2027-01-04' }, 'CHC funding adjustment 1 agreed by every party, from 2027-01-04'],
+      ['EXTERNAL_ROUTE_RECORDED', { route: 'NHS_ENGLAND' }, 'External escalation: NHS England (ICB-related disputes)'],
+      ['LEGAL_ADVICE_REQUESTED', { reason: 'Ordinary residence is disputed.' }, 'Legal advice requested. Reason: Ordinary residence is disputed.'],
+      ['THEME_ADDED', { theme: 'Hospital discharge', areas: ['WORKFORCE_TRAINING', 'COMMISSIONING'] }, 'Theme added: Hospital discharge (Workforce training; Commissioning decisions)'],
+      ['THEME_FILED', { theme: 'Hospital discharge', areas: [] }, 'Theme filed: Hospital discharge'],
+      ['CORRECTED', { field: 'subjects', before: ['FUNDING'], after: ['FUNDING', 'SCOPE'], reason: 'Scope was missed.' },
+        'Corrected subjects: "FUNDING" → "FUNDING, SCOPE". Reason: Scope was missed.'],
+      ['CORRECTED', { field: 'parties', before: { a: 1 }, after: null }, 'Corrected parties: "{"a":1}" → ""'],
+      ['PARTICIPANT_JOINED', { personId: 'eve-ford', reason: 'holds the role now (directory)' }, 'P(eve-ford) joined (holds the role now (directory))'],
+      ['PARTICIPANT_JOINED', { personId: 'eve-ford' }, 'P(eve-ford) joined'],
+      ['PARTICIPANT_LEFT', { personId: 'eve-ford', reason: 'no longer in the directory' }, 'P(eve-ford) left (no longer in the directory)'],
+      ['PARTICIPANT_LEFT', { personId: 'eve-ford' }, 'P(eve-ford) left'],
+      ['PARTY_ADDED', { organisationId: 'otherton-council', role: 'INTERESTED', reason: 'Ordinary residence.' }, 'O(otherton-council) added as a party (interested party). Reason: Ordinary residence.'],
+      ['PARTY_WITHDRAWN', { organisationId: 'otherton-council', reason: 'Not responsible.' }, 'O(otherton-council) withdrawn as a party. Reason: Not responsible.'],
+      ['CARE_RESTORED', { detail: 'Support restarted on Monday.' }, 'Care restored: Support restarted on Monday.'],
+      ['CARE_RESTORED', {}, 'Care restored'],
+      ['STAGE_3_CANNOT_RESOLVE', { organisationId: 'anytown-icb', reason: 'Deadlock.' }, 'O(anytown-icb) recorded that Stage 3 cannot resolve the dispute. Reason: Deadlock.'],
+    ];
+    for (const [type, data, expected] of cases) expect([type, say(type, data)]).toEqual([type, expected]);
+    // Every event type says something of its own.
+    const covered = new Set(cases.map(([t]) => t));
+    expect(EVENT_TYPES.filter((t) => !covered.has(t))).toEqual([]);
+  });
+
+  it('[R9.1] shows an entry of a kind this version does not know by its name, and tolerates odd data', () => {
+    expect(say('SOMETHING_OLD', { a: 1 })).toBe('something old');
+    expect(say('CARE_RESTORED', null)).toBe('Care restored');
+    expect(say('CARE_RESTORED', ['detail'])).toBe('Care restored');
+    expect(say('LEGAL_ADVICE_REQUESTED', { reason: 42 })).toBe('Legal advice requested. Reason: 42');
+    expect(say('LEGAL_ADVICE_REQUESTED', { reason: { x: 1 } })).toBe('Legal advice requested');
+    expect(say('THEME_ADDED', { theme: 'T', areas: 'WORKFORCE_TRAINING' })).toBe('Theme added: T');
+  });
+});
