@@ -131,3 +131,19 @@ export async function warmUp(full: () => Promise<number>, bare: () => Promise<nu
   await load(full, 10, n);
   await load(bare, 10, n);
 }
+
+/**
+ * Measures the full bot and its bare yardstick in alternating rounds (full,
+ * bare, full, bare…) of n/rounds requests each, pooling each side's latencies:
+ * a machine that gets busier or quieter during the run then affects both
+ * sides alike, rather than whichever happened to run second.
+ */
+export async function compare(full: () => Promise<number>, bare: () => Promise<number>, concurrency: number, n: number, rounds = Number(process.env.BENCH_ROUNDS ?? 4)): Promise<{ full: number[]; bare: number[] }> {
+  const out = { full: [] as number[], bare: [] as number[] };
+  const per = Math.ceil(n / rounds);
+  for (let i = 0; i < rounds; i++) {
+    out.full.push(...await load(full, concurrency, per));
+    out.bare.push(...await load(bare, concurrency, per));
+  }
+  return out;
+}

@@ -10,6 +10,8 @@
 // API (bench/proc/). Until this version all of them shared one event loop, so
 // the bot's figures also carried the fake Slack server's work for every
 // respond() and chat.update the bot made, which the bare app never makes.
+// Each row alternates the two in BENCH_ROUNDS (4) rounds after an unmeasured
+// warm-up, so a change in the machine's load during the run hits both alike.
 //
 //   npm run bench:slack     (BENCH_N=1000 requests per row; TEST_DATABASE_URL or BENCH_DATABASE_URL adds PostgreSQL;
 //                            BENCH_ONLY=mixed for the mixed row alone)
@@ -17,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { FakeSlackApi } from '../tests/fakes/slack-api.ts';
 import { blockAction, commandBody, interactiveBody, sign, SIGNING_SECRET } from '../tests/helpers/slack.ts';
 import type { SweepFigures } from './proc/bot.ts';
-import { databases, forkTs, load, pct, row, warmUp } from './lib.ts';
+import { compare, databases, forkTs, load, pct, row, warmUp } from './lib.ts';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const MIXED = Number(process.env.BENCH_MIXED ?? 500);
@@ -56,9 +58,8 @@ for await (const db of databases()) {
     for (const [kind, body] of ONLY_MIXED ? [] : Object.entries(kinds)) {
       await warmUp(() => post(url, body()), () => post(bareUrl, body()));
       for (const c of [1, 50]) {
-        const full = await load(() => post(url, body()), c, N);
-        const b = await load(() => post(bareUrl, body()), c, N);
-        console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, full, b));
+        const r = await compare(() => post(url, body()), () => post(bareUrl, body()), c, N);
+        console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, r.full, r.bare));
       }
     }
     // Mixed: 10 users clicking about twice a second each, for as long as a sweep of MIXED due disputes runs.

@@ -8,7 +8,7 @@
 //
 //   npm run bench:teams            (BENCH_N=1000 by default)
 import { FakeBotConnector } from '../tests/fakes/bot-connector.ts';
-import { databases, forkTs, load, row, warmUp } from './lib.ts';
+import { compare, databases, forkTs, row, warmUp } from './lib.ts';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const connector = new FakeBotConnector();
@@ -48,9 +48,8 @@ for await (const db of databases()) {
     console.log(`-- ${started.description}`);
     await warmUp(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)));
     for (const c of [1, 50]) {
-      const full = await load(() => post(url, invoke(d!, gus.teams!)), c, N);
-      const b = await load(() => post(bareUrl, invoke(d!, gus.teams!)), c, N);
-      console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, full, b));
+      const r = await compare(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)), c, N);
+      console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare));
     }
   } finally {
     await bot.send({ op: 'stop' }).catch(() => {});
