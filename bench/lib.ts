@@ -89,14 +89,18 @@ export interface Child { send<T>(request: object): Promise<T>; first: Promise<un
 /**
  * Forks a TypeScript file as a process of its own (through tsx). `first` is
  * its first unprompted message; `send` asks it something and waits for the
- * answer (bench/proc/bot.ts's protocol).
+ * answer (bench/proc/bot.ts's protocol). A child that dies fails whatever
+ * waits on it, instead of leaving the benchmark hanging or crashing it.
  */
 export function forkTs(file: string, args: string[] = []): Child {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let next = 0;
   let firstResolve!: (v: unknown) => void;
-  const first = new Promise((r) => { firstResolve = r; });
+  let firstReject!: (e: Error) => void;
+  const first = new Promise((resolve, reject) => { firstResolve = resolve; firstReject = reject; });
+  first.catch(() => {});
+  let gone: Error | null = null;
   child.on('message', (m: { id?: number; value?: unknown; error?: string }) => {
     if (m.id === undefined) return firstResolve(m);
     const w = waiting.get(m.id);
@@ -104,19 +108,28 @@ export function forkTs(file: string, args: string[] = []): Child {
     if (m.error) w?.reject(new Error(m.error));
     else w?.resolve(m.value);
   });
+  // An IPC send to a child that has gone emits 'error'; unhandled, it would end this process.
+  child.on('error', (e) => { gone ??= e; });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.once('exit', (code) => {
-    for (const w of waiting.values()) w.reject(new Error(`${file} exited with ${code}`));
+  child.once('exit', (code, signal) => {
+    gone ??= new Error(`${file} exited (${signal ?? code})`);
+    firstReject(gone);
+    for (const w of waiting.values()) w.reject(gone);
+    waiting.clear();
   });
   return {
     first,
     send: <T>(request: object) => new Promise<T>((resolve, reject) => {
+      if (gone || !child.connected) return reject(gone ?? new Error(`${file} is not running`));
       const id = next++;
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      child.send({ id, request });
+      child.send({ id, request }, (e) => { if (e) { waiting.delete(id); reject(e); } });
     }),
     stop: async () => {
-      if (child.exitCode === null) child.disconnect();
+      if (child.exitCode === null && child.signalCode === null) {
+        if (child.connected) child.disconnect();
+        else child.kill();
+      }
       await exited;
     },
   };

@@ -38,49 +38,52 @@ const bare = forkTs('./proc/bare-bolt.ts', [`${fake.url}/api/`]);
 const bareUrl = `http://127.0.0.1:${((await bare.first) as { port: number }).port}/slack/events`;
 
 console.log(`Slack ack latency, ${N} requests per row, mixed row over ${MIXED} due disputes; node ${process.version}`);
-for await (const db of databases()) {
-  const bot = forkTs('./proc/bot.ts');
-  try {
-    const started = await bot.send<{ port: number; description: string }>({
-      op: 'start', at: '2026-12-07T10:00:00Z',
-      env: {
-        ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
-        SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`,
-      },
-    });
-    const url = `http://127.0.0.1:${started.port}/slack/events`;
-    const [d] = (await bot.send<{ ids: string[] }>({ op: 'raise', n: 1, platform: 'slack' })).ids;
-    const kinds = {
-      'slash command (/s117 help)': () => commandBody('U0ALIKHAN1', 'help', 'C1', `${fake.url}/respond/b`),
-      'button click (checklist tick)': () => interactiveBody(blockAction('U0GUSHART1', 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d, k: 'clarify', s: 1, n: 1 }) })),
-    };
-    console.log(`-- ${started.description}`);
-    for (const [kind, body] of ONLY_MIXED ? [] : Object.entries(kinds)) {
-      await warmUp(() => post(url, body()), () => post(bareUrl, body()));
-      for (const c of [1, 50]) {
-        const r = await compare(() => post(url, body()), () => post(bareUrl, body()), c, N);
-        console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, r.full, r.bare));
+try {
+  for await (const db of databases()) {
+    const bot = forkTs('./proc/bot.ts');
+    try {
+      const started = await bot.send<{ port: number; description: string }>({
+        op: 'start', at: '2026-12-07T10:00:00Z',
+        env: {
+          ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
+          SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`,
+        },
+      });
+      const url = `http://127.0.0.1:${started.port}/slack/events`;
+      const [d] = (await bot.send<{ ids: string[] }>({ op: 'raise', n: 1, platform: 'slack' })).ids;
+      const kinds = {
+        'slash command (/s117 help)': () => commandBody('U0ALIKHAN1', 'help', 'C1', `${fake.url}/respond/b`),
+        'button click (checklist tick)': () => interactiveBody(blockAction('U0GUSHART1', 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d, k: 'clarify', s: 1, n: 1 }) })),
+      };
+      console.log(`-- ${started.description}`);
+      for (const [kind, body] of ONLY_MIXED ? [] : Object.entries(kinds)) {
+        await warmUp(() => post(url, body()), () => post(bareUrl, body()));
+        for (const c of [1, 50]) {
+          const r = await compare(() => post(url, body()), () => post(bareUrl, body()), c, N);
+          console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, r.full, r.bare));
+        }
       }
+      // Mixed: 10 users clicking about twice a second each, for as long as a sweep of MIXED due disputes runs.
+      await bot.send({ op: 'raise', n: MIXED, platform: 'cli' });
+      await bot.send({ op: 'clock', at: '2026-12-14T17:05:00Z' });
+      let done = false;
+      const t0 = performance.now();
+      const sweep = bot.send<SweepFigures>({ op: 'sweep' }).finally(() => { done = true; });
+      const clicks = await load(() => post(url, kinds['button click (checklist tick)']()), 10, Number.MAX_SAFE_INTEGER, () => done, 500);
+      const s = await sweep;
+      const wall = performance.now() - t0;
+      console.log(row(`${db.label.padEnd(16)} ${'mixed: click during a sweep'.padEnd(30)} c=10 `, clicks, null)
+        + ` | ${clicks.length} clicks; sweep of ${s.processed} took ${s.ms.toFixed(0)} ms (${wall.toFixed(0)} ms seen from here); `
+        + `bot's event loop stalls p99 ${s.lagP99.toFixed(0)} ms, max ${s.lagMax.toFixed(0)} ms; CPU per loop turn p99 ${s.turnP99.toFixed(0)} ms, `
+        + `max ${s.turnMax.toFixed(0)} ms | p99 ${pct(clicks, 99) < 300 ? 'under' : 'OVER'} 300 ms`);
+    } finally {
+      await bot.send({ op: 'stop' }).catch(() => {});
+      await bot.stop();
+      await db.cleanup();
     }
-    // Mixed: 10 users clicking about twice a second each, for as long as a sweep of MIXED due disputes runs.
-    await bot.send({ op: 'raise', n: MIXED, platform: 'cli' });
-    await bot.send({ op: 'clock', at: '2026-12-14T17:05:00Z' });
-    let done = false;
-    const t0 = performance.now();
-    const sweep = bot.send<SweepFigures>({ op: 'sweep' }).finally(() => { done = true; });
-    const clicks = await load(() => post(url, kinds['button click (checklist tick)']()), 10, Number.MAX_SAFE_INTEGER, () => done, 500);
-    const s = await sweep;
-    const wall = performance.now() - t0;
-    console.log(row(`${db.label.padEnd(16)} ${'mixed: click during a sweep'.padEnd(30)} c=10 `, clicks, null)
-      + ` | ${clicks.length} clicks; sweep of ${s.processed} took ${s.ms.toFixed(0)} ms (${wall.toFixed(0)} ms seen from here); `
-      + `bot's event loop stalls p99 ${s.lagP99.toFixed(0)} ms, max ${s.lagMax.toFixed(0)} ms; CPU per loop turn p99 ${s.turnP99.toFixed(0)} ms, `
-      + `max ${s.turnMax.toFixed(0)} ms | p99 ${pct(clicks, 99) < 300 ? 'under' : 'OVER'} 300 ms`);
-  } finally {
-    await bot.send({ op: 'stop' }).catch(() => {});
-    await bot.stop();
-    await db.cleanup();
   }
+} finally {
+  await bare.stop();
+  await fake.stop();
 }
-await bare.stop();
-await fake.stop();
 process.exit(0);

@@ -29,34 +29,37 @@ const post = async (url: string, body: string) => {
 };
 
 console.log(`Teams card-action turn latency, ${N} invokes per row; node ${process.version}`);
-for await (const db of databases()) {
-  const bot = forkTs('./proc/bot.ts');
-  try {
-    const started = await bot.send<{ port: number; description: string }>({
-      op: 'start', at: new Date().toISOString(),
-      env: {
-        ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
-        TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2', TEAMS_SERVICE_URL: connector.url,
-      },
-    });
-    const [d] = (await bot.send<{ ids: string[] }>({
-      op: 'raise', n: 1, platform: 'teams', personId: 'gus-hart',
-      input: { parties: [{ organisationId: 'anytown-icb', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }], namedProfessionals: [] },
-    })).ids;
-    const gus = await bot.send<{ teams?: string }>({ op: 'handles', personId: 'gus-hart' });
-    const url = `http://127.0.0.1:${started.port}/api/messages`;
-    console.log(`-- ${started.description}`);
-    await warmUp(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)));
-    for (const c of [1, 50]) {
-      const r = await compare(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)), c, N);
-      console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare));
+try {
+  for await (const db of databases()) {
+    const bot = forkTs('./proc/bot.ts');
+    try {
+      const started = await bot.send<{ port: number; description: string }>({
+        op: 'start', at: new Date().toISOString(),
+        env: {
+          ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
+          TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2', TEAMS_SERVICE_URL: connector.url,
+        },
+      });
+      const [d] = (await bot.send<{ ids: string[] }>({
+        op: 'raise', n: 1, platform: 'teams', personId: 'gus-hart',
+        input: { parties: [{ organisationId: 'anytown-icb', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }], namedProfessionals: [] },
+      })).ids;
+      const gus = await bot.send<{ teams?: string }>({ op: 'handles', personId: 'gus-hart' });
+      const url = `http://127.0.0.1:${started.port}/api/messages`;
+      console.log(`-- ${started.description}`);
+      await warmUp(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)));
+      for (const c of [1, 50]) {
+        const r = await compare(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)), c, N);
+        console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare));
+      }
+    } finally {
+      await bot.send({ op: 'stop' }).catch(() => {});
+      await bot.stop();
+      await db.cleanup();
     }
-  } finally {
-    await bot.send({ op: 'stop' }).catch(() => {});
-    await bot.stop();
-    await db.cleanup();
   }
+} finally {
+  await bare.stop();
+  await connector.stop();
 }
-await bare.stop();
-await connector.stop();
 process.exit(0);

@@ -5,8 +5,8 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
+import type { Clock } from '../../src/app/ports.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
-import { FakeClock } from '../../tests/fakes/clock.ts';
 import { fundingDispute } from '../../tests/fixtures/disputes.ts';
 import { pct } from '../lib.ts';
 
@@ -39,13 +39,26 @@ function turnCpu(): { stop(): number[] } {
   return { stop: () => { on = false; return out; } };
 }
 
+/**
+ * Protocol time that moves on with real time from the instant it is set to,
+ * so the bot's timers and backoffs behave as in production, while the
+ * benchmark can still jump to a stage's deadline.
+ */
+class FlowingClock implements Clock {
+  private base: number;
+  private t0 = performance.now();
+  constructor(at: string) { this.base = new Date(at).getTime(); }
+  now(): Date { return new Date(this.base + (performance.now() - this.t0)); }
+  set(at: string): void { this.base = new Date(at).getTime(); this.t0 = performance.now(); }
+}
+
 let bot: Bot | null = null;
-let clock: FakeClock | null = null;
+let clock: FlowingClock | null = null;
 
 async function handle(m: Request): Promise<unknown> {
   switch (m.op) {
     case 'start': {
-      clock = new FakeClock(m.at);
+      clock = new FlowingClock(m.at);
       bot = await startBot({ env: loadEnv(m.env), logger: createLogger('silent'), scheduler: false, clock });
       return { port: bot.address.port, description: bot.app.db.description };
     }

@@ -199,7 +199,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (!d) throw new CliFailure(`There is no dispute ${ref}. References look like S117-2026-0042.`, EXIT.FAILED);
         const history = await app.service.history(d.id);
         if (o.json) {
-          io.stdout(`${JSON.stringify({ ...d, nhsNumber: d.nhsNumber ? `*******${d.nhsNumber.slice(-3)}` : null, history }, null, 2)}\n`);
+          // The NHS number is masked here as on every screen, in a correction of it too.
+          const mask = (v: unknown) => (typeof v === 'string' && v ? `*******${v.replace(/\s/g, '').slice(-3)}` : v);
+          const shown = history.map((h) => {
+            const data = h.data as { field?: unknown; before?: unknown; after?: unknown } | null;
+            return h.type === 'CORRECTED' && data?.field === 'nhsNumber' ? { ...h, data: { ...data, before: mask(data.before), after: mask(data.after) } } : h;
+          });
+          io.stdout(`${JSON.stringify({ ...d, nhsNumber: d.nhsNumber ? `*******${d.nhsNumber.slice(-3)}` : null, history: shown }, null, 2)}\n`);
           return;
         }
         io.stdout(`${formatDispute(app, d)}\n\nHistory:\n`);

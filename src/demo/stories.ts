@@ -42,7 +42,8 @@ export const STORIES: Script[] = [
     { after: 0, run: (s) => s.raise('ali-khan', raise({ subjects: ['FUNDING', 'ACCOMMODATION'], namedProfessionals: ['gus-hart'] })) },
     { after: 0, run: (s) => s.personStep('INFORMED') },
     { after: 1, run: (s) => s.act('ali-khan', { type: 'TICK_CHECKLIST', stage: 1, key: 'clarify', ticked: true }) },
-    { after: 1, run: async (s) => { await s.personStep('EXPLAINED'); await s.sendLetter(await s.decideTogether(decision({}))); } },
+    // Sending the decision letter records that the outcome was explained.
+    { after: 1, run: async (s) => { await s.sendLetter(await s.decideTogether(decision({}))); } },
     { after: 0, run: (s) => s.act('ali-khan', { type: 'ADD_THEME', theme: 'funding split' }) },
   ] },
   // A young person's transport: agreed at Stage 1.
@@ -62,7 +63,7 @@ export const STORIES: Script[] = [
     { after: 0, run: (s) => s.raise('ali-khan', raise({ description: 'Funding is on hold because of budget pressures at the ICB.', citedGrounds: ['BUDGET'] })) },
     { after: 0, run: (s) => s.personStep('INFORMED') },
     { after: 3, atStage: 2, run: (s) => s.act('bea-jones', { type: 'TICK_CHECKLIST', stage: 2, key: 'joint-review', ticked: true }) },
-    { after: 2, run: async (s) => { await s.personStep('EXPLAINED'); await s.sendLetter(await s.decideTogether(decision({ outcome: 'DECISION', summary: 'The ICB funds 60% and the council 40% from 1 March.', funding: 'ICB 60%, council 40%.' }))); } },
+    { after: 2, run: async (s) => { await s.sendLetter(await s.decideTogether(decision({ outcome: 'DECISION', summary: 'The ICB funds 60% and the council 40% from 1 March.', funding: 'ICB 60%, council 40%.' }))); } },
     { after: 0, run: (s) => s.act('bea-jones', { type: 'ADD_THEME', theme: 'funding split' }) },
   ] },
   // Both sides agree they cannot agree at Stage 1; resolved at Stage 2.

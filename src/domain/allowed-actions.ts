@@ -64,9 +64,7 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
         out.push({ verb: 'confirm', s: pending.seq, o: party.organisationId, label, style: 'primary' });
       }
     }
-    for (const s of d.personSteps.filter((x) => !x.doneAt)) {
-      out.push({ verb: 'person', k: s.step, label: PERSON_STEP_TEXT[s.step], style: null });
-    }
+    personActions(d, out, 'steps');
     out.push({ verb: 'decide', label: 'Record a decision', style: 'primary' });
     // Stage 3 does not escalate by itself; from there only the external routes remain (R5.3, R5.7).
     if (d.stage < 3) out.push({ verb: 'escalate', label: 'Escalate now', style: null });
@@ -74,10 +72,7 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
       out.push({ verb: 'external', label: 'Escalate externally', style: 'danger' });
     }
     out.push({ verb: 'care-change', label: 'Report a change in care', style: 'danger' });
-    // R8.1: advocacy may be recorded as not appropriate, with the reason, while it is not yet done.
-    if (d.personSteps.some((s) => s.step === 'ADVOCACY_OFFERED' && !s.doneAt)) {
-      out.push({ verb: 'advocacy-na', label: 'Advocacy not appropriate', style: null });
-    }
+    personActions(d, out, 'advocacy');
     // R2.5: parties join or withdraw with a reason; with only two left, one cannot withdraw (R2.4).
     out.push({ verb: 'add-party', label: 'Add a party', style: null });
     if (activePartyIds(d).length > 2) out.push({ verb: 'withdraw-party', label: 'Withdraw a party', style: null });
@@ -87,6 +82,10 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
       ? viewer.roles.includes('SENIOR_OFFICER') && !recorded(viewer.organisationId)
       : activePartyIds(d).some((o) => !recorded(o));
     if (d.stage === 3 && waiting) out.push({ verb: 'cannot-resolve', label: 'Stage 3 cannot resolve it', style: null });
+  } else {
+    // R8.3: what is owed to the person stays owed after resolution, and can still be recorded here.
+    personActions(d, out, 'steps');
+    personActions(d, out, 'advocacy');
   }
   // R6.3: a CHC funding adjustment is confirmed by each party, one person for one organisation (R3.2), one who may
   // confirm a decision at this stage (R5.9). A CHC decision may come after the dispute is resolved, so this is not
@@ -107,8 +106,24 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
   // R11.1: any field recorded at raising can be corrected, by a new entry that points at it.
   out.push({ verb: 'correct', label: 'Correct the record', style: null });
   const letter = [...d.letters].reverse().find((x) => !x.sentAt);
-  if (letter && d.status === 'OPEN') out.push({ verb: 'letter', n: letter.seq, label: 'Review the letter to the person', style: null });
+  // A decision's letter is drafted as it takes effect, which at Stages 1 and 2 is also when the dispute resolves.
+  if (letter) out.push({ verb: 'letter', n: letter.seq, label: 'Review the letter to the person', style: null });
   return out;
+}
+
+/**
+ * The person's steps not yet done (R8.1). "Explained" is offered only once a decision has taken effect: an
+ * explanation given before it does not count (R5.6, R8.3). Advocacy may be recorded as not appropriate, with
+ * the reason, while it is not yet done.
+ */
+function personActions(d: Dispute, out: AllowedAction[], which: 'steps' | 'advocacy'): void {
+  const decided = d.decisions.some((x) => x.status === 'CONFIRMED' && x.outcome !== 'ESCALATE');
+  const owed = d.personSteps.filter((x) => !x.doneAt && (x.step !== 'EXPLAINED' || decided));
+  if (which === 'steps') {
+    for (const s of owed) out.push({ verb: 'person', k: s.step, label: PERSON_STEP_TEXT[s.step], style: null });
+  } else if (owed.some((s) => s.step === 'ADVOCACY_OFFERED')) {
+    out.push({ verb: 'advocacy-na', label: 'Advocacy not appropriate', style: null });
+  }
 }
 
 /** Is this exact action (its verb and payload) one the viewer may take? */

@@ -1,7 +1,10 @@
 import type { DomainEventType } from './effects.ts';
 import {
-  CHC_TEXT, FLAG_TEXT, LEARNING_AREA_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, ROUTE_TEXT, SUBJECT_TEXT,
+  CHC_TEXT, COHORT_TEXT, FLAG_TEXT, LEARNING_AREA_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, ROUTE_TEXT, SETTING_TEXT,
+  SUBJECT_TEXT,
 } from './texts.ts';
+import type { CorrectableField } from './commands.ts';
+import { maskNhsNumber } from './nhs-number.ts';
 import type { Dispute } from './types.ts';
 
 /** How a reader of the history names people, organisations and instants (the register and the CLI differ). */
@@ -33,8 +36,9 @@ const areas = (x: Data): string => {
   const named = list(x.areas).map((a) => label(LEARNING_AREA_TEXT, a));
   return named.length ? ` (${named.join('; ')})` : '';
 };
+const member = (v: unknown, key: string): unknown => (v !== null && typeof v === 'object' ? (v as Data)[key] : undefined);
 const organisations = (parties: unknown, n: HistoryNames): string =>
-  list(parties).map((p) => n.organisation(text((p as Data).organisationId))).join(', ');
+  list(parties).map((p) => n.organisation(text(member(p, 'organisationId')))).join(', ');
 const adjustment = (d: Dispute, seq: unknown): string => text(d.chcAdjustments.find((a) => a.seq === seq)?.amountOrShare);
 const HOW: Record<string, string> = {
   TIMEOUT: 'the deadline passed', MANUAL: 'escalated early', JOINT_DECISION: 'the parties agreed to escalate',
@@ -76,13 +80,14 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   RESOLVED: (x) => `Resolved at Stage ${text(x.stage)}${text(x.outcome) ? `: ${text(x.outcome)}` : ''}`,
   PERSON_STEP_DONE: (x) => `${label(PERSON_STEP_TEXT, x.step)}${x.letter ? ` (letter ${text(x.letter)})` : ''}`
     + `${text(x.note) ? `: ${text(x.note)}` : ''}${x.previous ? ' (replaces the earlier record)' : ''}`,
-  PERSON_STEP_DUE_AGAIN: (x, d) => `${label(PERSON_STEP_TEXT, x.step)}: due again, because ${decisionText(d, x)}`
-    + ' took effect after it was recorded',
+  PERSON_STEP_DUE_AGAIN: (x, d, n) => `The explanation recorded${earlier(x.previous, n)} no longer counts: ${decisionText(d, x)}`
+    + ' took effect after it. The outcome must be explained to the person again',
   CHECKLIST_TICKED: (x, d) => `Ticked: ${checklistLabel(d, x)}`,
   CHECKLIST_UNTICKED: (x, d) => `Unticked: ${checklistLabel(d, x)}`,
   CARE_CHANGE_REPORTED: (x) => `Care reported ${text(x.change).toLowerCase()}${text(x.detail) ? `: ${text(x.detail)}` : ''}`,
   CHC_UPDATED: (x) => `NHS Continuing Healthcare: ${label(CHC_TEXT, x.status)}`
-    + `${x.referralDate ? `; referred ${text(x.referralDate)}` : ''}${x.decisionDate ? `; decided ${text(x.decisionDate)}` : ''}`,
+    + `${x.referralDate ? `; referral date ${text(x.referralDate)}` : ''}`
+    + `${x.decisionDate ? `; decision date ${text(x.decisionDate)}` : ''}`,
   CHC_ADJUSTMENT_RECORDED: (x, d) => `CHC funding adjustment ${text(x.seq)} proposed from ${text(x.effectiveDate)}`
     + `${adjustment(d, x.seq) ? `: ${adjustment(d, x.seq)}` : ''}`,
   CHC_ADJUSTMENT_CONFIRMED: (x, _d, n) => `${n.organisation(text(x.organisationId))} confirmed CHC funding adjustment ${text(x.seq)}`,
@@ -91,9 +96,10 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   LEGAL_ADVICE_REQUESTED: (x) => `Legal advice requested${because(x.reason)}`,
   THEME_ADDED: (x) => `Theme added: ${text(x.theme)}${areas(x)}`,
   THEME_FILED: (x) => `Theme filed: ${text(x.theme)}${areas(x)}`,
-  CORRECTED: (x) => `Corrected ${text(x.field)}: "${shown(x.before)}" → "${shown(x.after)}"${because(x.reason)}`,
-  PARTICIPANT_JOINED: (x, _d, n) => `${n.person(text(x.personId))} joined${text(x.reason) ? ` (${text(x.reason)})` : ''}`,
-  PARTICIPANT_LEFT: (x, _d, n) => `${n.person(text(x.personId))} left${text(x.reason) ? ` (${text(x.reason)})` : ''}`,
+  CORRECTED: (x, _d, n) => `Corrected ${label(FIELD_TEXT, x.field)}: "${corrected(x.field, x.before, n)}"`
+    + ` → "${corrected(x.field, x.after, n)}"${because(x.reason)}`,
+  PARTICIPANT_JOINED: (x, _d, n) => `${n.person(text(x.personId))} joined${text(x.reason) ? `: ${text(x.reason)}` : ''}`,
+  PARTICIPANT_LEFT: (x, _d, n) => `${n.person(text(x.personId))} left${text(x.reason) ? `: ${text(x.reason)}` : ''}`,
   PARTY_ADDED: (x, _d, n) => `${n.organisation(text(x.organisationId))} added as a party (${label(PARTY_ROLE_TEXT, x.role)})`
     + because(x.reason),
   PARTY_WITHDRAWN: (x, _d, n) => `${n.organisation(text(x.organisationId))} withdrawn as a party${because(x.reason)}`,
@@ -102,7 +108,33 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
     + because(x.reason),
 };
 
-/** A corrected value as text: lists joined, objects as their JSON. */
+/** Who recorded the earlier explanation, when, and what they noted. */
+function earlier(previous: unknown, n: HistoryNames): string {
+  const by = text(member(previous, 'doneBy'));
+  const at = text(member(previous, 'doneAt'));
+  const note = text(member(previous, 'note'));
+  return `${by ? ` by ${n.person(by)}` : ''}${at ? ` on ${n.date(at)}` : ''}${note ? ` ("${note}")` : ''}`;
+}
+
+/** The fields a correction can change (R11.1), as a reader knows them. */
+const FIELD_TEXT: Record<CorrectableField, string> = {
+  subjects: 'what the dispute is about', parties: 'the parties', cohort: 'the age group', setting: 'the setting',
+  localCaseRef: 'the local case reference', nhsNumber: 'the NHS number', description: 'the description', currentCare: 'the current care',
+};
+
+/** A corrected value in words; an NHS number only masked, as everywhere else. */
+function corrected(field: unknown, v: unknown, n: HistoryNames): string {
+  switch (field) {
+    case 'nhsNumber': return typeof v === 'string' && v ? maskNhsNumber(v) ?? '' : '';
+    case 'subjects': return list(v).map((s) => label(SUBJECT_TEXT, s)).join('; ');
+    case 'parties': return list(v).map((p) => `${organisations([p], n)} (${label(PARTY_ROLE_TEXT, member(p, 'role'))})`).join('; ');
+    case 'cohort': return label(COHORT_TEXT, v);
+    case 'setting': return label(SETTING_TEXT, v);
+    default: return shown(v);
+  }
+}
+
+/** A value as text: lists joined, objects as their JSON. */
 function shown(v: unknown): string {
   if (Array.isArray(v)) return v.map(shown).join(', ');
   if (v !== null && typeof v === 'object') return JSON.stringify(v);

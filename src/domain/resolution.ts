@@ -15,8 +15,8 @@ export function takeEffect(draft: Draft, dec: Decision): void {
     escalate(draft, 'JOINT_DECISION', dec.summary);
     return;
   }
-  // R8.1: the decision must now be explained to the person. Told before it took effect, they were not told of it
-  // (R5.6, R8.3): that record no longer counts, and the history keeps it.
+  // R8.1: the decision must now be explained to the person. An explanation recorded before it took effect (possible
+  // before this version refused one) did not tell them of it (R5.6, R8.3): it no longer counts, and the history keeps it.
   const explain = d.personSteps.find((p) => p.step === 'EXPLAINED');
   if (explain) {
     if (explain.doneAt) {

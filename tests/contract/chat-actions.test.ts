@@ -50,6 +50,27 @@ describe('chat actions for parties, care, advocacy, corrections and Stage 3', ()
     expect(now.parties.find((x) => x.organisationId === 'anytown-trust')!.withdrawnReason).toBe('Not involved after all.');
   }, 240_000);
 
+  it.each(['Slack', 'Teams', 'Loop'])('[R8.3] %s: after a Stage 1 agreement resolves the dispute, the person\'s steps can still be recorded in chat; "explained" only once decided', async (name) => {
+    const p = driver(name);
+    const d = await raise();
+    const ali = { personId: 'ali-khan', platform: 'slack' as const };
+    // Nothing decided yet: explaining the outcome is not offered (an explanation before the decision would not count).
+    expect((await p.press('ali-khan', 'person', { d: d.id, k: 'EXPLAINED' })).accepted).toBe(false);
+    await c.bot.app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'The ICB funds 60%.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    await c.bot.app.service.act(ali, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    await c.bot.app.service.act({ personId: 'ivy-nash', platform: 'slack' }, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    expect((await get(d)).status).toBe('RESOLVED');
+    // Resolved, and still owed to the person: each step, and the letter's review, are recorded from chat.
+    expect((await p.press('ali-khan', 'person', { d: d.id, k: 'REASSURED' })).accepted).toBe(true);
+    expect((await p.press('ali-khan', 'person', { d: d.id, k: 'EXPLAINED' })).accepted).toBe(true);
+    const after = await get(d);
+    expect(after.personSteps.filter((x) => x.doneAt).map((x) => x.step).sort()).toEqual(['EXPLAINED', 'REASSURED']);
+    const letter = after.letters.find((l) => l.decisionSeq === 1)!;
+    expect((await p.press('ali-khan', 'letter', { d: d.id, n: letter.seq })).accepted).toBe(true);
+    // Done is done: the step is no longer offered.
+    expect((await p.press('ali-khan', 'person', { d: d.id, k: 'EXPLAINED' })).accepted).toBe(false);
+  }, 240_000);
+
   it.each(['Slack', 'Teams'])('[R10.1] %s: recording care restored closes the continuity alert, and both stay in the history', async (name) => {
     const p = driver(name);
     const d = await raise();

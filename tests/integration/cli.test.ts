@@ -116,6 +116,23 @@ describe('the s117 command line', () => {
     expect((await act('ali-khan', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 'one', organisationId: 'anytown-council' })).code).toBe(65);
   });
 
+  it('[R9.1] [R11.2] shows each history entry in words, and never a whole NHS number, even a corrected one', async () => {
+    const clock = new FakeClock('2026-12-07T10:00:00Z');
+    const s117 = cli(path.join(dir, 'db'), clock);
+    await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml');
+    const act = (as: string, cmd: object) => s117('dispute', 'act', 'S117-2026-0001', '--as', as, '--json', JSON.stringify(cmd));
+    expect((await act('ali-khan', { type: 'ESCALATE', reason: 'The ICB will not discuss the split.' })).code).toBe(0);
+    expect((await act('ali-khan', { type: 'CORRECT', field: 'nhsNumber', value: '401 023 2137', reason: 'Digits transposed.', correctsSeq: 1 })).code).toBe(0);
+    const shown = await s117('dispute', 'show', 'S117-2026-0001');
+    expect(shown.out).toMatch(/ESCALATED .*\n {7}Escalated from Stage 1 to Stage 2: escalated early\. Reason: The ICB will not discuss the split\./);
+    expect(shown.out).toMatch(/CORRECTED .*corrects #1\n {7}Corrected the NHS number: "NHS number ending 919" → "NHS number ending 137"\. Reason: Digits transposed\./);
+    const json = await s117('dispute', 'show', 'S117-2026-0001', '--json');
+    for (const out of [shown.out, json.out]) {
+      expect(out).not.toMatch(/943\s?476\s?5919|401\s?023\s?2137/);
+    }
+    expect(JSON.parse(json.out).history.find((h: { type: string }) => h.type === 'CORRECTED').data).toMatchObject({ before: '*******919', after: '*******137' });
+  });
+
   it('[R9.2] writes the Partnership Board report as a self-contained HTML file or CSV', async () => {
     const clock = new FakeClock('2026-12-07T10:00:00Z');
     const s117 = cli(path.join(dir, 'db'), clock);

@@ -484,10 +484,26 @@ describe('the person after resolution', () => {
     expect(s.dispute.nextWakeAt).toBeNull();
   });
 
-  it('[R8.3] [R5.6] an explanation recorded before the decision took effect is due again, and counted as overdue if nobody gives it', () => {
+  it('[R5.6] [R8.3] refuses to record the outcome as explained before anything has been decided', () => {
     const s = new Scenario();
     s.raise();
-    s.at('2026-12-08T10:00:00Z').run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Explained the disagreement.' });
+    expect(refusal(() => s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Explained the disagreement.' })))
+      .toEqual({ code: 'NO_SUCH_DECISION', field: 'step', message: expect.stringMatching(/^Nothing has been decided yet, so there is no outcome to explain/) });
+    // An escalation agreed by the parties is not an outcome to explain either.
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'ESCALATE', summary: 'We cannot agree.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    expect(s.dispute.stage).toBe(2);
+    expect(refusal(() => s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: null }))).toMatchObject({ code: 'NO_SUCH_DECISION' });
+    s.run('ali-khan', { type: 'PERSON_STEP', step: 'INFORMED', note: null });
+  });
+
+  it('[R8.3] [R5.6] an explanation recorded before the decision took effect (by an earlier version) is due again, and counted as overdue if nobody gives it', () => {
+    const s = new Scenario();
+    s.raise();
+    // A record written before this version refused it.
+    Object.assign(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')!, { doneBy: 'ali-khan', doneAt: '2026-12-08T10:00:00.000Z', note: 'Explained the disagreement.' });
+    s.at('2026-12-08T10:00:00Z');
     s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.at('2026-12-08T11:00:00Z').run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });

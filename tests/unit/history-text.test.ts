@@ -62,15 +62,18 @@ describe('history in words', () => {
       ['PERSON_STEP_DONE', { step: 'INFORMED', note: 'Phoned her sister.' }, 'Person (and representative) told that a dispute has arisen: Phoned her sister.'],
       ['PERSON_STEP_DONE', { step: 'EXPLAINED', letter: 2 }, 'Decision and outcome explained to the person (letter 2)'],
       ['PERSON_STEP_DONE', { step: 'REASSURED', note: null, previous: { doneBy: 'x' } }, 'Person reassured that their care will continue (replaces the earlier record)'],
-      ['PERSON_STEP_DUE_AGAIN', { step: 'EXPLAINED', seq: 1 },
-        'Decision and outcome explained to the person: due again, because decision 1 (Decision agreed: ICB pays 60%, the council 40%.) took effect after it was recorded'],
+      ['PERSON_STEP_DUE_AGAIN', { step: 'EXPLAINED', seq: 1, previous: { doneBy: 'ali-khan', doneAt: '2026-12-08T10:00:00.000Z', note: 'Told her early.' } },
+        'The explanation recorded by P(ali-khan) on D(2026-12-08T10:00:00.000Z) ("Told her early.") no longer counts: '
+        + 'decision 1 (Decision agreed: ICB pays 60%, the council 40%.) took effect after it. The outcome must be explained to the person again'],
+      ['PERSON_STEP_DUE_AGAIN', { step: 'EXPLAINED', seq: 9, previous: null },
+        'The explanation recorded no longer counts: decision 9 took effect after it. The outcome must be explained to the person again'],
       ['CHECKLIST_TICKED', { stage: 1, key: 'clarify' }, `Ticked: ${d.checklist.find((c) => c.stage === 1 && c.key === 'clarify')!.label}`],
       ['CHECKLIST_TICKED', { stage: 2, key: 'clarify' }, 'Ticked: clarify'],
       ['CHECKLIST_UNTICKED', { stage: 1, key: 'nope' }, 'Unticked: nope'],
       ['CARE_CHANGE_REPORTED', { change: 'WITHDRAWN', detail: 'The floating support stopped.' }, 'Care reported withdrawn: The floating support stopped.'],
       ['CARE_CHANGE_REPORTED', { change: 'DELAYED' }, 'Care reported delayed'],
-      ['CHC_UPDATED', { status: 'REFERRED', referralDate: '2026-12-01', decisionDate: null }, 'NHS Continuing Healthcare: referred; referred 2026-12-01'],
-      ['CHC_UPDATED', { status: 'ELIGIBLE', referralDate: null, decisionDate: '2027-01-02' }, 'NHS Continuing Healthcare: eligible for CHC; decided 2027-01-02'],
+      ['CHC_UPDATED', { status: 'REFERRED', referralDate: '2026-12-01', decisionDate: null }, 'NHS Continuing Healthcare: referred; referral date 2026-12-01'],
+      ['CHC_UPDATED', { status: 'ELIGIBLE', referralDate: null, decisionDate: '2027-01-02' }, 'NHS Continuing Healthcare: eligible for CHC; decision date 2027-01-02'],
       ['CHC_ADJUSTMENT_RECORDED', { seq: 1, effectiveDate: '2026-10-01' }, 'CHC funding adjustment 1 proposed from 2026-10-01: ICB from CHC start'],
       ['CHC_ADJUSTMENT_RECORDED', { seq: 7, effectiveDate: '2027-01-04' }, 'CHC funding adjustment 7 proposed from 2027-01-04'],
       ['CHC_ADJUSTMENT_CONFIRMED', { seq: 1, organisationId: 'anytown-council' }, 'O(anytown-council) confirmed CHC funding adjustment 1'],
@@ -80,11 +83,19 @@ describe('history in words', () => {
       ['THEME_ADDED', { theme: 'Hospital discharge', areas: ['WORKFORCE_TRAINING', 'COMMISSIONING'] }, 'Theme added: Hospital discharge (Workforce training; Commissioning decisions)'],
       ['THEME_FILED', { theme: 'Hospital discharge', areas: [] }, 'Theme filed: Hospital discharge'],
       ['CORRECTED', { field: 'subjects', before: ['FUNDING'], after: ['FUNDING', 'SCOPE'], reason: 'Scope was missed.' },
-        'Corrected subjects: "FUNDING" → "FUNDING, SCOPE". Reason: Scope was missed.'],
-      ['CORRECTED', { field: 'parties', before: { a: 1 }, after: null }, 'Corrected parties: "{"a":1}" → ""'],
-      ['PARTICIPANT_JOINED', { personId: 'eve-ford', reason: 'holds the role now (directory)' }, 'P(eve-ford) joined (holds the role now (directory))'],
+        'Corrected what the dispute is about: "Funding responsibility (health and social care contributions)" → '
+        + '"Funding responsibility (health and social care contributions); Scope of aftercare services". Reason: Scope was missed.'],
+      ['CORRECTED', { field: 'parties', before: [{ organisationId: 'a', role: 'RAISING' }, null], after: [] },
+        'Corrected the parties: "O(a) (raising the dispute); O() ()" → ""'],
+      ['CORRECTED', { field: 'cohort', before: 'ADULT', after: 'CHILD_YOUNG_PERSON', reason: 'She is 17.' },
+        'Corrected the age group: "Adult" → "Child or young person". Reason: She is 17.'],
+      ['CORRECTED', { field: 'setting', before: 'COMMUNITY', after: 'PRISON' }, 'Corrected the setting: "Community" → "Prison"'],
+      ['CORRECTED', { field: 'localCaseRef', before: 'AC-1', after: 'AC-2' }, 'Corrected the local case reference: "AC-1" → "AC-2"'],
+      ['CORRECTED', { field: 'description', before: { a: 1 }, after: null }, 'Corrected the description: "{"a":1}" → ""'],
+      ['CORRECTED', { field: 'somethingNew', before: 1, after: 2 }, 'Corrected somethingNew: "1" → "2"'],
+      ['PARTICIPANT_JOINED', { personId: 'eve-ford', reason: 'holds the role now (directory)' }, 'P(eve-ford) joined: holds the role now (directory)'],
       ['PARTICIPANT_JOINED', { personId: 'eve-ford' }, 'P(eve-ford) joined'],
-      ['PARTICIPANT_LEFT', { personId: 'eve-ford', reason: 'no longer in the directory' }, 'P(eve-ford) left (no longer in the directory)'],
+      ['PARTICIPANT_LEFT', { personId: 'eve-ford', reason: 'no longer in the directory' }, 'P(eve-ford) left: no longer in the directory'],
       ['PARTICIPANT_LEFT', { personId: 'eve-ford' }, 'P(eve-ford) left'],
       ['PARTY_ADDED', { organisationId: 'otherton-council', role: 'INTERESTED', reason: 'Ordinary residence.' }, 'O(otherton-council) added as a party (interested party). Reason: Ordinary residence.'],
       ['PARTY_WITHDRAWN', { organisationId: 'otherton-council', reason: 'Not responsible.' }, 'O(otherton-council) withdrawn as a party. Reason: Not responsible.'],
@@ -98,6 +109,13 @@ describe('history in words', () => {
     expect(EVENT_TYPES.filter((t) => !covered.has(t))).toEqual([]);
   });
 
+  it('[R11.2] never shows a whole NHS number, even in a correction of it', () => {
+    const line = say('CORRECTED', { field: 'nhsNumber', before: '9434765919', after: '943 476 5870', reason: 'Typo.' });
+    expect(line).toBe('Corrected the NHS number: "NHS number ending 919" → "NHS number ending 870". Reason: Typo.');
+    expect(line).not.toMatch(/943\s?476/);
+    expect(say('CORRECTED', { field: 'nhsNumber', before: null, after: '9434765919' })).toBe('Corrected the NHS number: "" → "NHS number ending 919"');
+  });
+
   it('[R9.1] shows an entry of a kind this version does not know by its name, and tolerates odd data', () => {
     expect(say('SOMETHING_OLD', { a: 1 })).toBe('something old');
     expect(say('CARE_RESTORED', null)).toBe('Care restored');
@@ -105,5 +123,6 @@ describe('history in words', () => {
     expect(say('LEGAL_ADVICE_REQUESTED', { reason: 42 })).toBe('Legal advice requested. Reason: 42');
     expect(say('LEGAL_ADVICE_REQUESTED', { reason: { x: 1 } })).toBe('Legal advice requested');
     expect(say('THEME_ADDED', { theme: 'T', areas: 'WORKFORCE_TRAINING' })).toBe('Theme added: T');
+    expect(say('RAISED', { subjects: [], parties: [null, 'x', { organisationId: 'a' }] })).toBe('Raised about , between O(), O(), O(a)');
   });
 });

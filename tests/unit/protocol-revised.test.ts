@@ -447,7 +447,8 @@ describe('tests that bite: single-line changes that used to pass', () => {
 
   it('[R5.6] counts "explained" only when done after the decision took effect', () => {
     const s = atStage3();
-    s.at('2026-12-16T10:00:00Z').run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Told him early.' });
+    expect(refusal(() => s.at('2026-12-16T10:00:00Z').run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Told him early.' })))
+      .toMatchObject({ code: 'NO_SUCH_DECISION', field: 'step' });
     s.run('eve-ford', written());
     s.run('eve-ford', confirm(1, 'anytown-council'));
     s.at('2026-12-16T11:00:00Z').run('jon-park', confirm(1, 'anytown-icb'));

@@ -35,6 +35,10 @@ export function personStep(draft: Draft, cmd: Cmd<'PERSON_STEP'>): void {
   const { d } = draft;
   const me = mustParticipate(draft, 'record contact with the person');
   const step = d.personSteps.find((p) => p.step === cmd.step)!;
+  // R5.6, R8.3: the outcome is explained once there is one; an explanation given before would not count.
+  if (cmd.step === 'EXPLAINED' && !d.decisions.some((x) => x.status === 'CONFIRMED' && x.outcome !== 'ESCALATE')) {
+    refuse('NO_SUCH_DECISION', 'Nothing has been decided yet, so there is no outcome to explain. Record this once every party has confirmed a decision.', 'step');
+  }
   let note = cmd.note?.trim() || null;
   if (cmd.notAppropriate) {
     // R8.1: advocacy may be "not appropriate", with the reason; that counts as done.
