@@ -36,6 +36,20 @@ describe('the unlawful-ground detector, measured', () => {
     expect(recall).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('[R4.1] gives every labelled sentence exactly its labels, but for the two known misses', () => {
+    // Pinned so that any change to a pattern that changes a verdict on the corpus is seen, not only one that
+    // pulls the totals below 0.9. The misses are the detector's known limits, kept visible here.
+    const KNOWN = new Map<string, string[]>([
+      ['The panel is yet to decide, so the move is delayed.', []],
+      ['The team has been restructured and nobody holds the budget line.', ['BUDGET', 'RESTRUCTURING']],
+    ]);
+    const wrong = rows.filter((r) => {
+      const got = [...detectUnlawfulGrounds(r.sentence)].sort();
+      return JSON.stringify(got) !== JSON.stringify(KNOWN.get(r.sentence) ?? [...r.expected].sort());
+    }).map((r) => `${r.expected.join(',') || 'LAWFUL'}: ${r.sentence} → ${detectUnlawfulGrounds(r.sentence).join(',') || 'LAWFUL'}`);
+    expect(wrong).toEqual([]);
+  });
+
   it('[R4.1] catches the wordings an audit found missed, and not a lawful needs-met ending that mentions decommissioning', () => {
     expect(detectUnlawfulGrounds('Not until the ICB funding panel.')).toEqual(['AWAITING_PANEL']);
     expect(detectUnlawfulGrounds('Given our financial position.')).toEqual(['BUDGET']);
