@@ -458,6 +458,36 @@ describe('tests that bite: single-line changes that used to pass', () => {
     expect(s.dispute.status).toBe('RESOLVED');
   });
 
+  it('[R5.6] [R9.1] at Stage 3 says in the case space what is still needed, then resolves with the latest confirmed decision as the outcome', () => {
+    const s = atStage3();
+    s.at('2026-12-16T10:00:00Z').run('eve-ford', written({ summary: 'First written decision.' }));
+    s.run('eve-ford', confirm(1, 'anytown-council'));
+    s.run('jon-park', confirm(1, 'anytown-icb'));
+    const waiting = s.last.effects.find((e) => e.kind === 'POST' && e.message.title.endsWith('before this dispute can close'));
+    expect(waiting?.kind === 'POST' && waiting.message).toEqual({
+      title: 'S117-2026-0001: before this dispute can close', lines: ['• Still needed: the person informed of the outcome and rationale'], mentions: [],
+    });
+    // A second written decision replaces the first before the person is told; a third is only proposed.
+    s.run('eve-ford', written({ summary: 'Second written decision, replacing the first.' }));
+    s.run('eve-ford', confirm(2, 'anytown-council'));
+    s.run('jon-park', confirm(2, 'anytown-icb'));
+    s.run('eve-ford', written({ summary: 'A third, only proposed.' }));
+    expect(s.dispute.status).toBe('OPEN');
+    s.at('2026-12-17T10:00:00Z').run('gus-hart', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Told him the outcome.' });
+    expect(s.dispute).toMatchObject({ status: 'RESOLVED', outcome: 'Written decision: Second written decision, replacing the first.' });
+    expect(s.last.events.find((e) => e.type === 'RESOLVED')?.data).toEqual({ stage: 3, outcome: 'Written decision: Second written decision, replacing the first.' });
+  });
+
+  it('[R5.6] a dispute whose record has no "explained" step still needs the person informed to close at Stage 3', () => {
+    const three = atStage3().dispute;
+    const confirmed: Decision = {
+      seq: 1, stage: 3, outcome: 'WRITTEN_DECISION', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'c',
+      interimFunding: null, endingReason: null, jointAssessment: null, proposedBy: 'eve-ford', proposedAt: '2026-12-16T10:00:00Z', sourceMessage: null,
+      status: 'CONFIRMED', effectiveAt: '2026-12-16T11:00:00Z',
+    };
+    expect(closureGaps({ ...three, personSteps: [], decisions: [confirmed] })).toEqual(['the person informed of the outcome and rationale']);
+  });
+
   it('[R7.3] refuses to confirm an ending whose reason is a service reduction or a commissioning change', () => {
     for (const endingReason of ['SERVICE_REDUCTION', 'COMMISSIONING_CHANGE'] as const) {
       const s = new Scenario();
