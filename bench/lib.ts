@@ -93,7 +93,7 @@ export interface Child { send<T>(request: object): Promise<T>; first: Promise<un
  * waits on it, instead of leaving the benchmark hanging or crashing it.
  */
 export function forkTs(file: string, args: string[] = []): Child {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let next = 0;
   let firstResolve!: (v: unknown) => void;

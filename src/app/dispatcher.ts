@@ -4,7 +4,10 @@ import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, typ
 import type { DisputeService } from './dispute-service.ts';
 import { errorInfo } from './dispute-service.ts';
 import { alertMessage } from './outbox-alerts.ts';
-import { runInBackground } from './foreground.ts';
+import { noRequestInFlight, runInBackground } from './foreground.ts';
+
+/** The longest a delivery waits for requests being answered before it goes anyway. */
+const HOLD_WHILE_ANSWERING_MS = 5_000;
 
 export interface DeliverySettings {
   /** Retryable failures keep retrying this long after the row fell due, then fail it. */
@@ -72,6 +75,8 @@ export class OutboxDispatcher {
     let claimed = 0;
     const worker = async () => {
       while (claimed < limit) {
+        // A click's acknowledgement is due within Slack's 3 seconds; a card update can follow a moment later.
+        await noRequestInFlight(HOLD_WHILE_ANSWERING_MS);
         const row = await this.outbox.claim(this.now(), this.settings.leaseMs);
         if (!row) return;
         claimed++;

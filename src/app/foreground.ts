@@ -24,6 +24,8 @@ const QUIET_MS = 1_000;
 let inFlight = 0;
 let lastArrival = -Infinity;
 
+const whenIdle = new Set<() => void>();
+
 /** Counts one inbound request until the returned function is called (extra calls are ignored). */
 export function requestStarted(): () => void {
   inFlight++;
@@ -33,7 +35,22 @@ export function requestStarted(): () => void {
     if (done) return;
     done = true;
     inFlight--;
+    if (inFlight === 0) for (const wake of [...whenIdle]) wake();
   };
+}
+
+/**
+ * Resolves once no counted request is in flight, or after `maxMs` at most:
+ * work that follows an answer already given waits while people are still
+ * waiting for theirs, but never for long.
+ */
+export function noRequestInFlight(maxMs: number): Promise<void> {
+  if (inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const wake = () => { whenIdle.delete(wake); clearTimeout(timer); resolve(); };
+    const timer = setTimeout(wake, maxMs);
+    whenIdle.add(wake);
+  });
 }
 
 /** True while a request is being answered, or one arrived within the last second. */

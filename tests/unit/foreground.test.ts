@@ -1,4 +1,4 @@
-import { isBackground, requestStarted, requestsWaiting, runInBackground } from '../../src/app/foreground.ts';
+import { isBackground, noRequestInFlight, requestStarted, requestsWaiting, runInBackground } from '../../src/app/foreground.ts';
 
 describe('background work and waiting requests', () => {
   it('knows it is in the background through every await that follows, and nowhere else', async () => {
@@ -21,5 +21,23 @@ describe('background work and waiting requests', () => {
     const other = requestStarted();
     expect(requestsWaiting()).toBe(true);
     other();
+  });
+
+  it('lets work after an answer wait until no request is in flight, and no longer than its limit', async () => {
+    await noRequestInFlight(60_000);
+    const one = requestStarted();
+    const two = requestStarted();
+    let woke = false;
+    const waiting = noRequestInFlight(60_000).then(() => { woke = true; });
+    one();
+    await new Promise((r) => setImmediate(r));
+    expect(woke).toBe(false);
+    two();
+    await waiting;
+    expect(woke).toBe(true);
+    // A request that never ends holds nobody past the limit.
+    const stuck = requestStarted();
+    await noRequestInFlight(1);
+    stuck();
   });
 });

@@ -1,4 +1,5 @@
 import type { App as BoltApp } from '@slack/bolt';
+import { noRequestInFlight } from '../../app/foreground.ts';
 
 /**
  * A first-come gate for the work a listener does after its ack(): at most
@@ -45,8 +46,9 @@ type ProcessEvent = BoltApp['processEvent'];
  * listener needs to know: a listener's `await ack()` returns once its request
  * may go on.
  */
-export function gateAfterAck(app: BoltApp, gate: Gate): void {
+export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswering?: { maxMs: number } } = {}): void {
   const process: ProcessEvent = app.processEvent.bind(app);
+  const hold = opts.holdWhileAnswering;
   app.processEvent = async (event) => {
     let release: (() => void) | null = null;
     const ack = event.ack;
@@ -54,6 +56,8 @@ export function gateAfterAck(app: BoltApp, gate: Gate): void {
       ...event,
       ack: async (response) => {
         await ack(response);
+        // In a burst, the next requests' acknowledgements come first (a little longer only, never for ever).
+        if (hold && !release) await noRequestInFlight(hold.maxMs);
         release ??= await gate.acquire();
       },
     };

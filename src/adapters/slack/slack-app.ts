@@ -23,6 +23,8 @@ const { WebClient } = bolt.webApi;
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Requests whose after-ack work may run at once (the rest wait, already acknowledged). */
 const AFTER_ACK_CONCURRENCY = 4;
+/** The longest after-ack work waits for other requests' acknowledgements before it takes its turn anyway. */
+const AFTER_ACK_HOLD_MS = 5_000;
 
 /** Bolt's logger interface on top of ours, so Bolt never writes to the console itself. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -103,7 +105,9 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     });
   }
   // Listeners ack first and work after; this keeps that work from starving the next acks.
-  gateAfterAck(app, new Gate(AFTER_ACK_CONCURRENCY));
+  // Over HTTP a request counts until its acknowledgement is sent, so work after an ack can wait for the others' acks.
+  // Socket Mode counts a request until its listener finishes, after-ack work included: waiting there would wait on itself.
+  gateAfterAck(app, new Gate(AFTER_ACK_CONCURRENCY), socket ? {} : { holdWhileAnswering: { maxMs: AFTER_ACK_HOLD_MS } });
   app.error(async (e) => { logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener failed'); });
   const port = new SlackChatPort(client, directory, logger.child({ platform: 'slack' }), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
   let socketUp = false;
