@@ -1,5 +1,7 @@
 import { WorkingCalendar } from '../../src/calendar/working-calendar.ts';
+import { SYSTEM } from '../../src/domain/commands.ts';
 import { decide } from '../../src/domain/decide.ts';
+import { DomainError } from '../../src/domain/errors.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
 import { disputeView } from '../../src/domain/view.ts';
 import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
@@ -634,5 +636,36 @@ describe('register signals, themes and records', () => {
     expect(view.personRef).toBe('Case AC-104233, NHS number ending 919');
     const sent = JSON.stringify([view, s.last.effects]);
     expect(sent).not.toMatch(/9434765919|943 476 5919/);
+  });
+});
+
+describe('decide() itself', () => {
+  const ctx = (personId = 'ali-khan') => ({ now: new Date('2026-12-07T10:00:00Z'), actor: { personId, platform: 'cli' as const }, policy: DEFAULT_POLICY, calendar, directory });
+
+  it('[R11.1] refuses a command on no dispute, and a second raise of one that exists, changing nothing', () => {
+    const err = (() => { try { decide(null, { type: 'SWEEP' }, ctx()); } catch (e) { return e; } return null; })();
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({ name: 'DomainError', code: 'NO_SUCH_DISPUTE', message: 'There is no such dispute.' });
+    const s = new Scenario();
+    s.raise();
+    const before = structuredClone(s.dispute);
+    expect(refusal(() => s.raise())).toEqual({ code: 'ALREADY_RAISED', message: 'S117-2026-0001 already exists.' });
+    expect(s.dispute).toEqual(before);
+  });
+
+  it('[R11.1] starts a raised dispute from a clean record, and counts a version only for a change that was recorded', () => {
+    const s = new Scenario();
+    s.raise();
+    expect(s.dispute).toMatchObject({
+      status: 'OPEN', stage: 1, version: 1, legalAdviceAsked: false, cannotResolve: [], outcome: null, resolvedAt: null, overdue: false,
+      decisions: [], confirmations: [], themes: [], chcAdjustments: [], externalRoutes: [], chc: null,
+    });
+    expect(s.dispute.letters).toEqual([]);
+    // A sweep with nothing due records nothing and leaves the version alone.
+    s.sweep('2026-12-08T10:00:00Z');
+    expect(s.last.events).toEqual([]);
+    expect(s.dispute.version).toBe(1);
+    // The scheduler acts as "system" on the system platform.
+    expect(SYSTEM).toEqual({ personId: 'system', platform: 'system' });
   });
 });
