@@ -46,7 +46,7 @@ export function personStep(draft: Draft, cmd: Cmd<'PERSON_STEP'>): void {
     note = `Not appropriate: ${required(cmd.note, 'note', 'The reason advocacy is not appropriate')}`;
   }
   if (step.doneAt && step.doneBy === me.id && step.note === note) {
-    draft.notice = `"${PERSON_STEP_TEXT[cmd.step]}" was already recorded by ${draft.name(step.doneBy ?? '')}.`;
+    draft.notice = `"${PERSON_STEP_TEXT[cmd.step]}" was already recorded by ${draft.name(me.id)}.`;
     return;
   }
   // Re-recording a step replaces the current record; the history keeps the earlier one (R8.1).
