@@ -1,5 +1,5 @@
 import { WorkingCalendar } from '../../src/calendar/working-calendar.ts';
-import type { Command } from '../../src/domain/commands.ts';
+import type { Command, RaiseInput } from '../../src/domain/commands.ts';
 import { decide } from '../../src/domain/decide.ts';
 import type { Message } from '../../src/domain/effects.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
@@ -26,7 +26,7 @@ function atStage2(): Scenario {
 }
 
 /** An ending dispute starts at Stage 3 (R7.2): the cheapest way there. */
-function endingAtStage3(parties = [council, icb]): Scenario {
+function endingAtStage3(parties: RaiseInput['parties'] = [council, icb]): Scenario {
   const s = new Scenario();
   s.raise('ali-khan', fundingDispute({ subjects: ['ENDING_AFTERCARE'], endingProposal: true, parties }));
   return s;
