@@ -275,6 +275,10 @@ describe('CHC adjustment buttons', () => {
     s.run('ali-khan', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-council' });
     expect(s.dispute.chcAdjustments[0]!.confirmedAt).not.toBeNull();
     expect(only(s.dispute, 'confirm-chc')).toEqual([]);
+    // A party that joins later has nothing to confirm: the adjustment already holds.
+    s.run('ali-khan', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The trust provides the care.' });
+    expect(only(s.dispute, 'confirm-chc')).toEqual([]);
+    expect(only(s.dispute, 'confirm-chc', person('nia-rose'))).toEqual([]);
   });
 
   it('[R3.2][R6.3] who confirmed an adjustment for one organisation is not offered another\'s', () => {
