@@ -1,7 +1,7 @@
 import { activePartyIds } from './guards.ts';
 import { confirmerRoles, type Policy } from './stage-policy.ts';
 import { PERSON_STEP_TEXT } from './texts.ts';
-import type { Directory, Dispute, Person, PersonStepKey, StageNo } from './types.ts';
+import type { Decision, Directory, Dispute, Person, PersonStepKey, StageNo } from './types.ts';
 
 /**
  * A button the viewer may press, with what it carries. The field names are
@@ -33,13 +33,11 @@ export type ActionVerb = AllowedAction['verb'];
 export type Viewer = Person | null;
 
 /** May this person confirm the decision for their own organisation (R3.2, R5.9, R7.1)? */
-function mayConfirm(d: Dispute, seq: number, policy: Policy, viewer: Person): boolean {
-  const dec = d.decisions.find((x) => x.seq === seq);
-  if (!dec) return false;
+function mayConfirm(d: Dispute, dec: Decision, policy: Policy, viewer: Person): boolean {
   const roles = confirmerRoles(policy, dec.stage, dec.outcome);
   if (roles && !roles.some((r) => viewer.roles.includes(r))) return false;
   // One person confirms for one organisation only.
-  return !d.confirmations.some((c) => c.decisionSeq === seq && c.personId === viewer.id && c.organisationId !== viewer.organisationId);
+  return !d.confirmations.some((c) => c.decisionSeq === dec.seq && c.personId === viewer.id && c.organisationId !== viewer.organisationId);
 }
 
 /**
@@ -59,7 +57,7 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
     if (pending) {
       for (const party of d.parties) {
         if (d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === party.organisationId)) continue;
-        if (viewer && (viewer.organisationId !== party.organisationId || !mayConfirm(d, pending.seq, policy, viewer))) continue;
+        if (viewer && (viewer.organisationId !== party.organisationId || !mayConfirm(d, pending, policy, viewer))) continue;
         const label = `Confirm for ${orgName(party.organisationId)}`;
         out.push({ verb: 'confirm', s: pending.seq, o: party.organisationId, label, style: 'primary' });
       }

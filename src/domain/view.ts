@@ -4,6 +4,7 @@ import { maskNhsNumber } from './nhs-number.ts';
 import type { Policy } from './stage-policy.ts';
 import { timeLeftText } from './time-left.ts';
 import { closureGaps, whoOwes } from './decide.ts';
+import { currentStage } from './stage-ops.ts';
 import { CHC_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from './texts.ts';
 import type { Directory, Dispute } from './types.ts';
 
@@ -47,11 +48,11 @@ function chcWaiting(d: Dispute, orgName: (id: string) => string): string[] {
 export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalendar, dir: Directory, now?: Date, viewer: Viewer = null): DisputeView {
   const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   const name = (id: string | null) => (id ? dir.people.find((p) => p.id === id)?.name ?? id : null);
-  const stage = d.stages.find((s) => s.stage === d.stage && s.endedAt === null) ?? d.stages[d.stages.length - 1];
+  const stage = currentStage(d);
   const pending = d.decisions.find((x) => x.status === 'PROPOSED');
   const dueText = d.status === 'RESOLVED'
     ? `resolved ${d.resolvedAt ? calendar.describe(new Date(d.resolvedAt)) : ''}`.trim()
-    : stage?.dueAt
+    : stage.dueAt
       ? now ? timeLeftText(calendar, new Date(stage.dueAt), now) : `${stage.timedOutAt ? 'was due' : 'due'} ${calendar.describe(new Date(stage.dueAt))}`
       : 'no timescale';
   return {
@@ -61,7 +62,7 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     stage: d.stage,
     stageName: policy.stages[d.stage].name,
     dueText,
-    overdue: d.overdue || Boolean(stage?.timedOutAt),
+    overdue: d.overdue || Boolean(stage.timedOutAt),
     subjects: d.subjects.map((s) => SUBJECT_TEXT[s]),
     parties: d.parties.filter((p) => !p.withdrawnAt).map((p) => ({ organisationId: p.organisationId, name: orgName(p.organisationId), role: PARTY_ROLE_TEXT[p.role] })),
     personRef: [`Case ${d.localCaseRef}`, maskNhsNumber(d.nhsNumber)].filter(Boolean).join(', '),
