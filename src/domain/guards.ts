@@ -11,7 +11,7 @@ export const MAX_TEXT = 4000;
 export function required(value: string | null | undefined, field: string, what: string): string {
   const v = (value ?? '').trim();
   if (!v) refuse('FIELD_REQUIRED', `${what} is required: fill in "${field}".`, field);
-  if (v.length > MAX_TEXT) refuse('FIELD_TOO_LONG', `"${field}" is ${v.length} characters; keep it under ${MAX_TEXT}.`, field);
+  if (v.length > MAX_TEXT) refuse('FIELD_TOO_LONG', `"${field}" is ${v.length} characters; keep it to ${MAX_TEXT} at most.`, field);
   return v;
 }
 

@@ -176,7 +176,7 @@ export function draftEscalationNote(
     '',
     `${SETTING_OPENING[d.setting ?? 'COMMUNITY']} ${who(ctx)} do not yet agree about ${about.join(', and ')}.`,
     '',
-    `They could not sort it out yet. So now ${STAGE_WHO[to]} at ${who(ctx)} will look at it.`,
+    to === 4 ? `They could not sort it out between them. So now ${STAGE_WHO[4]} will look at it.` : `They could not sort it out yet. So now ${STAGE_WHO[to]} at ${who(ctx)} will look at it.`,
     dueText ? `They aim to decide by ${dueText}.` : 'There is no set date for this step. We will tell you what happens.',
     '',
     careSentence(d),

@@ -134,13 +134,13 @@ export function startStage(draft: Draft, stage: StageNo, why: string, at: Date =
   const mentions = d.participants.map((p) => p.personId).filter((id) => ctx.directory.people.some((p) => p.id === id));
   draft.post({
     title: `${d.reference}: Stage ${stage} — ${pol.name}`,
-    lines: [why, `This stage is ${due}.`, ...(todo.length ? ['What this stage must do:', ...todo] : []), CONTINUITY_REMINDER],
+    lines: [why, `This stage ${inst.dueAt ? 'is' : 'has'} ${due}.`, ...(todo.length ? ['What this stage must do:', ...todo] : []), CONTINUITY_REMINDER],
     mentions,
   });
   for (const id of added.map((a) => a.personId)) {
     draft.dm(id, {
       title: `You are part of ${d.reference}, Stage ${stage} — ${pol.name}`,
-      lines: [why, `The stage is ${due}.`, 'Open the case channel to see the checklist and record decisions.'],
+      lines: [why, `The stage ${inst.dueAt ? 'is' : 'has'} ${due}.`, 'Open the case channel to see the checklist and record decisions.'],
       mentions: [],
     });
   }
@@ -182,10 +182,14 @@ export function escalate(draft: Draft, how: 'TIMEOUT' | 'MANUAL' | 'JOINT_DECISI
       : `The parties agreed to escalate from Stage ${from}.`;
   draft.event('ESCALATED', { from, to, how, reason, at: at.toISOString() });
   startStage(draft, to, why, at);
-  // R8.2: a short note for the person: care goes on, who now looks at it, by when.
-  const due = currentStage(draft.d).dueAt;
-  const dueText = due ? draft.ctx.calendar.describe(new Date(due), { year: true }).replace(/, \d+(:\d+)?[ap]m$/, '') : null;
-  draft.addLetter(draftEscalationNote(draft.d, to, dueText, 'The Section 117 team', draft.letterContext()), null);
+  addEscalationNote(draft);
+}
+
+/** R8.2: a short note for the person for each escalation: care goes on, who now looks at it, by when. */
+export function addEscalationNote(draft: Draft): void {
+  const s = currentStage(draft.d);
+  const dueText = s.dueAt ? draft.ctx.calendar.describe(new Date(s.dueAt), { year: true }).replace(/, \d+(:\d+)?[ap]m$/, '') : null;
+  draft.addLetter(draftEscalationNote(draft.d, s.stage, dueText, 'The Section 117 team', draft.letterContext()), null);
 }
 
 /** The earliest instant the scheduler must look at this dispute again. */

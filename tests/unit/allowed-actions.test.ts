@@ -174,7 +174,8 @@ describe('allowed actions on an open dispute', () => {
     s.run('jon-park', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'Nor can the ICB.' });
     s.run('eve-ford', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null });
     expect(s.dispute.stage).toBe(4);
-    expect(acts(s.dispute)).toEqual([INFORMED, REASSURED, ADVOCACY, DECIDE, EXTERNAL, CARE_CHANGE, ADVOCACY_NA, ADD_PARTY, CORRECT]);
+    const note = s.dispute.letters.at(-1)!.seq;
+    expect(acts(s.dispute)).toEqual([INFORMED, REASSURED, ADVOCACY, DECIDE, EXTERNAL, CARE_CHANGE, ADVOCACY_NA, ADD_PARTY, CORRECT, letter(note)]);
     expect(only(s.dispute, 'external', person('ali-khan'))).toEqual([]);
   });
 

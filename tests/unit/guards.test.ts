@@ -57,7 +57,7 @@ describe('free text', () => {
     const s = new Scenario();
     s.raise();
     expect(refusal(() => s.run('ali-khan', { type: 'REQUEST_LEGAL_ADVICE', reason: 'x'.repeat(MAX_TEXT + 1) }))).toEqual({
-      code: 'FIELD_TOO_LONG', field: 'reason', message: '"reason" is 4001 characters; keep it under 4000.',
+      code: 'FIELD_TOO_LONG', field: 'reason', message: '"reason" is 4001 characters; keep it to 4000 at most.',
     });
     s.run('ali-khan', { type: 'REQUEST_LEGAL_ADVICE', reason: `  ${'x'.repeat(MAX_TEXT)}  ` });
     expect(s.last.events[0]!.data).toEqual({ reason: 'x'.repeat(4000) });

@@ -136,6 +136,19 @@ describe('the person steps', () => {
 });
 
 describe('letters', () => {
+  it('[R5.6] [R8.2] drafts no outcome letter for an agreed escalation: the person has the escalation note', () => {
+    const s = new Scenario();
+    s.raise();
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'ESCALATE', summary: 'We cannot agree.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    expect(s.dispute.stage).toBe(2);
+    expect(refusal(() => s.run('ali-khan', { type: 'DRAFT_LETTER', decisionSeq: 1 }))).toEqual({
+      code: 'NO_SUCH_DECISION', message: 'Decision 1 was to escalate, so there is no outcome to explain yet; the person has the escalation note.',
+    });
+    expect(s.dispute.letters.map((l) => l.decisionSeq)).toEqual([null]);
+  });
+
   it('[R8.2] [R5.6] drafts a letter for a confirmed decision only; marking a decision letter sent explains the outcome, an escalation note does not', () => {
     const s = atStage3();
     // Letters 1 and 2: the notes for the escalations to Stages 2 and 3.

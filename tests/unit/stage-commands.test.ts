@@ -138,13 +138,16 @@ describe('external escalation (Stage 4)', () => {
       { type: 'EXTERNAL_ROUTE_RECORDED', data: { route: 'DHSC' } },
       { type: 'STAGE_ENDED', data: { stage: 3, reason: 'MANUAL', met: null, escalationReason: 'external escalation: Department of Health and Social Care (cross-system disputes)' } },
       { type: 'STAGE_STARTED', data: { stage: 4, dueAt: null, why, participants: [] } },
+      { type: 'LETTER_DRAFTED', data: { seq: s.dispute.letters.at(-1)!.seq, decisionSeq: null, readingAge: s.dispute.letters.at(-1)!.readingAge, kind: 'escalation note' } },
     ]);
+    // R8.2: a note for the person for this escalation too, with no date it pretends to.
+    expect(s.dispute.letters.at(-1)!.text).toMatch(/So now people outside our organisations will look at it\.\nThere is no set date for this step\./);
     expect(s.dispute.stages.map((x) => [x.stage, x.endReason, x.escalationReason])).toEqual([
       [3, 'MANUAL', 'external escalation: Department of Health and Social Care (cross-system disputes)'], [4, null, null],
     ]);
     expect(posts(s)).toEqual([{
       title: `${REF}: Stage 4 — External escalation (exceptional)`,
-      lines: [why, 'This stage is no timescale (exceptional external escalation).', CONTINUITY_REMINDER],
+      lines: [why, 'This stage has no timescale (exceptional external escalation).', CONTINUITY_REMINDER],
       mentions: ['ali-khan', 'gus-hart', 'eve-ford', 'jon-park'],
       notBefore: '2027-01-20T10:00:00.000Z',
     }]);
@@ -313,7 +316,9 @@ describe('moving an ending to Stage 3', () => {
     expect(s.dispute).toMatchObject({ stage: 3, endingProposal: true, subjects: ['FUNDING', 'ACCOMMODATION', 'ENDING_AFTERCARE'] });
     expect(s.dispute.decisions.map((d) => d.status)).toEqual(['WITHDRAWN', 'SUPERSEDED']);
     expect(s.dispute.stages.map((x) => [x.stage, x.endReason, x.escalationReason, x.met])).toEqual([[1, 'MANUAL', reason, null], [3, null, null, null]]);
-    expect(s.events()).toEqual(['STAGE_ENDED', 'ESCALATED', 'STAGE_STARTED']);
+    expect(s.events()).toEqual(['STAGE_ENDED', 'ESCALATED', 'STAGE_STARTED', 'LETTER_DRAFTED']);
+    // R8.2: the person gets a note for this escalation, as for any other.
+    expect(s.dispute.letters.at(-1)).toMatchObject({ decisionSeq: null, text: expect.stringMatching(/So now the most senior staff at .* will look at it\./) });
     expect(s.last.events[1]).toEqual({ type: 'ESCALATED', data: { from: 1, to: 3, how: 'ENDING_TO_STAGE_3', reason, at: '2026-12-08T10:00:00.000Z' } });
     const why = `Gus Hart moved the dispute to Stage 3 because it proposes ending Section 117 aftercare, which only Stage 3 can decide (protocol section 7). Reason: ${reason}`;
     expect(s.last.events[2]!.data).toMatchObject({ stage: 3, why, participants: ['eve-ford', 'jon-park'] });

@@ -243,7 +243,7 @@ describe('Stage 4 and closing there', () => {
         kind: 'POST', notBefore: now,
         message: {
           title: `${REF}: Stage 4 — External escalation (exceptional)`,
-          lines: ['Jon Park escalated externally: NHS England (ICB-related disputes).', 'This stage is no timescale (exceptional external escalation).', CONTINUITY_REMINDER],
+          lines: ['Jon Park escalated externally: NHS England (ICB-related disputes).', 'This stage has no timescale (exceptional external escalation).', CONTINUITY_REMINDER],
           mentions: s.dispute.participants.map((p) => p.personId),
         },
       },

@@ -62,6 +62,11 @@ export function draftLetterCmd(draft: Draft, cmd: Cmd<'DRAFT_LETTER'>): void {
   const me = mustParticipate(draft, 'draft a letter');
   const dec = d.decisions.find((x) => x.seq === cmd.decisionSeq && x.status === 'CONFIRMED');
   if (!dec) refuse('NO_SUCH_DECISION', `Decision ${cmd.decisionSeq} has not been confirmed by every party, so there is nothing to explain yet.`);
+  // An agreed escalation is not an outcome: the person already has the escalation note (R8.2), and marking a letter
+  // about it sent must not count as explaining the outcome (R5.6).
+  if (dec.outcome === 'ESCALATE') {
+    refuse('NO_SUCH_DECISION', `Decision ${cmd.decisionSeq} was to escalate, so there is no outcome to explain yet; the person has the escalation note.`);
+  }
   addLetter(draft, dec, me.id);
 }
 

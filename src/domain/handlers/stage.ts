@@ -2,7 +2,7 @@ import { flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
 import { activePartyIds, actorPerson, mustBeOpen, mustParticipate, required } from '../guards.ts';
 import { stageParticipants } from '../participants.ts';
-import { currentStage, type Draft, endStage, escalate, plannedReminders, stageDueText, startStage } from '../stage-ops.ts';
+import { addEscalationNote, currentStage, type Draft, endStage, escalate, plannedReminders, stageDueText, startStage } from '../stage-ops.ts';
 import { CONTINUITY_REMINDER, ROUTE_TEXT } from '../texts.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import type { Cmd } from './types.ts';
@@ -65,6 +65,7 @@ export function recordExternalRoute(draft: Draft, cmd: Cmd<'RECORD_EXTERNAL_ROUT
   if (d.stage === 3) {
     endStage(draft, 'MANUAL', `external escalation: ${ROUTE_TEXT[cmd.route]}`);
     startStage(draft, 4, `${draft.name(me.id)} escalated externally: ${ROUTE_TEXT[cmd.route]}.`);
+    addEscalationNote(draft);
   } else {
     draft.post({ title: `${d.reference}: external route added`, lines: [ROUTE_TEXT[cmd.route], CONTINUITY_REMINDER], mentions: [] });
     draft.refreshCard();
@@ -128,6 +129,7 @@ export function moveToStage3(draft: Draft, cmd: Cmd<'MOVE_TO_STAGE_3'>): void {
   d.endingProposal = true;
   draft.event('ESCALATED', { from, to: 3, how: 'ENDING_TO_STAGE_3', reason, at: draft.nowIso });
   startStage(draft, 3, `${draft.name(me.id)} moved the dispute to Stage 3 because it proposes ending Section 117 aftercare, which only Stage 3 can decide (protocol section 7). Reason: ${reason}`);
+  addEscalationNote(draft);
   flagGrounds(draft, detectUnlawfulGrounds(reason), 'The reason for moving to Stage 3');
 }
 
