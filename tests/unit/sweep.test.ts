@@ -103,7 +103,7 @@ describe('earlier stages time out', () => {
 });
 
 describe('stage reminders', () => {
-  it('[R0.5] a due reminder lists the open checklist items of the stage and mentions its people', () => {
+  it('[R0.4] [R0.5] a due reminder lists the open checklist items of the stage and mentions its people', () => {
     const s = new Scenario();
     s.raise();
     s.sweep('2026-12-10T08:59:00Z');
