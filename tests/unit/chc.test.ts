@@ -1,7 +1,7 @@
 import type { Command } from '../../src/domain/commands.ts';
 import type { Message } from '../../src/domain/effects.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
-import { refusal, Scenario } from '../helpers/domain.ts';
+import { directory, refusal, Scenario } from '../helpers/domain.ts';
 
 // The CHC track (handlers/chc.ts), pinned without a database: refusals, events, posts, the dispute after.
 
@@ -155,5 +155,30 @@ describe('confirming a CHC funding adjustment', () => {
     expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBe('2026-12-09T12:00:00.000Z');
     s.at('2026-12-10T12:00:00Z').run('gus-hart', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-icb' });
     expect(s.last.notice).toBe('CHC funding adjustment 1 was agreed by every party on 2026-12-09; there is nothing left to confirm.');
+  });
+
+  it('[R6.3] [R5.9] from Stage 2 the frontline alone cannot confirm an adjustment for its organisation', () => {
+    const s = chcDispute();
+    s.sweep('2026-12-14T17:00:00Z');
+    expect(s.dispute.stage).toBe(2);
+    s.run('gus-hart', chc('ELIGIBLE'));
+    s.run('ali-khan', adjust());
+    expect(refusal(() => s.run('ali-khan', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-council' }))).toEqual({
+      code: 'CONFIRMER_ROLE_REQUIRED',
+      message: 'At Stage 2 only Anytown Council\'s team manager, service manager, operational lead, mental health service lead or senior officer '
+        + 'can confirm a CHC funding adjustment. Ask them to press "Confirm".',
+    });
+    s.run('bea-jones', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-council' });
+    expect(s.dispute.chcAdjustments[0]!.confirmations.map((c) => c.personId)).toEqual(['bea-jones']);
+  });
+
+  it('[R6.3] [R3.2] one person cannot confirm for two organisations, even after moving between them', () => {
+    const s = recorded();
+    s.run('ali-khan', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-council' });
+    const moved = { ...directory, people: directory.people.map((p) => (p.id === 'ali-khan' ? { ...p, organisationId: 'anytown-icb' } : p)) };
+    expect(refusal(() => s.runWith(moved, 'ali-khan', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-icb' }))).toEqual({
+      code: 'ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION',
+      message: 'You already confirmed CHC funding adjustment 1 for Anytown Council. Someone else must confirm for NHS Anytown ICB.',
+    });
   });
 });
