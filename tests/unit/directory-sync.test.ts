@@ -82,6 +82,18 @@ describe('syncing the directory', () => {
     expect(s.dispute.participants.find((p) => p.personId === 'ali-khan')!.leftAt).toBe('2026-12-08T10:00:00.000Z');
   });
 
+  it('[R5.8] when every participant has left, the raiser and named professional are not brought back from outside the directory', () => {
+    const s = endingAtStage3();
+    const nobody = ['ali-khan', 'gus-hart', 'eve-ford', 'jon-park'].reduce((dir, id) => without(id, dir), directory);
+    s.at('2026-12-08T10:00:00Z').runWith(nobody, 'system', SYNC);
+    expect(s.events()).toEqual(Array(4).fill('PARTICIPANT_LEFT'));
+    expect(s.last.effects).toEqual([
+      { kind: 'UNINVITE', personIds: ['ali-khan', 'gus-hart', 'eve-ford', 'jon-park'], notBefore: '2026-12-08T10:00:00.000Z' },
+      { kind: 'REFRESH_CARD', notBefore: '2026-12-08T10:00:00.000Z' },
+    ]);
+    expect(s.dispute.participants.every((p) => p.leftAt === '2026-12-08T10:00:00.000Z')).toBe(true);
+  });
+
   it('[R5.8] a resolved dispute no longer follows the directory', () => {
     const s = new Scenario();
     s.raise();
