@@ -94,6 +94,16 @@ describe('syncing the directory', () => {
     expect(s.dispute.participants.every((p) => p.leftAt === '2026-12-08T10:00:00.000Z')).toBe(true);
   });
 
+  it('[R5.8] at Stage 2 a new holder of a Stage 1 role joins too, from the current stage', () => {
+    const s = new Scenario();
+    s.raise();
+    s.sweep('2026-12-14T17:00:00Z');
+    const newLead = { ...directory, people: [...directory.people, { ...directory.people.find((p) => p.id === 'ivy-nash')!, id: 'uma-lead', name: 'Uma Lead' }] };
+    s.at('2026-12-15T10:00:00Z').runWith(newLead, 'system', SYNC);
+    expect(s.last.events).toEqual([{ type: 'PARTICIPANT_JOINED', data: { personId: 'uma-lead', reason: 'operational lead (joined when the directory changed)' } }]);
+    expect(s.dispute.participants.find((p) => p.personId === 'uma-lead')).toMatchObject({ fromStage: 2, addedAt: '2026-12-15T10:00:00.000Z' });
+  });
+
   it('[R5.8] a resolved dispute no longer follows the directory', () => {
     const s = new Scenario();
     s.raise();

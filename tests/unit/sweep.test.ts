@@ -151,6 +151,16 @@ describe('stage reminders', () => {
     expect(posts(s).map((p) => p.lines)).toEqual([['Decision 1 is waiting for confirmation from 1 organisation(s).']]);
   });
 
+  it('[R0.5] with three parties, the count leaves out exactly the organisations that confirmed', () => {
+    const s = new Scenario();
+    const parties = [...fundingDispute().parties, { organisationId: 'anytown-trust', role: 'INTERESTED' as const }];
+    s.raise('ali-khan', fundingDispute({ parties }));
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'AGREEMENT' } });
+    s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    s.sweep('2026-12-10T09:00:00Z');
+    expect(posts(s).map((p) => p.lines)).toEqual([['Decision 1 is waiting for confirmation from 2 organisation(s).']]);
+  });
+
   it('[R0.5] a withdrawn decision is not pending; a new one is counted on its own confirmations', () => {
     const s = new Scenario();
     s.raise();
