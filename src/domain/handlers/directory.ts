@@ -17,9 +17,11 @@ export function syncDirectory(draft: Draft): void {
     draft.event('PARTICIPANT_LEFT', { personId: p.personId, reason: 'no longer in the directory' });
   }
   const joined: string[] = [];
-  for (let s = 1; s <= Math.min(d.stage, 3); s++) {
+  // Only the stages this dispute has reached: an ending that started at Stage 3 (R7.2) never had Stage 1 or 2 people.
+  const reached = [...new Set(d.stages.map((x) => x.stage))].filter((s): s is StageNo => s <= 3);
+  for (const s of reached) {
     const current = { ...d, participants: d.participants.filter((p) => !p.leftAt) };
-    for (const a of stageParticipants(current, s as StageNo, dir, ctx.policy).added) {
+    for (const a of stageParticipants(current, s, dir, ctx.policy).added) {
       if (!dir.people.some((x) => x.id === a.personId)) continue;
       const reason = `${a.reason} (joined when the directory changed)`;
       const existing = d.participants.find((p) => p.personId === a.personId);
