@@ -40,8 +40,8 @@ describe('[R9.3] tagging themes', () => {
     expect(refusal(() => s.run('ali-khan', { type: 'ADD_THEME', theme: '   ' })))
       .toEqual({ code: 'FIELD_REQUIRED', message: 'A theme is required: fill in "theme".', field: 'theme' });
     s.run('ali-khan', { type: 'ADD_THEME', theme: `Long ${'Ab '.repeat(40)}` });
-    expect(s.dispute.themes[0].theme).toBe(`long ${'ab '.repeat(25)}`);
-    expect(s.dispute.themes[0].theme).toHaveLength(80);
+    expect(s.dispute.themes[0]!.theme).toBe(`long ${'ab '.repeat(25)}`);
+    expect(s.dispute.themes[0]!.theme).toHaveLength(80);
   });
 
   it('[R9.3] records a new theme with who, when and its learning areas (each once, none when not given)', () => {
