@@ -88,6 +88,7 @@ describe('the letter to the person', () => {
     expect(readability('Dear Sam,\n \nWe met')).toMatchObject({ sentences: 2, words: 4 });
     expect(readability('One[x]two.')).toMatchObject({ sentences: 1, words: 2 });
     expect(readability("I can't go.")).toMatchObject({ sentences: 1, words: 3 });
+    expect(readability('42. 7.')).toMatchObject({ sentences: 0, words: 0 });
   });
 
   it('[R8.2] opens by the setting, defaulting to the community, and names who disagreed', () => {
