@@ -50,4 +50,46 @@ describe('one parser for every date a person types', () => {
     expect(() => boardReport([], { from: '2026-13-01', to: '2027-01-01' }, cal, dir, new Date('2026-12-07T10:00:00Z'))).toThrow(/no month 13/);
     expect(() => boardReport([], { from: '1000-01-01', to: '9999-12-31' }, cal, dir, new Date('2026-12-07T10:00:00Z'))).toThrow(/out of range/);
   });
+
+  it('refuses text around a date, echoing what was typed with control characters masked and long input cut at 40 characters', () => {
+    const notADate = (shown: string) => ({ ok: false, error: `from: "${shown}" is not a date. Write it like 2026-04-01 (year-month-day).` });
+    expect(parseDate('from', 'x2026-04-01')).toEqual(notADate('x2026-04-01'));
+    expect(parseDate('from', '2026-04-01x')).toEqual(notADate('2026-04-01x'));
+    expect(parseDate('from', '\u0000to\u202Eday\u0007')).toEqual(notADate('?to?day?'));
+    expect(parseDate('from', 'a'.repeat(40))).toEqual(notADate('a'.repeat(40)));
+    expect(parseDate('from', `${'b'.repeat(40)}c`)).toEqual(notADate(`${'b'.repeat(40)}…`));
+  });
+
+  it('names the month and its length when the day does not exist, and accepts every year from 2000 to 2100', () => {
+    const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+    const days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    months.forEach((name, i) => {
+      const iso = `2027-${String(i + 1).padStart(2, '0')}-32`;
+      expect(parseDate('Raised from', iso)).toEqual({ ok: false, error: `Raised from: ${iso} is not a real date: ${name} 2027 has ${days[i]} days.` });
+    });
+    expect(parseDate('from', '2026-04-00')).toEqual({ ok: false, error: 'from: 2026-04-00 is not a real date: April 2026 has 30 days.' });
+    expect(parseDate('from', '2000-01-01')).toEqual({ ok: true, value: '2000-01-01' });
+    expect(parseDate('from', '2100-12-31')).toEqual({ ok: true, value: '2100-12-31' });
+    expect(parseDate('--to', '1999-12-31')).toEqual({ ok: false, error: '--to: 1999-12-31 is out of range. Use a year from 2000 to 2100.' });
+    expect(parseDate('--to', '2101-01-01')).toEqual({ ok: false, error: '--to: 2101-01-01 is out of range. Use a year from 2000 to 2100.' });
+  });
+
+  it('takes a one-day range, either end alone, and names the default fields in its refusals', () => {
+    expect(checkRange({ from: '2026-04-01', to: '2026-04-01' })).toBeNull();
+    expect(parseRange(undefined, '2026-01-01')).toEqual({ ok: true, value: { to: '2026-01-01' } });
+    expect(parseRange('', null)).toEqual({ ok: true, value: {} });
+    expect(parseRange('2026-13-01', undefined)).toEqual({ ok: false, error: 'from: 2026-13-01 has no month 13. Months run from 01 to 12.' });
+    expect(parseRange('2026-01-01', '2026-02-30')).toEqual({ ok: false, error: 'to: 2026-02-30 is not a real date: February 2026 has 28 days.' });
+    expect(parseRange('2026-05-01', '2026-04-01'))
+      .toEqual({ ok: false, error: 'from: 2026-05-01 is after to 2026-04-01. Put the earlier date first.' });
+  });
+
+  it('throws a DateRangeError for the period, with the message of the check', () => {
+    let err: unknown = null;
+    try { assertRange({ from: '2026-05-01', to: '2026-04-01' }); } catch (e) { err = e; }
+    expect(err).toMatchObject({
+      name: 'DateRangeError', code: 'INVALID_DATE', field: 'period', message: 'from: 2026-05-01 is after to 2026-04-01. Put the earlier date first.',
+    });
+  });
 });
+

@@ -43,6 +43,17 @@ const CASES: Record<string, () => { text: string; readingAge: number }> = {
   'escalation-note-stage-3-care-stopped': () => draftEscalationNote(
     { subjects: ['FUNDING'], setting: 'COMMUNITY', flags: [flag('reports care reduced because of the dispute', false)] } as D, 3, 'Tuesday 26 January 2027', 'The Section 117 team', icbAndCouncil,
   ),
+  'escalation-note-stage-4-child-secure-unit': () => draftEscalationNote(
+    { subjects: ['SCOPE', 'CHILDRENS_SERVICES_INTERFACE'], setting: 'OTHER_SECURE', cohort: 'CHILD_YOUNG_PERSON', flags: [] } as D, 4, null, 'The Section 117 team', icbAndCouncil,
+  ),
+  'eligibility-and-transport-no-setting': () => draftLetter({ subjects: ['ELIGIBILITY', 'TRANSPORT_MEDICATION_ACCESS'] } as D, decision({
+    stage: 2, outcome: 'DECISION', summary: 'You can get Section 117 aftercare. A taxi will take you to the clinic each week.',
+    basisNeed: 'Your MHA section was a treatment section. You need to see your CPN each week.', funding: 'The council pays for the OT visits.',
+  }), 'Bea Jones'),
+  'care-act-and-reducing': () => draftLetter({ subjects: ['CARE_ACT_INTERFACE', 'REDUCING_AFTERCARE'], setting: 'COMMUNITY', flags: [] } as D, decision({
+    stage: 2, outcome: 'DECISION', summary: 'Your S117 help goes down to two visits a week. The DASS agreed this.',
+    basisNeed: 'You are doing well. Your IMHA helped you say what you want.',
+  }), 'Bea Jones', icbAndCouncil),
 };
 
 describe('golden letters to the person', () => {
