@@ -103,7 +103,7 @@ const WIDER_THAN_PRINT_WIDTH = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/generated/', 'data/', 'coverage/', 'test-artifacts/'] },
+  { ignores: ['dist/', 'node_modules/', 'src/generated/', 'data/', 'coverage/', 'test-artifacts/', '.stryker-tmp/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

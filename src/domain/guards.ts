@@ -39,8 +39,10 @@ export function isParticipant(d: Dispute, personId: string): boolean {
 export function holdsStageRole(d: Dispute, person: Person, dir: Directory, policy: Policy): boolean {
   if (!activePartyIds(d).includes(person.organisationId)) return false;
   const kind = dir.organisations.find((o) => o.id === person.organisationId)?.kind;
-  for (let s = 1; s <= d.stage; s++) {
-    for (const rule of policy.stages[s as StageNo].participantRoles) {
+  // The stages this dispute has reached, as the directory sync does: an ending raised straight at Stage 3 (R7.2)
+  // never had Stage 1 or 2 people.
+  for (const s of new Set(d.stages.map((x) => x.stage))) {
+    for (const rule of policy.stages[s].participantRoles) {
       if (rule.whenLegalAdvice && !d.legalAdviceAsked) continue;
       if (rule.orgKinds && (!kind || !rule.orgKinds.includes(kind))) continue;
       if (rule.roles.some((r) => person.roles.includes(r))) return true;

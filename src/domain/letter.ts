@@ -163,7 +163,7 @@ const STAGE_WHO: Record<StageNo, string> = {
   1: 'the staff who work with you',
   2: 'their managers',
   3: 'the most senior staff',
-  4: 'people outside our organisations',
+  4: 'people outside',
 };
 
 /** R8.2: a short note for each escalation: care goes on, who now looks at it, by when. */
@@ -176,7 +176,9 @@ export function draftEscalationNote(
     '',
     `${SETTING_OPENING[d.setting ?? 'COMMUNITY']} ${who(ctx)} do not yet agree about ${about.join(', and ')}.`,
     '',
-    to === 4 ? `They could not sort it out between them. So now ${STAGE_WHO[4]} will look at it.` : `They could not sort it out yet. So now ${STAGE_WHO[to]} at ${who(ctx)} will look at it.`,
+    to === 4
+      ? `They could not sort it out between them. So now ${STAGE_WHO[4]} ${who(ctx)} will look at it.`
+      : `They could not sort it out yet. So now ${STAGE_WHO[to]} at ${who(ctx)} will look at it.`,
     dueText ? `They aim to decide by ${dueText}.` : 'There is no set date for this step. We will tell you what happens.',
     '',
     careSentence(d),

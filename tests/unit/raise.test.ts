@@ -87,6 +87,15 @@ describe('the raised dispute', () => {
     expect(s.last.events[1]!.data.why).toBe('Ali Khan raised a dispute about ending Section 117 aftercare. Endings go straight to Stage 3 (protocol section 7).');
   });
 
+  it('[R7.2] [R5.8] an ending raised straight at Stage 3 is for Stage 3 people: a team manager cannot join it by acting', () => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute({ subjects: ['FUNDING', 'ENDING_AFTERCARE'], endingProposal: true }));
+    expect(refusal(() => s.run('bea-jones', { type: 'PERSON_STEP', step: 'INFORMED', note: null }))).toMatchObject({ code: 'NOT_A_PARTICIPANT' });
+    // A senior officer of a party holds a Stage 3 role and may act at once.
+    s.run('eve-ford', { type: 'PERSON_STEP', step: 'INFORMED', note: null });
+    expect(s.dispute.personSteps.find((p) => p.step === 'INFORMED')!.doneBy).toBe('eve-ford');
+  });
+
   it('[R7.2] an ending proposal adds the ending subject', () => {
     const s = new Scenario();
     s.raise('ali-khan', fundingDispute({ subjects: ['FUNDING'], endingProposal: true }));

@@ -141,7 +141,7 @@ describe('external escalation (Stage 4)', () => {
       { type: 'LETTER_DRAFTED', data: { seq: s.dispute.letters.at(-1)!.seq, decisionSeq: null, readingAge: s.dispute.letters.at(-1)!.readingAge, kind: 'escalation note' } },
     ]);
     // R8.2: a note for the person for this escalation too, with no date it pretends to.
-    expect(s.dispute.letters.at(-1)!.text).toMatch(/So now people outside our organisations will look at it\.\nThere is no set date for this step\./);
+    expect(s.dispute.letters.at(-1)!.text).toMatch(/They could not sort it out between them\. So now people outside .+ will look at it\.\nThere is no set date for this step\./);
     expect(s.dispute.stages.map((x) => [x.stage, x.endReason, x.escalationReason])).toEqual([
       [3, 'MANUAL', 'external escalation: Department of Health and Social Care (cross-system disputes)'], [4, null, null],
     ]);
