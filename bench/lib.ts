@@ -84,7 +84,12 @@ export const row = (label: string, full: number[], bare: number[] | null): strin
   return `${label} ${f} | bare p50 ${pct(bare, 50).toFixed(1)} ms p99 ${pct(bare, 99).toFixed(1)} ms | p99 ratio ${(pct(full, 99) / pct(bare, 99)).toFixed(2)}`;
 };
 
-export interface Child { send<T>(request: object): Promise<T>; first: Promise<unknown>; stop(): Promise<void> }
+export interface Child {
+  send<T>(request: object): Promise<T>;
+  first: Promise<unknown>;
+  /** Ends the process: asks it to `request` first when given (a bot stops its sweeps and closes its database). */
+  stop(request?: object): Promise<void>;
+}
 
 /**
  * Forks a TypeScript file as a process of its own (through tsx). `first` is
@@ -125,7 +130,12 @@ export function forkTs(file: string, args: string[] = []): Child {
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       child.send({ id, request }, (e) => { if (e) { waiting.delete(id); reject(e); } });
     }),
-    stop: async () => {
+    stop: async (request?: object) => {
+      if (request && !gone && child.connected) await new Promise<void>((resolve) => {
+        const id = next++;
+        waiting.set(id, { resolve: () => resolve(), reject: () => resolve() });
+        child.send({ id, request }, (e) => { if (e) { waiting.delete(id); resolve(); } });
+      });
       if (child.exitCode === null && child.signalCode === null) {
         if (child.connected) child.disconnect();
         else child.kill();

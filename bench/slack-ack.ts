@@ -77,8 +77,7 @@ try {
         + `bot's event loop stalls p99 ${s.lagP99.toFixed(0)} ms, max ${s.lagMax.toFixed(0)} ms; CPU per loop turn p99 ${s.turnP99.toFixed(0)} ms, `
         + `max ${s.turnMax.toFixed(0)} ms | p99 ${pct(clicks, 99) < 300 ? 'under' : 'OVER'} 300 ms`);
     } finally {
-      await bot.send({ op: 'stop' }).catch(() => {});
-      await bot.stop();
+      await bot.stop({ op: 'stop' });
       await db.cleanup();
     }
   }

@@ -53,8 +53,7 @@ try {
         console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare));
       }
     } finally {
-      await bot.send({ op: 'stop' }).catch(() => {});
-      await bot.stop();
+      await bot.stop({ op: 'stop' });
       await db.cleanup();
     }
   }
