@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -161,12 +161,16 @@ export async function warmUp(full: () => Promise<number>, bare: () => Promise<nu
  * a machine that gets busier or quieter during the run then affects both
  * sides alike, rather than whichever happened to run second.
  */
-export async function compare(full: () => Promise<number>, bare: () => Promise<number>, concurrency: number, n: number, rounds = Number(process.env.BENCH_ROUNDS ?? 4)): Promise<{ full: number[]; bare: number[] }> {
+export async function compare(full: () => Promise<number>, bare: () => Promise<number>, concurrency: number, n: number, rounds = Number(process.env.BENCH_ROUNDS ?? 4)): Promise<{ full: number[]; bare: number[]; senderStallMs: number }> {
   const out = { full: [] as number[], bare: [] as number[] };
   const per = Math.ceil(n / rounds);
+  // The sender's own pauses are in every latency it measures; printed so a slow row can be told from a slow sender.
+  const stall = monitorEventLoopDelay({ resolution: 5 });
+  stall.enable();
   for (let i = 0; i < rounds; i++) {
     out.full.push(...await load(full, concurrency, per));
     out.bare.push(...await load(bare, concurrency, per));
   }
-  return out;
+  stall.disable();
+  return { ...out, senderStallMs: stall.max / 1e6 };
 }

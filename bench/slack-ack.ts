@@ -6,17 +6,16 @@
 // escalates BENCH_MIXED (500) due disputes.
 //
 // The bot and the bare app each run in a process of their own, as the bot
-// runs in production; this process sends the requests and plays Slack's Web
-// API (bench/proc/). Until this version all of them shared one event loop, so
-// the bot's figures also carried the fake Slack server's work for every
-// respond() and chat.update the bot made, which the bare app never makes.
+// runs in production; this process only sends the requests and times them
+// (bench/proc/). The fake Slack Web API runs in a process of its own too:
+// answered from this one, the bot's calls back (respond(), chat.update) held
+// up the timing of the bot's requests, and the bare app makes no such calls.
 // Each row alternates the two in BENCH_ROUNDS (4) rounds after an unmeasured
 // warm-up, so a change in the machine's load during the run hits both alike.
 //
 //   npm run bench:slack     (BENCH_N=1000 requests per row; TEST_DATABASE_URL or BENCH_DATABASE_URL adds PostgreSQL;
 //                            BENCH_ONLY=mixed for the mixed row alone)
 import { performance } from 'node:perf_hooks';
-import { FakeSlackApi } from '../tests/fakes/slack-api.ts';
 import { blockAction, commandBody, interactiveBody, sign, SIGNING_SECRET } from '../tests/helpers/slack.ts';
 import type { SweepFigures } from './proc/bot.ts';
 import { compare, databases, forkTs, load, pct, row, warmUp } from './lib.ts';
@@ -32,9 +31,9 @@ const post = async (url: string, body: string) => {
   return r.status;
 };
 
-const fake = new FakeSlackApi();
-await fake.start();
-const bare = forkTs('./proc/bare-bolt.ts', [`${fake.url}/api/`]);
+const fake = forkTs('./proc/fake-platform.ts', ['slack']);
+const fakeUrl = ((await fake.first) as { url: string }).url;
+const bare = forkTs('./proc/bare-bolt.ts', [`${fakeUrl}/api/`]);
 const bareUrl = `http://127.0.0.1:${((await bare.first) as { port: number }).port}/slack/events`;
 
 console.log(`Slack ack latency, ${N} requests per row, mixed row over ${MIXED} due disputes; node ${process.version}`);
@@ -46,13 +45,13 @@ try {
         op: 'start', at: '2026-12-07T10:00:00Z',
         env: {
           ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
-          SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`,
+          SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fakeUrl}/api/`,
         },
       });
       const url = `http://127.0.0.1:${started.port}/slack/events`;
       const [d] = (await bot.send<{ ids: string[] }>({ op: 'raise', n: 1, platform: 'slack' })).ids;
       const kinds = {
-        'slash command (/s117 help)': () => commandBody('U0ALIKHAN1', 'help', 'C1', `${fake.url}/respond/b`),
+        'slash command (/s117 help)': () => commandBody('U0ALIKHAN1', 'help', 'C1', `${fakeUrl}/respond/b`),
         'button click (checklist tick)': () => interactiveBody(blockAction('U0GUSHART1', 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d, k: 'clarify', s: 1, n: 1 }) })),
       };
       console.log(`-- ${started.description}`);
@@ -60,7 +59,7 @@ try {
         await warmUp(() => post(url, body()), () => post(bareUrl, body()));
         for (const c of [1, 50]) {
           const r = await compare(() => post(url, body()), () => post(bareUrl, body()), c, N);
-          console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, r.full, r.bare));
+          console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms`);
         }
       }
       // Mixed: 10 users clicking about twice a second each, for as long as a sweep of MIXED due disputes runs.

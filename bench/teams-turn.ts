@@ -2,23 +2,23 @@
 // through the full bot, beside a bare CloudAdapter echo bot answering the
 // same invoke, in the same run on the same machine (Emulator mode: no tokens).
 // The bot and the bare bot each run in a process of their own; this process
-// sends the invokes and plays the Bot Connector (bench/proc/).
+// only sends the invokes and times them; the fake Bot Connector runs in a
+// process of its own, so its work for the bot does not delay that timing (bench/proc/).
 //
 // Runs on the embedded database and, with TEST_DATABASE_URL or BENCH_DATABASE_URL, on PostgreSQL.
 //
 //   npm run bench:teams            (BENCH_N=1000 by default)
-import { FakeBotConnector } from '../tests/fakes/bot-connector.ts';
 import { compare, databases, forkTs, row, warmUp } from './lib.ts';
 
 const N = Number(process.env.BENCH_N ?? 1000);
-const connector = new FakeBotConnector();
-await connector.start();
+const connector = forkTs('./proc/fake-platform.ts', ['teams']);
+const connectorUrl = ((await connector.first) as { url: string }).url;
 const bare = forkTs('./proc/bare-cloud-adapter.ts');
 const bareUrl = `http://127.0.0.1:${((await bare.first) as { port: number }).port}/`;
 
 let n = 0;
 const invoke = (d: string, aad: string) => JSON.stringify({
-  type: 'invoke', name: 'adaptiveCard/action', id: `a${++n}`, channelId: 'msteams', serviceUrl: connector.url,
+  type: 'invoke', name: 'adaptiveCard/action', id: `a${++n}`, channelId: 'msteams', serviceUrl: connectorUrl,
   from: { id: '29:gus', aadObjectId: aad }, recipient: { id: '28:bot' }, conversation: { id: 'a:personal', conversationType: 'personal', tenantId: 't' },
   value: { action: { type: 'Action.Execute', verb: 'tick', data: { verb: 'tick', d, k: 'clarify', s: 1, n: n % 2 } }, trigger: 'manual' },
 });
@@ -37,7 +37,7 @@ try {
         op: 'start', at: new Date().toISOString(),
         env: {
           ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
-          TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2', TEAMS_SERVICE_URL: connector.url,
+          TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2', TEAMS_SERVICE_URL: connectorUrl,
         },
       });
       const [d] = (await bot.send<{ ids: string[] }>({
@@ -50,7 +50,7 @@ try {
       await warmUp(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)));
       for (const c of [1, 50]) {
         const r = await compare(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)), c, N);
-        console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare));
+        console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms`);
       }
     } finally {
       await bot.stop({ op: 'stop' });

@@ -1,7 +1,7 @@
 // The bot under test in a process of its own, as it runs in production: the
-// benchmark's load generator and the fake Slack/Teams servers live in the
-// parent, so their work is not counted against the bot's event loop (Slack's
-// and Microsoft's servers are not on it either). Driven over IPC (see Request).
+// benchmark's load generator lives in the parent and the fake Slack/Teams
+// servers in processes of their own (fake-platform.ts), so their work is not
+// counted against the bot's event loop. Driven over IPC (see Request).
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
