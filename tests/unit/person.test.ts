@@ -136,6 +136,30 @@ describe('the person steps', () => {
 });
 
 describe('letters', () => {
+  it('[R5.6] [R8.3] a letter about a decision a later one replaced is marked sent but does not explain the outcome', () => {
+    const s = atStage3();
+    s.run('eve-ford', written);
+    s.run('eve-ford', confirm(1, 'anytown-council'));
+    s.run('jon-park', confirm(1, 'anytown-icb'));
+    s.run('eve-ford', { ...written, input: { ...written.input, summary: 'The council funds 70%, the ICB 30%.' } });
+    s.run('eve-ford', confirm(2, 'anytown-council'));
+    s.run('jon-park', confirm(2, 'anytown-icb'));
+    expect(s.dispute.letters.map((l) => [l.seq, l.decisionSeq])).toEqual([[1, null], [2, null], [3, 1], [4, 2]]);
+    expect(s.dispute.status).toBe('OPEN');
+
+    const stale = s.at('2026-12-16T10:00:00Z').run('gus-hart', { type: 'MARK_LETTER_SENT', seq: 3 });
+    expect(stale.events).toStrictEqual([{ type: 'LETTER_SENT', data: { seq: 3 } }]);
+    expect(stale.notice).toBe('Letter 3 is marked sent, but it explains decision 1, which decision 2 replaced. '
+      + 'The person still needs decision 2 explained: send its letter, or record that you explained it.');
+    expect(s.dispute.letters[2]).toMatchObject({ reviewedBy: 'gus-hart', sentAt: '2026-12-16T10:00:00.000Z' });
+    expect(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')).toMatchObject({ doneAt: null });
+    expect(s.dispute.status).toBe('OPEN');
+
+    s.at('2026-12-16T11:00:00Z').run('gus-hart', { type: 'MARK_LETTER_SENT', seq: 4 });
+    expect(s.events()).toEqual(['LETTER_SENT', 'PERSON_STEP_DONE', 'STAGE_ENDED', 'RESOLVED']);
+    expect(s.dispute.status).toBe('RESOLVED');
+  });
+
   it('[R5.6] [R8.2] drafts no outcome letter for an agreed escalation: the person has the escalation note', () => {
     const s = new Scenario();
     s.raise();

@@ -86,6 +86,13 @@ export function markLetterSent(draft: Draft, cmd: Cmd<'MARK_LETTER_SENT'>): void
   draft.refreshCard();
   // An escalation note tells the person where things are; only a decision letter explains the outcome (R5.6).
   if (letter.decisionSeq === null) return;
+  // A letter about a decision a later one replaced would tell the person the wrong outcome (R5.6, R8.3).
+  const latest = d.decisions.findLast((x) => x.status === 'CONFIRMED' && x.outcome !== 'ESCALATE');
+  if (latest && latest.seq !== letter.decisionSeq) {
+    draft.notice = `Letter ${cmd.seq} is marked sent, but it explains decision ${letter.decisionSeq}, which decision ${latest.seq} replaced. `
+      + `The person still needs decision ${latest.seq} explained: send its letter, or record that you explained it.`;
+    return;
+  }
   const step = d.personSteps.find((p) => p.step === 'EXPLAINED')!;
   Object.assign(step, { doneBy: me.id, doneAt: draft.nowIso, note: `Letter ${cmd.seq} sent` });
   draft.event('PERSON_STEP_DONE', { step: 'EXPLAINED', letter: cmd.seq });
