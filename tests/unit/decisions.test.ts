@@ -359,7 +359,7 @@ describe('withdrawing a decision', () => {
     const s = atStage2();
     s.run('bea-jones', decision());
     s.run('bea-jones', decision({ summary: 'The ICB pays 70% and the council 30% from 1 January.' }));
-    s.run('cal-reid', withdraw(2, 'The split was agreed by phone instead.'));
+    s.run('cal-reid', withdraw(2, ' The split was agreed by phone instead. '));
     expect(s.dispute.decisions.map((x) => x.status)).toEqual(['SUPERSEDED', 'WITHDRAWN']);
     expect(s.last.events).toEqual([{ type: 'DECISION_WITHDRAWN', data: { seq: 2, reason: 'The split was agreed by phone instead.' } }]);
     expect(s.last.effects).toEqual([

@@ -211,7 +211,7 @@ describe('legal advice', () => {
     expect(refusal(() => s.run('ali-khan', { type: 'REQUEST_LEGAL_ADVICE', reason: ' ' })))
       .toEqual({ code: 'FIELD_REQUIRED', field: 'reason', message: 'A reason is required: fill in "reason".' });
     expect(s.dispute.legalAdviceAsked).toBe(false);
-    s.at('2026-12-08T18:00:00Z').run('ali-khan', { type: 'REQUEST_LEGAL_ADVICE', reason: 'Ordinary residence is contested.' });
+    s.at('2026-12-08T18:00:00Z').run('ali-khan', { type: 'REQUEST_LEGAL_ADVICE', reason: ' Ordinary residence is contested.  ' });
     expect(s.dispute.legalAdviceAsked).toBe(true);
     expect(s.last.events).toEqual([{ type: 'LEGAL_ADVICE_REQUESTED', data: { reason: 'Ordinary residence is contested.' } }]);
     expect(s.last.effects).toEqual([{
@@ -260,15 +260,19 @@ describe('recomputing a deadline', () => {
     s.raise();
     s.sweep('2026-12-10T09:00:00Z');
     expect(s.dispute.stages[0]!.reminders.map((r) => [r.kind, Boolean(r.sentAt)])).toEqual([['START', true], ['HALFWAY', true], ['DAY_BEFORE', false], ['DUE_DAY', false]]);
-    const r = run(s, 'pat-lee', { type: 'RECOMPUTE_DEADLINE', reason: 'Council closed for the storm on 9 December' });
+    const sentBefore = s.dispute.stages[0]!.reminders.map((x) => x.sentAt);
+    // The reason as typed, with spaces around it: the record and the post both keep it trimmed.
+    const r = run(s, 'pat-lee', { type: 'RECOMPUTE_DEADLINE', reason: '  Council closed for the storm on 9 December \n' });
     const stage = r.next.stages[0]!;
     expect(stage.dueAt).toBe('2026-12-15T17:00:00.000Z');
-    expect(stage.reminders.map((x) => [x.kind, x.at, Boolean(x.sentAt)])).toEqual([
-      ['START', '2026-12-07T10:00:00.000Z', true],
-      ['HALFWAY', '2026-12-11T09:00:00.000Z', true],
-      ['DAY_BEFORE', '2026-12-14T09:00:00.000Z', false],
-      ['DUE_DAY', '2026-12-15T09:00:00.000Z', false],
+    // A reminder already sent keeps the time it went out, not its newly planned time.
+    expect(stage.reminders).toEqual([
+      { kind: 'START', at: '2026-12-07T10:00:00.000Z', sentAt: sentBefore[0] },
+      { kind: 'HALFWAY', at: '2026-12-11T09:00:00.000Z', sentAt: sentBefore[1] },
+      { kind: 'DAY_BEFORE', at: '2026-12-14T09:00:00.000Z', sentAt: null },
+      { kind: 'DUE_DAY', at: '2026-12-15T09:00:00.000Z', sentAt: null },
     ]);
+    expect(sentBefore[1]).not.toBe('2026-12-11T09:00:00.000Z');
     expect(r.events).toEqual([{
       type: 'DEADLINE_RECOMPUTED',
       data: { stage: 1, before: '2026-12-14T17:00:00.000Z', after: '2026-12-15T17:00:00.000Z', reason: 'Council closed for the storm on 9 December' },

@@ -123,8 +123,9 @@ export function withdrawDecision(draft: Draft, cmd: Extract<Command, { type: 'WI
   mustBeOpen(d);
   const dec = d.decisions.find((x) => x.seq === cmd.seq);
   if (!dec || dec.status !== 'PROPOSED') refuse('DECISION_NOT_OPEN', `Decision ${cmd.seq} is not waiting for confirmation, so it cannot be withdrawn.`);
+  const reason = required(cmd.reason, 'reason', 'A reason');
   dec.status = 'WITHDRAWN';
-  draft.event('DECISION_WITHDRAWN', { seq: cmd.seq, reason: required(cmd.reason, 'reason', 'A reason') });
-  draft.post({ title: `${d.reference}: decision ${cmd.seq} withdrawn`, lines: [`By ${draft.name(me.id)}: ${cmd.reason}`], mentions: [] });
+  draft.event('DECISION_WITHDRAWN', { seq: cmd.seq, reason });
+  draft.post({ title: `${d.reference}: decision ${cmd.seq} withdrawn`, lines: [`By ${draft.name(me.id)}: ${reason}`], mentions: [] });
   draft.refreshCard();
 }

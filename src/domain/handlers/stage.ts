@@ -80,15 +80,16 @@ export function requestLegalAdvice(draft: Draft, cmd: Cmd<'REQUEST_LEGAL_ADVICE'
     draft.notice = 'Legal advice has already been asked for.';
     return;
   }
+  const reason = required(cmd.reason, 'reason', 'A reason');
   d.legalAdviceAsked = true;
-  draft.event('LEGAL_ADVICE_REQUESTED', { reason: required(cmd.reason, 'reason', 'A reason') });
+  draft.event('LEGAL_ADVICE_REQUESTED', { reason });
   if (d.stage >= 3) {
     const { added } = stageParticipants(d, 3, ctx.directory, ctx.policy);
     for (const a of added) d.participants.push({ personId: a.personId, fromStage: d.stage, reason: a.reason, addedAt: draft.nowIso, leftAt: null });
     if (added.length) draft.effects.push({ kind: 'INVITE', personIds: added.map((a) => a.personId), notBefore: draft.pingAt }); // an invitation notifies people too (R0.4)
-    draft.post({ title: `${d.reference}: legal advice requested`, lines: [cmd.reason], mentions: added.map((a) => a.personId) });
+    draft.post({ title: `${d.reference}: legal advice requested`, lines: [reason], mentions: added.map((a) => a.personId) });
   } else {
-    draft.post({ title: `${d.reference}: legal advice requested`, lines: [cmd.reason, 'Legal advisors join if the dispute reaches Stage 3.'], mentions: [] });
+    draft.post({ title: `${d.reference}: legal advice requested`, lines: [reason, 'Legal advisors join if the dispute reaches Stage 3.'], mentions: [] });
   }
 }
 
@@ -99,13 +100,15 @@ export function recomputeDeadline(draft: Draft, cmd: Cmd<'RECOMPUTE_DEADLINE'>):
   mustBeOpen(d);
   const s = currentStage(d);
   if (!s.workingDays) refuse('NO_DEADLINE', `Stage ${s.stage} has no deadline to recompute.`);
+  const reason = required(cmd.reason, 'reason', 'A reason');
   const before = s.dueAt;
   s.dueAt = ctx.calendar.deadline(new Date(s.startedAt), s.workingDays).toISOString();
-  const sent = new Set(s.reminders.filter((r) => r.sentAt).map((r) => r.kind));
-  s.reminders = plannedReminders(ctx.calendar, new Date(s.startedAt), s.workingDays).map((r) => (sent.has(r.kind) ? { ...r, sentAt: r.at } : r));
+  // A reminder already sent is not sent again, and keeps the time it went out.
+  const sentAt = new Map(s.reminders.filter((r) => r.sentAt).map((r) => [r.kind, r.sentAt]));
+  s.reminders = plannedReminders(ctx.calendar, new Date(s.startedAt), s.workingDays).map((r) => ({ ...r, sentAt: sentAt.get(r.kind) ?? r.sentAt }));
   // R0.3: the change is on the record.
-  draft.event('DEADLINE_RECOMPUTED', { stage: s.stage, before, after: s.dueAt, reason: required(cmd.reason, 'reason', 'A reason') });
-  draft.post({ title: `${d.reference}: deadline recomputed`, lines: [`Stage ${s.stage} is now ${stageDueText(draft, s)}.`, `Reason: ${cmd.reason}`], mentions: [] });
+  draft.event('DEADLINE_RECOMPUTED', { stage: s.stage, before, after: s.dueAt, reason });
+  draft.post({ title: `${d.reference}: deadline recomputed`, lines: [`Stage ${s.stage} is now ${stageDueText(draft, s)}.`, `Reason: ${reason}`], mentions: [] });
   draft.refreshCard();
 }
 
