@@ -159,18 +159,27 @@ export async function warmUp(full: () => Promise<number>, bare: () => Promise<nu
  * Measures the full bot and its bare yardstick in alternating rounds (full,
  * bare, full, bare…) of n/rounds requests each, pooling each side's latencies:
  * a machine that gets busier or quieter during the run then affects both
- * sides alike, rather than whichever happened to run second.
+ * sides alike, rather than whichever happened to run second. `settle` runs
+ * after each of the bot's rounds: the work the bot does after its acks would
+ * otherwise run during the bare app's round, slowing the yardstick on this
+ * 2-core machine and flattering the ratio.
  */
-export async function compare(full: () => Promise<number>, bare: () => Promise<number>, concurrency: number, n: number, rounds = Number(process.env.BENCH_ROUNDS ?? 4)): Promise<{ full: number[]; bare: number[]; senderStallMs: number }> {
+export async function compare(
+  full: () => Promise<number>, bare: () => Promise<number>, concurrency: number, n: number,
+  settle: () => Promise<unknown> = async () => {}, rounds = Number(process.env.BENCH_ROUNDS ?? 4),
+): Promise<{ full: number[]; bare: number[]; senderStallMs: number }> {
   const out = { full: [] as number[], bare: [] as number[] };
   const per = Math.ceil(n / rounds);
   // The sender's own pauses are in every latency it measures; printed so a slow row can be told from a slow sender.
   const stall = monitorEventLoopDelay({ resolution: 5 });
-  stall.enable();
   for (let i = 0; i < rounds; i++) {
+    stall.enable();
     out.full.push(...await load(full, concurrency, per));
+    stall.disable();
+    await settle();
+    stall.enable();
     out.bare.push(...await load(bare, concurrency, per));
+    stall.disable();
   }
-  stall.disable();
   return { ...out, senderStallMs: stall.max / 1e6 };
 }

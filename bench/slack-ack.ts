@@ -57,9 +57,13 @@ try {
       console.log(`-- ${started.description}`);
       for (const [kind, body] of ONLY_MIXED ? [] : Object.entries(kinds)) {
         await warmUp(() => post(url, body()), () => post(bareUrl, body()));
+        await bot.send({ op: 'settle' });
         for (const c of [1, 50]) {
-          const r = await compare(() => post(url, body()), () => post(bareUrl, body()), c, N);
-          console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms`);
+          let settled = 0;
+          const settle = async () => { settled = Math.max(settled, (await bot.send<{ ms: number }>({ op: 'settle' })).ms); };
+          const r = await compare(() => post(url, body()), () => post(bareUrl, body()), c, N, settle);
+          console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms; `
+          + `bot busy up to ${settled.toFixed(0)} ms after a round`);
         }
       }
       // Mixed: 10 users clicking about twice a second each, for as long as a sweep of MIXED due disputes runs.

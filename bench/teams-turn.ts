@@ -48,9 +48,13 @@ try {
       const url = `http://127.0.0.1:${started.port}/api/messages`;
       console.log(`-- ${started.description}`);
       await warmUp(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)));
+      await bot.send({ op: 'settle' });
       for (const c of [1, 50]) {
-        const r = await compare(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)), c, N);
-        console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms`);
+        let settled = 0;
+        const settle = async () => { settled = Math.max(settled, (await bot.send<{ ms: number }>({ op: 'settle' })).ms); };
+        const r = await compare(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)), c, N, settle);
+        console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms; `
+          + `bot busy up to ${settled.toFixed(0)} ms after a round`);
       }
     } finally {
       await bot.stop({ op: 'stop' });
