@@ -21,6 +21,8 @@ import type { SweepFigures } from './proc/bot.ts';
 import { compare, databases, forkTs, load, pct, row, warmUp } from './lib.ts';
 
 const N = Number(process.env.BENCH_N ?? 1000);
+// BENCH_SETTLE=0: the bare app's rounds start while the bot may still be busy with the previous round (the older method).
+const NO_SETTLE = process.env.BENCH_SETTLE === '0';
 const MIXED = Number(process.env.BENCH_MIXED ?? 500);
 // BENCH_ONLY=mixed skips the c=1 and c=50 rows.
 const ONLY_MIXED = process.env.BENCH_ONLY === 'mixed';
@@ -60,7 +62,7 @@ try {
         await bot.send({ op: 'settle' });
         for (const c of [1, 50]) {
           let settled = 0;
-          const settle = async () => { settled = Math.max(settled, (await bot.send<{ ms: number }>({ op: 'settle' })).ms); };
+          const settle = async () => { if (NO_SETTLE) return; settled = Math.max(settled, (await bot.send<{ ms: number }>({ op: 'settle' })).ms); };
           const r = await compare(() => post(url, body()), () => post(bareUrl, body()), c, N, settle);
           console.log(row(`${db.label.padEnd(16)} ${kind.padEnd(30)} c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms; `
           + `bot busy up to ${settled.toFixed(0)} ms after a round`);

@@ -11,6 +11,8 @@
 import { compare, databases, forkTs, row, warmUp } from './lib.ts';
 
 const N = Number(process.env.BENCH_N ?? 1000);
+// BENCH_SETTLE=0: the bare app's rounds start while the bot may still be busy with the previous round (the older method).
+const NO_SETTLE = process.env.BENCH_SETTLE === '0';
 const connector = forkTs('./proc/fake-platform.ts', ['teams']);
 const connectorUrl = ((await connector.first) as { url: string }).url;
 const bare = forkTs('./proc/bare-cloud-adapter.ts');
@@ -51,7 +53,7 @@ try {
       await bot.send({ op: 'settle' });
       for (const c of [1, 50]) {
         let settled = 0;
-        const settle = async () => { settled = Math.max(settled, (await bot.send<{ ms: number }>({ op: 'settle' })).ms); };
+        const settle = async () => { if (NO_SETTLE) return; settled = Math.max(settled, (await bot.send<{ ms: number }>({ op: 'settle' })).ms); };
         const r = await compare(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)), c, N, settle);
         console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms; `
           + `bot busy up to ${settled.toFixed(0)} ms after a round`);
