@@ -53,10 +53,15 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 /** R8.2: the decision as plain text: no HTML entities, tags or chat markup. */
 export function plainText(text: string): string {
   return text
-    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2')
+    // A chat link or email address shows its label; a bare link, its address (the tag rule below would drop it).
+    .replace(/<((?:https?|mailto):[^|>]+)(?:\|([^>]+))?>/g, (_m, url: string, label?: string) => label ?? url)
     .replace(/<\/?[a-z][^>]*>/gi, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1]!.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+      if (e[0] === '#') {
+        const n = e[1]!.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+        // A number past the last character is kept as written, like an unknown name (decoding it would throw).
+        return n <= 0x10ffff ? String.fromCodePoint(n) : m;
+      }
       return ENTITIES[e.toLowerCase()] ?? m;
     })
     .replace(/(^|\s)[*_~`]+(\S[^*_~`]*?)[*_~`]+(?=\s|[.,;:!?]|$)/g, '$1$2')
