@@ -44,6 +44,35 @@ describe('syncing the directory', () => {
     ]);
   });
 
+  it('[R5.8] two new role holders are invited together and named in one line, separated by a comma', () => {
+    const s = endingAtStage3();
+    const jon = directory.people.find((p) => p.id === 'jon-park')!;
+    const two = { ...directory, people: [...directory.people, { ...jon, id: 'zoe-new', name: 'Zoe New' }, { ...jon, id: 'yan-new', name: 'Yan New' }] };
+    s.at('2026-12-08T10:00:00Z').runWith(two, 'system', SYNC);
+    expect(s.last.effects).toEqual([
+      { kind: 'INVITE', personIds: ['zoe-new', 'yan-new'], notBefore: '2026-12-08T10:00:00.000Z' },
+      {
+        kind: 'POST', notBefore: '2026-12-08T10:00:00.000Z',
+        message: {
+          title: `${REF}: new people join from the directory`,
+          lines: ['Zoe New, Yan New: now in a role at this dispute\'s stage, so able to act on it at once.'], mentions: ['zoe-new', 'yan-new'],
+        },
+      },
+      { kind: 'REFRESH_CARD', notBefore: '2026-12-08T10:00:00.000Z' },
+    ]);
+  });
+
+  it('[R5.8][R0.4] out of hours a leaver loses access at once; joiners are invited and announced at the next working-hours start', () => {
+    const s = endingAtStage3();
+    s.at('2026-12-12T10:00:00Z').runWith(withZoe(without('jon-park')), 'system', SYNC);
+    expect(s.last.effects.map((e) => [e.kind, e.notBefore])).toEqual([
+      ['UNINVITE', '2026-12-12T10:00:00.000Z'],
+      ['INVITE', '2026-12-14T09:00:00.000Z'],
+      ['POST', '2026-12-14T09:00:00.000Z'],
+      ['REFRESH_CARD', '2026-12-12T10:00:00.000Z'],
+    ]);
+  });
+
   it('[R5.8] a leaver only: uninvited and the card refreshed, nobody invited or announced', () => {
     const s = endingAtStage3();
     s.at('2026-12-08T10:00:00Z').runWith(without('jon-park'), 'system', SYNC);
@@ -73,6 +102,15 @@ describe('syncing the directory', () => {
     expect(s.last.events).toEqual([{ type: 'PARTICIPANT_JOINED', data: { personId: 'jon-park', reason: JOINED } }]);
     expect(s.dispute.participants.filter((p) => p.personId === 'jon-park'))
       .toEqual([{ personId: 'jon-park', fromStage: 3, reason: JOINED, addedAt: '2026-12-07T10:00:00.000Z', leftAt: null }]);
+  });
+
+  it('[R5.8] someone who already left is not marked as leaving again by a later sync', () => {
+    const s = endingAtStage3();
+    s.at('2026-12-08T10:00:00Z').runWith(without('jon-park'), 'system', SYNC);
+    s.at('2026-12-09T10:00:00Z').runWith(without('jon-park'), 'system', SYNC);
+    expect(s.last.events).toEqual([]);
+    expect(s.last.effects).toEqual([]);
+    expect(s.dispute.participants.find((p) => p.personId === 'jon-park')!.leftAt).toBe('2026-12-08T10:00:00.000Z');
   });
 
   it('[R5.8] a raiser who left the directory is not brought back by their role as raiser', () => {

@@ -109,11 +109,87 @@ describe('history in words', () => {
     expect(EVENT_TYPES.filter((t) => !covered.has(t))).toEqual([]);
   });
 
+  it('[R9.1] names every reminder kind in words, and every field a correction can change [R11.1]', () => {
+    expect(['START', 'HALFWAY', 'DAY_BEFORE', 'DUE_DAY', 'SOME_OLD_KIND'].map((kind) => say('REMINDER_SENT', { stage: 3, kind }))).toEqual([
+      'Reminder for Stage 3 (start)',
+      'Reminder for Stage 3 (halfway)',
+      'Reminder for Stage 3 (day before)',
+      'Reminder for Stage 3 (due day)',
+      'Reminder for Stage 3 (some old kind)',
+    ]);
+    expect(say('REMINDER_SENT', { stage: 3 })).toBe('Reminder for Stage 3 ()');
+    expect(say('REMINDER_SENT', { stage: 3, kind: 'OVERDUE_REPEAT' })).toBe('Overdue reminder for Stage 3:  working day(s) late');
+    expect(say('CORRECTED', { field: 'currentCare', before: 'Supported living', after: 'Residential care' }))
+      .toBe('Corrected the current care: "Supported living" → "Residential care"');
+    expect(say('CORRECTED', { field: 'localCaseRef', before: ['AC-1', ['AC-2', { n: 3 }]], after: undefined }))
+      .toBe('Corrected the local case reference: "AC-1, AC-2, {"n":3}" → ""');
+    expect(say('CORRECTED', { field: 'description', before: false, after: 0, reason: '' })).toBe('Corrected the description: "false" → "0"');
+    expect(say('CORRECTED', { field: 'parties', before: [{ organisationId: 'a', role: 'SOMETHING_NEW' }, { organisationId: 'b', role: 'INTERESTED' }], after: 'x' }))
+      .toBe('Corrected the parties: "O(a) (SOMETHING_NEW); O(b) (interested party)" → ""');
+    expect(say('CORRECTED', { field: 'subjects', before: 'FUNDING', after: ['OLD_SUBJECT'] })).toBe('Corrected what the dispute is about: "" → "OLD_SUBJECT"');
+    expect(say('CORRECTED', { field: 'cohort', before: 'OLD_COHORT', after: null })).toBe('Corrected the age group: "OLD_COHORT" → ""');
+    expect(say('CORRECTED', { field: 'setting', before: 'OLD_SETTING', after: 7 })).toBe('Corrected the setting: "OLD_SETTING" → "7"');
+  });
+
+  it('[R9.1] drops only a leading flag tag from a flag\'s detail', () => {
+    expect(say('FLAG_RAISED', { code: 'STAGE_OVERDUE', detail: 'Stage 3 [STAGE_OVERDUE] is late.' })).toBe('Flag: A stage passed its deadline — Stage 3 [STAGE_OVERDUE] is late.');
+    expect(say('FLAG_RAISED', { code: 'STAGE_OVERDUE', detail: '[stage] is late.' })).toBe('Flag: A stage passed its deadline — [stage] is late.');
+    expect(say('FLAG_RAISED', { code: 'STAGE_OVERDUE', detail: '[] is late.' })).toBe('Flag: A stage passed its deadline — [] is late.');
+    expect(say('FLAG_RAISED', { code: 'STAGE_OVERDUE', detail: '[STAGE_OVERDUE]is late.' })).toBe('Flag: A stage passed its deadline — [STAGE_OVERDUE]is late.');
+    expect(say('FLAG_RAISED', { code: 'OLD_FLAG', detail: 7 })).toBe('Flag: OLD_FLAG — 7');
+  });
+
+  it('[R9.1] an explanation that no longer counts names only what was recorded of the earlier one', () => {
+    const again = (previous: unknown) => say('PERSON_STEP_DUE_AGAIN', { step: 'EXPLAINED', seq: 9, previous });
+    const tail = ' no longer counts: decision 9 took effect after it. The outcome must be explained to the person again';
+    expect(again({ doneBy: 'ali-khan' })).toBe(`The explanation recorded by P(ali-khan)${tail}`);
+    expect(again({ doneAt: '2026-12-08T10:00:00.000Z' })).toBe(`The explanation recorded on D(2026-12-08T10:00:00.000Z)${tail}`);
+    expect(again({ note: 'By phone.' })).toBe(`The explanation recorded ("By phone.")${tail}`);
+    expect(again('ali-khan')).toBe(`The explanation recorded${tail}`);
+  });
+
+  it('[R9.1] a decision found by its number shows its outcome and summary; one not found shows the stored outcome, or nothing', () => {
+    expect(say('DECISION_CONFIRMED', { seq: 1, organisationId: 'anytown-council', outcome: 'AGREEMENT' }))
+      .toBe('O(anytown-council) confirmed decision 1 (Decision agreed: ICB pays 60%, the council 40%.)');
+    expect(say('DECISION_CONFIRMED', { seq: '1', organisationId: 'anytown-council', outcome: 'OLD_OUTCOME' }))
+      .toBe('O(anytown-council) confirmed decision 1 (OLD_OUTCOME)');
+    expect(say('DECISION_WITHDRAWN', { seq: 2, outcome: '' })).toBe('Withdrew decision 2');
+    expect(say('CHC_ADJUSTMENT_RECORDED', { seq: '1', effectiveDate: '2026-10-01' })).toBe('CHC funding adjustment 1 proposed from 2026-10-01');
+  });
+
+  it('[R9.1] shows how a stage ended for every recorded way, with the reason unless the deadline passed', () => {
+    const ended = (reason: string) => say('STAGE_ENDED', { stage: 2, reason, escalationReason: 'Because.' });
+    expect(['TIMEOUT', 'MANUAL', 'JOINT_DECISION', 'ENDING_TO_STAGE_3', 'RESOLVED', 'OLD_WAY'].map(ended)).toEqual([
+      'Stage 2 ended: the deadline passed',
+      'Stage 2 ended: escalated early. Reason: Because.',
+      'Stage 2 ended: the parties agreed to escalate. Reason: Because.',
+      'Stage 2 ended: ending aftercare is decided only at Stage 3. Reason: Because.',
+      'Stage 2 ended: resolved. Reason: Because.',
+      'Stage 2 ended: OLD_WAY. Reason: Because.',
+    ]);
+    expect(say('ESCALATED', { from: 3, to: 4, how: 'RESOLVED', reason: 'x' })).toBe('Escalated from Stage 3 to Stage 4: resolved. Reason: x');
+  });
+
+  it('[R9.1] raising: care continuing or not said is not mentioned; only an explicit "not continuing" is', () => {
+    expect(say('RAISED', { subjects: ['SCOPE'], parties: [{ organisationId: 'a' }] })).toBe('Raised about Scope of aftercare services, between O(a)');
+    expect(say('RAISED', { subjects: ['SCOPE'], careContinues: 'false', endingProposal: 'true' })).toBe('Raised about Scope of aftercare services');
+    expect(say('RAISED', { subjects: 'SCOPE', parties: 'a' })).toBe('Raised about ');
+  });
+
+  it('[R9.1] shows an unknown kind of entry by its name in words, every underscore a space', () => {
+    expect(say('SOME_OLD_KIND', {})).toBe('some old kind');
+    expect(say('SOME_OLD_KIND', null)).toBe('some old kind');
+    expect(say('CARE_RESTORED', undefined)).toBe('Care restored');
+    expect(say('CARE_RESTORED', 'detail')).toBe('Care restored');
+    expect(say('CARE_RESTORED', Object.assign(['x'], { detail: 'not an entry' }))).toBe('Care restored');
+  });
+
   it('[R11.2] never shows a whole NHS number, even in a correction of it', () => {
     const line = say('CORRECTED', { field: 'nhsNumber', before: '9434765919', after: '943 476 5870', reason: 'Typo.' });
     expect(line).toBe('Corrected the NHS number: "NHS number ending 919" → "NHS number ending 870". Reason: Typo.');
     expect(line).not.toMatch(/943\s?476/);
     expect(say('CORRECTED', { field: 'nhsNumber', before: null, after: '9434765919' })).toBe('Corrected the NHS number: "" → "NHS number ending 919"');
+    expect(say('CORRECTED', { field: 'nhsNumber', before: 9434765919, after: '' })).toBe('Corrected the NHS number: "" → ""');
   });
 
   it('[R9.1] shows an entry of a kind this version does not know by its name, and tolerates odd data', () => {
