@@ -2,7 +2,7 @@
 // by unit tests, and the database suites would make every mutant take minutes.
 // tests/mutation/ makes each mutant's run cheap without changing its verdict:
 // only the files holding the covering tests are loaded, and a mutant's run stops
-// at its first failing test (docs/mutation.md).
+// at its first failing test, loading no further file (docs/mutation.md).
 import { fileURLToPath } from 'node:url';
 import base from './jest.config.js';
 
@@ -14,5 +14,6 @@ export default {
   testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
   testEnvironment: here('./tests/mutation/environment.cjs'),
   testSequencer: here('./tests/mutation/sequencer.cjs'),
+  runner: here('./tests/mutation/runner.cjs'),
   maxWorkers: 1,
 };
