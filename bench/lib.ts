@@ -171,15 +171,22 @@ export async function compare(
   const out = { full: [] as number[], bare: [] as number[] };
   const per = Math.ceil(n / rounds);
   // The sender's own pauses are in every latency it measures; printed so a slow row can be told from a slow sender.
-  const stall = monitorEventLoopDelay({ resolution: 5 });
+  // A histogram per round: one re-enabled after the settle would count the settle itself as a stall.
+  let stallMax = 0;
+  const timed = async (fn: () => Promise<number>): Promise<number[]> => {
+    const stall = monitorEventLoopDelay({ resolution: 5 });
+    stall.enable();
+    try {
+      return await load(fn, concurrency, per);
+    } finally {
+      stall.disable();
+      stallMax = Math.max(stallMax, stall.max / 1e6);
+    }
+  };
   for (let i = 0; i < rounds; i++) {
-    stall.enable();
-    out.full.push(...await load(full, concurrency, per));
-    stall.disable();
+    out.full.push(...await timed(full));
     await settle();
-    stall.enable();
-    out.bare.push(...await load(bare, concurrency, per));
-    stall.disable();
+    out.bare.push(...await timed(bare));
   }
-  return { ...out, senderStallMs: stall.max / 1e6 };
+  return { ...out, senderStallMs: stallMax };
 }
