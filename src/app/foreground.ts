@@ -40,16 +40,33 @@ export function requestStarted(): () => void {
 }
 
 /**
- * Resolves once no counted request is in flight, or after `maxMs` at most:
- * work that follows an answer already given waits while people are still
- * waiting for theirs, but never for long.
+ * How long without a new request counts as a pause: in a burst, the next
+ * request often arrives within a millisecond of the last answer, so "none in
+ * flight" alone would let held work start in the middle of the burst.
+ */
+const PAUSE_MS = 20;
+
+/**
+ * Resolves once no counted request is in flight and none has arrived for
+ * PAUSE_MS, or after `maxMs` at most: work that follows an answer already
+ * given waits while people are still waiting for theirs, but never for long.
  */
 export function noRequestInFlight(maxMs: number): Promise<void> {
-  if (inFlight === 0) return Promise.resolve();
+  if (inFlight === 0 && performance.now() - lastArrival >= PAUSE_MS) return Promise.resolve();
   return new Promise((resolve) => {
-    const wake = () => { whenIdle.delete(wake); clearTimeout(timer); resolve(); };
-    const timer = setTimeout(wake, maxMs);
+    let pause: ReturnType<typeof setTimeout> | undefined;
+    const finish = () => { whenIdle.delete(wake); clearTimeout(limit); clearTimeout(pause); resolve(); };
+    // Called when the last request in flight ends, and when a pause may be over.
+    const wake = () => {
+      clearTimeout(pause);
+      if (inFlight > 0) return;
+      const left = PAUSE_MS - (performance.now() - lastArrival);
+      if (left <= 0) finish();
+      else pause = setTimeout(wake, left);
+    };
+    const limit = setTimeout(finish, maxMs);
     whenIdle.add(wake);
+    wake();
   });
 }
 

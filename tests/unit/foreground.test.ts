@@ -40,4 +40,19 @@ describe('background work and waiting requests', () => {
     await noRequestInFlight(1);
     stuck();
   });
+
+  it('waits for a pause in a burst, not only for the moment the last answer went out', async () => {
+    const first = requestStarted();
+    let woke = false;
+    const waiting = noRequestInFlight(60_000).then(() => { woke = true; });
+    first();
+    // The next request of the burst arrives straight after the answer: the held work must not start in between.
+    const second = requestStarted();
+    const lastArrival = performance.now();
+    await new Promise((r) => setImmediate(r));
+    expect(woke).toBe(false);
+    second();
+    await waiting;
+    expect(performance.now() - lastArrival).toBeGreaterThanOrEqual(20);
+  });
 });
