@@ -57,13 +57,11 @@ export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswerin
       ack: async (response) => {
         await ack(response);
         // In a burst, the next requests' acknowledgements come first (a little longer only, never for ever).
-        if (hold && !release) {
-          await noRequestInFlight(hold.maxMs);
-          release = await gate.acquire();
-          // A place can come free in the middle of the next burst: start in a pause (or at the limit) all the same.
-          await noRequestInFlight(hold.maxMs);
-        }
-        release ??= await gate.acquire();
+        if (release) return;
+        if (hold) await noRequestInFlight(hold.maxMs);
+        release = await gate.acquire();
+        // A place can come free in the middle of the next burst: start in a pause (or at the limit) all the same.
+        if (hold) await noRequestInFlight(hold.maxMs);
       },
     };
     try {
