@@ -50,6 +50,8 @@ const slackInteraction = z.object({
   }).passthrough()).optional(),
   trigger_id: z.string().max(500).optional(),
   response_url: z.string().max(2000).optional(),
+  // Slack sends no `event` with an interaction; Bolt takes a body that has one for an event and reads it as an object.
+  event: obj.optional(),
 }).passthrough();
 const slackEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('url_verification'), challenge: z.string().max(500) }).passthrough(),

@@ -9,6 +9,7 @@ import { SlackChatPort } from './chat-port.ts';
 import { type PlatformStatus, SlackAuth } from './slack-auth.ts';
 import { SlackContext } from './context.ts';
 import { Gate, gateAfterAck } from './after-ack-gate.ts';
+import { answerUnreadable, markUnreadable } from './unreadable.ts';
 import { Interactions } from '../../app/interactions/interactions.ts';
 import * as actions from './listeners/actions.ts';
 import * as commands from './listeners/commands.ts';
@@ -93,6 +94,7 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
       signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, logger: log,
       // Slack retries what it does not see acknowledged in 3 s; keys make the retry harmless.
       unhandledRequestTimeoutMillis: 3001,
+      processEventErrorHandler: answerUnreadable,
     });
     app = new App({ authorize, receiver, clientOptions, logger: log });
   }
@@ -108,6 +110,7 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
   // Over HTTP a request counts until its acknowledgement is sent, so work after an ack can wait for the others' acks.
   // Socket Mode counts a request until its listener finishes, after-ack work included: waiting there would wait on itself.
   gateAfterAck(app, new Gate(AFTER_ACK_CONCURRENCY), socket ? {} : { holdWhileAnswering: { maxMs: AFTER_ACK_HOLD_MS } });
+  markUnreadable(app);
   app.error(async (e) => { logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener failed'); });
   const port = new SlackChatPort(client, directory, logger.child({ platform: 'slack' }), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
   let socketUp = false;
