@@ -11,6 +11,7 @@ export default {
   },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   setupFiles: ['<rootDir>/tests/setup-env.ts'],
+  globalSetup: '<rootDir>/tests/global-setup.mjs',
   // Suites that start bots and databases share two cores with whatever else runs: room to spare, never a measure of speed.
   testTimeout: 180000,
   maxWorkers: 2,

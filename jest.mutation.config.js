@@ -16,4 +16,6 @@ export default {
   testSequencer: here('./tests/mutation/sequencer.cjs'),
   runner: here('./tests/mutation/runner.cjs'),
   maxWorkers: 1,
+  // Unit tests open no database: no initdb seed to make.
+  globalSetup: undefined,
 };
