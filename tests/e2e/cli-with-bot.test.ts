@@ -11,7 +11,7 @@ import { until } from '../helpers/wait.ts';
 // refused, and after kill -9 the next process takes the folder over. No
 // dispute is ever lost or hidden.
 
-beforeAll(buildDist, 120_000);
+beforeAll(buildDist, 180_000);
 
 const run = (file: string, args: string[], env: Record<string, string>) => runNode([file, ...args], env);
 

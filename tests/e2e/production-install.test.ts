@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildDist } from '../helpers/child.ts';
 
 // What the Dockerfile does, without Docker: compile in a full install, then
 // in a clean copy install production dependencies only, add dist/, and start
@@ -19,7 +20,7 @@ function npmCi(): { ok: true } | { ok: false; offline: boolean; output: string }
 
 describe('a production install', () => {
   it('starts the bot and answers /readyz with production dependencies only', async () => {
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    await buildDist();
     const files = execFileSync('git', ['ls-files'], { encoding: 'utf8' }).split('\n').filter((f) => f && !f.startsWith('tests/') && fs.existsSync(f));
     for (const f of files) {
       fs.mkdirSync(path.join(copy, path.dirname(f)), { recursive: true });

@@ -9,7 +9,7 @@ import { until } from '../helpers/wait.ts';
 // embedded database, serves /healthz and /readyz, and stops cleanly on SIGTERM.
 // This runs the compiled bot exactly as `npm start` does.
 
-beforeAll(buildDist, 120_000);
+beforeAll(buildDist, 180_000);
 
 const startBot = (env: Record<string, string>) => runNode(['dist/src/main.js'], env);
 
