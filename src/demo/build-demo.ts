@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { boot } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import { loadEnv } from '../config/env.ts';
+import { backupEmbedded, restoreEmbedded } from '../register/backup.ts';
 import { SimulatedClock, simulate } from './simulation.ts';
 import { STORIES, STORY_DAYS } from './stories.ts';
 
@@ -59,18 +60,29 @@ export async function buildDemo(folder: string, end: Date, onProgress?: (percent
   const f = prepareFolder(folder);
   const start = new Date(end.getTime() - STORY_DAYS * 86_400_000);
   const clock = new SimulatedClock(start.getTime());
-  const app = await boot({ env: loadEnv(demoEnv(f.folder, { SCHEDULER: 'off' })), logger: createLogger('silent'), clock });
+  // Built in memory and written to the folder once at the end, as a restore does: on a folder, the embedded
+  // database touches files at every statement, and the simulation makes thousands of them.
+  const app = await boot({ env: loadEnv(demoEnv(f.folder, { SCHEDULER: 'off', DATA_DIR: 'memory://' })), logger: createLogger('silent'), clock });
+  const tarball = path.join(f.folder, `.db-${process.pid}.tar.gz`);
+  let result: DemoResult;
   try {
     await simulate(app, clock, start, STORY_DAYS - 1, STORIES, (day) => onProgress?.(Math.round((100 * (day + 1)) / STORY_DAYS)));
     clock.set(end);
     await app.scheduler.tick();
     const all = await app.service.all();
     const showcase = all.find((d) => d.status === 'RESOLVED' && d.decisions.some((x) => x.outcome === 'WRITTEN_DECISION'))?.reference ?? null;
-    return {
+    result = {
       showcase, disputes: all.length, open: all.filter((d) => d.status === 'OPEN').length, resolved: all.filter((d) => d.status === 'RESOLVED').length,
       overdue: all.filter((d) => d.overdue).length, simulatedFrom: start, simulatedTo: end,
     };
+    await backupEmbedded(app.db, tarball);
   } finally {
     await app.close();
   }
+  try {
+    await restoreEmbedded(f.dataDir, tarball, { force: false, now: end });
+  } finally {
+    fs.rmSync(tarball, { force: true });
+  }
+  return result;
 }
