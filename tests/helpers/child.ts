@@ -31,7 +31,8 @@ export async function buildDist(): Promise<void> {
     if (built(key)) return;
     try {
       fs.mkdirSync(LOCK);
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       // A worker that died mid-build leaves its lock; a build takes well under two minutes.
       const age = Date.now() - (fs.statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > 120_000) fs.rmSync(LOCK, { recursive: true, force: true });

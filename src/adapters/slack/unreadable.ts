@@ -4,8 +4,9 @@ type ErrorHandler = NonNullable<ConstructorParameters<typeof bolt.HTTPReceiver>[
 
 /** A signed request whose body Bolt could not read (an `event` that is a string, say): the sender's fault, not ours. */
 export class UnreadableSlackRequest extends Error {
-  constructor(cause: Error) {
-    super(`Slack request body not readable: ${cause.message}`);
+  // Bolt's message quotes the value it choked on, which is request text: it is neither kept nor logged.
+  constructor() {
+    super('A signed Slack request had a body Bolt could not read; answered 400.');
     this.name = 'UnreadableSlackRequest';
   }
 }
@@ -26,7 +27,7 @@ export function markUnreadable(app: BoltApp): void {
     try {
       await process({ ...event, ack: async (response) => { acked = true; await ack(response); } });
     } catch (e) {
-      if (!acked && e instanceof TypeError) throw new UnreadableSlackRequest(e);
+      if (!acked && e instanceof TypeError) throw new UnreadableSlackRequest();
       throw e;
     }
   };
