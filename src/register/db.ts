@@ -87,7 +87,7 @@ export function redactUrl(url: string): string {
  * needs it. A path that cannot be read is ignored: initdb runs as usual.
  */
 const seeds = new Map<string, Blob | null>();
-function initdbSeed(): Blob | undefined {
+export function initdbSeed(): Blob | undefined {
   const file = process.env.PGLITE_INITDB_SEED;
   if (!file) return undefined;
   if (!seeds.has(file)) {

@@ -1,14 +1,14 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { runInBackground } from '../../src/app/foreground.ts';
+import { initdbSeed } from '../../src/register/db.ts';
 import { pgliteLane } from '../../src/register/pglite-lane.ts';
 
 /** A new in-memory database, from the suite's initdb tarball when there is one (tests/global-setup.mjs). */
 const freshPGlite = () => {
-  const seed = process.env.PGLITE_INITDB_SEED;
-  return seed && fs.existsSync(seed) ? new PGlite({ loadDataDir: new Blob([fs.readFileSync(seed)]) }) : new PGlite();
+  const seed = initdbSeed();
+  return new PGlite(seed ? { loadDataDir: seed } : {});
 };
 
 // The embedded database runs on the bot's event loop. A backlog of work must
