@@ -14,7 +14,7 @@
 // warm-up, so a change in the machine's load during the run hits both alike.
 //
 //   npm run bench:slack     (BENCH_N=1000 requests per row; TEST_DATABASE_URL or BENCH_DATABASE_URL adds PostgreSQL;
-//                            BENCH_ONLY=mixed for the mixed row alone)
+//                            BENCH_ONLY=mixed, slash or button for those rows alone)
 import { performance } from 'node:perf_hooks';
 import { blockAction, commandBody, interactiveBody, sign, SIGNING_SECRET } from '../tests/helpers/slack.ts';
 import type { SweepFigures } from './proc/bot.ts';
@@ -24,8 +24,9 @@ const N = Number(process.env.BENCH_N ?? 1000);
 // BENCH_SETTLE=0: the bare app's rounds start while the bot may still be busy with the previous round (the older method).
 const NO_SETTLE = process.env.BENCH_SETTLE === '0';
 const MIXED = Number(process.env.BENCH_MIXED ?? 500);
-// BENCH_ONLY=mixed skips the c=1 and c=50 rows.
-const ONLY_MIXED = process.env.BENCH_ONLY === 'mixed';
+// BENCH_ONLY=mixed, slash or button (or several, comma-separated) runs those rows alone.
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean) ?? null;
+const wanted = (row: string) => !ONLY || ONLY.includes(row);
 
 const post = async (url: string, body: string) => {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
@@ -57,7 +58,7 @@ try {
         'button click (checklist tick)': () => interactiveBody(blockAction('U0GUSHART1', 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d, k: 'clarify', s: 1, n: 1 }) })),
       };
       console.log(`-- ${started.description}`);
-      for (const [kind, body] of ONLY_MIXED ? [] : Object.entries(kinds)) {
+      for (const [kind, body] of Object.entries(kinds).filter(([k]) => wanted(k.startsWith('slash') ? 'slash' : 'button'))) {
         await warmUp(() => post(url, body()), () => post(bareUrl, body()));
         await bot.send({ op: 'settle' });
         for (const c of [1, 50]) {
@@ -68,6 +69,7 @@ try {
           + `bot busy up to ${settled.toFixed(0)} ms after a round`);
         }
       }
+      if (!wanted('mixed')) continue;
       // Mixed: 10 users clicking about twice a second each, for as long as a sweep of MIXED due disputes runs.
       await bot.send({ op: 'raise', n: MIXED, platform: 'cli' });
       await bot.send({ op: 'clock', at: '2026-12-14T17:05:00Z' });

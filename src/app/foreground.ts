@@ -74,3 +74,38 @@ export function noRequestInFlight(maxMs: number): Promise<void> {
 export function requestsWaiting(): boolean {
   return inFlight > 0 || performance.now() - lastArrival < QUIET_MS;
 }
+
+interface HandOff { run: () => void; by: number }
+const handOffs: HandOff[] = [];
+let draining = false;
+
+/**
+ * Runs `run` once no request is in flight (see noRequestInFlight), or `maxMs`
+ * after it was queued at the latest, one queued item per turn of the event
+ * loop, first come first served: for a request already answered, whose
+ * processing nobody is waiting on, so a burst's next answers go first and a
+ * request arriving in the middle of the backlog is read before the rest.
+ */
+export function afterAnswers(run: () => void, maxMs: number): void {
+  handOffs.push({ run, by: performance.now() + maxMs });
+  if (!draining) void drainHandOffs();
+}
+
+async function drainHandOffs(): Promise<void> {
+  draining = true;
+  try {
+    while (handOffs.length) {
+      await noRequestInFlight(Math.max(0, handOffs[0]!.by - performance.now()));
+      // The runner reports its own failures; one that throws must not strand the rest of the queue.
+      try { handOffs.shift()!.run(); } catch { /* see above */ }
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  } finally {
+    draining = false;
+  }
+}
+
+/** Requests being answered now (probes not counted). */
+export function requestsInFlight(): number {
+  return inFlight;
+}

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { type IncomingMessage, type RequestListener, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { afterAnswers } from '../app/foreground.ts';
 import { json, type Handler } from './server.ts';
 
 // Every request to /slack/events and /api/messages is read, size-limited,
@@ -16,7 +17,14 @@ export const SLACK_MAX_AGE_SECONDS = 300;
 export const SLACK_MAX_FUTURE_SECONDS = 60;
 
 /** Bolt (and our Teams handler) take an already-read body from here instead of the stream. */
-export interface BufferedRequest extends IncomingMessage { rawBody?: Buffer }
+export interface BufferedRequest extends IncomingMessage {
+  rawBody?: Buffer;
+  /** Already answered by slackGuard: Bolt's acknowledgement goes nowhere, and nobody is waiting on its work. */
+  answered?: true;
+}
+
+/** The longest an answered request waits for the others' answers before Bolt processes it anyway. */
+export const ANSWERED_HOLD_MS = 5_000;
 
 /** The body, or null when it is larger than `max` (the rest is drained, not stored). */
 export async function readLimited(req: IncomingMessage, max = MAX_PLATFORM_BODY): Promise<Buffer | null> {
@@ -67,7 +75,16 @@ const slackCommand = z.object({
 });
 
 export type Verdict = { ok: true } | { ok: false; status: number; error: string };
-const bad = (status: number, error: string): Verdict => ({ ok: false, status, error });
+/** A readable Slack body, and whether the bot's answer to it is always an empty 200 (see slackGuard). */
+export type SlackVerdict = { ok: true; emptyAnswer: boolean } | { ok: false; status: number; error: string };
+
+/**
+ * Interactions every listener of ours acknowledges with nothing, first thing:
+ * a button (block_actions), a message or global shortcut. A form's
+ * submission (view_submission) is answered with its errors, so it is not here.
+ */
+const EMPTY_ANSWER_INTERACTIONS = new Set(['block_actions', 'message_action', 'shortcut']);
+const bad = (status: number, error: string): { ok: false; status: number; error: string } => ({ ok: false, status, error });
 
 function singleHeader(req: IncomingMessage, name: string): string | null {
   const v = req.headers[name];
@@ -89,7 +106,7 @@ export function verifySlack(req: IncomingMessage, body: Buffer, secret: string, 
   return { ok: true };
 }
 
-export function slackShape(req: IncomingMessage, body: Buffer): Verdict {
+export function slackShape(req: IncomingMessage, body: Buffer): SlackVerdict {
   const type = (singleHeader(req, 'content-type') ?? '').toLowerCase();
   const text = body.toString('utf8');
   if (type === 'application/x-www-form-urlencoded') {
@@ -100,25 +117,46 @@ export function slackShape(req: IncomingMessage, body: Buffer): Verdict {
       let parsed: unknown;
       try { parsed = JSON.parse(payloads[0]!); } catch { return bad(400, 'payload: is not JSON.'); }
       if (!isObject(parsed)) return bad(400, 'payload: must be a JSON object.');
-      return slackInteraction.safeParse(parsed).success ? { ok: true } : bad(400, 'payload: is not a Slack interaction.');
+      return slackInteraction.safeParse(parsed).success
+        ? { ok: true, emptyAnswer: EMPTY_ANSWER_INTERACTIONS.has(parsed.type as string) }
+        : bad(400, 'payload: is not a Slack interaction.');
     }
     const fields = Object.fromEntries([...new Set(form.keys())].map((k) => [k, form.getAll(k)]));
     if (Object.values(fields).some((v) => v.length > 1)) return bad(400, 'The form repeats a field.');
-    return slackCommand.safeParse(Object.fromEntries(form)).success ? { ok: true } : bad(400, 'The form is not a Slack command.');
+    // The /s117 command acknowledges with nothing and answers through response_url.
+    return slackCommand.safeParse(Object.fromEntries(form)).success ? { ok: true, emptyAnswer: true } : bad(400, 'The form is not a Slack command.');
   }
   if (type === 'application/json' || type.startsWith('application/json;')) {
     let parsed: unknown;
     try { parsed = JSON.parse(text); } catch { return bad(400, 'The body is not JSON.'); }
     if (!isObject(parsed)) return bad(400, 'The body must be a JSON object.');
-    return slackEvent.safeParse(parsed).success ? { ok: true } : bad(400, 'The body is not a Slack event.');
+    return slackEvent.safeParse(parsed).success ? { ok: true, emptyAnswer: false } : bad(400, 'The body is not a Slack event.');
   }
   return bad(415, 'Slack sends forms or JSON.');
 }
 
-/** In front of Bolt's HTTP receiver. */
-export function slackGuard(
-  listener: RequestListener, secret: string, nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
-): Handler {
+export interface SlackGuardOptions {
+  nowSeconds?: () => number;
+  /** How long an answered request's processing waits for other requests' answers, at most. */
+  holdMs?: number;
+}
+
+/**
+ * In front of Bolt's HTTP receiver.
+ *
+ * A button press, shortcut or slash command is answered with an empty 200
+ * here, as soon as its signature and shape are checked: Slack waits for
+ * nothing else, and our listeners would send exactly that as their first
+ * step. Bolt then processes the request, with its own signature check, when
+ * no other request is waiting for its answer (`afterAnswers`), writing its
+ * acknowledgement to a response that is not connected to anything. Under a
+ * burst, each request is then answered after only the checks of those ahead
+ * of it, not after Bolt's parsing, authorisation and middleware for each.
+ * (Bolt answers these with a 200 even when Slack refuses the bot's token, so
+ * Slack is told nothing different.)
+ */
+export function slackGuard(listener: RequestListener, secret: string, opts: SlackGuardOptions = {}): Handler {
+  const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   return async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') return json(res, 405, { error: 'POST Slack requests here.' });
     const body = await readLimited(req);
@@ -132,6 +170,14 @@ export function slackGuard(
       if (!v.ok) return json(res, v.status, { error: v.error });
       const s = slackShape(req, body);
       if (!s.ok) return json(res, s.status, { error: s.error });
+      if (s.emptyAnswer) {
+        (req as BufferedRequest).rawBody = body;
+        (req as BufferedRequest).answered = true;
+        res.writeHead(200);
+        res.end();
+        afterAnswers(() => listener(req, new ServerResponse(req)), opts.holdMs ?? ANSWERED_HOLD_MS);
+        return;
+      }
     }
     (req as BufferedRequest).rawBody = body;
     listener(req, res);

@@ -1,4 +1,5 @@
-import { isBackground, noRequestInFlight, requestStarted, requestsWaiting, runInBackground } from '../../src/app/foreground.ts';
+import { afterAnswers, isBackground, noRequestInFlight, requestStarted, requestsWaiting, runInBackground } from '../../src/app/foreground.ts';
+import { until } from '../helpers/wait.ts';
 
 describe('background work and waiting requests', () => {
   it('knows it is in the background through every await that follows, and nowhere else', async () => {
@@ -54,5 +55,25 @@ describe('background work and waiting requests', () => {
     second();
     await waiting;
     expect(performance.now() - lastArrival).toBeGreaterThanOrEqual(20);
+  });
+
+  it('hands answered requests over in arrival order, only once no request is in flight', async () => {
+    const busy = requestStarted();
+    const ran: number[] = [];
+    for (const n of [1, 2, 3]) afterAnswers(() => { ran.push(n); if (n === 2) throw new Error('a runner that throws'); }, 60_000);
+    await new Promise((r) => setImmediate(r));
+    expect(ran).toEqual([]);
+    busy();
+    // One that throws does not strand those behind it.
+    await until(() => ran.length === 3, 'all three handed over');
+    expect(ran).toEqual([1, 2, 3]);
+  });
+
+  it('hands an answered request over at its limit even while requests keep arriving', async () => {
+    const stuck = requestStarted();
+    let ran = false;
+    afterAnswers(() => { ran = true; }, 1);
+    await until(() => ran, 'the handover at its limit');
+    stuck();
   });
 });

@@ -40,6 +40,9 @@ export class Gate {
 
 type ProcessEvent = BoltApp['processEvent'];
 
+/** The receiver's custom property for a request the HTTP guard answered before Bolt saw it. */
+export const ANSWERED_EARLY = 's117AnsweredEarly';
+
 /**
  * Puts every request's after-ack work behind the gate. Done on the App's
  * event entry point, where the receiver hands over the ack function, so no
@@ -52,16 +55,18 @@ export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswerin
   app.processEvent = async (event) => {
     let release: (() => void) | null = null;
     const ack = event.ack;
+    // Answered by the HTTP guard and handed over in a pause already: holding it again would only delay the card.
+    const held = hold && event.customProperties?.[ANSWERED_EARLY] !== true ? hold : null;
     const gated: typeof event = {
       ...event,
       ack: async (response) => {
         await ack(response);
         // In a burst, the next requests' acknowledgements come first (a little longer only, never for ever).
         if (release) return;
-        if (hold) await noRequestInFlight(hold.maxMs);
+        if (held) await noRequestInFlight(held.maxMs);
         release = await gate.acquire();
         // A place can come free in the middle of the next burst: start in a pause (or at the limit) all the same.
-        if (hold) await noRequestInFlight(hold.maxMs);
+        if (held) await noRequestInFlight(held.maxMs);
       },
     };
     try {

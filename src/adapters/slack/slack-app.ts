@@ -8,7 +8,7 @@ import type { Directory } from '../../domain/types.ts';
 import { SlackChatPort } from './chat-port.ts';
 import { type PlatformStatus, SlackAuth } from './slack-auth.ts';
 import { SlackContext } from './context.ts';
-import { Gate, gateAfterAck } from './after-ack-gate.ts';
+import { ANSWERED_EARLY, Gate, gateAfterAck } from './after-ack-gate.ts';
 import { answerUnreadable, markUnreadable } from './unreadable.ts';
 import { Interactions } from '../../app/interactions/interactions.ts';
 import * as actions from './listeners/actions.ts';
@@ -95,6 +95,13 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
       // Slack retries what it does not see acknowledged in 3 s; keys make the retry harmless.
       unhandledRequestTimeoutMillis: 3001,
       processEventErrorHandler: answerUnreadable,
+      // The HTTP guard marks a request it answered itself (http/platform-guard.ts).
+      customPropertiesExtractor: (req) => ((req as { answered?: true }).answered ? { [ANSWERED_EARLY]: true } : {}),
+      // Slack has its 200 already; no listener of ours for it (a link button's click, say) is not a fault.
+      unhandledRequestHandler: (args) => {
+        if ((args.request as { answered?: true }).answered) return;
+        bolt.HTTPModuleFunctions.defaultUnhandledRequestHandler(args);
+      },
     });
     app = new App({ authorize, receiver, clientOptions, logger: log });
   }
