@@ -76,6 +76,7 @@ export class OutboxDispatcher {
   async deliverDue(limit = 100): Promise<DeliveryTally> {
     const tally: DeliveryTally = { delivered: 0, retried: 0, failed: 0, rateLimited: 0 };
     let claimed = 0;
+    const workers: Promise<void>[] = [];
     const worker = async () => {
       while (claimed < limit) {
         // A click's acknowledgement is due within Slack's 3 seconds; a card update can follow a moment later.
@@ -83,12 +84,19 @@ export class OutboxDispatcher {
         const row = await this.outbox.claim(this.now(), this.settings.leaseMs);
         if (!row) return;
         claimed++;
+        // One row was due, so more may be: another worker joins, up to the concurrency. A lone card refresh
+        // (the usual case after a click) then costs two empty claims, not one per worker.
+        if (workers.length < Math.max(1, this.settings.concurrency)) workers.push(worker());
         await this.run(row, tally);
       }
     };
     // Nobody is waiting on a delivery the way they wait on a click's answer: on the embedded database, waiting
     // requests go first.
-    await runInBackground(() => Promise.all(Array.from({ length: Math.max(1, this.settings.concurrency) }, worker)));
+    await runInBackground(async () => {
+      workers.push(worker());
+      // Workers join while others run: wait for every one, including those that joined late.
+      for (let i = 0; i < workers.length; i++) await workers[i];
+    });
     return tally;
   }
 
@@ -249,7 +257,7 @@ export class OutboxDispatcher {
       const space = conv && !conv.ref.pending ? conv.ref : null;
       return port.dm(person, e.message, d, space);
     }
-    const space = await this.caseSpace(port, dispute.id, row, d);
+    const { ref: space, cardRef } = await this.caseSpace(port, dispute.id, row, d);
     switch (e.kind) {
       case 'OPEN_CASE_SPACE':
         return;
@@ -266,8 +274,7 @@ export class OutboxDispatcher {
         return port.post(space, e.message, this.people(e.message.mentions), d);
       case 'REFRESH_CARD': {
         // The card always shows the dispute as it is now, not as it was when queued.
-        const conv = await this.outbox.caseSpace(dispute.id, port.platform);
-        const card = await port.upsertCard(space, this.deps.service.view(dispute), conv?.cardRef ?? null, d);
+        const card = await port.upsertCard(space, this.deps.service.view(dispute), cardRef, d);
         await this.outbox.setCard(dispute.id, port.platform, card);
         return;
       }
@@ -279,9 +286,9 @@ export class OutboxDispatcher {
   }
 
   /** The dispute's case space on a platform, created once even with several replicas and crashes. */
-  private async caseSpace(port: ChatPort, disputeId: string, row: ClaimedRow, d: Delivery): Promise<ConversationRef> {
+  private async caseSpace(port: ChatPort, disputeId: string, row: ClaimedRow, d: Delivery): Promise<{ ref: ConversationRef; cardRef: ConversationRef | null }> {
     const existing = await this.outbox.caseSpace(disputeId, port.platform);
-    if (existing && !existing.ref.pending) return existing.ref;
+    if (existing && !existing.ref.pending) return { ref: existing.ref, cardRef: existing.cardRef };
     const now = this.now();
     if (existing) {
       // Whoever reserved it went quiet (a crash, or a call still hanging): take the reservation over,
@@ -308,6 +315,7 @@ export class OutboxDispatcher {
       throw e;
     }
     await this.outbox.setCaseSpace(disputeId, port.platform, ref);
-    return ref;
+    // A card posted by an earlier attempt that went quiet before the space was recorded is still kept.
+    return { ref, cardRef: existing?.cardRef ?? null };
   }
 }

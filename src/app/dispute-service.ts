@@ -61,6 +61,8 @@ type BuildCommand = (id: string, reference: string) => Command;
 
 const MAX_CONFLICT_RETRIES = 5;
 
+const isTarget = (d: Dispute, t: Target): boolean => ('id' in t ? d.id === t.id : d.reference === t.reference);
+
 /**
  * Runs the protocol's use cases: load, decide, then one transaction writes
  * the new state, its history and its outbox rows. Never talks to a chat
@@ -78,8 +80,14 @@ export class DisputeService {
     return this.run(null, actor, (id, reference) => ({ type: 'RAISE', id, reference, input }), opts.idempotencyKey);
   }
 
-  act(actor: Actor, target: Target, cmd: Exclude<Command, { type: 'RAISE' }>, opts: { idempotencyKey?: string } = {}): Promise<Outcome> {
-    return this.run(target, actor, () => cmd, opts.idempotencyKey);
+  /**
+   * `loaded` is the dispute as the caller has just read it (to check who may
+   * act): the transaction starts from it instead of reading it again. The
+   * write is guarded by its version, so if it changed meanwhile the write
+   * conflicts and the retry reads it afresh.
+   */
+  act(actor: Actor, target: Target, cmd: Exclude<Command, { type: 'RAISE' }>, opts: { idempotencyKey?: string; loaded?: Dispute } = {}): Promise<Outcome> {
+    return this.run(target, actor, () => cmd, opts.idempotencyKey, opts.loaded);
   }
 
   /**
@@ -98,10 +106,11 @@ export class DisputeService {
     }
   }
 
-  private async run(target: Target | null, actor: Actor, build: BuildCommand, key?: string): Promise<Outcome> {
+  private async run(target: Target | null, actor: Actor, build: BuildCommand, key?: string, loaded?: Dispute): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.store.transaction((tx) => this.runInTx(tx, target, actor, build, key));
+        const known = attempt === 1 && loaded && target && isTarget(loaded, target) ? loaded : undefined;
+        return await this.deps.store.transaction((tx) => this.runInTx(tx, target, actor, build, key, known));
       } catch (e) {
         if (e instanceof WriteConflict && attempt < MAX_CONFLICT_RETRIES) {
           if (e.reason === 'version') continue;
@@ -112,7 +121,7 @@ export class DisputeService {
     }
   }
 
-  private async runInTx(tx: DisputeTx, target: Target | null, actor: Actor, build: BuildCommand, key?: string): Promise<Outcome> {
+  private async runInTx(tx: DisputeTx, target: Target | null, actor: Actor, build: BuildCommand, key?: string, known?: Dispute): Promise<Outcome> {
     if (key) {
       const seen = await tx.processed(key);
       if (seen) {
@@ -121,7 +130,7 @@ export class DisputeService {
       }
     }
     const now = this.deps.clock.now();
-    const prev = target ? await tx.load(target) : null;
+    const prev = target ? known ?? await tx.load(target) : null;
     if (target && !prev) {
       const ref = 'reference' in target ? target.reference : target.id;
       throw new DomainError('NO_SUCH_DISPUTE', `There is no dispute ${ref}. Check the reference (it looks like S117-2026-0042).`);

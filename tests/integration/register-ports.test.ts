@@ -45,6 +45,22 @@ describe.each(DATABASES)('the register behind the storage ports (%s)', (_name, s
     expect((await app.store.history(d.id)).some((h) => h.type === 'CORRECTED')).toBe(false);
   });
 
+  it('acts from a copy the caller already read, and reads afresh when that copy has gone stale', async () => {
+    const ali = { personId: 'ali-khan', platform: 'slack' } as const;
+    const d = await raise();
+    // Read by the caller, then changed by someone else before the caller acts.
+    const stale = structuredClone(d);
+    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'first' });
+    const r = await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'second' }, { loaded: stale });
+    expect(r.dispute.version).toBe(d.version + 2);
+    const now = (await app.store.get({ id: d.id }))!;
+    expect(now.themes.map((t) => t.theme)).toEqual(expect.arrayContaining(['first', 'second']));
+    // A fresh copy is used as it is: the third theme lands on top of both.
+    const r3 = await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'third' }, { loaded: now });
+    expect(r3.dispute.version).toBe(d.version + 3);
+    expect((await app.store.history(d.id)).filter((h) => h.type === 'THEME_ADDED')).toHaveLength(3);
+  });
+
   it('reports a twin request under the same idempotency key as a duplicate WriteConflict', async () => {
     const d = await raise();
     const write = () => app.store.transaction((tx) => tx.recordProcessed('twin-key', { disputeId: d.id, notice: null }, app.clock.now()));

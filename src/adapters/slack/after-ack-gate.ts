@@ -55,7 +55,7 @@ export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswerin
   app.processEvent = async (event) => {
     let release: (() => void) | null = null;
     const ack = event.ack;
-    // Answered by the HTTP guard and handed over in a pause already: holding it again would only delay the card.
+    // Answered by the HTTP guard and handed over in a pause already: no need to wait for one before queueing.
     const held = hold && event.customProperties?.[ANSWERED_EARLY] !== true ? hold : null;
     const gated: typeof event = {
       ...event,
@@ -66,7 +66,7 @@ export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswerin
         if (held) await noRequestInFlight(held.maxMs);
         release = await gate.acquire();
         // A place can come free in the middle of the next burst: start in a pause (or at the limit) all the same.
-        if (held) await noRequestInFlight(held.maxMs);
+        if (hold) await noRequestInFlight(hold.maxMs);
       },
     };
     try {

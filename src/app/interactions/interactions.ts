@@ -208,7 +208,7 @@ export class Interactions {
   private async command(person: Person, platform: string, d: Dispute, cmd: Exclude<Command, { type: 'RAISE' }> | Command, key: string) {
     try {
       const actor = this.actor(person, platform);
-      const r = await this.service.act(actor, { id: d.id }, cmd as Exclude<Command, { type: 'RAISE' }>, { idempotencyKey: key });
+      const r = await this.service.act(actor, { id: d.id }, cmd as Exclude<Command, { type: 'RAISE' }>, { idempotencyKey: key, loaded: d });
       this.onChange();
       return yes({ dispute: r.dispute, notice: r.notice, duplicate: r.duplicate });
     } catch (e) {
