@@ -86,7 +86,9 @@ export class DisputeService {
    * write is guarded by its version, so if it changed meanwhile the write
    * conflicts and the retry reads it afresh.
    */
-  act(actor: Actor, target: Target, cmd: Exclude<Command, { type: 'RAISE' }>, opts: { idempotencyKey?: string; loaded?: Dispute } = {}): Promise<Outcome> {
+  act(
+    actor: Actor, target: Target, cmd: Exclude<Command, { type: 'RAISE' }>, opts: { idempotencyKey?: string; loaded?: Dispute } = {},
+  ): Promise<Outcome> {
     return this.run(target, actor, () => cmd, opts.idempotencyKey, opts.loaded);
   }
 
@@ -121,7 +123,9 @@ export class DisputeService {
     }
   }
 
-  private async runInTx(tx: DisputeTx, target: Target | null, actor: Actor, build: BuildCommand, key?: string, known?: Dispute): Promise<Outcome> {
+  private async runInTx(
+    tx: DisputeTx, target: Target | null, actor: Actor, build: BuildCommand, key?: string, known?: Dispute,
+  ): Promise<Outcome> {
     if (key) {
       const seen = await tx.processed(key);
       if (seen) {
