@@ -96,6 +96,8 @@ export function afterAnswers(run: () => void, maxMs: number): void {
   if (!draining) void drainHandOffs();
 }
 
+const handedOverWaiters: (() => void)[] = [];
+
 async function drainHandOffs(): Promise<void> {
   draining = true;
   try {
@@ -107,7 +109,14 @@ async function drainHandOffs(): Promise<void> {
     }
   } finally {
     draining = false;
+    for (const w of handedOverWaiters.splice(0)) w();
   }
+}
+
+/** Resolves once every answered request queued so far has been handed over (for a stop that loses none). */
+export function handedOver(): Promise<void> {
+  if (!draining && handOffs.length === 0) return Promise.resolve();
+  return new Promise((resolve) => handedOverWaiters.push(resolve));
 }
 
 /** Requests being answered now (probes not counted). */

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { requestsInFlight } from '../../src/app/foreground.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/config/env.ts';
@@ -35,9 +38,9 @@ describe('Slack requests answered before Bolt processes them', () => {
   let bot: Bot;
   let base: string;
 
-  const start = async () => {
+  const start = async (dataDir = 'memory://') => {
     const env = loadEnv({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
+      PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
       SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`,
     });
     bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
@@ -81,5 +84,24 @@ describe('Slack requests answered before Bolt processes them', () => {
     await until(() => bot.slack!.status().ready, 'Slack to accept the token');
     const r = await slackPost(base, interactiveBody(blockAction(GUS, 'C1', { action_id: 'open-register-link', value: 'x' })), 'form');
     expect(r.status).toBe(200);
+  });
+
+  it('records a click answered just before the bot stops, before the register closes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-answer-stop-'));
+    try {
+      await start(dir);
+      await until(() => bot.slack!.status().ready, 'Slack to accept the token');
+      const { dispute } = await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute());
+      const click = await slackPost(base, interactiveBody(blockAction(GUS, 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d: dispute.id, k: 'clarify', s: 1, n: 1 }) })), 'form');
+      expect(click.status).toBe(200);
+      // Stopped at once: the click's processing has not started yet (it waits for a pause).
+      await bot.stop();
+      await start(dir);
+      expect((await bot.app.service.get({ id: dispute.id }))!.checklist.find((c) => c.key === 'clarify')!.tickedBy).toBeTruthy();
+    } finally {
+      await bot.stop();
+      bot = undefined as unknown as Bot;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

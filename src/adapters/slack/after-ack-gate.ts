@@ -49,10 +49,13 @@ export const ANSWERED_EARLY = 's117AnsweredEarly';
  * listener needs to know: a listener's `await ack()` returns once its request
  * may go on.
  */
-export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswering?: { maxMs: number } } = {}): void {
+export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswering?: { maxMs: number } } = {}): { settled(): Promise<void> } {
   const process: ProcessEvent = app.processEvent.bind(app);
   const hold = opts.holdWhileAnswering;
+  let inProgress = 0;
+  let waiters: (() => void)[] = [];
   app.processEvent = async (event) => {
+    inProgress++;
     let release: (() => void) | null = null;
     const ack = event.ack;
     // Answered by the HTTP guard and handed over in a pause already: no need to wait for one before queueing.
@@ -73,6 +76,11 @@ export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswerin
       await process(gated);
     } finally {
       (release as (() => void) | null)?.();
+      if (--inProgress === 0) { for (const w of waiters) w(); waiters = []; }
     }
+  };
+  return {
+    /** Resolves once no request is being processed, after-ack work included. */
+    settled: () => (inProgress === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
   };
 }

@@ -3,7 +3,7 @@ import bolt, { type App as BoltApp, type Logger as BoltLogger } from '@slack/bol
 import { ConfigError, type Env } from '../../config/env.ts';
 import type { DisputeService } from '../../app/dispute-service.ts';
 import type { Logger } from '../../app/ports.ts';
-import { requestStarted } from '../../app/foreground.ts';
+import { handedOver, requestStarted } from '../../app/foreground.ts';
 import type { Directory } from '../../domain/types.ts';
 import { SlackChatPort } from './chat-port.ts';
 import { type PlatformStatus, SlackAuth } from './slack-auth.ts';
@@ -26,6 +26,8 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 const AFTER_ACK_CONCURRENCY = 4;
 /** The longest after-ack work waits for other requests' acknowledgements before it takes its turn anyway. */
 const AFTER_ACK_HOLD_MS = 5_000;
+/** The longest a stop waits for requests already answered to be worked. */
+const STOP_WAIT_MS = 15_000;
 
 /** Bolt's logger interface on top of ours, so Bolt never writes to the console itself. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -116,7 +118,7 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
   // Listeners ack first and work after; this keeps that work from starving the next acks.
   // Over HTTP a request counts until its acknowledgement is sent, so work after an ack can wait for the others' acks.
   // Socket Mode counts a request until its listener finishes, after-ack work included: waiting there would wait on itself.
-  gateAfterAck(app, new Gate(AFTER_ACK_CONCURRENCY), socket ? {} : { holdWhileAnswering: { maxMs: AFTER_ACK_HOLD_MS } });
+  const work = gateAfterAck(app, new Gate(AFTER_ACK_CONCURRENCY), socket ? {} : { holdWhileAnswering: { maxMs: AFTER_ACK_HOLD_MS } });
   markUnreadable(app);
   app.error(async (e) => { logger.error({ err: { message: e.message, code: (e as { code?: string }).code } }, 'Slack listener failed'); });
   const port = new SlackChatPort(client, directory, logger.child({ platform: 'slack' }), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
@@ -153,6 +155,13 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     },
     async stop() {
       stopped = true;
+      // A click already answered is recorded before the database closes: Slack will not send it again.
+      const finished = (async () => {
+        await handedOver();
+        await new Promise((r) => setImmediate(r));
+        await work.settled();
+      })();
+      await Promise.race([finished, new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
       auth.stop();
       // Bolt's stop() does not wait for the websocket's close handshake; waiting leaves no timers behind.
       if (socketReceiver) await Promise.race([socketReceiver.client.disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]);
