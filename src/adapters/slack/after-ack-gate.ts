@@ -49,7 +49,9 @@ export const ANSWERED_EARLY = 's117AnsweredEarly';
  * listener needs to know: a listener's `await ack()` returns once its request
  * may go on.
  */
-export function gateAfterAck(app: BoltApp, gate: Gate, opts: { holdWhileAnswering?: { maxMs: number } } = {}): { settled(): Promise<void> } {
+export function gateAfterAck(
+  app: BoltApp, gate: Gate, opts: { holdWhileAnswering?: { maxMs: number } } = {},
+): { settled(): Promise<void> } {
   const process: ProcessEvent = app.processEvent.bind(app);
   const hold = opts.holdWhileAnswering;
   let inProgress = 0;
