@@ -67,7 +67,7 @@ export async function startBot(opts: {
   try {
     for (const [name, p] of platforms) {
       p.attach(app.service, () => void app.scheduler.deliverSoon());
-      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guardPlatformRoute(path, handler, env, teams?.mode ?? 'local')));
+      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guardPlatformRoute(path, handler, env, teams?.mode ?? 'local', logger.child({ platform: name }))));
       await p.start();
     }
     const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db));

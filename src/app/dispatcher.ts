@@ -76,7 +76,14 @@ export class OutboxDispatcher {
   async deliverDue(limit = 100): Promise<DeliveryTally> {
     const tally: DeliveryTally = { delivered: 0, retried: 0, failed: 0, rateLimited: 0 };
     let claimed = 0;
+    let running = 0;
+    let failure: { error: unknown } | null = null;
     const workers: Promise<void>[] = [];
+    const start = () => {
+      running++;
+      // Caught here, not when awaited below: a worker that fails while an earlier one is awaited would go unhandled.
+      workers.push(worker().catch((error: unknown) => { failure ??= { error }; }).finally(() => { running--; }));
+    };
     const worker = async () => {
       while (claimed < limit) {
         // A click's acknowledgement is due within Slack's 3 seconds; a card update can follow a moment later.
@@ -86,17 +93,18 @@ export class OutboxDispatcher {
         claimed++;
         // One row was due, so more may be: another worker joins, up to the concurrency. A lone card refresh
         // (the usual case after a click) then costs two empty claims, not one per worker.
-        if (workers.length < Math.max(1, this.settings.concurrency)) workers.push(worker());
+        if (running < Math.max(1, this.settings.concurrency)) start();
         await this.run(row, tally);
       }
     };
     // Nobody is waiting on a delivery the way they wait on a click's answer: on the embedded database, waiting
     // requests go first.
     await runInBackground(async () => {
-      workers.push(worker());
+      start();
       // Workers join while others run: wait for every one, including those that joined late.
       for (let i = 0; i < workers.length; i++) await workers[i];
     });
+    if (failure) throw (failure as { error: unknown }).error;
     return tally;
   }
 
@@ -315,7 +323,7 @@ export class OutboxDispatcher {
       throw e;
     }
     await this.outbox.setCaseSpace(disputeId, port.platform, ref);
-    // A card posted by an earlier attempt that went quiet before the space was recorded is still kept.
-    return { ref, cardRef: existing?.cardRef ?? null };
+    // Read again: an earlier maker that went quiet may have posted the card while this one was making the space.
+    return { ref, cardRef: (await this.outbox.caseSpace(disputeId, port.platform))?.cardRef ?? null };
   }
 }

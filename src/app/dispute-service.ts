@@ -134,7 +134,7 @@ export class DisputeService {
       }
     }
     const now = this.deps.clock.now();
-    const prev = target ? known ?? await tx.load(target) : null;
+    let prev = target ? known ?? await tx.load(target) : null;
     if (target && !prev) {
       const ref = 'reference' in target ? target.reference : target.id;
       throw new DomainError('NO_SUCH_DISPUTE', `There is no dispute ${ref}. Check the reference (it looks like S117-2026-0042).`);
@@ -149,12 +149,36 @@ export class DisputeService {
     const historyLength = cmd.type === 'CORRECT' && prev
       ? await tx.historyLength(prev.id)
       : undefined;
-    const decided = decide(prev, cmd, { ...this.ctx(now, actor), ...(historyLength === undefined ? {} : { historyLength }) });
+    const ctx = { ...this.ctx(now, actor), ...(historyLength === undefined ? {} : { historyLength }) };
+    let decided: Decided;
+    try {
+      decided = decide(prev, cmd, ctx);
+    } catch (e) {
+      // A refusal writes nothing, so no version guard would catch a copy the caller read before a change.
+      const fresh = known && e instanceof DomainError ? await this.changedSince(tx, known) : null;
+      if (!fresh) throw e;
+      prev = fresh;
+      decided = decide(prev, cmd, ctx);
+    }
+    if (!decided.events.length && known) {
+      // Nothing to write either: decide again on the dispute as it is now, if it moved on.
+      const fresh = await this.changedSince(tx, known);
+      if (fresh) {
+        prev = fresh;
+        decided = decide(prev, cmd, ctx);
+      }
+    }
     if (decided.events.length) await this.persist(tx, prev, decided, now, actor);
     if (key) {
       await tx.recordProcessed(key, { disputeId: decided.next.id, notice: decided.notice }, now);
     }
     return { dispute: decided.next, notice: decided.notice, duplicate: false };
+  }
+
+  /** The dispute as the register holds it now, when it changed since `copy` was read; else null. */
+  private async changedSince(tx: DisputeTx, copy: Dispute): Promise<Dispute | null> {
+    const now = await tx.load({ id: copy.id });
+    return now && now.version !== copy.version ? now : null;
   }
 
   /** R5.8: every open dispute follows the directory as it is now; returns how many changed. */

@@ -80,6 +80,14 @@ export function requestsWaiting(): boolean {
   return inFlight > 0 || performance.now() - lastArrival < QUIET_MS;
 }
 
+/**
+ * The longest a request answered before it was processed waits, from its
+ * arrival, for the others' answers before its processing starts anyway: a
+ * press that opens a form must call views.open within Slack's 3 s for its
+ * trigger_id.
+ */
+export const ANSWERED_HOLD_MS = 1_000;
+
 interface HandOff { run: () => void; by: number }
 const handOffs: HandOff[] = [];
 let draining = false;
@@ -117,6 +125,11 @@ async function drainHandOffs(): Promise<void> {
 export function handedOver(): Promise<void> {
   if (!draining && handOffs.length === 0) return Promise.resolve();
   return new Promise((resolve) => handedOverWaiters.push(resolve));
+}
+
+/** Answered requests not yet handed over. */
+export function answersWaiting(): number {
+  return handOffs.length;
 }
 
 /** Requests being answered now (probes not counted). */

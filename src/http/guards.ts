@@ -8,8 +8,12 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
 /** Every platform route goes through its checks before the SDK sees the request. */
-export function guardPlatformRoute(path: string, h: Handler, env: Env, teamsMode: 'authenticated' | 'local'): Handler {
-  if (path === SLACK_EVENTS_PATH && env.SLACK_SIGNING_SECRET) return slackGuard(h as (req: Parameters<Handler>[0], res: Parameters<Handler>[1]) => void, env.SLACK_SIGNING_SECRET);
+export function guardPlatformRoute(path: string, h: Handler, env: Env, teamsMode: 'authenticated' | 'local', logger?: Logger): Handler {
+  if (path === SLACK_EVENTS_PATH && env.SLACK_SIGNING_SECRET) {
+    return slackGuard(h as (req: Parameters<Handler>[0], res: Parameters<Handler>[1]) => void, env.SLACK_SIGNING_SECRET, {
+      onLost: (status) => logger?.error({ status }, 'a Slack request answered at once was then refused by Bolt: what it asked for was not done'),
+    });
+  }
   if (path === TEAMS_MESSAGES_PATH) {
     const checked = teamsGuard(h, { authenticated: teamsMode === 'authenticated' });
     // Without an app id nothing verifies the Emulator's requests: this computer only, and said so at start-up.

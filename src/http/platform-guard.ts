@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { type IncomingMessage, type RequestListener, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { afterAnswers } from '../app/foreground.ts';
+import { afterAnswers, ANSWERED_HOLD_MS, answersWaiting } from '../app/foreground.ts';
 import { json, type Handler } from './server.ts';
 
 // Every request to /slack/events and /api/messages is read, size-limited,
@@ -19,12 +19,18 @@ export const SLACK_MAX_FUTURE_SECONDS = 60;
 /** Bolt (and our Teams handler) take an already-read body from here instead of the stream. */
 export interface BufferedRequest extends IncomingMessage {
   rawBody?: Buffer;
-  /** Already answered by slackGuard: Bolt's acknowledgement goes nowhere, and nobody is waiting on its work. */
-  answered?: true;
+  /** Already answered by slackGuard (at this performance.now()): Bolt's acknowledgement goes nowhere. */
+  answered?: number;
 }
 
-/** The longest an answered request waits for the others' answers before Bolt processes it anyway. */
-export const ANSWERED_HOLD_MS = 5_000;
+/** Answered requests waiting at most; beyond this each goes to Bolt at once, as Slack's own backpressure. */
+export const MAX_ANSWERED_WAITING = 500;
+/**
+ * Bolt checks the timestamp again when it processes an answered request; one
+ * this close to the 5-minute limit goes to Bolt at once instead, so it cannot
+ * be answered here and then refused there.
+ */
+const ANSWER_FIRST_MAX_AGE_SECONDS = SLACK_MAX_AGE_SECONDS - 30;
 
 /** The body, or null when it is larger than `max` (the rest is drained, not stored). */
 export async function readLimited(req: IncomingMessage, max = MAX_PLATFORM_BODY): Promise<Buffer | null> {
@@ -137,24 +143,33 @@ export function slackShape(req: IncomingMessage, body: Buffer): SlackVerdict {
 
 export interface SlackGuardOptions {
   nowSeconds?: () => number;
-  /** How long an answered request's processing waits for other requests' answers, at most. */
-  holdMs?: number;
+  /** Told when Bolt refuses a request that was already answered (Slack will not send it again). */
+  onLost?: (status: number) => void;
 }
 
 /**
- * In front of Bolt's HTTP receiver.
- *
- * A button press, shortcut or slash command is answered with an empty 200
- * here, as soon as its signature and shape are checked: Slack waits for
- * nothing else, and our listeners would send exactly that as their first
- * step. Bolt then processes the request, with its own signature check, when
- * no other request is waiting for its answer (`afterAnswers`), writing its
- * acknowledgement to a response that is not connected to anything. Under a
- * burst, each request is then answered after only the checks of those ahead
- * of it, not after Bolt's parsing, authorisation and middleware for each.
- * (Bolt answers these with a 200 even when Slack refuses the bot's token, so
- * Slack is told nothing different.)
+ * Where Bolt writes its answer to a request already answered: nowhere, but
+ * a refusal (a status other than 200) is reported, since the click it
+ * carried is then lost.
  */
+function answeredResponse(req: IncomingMessage, onLost: (status: number) => void): ServerResponse {
+  const res = new ServerResponse(req);
+  const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+  (res as unknown as { writeHead: (...a: unknown[]) => ServerResponse }).writeHead = (...a) => {
+    if (a[0] !== 200) onLost(Number(a[0]));
+    return writeHead(...a);
+  };
+  return res;
+}
+
+/** Whether a verified request whose answer is empty may be answered here (see slackGuard). */
+function answerFirst(req: IncomingMessage, nowSeconds: number): boolean {
+  // Bolt reads a form only under exactly this content type; any other spelling goes to Bolt for its answer.
+  if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return false;
+  if (nowSeconds - Number(singleHeader(req, 'x-slack-request-timestamp')) > ANSWER_FIRST_MAX_AGE_SECONDS) return false;
+  return answersWaiting() < MAX_ANSWERED_WAITING;
+}
+
 export function slackGuard(listener: RequestListener, secret: string, opts: SlackGuardOptions = {}): Handler {
   const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   return async (req: IncomingMessage, res: ServerResponse) => {
@@ -170,12 +185,12 @@ export function slackGuard(listener: RequestListener, secret: string, opts: Slac
       if (!v.ok) return json(res, v.status, { error: v.error });
       const s = slackShape(req, body);
       if (!s.ok) return json(res, s.status, { error: s.error });
-      if (s.emptyAnswer) {
+      if (s.emptyAnswer && answerFirst(req, nowSeconds())) {
         (req as BufferedRequest).rawBody = body;
-        (req as BufferedRequest).answered = true;
+        (req as BufferedRequest).answered = performance.now();
         res.writeHead(200);
         res.end();
-        afterAnswers(() => listener(req, new ServerResponse(req)), opts.holdMs ?? ANSWERED_HOLD_MS);
+        afterAnswers(() => listener(req, answeredResponse(req, opts.onLost ?? (() => {}))), ANSWERED_HOLD_MS);
         return;
       }
     }

@@ -61,6 +61,19 @@ describe.each(DATABASES)('the register behind the storage ports (%s)', (_name, s
     expect((await app.store.history(d.id)).filter((h) => h.type === 'THEME_ADDED')).toHaveLength(3);
   });
 
+  it('decides again on the dispute as it is now when a stale copy would refuse or change nothing', async () => {
+    const ali = { personId: 'ali-khan', platform: 'slack' } as const;
+    const d = await raise();
+    const stale = structuredClone(d);
+    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'first' });
+    // On this copy the theme is there already (nothing to write) and Ali takes no part (a refusal).
+    const noOp = { ...structuredClone(stale), themes: [{ theme: 'second', addedBy: 'ali-khan', at: stale.raisedAt, areas: [] }] };
+    const refusing = { ...structuredClone(stale), participants: [] };
+    expect((await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'second' }, { loaded: noOp })).notice).toBeNull();
+    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'third' }, { loaded: refusing });
+    expect((await app.store.get({ id: d.id }))!.themes.map((t) => t.theme).sort()).toEqual(['first', 'second', 'third']);
+  });
+
   it('reports a twin request under the same idempotency key as a duplicate WriteConflict', async () => {
     const d = await raise();
     const write = () => app.store.transaction((tx) => tx.recordProcessed('twin-key', { disputeId: d.id, notice: null }, app.clock.now()));

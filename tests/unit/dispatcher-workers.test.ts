@@ -77,4 +77,26 @@ describe('the outbox dispatcher\'s workers', () => {
     expect(state.sent).toBe(20);
     expect(state.most).toBe(4);
   });
+
+  it('fails the pass when a worker that joined late cannot claim, with nothing left unhandled', async () => {
+    const { outbox } = memoryOutbox(20);
+    const claim = outbox.claim.bind(outbox);
+    let calls = 0;
+    outbox.claim = async (now: Date, leaseMs: number) => {
+      if (++calls === 3) throw new Error('the database went away');
+      return claim(now, leaseMs);
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => { unhandled.push(e); };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { port } = slowPort();
+      await expect(dispatcher(outbox, port).deliverDue()).rejects.toThrow('the database went away');
+      // Node reports an unhandled rejection once the microtasks of the turn have run.
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { App as BoltApp } from '@slack/bolt';
-import { noRequestInFlight } from '../../app/foreground.ts';
+import { ANSWERED_HOLD_MS, noRequestInFlight } from '../../app/foreground.ts';
 
 /**
  * A first-come gate for the work a listener does after its ack(): at most
@@ -40,7 +40,7 @@ export class Gate {
 
 type ProcessEvent = BoltApp['processEvent'];
 
-/** The receiver's custom property for a request the HTTP guard answered before Bolt saw it. */
+/** The receiver's custom property for a request the HTTP guard answered before Bolt saw it (when, by performance.now()). */
 export const ANSWERED_EARLY = 's117AnsweredEarly';
 
 /**
@@ -60,18 +60,21 @@ export function gateAfterAck(
     inProgress++;
     let release: (() => void) | null = null;
     const ack = event.ack;
-    // Answered by the HTTP guard and handed over in a pause already: no need to wait for one before queueing.
-    const held = hold && event.customProperties?.[ANSWERED_EARLY] !== true ? hold : null;
+    // Answered by the HTTP guard and handed over in a pause already: no need to wait for one before queueing,
+    // and its time to start counts from its arrival (a form's trigger_id lasts 3 s).
+    const answeredAt = event.customProperties?.[ANSWERED_EARLY];
+    const answered = typeof answeredAt === 'number';
+    const startBy = answered ? () => Math.max(0, answeredAt + ANSWERED_HOLD_MS - performance.now()) : () => hold?.maxMs ?? 0;
     const gated: typeof event = {
       ...event,
       ack: async (response) => {
         await ack(response);
         // In a burst, the next requests' acknowledgements come first (a little longer only, never for ever).
         if (release) return;
-        if (held) await noRequestInFlight(held.maxMs);
+        if (hold && !answered) await noRequestInFlight(hold.maxMs);
         release = await gate.acquire();
         // A place can come free in the middle of the next burst: start in a pause (or at the limit) all the same.
-        if (hold) await noRequestInFlight(hold.maxMs);
+        if (hold) await noRequestInFlight(startBy());
       },
     };
     try {

@@ -26,8 +26,8 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 const AFTER_ACK_CONCURRENCY = 4;
 /** The longest after-ack work waits for other requests' acknowledgements before it takes its turn anyway. */
 const AFTER_ACK_HOLD_MS = 5_000;
-/** The longest a stop waits for requests already answered to be worked. */
-const STOP_WAIT_MS = 15_000;
+/** The longest a stop waits for requests already answered to be worked (within Docker's 10 s before it kills). */
+const STOP_WAIT_MS = 8_000;
 
 /** Bolt's logger interface on top of ours, so Bolt never writes to the console itself. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -98,10 +98,13 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
       unhandledRequestTimeoutMillis: 3001,
       processEventErrorHandler: answerUnreadable,
       // The HTTP guard marks a request it answered itself (http/platform-guard.ts).
-      customPropertiesExtractor: (req) => ((req as { answered?: true }).answered ? { [ANSWERED_EARLY]: true } : {}),
+      customPropertiesExtractor: (req) => {
+        const at = (req as { answered?: number }).answered;
+        return at === undefined ? {} : { [ANSWERED_EARLY]: at };
+      },
       // Slack has its 200 already; no listener of ours for it (a link button's click, say) is not a fault.
       unhandledRequestHandler: (args) => {
-        if ((args.request as { answered?: true }).answered) return;
+        if ((args.request as { answered?: number }).answered !== undefined) return;
         bolt.HTTPModuleFunctions.defaultUnhandledRequestHandler(args);
       },
     });
@@ -155,16 +158,19 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     },
     async stop() {
       stopped = true;
+      // Bolt's stop() does not wait for the websocket's close handshake; waiting leaves no timers behind.
+      // Closed first, so no new event keeps the wait below going.
+      if (socketReceiver) await Promise.race([socketReceiver.client.disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]);
       // A click already answered is recorded before the database closes: Slack will not send it again.
       const finished = (async () => {
         await handedOver();
         await new Promise((r) => setImmediate(r));
         await work.settled();
+        return true;
       })();
-      await Promise.race([finished, new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+      const done = await Promise.race([finished, new Promise<false>((r) => setTimeout(() => r(false), STOP_WAIT_MS).unref())]);
+      if (!done) logger.error({ waitedMs: STOP_WAIT_MS }, 'stopping with Slack requests still being worked: what they asked for may not be recorded');
       auth.stop();
-      // Bolt's stop() does not wait for the websocket's close handshake; waiting leaves no timers behind.
-      if (socketReceiver) await Promise.race([socketReceiver.client.disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]);
     },
   };
 }
