@@ -55,7 +55,9 @@ describe('Slack requests answered before Bolt processes them', () => {
     await fake.stop();
   });
 
-  it('answers a click while another request is still arriving, and records it once that request is answered', async () => {
+  // One bot for the three: starting one costs seconds, and none of them changes what the others see.
+  it('answers a click at once and records it within a second even while another request never finishes; '
+    + 'answers a slash command with nothing and replies through response_url; answers a link button with a 200, not a 404', async () => {
     await start();
     await until(() => bot.slack!.status().ready, 'Slack to accept the token');
     const { dispute } = await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute());
@@ -64,26 +66,19 @@ describe('Slack requests answered before Bolt processes them', () => {
     await until(() => requestsInFlight() === 1, 'the bot to start reading the half-sent request');
     const click = await slackPost(base, interactiveBody(blockAction(GUS, 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d: dispute.id, k: 'clarify', s: 1, n: 1 }) })), 'form');
     expect(click).toEqual({ status: 200, body: '' });
-    // Answered, not yet worked: the other request is still waiting for its answer.
-    expect(await ticked()).toBeFalsy();
-    expect(await slow.finish()).toBe(401);
+    // Worked within its limit although the other request is still waiting for its answer (a form must open within 3 s).
     expect(await until(ticked, 'the tick to be recorded')).toBeTruthy();
-  });
+    expect(requestsInFlight()).toBe(1);
+    expect(await slow.finish()).toBe(401);
 
-  it('answers a slash command with an empty 200 and its reply follows through response_url', async () => {
-    await start();
-    await until(() => bot.slack!.status().ready, 'Slack to accept the token');
     const r = await slackPost(base, commandBody(ALI, 'help', 'C1', `${fake.url}/respond/ali`), 'form');
     expect(r).toEqual({ status: 200, body: '' });
     await until(() => fake.responses.length, 'the help reply');
     expect(String(fake.responses[0]!.body.text)).toMatch(/what you can type/);
-  });
 
-  it('answers a click on a button no listener handles (a link button) with a 200 at once, not a 404 three seconds later', async () => {
-    await start();
-    await until(() => bot.slack!.status().ready, 'Slack to accept the token');
-    const r = await slackPost(base, interactiveBody(blockAction(GUS, 'C1', { action_id: 'open-register-link', value: 'x' })), 'form');
-    expect(r.status).toBe(200);
+    // Bolt would not acknowledge it at all (no listener), and answer 404 after 3 s.
+    const link = await slackPost(base, interactiveBody(blockAction(GUS, 'C1', { action_id: 'open-register-link', value: 'x' })), 'form');
+    expect(link.status).toBe(200);
   });
 
   it('records a click answered just before the bot stops, before the register closes', async () => {
