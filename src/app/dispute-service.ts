@@ -150,24 +150,26 @@ export class DisputeService {
       ? await tx.historyLength(prev.id)
       : undefined;
     const ctx = { ...this.ctx(now, actor), ...(historyLength === undefined ? {} : { historyLength }) };
-    let decided: Decided;
-    try {
-      decided = decide(prev, cmd, ctx);
-    } catch (e) {
-      // A refusal writes nothing, so no version guard would catch a copy the caller read before a change.
-      const fresh = known && e instanceof DomainError ? await this.changedSince(tx, known) : null;
-      if (!fresh) throw e;
-      prev = fresh;
-      decided = decide(prev, cmd, ctx);
-    }
-    if (!decided.events.length && known) {
-      // Nothing to write either: decide again on the dispute as it is now, if it moved on.
+    const decideOn = (d: Dispute | null): Decided | DomainError => {
+      try {
+        return decide(d, cmd, ctx);
+      } catch (e) {
+        if (e instanceof DomainError) return e;
+        throw e;
+      }
+    };
+    let outcome = decideOn(prev);
+    // A refusal, or nothing to write, writes nothing: no version guard would catch a copy the caller read before a
+    // change, so it is decided again on the dispute as it is now, if it moved on.
+    if (known && (outcome instanceof DomainError || !outcome.events.length)) {
       const fresh = await this.changedSince(tx, known);
       if (fresh) {
         prev = fresh;
-        decided = decide(prev, cmd, ctx);
+        outcome = decideOn(prev);
       }
     }
+    if (outcome instanceof DomainError) throw outcome;
+    const decided = outcome;
     if (decided.events.length) await this.persist(tx, prev, decided, now, actor);
     if (key) {
       await tx.recordProcessed(key, { disputeId: decided.next.id, notice: decided.notice }, now);

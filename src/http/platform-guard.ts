@@ -180,22 +180,20 @@ export function slackGuard(listener: RequestListener, secret: string, opts: Slac
     // Slack's unsigned connectivity check: Bolt answers it and drops anything else in the body.
     const sslCheck = type === 'application/x-www-form-urlencoded'
       && new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1';
+    let answered = false;
     if (!sslCheck) {
       const v = verifySlack(req, body, secret, nowSeconds());
       if (!v.ok) return json(res, v.status, { error: v.error });
       const s = slackShape(req, body);
       if (!s.ok) return json(res, s.status, { error: s.error });
-      if (s.emptyAnswer && answerFirst(req, nowSeconds())) {
-        (req as BufferedRequest).rawBody = body;
-        (req as BufferedRequest).answered = performance.now();
-        res.writeHead(200);
-        res.end();
-        afterAnswers(() => listener(req, answeredResponse(req, opts.onLost ?? (() => {}))), ANSWERED_HOLD_MS);
-        return;
-      }
+      answered = s.emptyAnswer && answerFirst(req, nowSeconds());
     }
     (req as BufferedRequest).rawBody = body;
-    listener(req, res);
+    if (!answered) return listener(req, res);
+    (req as BufferedRequest).answered = performance.now();
+    res.writeHead(200);
+    res.end();
+    afterAnswers(() => listener(req, answeredResponse(req, opts.onLost ?? (() => {}))), ANSWERED_HOLD_MS);
   };
 }
 
