@@ -71,6 +71,11 @@ export class FakeBotConnector extends LoopbackServer {
       answer(status, { error }, { 'retry-after': String(retryAfter) });
     };
     if (fail) return refuse(fail, this.retryAfter);
+    // Teams checks an activity's mentions before doing anything: each must name text the activity carries.
+    const invalid = invalidMention(body);
+    if (invalid && (req.method === 'POST' || req.method === 'PUT')) {
+      return answer(400, { error: { code: 'BadArgument', message: `Invalid mention entity: ${invalid}` } });
+    }
     if (fault?.kind === '500') return refuse(500, this.retryAfter);
     if (fault?.kind === '429') return refuse(429, fault.retryAfter);
     if (fault?.kind === 'hang') {
@@ -111,4 +116,28 @@ export class FakeBotConnector extends LoopbackServer {
 function accepts(header: string | string[] | undefined, coding: string): boolean {
   const listed = String(header ?? '').split(',').map((p) => p.trim().toLowerCase().split(';'));
   return listed.some(([name, q]) => (name === coding || name === '*') && !/q=0(\.0*)?$/.test(q?.trim() ?? ''));
+}
+
+/**
+ * Teams' rule for mentions, as the connector applies it: a `mention` entity
+ * on the activity must quote text that is in the activity's `text`; one in an
+ * Adaptive Card's `msteams.entities` must quote text in one of the card's
+ * TextBlocks. Returns what is wrong, or null.
+ */
+export function invalidMention(activity: Record<string, unknown>): string | null {
+  const text = typeof activity.text === 'string' ? activity.text : '';
+  for (const e of (activity.entities as { type?: string; text?: string }[] | undefined) ?? []) {
+    if (e?.type === 'mention' && (!e.text || !text.includes(e.text))) return `the activity's text has no ${JSON.stringify(e.text ?? '')}`;
+  }
+  for (const a of (activity.attachments as { contentType?: string; content?: Record<string, unknown> }[] | undefined) ?? []) {
+    if (a?.contentType !== 'application/vnd.microsoft.card.adaptive' || !a.content) continue;
+    const blocks = JSON.stringify(a.content.body ?? []);
+    const entities = (a.content.msteams as { entities?: { type?: string; text?: string; mentioned?: { id?: string } }[] } | undefined)?.entities ?? [];
+    for (const e of entities) {
+      if (e?.type !== 'mention') continue;
+      if (!e.text || !blocks.includes(JSON.stringify(e.text).slice(1, -1))) return `the card has no ${JSON.stringify(e.text ?? '')}`;
+      if (!e.mentioned?.id) return 'a mention names nobody';
+    }
+  }
+  return null;
 }

@@ -89,8 +89,13 @@ describe('Microsoft Teams', () => {
     expect(threadId).toMatch(new RegExp(`^${CASES.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};messageid=\\d+$`));
     const dms = connector.created().filter((c) => c.body.isGroup === false).map((c) => (c.body.members as { id: string }[])[0]!.id);
     expect(dms.sort()).toEqual(['ali-khan', 'dee-obi', 'gus-hart', 'ivy-nash'].map(aad).sort());
-    const stagePost = connector.sent(threadId).find((c) => /Stage 1 — Frontline/.test(JSON.stringify(c.body)) && c.body.entities)!;
-    expect((stagePost.body.entities as { mentioned: { id: string } }[]).map((e) => e.mentioned.id).sort()).toEqual(['ali-khan', 'gus-hart', 'dee-obi', 'ivy-nash'].map(aad).sort());
+    // The stage's people are mentioned in the card (msteams.entities), and Teams took every call: an activity-level
+    // mention with no matching text is refused with 400 "Invalid mention entity", and that notification is lost.
+    expect(connector.calls.filter((c) => c.status !== 200).map((c) => [c.method, c.path, c.status])).toEqual([]);
+    const stagePost = connector.sent(threadId).find((c) => /Stage 1 — Frontline/.test(JSON.stringify(c.body)) && /"type":"mention"/.test(JSON.stringify(c.body)))!;
+    expect(stagePost.body.entities ?? []).toEqual([]);
+    const stageCardEntities = (cardOf(stagePost.body)!.msteams as { entities: { mentioned: { id: string } }[] }).entities;
+    expect(stageCardEntities.map((e) => e.mentioned.id).sort()).toEqual(['ali-khan', 'gus-hart', 'dee-obi', 'ivy-nash'].map(aad).sort());
     for (const c of connector.sent(threadId)) expect(cardProblems(cardOf(c.body))).toEqual([]);
     // What people typed shows as typed: no live link or emphasis smuggled into a card.
     expect(JSON.stringify(connector.calls)).not.toContain('[click](http://evil)');

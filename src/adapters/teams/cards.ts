@@ -28,8 +28,13 @@ const execute = (title: string, verb: string, data: Record<string, unknown>, sty
   type: 'Action.Execute', title, verb, data: { verb, ...data }, ...(style ? { style } : {}),
 });
 
-/** A notification, with real mentions for the people Teams knows. */
-export function messageCard(m: Message, mentions: Person[]): { card: Card; entities: unknown[] } {
+/**
+ * A notification, with real mentions for the people Teams knows. The
+ * mentions live in the card (`msteams.entities`, each quoting its `<at>`
+ * text in a TextBlock), never on the activity: Teams refuses an activity
+ * whose mention entities quote text the activity does not have (400).
+ */
+export function messageCard(m: Message, mentions: Person[]): { card: Card } {
   const known = mentions.filter((p) => p.handles.teams);
   const body: unknown[] = [tb(escCard(m.title), { weight: 'Bolder', size: 'Medium' }), ...m.lines.map((l) => tb(escCard(l)))];
   if (mentions.length) body.push(tb(`For: ${mentions.map((p) => (p.handles.teams ? `<at>${escCard(p.name)}</at>` : escCard(p.name))).join(', ')}`));
@@ -37,7 +42,7 @@ export function messageCard(m: Message, mentions: Person[]): { card: Card; entit
   const confirm = m.confirm;
   const c = card(body, confirm ? confirm.organisations.map((o) => actionButton(confirm.disputeId, { verb: 'confirm', s: confirm.seq, o: o.id, label: `Confirm for ${o.name}`, style: 'primary' })) : []);
   if (entities.length) c.msteams = { entities };
-  return { card: c, entities };
+  return { card: c };
 }
 
 /** An Action.Execute for an action the domain allows; its data is the shared action payload. */

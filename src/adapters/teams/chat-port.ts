@@ -225,9 +225,9 @@ export class TeamsChatPort implements ChatPort {
   }
 
   async post(space: ConversationRef, message: Message, mentions: Person[]): Promise<void> {
-    const { card, entities } = messageCard(message, mentions);
+    const { card } = messageCard(message, mentions);
     await this.inConversation(asSpace(space), async (ctx) => {
-      await ctx.sendActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), entities: entities as never });
+      await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     });
   }
 
