@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import type { HistoryEntry } from './dispute-store.ts';
+import { ANONYMISED_EVENT, type FactMap, type SealedFact, textDigest } from './fact-seals.ts';
+import { checkFacts, describeFactProblem, type FactProblem } from './fact-verify.ts';
 
 /** The hash the first entry of every dispute's history points back to. */
 export const GENESIS = '';
@@ -14,6 +16,11 @@ export interface ChainFields {
   type: string;
   data: unknown;
   correctsSeq: number | null;
+  /**
+   * The facts this entry seals (see fact-seals.ts); null or absent on entries
+   * sealed before facts were, whose seal covers the entry alone.
+   */
+  facts?: Record<string, SealedFact | null> | null;
 }
 
 export interface ChainedEntry extends ChainFields {
@@ -34,8 +41,41 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-/** SHA-256 (hex) of an entry together with the previous entry's hash. */
+/** A text retention removed from an entry's data keeps its digest here, so the seal still checks out. */
+export interface RemovedText { $removed: string }
+
+function isRemoved(v: unknown): v is RemovedText {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as RemovedText).$removed === 'string';
+}
+
+/** An entry's data as its seal covers it: every text as its digest, a removed text as the digest it left. */
+export function sealedData(disputeId: string, data: unknown): unknown {
+  if (typeof data === 'string') return textDigest(disputeId, data);
+  if (isRemoved(data)) return data.$removed;
+  if (Array.isArray(data)) return data.map((x) => sealedData(disputeId, x));
+  if (data && typeof data === 'object') return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, sealedData(disputeId, v)]));
+  return data ?? null;
+}
+
+function countRemoved(data: unknown): number {
+  if (isRemoved(data)) return 1;
+  if (Array.isArray(data)) return data.reduce((n: number, x) => n + countRemoved(x), 0);
+  if (data && typeof data === 'object') return Object.values(data).reduce((n: number, x) => n + countRemoved(x), 0);
+  return 0;
+}
+
+/**
+ * SHA-256 (hex) of an entry together with the previous entry's hash. An
+ * entry that seals facts covers them and its texts as digests (version 2);
+ * an older entry is checked as it was sealed.
+ */
 export function entryHash(e: ChainFields, prevHash: string): string {
+  if (e.facts) {
+    return crypto.createHash('sha256').update(canonicalJson({
+      v: 2, actorId: e.actorId, at: e.at.toISOString(), correctsSeq: e.correctsSeq ?? null, data: sealedData(e.disputeId, e.data ?? null),
+      disputeId: e.disputeId, facts: e.facts, platform: e.platform, prevHash, seq: e.seq, type: e.type,
+    })).digest('hex');
+  }
   const body = canonicalJson({
     actorId: e.actorId, at: e.at.toISOString(), correctsSeq: e.correctsSeq ?? null, data: e.data ?? null,
     disputeId: e.disputeId, platform: e.platform, prevHash, seq: e.seq, type: e.type,
@@ -59,7 +99,9 @@ export type ChainProblem =
   | { kind: 'missing'; fromSeq: number; toSeq: number }
   | { kind: 'moved'; seq: number; originalSeq: number }
   | { kind: 'unsealed'; seq: number }
-  | { kind: 'relinked'; seq: number };
+  | { kind: 'relinked'; seq: number }
+  | { kind: 'text-removed'; seq: number }
+  | FactProblem;
 
 export interface ChainReport {
   intact: boolean;
@@ -67,17 +109,22 @@ export interface ChainReport {
   chained: number;
   /** Entries written before this register sealed its history (they carry no hash). */
   beforeChain: number;
+  /** Texts removed by a recorded retention run (their digests still check out). */
+  removedTexts: number;
   problems: ChainProblem[];
 }
 
 /**
  * Walks one dispute's history (any order; sorted here by seq) and names
  * every entry whose content, place or neighbours no longer match its seal.
+ * Given the dispute's facts as they are now, also names every fact that no
+ * longer matches the entry that sealed it, or that no entry sealed.
  * Limit, said plainly: deleting the newest entries leaves a shorter chain
  * that is still consistent, and anyone able to recompute every later hash
- * could forge a consistent chain; the seals catch edits made by hand.
+ * could forge a consistent chain; the signed checkpoints kept outside the
+ * database (src/register/checkpoints.ts) catch both.
  */
-export function verifyChain(entries: readonly ChainedEntry[]): ChainReport {
+export function verifyChain(entries: readonly ChainedEntry[], current?: FactMap): ChainReport {
   const list = [...entries].sort((a, b) => a.seq - b.seq);
   const problems: ChainProblem[] = [];
   let beforeChain = 0;
@@ -87,19 +134,28 @@ export function verifyChain(entries: readonly ChainedEntry[]): ChainReport {
   let prevHash: string | null = GENESIS;
   // A broken entry already explains why the next one points at the wrong hash.
   let prevBroken = false;
+  let factsSeen = false;
+  let removedTexts = 0;
+  const anonymised = list.some((e) => e.type === ANONYMISED_EVENT);
   const seqs = list.map((e) => e.seq);
   for (const e of list) {
+    const removed = countRemoved(e.data);
+    if (removed && anonymised) removedTexts += removed;
+    else if (removed) problems.push({ kind: 'text-removed', seq: e.seq });
     if (e.seq > expectedSeq) problems.push({ kind: 'missing', fromSeq: expectedSeq, toSeq: e.seq - 1 });
     const gap = e.seq > expectedSeq;
     expectedSeq = e.seq + 1;
-    if (e.hash === null) {
-      if (sealedSeen) problems.push({ kind: 'unsealed', seq: e.seq });
+    // Once entries seal facts, one that does not was written (or rewritten) outside the bot.
+    // An entry that holds sealed facts was written by a bot that seals: without its seal, it was blanked.
+    if (e.hash === null || (factsSeen && !e.facts)) {
+      if (sealedSeen || e.facts) problems.push({ kind: 'unsealed', seq: e.seq });
       else beforeChain++;
       prevHash = null;
       prevBroken = sealedSeen;
       continue;
     }
     sealedSeen = true;
+    factsSeen ||= Boolean(e.facts);
     chained++;
     const stored = e.prevHash ?? GENESIS;
     const before = problems.length;
@@ -112,7 +168,12 @@ export function verifyChain(entries: readonly ChainedEntry[]): ChainReport {
     prevBroken = problems.length > before;
     prevHash = e.hash;
   }
-  return { intact: problems.length === 0, chained, beforeChain, problems };
+  if (current && factsSeen) {
+    const facts = checkFacts(list, current, anonymised);
+    removedTexts += facts.removed;
+    problems.push(...facts.problems);
+  }
+  return { intact: problems.length === 0, chained, beforeChain, removedTexts, problems };
 }
 
 /** One plain-English line per problem, naming the entry by its number. */
@@ -123,10 +184,12 @@ export function describeProblem(p: ChainProblem): string {
     case 'moved': return `entry ${p.seq} was recorded as entry ${p.originalSeq} (the order was changed)`;
     case 'unsealed': return `entry ${p.seq} has no seal (it was added outside the bot)`;
     case 'relinked': return `entry ${p.seq} does not follow the entry recorded before it`;
+    case 'text-removed': return `a text of entry ${p.seq} was removed, and no retention run is recorded`;
+    default: return describeFactProblem(p);
   }
 }
 
-/** Checks one dispute's history as the register returns it. */
-export function checkHistory(disputeId: string, history: readonly HistoryEntry[]): ChainReport {
-  return verifyChain(history.map((h) => ({ ...h, disputeId })));
+/** Checks one dispute's history as the register returns it, and, given the dispute as it is now, the facts it seals. */
+export function checkHistory(disputeId: string, history: readonly HistoryEntry[], current?: FactMap): ChainReport {
+  return verifyChain(history.map((h) => ({ ...h, disputeId })), current);
 }

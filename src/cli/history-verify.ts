@@ -1,12 +1,13 @@
 import type { DisputeService } from '../app/dispute-service.ts';
 import { type ChainReport, checkHistory, describeProblem } from '../app/history-chain.ts';
+import { factsOf } from '../app/fact-seals.ts';
 
 export interface DisputeChain { reference: string; report: ChainReport }
 
 /** Every dispute's history chain, checked one dispute at a time. */
 export async function checkRegister(service: DisputeService): Promise<DisputeChain[]> {
   const out: DisputeChain[] = [];
-  for (const d of await service.all()) out.push({ reference: d.reference, report: checkHistory(d.id, await service.history(d.id)) });
+  for (const d of await service.all()) out.push({ reference: d.reference, report: checkHistory(d.id, await service.history(d.id), factsOf(d)) });
   return out;
 }
 

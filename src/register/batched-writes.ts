@@ -32,8 +32,8 @@ export function batchingTx(tx: Tx, last: Map<string, LastEntry>): { tx: Tx; flus
           entry.rows.push(...args.data);
           pending.creates.set(key, entry);
           if (name === 'historyEvent') {
-            for (const r of args.data as { disputeId: string; seq: number; hash?: string | null }[]) {
-              if (last.has(r.disputeId)) last.set(r.disputeId, { seq: r.seq, hash: r.hash ?? null });
+            for (const r of args.data as { disputeId: string; seq: number; hash?: string | null; facts?: unknown }[]) {
+              if (last.has(r.disputeId)) last.set(r.disputeId, { seq: r.seq, hash: r.hash ?? null, factsSealed: r.facts != null });
             }
           }
           return { count: args.data.length };
@@ -64,7 +64,7 @@ export function batchingTx(tx: Tx, last: Map<string, LastEntry>): { tx: Tx; flus
           const id = args.where?.disputeId;
           if (id !== undefined && last.has(id)) {
             const l = last.get(id)!;
-            return l.seq === 0 ? null : { seq: l.seq, hash: l.hash };
+            return l.seq === 0 ? null : { seq: l.seq, hash: l.hash, facts: l.factsSealed ? {} : null };
           }
           return (target as { findFirst: (a: unknown) => Promise<unknown> }).findFirst(args);
         };
@@ -136,16 +136,16 @@ async function insertRows(tx: Tx, model: string, rows: Rows, skipDuplicates: boo
   }
 }
 
-/** Seq 0 (and no hash) when the dispute has no history yet. */
-export interface LastEntry { seq: number; hash: string | null }
+/** Seq 0 (and no hash) when the dispute has no history yet; factsSealed when that entry seals facts. */
+export interface LastEntry { seq: number; hash: string | null; factsSealed: boolean }
 
 /** The newest history entry of each dispute (seq and seal), in one query. */
 export async function lastHistoryEntries(tx: Tx, ids: readonly string[]): Promise<Map<string, LastEntry>> {
-  const rows = await tx.$queryRaw<{ disputeId: string; seq: number; hash: string | null }[]>`
-    SELECT DISTINCT ON ("disputeId") "disputeId", "seq", "hash" FROM "HistoryEvent"
+  const rows = await tx.$queryRaw<{ disputeId: string; seq: number; hash: string | null; factsSealed: boolean }[]>`
+    SELECT DISTINCT ON ("disputeId") "disputeId", "seq", "hash", ("facts" IS NOT NULL) AS "factsSealed" FROM "HistoryEvent"
     WHERE "disputeId" = ANY(${[...ids]}::text[])
     ORDER BY "disputeId", "seq" DESC`;
-  const out = new Map<string, LastEntry>(ids.map((id) => [id, { seq: 0, hash: null }]));
-  for (const r of rows) out.set(r.disputeId, { seq: Number(r.seq), hash: r.hash });
+  const out = new Map<string, LastEntry>(ids.map((id) => [id, { seq: 0, hash: null, factsSealed: false }]));
+  for (const r of rows) out.set(r.disputeId, { seq: Number(r.seq), hash: r.hash, factsSealed: r.factsSealed });
   return out;
 }

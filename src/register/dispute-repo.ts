@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { sealEntries } from '../app/history-chain.ts';
+import { factDelta, factsOf, type SealedFact } from '../app/fact-seals.ts';
 import type { DomainEvent, Effect } from '../domain/effects.ts';
 import type {
   CannotResolve, LearningArea,
@@ -202,16 +203,31 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
   if (routes.created.length) await tx.externalRoute.createMany({ data: routes.created.map((r) => ({ disputeId: id, ...r, at: dateReq(r.at) })) });
 }
 
-export async function appendHistory(tx: Tx, disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }): Promise<number[]> {
+/** The dispute before and after the change its history entries record. */
+export interface SavedChange { prev: Dispute | null; next: Dispute }
+
+/**
+ * Appends the entries onto the dispute's chain. The first entry also seals
+ * the facts the change created or altered — or all of them, on a dispute's
+ * first entry that seals facts — so an edit made to those rows by hand no
+ * longer matches its seal.
+ */
+export async function appendHistory(
+  tx: Tx, disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }, change?: SavedChange,
+): Promise<number[]> {
   if (!events.length) return [];
-  // The newest entry gives both the next seq and the hash the new entries chain onto.
-  const last = await tx.historyEvent.findFirst({ where: { disputeId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  // The newest entry gives the next seq, the hash the new entries chain onto, and whether facts are sealed yet.
+  const last = await tx.historyEvent.findFirst({ where: { disputeId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true, facts: true } });
   const base = last?.seq ?? 0;
+  const now = change?.next ?? await loadDispute(tx, { id: disputeId });
+  const sealedBefore = last !== null && last.facts !== null;
+  const facts: Record<string, SealedFact | null> = !now ? {}
+    : sealedBefore ? factDelta(change?.prev ? factsOf(change.prev) : factsOf(now), factsOf(now)) : factsOf(now);
   const sealed = sealEntries(events.map((e, i) => ({
     disputeId, seq: base + i + 1, at: meta.at, actorId: meta.actorId, platform: meta.platform, type: e.type,
-    data: e.data as Prisma.InputJsonValue, correctsSeq: e.correctsSeq ?? null,
+    data: e.data as Prisma.InputJsonValue, correctsSeq: e.correctsSeq ?? null, facts: i === 0 ? facts : {},
   })), last?.hash ?? null);
-  await tx.historyEvent.createMany({ data: sealed });
+  await tx.historyEvent.createMany({ data: sealed.map((x) => ({ ...x, facts: x.facts as Prisma.InputJsonValue })) });
   return events.map((_, i) => base + i + 1);
 }
 

@@ -6,7 +6,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from './db.ts';
 import { batchingTx, lastHistoryEntries } from './batched-writes.ts';
 import {
-  appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, saveDispute, toDomain, type Tx, VersionConflict,
+  appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, type SavedChange, saveDispute, toDomain, type Tx, VersionConflict,
 } from './dispute-repo.ts';
 
 // Long enough for a sweep of a large register on a busy embedded database.
@@ -31,10 +31,19 @@ async function claimDueIds(tx: Tx, now: Date, skip: readonly string[], limit: nu
 }
 
 function inTx(tx: Tx): DisputeTx {
+  // What each save changed, so the history entries that follow it seal those facts.
+  const saved = new Map<string, SavedChange>();
   return {
     load: (target) => loadDispute(tx, target),
-    save: (prev, next) => saveDispute(tx, prev, next),
-    async appendHistory(disputeId, events, meta) { await appendHistory(tx, disputeId, events, meta); },
+    async save(prev, next) {
+      await saveDispute(tx, prev, next);
+      saved.set(next.id, { prev: saved.get(next.id)?.prev ?? prev, next });
+    },
+    async appendHistory(disputeId, events, meta) {
+      const change = saved.get(disputeId);
+      if (events.length) saved.delete(disputeId);
+      await appendHistory(tx, disputeId, events, meta, change);
+    },
     async historyLength(disputeId) {
       return (await tx.historyEvent.aggregate({ where: { disputeId }, _max: { seq: true } }))._max.seq ?? 0;
     },
@@ -89,10 +98,11 @@ export class RegisterDisputeStore implements DisputeStore {
   }
 
   async history(disputeId: string): Promise<HistoryEntry[]> {
+    // facts is JSON the register wrote itself in the shape fact-seals.ts gives it; verify compares it, never trusts it.
     return this.db.prisma.historyEvent.findMany({
       where: { disputeId }, orderBy: { seq: 'asc' },
-      select: { seq: true, at: true, actorId: true, platform: true, type: true, data: true, correctsSeq: true, hash: true, prevHash: true },
-    });
+      select: { seq: true, at: true, actorId: true, platform: true, type: true, data: true, correctsSeq: true, hash: true, prevHash: true, facts: true },
+    }) as Promise<HistoryEntry[]>;
   }
 
   async all(range: { from?: Date; to?: Date } = {}): Promise<Dispute[]> {

@@ -17,8 +17,8 @@ describe('the history hash chain', () => {
     const more = sealEntries([entry(3)], first[1]!.hash);
     expect(first[0]!.prevHash).toBe('');
     expect(more[0]!.prevHash).toBe(first[1]!.hash);
-    expect(verifyChain([...more, ...first])).toEqual({ intact: true, chained: 3, beforeChain: 0, problems: [] });
-    expect(checkHistory('d1', [])).toEqual({ intact: true, chained: 0, beforeChain: 0, problems: [] });
+    expect(verifyChain([...more, ...first])).toEqual({ intact: true, chained: 3, beforeChain: 0, removedTexts: 0, problems: [] });
+    expect(checkHistory('d1', [])).toEqual({ intact: true, chained: 0, beforeChain: 0, removedTexts: 0, problems: [] });
   });
 
   it('[R11.1] names a changed time, a re-pointed link and a run of deleted entries', () => {
