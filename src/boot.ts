@@ -19,6 +19,8 @@ import type { DisputeStore } from './app/dispute-store.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { sendMonthlyReportIfDue } from './app/monthly-report.ts';
+import { auditDir } from './register/checkpoints.ts';
+import { dailyCheckpoints } from './register/checkpoint-job.ts';
 
 export interface App {
   env: Env;
@@ -37,6 +39,8 @@ export interface App {
   scheduler: Scheduler;
   ports: Record<string, ChatPort>;
   appliedMigrations: string[];
+  /** Where signed history checkpoints and their key are kept; null for a register in memory with no AUDIT_DIR. */
+  auditDir: string | null;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,7 @@ export async function boot(opts: BootOptions): Promise<App> {
     await syncDirectory(db, directory);
     const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
     const store = new RegisterDisputeStore(db);
+    const audit = auditDir(env);
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({
       store, conversations, clock, calendar, policy, directory: () => directory, logger,
@@ -101,10 +106,11 @@ export async function boot(opts: BootOptions): Promise<App> {
     });
     const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
       cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
-    }, () => sendMonthlyReportIfDue(store, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null));
+    }, () => sendMonthlyReportIfDue(store, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null),
+    audit ? dailyCheckpoints(db, audit, store, clock) : undefined);
     return {
       env, db, calendar, policy, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports,
-      appliedMigrations,
+      appliedMigrations, auditDir: audit,
       get directory() { return directory; },
       // R5.8: a bad file is refused with its problems and the directory in use stays as it was.
       async reloadDirectory() {

@@ -23,6 +23,8 @@ export const envSchema = z.object({
   SESSION_IDLE_MINUTES: positiveInt(30),
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional(),
   DATA_DIR: z.string().default('./data'),
+  // Where signed history checkpoints and their key live; default: beside DATA_DIR ("data-audit"), never inside it.
+  AUDIT_DIR: optionalString,
   DIRECTORY_FILE: z.string().default('./config/directory.yaml'),
   TIME_ZONE: z.string().default('Europe/London'),
   CLOSE_OF_BUSINESS: hhmm.default('17:00'),

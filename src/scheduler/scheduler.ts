@@ -29,11 +29,17 @@ export class Scheduler {
     private readonly opts: { cron: string; timeZone: string; outboxPollMs: number },
     /** Queues the monthly Board report when it is due (first working day of the month). */
     private readonly monthly: () => Promise<boolean> = async () => false,
+    /** Signs a checkpoint of the history when the last one is a day old (outside the database, for governance). */
+    private readonly checkpoint: () => Promise<unknown> = async () => null,
   ) {}
 
   private async sweep(): Promise<{ swept: number; sweepFailures: number; monthlyReport: boolean }> {
     const sweep = await this.service.sweepDue().finally(timeSweep());
     const monthlyReport = await this.monthly();
+    // A checkpoint that cannot be written (a full disk, a key it cannot read) must not stop deadlines being swept.
+    await this.checkpoint().catch((e: unknown) => {
+      this.logger.error({ err: errorInfo(e) }, 'the history checkpoint could not be written; it is tried again at the next tick');
+    });
     await this.dispatcher.raiseAlerts();
     return { swept: sweep.processed, sweepFailures: sweep.failed, monthlyReport };
   }
