@@ -172,7 +172,8 @@ export function compareWithCheckpoints(expected: Expected, now: Expected, anchor
 
 export function describeDisagreement(d: Disagreement, reference: string, at: string): string {
   switch (d.kind) {
-    case 'rewritten': return `${reference}: entry ${d.seq} is not the entry the checkpoint of ${at} signed (it was rewritten or its seal recomputed)`;
+    case 'rewritten':
+      return `${reference}: entry ${d.seq} is not the entry the checkpoint of ${at} signed (it was rewritten or its seal recomputed)`;
     case 'deleted': return `${reference}: entry ${d.seq} was deleted after the checkpoint of ${at}`;
     case 'unsealed': return `${reference}: entry ${d.seq} has no seal, though the chain had begun (its seal was removed)`;
   }

@@ -70,11 +70,15 @@ export function factsOf(d: Dispute): FactMap {
   for (const c of d.confirmations) f[`confirmation:${c.decisionSeq}:${c.organisationId}`] = { personId: c.personId, at: c.at };
   for (const s of d.personSteps) f[`step:${s.step}`] = { doneBy: s.doneBy, doneAt: s.doneAt, note: t(s.note), dueAt: s.dueAt };
   for (const x of d.flags) {
-    f[`flag:${x.seq}`] = { code: x.code, ground: x.ground, detail: t(x.detail), at: x.at, resolvedAt: x.resolvedAt, resolution: t(x.resolution) };
+    f[`flag:${x.seq}`] = {
+      code: x.code, ground: x.ground, detail: t(x.detail), at: x.at, resolvedAt: x.resolvedAt, resolution: t(x.resolution),
+    };
   }
   // A theme is free text, so its key is a digest too.
   for (const x of d.themes) f[`theme:${t(x.theme)!.slice(7, 23)}`] = { theme: t(x.theme), addedBy: x.addedBy, at: x.at, areas: x.areas };
-  if (d.chc) f.chc = { status: d.chc.status, referralDate: d.chc.referralDate, decisionDate: d.chc.decisionDate, updatedAt: d.chc.updatedAt };
+  if (d.chc) {
+    f.chc = { status: d.chc.status, referralDate: d.chc.referralDate, decisionDate: d.chc.decisionDate, updatedAt: d.chc.updatedAt };
+  }
   for (const a of d.chcAdjustments) {
     f[`chc-adjustment:${a.seq}`] = {
       effectiveDate: a.effectiveDate, parties: a.parties, amountOrShare: t(a.amountOrShare), personNotPenalised: a.personNotPenalised,

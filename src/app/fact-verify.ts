@@ -13,7 +13,9 @@ interface Sealing { seq: number; facts?: Record<string, SealedFact | null> | nul
  * sealed form of each with the dispute as it is now. A text that shows as
  * removed is accepted only when a retention run is on the record.
  */
-export function checkFacts(entries: readonly Sealing[], current: FactMap, anonymised: boolean): { problems: FactProblem[]; removed: number } {
+export function checkFacts(
+  entries: readonly Sealing[], current: FactMap, anonymised: boolean,
+): { problems: FactProblem[]; removed: number } {
   const expected = new Map<string, { fact: SealedFact; seq: number }>();
   for (const e of entries) {
     for (const [key, fact] of Object.entries(e.facts ?? {})) {

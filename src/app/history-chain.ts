@@ -45,7 +45,8 @@ export function canonicalJson(value: unknown): string {
 export interface RemovedText { $removed: string }
 
 function isRemoved(v: unknown): v is RemovedText {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as RemovedText).$removed === 'string';
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.keys(v).length === 1 && typeof (v as RemovedText).$removed === 'string';
 }
 
 /** An entry's data as its seal covers it: every text as its digest, a removed text as the digest it left. */

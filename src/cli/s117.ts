@@ -25,7 +25,9 @@ import { formatDispute } from './format.ts';
 import { actionsHelp } from './action-help.ts';
 import { forCli, localTime, packageVersion } from './wording.ts';
 import { tickReport } from './tick-report.ts';
-import { checkRegister, verifyText } from './history-verify.ts';
+import { checkpointText, checkRegister, verifyText } from './history-verify.ts';
+import { checkCheckpoints } from '../register/checkpoints.ts';
+import { checkpointIfDue, keyFingerprint } from '../register/checkpoint-job.ts';
 import { outboxMark, outboxSince } from '../register/outbox-report.ts';
 import { type HistoryNames, historyText } from '../domain/history-text.ts';
 
@@ -295,12 +297,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   register.command('verify')
-    .description('check every dispute\'s history against its hash chain; exit 1 if an entry was edited, deleted or reordered')
+    .description('check every dispute\'s history against its seals and the signed checkpoints; exit 1 if anything was changed outside the bot')
+    .option('--trust <key>', 'also accept checkpoints signed with this public key (base64, as "s117 register checkpoint" prints it)')
+    .action(async (o: { trust?: string }) => {
+      await withApp(async (app) => {
+        const chains = await checkRegister(app.service);
+        const r = verifyText(chains);
+        const anchored = app.auditDir
+          ? checkpointText(await checkCheckpoints(app.db, app.auditDir, o.trust ? [o.trust] : []), new Map(chains.map((c) => [c.id, c.reference])))
+          : { ok: true, text: '' };
+        if (!r.intact || !anchored.ok) throw new CliFailure(`${r.text}${anchored.text}`.trimEnd(), EXIT.FAILED);
+        io.stdout(`${r.text}${anchored.text}`);
+      });
+    });
+
+  register.command('checkpoint')
+    .description('sign a checkpoint of the history now (the bot takes one a day), write it beside the data folder and tell governance')
     .action(async () => {
       await withApp(async (app) => {
-        const r = verifyText(await checkRegister(app.service));
-        if (!r.intact) throw new CliFailure(r.text.trimEnd(), EXIT.FAILED);
-        io.stdout(r.text);
+        if (!app.auditDir) throw new CliFailure('This register is in memory: set AUDIT_DIR to the folder where checkpoints should be kept.', EXIT.USAGE);
+        const r = await checkpointIfDue(app.db, app.auditDir, app.store, io.clock?.now() ?? new Date(), { force: true });
+        if (!r?.written) {
+          const why = r ? checkpointText(r.check, new Map((await app.service.all()).map((d) => [d.id, d.reference]))).text : '';
+          throw new CliFailure(`No checkpoint was signed: the history no longer matches the checkpoints before.\n${why}`.trimEnd(), EXIT.FAILED);
+        }
+        const c = r.checkpoint;
+        io.stdout(`Signed a checkpoint of ${c.count} entries (root ${c.root}) at ${c.at}, in ${r.file}.\n`
+          + `Signing key ${keyFingerprint(c.key)}; its public key, to keep with governance: ${c.key}\n`
+          + 'Governance is sent the count and root through the bot.\n');
       });
     });
 

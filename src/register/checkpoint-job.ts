@@ -32,7 +32,8 @@ export async function checkpointIfDue(
         title: 'History checkpoint',
         lines: [
           `The register's history was sealed at ${c.at}: ${c.count} entries, root ${c.root}.`,
-          `Signed with key ${keyFingerprint(c.key)}. Keep this message: "s117 register verify" shows the same root while nobody has rewritten the history.`,
+          `Signed with key ${keyFingerprint(c.key)}. Keep this message: "s117 register verify" shows the same root`
+            + ' while nobody has rewritten the history.',
         ],
         mentions: [],
       },
@@ -45,7 +46,8 @@ export async function checkpointIfDue(
         title: 'History no longer matches its checkpoint',
         lines: [
           'The register\'s history differs from what an earlier signed checkpoint recorded, so no new checkpoint was signed.',
-          'Ask your administrator to run "s117 register verify", keep a copy of the database as it is, and report it to your information governance lead.',
+          'Ask your administrator to run "s117 register verify", keep a copy of the database as it is,'
+            + ' and report it to your information governance lead.',
         ],
         mentions: [],
       },
@@ -60,7 +62,9 @@ export async function checkpointIfDue(
  * due, so a tick every minute does not read it every minute. After a
  * refusal it looks again an hour later (governance is told once a day).
  */
-export function dailyCheckpoints(db: Database, dir: string, store: Pick<DisputeStore, 'enqueueOnce'>, clock: { now(): Date }): () => Promise<unknown> {
+export function dailyCheckpoints(
+  db: Database, dir: string, store: Pick<DisputeStore, 'enqueueOnce'>, clock: { now(): Date },
+): () => Promise<unknown> {
   let nextAt = 0;
   return async () => {
     const now = clock.now();

@@ -61,8 +61,9 @@ export function trustedKeys(dir: string): Set<string> {
 
 /** Every history entry's seal, in one query. */
 export async function storedSeals(db: Database): Promise<EntrySeal[]> {
-  const rows = await db.prisma.historyEvent.findMany({ select: { disputeId: true, seq: true, hash: true }, orderBy: [{ disputeId: 'asc' }, { seq: 'asc' }] });
-  return rows;
+  return db.prisma.historyEvent.findMany({
+    select: { disputeId: true, seq: true, hash: true }, orderBy: [{ disputeId: 'asc' }, { seq: 'asc' }],
+  });
 }
 
 function readLog(dir: string): string {
@@ -108,7 +109,8 @@ export async function writeCheckpoint(db: Database, dir: string, now: Date): Pro
   }
   const lastLine = text.split('\n').filter((l) => l.trim()).at(-1) ?? '';
   const body: Omit<Checkpoint, 'sig'> = {
-    v: 1, at: now.toISOString(), count: countOf(state), root: chainRoot(state), prev: lastLine ? lineDigest(lastLine) : '', key: key.publicKey,
+    v: 1, at: now.toISOString(), count: countOf(state), root: chainRoot(state), prev: lastLine ? lineDigest(lastLine) : '',
+    key: key.publicKey,
     added: addedSince(replayed.expected, state),
   };
   const sig = crypto.sign(null, Buffer.from(signedBody(body)), key.privateKey).toString('base64');

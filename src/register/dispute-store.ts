@@ -6,7 +6,8 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from './db.ts';
 import { batchingTx, lastHistoryEntries } from './batched-writes.ts';
 import {
-  appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, type SavedChange, saveDispute, toDomain, type Tx, VersionConflict,
+  appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, type SavedChange, saveDispute, toDomain, type Tx,
+  VersionConflict,
 } from './dispute-repo.ts';
 
 // Long enough for a sweep of a large register on a busy embedded database.
@@ -101,7 +102,10 @@ export class RegisterDisputeStore implements DisputeStore {
     // facts is JSON the register wrote itself in the shape fact-seals.ts gives it; verify compares it, never trusts it.
     return this.db.prisma.historyEvent.findMany({
       where: { disputeId }, orderBy: { seq: 'asc' },
-      select: { seq: true, at: true, actorId: true, platform: true, type: true, data: true, correctsSeq: true, hash: true, prevHash: true, facts: true },
+      select: {
+        seq: true, at: true, actorId: true, platform: true, type: true, data: true, correctsSeq: true, hash: true, prevHash: true,
+        facts: true,
+      },
     }) as Promise<HistoryEntry[]>;
   }
 
