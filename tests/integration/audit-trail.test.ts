@@ -169,4 +169,21 @@ describe.each(DATABASES)('an audit trail a database administrator cannot rewrite
     expect((await cli(app, ['register', 'verify'])).err).toContain('checkpoint 1 (2026-12-07T10:00:00.000Z) does not match its signature');
     expect(replayCheckpoints(good, new Set([line.key])).problems).toEqual([]);
   }, 240_000);
+
+  it('[R11.1] the scheduler signs a checkpoint a day and tells governance each time', async () => {
+    await decidedDispute(app);
+    const lines = () => fs.readFileSync(path.join(auditDir, 'checkpoints.jsonl'), 'utf8').trim().split('\n').length;
+    const told = async () => (await app.db.prisma.outbox.findMany({ where: { kind: 'GOVERNANCE' } }))
+      .filter((o) => JSON.stringify(o.payload).includes('History checkpoint')).length;
+    await app.scheduler.tick({ deliver: false });
+    expect(lines()).toBe(1);
+    app.clock.set('2026-12-07T20:00:00Z');
+    await app.scheduler.tick({ deliver: false });
+    expect(lines()).toBe(1);
+    app.clock.set('2026-12-08T10:00:01Z');
+    await app.scheduler.tick({ deliver: false });
+    expect(lines()).toBe(2);
+    expect(await told()).toBe(2);
+    expect((await cli(app, ['register', 'verify'])).out).toContain('It matches 2 signed checkpoint(s); the last, at 2026-12-08T10:00:01.000Z');
+  }, 240_000);
 });

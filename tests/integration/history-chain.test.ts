@@ -138,7 +138,8 @@ describe('s117 register verify while the bot runs', () => {
     try {
       const d = await busyDispute(bot.app);
       const ok = await s117();
-      expect(ok).toMatchObject({ code: 0, out: 'The history is intact: 1 dispute(s), 5 entries checked against their seals.\n' });
+      expect(ok).toMatchObject({ code: 0, out: 'The history is intact: 1 dispute(s), 5 entries checked against their seals.\n'
+        + 'No signed checkpoint yet: run "s117 register checkpoint" to anchor the history outside the database.\n' });
       expect(ok.err).toMatch(/this command runs through it/);
       await bot.app.db.sql.query(`UPDATE "HistoryEvent" SET "at" = "at" - interval '1 day' WHERE "disputeId" = $1 AND seq = 4`, [d.id]);
       const bad = await s117();
