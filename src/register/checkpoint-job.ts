@@ -34,6 +34,7 @@ export async function checkpointIfDue(
           `The register's history was sealed at ${c.at}: ${c.count} entries, root ${c.root}.`,
           `Signed with key ${keyFingerprint(c.key)}. Keep this message: "s117 register verify" shows the same root`
             + ' while nobody has rewritten the history.',
+          `The signing key's public half, to check the checkpoints on a copy ("s117 register verify --trust KEY"): ${c.key}`,
         ],
         mentions: [],
       },
