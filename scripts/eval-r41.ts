@@ -11,7 +11,7 @@ const rows = loadTraining();
 const cv = crossValidate(rows);
 out(`Training set: ${rows.length} sentences, 10-fold cross-validation, thresholds ${JSON.stringify(THRESHOLDS)}`);
 out(formatFigures('cross-validated', cv.figures));
-out(`  ground named correctly on ${cv.groundRight} of ${cv.groundJudged} correctly flagged sentences`);
+out(`  of ${cv.groundJudged} correctly flagged sentences, ${cv.groundRight} name a right ground, ${cv.groundExact} exactly the labelled grounds`);
 if (args.has('--errors')) for (const e of cv.errors) out(`  ${e}`);
 if (!args.has('--cv')) {
   const held = evaluateHeldOut();

@@ -34,13 +34,13 @@ function foldOf(n: number, k: number): number[] {
   return fold;
 }
 
-export interface CvResult { figures: Figures; groundRight: number; groundJudged: number; errors: string[] }
+export interface CvResult { figures: Figures; groundRight: number; groundExact: number; groundJudged: number; errors: string[] }
 
 /** k-fold cross-validation on the training set: each row judged by a model trained without it. */
 export function crossValidate(rows: readonly TrainingRow[], k = 10, th = THRESHOLDS, opt: TrainOptions = TRAIN_OPTIONS): CvResult {
   const fold = foldOf(rows.length, k);
   const c: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  let groundRight = 0, groundJudged = 0;
+  let groundRight = 0, groundExact = 0, groundJudged = 0;
   const errors: string[] = [];
   for (let f = 0; f < k; f++) {
     const model = trainModel(rows.filter((_, i) => fold[i] !== f), opt);
@@ -50,10 +50,14 @@ export function crossValidate(rows: readonly TrainingRow[], k = 10, th = THRESHO
       const expected = r.grounds.length > 0;
       tally(c, expected, got.length > 0);
       if (expected !== got.length > 0) errors.push(`${expected ? 'missed' : 'false flag'}: ${r.sentence}`);
-      if (expected && got.length) { groundJudged++; if (got.some((g) => r.grounds.includes(g))) groundRight++; }
+      if (expected && got.length) {
+        groundJudged++;
+        if (got.some((g) => r.grounds.includes(g))) groundRight++;
+        if ([...got].sort().join() === [...r.grounds].sort().join()) groundExact++;
+      }
     });
   }
-  return { figures: figures(c), groundRight, groundJudged, errors };
+  return { figures: figures(c), groundRight, groundExact, groundJudged, errors };
 }
 
 /** The shipped detector on the frozen held-out set: counts only, per field as well as overall. */

@@ -105,7 +105,7 @@ export function score(model: LinearModel, feats: readonly string[]): number {
 }
 
 export interface TrainOptions { epochs: number; rate: number; l2: number; minCount: number }
-export const TRAIN_OPTIONS: TrainOptions = { epochs: 400, rate: 0.5, l2: 0.01, minCount: 2 };
+export const TRAIN_OPTIONS: TrainOptions = { epochs: 400, rate: 0.5, l2: 0.005, minCount: 2 };
 
 /**
  * Full-batch gradient descent on the L2-regularised log loss. No randomness, a fixed
