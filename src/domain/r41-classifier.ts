@@ -97,6 +97,27 @@ function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+// R4.1 is about citing a ground: text that says care is delayed but names no budget, panel, CHC,
+// policy, service or organisational change, or question of who is responsible, cites nothing. The
+// classifier alone, having seen only dispute wording, flags any sentence about delay; so a flag
+// also needs the text to touch one of these subjects (word starts, after normalising).
+const GROUND_SUBJECTS = [
+  'budget', 'cost', 'fund', 'money', 'afford', 'financ', 'saving', 'spend', 'overspen', 'cheap', 'expensive', 'allocation', 'envelope',
+  'efficienc', 'deficit', 'charg', 'bill', 'pay', 'paid', 'price', 'capped', 'uplift', 'contribut', 'resource', 'mtfs', 'top up', 'benefit',
+  'health', 'socialcare', 'nurs', 'clinical', 'medical', 'ordinaryresidence', 'responsib', 'resident', 'commissioner',
+  'policy', 'protocol', 'framework', 'agreement', 'process', 'pathway',
+  'panel', 'approv', 'sign off', 'signs off', 'signed off', 'ratif',
+  'chc', 'dst', 'checklist', 'fast track',
+  'commission', 'contract', 'tender', 'restructur', 'reorganis', 'merg', 'model', 'redesign', 'transformation', 'provider', 'structure',
+  'pilot', 'transition', 'realign', 'in house', 'scheme', 'closing', 'closure',
+];
+
+/** Whether the text touches any subject an R4.1 ground is about. */
+export function mentionsGroundSubject(text: string): boolean {
+  const s = ` ${normalise(text)}`;
+  return GROUND_SUBJECTS.some((w) => s.includes(` ${w}`));
+}
+
 /** Probability that the linear model says yes for these features. */
 export function score(model: LinearModel, feats: readonly string[]): number {
   let z = model.bias;

@@ -1,4 +1,4 @@
-import { classify, type R41Model } from './r41-classifier.ts';
+import { classify, mentionsGroundSubject, type R41Model } from './r41-classifier.ts';
 import { R41_MODEL } from './r41-model.ts';
 import type { UnlawfulGround } from './types.ts';
 
@@ -100,7 +100,7 @@ function patternGrounds(text: string): UnlawfulGround[] {
  * (HIGH), or a lower bar (LOW) when a pattern also names a ground. Chosen by cross-validation
  * on the training set only (scripts/eval-r41.ts); GROUND is the bar for naming a second ground.
  */
-export const THRESHOLDS = { high: 0.55, low: 0.4, ground: 0.5, named: 0.2 };
+export const THRESHOLDS = { high: 0.5, low: 0.35, ground: 0.5, named: 0.2 };
 
 // A sentence is judged with the one after it, so "CHC is awaited. Care continues meanwhile."
 // reads as the lawful whole it is, and "The budget is set. So the hours drop." as unlawful.
@@ -117,7 +117,7 @@ export function detectWith(model: R41Model, text: string | null | undefined, th 
   for (const passage of passages(text)) {
     const named = patternGrounds(passage);
     const { p, grounds } = classify(model, passage);
-    if (p < th.high && !(named.length && p >= th.low)) continue;
+    if (!(p >= th.high && mentionsGroundSubject(passage)) && !(named.length && p >= th.low)) continue;
     // The ground model's first choice, any other ground it is sure of, and a ground a pattern names
     // if the model does not rule it out.
     const [top] = grounds;

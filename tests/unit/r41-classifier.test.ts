@@ -46,6 +46,16 @@ describe('the R4.1 classifier', () => {
     expect(detectUnlawfulGrounds(text)).toContain(ground);
   });
 
+  it.each([
+    ['New description'],
+    ['Typed in wrongly.'],
+    ['The move is delayed.'],
+    ['The floating support stopped tonight.'],
+    ['Decision 1 is waiting for confirmation from 2 organisation(s).'],
+  ])('[R4.1] flags nothing in text that cites no ground, however it reads: "%s"', (text) => {
+    expect(detectUnlawfulGrounds(text)).toEqual([]);
+  });
+
   it('[R4.1] reads a sentence with the one after it, and still finds a ground in a long text', () => {
     expect(detectUnlawfulGrounds('The budget is set. So the hours drop.')).toEqual(['BUDGET']);
     expect(detectUnlawfulGrounds('The care coordinator visited on Monday. The placement is on hold until the funding panel meets. '
