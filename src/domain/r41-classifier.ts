@@ -64,13 +64,14 @@ function stem(w: string): string {
 // Words that do the same job in a sentence share a cue, so a verb the training set never used
 // still counts: either care is held back (delay, pause, refuse, cut …) or it goes on.
 const CUES: [string, string[]][] = [
-  ['#withhold', ['delay', 'hold', 'pause', 'paus', 'suspend', 'defer', 'defere', 'stop', 'stopp', 'cut', 'reduc', 'reduce', 'withdrawn', 'withdraw',
-    'refus', 'refuse', 'declin', 'decline', 'end', 'ends', 'ceas', 'cease', 'wait', 'until', 'till', 'before', 'parked', 'park', 'freez', 'frozen',
-    'slipp', 'gap', 'lost', 'finish', 'closing', 'clos', 'close', 'postpon', 'postpone', 'back']],
+  ['#withhold', ['delay', 'hold', 'pause', 'paus', 'suspend', 'defer', 'defere', 'stop', 'stopp', 'cut', 'reduc', 'reduce', 'withdrawn',
+    'withdraw', 'refus', 'refuse', 'declin', 'decline', 'end', 'ends', 'ceas', 'cease', 'wait', 'until', 'till', 'before', 'parked', 'park',
+    'freez', 'frozen', 'slipp', 'gap', 'lost', 'finish', 'closing', 'clos', 'close', 'postpon', 'postpone', 'back']],
   ['#continue', ['continu', 'continue', 'unchang', 'unchanged', 'unaffect', 'unaffected', 'place', 'same', 'start', 'started', 'meanwhile',
-    'meantime', 'alongside', 'parallel', 'carri', 'carry', 'kept', 'keep', 'stay', 'stays', 'full', 'already', 'backdat', 'backdate', 'retrospective']],
-  ['#money', ['budget', 'cost', 'fund', 'money', 'afford', 'financ', 'finance', 'financial', 'spend', 'saving', 'overspent', 'overspend', 'cheaper',
-    'expensive', 'allocation', 'envelope', 'financialyear', 'charg', 'charge', 'efficiencie', 'deficit']],
+    'meantime', 'alongside', 'parallel', 'carri', 'carry', 'kept', 'keep', 'stay', 'stays', 'full', 'already', 'backdat', 'backdate',
+    'retrospective']],
+  ['#money', ['budget', 'cost', 'fund', 'money', 'afford', 'financ', 'finance', 'financial', 'spend', 'saving', 'overspent', 'overspend',
+    'cheaper', 'expensive', 'allocation', 'envelope', 'financialyear', 'charg', 'charge', 'efficiencie', 'deficit']],
 ];
 const CUE_OF = new Map(CUES.flatMap(([cue, words]) => words.map((w) => [w, cue] as [string, string])));
 
@@ -132,7 +133,9 @@ export const TRAIN_OPTIONS: TrainOptions = { epochs: 400, rate: 0.5, l2: 0.005, 
  * Full-batch gradient descent on the L2-regularised log loss. No randomness, a fixed
  * number of passes and weights rounded to four places, so training is reproducible.
  */
-export function trainLinear(rows: readonly { feats: readonly string[]; y: number }[], vocab: ReadonlySet<string>, opt: TrainOptions): LinearModel {
+export function trainLinear(
+  rows: readonly { feats: readonly string[]; y: number }[], vocab: ReadonlySet<string>, opt: TrainOptions,
+): LinearModel {
   const names = [...vocab].sort();
   const index = new Map(names.map((n, i) => [n, i]));
   const xs = rows.map((r) => r.feats.map((f) => index.get(f)).filter((i): i is number => i !== undefined));
@@ -169,8 +172,9 @@ export function trainModel(rows: readonly TrainingRow[], opt: TrainOptions = TRA
   const vocab = new Set([...counts].filter(([, c]) => c >= opt.minCount).map(([f]) => f));
   const unlawful = trainLinear(data.map((d) => ({ feats: d.feats, y: d.grounds.length ? 1 : 0 })), vocab, opt);
   const positives = data.filter((d) => d.grounds.length);
-  const grounds = Object.fromEntries(UNLAWFUL_GROUNDS.map((g) => [g,
-    trainLinear(positives.map((d) => ({ feats: d.feats, y: d.grounds.includes(g) ? 1 : 0 })), vocab, opt)])) as Record<UnlawfulGround, LinearModel>;
+  const perGround = (g: UnlawfulGround) =>
+    trainLinear(positives.map((d) => ({ feats: d.feats, y: d.grounds.includes(g) ? 1 : 0 })), vocab, opt);
+  const grounds = Object.fromEntries(UNLAWFUL_GROUNDS.map((g) => [g, perGround(g)])) as Record<UnlawfulGround, LinearModel>;
   return { unlawful, grounds };
 }
 

@@ -4,10 +4,11 @@ import { HELDOUT_FILE } from '../../scripts/r41-data.ts';
 import { evaluateHeldOut, formatFigures } from '../../scripts/r41-eval-lib.ts';
 
 // The held-out set was written by someone who had not seen the detector, and nothing was tuned on it
-// (tests/fixtures/unlawful-grounds-heldout/README.md, docs/r41-classifier.md). Measured once, when the
-// model was frozen: precision 0.930, recall 0.857. The floors sit a little under, so a regression fails
-// while retraining on a better training set can still move the figures a little either way.
-const FLOOR = { precision: 0.9, recall: 0.83 };
+// (tests/fixtures/unlawful-grounds-heldout/README.md, docs/r41-classifier.md). Measured twice: when the
+// model was first frozen, and once more after a bug fix (docs say which); the shipped detector gave
+// precision 0.922, recall 0.843. The floors sit a little under, so a regression fails while retraining
+// on a better training set can still move the figures a little either way.
+const FLOOR = { precision: 0.89, recall: 0.81 };
 
 describe('the unlawful-ground detector on the frozen held-out set', () => {
   it('[R4.1] reads version 1 of the held-out set, unchanged', () => {
