@@ -100,14 +100,17 @@ function patternGrounds(text: string): UnlawfulGround[] {
  * (HIGH), or a lower bar (LOW) when a pattern also names a ground. Chosen by cross-validation
  * on the training set only (scripts/eval-r41.ts); GROUND is the bar for naming a second ground.
  */
-export const THRESHOLDS = { high: 0.5, low: 0.35, ground: 0.5, named: 0.2 };
+export const THRESHOLDS = { high: 0.5, low: 0.35, ground: 0.5 };
 
 // A sentence is judged with the one after it, so "CHC is awaited. Care continues meanwhile."
 // reads as the lawful whole it is, and "The budget is set. So the hours drop." as unlawful.
+// Lines are never joined: callers put each field on its own line, and one field's words must
+// not water down another's.
 function passages(text: string): string[] {
-  const parts = text.split(/(?<=[.!?])\s+|\n+/).map((p) => p.trim()).filter((p) => /[a-z]/i.test(p));
-  if (parts.length <= 1) return parts;
-  return parts.slice(1).map((p, i) => `${parts[i]} ${p}`);
+  return text.split(/\n+/).flatMap((line) => {
+    const parts = line.split(/(?<=[.!?])\s+/).map((p) => p.trim()).filter((p) => /[a-z]/i.test(p));
+    return parts.length <= 1 ? parts : parts.slice(1).map((p, i) => `${parts[i]} ${p}`);
+  });
 }
 
 /** The detector with a given model, so cross-validation can judge models trained without the rows it tests. */
@@ -118,11 +121,10 @@ export function detectWith(model: R41Model, text: string | null | undefined, th 
     const named = patternGrounds(passage);
     const { p, grounds } = classify(model, passage);
     if (!(p >= th.high && mentionsGroundSubject(passage)) && !(named.length && p >= th.low)) continue;
-    // The ground model's first choice, any other ground it is sure of, and a ground a pattern names
-    // if the model does not rule it out.
+    // The ground model's first choice, any other ground it is sure of, and any ground a pattern names.
     const [top] = grounds;
     if (top) found.add(top.ground);
-    for (const g of grounds) if (g.p >= th.ground || (named.includes(g.ground) && g.p >= th.named)) found.add(g.ground);
+    for (const g of grounds) if (g.p >= th.ground || named.includes(g.ground)) found.add(g.ground);
   }
   return (Object.keys(PATTERNS) as UnlawfulGround[]).filter((g) => found.has(g));
 }
