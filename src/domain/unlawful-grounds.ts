@@ -97,7 +97,7 @@ function patternGrounds(text: string): UnlawfulGround[] {
 
 /**
  * When a passage is flagged: the classifier's confidence that it relies on an unlawful ground
- * (HIGH), or a lower bar (LOW) when a pattern also names a ground. Chosen by cross-validation
+ * (HIGH, and the text must touch a ground's subject), or a lower bar (LOW) when a pattern names a ground. Chosen by cross-validation
  * on the training set only (scripts/eval-r41.ts); GROUND is the bar for naming a second ground.
  */
 export const THRESHOLDS = { high: 0.5, low: 0.35, ground: 0.5 };
