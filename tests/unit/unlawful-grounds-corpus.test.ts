@@ -1,53 +1,40 @@
-import fs from 'node:fs';
 import { detectUnlawfulGrounds, endsAftercare } from '../../src/domain/unlawful-grounds.ts';
-import { UNLAWFUL_GROUNDS, type UnlawfulGround } from '../../src/domain/types.ts';
+import { UNLAWFUL_GROUNDS } from '../../src/domain/types.ts';
+import { loadTraining } from '../../scripts/r41-data.ts';
 
-// What the corpus does not cover, so a good score here is not over-read:
+// The training set (corpus.txt + training-extra.txt) is what the classifier learns from, so figures
+// here are in-sample: they show the detector fits its own data, not that it generalises. Honest figures
+// come from the frozen held-out set (unlawful-grounds-heldout.test.ts) and cross-validation (npm run eval:r41).
+// What the training set does not cover, so a good score here is not over-read:
 // - only British English as written by professionals; no text-speak, heavy typos or other languages;
-// - grounds implied across several sentences ("The budget is set. So the hours drop.") are judged sentence by sentence;
-// - sarcasm, quotations of someone else's view, and long negations ("we do not accept that the budget ...") are few;
-// - lawful mentions of money are mostly "personal budget" and agreed splits, not every finance term.
-const rows = fs.readFileSync('tests/fixtures/unlawful-grounds-corpus/corpus.txt', 'utf8').split('\n')
-  .filter((l) => l.trim() && !l.startsWith('#'))
-  .map((l) => {
-    const [labels, sentence] = l.split('\t') as [string, string];
-    return { sentence, expected: labels === 'LAWFUL' ? [] : (labels.split(',') as UnlawfulGround[]) };
+// - sarcasm, quotations of someone else's view, and long negations are few;
+// - "not engaging" used to withhold care has no ground of its own in the protocol's list, and no examples.
+const rows = loadTraining();
+
+describe('the unlawful-ground detector on its training set', () => {
+  it('[R4.1] has at least 300 labelled sentences, about half lawful, covering every ground', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(300);
+    const lawful = rows.filter((r) => !r.grounds.length).length;
+    expect(lawful / rows.length).toBeGreaterThanOrEqual(0.45);
+    expect(lawful / rows.length).toBeLessThanOrEqual(0.6);
+    for (const g of UNLAWFUL_GROUNDS) expect(rows.filter((r) => r.grounds.includes(g)).length).toBeGreaterThanOrEqual(15);
   });
 
-describe('the unlawful-ground detector, measured', () => {
-  it('[R4.1] has a labelled corpus of at least 150 sentences covering every ground, positive and lawful', () => {
-    expect(rows.length).toBeGreaterThanOrEqual(150);
-    for (const g of UNLAWFUL_GROUNDS) expect(rows.filter((r) => r.expected.includes(g)).length).toBeGreaterThanOrEqual(15);
-    expect(rows.filter((r) => !r.expected.length).length).toBeGreaterThanOrEqual(50);
-  });
-
-  it('[R4.1] reaches precision and recall of at least 0.9 on the corpus', () => {
-    let tp = 0, fp = 0, fn = 0;
-    const misses: string[] = [];
+  it('[R4.1] flags what the data labels unlawful and not what it labels lawful (in-sample, at least 0.95 each)', () => {
+    let tp = 0, fp = 0, fn = 0, groundRight = 0;
+    const wrong: string[] = [];
     for (const r of rows) {
       const got = detectUnlawfulGrounds(r.sentence);
-      for (const g of got) if (r.expected.includes(g)) tp++; else { fp++; misses.push(`false ${g}: ${r.sentence}`); }
-      for (const g of r.expected) if (!got.includes(g)) { fn++; misses.push(`missed ${g}: ${r.sentence}`); }
+      if (r.grounds.length && got.length) { tp++; if (got.some((g) => r.grounds.includes(g))) groundRight++; }
+      else if (r.grounds.length) { fn++; wrong.push(`missed: ${r.sentence}`); }
+      else if (got.length) { fp++; wrong.push(`false ${got.join(',')}: ${r.sentence}`); }
     }
-    const precision = tp / (tp + fp);
-    const recall = tp / (tp + fn);
-    process.stdout.write(`unlawful-ground detector on ${rows.length} sentences: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}\n${misses.join('\n')}\n`);
-    expect(precision).toBeGreaterThanOrEqual(0.9);
-    expect(recall).toBeGreaterThanOrEqual(0.9);
-  });
-
-  it('[R4.1] gives every labelled sentence exactly its labels, but for the two known misses', () => {
-    // Pinned so that any change to a pattern that changes a verdict on the corpus is seen, not only one that
-    // pulls the totals below 0.9. The misses are the detector's known limits, kept visible here.
-    const KNOWN = new Map<string, string[]>([
-      ['The panel is yet to decide, so the move is delayed.', []],
-      ['The team has been restructured and nobody holds the budget line.', ['BUDGET', 'RESTRUCTURING']],
-    ]);
-    const wrong = rows.filter((r) => {
-      const got = [...detectUnlawfulGrounds(r.sentence)].sort();
-      return JSON.stringify(got) !== JSON.stringify(KNOWN.get(r.sentence) ?? [...r.expected].sort());
-    }).map((r) => `${r.expected.join(',') || 'LAWFUL'}: ${r.sentence} → ${detectUnlawfulGrounds(r.sentence).join(',') || 'LAWFUL'}`);
-    expect(wrong).toEqual([]);
+    process.stdout.write(`detector on its ${rows.length} training sentences: precision ${(tp / (tp + fp)).toFixed(3)}, `
+      + `recall ${(tp / (tp + fn)).toFixed(3)}\n${wrong.join('\n')}\n`);
+    expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.95);
+    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.95);
+    // The ground named is one the data gives, nearly always: it is what the person is told.
+    expect(groundRight / tp).toBeGreaterThanOrEqual(0.95);
   });
 
   it('[R4.1] catches the wordings an audit found missed, and not a lawful needs-met ending that mentions decommissioning', () => {

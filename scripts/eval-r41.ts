@@ -1,0 +1,21 @@
+// Prints the R4.1 detector's figures: cross-validated on the training set, then on the frozen held-out set.
+// `--cv` stops after the training figures (for work on the model: the held-out set must not steer it);
+// `--errors` lists the cross-validation mistakes (training sentences only, never held-out ones).
+import { THRESHOLDS } from '../src/domain/unlawful-grounds.ts';
+import { crossValidate, evaluateHeldOut, formatFigures } from './r41-eval-lib.ts';
+import { loadTraining } from './r41-data.ts';
+
+const args = new Set(process.argv.slice(2));
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const rows = loadTraining();
+const cv = crossValidate(rows);
+out(`Training set: ${rows.length} sentences, 10-fold cross-validation, thresholds ${JSON.stringify(THRESHOLDS)}`);
+out(formatFigures('cross-validated', cv.figures));
+out(`  of ${cv.groundJudged} correctly flagged sentences, ${cv.groundRight} name a right ground, ${cv.groundExact} exactly the labelled grounds`);
+if (args.has('--errors')) for (const e of cv.errors) out(`  ${e}`);
+if (!args.has('--cv')) {
+  const held = evaluateHeldOut();
+  out('');
+  out(formatFigures('Held-out set (frozen, version 1)', held.overall));
+  for (const [field, f] of Object.entries(held.byField)) out(`  ${field.padEnd(16)} P ${f.precision.toFixed(2)}  R ${f.recall.toFixed(2)}  (tp ${f.tp}, fp ${f.fp}, fn ${f.fn}, tn ${f.tn})`);
+}

@@ -1,0 +1,82 @@
+import { TRAIN_OPTIONS, trainModel, type TrainingRow, type TrainOptions } from '../src/domain/r41-classifier.ts';
+import { detectUnlawfulGrounds, detectWith, THRESHOLDS } from '../src/domain/unlawful-grounds.ts';
+import { loadHeldOut } from './r41-data.ts';
+
+/** Binary confusion counts: "positive" means flagged as relying on an unlawful ground. */
+export interface Confusion { tp: number; fp: number; fn: number; tn: number }
+
+export interface Figures extends Confusion { precision: number; recall: number; f1: number }
+
+export function figures(c: Confusion): Figures {
+  const precision = c.tp + c.fp ? c.tp / (c.tp + c.fp) : 0;
+  const recall = c.tp + c.fn ? c.tp / (c.tp + c.fn) : 0;
+  return { ...c, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
+}
+
+function tally(c: Confusion, expected: boolean, flagged: boolean): void {
+  if (expected && flagged) c.tp++;
+  else if (expected) c.fn++;
+  else if (flagged) c.fp++;
+  else c.tn++;
+}
+
+// A fixed shuffle (a small LCG, seed 117) so folds mix the two source files the same way every run.
+function foldOf(n: number, k: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  let seed = 117;
+  for (let i = n - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const j = seed % (i + 1);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  const fold = new Array<number>(n);
+  order.forEach((row, pos) => { fold[row] = pos % k; });
+  return fold;
+}
+
+export interface CvResult { figures: Figures; groundRight: number; groundExact: number; groundJudged: number; errors: string[] }
+
+/** k-fold cross-validation on the training set: each row judged by a model trained without it. */
+export function crossValidate(rows: readonly TrainingRow[], k = 10, th = THRESHOLDS, opt: TrainOptions = TRAIN_OPTIONS): CvResult {
+  const fold = foldOf(rows.length, k);
+  const c: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  let groundRight = 0, groundExact = 0, groundJudged = 0;
+  const errors: string[] = [];
+  for (let f = 0; f < k; f++) {
+    const model = trainModel(rows.filter((_, i) => fold[i] !== f), opt);
+    rows.forEach((r, i) => {
+      if (fold[i] !== f) return;
+      const got = detectWith(model, r.sentence, th);
+      const expected = r.grounds.length > 0;
+      tally(c, expected, got.length > 0);
+      if (expected !== got.length > 0) errors.push(`${expected ? 'missed' : 'false flag'}: ${r.sentence}`);
+      if (expected && got.length) {
+        groundJudged++;
+        if (got.some((g) => r.grounds.includes(g))) groundRight++;
+        if ([...got].sort().join() === [...r.grounds].sort().join()) groundExact++;
+      }
+    });
+  }
+  return { figures: figures(c), groundRight, groundExact, groundJudged, errors };
+}
+
+/** The shipped detector on the frozen held-out set: counts only, per field as well as overall. */
+export function evaluateHeldOut(): { overall: Figures; byField: Record<string, Figures> } {
+  const overall: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  const byField: Record<string, Confusion> = {};
+  for (const row of loadHeldOut()) {
+    const flagged = detectUnlawfulGrounds(row.sentence).length > 0;
+    tally(overall, row.unlawful, flagged);
+    tally((byField[row.field] ??= { tp: 0, fp: 0, fn: 0, tn: 0 }), row.unlawful, flagged);
+  }
+  return { overall: figures(overall), byField: Object.fromEntries(Object.entries(byField).map(([f, c]) => [f, figures(c)])) };
+}
+
+export function formatFigures(name: string, f: Figures): string {
+  return [
+    `${name}: precision ${f.precision.toFixed(3)}, recall ${f.recall.toFixed(3)}, F1 ${f.f1.toFixed(3)}`,
+    '                     flagged  not flagged',
+    `  labelled unlawful  ${String(f.tp).padStart(7)}  ${String(f.fn).padStart(11)}`,
+    `  labelled lawful    ${String(f.fp).padStart(7)}  ${String(f.tn).padStart(11)}`,
+  ].join('\n');
+}

@@ -1,0 +1,186 @@
+import { UNLAWFUL_GROUNDS, type UnlawfulGround } from './types.ts';
+
+/**
+ * A small logistic-regression text classifier for the R4.1 check, trained at build time
+ * (scripts/train-r41.ts) from labelled sentences and shipped as plain weights (r41-model.ts).
+ * Pure and deterministic: the same training rows always give the same model, so a test can
+ * prove the committed model is exactly what the training set produces.
+ */
+
+/** One linear model: a bias and a weight per feature; absent features weigh nothing. */
+export interface LinearModel { bias: number; weights: Record<string, number> }
+
+export interface R41Model {
+  /** Does the sentence rely on an unlawful ground to delay, reduce, refuse or end aftercare? */
+  unlawful: LinearModel;
+  /** Which ground, one model per ground, trained on the unlawful sentences only. */
+  grounds: Record<UnlawfulGround, LinearModel>;
+}
+
+export interface TrainingRow { sentence: string; grounds: UnlawfulGround[] }
+
+// How people write the same thing several ways: folded before features are taken,
+// so "ASC", "adult social care" and "the LA" all reach the same weights.
+const PHRASES: [RegExp, string][] = [
+  [/\b(continuing health ?care|nhs chc)\b/g, 'chc'],
+  [/\b(s\.? ?117|section 117|sec 117)\b/g, 's117'],
+  [/\b(adult social care|asc|social services|social care)\b/g, 'socialcare'],
+  [/\b(local authority|la|the council|council|borough|county)\b/g, 'council'],
+  [/\b(ccg|integrated care board|icb|ics|nhs england)\b/g, 'icb'],
+  [/\b(jfp|joint funding panel)\b/g, 'funding panel'],
+  [/\b(decision support tool|dst)\b/g, 'dst'],
+  [/\b(mental health|mh)\b/g, 'mentalhealth'],
+  [/\b(ordinary residence|ordinarily resident)\b/g, 'ordinaryresidence'],
+  [/\b(financial|fiscal) year\b|\bfy\b/g, 'financialyear'],
+  [/\b(organi[sz]ation)/g, 'organisation'],
+  [/\b(re) (commission|tender|structur|organi[sz])/g, 're$2'],
+  [/\bcan ?not\b|\bcan t\b/g, 'cannot'],
+  [/\b(won t|will not|wont)\b/g, 'will not'],
+  [/\b([a-z]+)n t\b/g, '$1 not'],
+  [/£ ?[0-9][0-9,.]*[km]?\b/g, ' money '],
+  [/\b[0-9]+([.,:/][0-9]+)*(st|nd|rd|th|%)?\b/g, ' num '],
+];
+
+/** Lower-cased words with the variants above folded; punctuation becomes a word break. */
+export function normalise(text: string): string {
+  // "OR" in capitals is ordinary residence; "or" is just a word.
+  let s = ` ${text.replace(/\bOR\b/g, 'ordinaryresidence').toLowerCase().replace(/[’'`]/g, ' ').replace(/-/g, ' ')} `;
+  s = s.replace(/[^a-z0-9£%.,:/ ]+/g, ' ').replace(/([a-z])[.,:/]+(?=\s|$)/g, '$1 ').replace(/\s[.,:/]+\s/g, ' ');
+  for (const [re, to] of PHRASES) s = s.replace(re, to);
+  s = s.replace(/\borganis(e|es|ed|ing|ation|ations)\b/g, 'organise').replace(/\b([a-z]{3,})iz(e|es|ed|ing|ation)\b/g, '$1is$2');
+  return s.replace(/[.,:/]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+// A light suffix strip: "delayed", "delaying" and "delays" share a weight, which a
+// few hundred training sentences need far more than precision about tense.
+function stem(w: string): string {
+  if (w.length <= 4) return w;
+  for (const suf of ['ing', 'ed', 'es', 's']) {
+    if (w.endsWith(suf) && w.length - suf.length >= 4) return w.slice(0, -suf.length);
+  }
+  return w;
+}
+
+// Words that do the same job in a sentence share a cue, so a verb the training set never used
+// still counts: either care is held back (delay, pause, refuse, cut …) or it goes on.
+const CUES: [string, string[]][] = [
+  ['#withhold', ['delay', 'hold', 'pause', 'paus', 'suspend', 'defer', 'defere', 'stop', 'stopp', 'cut', 'reduc', 'reduce', 'withdrawn',
+    'withdraw', 'refus', 'refuse', 'declin', 'decline', 'end', 'ends', 'ceas', 'cease', 'wait', 'until', 'till', 'before', 'parked', 'park',
+    'freez', 'frozen', 'slipp', 'gap', 'lost', 'finish', 'closing', 'clos', 'close', 'postpon', 'postpone', 'back']],
+  ['#continue', ['continu', 'continue', 'unchang', 'unchanged', 'unaffect', 'unaffected', 'place', 'same', 'start', 'started', 'meanwhile',
+    'meantime', 'alongside', 'parallel', 'carri', 'carry', 'kept', 'keep', 'stay', 'stays', 'full', 'already', 'backdat', 'backdate',
+    'retrospective']],
+  ['#money', ['budget', 'cost', 'fund', 'money', 'afford', 'financ', 'finance', 'financial', 'spend', 'saving', 'overspent', 'overspend',
+    'cheaper', 'expensive', 'allocation', 'envelope', 'financialyear', 'charg', 'charge', 'efficiencie', 'deficit']],
+];
+const CUE_OF = new Map(CUES.flatMap(([cue, words]) => words.map((w) => [w, cue] as [string, string])));
+
+const NEGATORS = new Set(['not', 'no', 'never', 'nothing', 'without', 'regardless', 'irrespective', 'despite']);
+
+/** Unigrams, bigrams, and each word marked when it follows a negation in the same clause. */
+export function features(text: string): string[] {
+  const words = normalise(text).split(' ').filter(Boolean).map(stem);
+  const out = new Set<string>();
+  let negated = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    out.add(w);
+    const cue = CUE_OF.get(w);
+    if (cue) out.add(negated > 0 ? `~${cue}` : cue);
+    if (i > 0) out.add(`${words[i - 1]} ${w}`);
+    if (negated > 0) { out.add(`~${w}`); negated--; }
+    if (NEGATORS.has(w)) negated = 3;
+  }
+  return [...out];
+}
+
+function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+// R4.1 is about citing a ground: text that says care is delayed but names no budget, panel, CHC,
+// policy, service or organisational change, or question of who is responsible, cites nothing. The
+// classifier alone, having seen only dispute wording, flags any sentence about delay; so a flag
+// also needs the text to touch one of these subjects (word starts, after normalising).
+const GROUND_SUBJECTS = [
+  'budget', 'cost', 'fund', 'money', 'afford', 'financ', 'saving', 'spend', 'overspen', 'cheap', 'expensive', 'allocation', 'envelope',
+  'efficienc', 'deficit', 'charg', 'bill', 'pay', 'paid', 'price', 'capped', 'uplift', 'contribut', 'resource', 'mtfs', 'top up', 'benefit',
+  'health', 'socialcare', 'nurs', 'clinical', 'medical', 'ordinaryresidence', 'responsib', 'resident', 'commissioner',
+  'policy', 'protocol', 'framework', 'agreement', 'process', 'pathway',
+  'panel', 'approv', 'sign off', 'signs off', 'signed off', 'ratif',
+  'chc', 'dst', 'checklist', 'fast track',
+  'commission', 'contract', 'tender', 'restructur', 'reorganis', 'merg', 'model', 'redesign', 'transformation', 'provider', 'structure',
+  'pilot', 'transition', 'realign', 'in house', 'scheme', 'closing', 'closure',
+];
+
+/** Whether the text touches any subject an R4.1 ground is about. */
+export function mentionsGroundSubject(text: string): boolean {
+  const s = ` ${normalise(text)}`;
+  return GROUND_SUBJECTS.some((w) => s.includes(` ${w}`));
+}
+
+/** Probability that the linear model says yes for these features. */
+export function score(model: LinearModel, feats: readonly string[]): number {
+  let z = model.bias;
+  for (const f of feats) z += model.weights[f] ?? 0;
+  return sigmoid(z);
+}
+
+export interface TrainOptions { epochs: number; rate: number; l2: number; minCount: number }
+export const TRAIN_OPTIONS: TrainOptions = { epochs: 400, rate: 0.5, l2: 0.005, minCount: 2 };
+
+/**
+ * Full-batch gradient descent on the L2-regularised log loss. No randomness, a fixed
+ * number of passes and weights rounded to four places, so training is reproducible.
+ */
+export function trainLinear(
+  rows: readonly { feats: readonly string[]; y: number }[], vocab: ReadonlySet<string>, opt: TrainOptions,
+): LinearModel {
+  const names = [...vocab].sort();
+  const index = new Map(names.map((n, i) => [n, i]));
+  const xs = rows.map((r) => r.feats.map((f) => index.get(f)).filter((i): i is number => i !== undefined));
+  const w = new Float64Array(names.length);
+  let b = 0;
+  const n = rows.length;
+  for (let epoch = 0; epoch < opt.epochs; epoch++) {
+    const grad = new Float64Array(names.length);
+    let gb = 0;
+    for (let r = 0; r < n; r++) {
+      const x = xs[r] as number[];
+      let z = b;
+      for (const i of x) z += w[i] as number;
+      const err = sigmoid(z) - (rows[r] as { y: number }).y;
+      gb += err;
+      for (const i of x) grad[i] = (grad[i] as number) + err;
+    }
+    for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) - opt.rate * ((grad[i] as number) / n + opt.l2 * (w[i] as number));
+    b -= opt.rate * (gb / n);
+  }
+  const weights: Record<string, number> = {};
+  names.forEach((name, i) => {
+    const v = Math.round((w[i] as number) * 1e4) / 1e4;
+    if (Math.abs(v) >= 0.005) weights[name] = v;
+  });
+  return { bias: Math.round(b * 1e4) / 1e4, weights };
+}
+
+/** Trains both parts of the model from labelled sentences (grounds empty = lawful). */
+export function trainModel(rows: readonly TrainingRow[], opt: TrainOptions = TRAIN_OPTIONS): R41Model {
+  const data = rows.map((r) => ({ feats: features(r.sentence), grounds: r.grounds }));
+  const counts = new Map<string, number>();
+  for (const d of data) for (const f of d.feats) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const vocab = new Set([...counts].filter(([, c]) => c >= opt.minCount).map(([f]) => f));
+  const unlawful = trainLinear(data.map((d) => ({ feats: d.feats, y: d.grounds.length ? 1 : 0 })), vocab, opt);
+  const positives = data.filter((d) => d.grounds.length);
+  const perGround = (g: UnlawfulGround) =>
+    trainLinear(positives.map((d) => ({ feats: d.feats, y: d.grounds.includes(g) ? 1 : 0 })), vocab, opt);
+  const grounds = Object.fromEntries(UNLAWFUL_GROUNDS.map((g) => [g, perGround(g)])) as Record<UnlawfulGround, LinearModel>;
+  return { unlawful, grounds };
+}
+
+/** The model's verdict on one sentence: how likely it is unlawful, and the grounds ranked by likelihood. */
+export function classify(model: R41Model, sentence: string): { p: number; grounds: { ground: UnlawfulGround; p: number }[] } {
+  const feats = features(sentence);
+  const grounds = UNLAWFUL_GROUNDS.map((ground) => ({ ground, p: score(model.grounds[ground], feats) })).sort((a, b) => b.p - a.p);
+  return { p: score(model.unlawful, feats), grounds };
+}

@@ -1,0 +1,66 @@
+import { features, normalise, trainModel } from '../../src/domain/r41-classifier.ts';
+import { detectUnlawfulGrounds } from '../../src/domain/unlawful-grounds.ts';
+import { loadTraining, modelSource, readModelFile } from '../../scripts/r41-data.ts';
+
+describe('the R4.1 classifier', () => {
+  it('[R4.1] the committed model is exactly what training on the training set gives (run `npm run train:r41` after changing the data)', () => {
+    expect(readModelFile()).toBe(modelSource(trainModel(loadTraining())));
+  });
+
+  it('[R4.1] folds the abbreviations and spellings professionals use onto the same words', () => {
+    expect(normalise('ASC and the LA')).toBe(normalise('adult social care and the local authority'));
+    expect(normalise('S117 after-care')).toBe('s117 after care');
+    expect(normalise('Section 117')).toBe('s117');
+    expect(normalise('Continuing Health Care')).toBe('chc');
+    expect(normalise("won't fund, can't agree")).toBe('will not fund cannot agree');
+    expect(normalise('reorganization')).toBe(normalise('reorganisation'));
+    expect(normalise('£1,450 a week, 50/50')).toBe('money a week num');
+    expect(normalise('OR is disputed')).toBe('ordinaryresidence is disputed');
+    expect(normalise('health or social care')).toBe('health or socialcare');
+  });
+
+  it('[R4.1] takes word pairs, shared cues, and marks what a negation covers', () => {
+    const f = features('The placement is delayed');
+    expect(f).toEqual(expect.arrayContaining(['placement', 'placement is', 'delay', '#withhold']));
+    expect(features('not delayed')).toEqual(expect.arrayContaining(['~delay', '~#withhold']));
+    expect(features('not delayed')).not.toContain('#withhold');
+  });
+
+  it.each([
+    ['The budget holders meet on Thursday to agree the recharge.'],
+    ['The service was recommissioned in October; he has the same hours with the new provider.'],
+    ['The CHC decision is awaited; aftercare continues in full meanwhile.'],
+    ['no agreement'],
+    ['No agreement was reached at Stage 1, so we are escalating.'],
+  ])('[R4.1] does not flag the lawful wording an audit found flagged: "%s"', (text) => {
+    expect(detectUnlawfulGrounds(text)).toEqual([]);
+  });
+
+  it.each([
+    ['We cannot fund the extra hours this financial year.', 'BUDGET'],
+    ['The uplift must stay within the allocation, so it is declined.', 'BUDGET'],
+    ["It's a nursing task so health should pay.", 'HEALTH_VS_SOCIAL_CARE'],
+    ['Mid-merger, so the decision is on hold.', 'RESTRUCTURING'],
+    ['New commissioning arrangements mean the placement cannot be extended.', 'RESTRUCTURING'],
+  ] as const)('[R4.1] flags the wording an audit found missed: "%s"', (text, ground) => {
+    expect(detectUnlawfulGrounds(text)).toContain(ground);
+  });
+
+  it.each([
+    ['New description'],
+    ['Typed in wrongly.'],
+    ['The move is delayed.'],
+    ['The floating support stopped tonight.'],
+    ['Decision 1 is waiting for confirmation from 2 organisation(s).'],
+  ])('[R4.1] flags nothing in text that cites no ground, however it reads: "%s"', (text) => {
+    expect(detectUnlawfulGrounds(text)).toEqual([]);
+  });
+
+  it('[R4.1] reads a sentence with the one after it, and still finds a ground in a long text', () => {
+    expect(detectUnlawfulGrounds('The budget is set. So the hours drop.')).toEqual(['BUDGET']);
+    expect(detectUnlawfulGrounds('The care coordinator visited on Monday. The placement is on hold until the funding panel meets. '
+      + 'His mother has been told.')).toEqual(['AWAITING_PANEL']);
+    expect(detectUnlawfulGrounds('')).toEqual([]);
+    expect(detectUnlawfulGrounds(null)).toEqual([]);
+  });
+});
