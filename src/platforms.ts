@@ -3,6 +3,7 @@ import type { Env } from './config/env.ts';
 import type { Handler } from './http/server.ts';
 import { slackModule } from './adapters/slack/module.ts';
 import { teamsModule } from './adapters/teams/module.ts';
+import { emailModule } from './adapters/email/module.ts';
 
 /** A platform as this bot runs it: configured from the env, answering on its HTTP server. */
 export type Platform = PlatformModule<Env, Handler>;
@@ -12,4 +13,5 @@ export type RunningPlatform = PlatformInstance<Handler>;
 export const PLATFORMS: readonly Platform[] = [
   slackModule,
   teamsModule,
+  emailModule,
 ];

@@ -12,6 +12,7 @@ export const slackModule: PlatformModule<Env, RequestListener> = {
     SLACK_BOT_TOKEN: z.string().optional(), SLACK_SIGNING_SECRET: z.string().optional(),
     SLACK_APP_TOKEN: z.string().optional(), SLACK_API_URL: z.string().url().optional(),
   }),
+  configured: (env) => Boolean(env.SLACK_BOT_TOKEN),
   create(env, logger, directory) {
     const a = createSlackAdapter(env, logger, directory);
     if (!a) return null;
