@@ -9,6 +9,14 @@ import { emailModule } from './adapters/email/module.ts';
 export type Platform = PlatformModule<Env, Handler>;
 export type RunningPlatform = PlatformInstance<Handler>;
 
+/** For advice on homes nobody serves: does this configuration deliver there, and what would connect it. */
+export function homeService(env: Env): (platform: string, space: string | null) => { served: boolean; hint: string | null } {
+  return (platform, space) => {
+    const m = PLATFORMS.find((x) => x.name === platform);
+    return { served: Boolean(m?.serves?.(env, space)), hint: m?.connectHint ?? null };
+  };
+}
+
 /** Every chat platform the bot speaks: one line each. */
 export const PLATFORMS: readonly Platform[] = [
   slackModule,

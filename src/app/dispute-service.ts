@@ -206,7 +206,8 @@ export class DisputeService {
     await tx.save(prev, decided.next);
     await tx.appendHistory(decided.next.id, decided.events, { at: now, actorId: actor.personId, platform: actor.platform });
     const effects = withCardRefresh(prev, decided.effects, now);
-    await tx.enqueueEffects(decided.next.id, decided.next.version, routeEffects(decided.next, effects, this.deps.directory(), this.deps.reach?.() ?? null));
+    const routed = routeEffects(decided.next, effects, this.deps.directory(), this.deps.reach?.() ?? null);
+    await tx.enqueueEffects(decided.next.id, decided.next.version, routed);
   }
 
   /**

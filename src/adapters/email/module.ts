@@ -17,6 +17,8 @@ export const emailModule: PlatformModule<Env, never> = {
     SMTP_URL: z.string().optional(), MAIL_FROM: z.string().optional(), MAIL_PER_MINUTE: z.coerce.number().optional(),
   }),
   configured: (env) => Boolean(env.SMTP_URL && env.MAIL_FROM),
+  serves: (env) => Boolean(env.SMTP_URL && env.MAIL_FROM),
+  connectHint: 'SMTP_URL and MAIL_FROM',
   create(env, logger, directory) {
     if (!env.SMTP_URL || !env.MAIL_FROM) return null;
     const timeout = env.PLATFORM_CALL_TIMEOUT_MS;
