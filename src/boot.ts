@@ -89,7 +89,7 @@ export async function boot(opts: BootOptions): Promise<App> {
     const store = new RegisterDisputeStore(db);
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({
-      store, conversations, clock, calendar, policy, directory: () => directory, logger, reach: () => reachOf(directory, opts.env),
+      store, conversations, clock, calendar, policy, directory: () => directory, logger, reach: () => reachOf(directory, opts.env, Object.keys(opts.ports ?? {})),
       ...(db.kind === 'postgres' ? { sweepBatch: SWEEP_BATCH_POSTGRES } : {}),
     });
     const dispatcher = new OutboxDispatcher({
@@ -134,9 +134,11 @@ export async function boot(opts: BootOptions): Promise<App> {
  * first chat platform takes disputes raised elsewhere, as the CLI's do).
  * Without homes in the directory, every dispute stays where it was raised.
  */
-function reachOf(directory: Directory, env: Env): Reach | null {
+function reachOf(directory: Directory, env: Env, running: string[]): Reach | null {
   if (!directory.organisations.some((o) => o.homes?.length)) return null;
-  const available = PLATFORMS.filter((m) => m.configured?.(env)).map((m) => m.name);
+  const configured = PLATFORMS.filter((m) => m.configured?.(env)).map((m) => m.name);
+  // A port handed in (a platform run outside the registry, as tests do) delivers too.
+  const available = [...new Set([...configured, ...running.filter((p) => p !== 'log')])];
   const fallback = available.find((p) => p !== 'email') ?? available[0] ?? 'log';
   return { available, fallback };
 }
