@@ -16,6 +16,8 @@ import { registeredPeople } from './register/people.ts';
 import type { Conversations } from './app/conversations.ts';
 import { DisputeService, SWEEP_BATCH_POSTGRES } from './app/dispute-service.ts';
 import type { DisputeStore } from './app/dispute-store.ts';
+import { PLATFORMS } from './platforms.ts';
+import type { Reach } from './domain/homes.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { sendMonthlyReportIfDue } from './app/monthly-report.ts';
@@ -92,7 +94,7 @@ export async function boot(opts: BootOptions): Promise<App> {
     const audit = auditDir(env);
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({
-      store, conversations, clock, calendar, policy, directory: () => directory, logger,
+      store, conversations, clock, calendar, policy, directory: () => directory, logger, reach: () => reachOf(directory, opts.env, Object.keys(opts.ports ?? {})),
       ...(db.kind === 'postgres' ? { sweepBatch: SWEEP_BATCH_POSTGRES } : {}),
     });
     const dispatcher = new OutboxDispatcher({
@@ -130,4 +132,19 @@ export async function boot(opts: BootOptions): Promise<App> {
     await db.close();
     throw e;
   }
+}
+
+/**
+ * Where people are reached, once an organisation in the directory names
+ * where it works: every configured platform, in the registry's order (the
+ * first chat platform takes disputes raised elsewhere, as the CLI's do).
+ * Without homes in the directory, every dispute stays where it was raised.
+ */
+function reachOf(directory: Directory, env: Env, running: string[]): Reach | null {
+  if (!directory.organisations.some((o) => o.homes?.length)) return null;
+  const configured = PLATFORMS.filter((m) => m.configured?.(env)).map((m) => m.name);
+  // A port handed in (a platform run outside the registry, as tests do) delivers too.
+  const available = [...new Set([...configured, ...running.filter((p) => p !== 'log')])];
+  const fallback = available.find((p) => p !== 'email') ?? available[0] ?? 'log';
+  return { available, fallback };
 }

@@ -11,6 +11,8 @@ import type { Conversations } from './conversations.ts';
 import { type DisputeStore, type DisputeTx, type HistoryEntry, type Target, WriteConflict } from './dispute-store.ts';
 import type { Clock, Logger } from './ports.ts';
 import { withCardRefresh } from './card-refresh.ts';
+import { routeEffects } from './routing.ts';
+import type { Reach } from '../domain/homes.ts';
 import { requestsWaiting, runInBackground } from './foreground.ts';
 
 export interface ServiceDeps {
@@ -21,6 +23,8 @@ export interface ServiceDeps {
   policy: Policy;
   directory: () => Directory;
   logger: Logger;
+  /** The platforms delivered to, for disputes whose organisations work in different places; none: the dispute's own only. */
+  reach?: () => Reach | null;
   /** Disputes per sweep transaction, when no requests are waiting and while they are (the embedded database's sizes unless given). */
   sweepBatch?: SweepBatch;
 }
@@ -201,7 +205,9 @@ export class DisputeService {
   private async persist(tx: DisputeTx, prev: Dispute | null, decided: Decided, now: Date, actor: Actor): Promise<void> {
     await tx.save(prev, decided.next);
     await tx.appendHistory(decided.next.id, decided.events, { at: now, actorId: actor.personId, platform: actor.platform });
-    await tx.enqueueEffects(decided.next.id, decided.next.version, withCardRefresh(prev, decided.effects, now));
+    const effects = withCardRefresh(prev, decided.effects, now);
+    const routed = routeEffects(decided.next, effects, this.deps.directory(), this.deps.reach?.() ?? null);
+    await tx.enqueueEffects(decided.next.id, decided.next.version, routed);
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { RoutedEffect } from './routing.ts';
 import type { DomainEvent, Effect } from '../domain/effects.ts';
 import type { Dispute } from '../domain/types.ts';
 import type { ChainFields } from './history-chain.ts';
@@ -36,7 +37,7 @@ export interface DisputeTx {
   /** How many history entries a dispute has (R11.1: a correction must point at one of them). */
   historyLength(disputeId: string): Promise<number>;
   /** Queues the effects of version `version`; the same version queued twice is one set of rows. */
-  enqueueEffects(disputeId: string, version: number, effects: Effect[]): Promise<void>;
+  enqueueEffects(disputeId: string, version: number, effects: RoutedEffect[]): Promise<void>;
   /** S117-YYYY-NNNN: the next reference of `year`, never reused. */
   nextReference(year: number): Promise<string>;
   processed(key: string): Promise<ProcessedCommand | null>;

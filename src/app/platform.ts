@@ -33,6 +33,16 @@ export interface PlatformModule<E = unknown, H = unknown> {
   envSchema: z.ZodType;
   /** How people are told which id to give their administrator. */
   handleLabel: string;
+  /**
+   * Whether the environment configures it (so create() would run it). Any
+   * process that queues work, the CLI included, routes by this, so people
+   * are sent where a running bot will deliver.
+   */
+  configured?(env: E): boolean;
+  /** Whether this configuration delivers to a home of this platform (a Slack workspace, a Teams tenant); none named: any. */
+  serves?(env: E, space: string | null): boolean;
+  /** The variables that connect it, for advice to someone whose home it does not serve yet. */
+  connectHint?: string;
   /** The running platform, or null when its variables are not set. */
   create(env: E, logger: Logger, directory: () => Directory): PlatformInstance<H> | null;
 }

@@ -10,6 +10,7 @@ import type { Clock } from '../app/ports.ts';
 import { ConfigError, loadEnv, type Env } from '../config/env.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { directoryAdvice } from '../config/directory-advice.ts';
+import { homeService } from '../platforms.ts';
 import { DomainError } from '../domain/errors.ts';
 import { openDatabase } from '../register/db.ts';
 import { BackupError, backupEmbedded, restoreEmbedded } from '../register/backup.ts';
@@ -161,7 +162,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw e;
       }
       io.stdout(`${f} is valid: ${d.partnership}, ${d.organisations.length} organisations, ${d.people.length} people.\n`);
-      const advice = directoryAdvice(d);
+      const advice = directoryAdvice(d, homeService(getEnv()));
       if (advice.length) io.stdout(`${advice.length} thing(s) to fix (the bot starts, but these will get in the way):\n${advice.map((a) => `  - ${a}`).join('\n')}\n`);
     });
 

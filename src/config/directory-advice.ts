@@ -63,9 +63,37 @@ function personGaps(d: Directory, p: Person, platforms: readonly ('slack' | 'tea
   return out;
 }
 
-export function directoryAdvice(d: Directory): string[] {
+/** Does this deployment deliver to a home, and what would connect it? (From the platform modules.) */
+export type HomeService = (platform: string, space: string | null) => { served: boolean; hint: string | null };
+
+function homeGaps(d: Directory, service: HomeService): string[] {
+  const out: string[] = [];
+  for (const o of d.organisations) {
+    const org = `${o.name} (${o.id})`;
+    for (const h of o.homes ?? []) {
+      const { served, hint } = service(h.platform, h.space);
+      if (served) continue;
+      const where = h.space ? `${h.platform}:${h.space}` : h.platform;
+      const problem = `works in ${where}, which this bot is not connected to:`
+        + ' its people are reached in its next home, or where each dispute was raised.';
+      const fix = hint ? `Set ${hint}, or take ${where} out of its homes.`
+        : `No platform called ${h.platform} is known: use slack, teams or email.`;
+      out.push(say(org, problem, fix));
+    }
+    if ((o.homes ?? []).some((h) => h.platform === 'email')) {
+      for (const p of d.people.filter((x) => x.organisationId === o.id && !x.email && !Object.keys(x.handles).length)) {
+        const problem = `works at ${o.name}, which works by e-mail, but has no email: the bot cannot reach them.`;
+        out.push(say(`${p.name} (${p.id})`, problem, 'Add email: their work address.'));
+      }
+    }
+  }
+  return out;
+}
+
+export function directoryAdvice(d: Directory, service: HomeService | null = null): string[] {
   const platforms = PLATFORMS.filter((k) => d.people.some((p) => p.handles[k]));
-  const out = [...organisationGaps(d), ...d.people.flatMap((p) => personGaps(d, p, platforms))];
+  const homes = service ? homeGaps(d, service) : [];
+  const out = [...organisationGaps(d), ...homes, ...d.people.flatMap((p) => personGaps(d, p, platforms))];
   for (const key of ['email', 'slack', 'teams'] as const) {
     const seen = new Map<string, string>();
     const valueOf = (p: Person) => (key === 'email' ? p.email : p.handles[key]);

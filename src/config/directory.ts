@@ -2,10 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { parseHome } from '../domain/homes.ts';
 import { ORG_KINDS, ROLES, type Directory } from '../domain/types.ts';
 import { projectFile } from './paths.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, like anytown-icb');
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `slack:T0ABC` (the workspace's team id), `teams:<tenant id>`, `email`, or a platform name alone. */
+const home = z.string().trim().refine((h) => {
+  const { platform, space } = parseHome(h);
+  if (!/^[a-z][a-z0-9-]*$/.test(platform)) return false;
+  if (platform === 'slack' && space) return /^[TE][A-Z0-9]{2,}$/.test(space);
+  if (platform === 'teams' && space) return GUID.test(space);
+  return platform !== 'email' || !space;
+}, 'must be slack:T… (the Slack workspace\'s team id), teams:<Microsoft Entra tenant id> or email').transform(parseHome);
 
 const directorySchema = z.object({
   partnership: z.string().min(1, 'is required: the partnership\'s name'),
@@ -13,6 +24,7 @@ const directorySchema = z.object({
     id,
     name: z.string().min(1, 'is required'),
     kind: z.enum(ORG_KINDS, { message: `must be one of ${ORG_KINDS.join(', ')}` }),
+    homes: z.array(home).min(1, 'lists where the organisation works, like [teams:<tenant id>, email]; leave it out to use wherever a dispute is raised').optional(),
   }).strict()).min(2, 'needs at least two organisations'),
   people: z.array(z.object({
     id,
@@ -25,8 +37,9 @@ const directorySchema = z.object({
     /** Any other platform's user id, keyed by platform name. */
     handles: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'platform names are lower-case'), z.string().min(1).max(200)).optional(),
     email: z.string().email('must be an e-mail address').optional(),
+    home: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a platform name, like email, slack or teams').optional(),
   }).strict()),
-  governance: z.object({ slack: z.string().optional(), teams: z.string().optional() }).strict().optional(),
+  governance: z.object({ slack: z.string().optional(), teams: z.string().optional(), email: z.string().email('must be an e-mail address').optional() }).strict().optional(),
 }).strict();
 
 export class DirectoryError extends Error {
@@ -72,6 +85,7 @@ export function parseDirectory(text: string, source = 'directory'): Directory {
   const orgs = new Set(d.organisations.map((o) => o.id));
   const people = new Set(d.people.map((p) => p.id));
   d.people.forEach((p, i) => {
+    if (p.home === 'email' && !p.email) problems.push(`people[${i}] (${p.id}).home: email needs their e-mail address: add email: …`);
     if (!orgs.has(p.organisation)) problems.push(`people[${i}] (${p.id}).organisation: "${p.organisation}" is not an organisation id in this file`);
     if (p.manager && !people.has(p.manager)) problems.push(`people[${i}] (${p.id}).manager: "${p.manager}" is not a person id in this file`);
     if (p.manager === p.id) problems.push(`people[${i}] (${p.id}).manager: a person cannot be their own manager`);
@@ -79,12 +93,13 @@ export function parseDirectory(text: string, source = 'directory'): Directory {
   if (problems.length) throw new DirectoryError(`${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
   return {
     partnership: d.partnership,
-    organisations: d.organisations,
+    organisations: d.organisations.map(({ homes, ...o }) => (homes ? { ...o, homes } : o)),
     people: d.people.map((p) => ({
       id: p.id, name: p.name, organisationId: p.organisation, roles: p.roles, managerId: p.manager ?? null,
       handles: { ...p.handles, ...(p.slack ? { slack: p.slack } : {}), ...(p.teams ? { teams: p.teams } : {}) }, email: p.email ?? null,
+      ...(p.home ? { home: p.home } : {}),
     })),
-    governance: { slack: d.governance?.slack ?? null, teams: d.governance?.teams ?? null },
+    governance: { slack: d.governance?.slack ?? null, teams: d.governance?.teams ?? null, ...(d.governance?.email ? { email: d.governance.email } : {}) },
   };
 }
 

@@ -70,6 +70,10 @@ export const envSchema = z.object({
   GRAPH_API_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
   MICROSOFT_LOGIN_URL: z.string().url().default('https://login.microsoftonline.com'),
   TEAMS_SERVICE_URL: z.string().url('must be a URL like https://smba.trafficmanager.net/uk/').default('https://smba.trafficmanager.net/uk/'),
+  // E-mail for people whose organisation works in neither Slack nor Teams.
+  SMTP_URL: z.string().trim().regex(/^smtps?:\/\/[^/\s]+/, 'must be the mail relay as smtp://user:password@relay.example:587 (or smtps:// for port 465)').optional(),
+  MAIL_FROM: z.string().trim().email('must be the address e-mails come from, like s117-noreply@anytown.nhs.uk').optional(),
+  MAIL_PER_MINUTE: positiveInt(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -83,6 +87,8 @@ function crossCheck(env: Env): string[] {
     if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: is needed with OIDC_ISSUER (a random string of 32 characters or more, to sign session cookies)');
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: is needed with OIDC_ISSUER (the sign-in provider sends people back to PUBLIC_URL/register/callback)');
   }
+  if (env.SMTP_URL && !env.MAIL_FROM) problems.push('MAIL_FROM: is needed with SMTP_URL (the address e-mails come from)');
+  if (env.MAIL_FROM && !env.SMTP_URL) problems.push('SMTP_URL: is needed with MAIL_FROM (the mail relay, like smtp://user:password@relay.example:587)');
   return problems;
 }
 

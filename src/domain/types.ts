@@ -60,7 +60,8 @@ export const FLAG_CODES = [
 export type FlagCode = (typeof FLAG_CODES)[number];
 
 export type StageNo = 1 | 2 | 3 | 4;
-export type Platform = 'slack' | 'teams' | 'cli' | 'web' | 'system';
+// Open: a platform module names itself (src/platforms.ts); these are the ones the domain itself speaks of.
+export type Platform = 'slack' | 'teams' | 'email' | 'cli' | 'web' | 'system' | (string & {});
 
 export type DecisionOutcome = 'AGREEMENT' | 'DECISION' | 'ESCALATE' | 'WRITTEN_DECISION' | 'END_AFTERCARE';
 export type DecisionStatus = 'PROPOSED' | 'CONFIRMED' | 'WITHDRAWN' | 'SUPERSEDED';
@@ -192,16 +193,22 @@ export interface Dispute {
 }
 
 // ---- the directory, as the domain needs it ----
-export interface Organisation { id: string; name: string; kind: OrgKind }
+export interface Organisation {
+  id: string; name: string; kind: OrgKind;
+  /** Where it works, in order of preference (`homes.ts`); none: wherever the dispute was raised. */
+  homes?: readonly { platform: string; space: string | null }[];
+}
 export interface Person {
   id: string; name: string; organisationId: string; roles: Role[]; managerId: string | null;
   /** The person's user id on each chat platform, keyed by platform name ('slack', 'teams', …). */
   handles: Readonly<Record<string, string>>;
   email: string | null;
+  /** Where to reach them when it is not their organisation's first home (a platform name, or 'email'). */
+  home?: string | null;
 }
 export interface Directory {
   partnership: string;
   organisations: Organisation[];
   people: Person[];
-  governance: { slack: string | null; teams: string | null };
+  governance: { slack: string | null; teams: string | null; email?: string | null };
 }

@@ -1,7 +1,8 @@
 import type { Prisma } from '../generated/prisma/client.ts';
+import type { RoutedEffect } from '../app/routing.ts';
 import { sealEntries } from '../app/history-chain.ts';
 import { factDelta, factsOf, type SealedFact } from '../app/fact-seals.ts';
-import type { DomainEvent, Effect } from '../domain/effects.ts';
+import type { DomainEvent } from '../domain/effects.ts';
 import type {
   CannotResolve, LearningArea,
   ChcStatus, Cohort, DecisionOutcome, DecisionStatus, Dispute, EndingReason, ExternalRouteKey, FlagCode, PartyRole, PersonStepKey, Platform,
@@ -231,13 +232,14 @@ export async function appendHistory(
   return events.map((_, i) => base + i + 1);
 }
 
-export async function enqueueEffects(tx: Tx, disputeId: string, version: number, effects: Effect[]): Promise<void> {
+export async function enqueueEffects(tx: Tx, disputeId: string, version: number, effects: RoutedEffect[]): Promise<void> {
   if (!effects.length) return;
   await tx.outbox.createMany({
-    data: effects.map((e, i) => ({
+    data: effects.map(({ platform, ...e }, i) => ({
       // Stable across retries of the same state change: a version is written once.
-      idempotencyKey: `${disputeId}:v${version}:${i}`,
+      idempotencyKey: `${disputeId}:v${version}:${i}${platform ? `:${platform}` : ''}`,
       disputeId, kind: e.kind, payload: e as unknown as Prisma.InputJsonValue, notBefore: dateReq(e.notBefore), nextAttemptAt: dateReq(e.notBefore),
+      ...(platform ? { platform } : {}),
     })),
     skipDuplicates: true,
   });

@@ -12,6 +12,10 @@ export const slackModule: PlatformModule<Env, RequestListener> = {
     SLACK_BOT_TOKEN: z.string().optional(), SLACK_SIGNING_SECRET: z.string().optional(),
     SLACK_APP_TOKEN: z.string().optional(), SLACK_API_URL: z.string().url().optional(),
   }),
+  configured: (env) => Boolean(env.SLACK_BOT_TOKEN),
+  // One workspace per deployment so far: the token's, whichever that is.
+  serves: (env) => Boolean(env.SLACK_BOT_TOKEN),
+  connectHint: 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (the app installed in that workspace)',
   create(env, logger, directory) {
     const a = createSlackAdapter(env, logger, directory);
     if (!a) return null;

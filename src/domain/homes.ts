@@ -1,0 +1,61 @@
+import type { Directory, Dispute, Person } from './types.ts';
+
+/**
+ * Where an organisation works: a chat platform (with the Slack workspace or
+ * Teams tenant it uses, when named) or e-mail. Read from the directory as
+ * `slack:T0ABC`, `teams:<tenant id>` or `email`.
+ */
+export interface Home { platform: string; space: string | null }
+
+export const EMAIL = 'email';
+
+export function parseHome(text: string): Home {
+  const i = text.indexOf(':');
+  return i < 0 ? { platform: text, space: null } : { platform: text.slice(0, i), space: text.slice(i + 1) || null };
+}
+
+export const homeText = (h: Home): string => (h.space ? `${h.platform}:${h.space}` : h.platform);
+
+/** Can the bot reach this person on this platform? Chat needs their id there; e-mail their address. */
+export function reachableOn(p: Person, platform: string): boolean {
+  return platform === EMAIL ? Boolean(p.email) : Boolean(p.handles[platform]);
+}
+
+/**
+ * The platforms this deployment delivers to (`available`), and where a
+ * person is reached when their organisation names no home: the platform the
+ * dispute was raised on (or the default one), as before homes existed.
+ */
+export interface Reach { available: readonly string[]; fallback: string }
+
+/**
+ * The platform a person is reached on: their own `home` if they have one,
+ * else the first of their organisation's homes that is served here and on
+ * which they can be reached; an organisation without homes, or a person who
+ * can be reached on none of them, keeps the fallback.
+ */
+export function personHome(p: Person, dir: Directory, reach: Reach): string {
+  const usable = (platform: string) => reach.available.includes(platform) && reachableOn(p, platform);
+  if (p.home && usable(p.home)) return p.home;
+  const org = dir.organisations.find((o) => o.id === p.organisationId);
+  for (const h of org?.homes ?? []) if (usable(h.platform)) return h.platform;
+  return reach.fallback;
+}
+
+/** Where a dispute raised on `raisedOn` reaches people whose organisation names no home. */
+export function fallbackFor(raisedOn: string, reach: Reach): Reach {
+  return { ...reach, fallback: reach.available.includes(raisedOn) && raisedOn !== EMAIL ? raisedOn : reach.fallback };
+}
+
+/** The people taking part in a dispute now. */
+export function currentPeople(d: Dispute, dir: Directory): Person[] {
+  const ids = new Set(d.participants.filter((p) => !p.leftAt).map((p) => p.personId));
+  return dir.people.filter((p) => ids.has(p.id));
+}
+
+/** Every home with a participant in it: each gets a case space (e-mail has none; its people are written to). */
+export function disputeHomes(d: Dispute, dir: Directory, reach: Reach): string[] {
+  const r = fallbackFor(d.raisedOn, reach);
+  const homes = [...new Set(currentPeople(d, dir).map((p) => personHome(p, dir, r)))];
+  return homes.length ? homes : [r.fallback];
+}
