@@ -6,7 +6,7 @@ import { startBot } from '../../src/bot.ts';
 import { runCli } from '../../src/cli/s117.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { FakeClock } from '../fakes/clock.ts';
-import { DIRECTORY } from '../helpers/app.ts';
+import { DATABASES, DIRECTORY } from '../helpers/app.ts';
 
 // `--as PERSON` names who someone says they are; the history also keeps
 // which login on the server made the claim, sealed in the hash chain.
@@ -34,9 +34,19 @@ describe('command-line actions record the operating-system account', () => {
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-osacct-')); });
   afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
-  it('beside --as, in every entry the command wrote, and the chain still verifies', async () => {
+  it.each(DATABASES)('beside --as, in every entry the command wrote, and the chain still verifies (%s)', async (_name, database) => {
+    const { databaseUrl, cleanup } = await database();
+    try {
+      await osAccountRecorded(databaseUrl);
+    } finally {
+      await cleanup();
+    }
+  }, 120_000);
+
+  async function osAccountRecorded(databaseUrl: string | undefined) {
     const clock = new FakeClock('2026-12-07T10:00:00Z');
-    const s117 = cli({ DATA_DIR: path.join(dir, 'data'), DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent' }, clock);
+    const env = { DATA_DIR: path.join(dir, 'data'), DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+    const s117 = cli(env, clock);
     expect((await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml')).code).toBe(0);
     expect((await s117('dispute', 'act', 'S117-2026-0001', '--as', 'ali-khan', '--json', '{"type":"ADD_THEME","theme":"funding split"}')).code).toBe(0);
     const entries = await history(s117, 'S117-2026-0001');
@@ -45,7 +55,7 @@ describe('command-line actions record the operating-system account', () => {
     for (const h of cliEntries) expect(h).toMatchObject({ actorId: 'ali-khan', data: expect.objectContaining({ osAccount: me }) });
     expect((await s117('dispute', 'show', 'S117-2026-0001')).out).toContain(`(cli, OS account ${me})`);
     expect(await s117('register', 'verify')).toMatchObject({ code: 0 });
-  }, 120_000);
+  }
 
   it('through the running bot: the account of whoever ran s117, not the bot\'s', async () => {
     const clock = new FakeClock('2026-12-07T10:00:00Z');
