@@ -29,7 +29,7 @@ describe('DATA_DIR permissions at start', () => {
     expect(await cli.exited).toBe(78);
     expect(cli.err()).toBe(`${line}\n`);
     expect(fs.readdirSync(dataDir)).toEqual([]);
-  }, 60_000);
+  });
 
   it('creates a new DATA_DIR and everything in it owner-only under a permissive umask', async () => {
     const dataDir = path.join(dir, 'data');
@@ -42,7 +42,7 @@ describe('DATA_DIR permissions at start', () => {
       process.umask(old);
     }
     try {
-      await until(() => /http:\/\/localhost:\d+/.test(bot.out()), 'the banner', 60_000);
+      await until(() => /http:\/\/localhost:\d+/.test(bot.out()), 'the banner', 150_000);
       const open: string[] = [];
       for (const e of [{ parentPath: dir, name: 'data' }, ...fs.readdirSync(dataDir, { recursive: true, withFileTypes: true })]) {
         const p = path.join(e.parentPath, e.name);
@@ -54,5 +54,5 @@ describe('DATA_DIR permissions at start', () => {
       bot.child.kill('SIGTERM');
       await bot.exited;
     }
-  }, 120_000);
+  }, 240_000);
 });
