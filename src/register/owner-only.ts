@@ -107,8 +107,10 @@ export class OwnerOnlyNodeFS extends NodeFS {
     r.emscriptenOpts.preRun = [(mod) => {
       const nodefs = (mod as unknown as { NODEFS?: NodeFsOps }).NODEFS;
       // Closed, not open, if a PGlite upgrade moves these: better no database than one others can read.
-      if (typeof nodefs?.doSetAttr !== 'function' || typeof nodefs.node_ops?.mknod !== 'function' || typeof nodefs.node_ops.readdir !== 'function') {
-        throw new Error('This PGlite version writes its files in a way s117 cannot keep owner-only; use the PGlite version in package-lock.json.');
+      const ops = nodefs?.node_ops;
+      if (typeof nodefs?.doSetAttr !== 'function' || typeof ops?.mknod !== 'function' || typeof ops.readdir !== 'function') {
+        throw new Error('This PGlite version writes its files in a way s117 cannot keep owner-only; '
+          + 'use the PGlite version in package-lock.json.');
       }
       const setAttr = nodefs.doSetAttr.bind(nodefs);
       nodefs.doSetAttr = (arg, node, attr, chmod, ...rest) => setAttr(arg, node, attr, (p, mode) => chmod(p, mode & ~OTHERS), ...rest);
