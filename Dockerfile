@@ -30,7 +30,8 @@ COPY prisma/migrations ./prisma/migrations
 COPY config/directory.example.yaml ./config/
 COPY manifests ./manifests
 COPY bin ./bin
-RUN mkdir -p /data /config && chown node:node /data
+# The register's folder is the bot's alone (it refuses to start on one others can read); a new volume copies this mode.
+RUN mkdir -p /data /config && chown node:node /data && chmod 700 /data
 USER node
 EXPOSE 3000
 # /healthz answers while the process serves HTTP; /readyz also checks the database (use it for the load balancer).

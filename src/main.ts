@@ -3,12 +3,15 @@ import { ConfigError, loadEnv } from './config/env.ts';
 import { DirectoryError } from './config/directory.ts';
 import { MigrationError } from './register/migrate.ts';
 import { DataDirLocked } from './register/data-dir-lock.ts';
+import { DataDirExposed, ownerOnlyUmask } from './register/owner-only.ts';
 import { banner } from './banner.ts';
 import { startBot } from './bot.ts';
 import { installSafetyNet } from './http/safety-net.ts';
 
 // Wiring only: config → database → adapters → scheduler → HTTP.
 async function main(): Promise<void> {
+  // Everything the bot writes holds or leads to case data: owner-only unless a file says otherwise.
+  ownerOnlyUmask();
   let env;
   try {
     env = loadEnv();
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
       process.stderr.write(`The bot cannot start: ${e.message}\n`);
       process.exit(75);
     }
-    if (e instanceof DirectoryError || e instanceof MigrationError || e instanceof ConfigError) {
+    if (e instanceof DirectoryError || e instanceof MigrationError || e instanceof ConfigError || e instanceof DataDirExposed) {
       process.stderr.write(`The bot cannot start: ${e.message}\n`);
       process.exit(78);
     }

@@ -204,7 +204,11 @@ export class DisputeService {
 
   private async persist(tx: DisputeTx, prev: Dispute | null, decided: Decided, now: Date, actor: Actor): Promise<void> {
     await tx.save(prev, decided.next);
-    await tx.appendHistory(decided.next.id, decided.events, { at: now, actorId: actor.personId, platform: actor.platform });
+    // The OS account rides in each entry's data, so the hash chain seals it with the rest.
+    const events = actor.osAccount
+      ? decided.events.map((e) => ({ ...e, data: { ...e.data, osAccount: actor.osAccount } }))
+      : decided.events;
+    await tx.appendHistory(decided.next.id, events, { at: now, actorId: actor.personId, platform: actor.platform });
     const effects = withCardRefresh(prev, decided.effects, now);
     const routed = routeEffects(decided.next, effects, this.deps.directory(), this.deps.reach?.() ?? null);
     await tx.enqueueEffects(decided.next.id, decided.next.version, routed);

@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 import type { App } from '../boot.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import type { Logger } from '../app/ports.ts';
 import { runCli } from './s117.ts';
+import { cliRequestSchema } from './through-bot.ts';
 
 const MAX_BODY = 64 * 1024;
-const requestSchema = z.object({ argv: z.array(z.string().max(4096)).max(64) });
 
 export interface AdminServer {
   port: number;
@@ -43,14 +42,16 @@ export async function startAdminServer(app: App, logger: Logger): Promise<AdminS
     req.on('end', () => {
       let parsed;
       try {
-        parsed = requestSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        parsed = cliRequestSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch {
         return reply(400, { error: 'body must be JSON' });
       }
       if (!parsed.success) return reply(400, { error: 'body must be {"argv": [strings]}' });
       let out = '';
       let err = '';
-      runCli(parsed.data.argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, env: {}, app })
+      // The caller's account as it reports it: only the bot's own account (or root) can read the token to call here.
+      const osAccount = parsed.data.osAccount ?? 'unknown (an older s117)';
+      runCli(parsed.data.argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, env: {}, app, osAccount })
         .then((code) => {
           logger.info({ command: parsed.data.argv.slice(0, 2).join(' '), code }, 'ran a CLI command for a local user');
           reply(200, { code, out, err });

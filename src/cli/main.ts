@@ -1,4 +1,8 @@
 import { runCli } from './s117.ts';
+import { ownerOnlyUmask } from '../register/owner-only.ts';
+
+// Exports, reports and backups hold personal data: owner-only unless a file says otherwise.
+ownerOnlyUmask();
 
 const code = await runCli(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),

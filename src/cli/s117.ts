@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Command as Program, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -12,11 +11,15 @@ import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { directoryAdvice } from '../config/directory-advice.ts';
 import { homeService } from '../platforms.ts';
 import { DomainError } from '../domain/errors.ts';
-import { openDatabase } from '../register/db.ts';
-import { BackupError, backupEmbedded, restoreEmbedded } from '../register/backup.ts';
+import { BackupError } from '../register/backup.ts';
+import { BackupKeyError } from '../register/backup-key.ts';
 import { DataDirLocked } from '../register/data-dir-lock.ts';
+import { DataDirExposed, writeOwnerOnly } from '../register/owner-only.ts';
+import { CliFailure, EXIT } from './failure.ts';
+import { registerDbCommands } from './db-commands.ts';
+import { osAccount } from './os-account.ts';
 import { needsRegister, runningBot, runThroughBot } from './through-bot.ts';
-import { MigrationError, migrate } from '../register/migrate.ts';
+import { MigrationError } from '../register/migrate.ts';
 import { raisedWithin, registerRow, toCsv } from '../reports/register-export.ts';
 import { summaryOfReport } from '../reports/summary.ts';
 import { boardReport, lastQuarter, reportCsv } from '../reports/board-report.ts';
@@ -39,14 +42,11 @@ export interface CliIo {
   clock?: Clock;
   /** The running bot's own app: set when the bot runs this command for a local user (it owns the embedded database). */
   app?: App;
+  /** The OS account that ran the command, when it ran elsewhere (through the bot); else this process's. */
+  osAccount?: string;
 }
 
-/** Exit codes: 0 done, 1 refused or failed, 2 usage, 65 bad input data, 75 database busy (try later), 78 bad configuration. */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, DATA: 65, BUSY: 75, CONFIG: 78 } as const;
-
-class CliFailure extends Error {
-  constructor(message: string, readonly code: number) { super(message); }
-}
+export { EXIT } from './failure.ts';
 
 function checkRange(from?: string, to?: string): void {
   const r = parseRange(from, to, { from: '--from', to: '--to' });
@@ -92,7 +92,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   const asActor = (app: App, id: string) => {
     if (!app.directory.people.some((p) => p.id === id)) throw new CliFailure(`--as ${id}: there is nobody with that id in ${app.directoryFile}.`, EXIT.USAGE);
-    return { personId: id, platform: 'cli' as const };
+    return { personId: id, platform: 'cli' as const, osAccount: io.osAccount ?? osAccount(io.env) };
   };
   const show = (app: App, d: Parameters<typeof formatDispute>[1], notice: string | null) => {
     if (notice) io.stdout(`${notice}\n`);
@@ -106,40 +106,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help to see how to use it)');
 
-  const db = program.command('db').description('the register database');
-  db.command('migrate').description('apply pending migrations (DATABASE_URL, or the embedded database in DATA_DIR)').action(async () => {
-    const e = getEnv();
-    const database = io.app?.db ?? await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, purpose: 'cli' });
-    try {
-      const applied = await migrate(database.sql);
-      io.stdout(applied.length ? `Applied ${applied.length} migration(s) to ${database.description}:\n${applied.map((m) => `  ${m}`).join('\n')}\n` : `${database.description} is up to date.\n`);
-    } finally {
-      if (!io.app) await database.close();
-    }
-  });
-
-  db.command('backup').argument('<file>', 'where to write it, e.g. s117-2026-12-01.tar.gz')
-    .description('copy the embedded database to a file; safe while the bot runs (PostgreSQL: pg_dump, see docs/deploy.md)')
-    .action(async (file: string) => {
-      const e = getEnv();
-      if (e.DATABASE_URL) throw new CliFailure('The register is on PostgreSQL: back it up with pg_dump --format=custom --file=FILE "$DATABASE_URL" (docs/deploy.md, "Backups").', EXIT.USAGE);
-      const database = io.app?.db ?? await openDatabase({ dataDir: e.DATA_DIR, purpose: 'cli db backup' });
-      try {
-        const r = await backupEmbedded(database, file);
-        io.stdout(`Backed up ${r.disputes} dispute(s) from ${database.description} to ${path.resolve(file)} (${Math.ceil(r.bytes / 1024)} KB).\nIt holds personal data: keep it as safe as the register itself.\n`);
-      } finally {
-        if (!io.app) await database.close();
-      }
-    });
-  db.command('restore').argument('<file>', 'a file made by "s117 db backup"').option('--force', 'replace a register that already has disputes (the old folder is kept beside it)')
-    .description('replace the embedded database with a backup; stop the bot first (PostgreSQL: pg_restore, see docs/deploy.md)')
-    .action(async (file: string, o: { force?: boolean }) => {
-      const e = getEnv();
-      if (e.DATABASE_URL) throw new CliFailure('The register is on PostgreSQL: restore it with pg_restore --clean --if-exists --dbname="$DATABASE_URL" FILE (docs/deploy.md, "Backups").', EXIT.USAGE);
-      if (io.app) throw new CliFailure('Stop the bot first: a restore replaces the whole database, and the running bot has it open. Then run this command again.', EXIT.BUSY);
-      const r = await restoreEmbedded(e.DATA_DIR, file, { force: Boolean(o.force), now: io.clock?.now() ?? new Date() });
-      io.stdout(`Restored ${r.disputes} dispute(s) from ${file} into ${path.resolve(e.DATA_DIR)}.${r.keptAt ? ` The register it replaced (${r.replaced} dispute(s)) is kept in ${r.keptAt}; delete it when you are sure.` : ''}\n`);
-    });
+  registerDbCommands(program, { stdout: io.stdout, getEnv, app: io.app, now: () => io.clock?.now() ?? new Date() });
 
   const directoryCmd = program.command('directory').description('the directory of people and organisations');
   directoryCmd.command('reload').description('read the directory file again; open disputes invite new role holders and let leavers go')
@@ -219,7 +186,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         };
         for (const h of history) {
           const who = app.directory.people.find((p) => p.id === h.actorId)?.name ?? h.actorId;
-          io.stdout(`  ${String(h.seq).padStart(3)}  ${localTime(app, h.at)}  ${h.type.padEnd(24)} ${who} (${h.platform})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`
+          const account = (h.data as { osAccount?: unknown } | null)?.osAccount;
+          const via = typeof account === 'string' ? `${h.platform}, OS account ${account}` : h.platform;
+          io.stdout(`  ${String(h.seq).padStart(3)}  ${localTime(app, h.at)}  ${h.type.padEnd(24)} ${who} (${via})${h.correctsSeq ? ` corrects #${h.correctsSeq}` : ''}\n`
             + `       ${historyText(h.type, h.data, d, names)}\n`);
         }
       });
@@ -291,7 +260,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory));
         const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, (iso) => localTime(app, new Date(iso)));
         if (o.out) {
-          fs.writeFileSync(o.out, text);
+          writeOwnerOnly(o.out, text);
           io.stdout(`Wrote ${rows.length} dispute(s) to ${o.out}.\n`);
         } else io.stdout(text);
       });
@@ -342,7 +311,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const now = io.clock?.now() ?? new Date();
         const period = o.from && o.to ? { from: o.from, to: o.to } : lastQuarter(app.calendar.localDate(now));
         const report = boardReport(await app.service.all(), period, app.calendar, app.directory, now);
-        fs.writeFileSync(o.out, /\.csv$/i.test(o.out) ? reportCsv(report) : await reportHtmlFile(report));
+        writeOwnerOnly(o.out, /\.csv$/i.test(o.out) ? reportCsv(report) : await reportHtmlFile(report));
         io.stdout(`Wrote the report for ${period.from} to ${period.to} to ${o.out}: ${report.opened} opened, ${report.closed} closed, ${report.openAtEnd} open at the end.\n`);
       });
     });
@@ -369,7 +338,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
     if (e instanceof ConfigError) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
     if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
-    if (e instanceof BackupError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof BackupError || e instanceof BackupKeyError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
+    if (e instanceof DataDirExposed) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
     if (e instanceof DataDirLocked) { io.stderr(`${e.message}\n`); return EXIT.BUSY; }
     io.stderr(`Failed: ${(e as Error).message}\n`);
     return EXIT.FAILED;
@@ -389,8 +359,12 @@ async function throughRunningBot(argv: string[], io: CliIo, getEnv: () => Env): 
   const bot = runningBot(e.DATA_DIR);
   if (!bot) return null;
   io.stderr(`The bot is running on ${e.DATA_DIR} (process ${bot.pid}); this command runs through it.\n`);
+  // The bot has its own environment: a backup key set for this command must travel with it.
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const withKey = words[0] === 'db' && words[1] === 'backup' && e.BACKUP_KEY_FILE && !argv.some((a) => a === '--key-file' || a.startsWith('--key-file='))
+    ? [...argv, '--key-file', e.BACKUP_KEY_FILE] : argv;
   try {
-    const r = await runThroughBot(bot.admin, argv);
+    const r = await runThroughBot(bot.admin, withKey, osAccount(io.env));
     io.stdout(r.out);
     io.stderr(r.err);
     return r.code;

@@ -6,7 +6,10 @@ import { isStale, LOCK_FILE, readLock, type LockInfo } from '../register/data-di
 /** The first words of commands that read or write the register, and so need the database's owner. */
 const REGISTER_COMMANDS = new Set(['dispute', 'register', 'report', 'tick', 'db']);
 /** Options naming files: made absolute, because the bot resolves them from its own working folder. */
-const PATH_OPTIONS = new Set(['--file', '--out']);
+const PATH_OPTIONS = new Set(['--file', '--out', '--key-file']);
+
+/** What the CLI sends the bot: the command, and the OS account that ran it (for the history). */
+export const cliRequestSchema = z.object({ argv: z.array(z.string().max(4096)).max(64), osAccount: z.string().min(1).max(200).optional() });
 
 export const cliReplySchema = z.object({ code: z.number().int(), out: z.string(), err: z.string() });
 export type CliReply = z.infer<typeof cliReplySchema>;
@@ -20,7 +23,10 @@ export function runningBot(dataDir: string): (LockInfo & { admin: { port: number
 }
 
 export function needsRegister(argv: string[]): boolean {
-  const first = argv.find((a) => !a.startsWith('-'));
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const first = words[0];
+  // A new backup key is a file of the caller's, made by the caller: nothing to do with the register.
+  if (first === 'db' && words[1] === 'new-key') return false;
   return first !== undefined && REGISTER_COMMANDS.has(first) && !argv.includes('--help') && !argv.includes('-h');
 }
 
@@ -34,11 +40,11 @@ export function absolutePaths(argv: string[], cwd = process.cwd()): string[] {
 }
 
 /** Runs the command inside the running bot, on its database, over its loopback admin endpoint. */
-export async function runThroughBot(admin: { port: number; token: string }, argv: string[]): Promise<CliReply> {
+export async function runThroughBot(admin: { port: number; token: string }, argv: string[], osAccount: string): Promise<CliReply> {
   const r = await fetch(`http://127.0.0.1:${admin.port}/cli`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-    body: JSON.stringify({ argv: absolutePaths(argv) }),
+    body: JSON.stringify({ argv: absolutePaths(argv), osAccount }),
     signal: AbortSignal.timeout(120_000),
   });
   if (r.status !== 200) throw new Error(`the running bot refused the command (HTTP ${r.status})`);

@@ -26,6 +26,8 @@ export const envSchema = z.object({
   // Where signed history checkpoints and their key live; default: beside DATA_DIR ("data-audit"), never inside it.
   AUDIT_DIR: optionalString,
   DIRECTORY_FILE: z.string().default('./config/directory.yaml'),
+  /** Key file that encrypts embedded-database backups (made by "s117 db new-key"); unset: backups are not encrypted. */
+  BACKUP_KEY_FILE: optionalString,
   TIME_ZONE: z.string().default('Europe/London'),
   CLOSE_OF_BUSINESS: hhmm.default('17:00'),
   WORKING_HOURS_START: hhmm.default('09:00'),

@@ -68,6 +68,8 @@ export interface Actor {
   /** Directory person id, or 'system' for the scheduler. */
   personId: string;
   platform: Platform;
+  /** The operating-system account behind a command-line action, recorded beside the person it names. */
+  osAccount?: string;
 }
 
 export const SYSTEM: Actor = { personId: 'system', platform: 'system' };

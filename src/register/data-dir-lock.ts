@@ -14,6 +14,8 @@ import { z } from 'zod';
  */
 
 export const LOCK_FILE = 's117-owner.lock';
+/** The lock and its helper files (takeover marker, half-written copies): ours, not the database's. */
+export const isLockFile = (name: string): boolean => name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`);
 /** How often the owner touches the lock file: another host can only judge liveness by it. */
 const HEARTBEAT_MS = 10_000;
 /** A lock from another host that has not been touched for this long is stale. */
@@ -152,7 +154,8 @@ function breakStale(file: string, seen: string): void {
  */
 export function acquireDataDirLock(dataDir: string, purpose: string): DataDirLock {
   const dir = path.resolve(dataDir);
-  fs.mkdirSync(dir, { recursive: true });
+  // Owner-only: the folder holds the database, and this lock the admin endpoint's secret.
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, LOCK_FILE);
   if (heldHere.has(dir)) throw new DataDirLocked(dir, readLock(dir), file);
   let info: LockInfo = {

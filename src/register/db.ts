@@ -6,7 +6,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { pgliteLane } from './pglite-lane.ts';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { acquireDataDirLock, isLockFile, type DataDirLock } from './data-dir-lock.ts';
+import { checkDataDir, mkdirOwnerOnly, OwnerOnlyNodeFS, tightenTree } from './owner-only.ts';
 
 /** Multi-statement SQL and parameterised queries on the raw driver (migrations, sweeps). */
 export interface SqlRunner {
@@ -119,15 +120,22 @@ export async function openDatabase(opts: {
     };
   }
   const memory = opts.dataDir.startsWith('memory://');
-  if (!memory) fs.mkdirSync(opts.dataDir, { recursive: true });
+  if (!memory) {
+    // A folder others can already read may have leaked: the operator must know and fix it, not find it silently fixed.
+    checkDataDir(opts.dataDir);
+    mkdirOwnerOnly(opts.dataDir);
+  }
   // Taken before PGlite reads a byte: a second process must never load its own copy of the folder.
   const lock = memory ? null : acquireDataDirLock(opts.dataDir, opts.purpose ?? 'bot');
   let db: PGlite;
   try {
     const dir = memory ? opts.dataDir : path.resolve(opts.dataDir);
     const seed = memory || !fs.existsSync(path.join(dir, 'PG_VERSION')) ? initdbSeed() : undefined;
-    db = new PGlite(dir, seed ? { loadDataDir: seed } : {});
+    const options = seed ? { loadDataDir: seed } : {};
+    db = memory ? new PGlite(dir, options) : new PGlite(dir, { ...options, fs: new OwnerOnlyNodeFS(dir, isLockFile) });
     await db.waitReady;
+    // Files written by an older version, or copied in by hand, may still be open to others.
+    if (!memory) tightenTree(dir);
   } catch (e) {
     lock?.release();
     throw e;

@@ -26,4 +26,11 @@ describe('deployment files', () => {
     const names = [...envBlock.matchAll(/([A-Z_]+)=/g)].map((m) => m[1]!).filter((n) => n !== 'NODE_ENV');
     expect(names.filter((n) => !Object.keys(envSchema.shape).includes(n))).toEqual([]);
   });
+
+  it('the image and the systemd unit make the embedded database\'s folder owner-only (the bot refuses any other)', () => {
+    expect(fs.readFileSync('Dockerfile', 'utf8')).toMatch(/chown node:node \/data && chmod 700 \/data/);
+    const unit = fs.readFileSync('deploy/s117.service', 'utf8');
+    expect(unit).toMatch(/^StateDirectoryMode=0700$/m);
+    expect(unit).toMatch(/^UMask=0077$/m);
+  });
 });
