@@ -7,6 +7,7 @@ import type { Env } from '../config/env.ts';
 import { seesEveryDispute } from '../domain/participants.ts';
 import type { Directory, Person } from '../domain/types.ts';
 import type { SessionStore } from '../app/session-store.ts';
+import { LocalAccess } from '../http/local-access.ts';
 
 export interface SessionData {
   personId?: string;
@@ -27,9 +28,6 @@ export interface Viewer {
   local: boolean;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-export const isLoopback = (req: IncomingMessage) => LOOPBACK.has(req.socket.remoteAddress ?? '');
-
 /**
  * Sign-in with OpenID Connect (Microsoft Entra ID or any standard provider)
  * and signed, encrypted session cookies. People are matched to the directory
@@ -42,6 +40,7 @@ export class Auth {
   constructor(
     private readonly env: Env, private readonly directory: () => Directory, private readonly logger: Logger,
     private readonly sessions: SessionStore, private readonly now: () => Date,
+    private readonly local: LocalAccess = new LocalAccess(),
   ) {
     this.mode = env.OIDC_ISSUER ? 'oidc' : 'local';
   }
@@ -81,7 +80,8 @@ export class Auth {
   }
 
   async csrf(session: IronSession<SessionData> | null): Promise<string> {
-    if (!session) return 'local';
+    // Local mode has no session: the forms carry a secret derived from this start's token.
+    if (!session) return this.local.csrf();
     if (!session.csrf) {
       session.csrf = crypto.randomBytes(24).toString('base64url');
       await session.save();
@@ -90,8 +90,7 @@ export class Auth {
   }
 
   checkCsrf(session: IronSession<SessionData> | null, token: string | undefined): boolean {
-    if (!session) return token === 'local';
-    const a = Buffer.from(session.csrf ?? '');
+    const a = Buffer.from(session ? session.csrf ?? '' : this.local.csrf());
     const b = Buffer.from(token ?? '');
     return a.length > 0 && a.length === b.length && crypto.timingSafeEqual(a, b);
   }

@@ -6,6 +6,7 @@ import { RecordingChatPort } from '../fakes/recording-chat-port.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { buildRegister } from '../fixtures/register.ts';
 import { DIRECTORY } from '../helpers/app.ts';
+import { emulatorUrl } from '../helpers/local-register.ts';
 
 const TOKEN = 'metrics-admin-token-for-tests-0123456789';
 
@@ -22,13 +23,13 @@ describe('/metrics', () => {
   const chat = new RecordingChatPort('slack');
   beforeAll(async () => {
     clock = new FakeClock('2026-10-05T10:00:00Z');
-    const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', ADMIN_TOKEN: TOKEN });
+    const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', ADMIN_TOKEN: TOKEN, TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2' });
     bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false, ports: { slack: chat } });
     base = `http://127.0.0.1:${bot.address.port}`;
   }, 120_000);
   afterAll(async () => { await bot.stop(); });
 
-  const scrape = async (headers: Record<string, string> = {}) => {
+  const scrape = async (headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) => {
     const r = await fetch(`${base}/metrics`, { headers });
     return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
   };
@@ -71,17 +72,32 @@ describe('/metrics', () => {
   });
 
   it('times inbound platform requests from arrival to response', async () => {
-    const r = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const r = await fetch(emulatorUrl(base, bot), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     await r.text();
     const m = await scrape();
     expect(value(m.text, `s117_inbound_ack_seconds_count{platform="teams",status="${r.status}"}`)).toBe(1);
   });
 
-  it('is open to this computer, or to the admin token; never to a request forwarded by a proxy', async () => {
-    expect((await scrape({ 'x-forwarded-for': '203.0.113.9' })).status).toBe(403);
-    expect((await scrape({ authorization: 'Bearer wrong-token' })).status).toBe(403);
+  it('is open to the admin token only: not to this computer without it (a same-host proxy looks like this computer)', async () => {
+    expect((await scrape({})).status).toBe(401);
+    expect((await scrape({ 'x-forwarded-for': '203.0.113.9' })).status).toBe(401);
+    expect((await scrape({ authorization: 'Bearer wrong-token' })).status).toBe(401);
     const withToken = await scrape({ authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.9' });
     expect(withToken.status).toBe(200);
     expect(withToken.text).toMatch(/s117_disputes_open/);
   });
+});
+
+describe('/metrics without ADMIN_TOKEN', () => {
+  it('is not served at all (closed by default)', async () => {
+    const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off' });
+    const bot = await startBot({ env, logger: createLogger('silent'), scheduler: false });
+    try {
+      const r = await fetch(`http://127.0.0.1:${bot.address.port}/metrics`);
+      expect(r.status).toBe(404);
+      expect(await r.text()).not.toMatch(/s117_/);
+    } finally {
+      await bot.stop();
+    }
+  }, 120_000);
 });
