@@ -9,6 +9,7 @@ import { HttpServer } from './http/server.ts';
 import { LocalAccess } from './http/local-access.ts';
 import { guardPlatformRoute, warnExposure } from './http/guards.ts';
 import { RegisterSessions } from './register/web-sessions.ts';
+import { RegisterIdentityBindings } from './register/identity-bindings.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
@@ -77,7 +78,8 @@ export async function startBot(opts: {
       for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guardPlatformRoute(path, handler, env, teams?.mode ?? 'local', local, logger.child({ platform: name }))));
       await p.start();
     }
-    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db), local);
+    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db), local,
+      new RegisterIdentityBindings(app.db));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     // Off unless ADMIN_TOKEN is set, and then for that bearer token only: the figures say how busy the register is.
     if (env.ADMIN_TOKEN) http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));

@@ -192,7 +192,11 @@ export interface Dispute {
 }
 
 // ---- the directory, as the domain needs it ----
-export interface Organisation { id: string; name: string; kind: OrgKind }
+export interface Organisation {
+  id: string; name: string; kind: OrgKind;
+  /** The sign-in providers (OpenID Connect issuers) that speak for this organisation's people; absent: the default one. */
+  oidcIssuers?: string[];
+}
 export interface Person {
   id: string; name: string; organisationId: string; roles: Role[]; managerId: string | null;
   /** The person's user id on each chat platform, keyed by platform name ('slack', 'teams', …). */

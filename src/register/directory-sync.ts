@@ -9,7 +9,7 @@ import type { Database } from './db.ts';
 export async function syncDirectory(db: Database, dir: Directory): Promise<void> {
   await db.prisma.$transaction(async (tx) => {
     for (const o of dir.organisations) {
-      await tx.organisation.upsert({ where: { id: o.id }, create: o, update: { name: o.name, kind: o.kind } });
+      await tx.organisation.upsert({ where: { id: o.id }, create: { id: o.id, name: o.name, kind: o.kind }, update: { name: o.name, kind: o.kind } });
     }
     for (const p of dir.people) {
       const data = {

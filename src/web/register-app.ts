@@ -14,6 +14,7 @@ import { reportCharts } from '../reports/charts.ts';
 import { CSS } from './assets.ts';
 import { Auth, type Viewer } from './auth.ts';
 import type { SessionStore } from '../app/session-store.ts';
+import type { IdentityStore } from '../app/identity-store.ts';
 import { hostRefusal, localOnlyRefusal } from '../http/exposure.ts';
 import { LocalAccess, WHERE_THE_LINK_IS } from '../http/local-access.ts';
 import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
@@ -49,9 +50,9 @@ export class RegisterApp {
   constructor(
     private readonly env: Env, private readonly disputes: DisputeList, private readonly service: DisputeService,
     private readonly clock: Clock, private readonly logger: Logger, sessions: SessionStore,
-    private readonly local: LocalAccess = new LocalAccess(),
+    private readonly local: LocalAccess, identities: IdentityStore,
   ) {
-    this.auth = new Auth(env, () => service.directory(), logger, sessions, () => clock.now(), local);
+    this.auth = new Auth(env, () => service.directory(), logger, sessions, () => clock.now(), local, identities);
   }
 
   /**
@@ -97,12 +98,17 @@ export class RegisterApp {
       }
       if (path === '/register/callback') {
         const r = await this.auth.callback(req, res);
-        if (!r.ok) return send(res, 400, layout('Sign-in failed', null, html`<p class="error">${r.reason}</p><p><a href="/register/login">Sign in again</a></p>`));
+        if (!r.ok) return send(res, r.status ?? 400, layout('Sign-in failed', null, html`<p class="error">${r.reason}</p><p><a href="/register/login">Sign in again</a></p>`));
         res.writeHead(302, { location: r.returnTo }).end();
         return;
       }
       const { viewer, session } = await this.auth.viewer(req, res);
       if (path === '/register/logout' && req.method === 'POST') {
+        // A page elsewhere must not be able to sign people out (and so, say, into its own account next).
+        // With no live session there is nothing to end.
+        if (viewer && !this.auth.checkCsrf(session, (await formBody(req)).get('csrf') ?? undefined)) {
+          return send(res, 403, layout('Not signed out', viewer, html`<p class="error">This sign-out form had expired, so you are still signed in. Reload the page and press Sign out again.</p>`));
+        }
         await this.auth.logout(req, res);
         return send(res, 200, layout('Signed out', null, html`<p>You have signed out.</p><p><a href="/register/login">Sign in again</a></p>`));
       }
