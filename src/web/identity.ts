@@ -50,7 +50,8 @@ export async function matchPerson(
   claims: Record<string, unknown>, directory: Directory, defaultIssuer: string | undefined, store: IdentityStore, now: Date,
 ): Promise<Match> {
   const id = identityOf(claims);
-  if (!id) return { kind: 'refused', reason: `Your sign-in provider did not say who you are. ${SEE_ADMIN}`, log: 'sign-in claims have no issuer or subject' };
+  const refuse = (reason: string, log: string): Match => ({ kind: 'refused', reason: `${reason} ${SEE_ADMIN}`, log });
+  if (!id) return refuse('Your sign-in provider did not say who you are.', 'sign-in claims have no issuer or subject');
   const orgOf = (p: Person) => directory.organisations.find((o) => o.id === p.organisationId);
   const speaksFor = (p: Person) => issuersOf(orgOf(p), defaultIssuer).includes(id.issuer);
   const label = verifiedEmail(claims) ?? (typeof claims.name === 'string' ? claims.name : id.subject);
@@ -60,7 +61,9 @@ export async function matchPerson(
     const person = directory.people.find((p) => p.id === boundTo);
     if (!person) return { kind: 'stranger', label };
     // The organisation may have moved to another provider since: the old one no longer speaks for it.
-    if (!speaksFor(person)) return { kind: 'refused', reason: `This sign-in provider does not speak for your organisation. ${SEE_ADMIN}`, log: 'sign-in binding is for an issuer the organisation no longer names' };
+    if (!speaksFor(person)) {
+      return refuse('This sign-in provider does not speak for your organisation.', 'sign-in binding is for an issuer the organisation no longer names');
+    }
     return { kind: 'person', person, firstTime: false };
   }
 
@@ -72,16 +75,18 @@ export async function matchPerson(
   if (!candidate) {
     const claimed = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
     if (!email && claimed && directory.people.some((p) => p.email?.toLowerCase() === claimed)) {
-      return { kind: 'refused', reason: `Your sign-in provider has not verified your e-mail address, so the register cannot tell it is you. ${SEE_ADMIN}`, log: 'sign-in with an e-mail address the provider did not verify was not matched' };
+      return refuse('Your sign-in provider has not verified your e-mail address, so the register cannot tell it is you.',
+        'sign-in with an e-mail address the provider did not verify was not matched');
     }
     return { kind: 'stranger', label };
   }
   const already = await store.subjectFor(candidate.id, id.issuer);
   if (already !== null && already !== id.subject) {
-    return { kind: 'refused', reason: `This is not the account first used to sign in as this person. ${SEE_ADMIN}`, log: 'sign-in matched a person already bound to another account of the same provider' };
+    return refuse('This is not the account first used to sign in as this person.',
+      'sign-in matched a person already bound to another account of the same provider');
   }
   if (already === null && !(await store.bind(id.issuer, id.subject, candidate.id, now))) {
-    return { kind: 'refused', reason: `Another sign-in for this person happened at the same moment. Try again; if it keeps failing, ${SEE_ADMIN.toLowerCase()}`, log: 'two first sign-ins for one person raced' };
+    return refuse('Another sign-in for this person happened at the same moment: try again.', 'two first sign-ins for one person raced');
   }
   return { kind: 'person', person: candidate, firstTime: already === null };
 }
