@@ -62,7 +62,8 @@ export async function matchPerson(
     if (!person) return { kind: 'stranger', label };
     // The organisation may have moved to another provider since: the old one no longer speaks for it.
     if (!speaksFor(person)) {
-      return refuse('This sign-in provider does not speak for your organisation.', 'sign-in binding is for an issuer the organisation no longer names');
+      return refuse('This sign-in provider does not speak for your organisation.',
+        'sign-in binding is for an issuer the organisation no longer names');
     }
     return { kind: 'person', person, firstTime: false };
   }
