@@ -6,8 +6,10 @@ import { RegisterDisputeList } from './register/dispute-list.ts';
 import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
+import { LocalAccess } from './http/local-access.ts';
 import { guardPlatformRoute, warnExposure } from './http/guards.ts';
 import { RegisterSessions } from './register/web-sessions.ts';
+import { RegisterIdentityBindings } from './register/identity-bindings.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
@@ -25,6 +27,8 @@ export interface Bot {
   teams: TeamsAdapter;
   /** Every platform running, by name. */
   platforms: Map<string, RunningPlatform>;
+  /** This start's secret for the surfaces without sign-in (printed in the banner; see http/local-access.ts). */
+  localToken: string;
   stop(): Promise<void>;
 }
 
@@ -63,16 +67,22 @@ export async function startBot(opts: {
     const o = await app.dispatcher.health();
     const outbox = `outbox: ${o.pending} pending (${o.due} due, ${o.retrying} retrying, ${o.late} late), ${o.failed} failed${o.heldBack.length ? `; rate-limited: ${o.heldBack.map((h) => `${h.key} until ${h.until}`).join(', ')}` : ''}`;
     return { ok: slackStatus.ready, detail: [app.db.description, slackStatus.reason ? `Slack: ${slackStatus.reason}` : null, outbox].filter(Boolean).join('; ') };
-  }, { adminToken: env.ADMIN_TOKEN, hsts: (env.PUBLIC_URL ?? '').startsWith('https:') });
+  }, {
+    adminToken: env.ADMIN_TOKEN, hsts: (env.PUBLIC_URL ?? '').startsWith('https:'),
+    limits: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, maxConnections: env.HTTP_MAX_CONNECTIONS },
+  });
+  const local = new LocalAccess();
   try {
     for (const [name, p] of platforms) {
       p.attach(app.service, () => void app.scheduler.deliverSoon());
-      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guardPlatformRoute(path, handler, env, teams?.mode ?? 'local', logger.child({ platform: name }))));
+      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guardPlatformRoute(path, handler, env, teams?.mode ?? 'local', local, logger.child({ platform: name }))));
       await p.start();
     }
-    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db));
+    const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db), local,
+      new RegisterIdentityBindings(app.db));
     http.routePrefix('/register', (req, res) => register.handle(req, res));
-    http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));
+    // Off unless ADMIN_TOKEN is set, and then for that bearer token only: the figures say how busy the register is.
+    if (env.ADMIN_TOKEN) http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));
     for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
     warnExposure(env, logger);
     const address = await http.listen(env.PORT, env.HOST);
@@ -83,7 +93,7 @@ export async function startBot(opts: {
     }
     if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();
     return {
-      app, http, address, slack, teams, platforms,
+      app, http, address, slack, teams, platforms, localToken: local.token,
       async stop() {
         await http.close();
         await admin?.close();

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  process.stdout.write(`${banner(bot.app, bot.address.port, bot.slack?.mode ?? null, bot.teams)}\n`);
+  process.stdout.write(`${banner(bot.app, bot.address.port, bot.slack?.mode ?? null, bot.teams, bot.localToken)}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

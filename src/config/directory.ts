@@ -25,6 +25,9 @@ const directorySchema = z.object({
     name: z.string().min(1, 'is required'),
     kind: z.enum(ORG_KINDS, { message: `must be one of ${ORG_KINDS.join(', ')}` }),
     homes: z.array(home).min(1, 'lists where the organisation works, like [teams:<tenant id>, email]; leave it out to use wherever a dispute is raised').optional(),
+    /** The OpenID Connect issuers this organisation's people sign in with (OIDC_ISSUER when not given). */
+    oidcIssuers: z.array(z.string().url('must be the sign-in provider\'s issuer URL, like https://login.microsoftonline.com/<tenant>/v2.0'))
+      .min(1, 'give at least one issuer, or leave oidcIssuers out to use OIDC_ISSUER').optional(),
   }).strict()).min(2, 'needs at least two organisations'),
   people: z.array(z.object({
     id,

@@ -21,6 +21,10 @@ export const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   TRUSTED_PROXY: optionalString,
   SESSION_IDLE_MINUTES: positiveInt(30),
+  // A slow or half-sent request cannot hold a connection for long, nor can many of them starve the rest.
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  HTTP_MAX_CONNECTIONS: positiveInt(500),
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional(),
   DATA_DIR: z.string().default('./data'),
   // Where signed history checkpoints and their key live; default: beside DATA_DIR ("data-audit"), never inside it.
@@ -54,7 +58,7 @@ export const envSchema = z.object({
   REGISTER_THEMES: z.string().default('accommodation,funding split,CHC interface,ordinary residence,workforce training,policy gap,commissioning,communication,assessment quality,person not involved'),
   PRIVACY_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the privacy notice').optional(),
   TERMS_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the terms of use').optional(),
-  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string); /metrics accepts it as "Authorization: Bearer …"').optional(),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string); /metrics and /readyz accept it as "Authorization: Bearer …"').optional(),
   // Read by the Slack and Teams adapters; listed here so a typo stops the start.
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,

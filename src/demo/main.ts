@@ -19,13 +19,15 @@ async function main(): Promise<void> {
   const env = loadEnv({ ...demoEnv(folder), PORT: process.env.PORT ?? '3000', HOST: process.env.HOST ?? '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const bot = await startBot({ env, logger: createLogger(env.LOG_LEVEL) });
   const base = `http://localhost:${bot.address.port}`;
+  // Without sign-in the register opens only with this start's token (http/local-access.ts); each link carries it.
+  const t = `token=${bot.localToken}`;
   out([
     '',
-    'The demo is running. Open:',
-    `  ${base}/register                  every dispute, with filters and a CSV download`,
-    `  ${base}/register/report?from=${result.simulatedFrom.toISOString().slice(0, 10)}&to=${result.simulatedTo.toISOString().slice(0, 10)}`,
+    'The demo is running. Open (these links work until the demo stops):',
+    `  ${base}/register?${t}                  every dispute, with filters and a CSV download`,
+    `  ${base}/register/report?from=${result.simulatedFrom.toISOString().slice(0, 10)}&to=${result.simulatedTo.toISOString().slice(0, 10)}&${t}`,
     '                                           the Partnership Board report for the demo period',
-    ...(result.showcase ? [`  ${base}/register/dispute/${result.showcase}  one dispute's whole story (Stage 1 to a written decision)`] : []),
+    ...(result.showcase ? [`  ${base}/register/dispute/${result.showcase}?${t}  one dispute's whole story (Stage 1 to a written decision)`] : []),
     '',
     'From another terminal, the command line works on the same register (stop the demo first: the embedded database has one user at a time):',
     `  DATA_DIR=${path.join(folder, 'db')} DIRECTORY_FILE=${path.join(folder, 'directory.yaml')} npx s117 dispute list`,

@@ -197,6 +197,8 @@ export interface Organisation {
   id: string; name: string; kind: OrgKind;
   /** Where it works, in order of preference (`homes.ts`); none: wherever the dispute was raised. */
   homes?: readonly { platform: string; space: string | null }[];
+  /** The sign-in providers (OpenID Connect issuers) that speak for this organisation's people; absent: the default one. */
+  oidcIssuers?: string[];
 }
 export interface Person {
   id: string; name: string; organisationId: string; roles: Role[]; managerId: string | null;

@@ -1,6 +1,7 @@
 import type { Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { unsignedSurfaceBlocked, localOnlyRefusal } from './exposure.ts';
+import type { LocalAccess } from './local-access.ts';
 import { json, type Handler } from './server.ts';
 import { slackGuard, teamsGuard } from './platform-guard.ts';
 
@@ -8,7 +9,9 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
 /** Every platform route goes through its checks before the SDK sees the request. */
-export function guardPlatformRoute(path: string, h: Handler, env: Env, teamsMode: 'authenticated' | 'local', logger?: Logger): Handler {
+export function guardPlatformRoute(
+  path: string, h: Handler, env: Env, teamsMode: 'authenticated' | 'local', local: LocalAccess, logger?: Logger,
+): Handler {
   if (path === SLACK_EVENTS_PATH && env.SLACK_SIGNING_SECRET) {
     return slackGuard(h as (req: Parameters<Handler>[0], res: Parameters<Handler>[1]) => void, env.SLACK_SIGNING_SECRET, {
       onLost: (status) => logger?.error({ status }, 'a Slack request answered at once was then refused by Bolt: what it asked for was not done'),
@@ -16,8 +19,18 @@ export function guardPlatformRoute(path: string, h: Handler, env: Env, teamsMode
   }
   if (path === TEAMS_MESSAGES_PATH) {
     const checked = teamsGuard(h, { authenticated: teamsMode === 'authenticated' });
-    // Without an app id nothing verifies the Emulator's requests: this computer only, and said so at start-up.
-    return teamsMode === 'local' ? localOnly(checked, env, 'The Teams endpoint without MICROSOFT_APP_ID', 'Set MICROSOFT_APP_ID to connect Teams.') : checked;
+    // Without an app id nothing verifies the Emulator's requests: this computer only, with the start-up token in the
+    // endpoint's URL (the Emulator keeps the query string), and said so at start-up.
+    if (teamsMode === 'authenticated') return checked;
+    const what = 'The Teams endpoint without MICROSOFT_APP_ID';
+    const fix = 'Set MICROSOFT_APP_ID to connect Teams.';
+    return localOnly((req, res) => {
+      if (!local.matches(local.fromQuery(req))) {
+        logger?.warn('a Teams Emulator request without the start-up token was refused');
+        return json(res, 401, { error: `${what} needs the address printed when the bot started (…/api/messages?token=…). ${fix}` });
+      }
+      return checked(req, res);
+    }, env, what, fix);
   }
   return h;
 }

@@ -7,6 +7,9 @@ import type { Env } from '../config/env.ts';
 import { seesEveryDispute } from '../domain/participants.ts';
 import type { Directory, Person } from '../domain/types.ts';
 import type { SessionStore } from '../app/session-store.ts';
+import type { LocalAccess } from '../http/local-access.ts';
+import type { IdentityStore } from '../app/identity-store.ts';
+import { matchPerson } from './identity.ts';
 
 export interface SessionData {
   personId?: string;
@@ -25,10 +28,9 @@ export interface Viewer {
   seesAll: boolean;
   /** Local mode: no sign-in configured, answering this computer only. */
   local: boolean;
+  /** The token this viewer's forms carry (sign-out included), checked with checkCsrf. */
+  csrf?: string;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-export const isLoopback = (req: IncomingMessage) => LOOPBACK.has(req.socket.remoteAddress ?? '');
 
 /**
  * Sign-in with OpenID Connect (Microsoft Entra ID or any standard provider)
@@ -42,6 +44,7 @@ export class Auth {
   constructor(
     private readonly env: Env, private readonly directory: () => Directory, private readonly logger: Logger,
     private readonly sessions: SessionStore, private readonly now: () => Date,
+    private readonly local: LocalAccess, private readonly identities: IdentityStore,
   ) {
     this.mode = env.OIDC_ISSUER ? 'oidc' : 'local';
   }
@@ -68,7 +71,7 @@ export class Auth {
   }
 
   async viewer(req: IncomingMessage, res: ServerResponse): Promise<{ viewer: Viewer | null; session: IronSession<SessionData> | null }> {
-    if (this.mode === 'local') return { viewer: { person: null, name: 'this computer', seesAll: true, local: true }, session: null };
+    if (this.mode === 'local') return { viewer: { person: null, name: 'this computer', seesAll: true, local: true, csrf: this.local.csrf() }, session: null };
     const session = await this.session(req, res);
     if (!session.personId) return { viewer: null, session };
     if (!session.sid || !(await this.sessions.touch(session.sid, this.now(), this.env.SESSION_IDLE_MINUTES * 60_000))) {
@@ -77,11 +80,13 @@ export class Auth {
       return { viewer: null, session };
     }
     const person = this.directory().people.find((p) => p.id === session.personId) ?? null;
-    return { viewer: { person, name: session.name ?? 'unknown', seesAll: person ? seesEveryDispute(person) : false, local: false }, session };
+    const csrf = await this.csrf(session);
+    return { viewer: { person, name: session.name ?? 'unknown', seesAll: person ? seesEveryDispute(person) : false, local: false, csrf }, session };
   }
 
   async csrf(session: IronSession<SessionData> | null): Promise<string> {
-    if (!session) return 'local';
+    // Local mode has no session: the forms carry a secret derived from this start's token.
+    if (!session) return this.local.csrf();
     if (!session.csrf) {
       session.csrf = crypto.randomBytes(24).toString('base64url');
       await session.save();
@@ -90,8 +95,7 @@ export class Auth {
   }
 
   checkCsrf(session: IronSession<SessionData> | null, token: string | undefined): boolean {
-    if (!session) return token === 'local';
-    const a = Buffer.from(session.csrf ?? '');
+    const a = Buffer.from(session ? session.csrf ?? '' : this.local.csrf());
     const b = Buffer.from(token ?? '');
     return a.length > 0 && a.length === b.length && crypto.timingSafeEqual(a, b);
   }
@@ -116,7 +120,7 @@ export class Auth {
   }
 
   /** The provider's answer: match the person to the directory and start the session. */
-  async callback(req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; returnTo: string } | { ok: false; reason: string }> {
+  async callback(req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; returnTo: string } | { ok: false; reason: string; status?: number }> {
     const session = await this.session(req, res);
     const pending = session.pending;
     if (!pending) return { ok: false, reason: 'This sign-in link has expired. Start again from the register.' };
@@ -127,17 +131,22 @@ export class Auth {
       const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce });
       claims = tokens.claims();
       // Some providers put e-mail only in UserInfo (Entra puts it in the ID token).
-      if (claims && !claims.email && !claims.oid) claims = { ...claims, ...(await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub))) };
+      // The ID token's own claims (issuer, subject) win over anything UserInfo says.
+      if (claims && !claims.email && !claims.oid) claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub))), ...claims };
     } catch (e) {
       this.logger.warn({ err: { message: (e as Error).message } }, 'sign-in failed');
       return { ok: false, reason: 'Sign-in did not complete. Try again; if it keeps failing, tell your administrator.' };
     }
     delete session.pending;
-    const email = String(claims?.email ?? claims?.preferred_username ?? '').toLowerCase();
-    const oid = String(claims?.oid ?? '');
-    const person = this.directory().people.find((p) => (p.email && p.email.toLowerCase() === email) || (oid && p.handles.teams === oid)) ?? null;
-    session.personId = person?.id ?? `unknown:${email || claims?.sub}`;
-    session.name = person?.name ?? (email || String(claims?.name ?? claims?.sub ?? 'unknown'));
+    const match = await matchPerson(claims ?? {}, this.directory(), this.env.OIDC_ISSUER, this.identities, this.now());
+    if (match.kind === 'refused') {
+      await session.save();
+      this.logger.warn({ issuer: typeof claims?.iss === 'string' ? claims.iss : null }, match.log);
+      return { ok: false, reason: match.reason, status: 403 };
+    }
+    if (match.kind === 'person' && match.firstTime) this.logger.info({ personId: match.person.id }, 'first sign-in: identity recorded for this person');
+    session.personId = match.kind === 'person' ? match.person.id : `unknown:${String(claims?.sub ?? '')}`;
+    session.name = match.kind === 'person' ? match.person.name : match.label;
     session.csrf = crypto.randomBytes(24).toString('base64url');
     if (session.sid) await this.sessions.end(session.sid, this.now());
     session.sid = await this.sessions.start(session.personId, this.now());

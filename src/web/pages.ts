@@ -23,7 +23,7 @@ export function layout(title: string, viewer: Viewer | null, body: Safe, opts: {
 <body><a class="skip" href="#main">Skip to main content</a>
 <header><div><a href="/register"><strong>Section 117 register</strong></a></div>
 <nav aria-label="Main"><a href="/register">Disputes</a><a href="/register/report">Partnership Board report</a></nav>
-<div>${viewer ? (viewer.local ? 'Local mode' : html`Signed in as ${viewer.name} <form method="post" action="/register/logout" class="inline"><button class="secondary" type="submit">Sign out</button></form>`) : html`<a href="/register/login">Sign in</a>`}</div></header>
+<div>${viewer ? (viewer.local ? 'Local mode' : html`Signed in as ${viewer.name} <form method="post" action="/register/logout" class="inline"><input type="hidden" name="csrf" value="${viewer.csrf ?? ''}"><button class="secondary" type="submit">Sign out</button></form>`) : html`<a href="/register/login">Sign in</a>`}</div></header>
 <main id="main">
 ${viewer?.local ? html`<p class="banner" role="note"><strong>Local mode:</strong> sign-in is not configured (OIDC_ISSUER), so this register answers only on this computer. Set up sign-in before sharing it.</p>` : ''}
 ${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : ''}

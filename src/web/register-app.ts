@@ -15,7 +15,9 @@ import { reportCharts } from '../reports/charts.ts';
 import { CSS } from './assets.ts';
 import { Auth, type Viewer } from './auth.ts';
 import type { SessionStore } from '../app/session-store.ts';
+import type { IdentityStore } from '../app/identity-store.ts';
 import { hostRefusal, localOnlyRefusal } from '../http/exposure.ts';
+import { LocalAccess, WHERE_THE_LINK_IS } from '../http/local-access.ts';
 import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
 import { html } from './html.ts';
 import { disputePage, type Filters, layout, registerPage, reportPage } from './pages.ts';
@@ -49,8 +51,27 @@ export class RegisterApp {
   constructor(
     private readonly env: Env, private readonly disputes: DisputeList, private readonly service: DisputeService,
     private readonly clock: Clock, private readonly logger: Logger, sessions: SessionStore,
+    private readonly local: LocalAccess, identities: IdentityStore,
   ) {
-    this.auth = new Auth(env, () => service.directory(), logger, sessions, () => clock.now());
+    this.auth = new Auth(env, () => service.directory(), logger, sessions, () => clock.now(), local, identities);
+  }
+
+  /**
+   * Local mode: the start-up link's token, once, becomes a cookie and the browser goes on to the same page without
+   * it (so it stays out of history and Referer); after that the cookie is the key. Null when the request may go on.
+   */
+  private localKey(req: IncomingMessage, res: ServerResponse, url: URL): 'answered' | null {
+    const given = url.searchParams.get('token');
+    if (given !== null && this.local.matches(given)) {
+      url.searchParams.delete('token');
+      const clean = `${url.pathname}${url.search}`;
+      res.writeHead(303, { location: clean, 'set-cookie': this.local.cookie((this.env.PUBLIC_URL ?? '').startsWith('https:')), 'cache-control': 'no-store' }).end();
+      return 'answered';
+    }
+    if (given === null && this.local.matches(this.local.fromCookie(req))) return null;
+    const why = given === null ? '' : 'That link is from an earlier start of the bot, or mistyped. ';
+    send(res, 401, layout('Open the register with its link', null, html`<p class="error">${why}${WHERE_THE_LINK_IS}</p>`));
+    return 'answered';
   }
 
   private themes(): string[] {
@@ -66,6 +87,7 @@ export class RegisterApp {
         : hostRefusal(req, this.env);
       if (refused) return send(res, refused.status, layout('Not available', null, html`<p class="error">${refused.message}</p>`));
       if (path === '/register/assets/app.css') return send(res, 200, CSS, 'text/css; charset=utf-8', { 'cache-control': 'public, max-age=3600' });
+      if (this.auth.mode === 'local' && this.localKey(req, res, url) === 'answered') return;
       if (path === '/register/login' || path === '/register/callback') {
         // Local mode has nobody to sign in with: the register is already open on this computer.
         if (this.auth.mode === 'local') return void res.writeHead(302, { location: '/register' }).end();
@@ -77,12 +99,17 @@ export class RegisterApp {
       }
       if (path === '/register/callback') {
         const r = await this.auth.callback(req, res);
-        if (!r.ok) return send(res, 400, layout('Sign-in failed', null, html`<p class="error">${r.reason}</p><p><a href="/register/login">Sign in again</a></p>`));
+        if (!r.ok) return send(res, r.status ?? 400, layout('Sign-in failed', null, html`<p class="error">${r.reason}</p><p><a href="/register/login">Sign in again</a></p>`));
         res.writeHead(302, { location: r.returnTo }).end();
         return;
       }
       const { viewer, session } = await this.auth.viewer(req, res);
       if (path === '/register/logout' && req.method === 'POST') {
+        // A page elsewhere must not be able to sign people out (and so, say, into its own account next).
+        // With no live session there is nothing to end.
+        if (viewer && !this.auth.checkCsrf(session, (await formBody(req)).get('csrf') ?? undefined)) {
+          return send(res, 403, layout('Not signed out', viewer, html`<p class="error">This sign-out form had expired, so you are still signed in. Reload the page and press Sign out again.</p>`));
+        }
         await this.auth.logout(req, res);
         return send(res, 200, layout('Signed out', null, html`<p>You have signed out.</p><p><a href="/register/login">Sign in again</a></p>`));
       }
@@ -123,6 +150,8 @@ export class RegisterApp {
       }
       return send(res, 404, layout('Not found', viewer, html`<p>There is no such page. <a href="/register">Back to the register</a></p>`));
     } catch (e) {
+      // A browser that went away mid-form is not a fault of ours.
+      if (req.destroyed) return this.logger.debug({ path }, 'the client went away before its request was read');
       this.logger.error({ err: errorInfo(e), path }, 'register page failed');
       if (!res.headersSent) send(res, 500, layout('Something went wrong', null, html`<p class="error">Something went wrong. It has been logged; please try again in a minute.</p>`));
     }

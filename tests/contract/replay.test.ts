@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { commandBody, interactiveBody, slackPost, submission } from '../helpers/slack.ts';
 import { until } from '../helpers/wait.ts';
 import { contractBot, type ContractBot } from './setup.ts';
+import { emulatorUrl } from '../helpers/local-register.ts';
 
 /** A retried or replayed request is answered once: one record, one confirmation, one report. */
 describe('replays', () => {
@@ -54,7 +55,7 @@ describe('replays', () => {
       id, type: 'message', text, channelId: 'msteams', serviceUrl: c.connector.url, timestamp: new Date().toISOString(), from: pat, recipient: { id: '28:bot', name: 'S117' },
       conversation: { id: 'a:personal-pat', conversationType: 'personal', tenantId: 'tenant-1' }, channelData: { tenant: { id: 'tenant-1' } },
     });
-    const send = (a: object) => fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
+    const send = (a: object) => fetch(emulatorUrl(base, c.bot), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
     const same = activity(`act-${crypto.randomUUID()}`, 'report 2026-Q4');
     await send(same);
     await send(same);

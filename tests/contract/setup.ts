@@ -13,6 +13,7 @@ import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 import { SIGNING_SECRET } from '../helpers/slack.ts';
 import { loopDriver, slackDriver, teamsDriver, type PlatformDriver } from './drivers.ts';
+import { emulatorUrl } from '../helpers/local-register.ts';
 
 export const TEAMS_CASES = '19:cases@thread.tacv2';
 
@@ -43,7 +44,7 @@ export async function contractBot(): Promise<ContractBot> {
   const base = `http://127.0.0.1:${bot.address.port}`;
   return {
     bot, clock, slack, connector,
-    drivers: [slackDriver(bot, slack, base), teamsDriver(bot, connector, `${base}/api/messages`), loopDriver(bot, `${base}${LOOP_PATH}`)],
+    drivers: [slackDriver(bot, slack, base), teamsDriver(bot, connector, emulatorUrl(base, bot)), loopDriver(bot, `${base}${LOOP_PATH}`)],
     async stop() {
       await bot.stop();
       await slack.stop();

@@ -30,7 +30,8 @@ describe('the process keeps serving', () => {
         statuses.push((await slackPost(base, body, type)).status);
       }
       for (const body of ['null', '[]', '{"type":"message","from":null}']) {
-        statuses.push((await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status);
+        const emulator = /http:\/\/localhost:\d+(\/api\/messages\?token=\S+)\)/.exec(bot.out())![1]!;
+        statuses.push((await fetch(`${base}${emulator}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status);
       }
       expect(statuses).toEqual([400, 400, 400, 400, 400, 400, 400]);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);

@@ -10,14 +10,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A real OpenID Connect provider on loopback (oidc-provider), whose login form accepts any e-mail address as the account. */
+/**
+ * A real OpenID Connect provider on loopback (oidc-provider), whose login form accepts any e-mail address as the
+ * account: the login is the subject, and its e-mail claim is the login up to any `#`. A login containing
+ * `#unverified` gets `email_verified: false`; any other `#suffix` is another account with the same address.
+ */
 export async function startOidcProvider(redirectBase: string): Promise<{ issuer: string; close: () => void }> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const oidc = new Provider(issuer, {
     clients: [{ client_id: 's117', client_secret: 'test-client-secret', redirect_uris: [`${redirectBase}/register/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
-    claims: { openid: ['sub'], email: ['email'], profile: ['name'] },
-    findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id, name: id }) }),
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    findAccount: (_ctx: unknown, id: string) => ({
+      accountId: id,
+      claims: () => ({ sub: id, email: id.split('#')[0], email_verified: !id.includes('#unverified'), name: id.split('#')[0] }),
+    }),
     cookies: { keys: ['test-cookie-key-that-is-long-enough'] },
     features: { devInteractions: { enabled: true } },
     ttl: { IdToken: 3600, AccessToken: 3600, Interaction: 3600, Session: 3600, Grant: 3600, AuthorizationCode: 60 },

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/app/logger.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { buildDemo, demoEnv, prepareFolder } from '../../src/demo/build-demo.ts';
+import { localCookie } from '../helpers/local-register.ts';
 
 // `npm run demo` builds its register by running the real protocol with a
 // simulated clock; this runs the same builder (not the server forever) and
@@ -27,7 +28,7 @@ describe('the demo partnership', () => {
     bot = await startBot({ env: loadEnv({ ...demoEnv(path.join(folder, 'demo')), PORT: '0', HOST: '127.0.0.1' }), logger: createLogger('silent'), scheduler: false });
     base = `http://127.0.0.1:${bot.address.port}`;
     const count = async (query: string) => {
-      const page = await (await fetch(`${base}/register?${query}`)).text();
+      const page = await (await fetch(`${base}/register?${query}`, { headers: localCookie(bot) })).text();
       return Number(/<strong>(\d+)<\/strong> dispute/.exec(page)?.[1]);
     };
     expect(await count('status=OPEN&stage=1')).toBe(2);
@@ -46,7 +47,7 @@ describe('the demo partnership', () => {
     expect(all.some((d) => d.externalRoutes.length)).toBe(true);
     expect(all.some((d) => d.decisions.some((x) => x.status === 'PROPOSED'))).toBe(true);
 
-    const report = await fetch(`${base}/register/report?from=2026-11-01&to=2027-03-31`);
+    const report = await fetch(`${base}/register/report?from=2026-11-01&to=2027-03-31`, { headers: localCookie(bot) });
     expect(report.status).toBe(200);
     expect(await report.text()).toMatch(/Opened<\/span><strong>11</);
   }, 600_000);
@@ -55,7 +56,7 @@ describe('the demo partnership', () => {
     const root = await fetch(`${base}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/register');
-    const register = await (await fetch(`${base}/register`)).text();
+    const register = await (await fetch(`${base}/register`, { headers: localCookie(bot) })).text();
     expect(register).toMatch(/href="\/privacy"/);
     expect(register).toMatch(/href="\/terms"/);
     expect(await (await fetch(`${base}/privacy`)).text()).toMatch(/NHS number.*never shown/);

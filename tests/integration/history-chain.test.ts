@@ -9,6 +9,7 @@ import { fundingDispute } from '../fixtures/disputes.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { DATABASES, DIRECTORY, testApp, type TestApp } from '../helpers/app.ts';
 import type { App } from '../../src/boot.ts';
+import { localCookie } from '../helpers/local-register.ts';
 
 // Each dispute's history is a hash chain: an entry changed, removed or moved
 // by hand in the database no longer matches its seal, and verify names it.
@@ -111,7 +112,7 @@ describe('the dispute page shows whether its history is intact', () => {
 
   it('[R11.1] says "History intact (N entries, chained)", and names the entry after it is changed', async () => {
     const d = await busyDispute(bot.app);
-    const page = async () => (await fetch(`${base}/register/dispute/${d.reference}`)).text();
+    const page = async () => (await fetch(`${base}/register/dispute/${d.reference}`, { headers: localCookie(bot) })).text();
     expect(await page()).toContain('History intact (5 entries, chained).');
     await bot.app.db.sql.query(`UPDATE "HistoryEvent" SET "actorId" = 'someone-else' WHERE "disputeId" = $1 AND seq = 1`, [d.id]);
     const broken = await page();

@@ -6,6 +6,7 @@ import { RecordingChatPort } from '../fakes/recording-chat-port.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { buildRegister } from '../fixtures/register.ts';
 import { DIRECTORY } from '../helpers/app.ts';
+import { emulatorUrl } from '../helpers/local-register.ts';
 
 const TOKEN = 'metrics-admin-token-for-tests-0123456789';
 
@@ -28,7 +29,7 @@ describe('/metrics', () => {
   }, 120_000);
   afterAll(async () => { await bot.stop(); });
 
-  const scrape = async (headers: Record<string, string> = {}) => {
+  const scrape = async (headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) => {
     const r = await fetch(`${base}/metrics`, { headers });
     return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
   };
@@ -70,16 +71,29 @@ describe('/metrics', () => {
     expect(value(m.text, 's117_outbox_oldest_due_age_seconds')).toBe(0);
   });
 
-  it('times inbound platform requests from arrival to response', async () => {
-    const r = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    await r.text();
-    const m = await scrape();
-    expect(value(m.text, `s117_inbound_ack_seconds_count{platform="teams",status="${r.status}"}`)).toBe(1);
-  });
+  it('times inbound platform requests from arrival to response; a bot without ADMIN_TOKEN serves no /metrics at all', async () => {
+    // A second bot with Teams (the Emulator endpoint) and no ADMIN_TOKEN; the figures are the process's, so this
+    // bot's /metrics shows its request.
+    const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2' });
+    const other = await startBot({ env, logger: createLogger('silent'), scheduler: false });
+    try {
+      const otherBase = `http://127.0.0.1:${other.address.port}`;
+      const r = await fetch(emulatorUrl(otherBase, other), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await r.text();
+      const m = await scrape();
+      expect(value(m.text, `s117_inbound_ack_seconds_count{platform="teams",status="${r.status}"}`)).toBe(1);
+      const closed = await fetch(`${otherBase}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(closed.status).toBe(404);
+      expect(await closed.text()).not.toMatch(/s117_/);
+    } finally {
+      await other.stop();
+    }
+  }, 120_000);
 
-  it('is open to this computer, or to the admin token; never to a request forwarded by a proxy', async () => {
-    expect((await scrape({ 'x-forwarded-for': '203.0.113.9' })).status).toBe(403);
-    expect((await scrape({ authorization: 'Bearer wrong-token' })).status).toBe(403);
+  it('is open to the admin token only: not to this computer without it (a same-host proxy looks like this computer)', async () => {
+    expect((await scrape({})).status).toBe(401);
+    expect((await scrape({ 'x-forwarded-for': '203.0.113.9' })).status).toBe(401);
+    expect((await scrape({ authorization: 'Bearer wrong-token' })).status).toBe(401);
     const withToken = await scrape({ authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.9' });
     expect(withToken.status).toBe(200);
     expect(withToken.text).toMatch(/s117_disputes_open/);

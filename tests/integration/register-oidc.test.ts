@@ -57,6 +57,12 @@ class Browser {
     const consent = await this.submit(login, { login: email, password: 'any' });
     return /<form/i.test(consent.text) && consent.url.includes('/interaction/') ? this.submit(consent, {}) : consent;
   }
+  /** Presses "Sign out" on a register page (the header's form, with its CSRF token). */
+  async signOut(base: string) {
+    const page = await this.go(`${base}/register`);
+    const form = /<form method="post" action="\/register\/logout"[^>]*>[\s\S]*?<\/form>/.exec(page.text)![0];
+    return this.go(`${base}/register/logout`, { method: 'POST', form: { csrf: /name="csrf" value="([^"]+)"/.exec(form)![1]! } });
+  }
 }
 
 describe('the register behind OpenID Connect sign-in', () => {
@@ -121,7 +127,7 @@ describe('the register behind OpenID Connect sign-in', () => {
     const r = await fetch(`${base}/register/login`, { redirect: 'manual' });
     expect(r.headers.getSetCookie().join()).toMatch(/s117_register=.*HttpOnly.*SameSite=Lax/i);
     expect((await b.go(`${base}/register`, { follow: false })).status).toBe(200);
-    await b.go(`${base}/register/logout`, { method: 'POST' });
+    expect((await b.signOut(base)).text).toMatch(/You have signed out/);
     const after = await b.go(`${base}/register`, { follow: false });
     expect(after.status).toBe(302);
     expect(after.location).toMatch(/^\/register\/login/);
@@ -133,7 +139,7 @@ describe('the register behind OpenID Connect sign-in', () => {
     const thief = new Browser();
     for (const [k, v] of b.jar) thief.jar.set(k, v);
     expect((await thief.go(`${base}/register`, { follow: false })).status).toBe(200);
-    await b.go(`${base}/register/logout`, { method: 'POST' });
+    await b.signOut(base);
     const replay = await thief.go(`${base}/register`, { follow: false });
     expect(replay.status).toBe(302);
     expect(replay.location).toMatch(/^\/register\/login/);
@@ -157,5 +163,37 @@ describe('the register behind OpenID Connect sign-in', () => {
     const { rawRequest } = await import('../helpers/raw-http.ts');
     const r = await rawRequest(`${base}/register`, { headers: { host: 'evil.example' } });
     expect(r.status).toBe(421);
+  });
+
+  it('refuses sign-out without its CSRF token (a page elsewhere cannot sign people out), and keeps the session', async () => {
+    const b = new Browser();
+    await b.signIn(base, 'pat.lee@anytown.nhs.uk');
+    for (const form of [undefined, { csrf: 'forged' }]) {
+      const r = await b.go(`${base}/register/logout`, { method: 'POST', ...(form ? { form } : {}) });
+      expect(r.status).toBe(403);
+      expect(r.text).toMatch(/This sign-out form had expired, so you are still signed in/);
+    }
+    expect((await b.go(`${base}/register`, { follow: false })).status).toBe(200);
+  });
+
+  it('gives no access to a provider asserting a directory address with email_verified: false', async () => {
+    const page = await new Browser().signIn(base, 'pat.lee@anytown.nhs.uk#unverified');
+    expect(page.status).toBe(403);
+    expect(page.text).toMatch(/has not verified your e-mail address/);
+    expect(page.text).not.toMatch(/S117-20/);
+    expect(await bot.app.db.prisma.identityBinding.count({ where: { subject: 'pat.lee@anytown.nhs.uk#unverified' } })).toBe(0);
+  });
+
+  it('binds a person to the issuer and subject of their first sign-in, and refuses another account with the same verified address', async () => {
+    const first = await new Browser().signIn(base, 'ali.khan@anytown.gov.uk');
+    expect(first.status).toBe(200);
+    const bound = await bot.app.db.prisma.identityBinding.findMany({ where: { personId: 'ali-khan' } });
+    expect(bound.map((b) => ({ issuer: b.issuer, subject: b.subject }))).toEqual([{ issuer: provider.issuer, subject: 'ali.khan@anytown.gov.uk' }]);
+    const other = await new Browser().signIn(base, 'ali.khan@anytown.gov.uk#another-account');
+    expect(other.status).toBe(403);
+    expect(other.text).toMatch(/This is not the account first used to sign in as this person/);
+    expect(other.text).not.toMatch(/S117-20/);
+    // The bound account still signs in.
+    expect((await new Browser().signIn(base, 'ali.khan@anytown.gov.uk')).status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ import { FakeClock } from '../fakes/clock.ts';
 import { buildRegister } from '../fixtures/register.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 import { wrapLabel } from '../../src/reports/charts.ts';
+import { localCookie } from '../helpers/local-register.ts';
 
 // What the register's pages tell a busy reader at a glance: how late, what
 // next, a short summary, and the same list as a spreadsheet.
@@ -20,7 +21,7 @@ describe('the register list and report, for reading at a glance', () => {
   }, 300_000);
   afterAll(async () => { await bot.stop(); });
   const get = async (path: string) => {
-    const r = await fetch(`${base}${path}`);
+    const r = await fetch(`${base}${path}`, { headers: localCookie(bot) });
     return { status: r.status, headers: r.headers, text: await r.text() };
   };
 

@@ -5,6 +5,7 @@ import { boardReport } from '../../src/reports/board-report.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { buildRegister } from '../fixtures/register.ts';
 import { DIRECTORY } from '../helpers/app.ts';
+import { localCookie } from '../helpers/local-register.ts';
 
 describe('the register in the browser (local mode)', () => {
   let bot: Bot;
@@ -20,7 +21,7 @@ describe('the register in the browser (local mode)', () => {
   afterAll(async () => { await bot.stop(); });
 
   const get = async (path: string) => {
-    const r = await fetch(`${base}${path}`, { redirect: 'manual' });
+    const r = await fetch(`${base}${path}`, { redirect: 'manual', headers: localCookie(bot) });
     return { status: r.status, headers: r.headers, text: await r.text() };
   };
 
@@ -95,7 +96,7 @@ describe('the register in the browser (local mode)', () => {
   });
 
   it('refuses a state-changing form without its CSRF token', async () => {
-    const r = await fetch(`${base}/register/dispute/S117-2026-0001/themes`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'theme=x&csrf=forged' });
+    const r = await fetch(`${base}/register/dispute/S117-2026-0001/themes`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...localCookie(bot) }, body: 'theme=x&csrf=forged' });
     expect(r.status).toBe(403);
     expect(await r.text()).toMatch(/This form had expired, so nothing was saved/);
   });

@@ -25,16 +25,19 @@ describe('Slack when Slack is not well', () => {
     await fake.stop();
   });
 
+  const ADMIN_TOKEN = 'an-admin-token-for-the-readiness-detail';
   const env = (over: Record<string, string> = {}) => loadEnv({
     PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off',
-    SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, ...over,
+    SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, ADMIN_TOKEN, ...over,
   });
+  // The reason a bot is not ready is for its administrators only.
+  const asAdmin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 
   it('starts while Slack refuses the token, answers /readyz 503 with the reason, and becomes ready once Slack accepts it', async () => {
     fake.failNext('auth.test', { error: 'invalid_auth' }, 2);
     bot = await startBot({ env: env(), logger, scheduler: false });
     const base = `http://127.0.0.1:${bot.address.port}`;
-    const first = await fetch(`${base}/readyz`);
+    const first = await fetch(`${base}/readyz`, asAdmin);
     expect(first.status).toBe(503);
     expect(await first.json()).toMatchObject({ status: 'not ready', detail: expect.stringMatching(/Slack: Slack did not accept the bot token yet \(invalid_auth\); retrying/) });
     // It keeps asking in the background; no request has to come in first.
@@ -48,7 +51,7 @@ describe('Slack when Slack is not well', () => {
     fake.faultMethods = ['auth.test'];
     bot = await startBot({ env: env({ PLATFORM_CALL_TIMEOUT_MS: '300' }), logger, scheduler: false });
     const base = `http://127.0.0.1:${bot.address.port}`;
-    const r = await fetch(`${base}/readyz`);
+    const r = await fetch(`${base}/readyz`, asAdmin);
     expect(r.status).toBe(503);
     expect(await r.json()).toMatchObject({ detail: expect.stringMatching(/Slack did not accept the bot token yet/) });
     fake.fault = null;

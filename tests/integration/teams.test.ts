@@ -8,6 +8,7 @@ import { cardProblems } from '../helpers/adaptive-cards.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 import { until } from '../helpers/wait.ts';
 import { directory } from '../helpers/domain.ts';
+import { emulatorUrl } from '../helpers/local-register.ts';
 
 const CASES = '19:cases@thread.tacv2';
 const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.handles.teams!;
@@ -31,7 +32,7 @@ describe('Microsoft Teams', () => {
       TEAMS_CASE_CHANNEL_ID: CASES, TEAMS_SERVICE_URL: connector.url, MICROSOFT_APP_TENANT_ID: 'tenant-1', PUBLIC_URL: 'https://s117.example.nhs.uk',
     });
     bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
-    endpoint = `http://127.0.0.1:${bot.address.port}/api/messages`;
+    endpoint = emulatorUrl(`http://127.0.0.1:${bot.address.port}`, bot);
   });
   afterEach(async () => {
     await bot.stop();

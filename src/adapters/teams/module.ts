@@ -5,9 +5,9 @@ import type { Env } from '../../config/env.ts';
 import { createTeamsAdapter, TEAMS_MESSAGES_PATH } from './teams-app.ts';
 
 /**
- * Microsoft Teams as a platform module. It always answers at /api/messages
- * (the Bot Framework Emulator works without an app id); it sends only when
- * configured.
+ * Microsoft Teams as a platform module. It answers at /api/messages only when
+ * configured (an app id, or a case channel for a trial with the Bot Framework
+ * Emulator): an endpoint nobody set up is not there to be probed.
  */
 export const teamsModule: PlatformModule<Env, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
   name: 'teams',
@@ -23,9 +23,11 @@ export const teamsModule: PlatformModule<Env, (req: IncomingMessage, res: Server
   connectHint: 'MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (an app registration in that tenant)',
   create(env, logger, directory) {
     const a = createTeamsAdapter(env, logger, directory);
+    const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {};
+    if (a.port) routes[TEAMS_MESSAGES_PATH] = (req, res) => a.handler(req, res);
     return {
       port: a.port,
-      routes: { [TEAMS_MESSAGES_PATH]: (req, res) => a.handler(req, res) },
+      routes,
       attach: (service, onChange) => a.attach(service, onChange),
       start: async () => {},
       stop: async () => {},

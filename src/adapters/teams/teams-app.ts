@@ -35,6 +35,23 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * The tenant an activity says it comes from, when that is not the configured one (null: accept it). A valid token
+ * proves the sender is Microsoft's Bot Connector for our app, not which organisation's people are talking: an app
+ * installed elsewhere (or a guest's home tenant) must not reach this partnership's disputes. Both places Teams puts
+ * the tenant must agree; with an app id and no tenant configured, nothing is accepted (closed until it is set).
+ */
+export function tenantRefusal(activity: Record<string, unknown>, configured: string | undefined, authenticated: boolean): string | null {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const conversation = activity.conversation as { tenantId?: unknown } | undefined;
+  const given = [channelData?.tenant?.id, conversation?.tenantId].filter((t) => t !== undefined).map(String);
+  // The Emulator sends no tenant; with none configured it is only ever a local trial.
+  if (!configured) return authenticated ? (given[0] ?? '(none)') : null;
+  const want = configured.toLowerCase();
+  if (given.length === 0) return '(none)';
+  return given.every((t) => t.toLowerCase() === want) ? null : given.find((t) => t.toLowerCase() !== want)!;
+}
+
 /** Who raised a dispute and who takes part now, for starting its chat. */
 export const disputeMembers = (service: DisputeService): DisputeMembers => async (id) => {
   const d = await service.get({ id });
@@ -102,8 +119,15 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
       };
       const b = bot;
       let ran = false;
+      // Set inside the turn; an object, so the compiler does not take it for still null afterwards.
+      const tenant: { refused: string | null } = { refused: null };
       try {
-        await adapter.process({ body, headers: req.headers, method: req.method }, response, (ctx) => { ran = true; return b.run(ctx); });
+        // Checked once the token is (so a forged request still gets 401), and before the bot acts on anything.
+        await adapter.process({ body, headers: req.headers, method: req.method }, response, async (ctx) => {
+          ran = true;
+          tenant.refused = tenantRefusal(body, env.MICROSOFT_APP_TENANT_ID, authenticated);
+          if (tenant.refused === null) await b.run(ctx);
+        });
       } catch (e) {
         log.warn({ err: { message: (e as Error).message } }, 'botbuilder could not process a request');
         status = 500;
@@ -113,6 +137,10 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
       if (authenticated && !ran && status >= 500) {
         log.warn({ status }, 'a Teams request was refused before it reached the bot (its token could not be verified)');
         status = 401;
+      }
+      if (tenant.refused !== null) {
+        log.warn({ tenant: tenant.refused.slice(0, 100) }, 'a Teams activity from a tenant this bot is not configured for was refused');
+        status = 403;
       }
       if (status === 401 || status === 403) out = { error: 'Unauthorized.' };
       else if (status >= 500) out = { error: 'The activity could not be processed.' };

@@ -6,6 +6,7 @@ import { FakeSlackApi } from '../../fakes/slack-api.ts';
 import { DIRECTORY, startSlackBot, type SlackBot } from '../../helpers/app.ts';
 import { until } from '../../helpers/wait.ts';
 import { commandBody, slackPost } from '../../helpers/slack.ts';
+import { localCookie } from '../../helpers/local-register.ts';
 
 // The inputs that once looped forever or blocked the event loop for a minute:
 // each is now refused at once with a message naming the field.
@@ -33,7 +34,7 @@ describe('dates and ranges: the denial-of-service inputs are refused at every do
     ['/register?org=nowhere', /org: is not an organisation in the directory/],
     ['/register?stage=9', /stage: must be 1, 2, 3 or 4/],
   ])('web %s → 400 naming the field', async (url, message) => {
-    const r = await fetch(`${base}${url}`);
+    const r = await fetch(`${base}${url}`, { headers: localCookie(running.bot) });
     expect(r.status).toBe(400);
     expect(await r.text()).toMatch(message);
   });

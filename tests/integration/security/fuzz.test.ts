@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { FakeSlackApi } from '../../fakes/slack-api.ts';
 import { startSlackBot, type SlackBot } from '../../helpers/app.ts';
 import { commandBody, interactiveBody, sign } from '../../helpers/slack.ts';
+import { emulatorUrl, localCookie } from '../../helpers/local-register.ts';
 
 // Random and mutated, validly signed payloads at the platform endpoints and
 // random query strings at the register: never a 5xx, never a crash.
@@ -57,7 +58,7 @@ describe('fuzz: no input gives a 5xx or stops the bot', () => {
       serviceUrl: fc.constant('http://127.0.0.1:9/'), channelId: fc.constantFrom('msteams', 'emulator'),
     }, { requiredKeys: ['type'] });
     await fc.assert(fc.asyncProperty(fc.oneof(json, activity), async (v) => {
-      const r = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+      const r = await fetch(emulatorUrl(base, running.bot), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
       statuses.push(r.status);
       await r.arrayBuffer();
       return r.status < 500;
@@ -69,7 +70,7 @@ describe('fuzz: no input gives a 5xx or stops the bot', () => {
     const value = fc.oneof(fc.string(), fc.constantFrom('2026-13-01', '1e400', '\u0000', '9999-12-31', '-1', 'OPEN', 'anytown-icb'));
     await fc.assert(fc.asyncProperty(fc.constantFrom('/register', '/register/report', '/register/report.csv'), fc.array(fc.tuple(key, value), { maxLength: 4 }), async (path, pairs) => {
       const q = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-      const r = await fetch(`${base}${path}?${q}`);
+      const r = await fetch(`${base}${path}?${q}`, { headers: localCookie(running.bot) });
       statuses.push(r.status);
       await r.arrayBuffer();
       return r.status < 500;

@@ -5,6 +5,7 @@ import { FakeSlackApi } from '../../fakes/slack-api.ts';
 import { DIRECTORY, startSlackBot, type SlackBot } from '../../helpers/app.ts';
 import { until } from '../../helpers/wait.ts';
 import { commandBody, SIGNING_SECRET, sign, slackPost } from '../../helpers/slack.ts';
+import { emulatorUrl } from '../../helpers/local-register.ts';
 
 // Bodies that once crashed the process (Bolt read `ssl_check` from null) or
 // produced a 500: each now gets a plain 4xx before Bolt or botbuilder sees it.
@@ -59,12 +60,12 @@ describe('platform endpoints validate every request before the SDKs see it', () 
   it('refuses oversized bodies with 413 without reading them into memory', async () => {
     const big = `command=%2Fs117&text=${'a'.repeat(1_100_000)}`;
     expect((await slackPost(base, big, 'form')).status).toBe(413);
-    const teams = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'a'.repeat(1_100_000) }) });
+    const teams = await fetch(emulatorUrl(base, running.bot), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'a'.repeat(1_100_000) }) });
     expect(teams.status).toBe(413);
   });
 
   it.each(['null', '[]', '1', '"x"', '{}', '{"type":1}', '{"type":"message","from":null}', '{"type":"message","conversation":"c"}', '{bad'])('Teams (Emulator) body %s → 400', async (body) => {
-    const r = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const r = await fetch(emulatorUrl(base, running.bot), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(r.status).toBe(400);
     expect(await r.text()).not.toMatch(/TypeError|ZodError|node_modules/);
   });
