@@ -35,7 +35,7 @@ describe('Teams channel mode (a channel per dispute, through Microsoft Graph)', 
 
   it('[R11.2] creates a channel named from the reference (a suffix when taken) and starts its thread with the stage card', async () => {
     graph.channels.set('s117-2026-0042', '19:someone-elses@thread.tacv2');
-    const space = await port().openCaseSpace(view());
+    const space = await port().openCaseSpace(view(), { key: 'k', attempt: 1 });
     const created = graph.calls.filter((c) => c.path.endsWith('/channels')).map((c) => c.body.displayName);
     expect(created).toEqual(['s117-2026-0042', 's117-2026-0042-2']);
     expect(graph.calls[0]!.body).toMatchObject({ grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default', client_id: 'app-1' });
@@ -47,7 +47,7 @@ describe('Teams channel mode (a channel per dispute, through Microsoft Graph)', 
   });
 
   it('says plainly when Microsoft refuses the app credentials, and does not retry a refusal', async () => {
-    const e = await port('wrong').openCaseSpace(view()).catch((x: unknown) => x);
+    const e = await port('wrong').openCaseSpace(view(), { key: 'k', attempt: 1 }).catch((x: unknown) => x);
     expect(e).toMatchObject({ retryable: false, message: expect.stringMatching(/refused the bot's app credentials: AADSTS7000215/) });
   });
 });
