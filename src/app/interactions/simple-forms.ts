@@ -39,7 +39,8 @@ export function simpleFormSpec(form: SimpleFormName, d: Dispute, dir: Directory)
   const active = activePartyIds(d);
   switch (form) {
     case 'add-party': return {
-      form, title: `Add a party to ${ref}`, heading: 'Add a party', submit: 'Add', intro: "The organisation's people for this stage are invited.",
+      form, title: `Add a party to ${ref}`, heading: 'Add a party', submit: 'Add',
+      intro: "The organisation's people for this stage are invited.",
       fields: [
         { id: 'organisationId', label: 'Organisation', required: true, multiline: false,
           options: dir.organisations.filter((o) => !active.includes(o.id)).map((o) => ({ value: o.id, label: o.name })) },
@@ -51,7 +52,8 @@ export function simpleFormSpec(form: SimpleFormName, d: Dispute, dir: Directory)
       ],
     };
     case 'withdraw-party': return {
-      form, title: `Withdraw a party from ${ref}`, heading: 'Withdraw a party', submit: 'Withdraw', intro: 'The ICB and the Local Authority always stay.',
+      form, title: `Withdraw a party from ${ref}`, heading: 'Withdraw a party', submit: 'Withdraw',
+      intro: 'The ICB and the Local Authority always stay.',
       fields: [
         {
           id: 'organisationId', label: 'Organisation', required: true, multiline: false,
@@ -66,7 +68,8 @@ export function simpleFormSpec(form: SimpleFormName, d: Dispute, dir: Directory)
       fields: [{ id: 'detail', label: 'What care was restored, by whom, and since when?', required: true, multiline: true }],
     };
     case 'advocacy-na': return {
-      form, title: `Advocacy — ${ref}`, heading: 'Advocacy', submit: 'Record', intro: 'Advocacy not appropriate counts as done, with the reason.',
+      form, title: `Advocacy — ${ref}`, heading: 'Advocacy', submit: 'Record',
+      intro: 'Advocacy not appropriate counts as done, with the reason.',
       fields: [{ id: 'note', label: 'Why is advocacy not appropriate?', required: true, multiline: true }],
     };
     case 'correct': return {
