@@ -61,7 +61,12 @@ export function fillManifest(env) {
     .replaceAll('{{VERSION}}', appVersion());
   const manifest = JSON.parse(text);
   // Only channel mode creates channels, so only it asks a team owner for that.
-  if (mode === 'channel') manifest.authorization = { permissions: { resourceSpecific: [{ name: 'Channel.Create.Group', type: 'Application' }] } };
+  if (mode === 'channel') {
+    manifest.authorization = { permissions: { resourceSpecific: [{ name: 'Channel.Create.Group', type: 'Application' }] } };
+    // Teams refuses an RSC app whose webApplicationInfo has no resource. RSC does not use the value ("any string will
+    // do", Microsoft's RSC guide), so it is the bot's own address rather than an SSO resource the app does not have.
+    manifest.webApplicationInfo.resource = url.origin;
+  }
   // Chat mode installs the bot in each dispute's group chat.
   if (mode === 'chat') {
     manifest.bots[0].scopes.push('groupChat');

@@ -4,6 +4,7 @@ import type { Actor, Command, RaiseInput } from '../domain/commands.ts';
 import { SYSTEM } from '../domain/commands.ts';
 import { decide, type Decided } from '../domain/decide.ts';
 import { DomainError } from '../domain/errors.ts';
+import type { Message } from '../domain/effects.ts';
 import type { Policy } from '../domain/stage-policy.ts';
 import type { Directory, Dispute } from '../domain/types.ts';
 import { disputeView, type DisputeView } from '../domain/view.ts';
@@ -318,6 +319,16 @@ export class DisputeService {
       if (e instanceof WriteConflict) return false;
       throw e;
     }
+  }
+
+  /**
+   * A notice to governance through `platform`, queued once per key however
+   * many replicas or restarts ask (the outbox keeps the key); delivered, and
+   * retried, like every other notification.
+   */
+  tellGovernanceOnce(key: string, message: Message, platform: string): Promise<boolean> {
+    const now = this.deps.clock.now();
+    return this.deps.store.enqueueOnce(key, { kind: 'GOVERNANCE', message, notBefore: now.toISOString() }, now, platform);
   }
 
   /** The dispute whose case space a platform knows by this id (a channel a command was typed in). */

@@ -71,6 +71,6 @@ export interface DisputeStore {
   openFor(personId: string): Promise<Dispute[]>;
   /** Has an effect with this key been queued already (a monthly report, say)? */
   hasQueued(key: string): Promise<boolean>;
-  /** Queues one effect not tied to a dispute, once per key; false when the key was already there. */
-  enqueueOnce(key: string, effect: Effect, at: Date): Promise<boolean>;
+  /** Queues one effect not tied to a dispute, once per key (to `platform`, else the default); false when the key was already there. */
+  enqueueOnce(key: string, effect: Effect, at: Date, platform?: string): Promise<boolean>;
 }

@@ -71,8 +71,10 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
     }
     out.push({ verb: 'care-change', label: 'Report a change in care', style: 'danger' });
     personActions(d, out, 'advocacy');
-    // R2.5: parties join or withdraw with a reason; with only two left, one cannot withdraw (R2.4).
-    out.push({ verb: 'add-party', label: 'Add a party', style: null });
+    // R2.5: parties join or withdraw with a reason; with only two left, one cannot withdraw (R2.4). Joining needs an
+    // organisation in the directory that is not a party already: with none, its form would offer nothing to choose.
+    const active = activePartyIds(d);
+    if (dir.organisations.some((o) => !active.includes(o.id))) out.push({ verb: 'add-party', label: 'Add a party', style: null });
     if (activePartyIds(d).length > 2) out.push({ verb: 'withdraw-party', label: 'Withdraw a party', style: null });
     // R5.7: each party's senior officer may record that Stage 3 cannot resolve it, once per organisation.
     const recorded = (o: string) => d.cannotResolve.some((c) => c.organisationId === o);

@@ -126,11 +126,11 @@ export class RegisterDisputeStore implements DisputeStore {
     return (await this.db.prisma.outbox.findUnique({ where: { idempotencyKey: key }, select: { id: true } })) !== null;
   }
 
-  async enqueueOnce(key: string, effect: Effect, at: Date): Promise<boolean> {
+  async enqueueOnce(key: string, effect: Effect, at: Date, platform?: string): Promise<boolean> {
     const r = await this.db.prisma.outbox.createMany({
       data: [{
         idempotencyKey: key, disputeId: null, kind: effect.kind, payload: effect as unknown as Prisma.InputJsonValue, notBefore: at,
-        nextAttemptAt: at,
+        nextAttemptAt: at, platform: platform ?? null,
       }],
       skipDuplicates: true,
     });

@@ -10,6 +10,9 @@ export interface ConnectorCall {
   encoding?: string;
 }
 
+/** Teams' limit on one message (learn.microsoft.com: rate limiting and message size for bots). */
+export const MAX_MESSAGE_BYTES = 28 * 1024;
+
 export type AnswerCoding = 'gzip' | 'deflate' | 'br';
 const ENCODE: Record<AnswerCoding, (b: Buffer) => Buffer> = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, br: zlib.brotliCompressSync };
 
@@ -71,6 +74,10 @@ export class FakeBotConnector extends LoopbackServer {
       answer(status, { error }, { 'retry-after': String(retryAfter) });
     };
     if (fail) return refuse(fail, this.retryAfter);
+    // Teams refuses a message over 28 KB, measured on the activity as sent (the card inside it, base64 images and all).
+    if ((req.method === 'POST' || req.method === 'PUT') && Buffer.byteLength(raw, 'utf8') > MAX_MESSAGE_BYTES) {
+      return answer(413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } });
+    }
     // Teams checks an activity's mentions before doing anything: each must name text the activity carries.
     const invalid = invalidMention(body);
     if (invalid && (req.method === 'POST' || req.method === 'PUT')) {

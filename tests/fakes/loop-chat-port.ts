@@ -26,12 +26,14 @@ export class LoopChatPort extends RecordingChatPort {
 
   override async post(space: ConversationRef, message: Message, mentions: Person[], d: Delivery): Promise<void> {
     await super.post(space, message, mentions, d);
+    if (!this.applied) return;
     const tags = mentions.map((p) => p.handles.loop).filter(Boolean).map((h) => `@${h}`);
     this.sent.push({ space: space.id, text: [LoopChatPort.text(message), ...tags].join(' ') });
   }
 
   override async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, d: Delivery): Promise<ConversationRef> {
     const ref = await super.upsertCard(space, view, card, d);
+    if (!this.applied && !card) return ref;
     this.cards.push({ kind: card ? 'update' : 'post', body: `${view.reference} · Stage ${view.stage} — ${view.stageName}\nPerson: ${view.personRef}` });
     return ref;
   }
@@ -53,11 +55,13 @@ export class LoopChatPort extends RecordingChatPort {
   override async dm(person: Person, message: Message, d: Delivery): Promise<void> {
     if (!person.handles.loop) throw new ChatDeliveryError(`${person.id} has no loop handle in the directory`, false);
     await super.dm(person, message, d);
+    if (!this.applied) return;
     this.direct.push({ to: person.handles.loop, text: LoopChatPort.text(message) });
   }
 
   override async governance(message: Message, d: Delivery): Promise<void> {
     await super.governance(message, d);
+    if (!this.applied) return;
     this.toGovernance.push(LoopChatPort.text(message));
   }
 

@@ -1,6 +1,24 @@
 import http from 'node:http';
 import { slackBuckets } from '../../src/adapters/slack/rate-tiers.ts';
 import { LoopbackServer } from './loopback.ts';
+import { homeSchema, messageSchema, modalSchema } from '../helpers/slack.ts';
+
+/** What Slack would say is wrong with a view (Block Kit's published limits), or null. */
+export function viewProblem(view: unknown): string | null {
+  const v = (typeof view === 'string' ? JSON.parse(view) : view) as { type?: string } | undefined;
+  const r = (v?.type === 'home' ? homeSchema : modalSchema).safeParse(v);
+  return r.success ? null : r.error.issues.map((i) => `[ERROR] ${i.message} [json-pointer:/view/${i.path.join('/')}]`).join('; ');
+}
+
+const refused = (error: string, message: string) => ({ ok: false, error, response_metadata: { messages: [message] } });
+
+/** What Slack would say is wrong with a message's blocks, or null (no blocks is plain text). */
+function blocksProblem(blocks: unknown): string | null {
+  if (blocks === undefined) return null;
+  const b = typeof blocks === 'string' ? JSON.parse(blocks) as unknown : blocks;
+  const r = messageSchema.safeParse({ text: '', blocks: b });
+  return r.success ? null : r.error.issues.map((i) => `[ERROR] ${i.message} [json-pointer:/${i.path.join('/')}]`).join('; ');
+}
 
 /**
  * A fault every API call (or every `every`-th) meets while it is set: an
@@ -170,14 +188,22 @@ export class FakeSlackApi extends LoopbackServer {
         return { ok: true, channel: { id: c.id } };
       }
       case 'chat.postMessage': {
+        if (blocksProblem(a.blocks)) return refused('invalid_blocks', blocksProblem(a.blocks)!);
         const m = { channel: String(a.channel), ts: ts(), text: String(a.text ?? ''), metadata: a.metadata };
         this.messages.push(m);
         return { ok: true, channel: m.channel, ts: m.ts };
       }
-      case 'chat.update': return { ok: true, channel: a.channel, ts: a.ts };
+      case 'chat.update':
+        if (blocksProblem(a.blocks)) return refused('invalid_blocks', blocksProblem(a.blocks)!);
+        return { ok: true, channel: a.channel, ts: a.ts };
       case 'chat.postEphemeral': return { ok: true, message_ts: ts() };
       case 'pins.add': return { ok: true };
-      case 'views.open': case 'views.publish': case 'views.update': return { ok: true, view: { id: `V${++this.seq}` } };
+      case 'views.open': case 'views.push': case 'views.publish': case 'views.update': {
+        // Slack refuses a view outside Block Kit's limits (a title over 24 characters, a select with no options).
+        const problem = viewProblem(a.view);
+        if (problem) return refused('invalid_arguments', problem);
+        return { ok: true, view: { id: `V${++this.seq}` } };
+      }
       case 'apps.connections.open': return { ok: true, url: this.socketUrl };
       case 'files.getUploadURLExternal': {
         const id = `F${++this.seq}`;

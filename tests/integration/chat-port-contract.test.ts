@@ -3,13 +3,14 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { SlackChatPort } from '../../src/adapters/slack/chat-port.ts';
 import { TeamsChatPort } from '../../src/adapters/teams/chat-port.ts';
 import { createLogger } from '../../src/app/logger.ts';
-import { ChatDeliveryError, type ChatPort, type ConversationRef } from '../../src/app/ports.ts';
+import { ChatDeliveryError, type ChatPort, type ConversationRef, type Delivery, type RateBucket } from '../../src/app/ports.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
 import type { Dispute } from '../../src/domain/types.ts';
 import { disputeView, type DisputeView } from '../../src/domain/view.ts';
 import { GraphClient } from '../../src/adapters/teams/graph.ts';
 import { GroupChats } from '../../src/adapters/teams/group-chat.ts';
-import { type ConnectorCall, FakeBotConnector } from '../fakes/bot-connector.ts';
+import { connectorHttp } from '../../src/adapters/teams/connector-http.ts';
+import { type ConnectorCall, FakeBotConnector, invalidMention } from '../fakes/bot-connector.ts';
 import { FakeGraph } from '../fakes/graph.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { LoopChatPort } from '../fakes/loop-chat-port.ts';
@@ -32,7 +33,8 @@ interface Harness {
   founders: string[];
   /** Everything the platform received, serialised: names, topics, members, bodies. */
   traffic(): string;
-  rateLimitNext(): void;
+  /** Makes the next call meet a 429; the platform's wait, in ms, that it asks for. */
+  rateLimitNext(): number;
   refuseNext(): void;
   stop(): Promise<void>;
 }
@@ -57,20 +59,21 @@ async function slackHarness(): Promise<Harness> {
     members: (space) => fake.members(space.id).filter((u) => u !== 'UBOT'),
     founders: [],
     traffic: () => JSON.stringify(fake.calls),
-    rateLimitNext: () => fake.failNext('chat.postMessage', { status: 429, retryAfter: 9 }),
+    rateLimitNext: () => { fake.failNext('chat.postMessage', { status: 429, retryAfter: 9 }); return 9000; },
     refuseNext: () => fake.failNext('chat.postMessage', { error: 'channel_not_found' }),
     stop: () => fake.stop(),
   };
 }
 
-async function teamsHarness(mode: 'thread' | 'channel' | 'chat'): Promise<Harness> {
+async function teamsHarness(mode: 'thread' | 'channel' | 'chat'): Promise<Harness & { activities(): Record<string, unknown>[] }> {
   const fake = new FakeBotConnector();
   await fake.start();
   const graph = new FakeGraph();
   await graph.start();
   graph.catalog.set('app-1', 'catalog-1');
   const client = new GraphClient({ apiUrl: `${graph.url}/v1.0`, loginUrl: graph.url, tenantId: 't1', appId: 'app-1', appPassword: 'right-secret' });
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  // The connector client the bot runs with: one try per call, the outbox does the retrying.
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}, undefined, undefined, undefined, connectorHttp(5000)));
   const port = new TeamsChatPort(adapter, {
     appId: '', tenantId: 't1', serviceUrl: fake.url, caseChannelId: mode === 'thread' ? '19:cases@thread.tacv2' : null,
     channelMode: mode === 'channel' ? { teamId: 'team-1', graph: client } : null,
@@ -91,8 +94,10 @@ async function teamsHarness(mode: 'thread' | 'channel' | 'chat'): Promise<Harnes
     members: (space) => (mode === 'chat' ? graph.chatMembers(space.id) : 'team'),
     founders: mode === 'chat' ? [ali.handles.teams!] : [],
     traffic: () => JSON.stringify([fake.calls, graph.calls]),
-    // The connector client retries a 429 a few times by itself; a persisting one reaches the port.
-    rateLimitNext: () => { fake.retryAfter = 0; fake.failNext(429, 10); },
+    // An activity posted into a conversation, or the one a new conversation starts with.
+    activities: () => fake.calls.filter((c) => c.method !== 'GET' && c.status === 200)
+      .map((c) => (c.conversation ? c.body : (c.body.activity as Record<string, unknown> | undefined) ?? null)).filter((a): a is Record<string, unknown> => a !== null),
+    rateLimitNext: () => { fake.retryAfter = 7; fake.failNext(429); return 7000; },
     refuseNext: () => { fake.clearFailures(); fake.failNext(400); },
     stop: async () => { await fake.stop(); await graph.stop(); },
   };
@@ -111,7 +116,7 @@ async function loopHarness(): Promise<Harness> {
     members: (space) => port.members(space.id),
     founders: [],
     traffic: () => JSON.stringify([port.calls, port.sent, port.cards, port.direct, port.toGovernance]),
-    rateLimitNext: () => port.failNext(1, { retryAfterMs: 9000 }),
+    rateLimitNext: () => { port.failNext(1, { retryAfterMs: 9000 }); return 9000; },
     refuseNext: () => port.failNext(1, { retryable: false }),
     stop: async () => {},
   };
@@ -129,6 +134,18 @@ function view(): DisputeView {
 }
 
 const d1 = { key: 'k1', attempt: 1 };
+
+/** A delivery as the dispatcher makes one, recording what the port asks of it. */
+function recordingDelivery(key: string, attempt = 1, known: ConversationRef | null = null) {
+  const seen = { limits: [] as RateBucket[][], held: [] as { buckets: RateBucket[]; ms: number }[], sent: [] as ConversationRef[] };
+  const d: Delivery = {
+    key, attempt, known,
+    limit: async (b) => { seen.limits.push(b); },
+    rateLimited: async (buckets, ms) => { seen.held.push({ buckets, ms }); },
+    sent: async (ref) => { seen.sent.push(ref); },
+  };
+  return { d, seen };
+}
 // Everyone also has a handle on the test-only loop platform (their directory id).
 const person = (id: string) => {
   const p = directory.people.find((x) => x.id === id)!;
@@ -223,5 +240,71 @@ describe.each([
     h.refuseNext();
     const refused = await h.port.post(space, { title: 't', lines: [], mentions: [] }, [], { key: 'k8', attempt: 1 }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ retryable: false });
+  });
+
+  it('waits for a rate-limit bucket before every platform call, and a 429 holds the call\'s buckets for exactly the platform\'s Retry-After', async () => {
+    const space = await h.port.openCaseSpace(view(), d1);
+    const ok = recordingDelivery('k13');
+    await h.port.post(space, { title: 'S117-2026-0042: reminder', lines: [], mentions: [] }, [], ok.d);
+    expect(ok.seen.limits.length).toBeGreaterThan(0);
+    for (const buckets of ok.seen.limits) expect(buckets.length).toBeGreaterThan(0);
+    // Paced per method, not one bucket for everything: some bucket has a rate, or names the method.
+    expect(ok.seen.limits.flat().map((b) => b.key).join(' ')).toMatch(/post|send/i);
+    const limited = recordingDelivery('k14');
+    const wait = h.rateLimitNext();
+    const e = await h.port.post(space, { title: 't', lines: [], mentions: [] }, [], limited.d).catch((x: unknown) => x);
+    expect(e).toMatchObject({ retryable: true, rateLimited: true, retryAfterMs: wait });
+    // Every replica holds back: the buckets the call waited for are held for the platform's wait.
+    expect(limited.seen.held).toHaveLength(1);
+    expect(limited.seen.held[0]!.ms).toBe(wait);
+    const waitedFor = limited.seen.limits.flat().map((b) => b.key);
+    expect(limited.seen.held[0]!.buckets.map((b) => b.key)).toEqual(expect.arrayContaining(waitedFor));
+  });
+
+  it('a retried delivery sends nothing again when its first try got through (what was sent is kept through `sent`)', async () => {
+    const space = await h.port.openCaseSpace(view(), d1);
+    const message = { title: 'S117-2026-0042: sent once', lines: [], mentions: [] };
+    const retry = async (key: string, call: (d: Delivery) => Promise<unknown>) => {
+      const first = recordingDelivery(key);
+      await call(first.d);
+      // The try got through but the row was not marked delivered (a crash, a lease lost): the outbox tries again.
+      await call(recordingDelivery(key, 2, first.seen.sent.at(-1) ?? null).d);
+    };
+    await retry('k15', (d) => h.port.post(space, message, [], d));
+    expect(h.sentTo(space).filter((b) => b.includes('sent once'))).toHaveLength(1);
+    await retry('k16', (d) => h.port.dm(gus, { ...message, title: 'S117-2026-0042: direct once' }, d, null));
+    expect(h.directTo(String(gus.handles[idField])).filter((b) => b.includes('direct once'))).toHaveLength(1);
+    await retry('k17', (d) => h.port.governance({ ...message, title: 'S117-2026-0042: governance once' }, d));
+    expect(h.governanceMessages().filter((b) => b.includes('governance once'))).toHaveLength(1);
+    const before = h.cardWrites().filter((w) => w.kind === 'post').length;
+    await retry('k18', (d) => h.port.upsertCard(space, view(), null, d));
+    expect(h.cardWrites().filter((w) => w.kind === 'post').length).toBeLessThanOrEqual(before + 1);
+  });
+});
+
+describe.each(['thread', 'channel', 'chat'] as const)('Teams activities in the documented shape (%s mode)', (mode) => {
+  it('carry mentions only in the card (msteams.entities quoting <at> text of a TextBlock), never as activity-level entities', async () => {
+    const h = await teamsHarness(mode);
+    try {
+      const space = await h.port.openCaseSpace(view(), d1);
+      await h.port.invite(space, [gus, hal], { key: 'm1', attempt: 1 });
+      await h.port.post(space, { title: 'S117-2026-0042: Stage 2 has started', lines: ['Please look.'], mentions: ['gus-hart', 'hal-moss'] }, [gus, hal], { key: 'm2', attempt: 1 });
+      await h.port.upsertCard(space, view(), null, { key: 'm3', attempt: 1 });
+      await h.port.dm(gus, { title: 'You are part of S117-2026-0042', lines: [], mentions: ['gus-hart'] }, { key: 'm4', attempt: 1 }, space);
+      await h.port.governance({ title: 'S117-2026-0042: Stage 3 is overdue', lines: [], mentions: ['hal-moss'] }, { key: 'm5', attempt: 1 });
+      const activities = h.activities();
+      expect(activities.length).toBeGreaterThanOrEqual(4);
+      const mentions: unknown[] = [];
+      for (const a of activities) {
+        // Teams refuses (400 Invalid mention entity) an activity mention whose text the activity does not carry; the card's are enough.
+        expect(((a.entities as { type?: string }[] | undefined) ?? []).filter((e) => e.type === 'mention')).toEqual([]);
+        expect(invalidMention(a)).toBeNull();
+        for (const att of (a.attachments as { content?: { msteams?: { entities?: unknown[] } } }[] | undefined) ?? []) mentions.push(...att.content?.msteams?.entities ?? []);
+      }
+      expect(mentions).toContainEqual({ type: 'mention', text: `<at>${gus.name}</at>`, mentioned: { id: gus.handles.teams, name: gus.name } });
+      for (const m of mentions) expect(m).toMatchObject({ type: 'mention', text: expect.stringMatching(/^<at>[^<]+<\/at>$/), mentioned: { id: expect.any(String), name: expect.any(String) } });
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { TeamsChatPort } from '../../src/adapters/teams/chat-port.ts';
 import { GraphClient } from '../../src/adapters/teams/graph.ts';
 import { createLogger } from '../../src/app/logger.ts';
+import type { ConversationRef } from '../../src/app/ports.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
 import { disputeView } from '../../src/domain/view.ts';
 import { FakeBotConnector } from '../fakes/bot-connector.ts';
@@ -35,7 +36,7 @@ describe('Teams channel mode (a channel per dispute, through Microsoft Graph)', 
 
   it('[R11.2] creates a channel named from the reference (a suffix when taken) and starts its thread with the stage card', async () => {
     graph.channels.set('s117-2026-0042', '19:someone-elses@thread.tacv2');
-    const space = await port().openCaseSpace(view());
+    const space = await port().openCaseSpace(view(), { key: 'k', attempt: 1 });
     const created = graph.calls.filter((c) => c.path.endsWith('/channels')).map((c) => c.body.displayName);
     expect(created).toEqual(['s117-2026-0042', 's117-2026-0042-2']);
     expect(graph.calls[0]!.body).toMatchObject({ grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default', client_id: 'app-1' });
@@ -46,8 +47,22 @@ describe('Teams channel mode (a channel per dispute, through Microsoft Graph)', 
     expect(graph.calls.filter((c) => c.path.includes('/token'))).toHaveLength(1);
   });
 
+  it('a try cut off after Graph made the channel starts the thread in that channel on the next try, not in a new one', async () => {
+    const sent: ConversationRef[] = [];
+    const d = { key: 'd1:space', attempt: 1, sent: async (r: ConversationRef) => { sent.push(r); } };
+    connector.failNext(400);
+    await expect(port().openCaseSpace(view(), d)).rejects.toMatchObject({ retryable: false });
+    expect(sent).toEqual([{ id: '', channel: '19:s117-2026-0042@thread.tacv2' }]);
+    const space = await port().openCaseSpace(view(), { ...d, attempt: 2, uncertain: true, known: sent.at(-1)! });
+    expect(graph.calls.filter((c) => c.path.endsWith('/channels')).map((c) => c.body.displayName)).toEqual(['s117-2026-0042']);
+    expect(space.id).toMatch(/^19:s117-2026-0042@thread\.tacv2;messageid=\d+$/);
+    // And once the thread is made, a further try reuses it as it is.
+    expect(await port().openCaseSpace(view(), { ...d, attempt: 3, known: sent.at(-1)! })).toEqual(space);
+    expect(connector.created().filter((c) => c.status === 200)).toHaveLength(1);
+  });
+
   it('says plainly when Microsoft refuses the app credentials, and does not retry a refusal', async () => {
-    const e = await port('wrong').openCaseSpace(view()).catch((x: unknown) => x);
+    const e = await port('wrong').openCaseSpace(view(), { key: 'k', attempt: 1 }).catch((x: unknown) => x);
     expect(e).toMatchObject({ retryable: false, message: expect.stringMatching(/refused the bot's app credentials: AADSTS7000215/) });
   });
 });

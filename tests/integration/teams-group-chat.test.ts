@@ -37,14 +37,19 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     await connector.start();
     graph.catalog.set(APP_ID, CATALOG_ID);
     clock = new FakeClock(opts.at ?? '2026-12-07T10:00:00Z');
-    port = new TeamsChatPort(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), {
+    port = makePort(opts);
+    app = await boot({ env: loadEnv({ DIRECTORY_FILE: DIRECTORY, DATA_DIR: 'memory://' }), logger: createLogger('silent'), clock, rateClock: clock, ports: { teams: port }, defaultPlatform: 'teams' });
+    wire(port);
+  }
+  /** A Teams port as the app builds one (another replica, or this one after a restart, is another of these). */
+  function makePort(opts: { fallback?: boolean } = {}): TeamsChatPort {
+    return new TeamsChatPort(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), {
       appId: '', tenantId: 'tenant-1', serviceUrl: connector.url, caseChannelId: opts.fallback ? CASES : null, channelMode: null,
       groupChats: new GroupChats({ graph: new GraphClient({ apiUrl: `${graph.url}/v1.0`, loginUrl: graph.url, tenantId: 'tenant-1', appId: APP_ID, appPassword: 'right-secret' }), appId: APP_ID, catalogAppId: null }),
       privateFallback: opts.fallback ? 'thread' : null, publicUrl: 'https://s117.example.nhs.uk',
     }, () => app.service.directory(), createLogger('silent'));
-    app = await boot({ env: loadEnv({ DIRECTORY_FILE: DIRECTORY, DATA_DIR: 'memory://' }), logger: createLogger('silent'), clock, rateClock: clock, ports: { teams: port }, defaultPlatform: 'teams' });
-    port.useDisputes(disputeMembers(app.service));
   }
+  const wire = (p: TeamsChatPort) => p.useDisputes(disputeMembers(app.service), (key, message) => app.service.tellGovernanceOnce(key, message, 'teams'));
   afterEach(async () => {
     await app.close();
     await graph.stop();
@@ -196,6 +201,14 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     const row = await outbox('OPEN_CASE_SPACE');
     expect(row.failedAt).toBeNull();
     expect(row.nextAttemptAt.getTime() - clock.now().getTime()).toBe(15 * 60_000);
+    // That governance was told is kept in the register: a restarted process (or another replica) meeting the same
+    // missing consent does not tell it again.
+    const restarted = makePort();
+    wire(restarted);
+    const again = await restarted.openCaseSpace(app.service.view(d), { key: `${d.id}:space`, attempt: 2 }).catch((e: unknown) => e);
+    expect(String((again as Error).message)).toMatch(/Chat\.Create/);
+    await drain();
+    expect(governance()).toHaveLength(1);
     graph.deny = null;
     clock.advanceMs(15 * 60_000);
     await drain();
@@ -258,7 +271,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     await drain();
     const space = (await app.db.prisma.conversation.findFirstOrThrow({ where: { disputeId: d.id } })).ref as { id: string };
     connector.failNext(403);
-    const e = await port.post(space, { title: 't', lines: [], mentions: [] }, []).catch((x: unknown) => x);
+    const e = await port.post(space, { title: 't', lines: [], mentions: [] }, [], { key: 'k', attempt: 1 }).catch((x: unknown) => x);
     expect(e).toMatchObject({ retryable: true, retryAfterMs: 30_000, message: expect.stringMatching(/the bot may not be in the chat yet/) });
   });
 

@@ -182,9 +182,23 @@ describe('allowed actions on an open dispute', () => {
   it('[R2.4][R2.5] a party may be withdrawn only while more than two remain', () => {
     const s = stage1();
     s.run('ali-khan', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The trust provides the care.' });
-    expect(acts(s.dispute).slice(-4)).toEqual([ADVOCACY_NA, ADD_PARTY, WITHDRAW_PARTY, CORRECT]);
+    // The trust was the last organisation in the directory outside the dispute: nobody is left to add.
+    expect(acts(s.dispute).slice(-4)).toEqual([CARE_CHANGE, ADVOCACY_NA, WITHDRAW_PARTY, CORRECT]);
     s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
     expect(only(s.dispute, 'withdraw-party')).toEqual([]);
+  });
+
+  it('[R2.5] "Add a party" is offered only while the directory has an organisation that is not a party (its form would offer nothing)', () => {
+    const s = stage1();
+    const outside = () => directory.organisations.filter((o) => !s.dispute.parties.some((p) => p.organisationId === o.id && !p.withdrawnAt));
+    expect(outside().length).toBeGreaterThan(0);
+    for (const o of outside()) s.run('ali-khan', { type: 'ADD_PARTY', organisationId: o.id, role: 'INTERESTED', reason: 'Involved in the care.' });
+    expect(outside()).toEqual([]);
+    expect(only(s.dispute, 'add-party')).toEqual([]);
+    expect(mayTake(s.dispute, DEFAULT_POLICY, directory, person('ali-khan'), { verb: 'add-party' })).toBe(false);
+    // One withdraws: there is someone to add again.
+    s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    expect(only(s.dispute, 'add-party')).toEqual([ADD_PARTY]);
   });
 
   it('[R8.1] a step done is no longer offered; "advocacy not appropriate" goes once advocacy is done, not before', () => {

@@ -55,6 +55,9 @@ describe('the Teams app package', () => {
     expect(manifestProblems(m)).toEqual([]);
     // Only channel mode creates channels in the team, so only it asks a team owner for that.
     expect(m.authorization?.permissions.resourceSpecific ?? []).toEqual(mode === 'channel' ? [{ name: 'Channel.Create.Group', type: 'Application' }] : []);
+    // Teams refuses a package with RSC permissions whose webApplicationInfo has no resource (any value, but present).
+    if (mode === 'channel') expect(m.webApplicationInfo).toEqual({ id: env.MICROSOFT_APP_ID, resource: 'https://s117.example.nhs.uk' });
+    else expect(m.webApplicationInfo).toEqual({ id: env.MICROSOFT_APP_ID });
     // Chat mode installs the bot in each dispute's group chat.
     expect(m.bots[0].scopes).toEqual(mode === 'chat' ? ['personal', 'team', 'groupChat'] : ['personal', 'team']);
   });

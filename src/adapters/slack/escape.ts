@@ -7,7 +7,17 @@ export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Cuts to Slack's limit on a field, marking the cut. */
+/**
+ * Cuts to Slack's limit on a field, marking the cut. Never inside an escape
+ * (`&am…` would show as typed, and a cut `&lt;` could leave a bare `&`), nor
+ * between the halves of a character outside the basic plane (an emoji).
+ */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  const amp = text.lastIndexOf('&', cut - 1);
+  if (amp >= 0 && /^&(amp|lt|gt);/.test(text.slice(amp)) && text.indexOf(';', amp) >= cut) cut = amp;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut)}…`;
 }

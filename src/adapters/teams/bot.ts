@@ -12,7 +12,9 @@ import type { Person } from '../../domain/types.ts';
 import { reportCharts, toPng } from '../../reports/charts.ts';
 import { reportMessage } from '../../app/monthly-report.ts';
 import { SIMPLE_FORMS, type SimpleFormName } from '../../app/interactions/simple-forms.ts';
-import { type Card, formCard, simpleSubmitVerb, HELP_LINES, raiseCard, stageCard, textCard, CARD_VERSION, escCard } from './cards.ts';
+import { cardActivity } from './activity-size.ts';
+import { reportCard } from './report-card.ts';
+import { type Card, formCard, simpleSubmitVerb, HELP_LINES, raiseCard, stageCard, textCard, escCard } from './cards.ts';
 
 const REF = /^S117-\d{4}-\d{4,}$/i;
 
@@ -123,13 +125,11 @@ export class S117TeamsBot extends TeamsActivityHandler {
       { type: 'TextBlock', wrap: true, weight: 'Bolder', size: 'Medium', text: escCard(msg.title) },
       ...msg.lines.map((l) => ({ type: 'TextBlock', wrap: true, text: escCard(l) })),
     ];
-    // Teams shows images in cards from a URL or a small data URI; the full report is a link away.
-    if (png.length < 24_000) body.push({ type: 'Image', url: `data:image/png;base64,${png.toString('base64')}`, altText: charts[0]!.description });
     const actions = this.registerUrl ? [
       { type: 'Action.OpenUrl', title: 'Open the report', url: `${this.registerUrl}/register/report?from=${period.from}&to=${period.to}` },
       { type: 'Action.OpenUrl', title: 'Download the CSV', url: `${this.registerUrl}/register/report.csv?from=${period.from}&to=${period.to}` },
     ] : [];
-    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: CARD_VERSION, body, ...(actions.length ? { actions } : {}) })));
+    await context.sendActivity(cardActivity(reportCard(body, png, charts[0]!.description, actions)));
   }
 
   /**

@@ -1,13 +1,15 @@
-import { CardFactory, type CloudAdapter, type ConversationParameters, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
-import { ChatDeliveryError, type ChatPort, type ConversationRef, type Logger } from '../../app/ports.ts';
+import { type CloudAdapter, type ConversationParameters, type ConversationReference, type TurnContext } from 'botbuilder';
+import { ChatDeliveryError, type ChatPort, type ConversationRef, type Delivery, type Logger, type RateBucket } from '../../app/ports.ts';
 import type { Message } from '../../domain/effects.ts';
 import type { Directory, Person } from '../../domain/types.ts';
 import type { DisputeView } from '../../domain/view.ts';
-import { messageCard, stageCard } from './cards.ts';
+import { type Card, messageCard, stageCard } from './cards.ts';
+import { cardActivity } from './activity-size.ts';
 import { retryAfterSeconds } from './connector-http.ts';
 import { GraphConsentError, type GraphClient } from './graph.ts';
 import type { GroupChats } from './group-chat.ts';
 import { caseSpaceName } from '../../domain/naming.ts';
+import { type TeamsMethod, teamsBucket, WHOLE_PLATFORM } from './rate-limits.ts';
 
 export interface TeamsSettings {
   appId: string;
@@ -27,6 +29,12 @@ export interface TeamsSettings {
 
 /** Who a dispute's chat starts with, and who takes part now (directory person ids). */
 export type DisputeMembers = (disputeId: string) => Promise<{ raisedById: string; participants: string[] } | null>;
+/**
+ * Queues a notice to governance once per key, kept in the database (so a
+ * restart or another replica does not tell governance again); false when the
+ * key was already there.
+ */
+export type TellGovernanceOnce = (key: string, message: Message) => Promise<boolean>;
 
 // The only place that knows what a Teams conversation ref holds: a thread's
 // conversation id (`19:…@thread.tacv2;messageid=ROOT`) and its root activity
@@ -72,8 +80,7 @@ export function deliveryError(e: unknown): ChatDeliveryError {
 export class TeamsChatPort implements ChatPort {
   readonly platform = 'teams';
   private disputeMembers: DisputeMembers | null = null;
-  /** Disputes whose missing consent governance has been told about (once each, not once per queued notification). */
-  private toldConsent = new Set<string>();
+  private tellOnce: TellGovernanceOnce | null = null;
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly settings: TeamsSettings,
@@ -82,7 +89,27 @@ export class TeamsChatPort implements ChatPort {
   ) {}
 
   /** Chat mode starts each chat with the dispute's members, which the views do not carry. */
-  useDisputes(lookup: DisputeMembers): void { this.disputeMembers = lookup; }
+  useDisputes(lookup: DisputeMembers, tellOnce?: TellGovernanceOnce): void {
+    this.disputeMembers = lookup;
+    if (tellOnce) this.tellOnce = tellOnce;
+  }
+
+  /**
+   * Every Bot Connector call of a delivery: waits for its rate-limit bucket
+   * (shared by all replicas) and on a 429 holds it, and the whole platform,
+   * back for everyone for the connector's Retry-After.
+   */
+  private async limited<T>(d: Delivery | undefined, method: TeamsMethod, conversation: string, fn: () => Promise<T>): Promise<T> {
+    const bucket: RateBucket = teamsBucket(method, conversation);
+    await d?.limit?.([bucket]);
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e instanceof ChatDeliveryError ? e : deliveryError(e);
+      if (err.rateLimited) await d?.rateLimited?.([WHOLE_PLATFORM, bucket], err.retryAfterMs ?? 1000);
+      throw err;
+    }
+  }
 
   private ref(space: TeamsSpace): Partial<ConversationReference> {
     return {
@@ -92,7 +119,11 @@ export class TeamsChatPort implements ChatPort {
     };
   }
 
-  private async inConversation(space: TeamsSpace, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+  private async inConversation(space: TeamsSpace, d: Delivery | undefined, method: TeamsMethod, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+    return this.limited(d, method, space.id, () => this.turn(space, logic));
+  }
+
+  private async turn(space: TeamsSpace, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
     try {
       // The adapter hands an error inside the turn to its onTurnError and returns as if all went well:
       // keep it, so a post that failed is retried rather than taken as delivered.
@@ -115,40 +146,44 @@ export class TeamsChatPort implements ChatPort {
   }
 
   /** A new thread in a channel, started by `activity`; returns the thread's conversation id. */
-  private async newThread(channelId: string, activity: Partial<import('botbuilder').Activity>): Promise<string> {
+  private async newThread(channelId: string, activity: Partial<import('botbuilder').Activity>, d: Delivery | undefined): Promise<string> {
     const params: ConversationParameters = {
       isGroup: true, bot: { id: this.settings.appId, name: 'S117' }, members: [], topicName: '',
       channelData: { channel: { id: channelId }, tenant: { id: this.settings.tenantId } }, activity: activity as never, tenantId: this.settings.tenantId,
     };
     let id = '';
-    try {
-      await this.adapter.createConversationAsync(this.settings.appId, 'msteams', this.settings.serviceUrl, '', params, async (ctx) => {
-        id = ctx.activity.conversation.id;
-      });
-    } catch (e) {
-      throw deliveryError(e);
-    }
+    await this.limited(d, 'create', channelId, async () => {
+      try {
+        await this.adapter.createConversationAsync(this.settings.appId, 'msteams', this.settings.serviceUrl, '', params, async (ctx) => {
+          id = ctx.activity.conversation.id;
+        });
+      } catch (e) {
+        throw deliveryError(e);
+      }
+    });
     return id;
   }
 
   /**
    * The case space is a thread whose root is the stage card (Teams bots
    * cannot pin): in the dispute's own channel, named from the reference
-   * (channel mode), or in the shared case channel (thread mode).
+   * (channel mode), or in the shared case channel (thread mode). What an
+   * earlier try made is kept (`d.sent`) and reused, never made again.
    */
-  async openCaseSpace(view: DisputeView): Promise<ConversationRef> {
+  async openCaseSpace(view: DisputeView, d: Delivery): Promise<ConversationRef> {
+    if (d.known?.id) return d.known;
     if (this.settings.groupChats) {
       try {
-        return await this.openChat(view, this.settings.groupChats);
+        return await this.openChat(view, this.settings.groupChats, d);
       } catch (e) {
         if (!(e instanceof GraphConsentError)) throw e;
         const fallback = this.settings.privateFallback === 'thread' && this.settings.caseChannelId;
-        await this.tellConsentMissing(view.reference, e, Boolean(fallback));
+        await this.tellConsentMissing(view.reference, e, Boolean(fallback), d);
         if (!fallback) throw e;
-        return this.openThread(view, this.settings.caseChannelId);
+        return this.openThread(view, this.settings.caseChannelId, d);
       }
     }
-    return this.openThread(view, this.settings.caseChannelId);
+    return this.openThread(view, this.settings.caseChannelId, d);
   }
 
   /**
@@ -156,21 +191,26 @@ export class TeamsChatPort implements ChatPort {
    * now); everyone else joins through the stage's invitation, which waits
    * for working hours as every other ping does.
    */
-  private async openChat(view: DisputeView, chats: GroupChats): Promise<ConversationRef> {
+  private async openChat(view: DisputeView, chats: GroupChats, d: Delivery): Promise<ConversationRef> {
     const dispute = this.disputeMembers ? await this.disputeMembers(view.id) : null;
     if (!dispute) throw new ChatDeliveryError(`dispute ${view.reference} could not be loaded to start its chat`, true);
     const teamsId = (id: string) => this.directory().people.find((p) => p.id === id)?.handles.teams ?? null;
     const raiser = teamsId(dispute.raisedById);
     const everyone = [...new Set(dispute.participants.map(teamsId).filter((t): t is string => Boolean(t)))];
     const chat = await chats.open(view.reference, raiser ? [raiser] : everyone, everyone);
-    return { id: chat.id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: null, kind: 'chat', webUrl: chat.webUrl };
+    const ref = { id: chat.id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: null, kind: 'chat', webUrl: chat.webUrl };
+    await d.sent?.(ref);
+    return ref;
   }
 
-  private async tellConsentMissing(reference: string, e: GraphConsentError, fellBack: boolean): Promise<void> {
+  /**
+   * Governance hears once per dispute, however many replicas, restarts and
+   * retries meet the missing consent: the notice is queued in the outbox
+   * under a key of its own, which the database keeps once.
+   */
+  private async tellConsentMissing(reference: string, e: GraphConsentError, fellBack: boolean, d: Delivery): Promise<void> {
     this.logger.error({ reference, permission: e.permission }, 'Microsoft Graph consent is missing for private case chats');
-    if (this.toldConsent.has(reference)) return;
-    this.toldConsent.add(reference);
-    await this.governance({
+    const message: Message = {
       title: `${reference}: Teams could not open a private case chat`,
       lines: [
         `The bot lacks the Microsoft Graph permission ${e.permission}. A Microsoft Entra administrator must grant admin consent to it (Entra admin centre → App registrations → the bot → API permissions).`,
@@ -179,25 +219,35 @@ export class TeamsChatPort implements ChatPort {
           : 'Until then this dispute\'s notifications wait, and are tried again every 15 minutes.',
       ],
       mentions: [],
-    });
+    };
+    if (this.tellOnce) {
+      await this.tellOnce(`teams:consent-missing:${reference}`, message);
+      return;
+    }
+    // Without the register (a bare port in a script): at least once per delivery key.
+    await this.governance(message, { ...d, key: `${d.key}:consent`, known: null, sent: async () => undefined });
   }
 
-  private async openThread(view: DisputeView, caseChannel: string | null): Promise<ConversationRef> {
+  private async openThread(view: DisputeView, caseChannel: string | null, d: Delivery): Promise<ConversationRef> {
     let channel = caseChannel;
     if (this.settings.channelMode) {
       const { teamId, graph } = this.settings.channelMode;
-      channel = null;
+      // A channel an earlier try made, cut off before its thread was started.
+      channel = typeof d.known?.channel === 'string' ? d.known.channel : null;
       for (let n = 0; n < 10 && !channel; n++) {
         channel = (await graph.createChannel(teamId, caseSpaceName(view.reference, n), `Section 117 dispute ${view.reference}. Care continues while it is resolved.`))?.id ?? null;
       }
       if (!channel) throw new ChatDeliveryError(`every channel name for ${view.reference} is taken`, false);
+      if (!d.known?.channel) await d.sent?.({ id: '', channel });
     }
     if (!channel) throw new ChatDeliveryError('TEAMS_CASE_CHANNEL_ID is not set, so there is nowhere to open case threads', false);
-    const id = await this.newThread(channel, MessageFactory.attachment(CardFactory.adaptiveCard(stageCard(view, this.settings.publicUrl ?? null))));
-    return { id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: rootActivityId(id), kind: 'thread' };
+    const id = await this.newThread(channel, cardActivity(stageCard(view, this.settings.publicUrl ?? null)), d);
+    const ref = { id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: rootActivityId(id), kind: 'thread' };
+    await d.sent?.(ref);
+    return ref;
   }
 
-  async invite(space: ConversationRef, people: Person[]): Promise<void> {
+  async invite(space: ConversationRef, people: Person[], d: Delivery): Promise<void> {
     // Channel threads need no invitation; members of the team see them. A
     // chat gets its new members. People the bot cannot reach get no
     // mention or 1:1 message: tell governance.
@@ -213,7 +263,7 @@ export class TeamsChatPort implements ChatPort {
         title: 'Participants the bot cannot reach in Teams',
         lines: [`${unreachable.map((p) => p.name).join(', ')} have no Teams (Entra object) id in the directory that Teams knows, so they were not added, mentioned or messaged.`, 'Add or correct their ids in the directory file.'],
         mentions: [],
-      });
+      }, { ...d, key: `${d.key}:unreachable`, known: null, sent: async () => undefined });
     }
   }
 
@@ -224,32 +274,45 @@ export class TeamsChatPort implements ChatPort {
     await this.settings.groupChats.remove(s.id, people.map((p) => p.handles.teams).filter((t): t is string => Boolean(t)));
   }
 
-  async post(space: ConversationRef, message: Message, mentions: Person[]): Promise<void> {
-    const { card } = messageCard(message, mentions);
-    await this.inConversation(asSpace(space), async (ctx) => {
-      await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  /**
+   * Sends once per key. The Bot Connector takes no idempotency key and gives
+   * every activity an id of its own, and a bot cannot read a conversation
+   * back without Graph permissions this app does not ask for; so the id is
+   * kept (`d.sent`) the moment the connector answers, and a retry that finds
+   * it sends nothing. Only an answer lost in transit (a timeout, a 5xx after
+   * the connector acted) can still mean a second copy: a duplicate is
+   * preferred to a notification that never arrives.
+   */
+  private async sendOnce(s: TeamsSpace, card: Card, d: Delivery | undefined): Promise<string | null> {
+    if (d?.known?.id) return String(d.known.id);
+    let id: string | null = null;
+    await this.inConversation(s, d, 'send', async (ctx) => {
+      id = (await ctx.sendActivity(cardActivity(card)))?.id ?? null;
     });
+    if (id) await d?.sent?.({ id, conversation: s.id });
+    return id;
   }
 
-  async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null): Promise<ConversationRef> {
+  async post(space: ConversationRef, message: Message, mentions: Person[], d: Delivery): Promise<void> {
+    await this.sendOnce(asSpace(space), messageCard(message, mentions).card, d);
+  }
+
+  async upsertCard(space: ConversationRef, view: DisputeView, card: ConversationRef | null, d: Delivery): Promise<ConversationRef> {
     const s = asSpace(space);
     const target = card ? String(card.id) : s.rootId;
-    const attachment = CardFactory.adaptiveCard(stageCard(view, this.settings.publicUrl ?? null));
+    const body = stageCard(view, this.settings.publicUrl ?? null);
     if (target) {
-      await this.inConversation(s, async (ctx) => {
-        await ctx.updateActivity({ id: target, type: 'message', attachments: [attachment], conversation: { id: s.id } as never });
+      await this.inConversation(s, d, 'update', async (ctx) => {
+        await ctx.updateActivity({ id: target, type: 'message', attachments: cardActivity(body).attachments, conversation: { id: s.id } as never });
       });
       return { id: target };
     }
-    let id = '';
-    await this.inConversation(s, async (ctx) => {
-      id = (await ctx.sendActivity(MessageFactory.attachment(attachment)))?.id ?? '';
-    });
-    return { id };
+    return { id: (await this.sendOnce(s, body, d)) ?? '' };
   }
 
-  async dm(person: Person, message: Message, _d: unknown, space: ConversationRef | null): Promise<void> {
+  async dm(person: Person, message: Message, d: Delivery, space: ConversationRef | null): Promise<void> {
     if (!person.handles.teams) throw new ChatDeliveryError(`${person.id} has no Teams id in the directory`, false);
+    if (d.known?.id) return;
     const s = space ? asSpace(space) : null;
     const lines = s ? [...message.lines, s.kind === 'chat' ? 'Open the case chat to see the stage card.' : 'Open the case thread in the partnership team to see the stage card.'] : message.lines;
     const { card } = messageCard({ ...message, lines }, []);
@@ -258,21 +321,29 @@ export class TeamsChatPort implements ChatPort {
     const params: ConversationParameters = {
       isGroup: false, bot: { id: this.settings.appId, name: 'S117' }, members: [{ id: person.handles.teams, name: person.name }], topicName: '',
       tenantId: this.settings.tenantId, channelData: { tenant: { id: this.settings.tenantId } },
-      activity: MessageFactory.attachment(CardFactory.adaptiveCard(body)) as never,
+      activity: cardActivity(body) as never,
     };
-    try {
-      await this.adapter.createConversationAsync(this.settings.appId, 'msteams', this.settings.serviceUrl, '', params, async () => undefined);
-    } catch (e) {
-      throw deliveryError(e);
-    }
+    let id = '';
+    await this.limited(d, 'create', person.handles.teams, async () => {
+      try {
+        await this.adapter.createConversationAsync(this.settings.appId, 'msteams', this.settings.serviceUrl, '', params, async (ctx) => {
+          id = ctx.activity.conversation.id;
+        });
+      } catch (e) {
+        throw deliveryError(e);
+      }
+    });
+    if (id) await d.sent?.({ id, conversation: id });
   }
 
-  async governance(message: Message): Promise<void> {
+  async governance(message: Message, d: Delivery): Promise<void> {
     const channel = this.directory().governance.teams;
     if (!channel) {
       this.logger.warn({ title: message.title }, 'no governance Teams channel in the directory; this notice went to the log only');
       return;
     }
-    await this.newThread(channel, MessageFactory.attachment(CardFactory.adaptiveCard(messageCard(message, []).card)));
+    if (d.known?.id) return;
+    const id = await this.newThread(channel, cardActivity(messageCard(message, []).card), d);
+    if (id) await d.sent?.({ id, channel });
   }
 }

@@ -84,7 +84,7 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
     port,
     attach(service, onChange) {
       bot = new S117TeamsBot(service, log, onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
-      port?.useDisputes(disputeMembers(service));
+      port?.useDisputes(disputeMembers(service), (key, message) => service.tellGovernanceOnce(key, message, 'teams'));
     },
     async handler(req, res) {
       const send = (status: number, body?: unknown) => {

@@ -16,7 +16,12 @@ export const isSimpleForm = (f: string): f is SimpleFormName => (SIMPLE_FORMS as
 
 export interface FieldSpec { id: string; label: string; required: boolean; multiline: boolean; options?: Option[]; hint?: string }
 export interface SimpleFormSpec {
-  form: SimpleFormName; title: string; intro: string | null; submit: string; fields: FieldSpec[];
+  form: SimpleFormName;
+  /** What the form does and on which dispute (the reference in full). */
+  title: string;
+  /** What the form does, in a few words: fits a title bar as short as Slack's (24 characters). */
+  heading: string;
+  intro: string | null; submit: string; fields: FieldSpec[];
 }
 
 const FIELD_TEXT: Record<CorrectableField, string> = {
@@ -34,7 +39,8 @@ export function simpleFormSpec(form: SimpleFormName, d: Dispute, dir: Directory)
   const active = activePartyIds(d);
   switch (form) {
     case 'add-party': return {
-      form, title: `Add a party to ${ref}`, submit: 'Add', intro: "The organisation's people for this stage are invited.",
+      form, title: `Add a party to ${ref}`, heading: 'Add a party', submit: 'Add',
+      intro: "The organisation's people for this stage are invited.",
       fields: [
         { id: 'organisationId', label: 'Organisation', required: true, multiline: false,
           options: dir.organisations.filter((o) => !active.includes(o.id)).map((o) => ({ value: o.id, label: o.name })) },
@@ -46,7 +52,8 @@ export function simpleFormSpec(form: SimpleFormName, d: Dispute, dir: Directory)
       ],
     };
     case 'withdraw-party': return {
-      form, title: `Withdraw a party from ${ref}`, submit: 'Withdraw', intro: 'The ICB and the Local Authority always stay.',
+      form, title: `Withdraw a party from ${ref}`, heading: 'Withdraw a party', submit: 'Withdraw',
+      intro: 'The ICB and the Local Authority always stay.',
       fields: [
         {
           id: 'organisationId', label: 'Organisation', required: true, multiline: false,
@@ -56,16 +63,17 @@ export function simpleFormSpec(form: SimpleFormName, d: Dispute, dir: Directory)
       ],
     };
     case 'care-restored': return {
-      form, title: `Care restored — ${ref}`, submit: 'Record',
+      form, title: `Care restored — ${ref}`, heading: 'Care restored', submit: 'Record',
       intro: 'This closes the open continuity-of-care alert; both stay in the history.',
       fields: [{ id: 'detail', label: 'What care was restored, by whom, and since when?', required: true, multiline: true }],
     };
     case 'advocacy-na': return {
-      form, title: `Advocacy — ${ref}`, submit: 'Record', intro: 'Advocacy not appropriate counts as done, with the reason.',
+      form, title: `Advocacy — ${ref}`, heading: 'Advocacy', submit: 'Record',
+      intro: 'Advocacy not appropriate counts as done, with the reason.',
       fields: [{ id: 'note', label: 'Why is advocacy not appropriate?', required: true, multiline: true }],
     };
     case 'correct': return {
-      form, title: `Correct the record — ${ref}`, submit: 'Correct',
+      form, title: `Correct the record — ${ref}`, heading: 'Correct the record', submit: 'Correct',
       intro: 'The correction is a new entry; what it corrects stays in the history.',
       fields: [
         { id: 'field', label: 'What to correct', required: true, multiline: false, options: opts(CORRECTABLE_FIELDS, FIELD_TEXT) },
@@ -75,7 +83,7 @@ export function simpleFormSpec(form: SimpleFormName, d: Dispute, dir: Directory)
       ],
     };
     case 'cannot-resolve': return {
-      form, title: `Stage 3 cannot resolve ${ref}`, submit: 'Record',
+      form, title: `Stage 3 cannot resolve ${ref}`, heading: 'Stage 3 cannot resolve', submit: 'Record',
       intro: 'External escalation opens when every party records this, or when Stage 3 is overdue.',
       fields: [reasonField('Why can Stage 3 not resolve it?')],
     };

@@ -92,7 +92,10 @@ export const simpleCallback = (form: string) => `s117_f_${form}`;
 
 /** A small form, drawn from its field list. */
 function simpleModal(spec: SimpleFormSpec, meta: { d: string; reference: string }): ModalView {
-  const blocks: KnownBlock[] = spec.intro ? [{ type: 'section', text: { type: 'mrkdwn', text: esc(spec.intro) } }] : [];
+  // Slack cuts a modal's title at 24 characters, which would cut the reference: the title says what the form does,
+  // and the first line says on which dispute.
+  const heading = `*${esc(spec.title)}*${spec.intro ? `\n${esc(spec.intro)}` : ''}`;
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(heading, LIMITS.sectionText) } }];
   for (const f of spec.fields) {
     const opts = { optional: !f.required, ...(f.hint ? { hint: f.hint } : {}) };
     if (f.options) {
@@ -100,7 +103,7 @@ function simpleModal(spec: SimpleFormSpec, meta: { d: string; reference: string 
       blocks.push(input(f.id, f.label, { type: 'static_select', action_id: 'v', options }, opts));
     } else blocks.push(input(f.id, f.label, text('', f.multiline), opts));
   }
-  return modal(simpleCallback(spec.form), spec.title, spec.submit, blocks, meta);
+  return modal(simpleCallback(spec.form), spec.heading, spec.submit, blocks, meta);
 }
 
 /** A submission refused with one thing to do instead (R7.4): the modal becomes the reason and that button. */

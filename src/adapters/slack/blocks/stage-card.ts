@@ -60,11 +60,11 @@ export function stageCard(v: DisputeView, registerUrl: string | null = null): { 
     }
     if (v.pendingDecision) {
       const p = v.pendingDecision;
+      // Who has confirmed comes before what was decided: a long decision is cut at the section's limit, never the confirmations.
       blocks.push({ type: 'divider' }, section([
         `*Decision ${p.seq} waiting for every party — ${esc(p.outcome)}*`,
-        esc(p.summary),
         ...p.confirmations.map((c) => (c.by ? `:white_check_mark: ${esc(c.organisation)} — ${esc(c.by)}, ${esc(c.at ?? '')}` : `:hourglass: ${esc(c.organisation)}`)),
-      ].join('\n')));
+      ].join('\n')), section(esc(p.summary)));
       blocks.push(...actions('confirm', of('confirm')));
     }
     const steps = v.personSteps.filter((s) => !s.done);
