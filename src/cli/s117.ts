@@ -7,7 +7,8 @@ import { parseDate, parseRange } from '../domain/date-input.ts';
 import { boot, calendarFromEnv, type App } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
-import { ConfigError, loadEnv, type Env } from '../config/env.ts';
+import { loadEnv, type Env } from '../config/env.ts';
+import { StartupError } from '../config/startup-error.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { directoryAdvice } from '../config/directory-advice.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -342,7 +343,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (e instanceof CliFailure) { io.stderr(`${e.message}\n`); return e.code; }
     if (e instanceof DomainError) { io.stderr(`Refused: ${forCli(e.message)}\n`); return EXIT.FAILED; }
     if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
-    if (e instanceof ConfigError) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
+    if (e instanceof StartupError) { io.stderr(`${e.message}\n`); return e.exitCode; }
     if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
     if (e instanceof BackupError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
     if (e instanceof DataDirLocked) { io.stderr(`${e.message}\n`); return EXIT.BUSY; }

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { pgliteLane } from './pglite-lane.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { makeDataDir, reachDatabase } from './startup-checks.ts';
 
 /** Multi-statement SQL and parameterised queries on the raw driver (migrations, sweeps). */
 export interface SqlRunner {
@@ -107,6 +108,7 @@ export async function openDatabase(opts: {
   purpose?: string;
 }): Promise<Database> {
   if (opts.databaseUrl) {
+    await reachDatabase(opts.databaseUrl);
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle connection dropped by the server (restart, failover) must not crash the bot; the pool reconnects.
     pool.on('error', (e) => opts.onIdleError?.(e));
@@ -119,7 +121,7 @@ export async function openDatabase(opts: {
     };
   }
   const memory = opts.dataDir.startsWith('memory://');
-  if (!memory) fs.mkdirSync(opts.dataDir, { recursive: true });
+  if (!memory) makeDataDir(opts.dataDir);
   // Taken before PGlite reads a byte: a second process must never load its own copy of the folder.
   const lock = memory ? null : acquireDataDirLock(opts.dataDir, opts.purpose ?? 'bot');
   let db: PGlite;
