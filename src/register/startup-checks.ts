@@ -65,7 +65,7 @@ export async function reachDatabase(databaseUrl: string): Promise<void> {
     const user = decodeURIComponent(u.username);
     const unreachable = `${where} cannot be reached from here: check the network and firewall, or correct DATABASE_URL`;
     const why: Record<string, string> = {
-      ECONNREFUSED: `nothing answers at ${where} (connection refused): start PostgreSQL there, or correct the host and port in DATABASE_URL`,
+      ECONNREFUSED: `nothing answers at ${where} (connection refused): start PostgreSQL, or correct the host and port in DATABASE_URL`,
       ENOTFOUND: `the host ${u.hostname} is not known: correct the host in DATABASE_URL`,
       EAI_AGAIN: `the host ${u.hostname} could not be looked up: check the network's DNS, or correct the host in DATABASE_URL`,
       EHOSTUNREACH: unreachable,
