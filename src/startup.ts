@@ -24,7 +24,8 @@ export function asStartupError(e: unknown, where: { PORT: number; HOST: string }
       return new StartupError(`PORT: ${port} needs administrator rights (ports below 1024): use a port like 3000 behind a reverse proxy`);
     }
     if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
-      return new StartupError(`HOST: ${host} is not an address of this machine: use 127.0.0.1 (this computer only) or 0.0.0.0 (all networks)`);
+      return new StartupError(`HOST: ${host} is not an address of this machine: `
+        + 'use 127.0.0.1 (this computer only) or 0.0.0.0 (all networks)');
     }
   }
   return null;
