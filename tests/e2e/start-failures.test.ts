@@ -56,7 +56,7 @@ const cases: Case[] = [
 describe('npm start with one bad setting', () => {
   it.each(cases)('%s: exits 78 with one line naming it and no stack trace', async (_what, env, setting) => {
     // The initdb seed spares the cases that get as far as the database a few seconds of CPU each.
-    const seed = process.env.PGLITE_INITDB_SEED ? { PGLITE_INITDB_SEED: process.env.PGLITE_INITDB_SEED } : {};
+    const seed: Record<string, string> = process.env.PGLITE_INITDB_SEED ? { PGLITE_INITDB_SEED: process.env.PGLITE_INITDB_SEED } : {};
     const bot = runNode(['dist/src/main.js'], {
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: path.join(dir, 'none.yaml'), ...seed, ...env(),
     });
