@@ -233,7 +233,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
       });
     });
-  dispute.command('raise').requiredOption('--as <person>', 'your directory id').requiredOption('--file <file>', 'the dispute as YAML or JSON (see README)')
+  dispute.command('raise').requiredOption('--as <person>', 'your directory id').requiredOption('--file <file>', 'the dispute as YAML or JSON (see docs/cli.md)')
     .option('--key <key>', 'idempotency key: running the same command twice raises one dispute')
     .description('raise a dispute').action(async (o: { as: string; file: string; key?: string }) => {
       const parsed = raiseSchema.safeParse(readStructured(o.file));
