@@ -2,9 +2,10 @@
 # The Section 117 dispute bot. Two stages: the builder compiles TypeScript and
 # generates the Prisma client with every dependency; the image ships only the
 # compiled dist/, the migrations and the production dependencies, and runs as
-# the unprivileged "node" user.
+# the unprivileged "node" user. Node 22 is the LTS line; the code also runs on
+# Node 20 (package.json "engines"), which the development machines still have.
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
@@ -14,7 +15,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN node scripts/generate-prisma.mjs && node node_modules/typescript/bin/tsc -p tsconfig.build.json
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \

@@ -4,18 +4,16 @@
 // only the files holding the covering tests are loaded, and a mutant's run stops
 // at its first failing test, loading no further file (docs/mutation.md).
 import { fileURLToPath } from 'node:url';
-import base from './jest.config.js';
+import { common } from './jest.config.js';
 
 // Absolute paths: Stryker wraps the environment and resolves it without <rootDir>.
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 export default {
-  ...base,
+  ...common,
   testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
   testEnvironment: here('./tests/mutation/environment.cjs'),
   testSequencer: here('./tests/mutation/sequencer.cjs'),
   runner: here('./tests/mutation/runner.cjs'),
   maxWorkers: 1,
-  // Unit tests open no database: no initdb seed to make.
-  globalSetup: undefined,
 };

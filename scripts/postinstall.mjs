@@ -23,4 +23,6 @@ const run = (args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 run([path.join(root, 'scripts', 'generate-prisma.mjs')]);
-run([tsc, '-p', 'tsconfig.build.json']);
+// Through the build key, so the first `npm start` after the install does not compile again.
+const { buildIfChanged } = await import('./build-if-changed.mjs');
+await buildIfChanged();

@@ -46,7 +46,7 @@ export function banner(
     ...(sharedAcrossOrgs ? [
       `  WARNING:    Teams ${e.TEAMS_CASE_SPACES} mode shows every dispute (organisations, decisions, flags) to everyone in the team,`
         + ` across ${app.directory.organisations.length} organisations.`
-        + ' Use TEAMS_CASE_SPACES=chat for a private chat per dispute (README, Microsoft Teams).',
+        + ' Use TEAMS_CASE_SPACES=chat for a private chat per dispute (docs/teams.md).',
     ] : []),
     ...(slackMode || teams.port ? [] : ['  Without a chat platform, notifications are written to this log.']),
   ].join('\n');

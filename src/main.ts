@@ -1,9 +1,8 @@
 import { createLogger } from './app/logger.ts';
-import { ConfigError, loadEnv } from './config/env.ts';
-import { DirectoryError } from './config/directory.ts';
-import { MigrationError } from './register/migrate.ts';
-import { DataDirLocked } from './register/data-dir-lock.ts';
-import { DataDirExposed, ownerOnlyUmask } from './register/owner-only.ts';
+import { loadEnv } from './config/env.ts';
+import { StartupError } from './config/startup-error.ts';
+import { asStartupError, cannotStartText } from './startup.ts';
+import { ownerOnlyUmask } from './register/owner-only.ts';
 import { banner } from './banner.ts';
 import { startBot } from './bot.ts';
 import { installSafetyNet } from './http/safety-net.ts';
@@ -16,8 +15,9 @@ async function main(): Promise<void> {
   try {
     env = loadEnv();
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(78);
+    if (!(e instanceof StartupError)) throw e;
+    process.stderr.write(cannotStartText(e));
+    process.exit(e.exitCode);
   }
   const logger = createLogger(env.LOG_LEVEL);
   installSafetyNet(logger);
@@ -25,15 +25,12 @@ async function main(): Promise<void> {
   try {
     bot = await startBot({ env, logger });
   } catch (e) {
-    if (e instanceof DataDirLocked) {
-      process.stderr.write(`The bot cannot start: ${e.message}\n`);
-      process.exit(75);
-    }
-    if (e instanceof DirectoryError || e instanceof MigrationError || e instanceof ConfigError || e instanceof DataDirExposed) {
-      process.stderr.write(`The bot cannot start: ${e.message}\n`);
-      process.exit(78);
-    }
-    throw e;
+    // Every start-up failure an administrator can fix ends here: one line per setting, no stack trace, and an exit
+    // code that tells systemd not to restart (78) or to try again later (75).
+    const failure = asStartupError(e, env);
+    if (!failure) throw e;
+    process.stderr.write(cannotStartText(failure));
+    process.exit(failure.exitCode);
   }
   process.stdout.write(`${banner(bot.app, bot.address.port, bot.slack?.mode ?? null, bot.teams, bot.localToken)}\n`);
 

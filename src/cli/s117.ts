@@ -6,7 +6,8 @@ import { parseDate, parseRange } from '../domain/date-input.ts';
 import { boot, calendarFromEnv, type App } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
-import { ConfigError, loadEnv, type Env } from '../config/env.ts';
+import { loadEnv, type Env } from '../config/env.ts';
+import { StartupError } from '../config/startup-error.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { directoryAdvice } from '../config/directory-advice.ts';
 import { homeService } from '../platforms.ts';
@@ -204,7 +205,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
       });
     });
-  dispute.command('raise').requiredOption('--as <person>', 'your directory id').requiredOption('--file <file>', 'the dispute as YAML or JSON (see README)')
+  dispute.command('raise').requiredOption('--as <person>', 'your directory id').requiredOption('--file <file>', 'the dispute as YAML or JSON (see docs/cli.md)')
     .option('--key <key>', 'idempotency key: running the same command twice raises one dispute')
     .description('raise a dispute').action(async (o: { as: string; file: string; key?: string }) => {
       const parsed = raiseSchema.safeParse(readStructured(o.file));
@@ -336,7 +337,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (e instanceof CliFailure) { io.stderr(`${e.message}\n`); return e.code; }
     if (e instanceof DomainError) { io.stderr(`Refused: ${forCli(e.message)}\n`); return EXIT.FAILED; }
     if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
-    if (e instanceof ConfigError) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }
+    if (e instanceof StartupError) { io.stderr(`${e.message}\n`); return e.exitCode; }
     if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
     if (e instanceof BackupError || e instanceof BackupKeyError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }
     if (e instanceof DataDirExposed) { io.stderr(`${e.message}\n`); return EXIT.CONFIG; }

@@ -7,7 +7,8 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { pgliteLane } from './pglite-lane.ts';
 import { acquireDataDirLock, isLockFile, type DataDirLock } from './data-dir-lock.ts';
-import { checkDataDir, mkdirOwnerOnly, OwnerOnlyNodeFS, tightenTree } from './owner-only.ts';
+import { checkDataDir, OwnerOnlyNodeFS, tightenTree } from './owner-only.ts';
+import { makeDataDir, reachDatabase } from './startup-checks.ts';
 
 /** Multi-statement SQL and parameterised queries on the raw driver (migrations, sweeps). */
 export interface SqlRunner {
@@ -108,6 +109,7 @@ export async function openDatabase(opts: {
   purpose?: string;
 }): Promise<Database> {
   if (opts.databaseUrl) {
+    await reachDatabase(opts.databaseUrl);
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle connection dropped by the server (restart, failover) must not crash the bot; the pool reconnects.
     pool.on('error', (e) => opts.onIdleError?.(e));
@@ -123,7 +125,8 @@ export async function openDatabase(opts: {
   if (!memory) {
     // A folder others can already read may have leaked: the operator must know and fix it, not find it silently fixed.
     checkDataDir(opts.dataDir);
-    mkdirOwnerOnly(opts.dataDir);
+    // Created owner-only one level at a time, and proven writable, so a bad DATA_DIR is one line, not a hang.
+    makeDataDir(opts.dataDir);
   }
   // Taken before PGlite reads a byte: a second process must never load its own copy of the folder.
   const lock = memory ? null : acquireDataDirLock(opts.dataDir, opts.purpose ?? 'bot');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
+import { StartupError } from '../config/startup-error.ts';
 
 /**
  * Files holding case data are readable by the account that runs the bot and
@@ -20,11 +21,11 @@ export function ownerOnlyUmask(): void {
 }
 
 /** DATA_DIR exists and other accounts could read or change it: the bot and CLI refuse to use it. */
-export class DataDirExposed extends Error {
+export class DataDirExposed extends StartupError {
   constructor(readonly dataDir: string, readonly mode: number) {
     // One line: it is the whole of what a start that refuses prints.
-    super(`${dataDir} can be read or changed by other accounts on this computer (permissions ${mode.toString(8).padStart(4, '0')}), `
-      + `and it holds personal data. Run: chmod -R go-rwx ${shellQuote(dataDir)}   then start again.`);
+    super(`DATA_DIR: ${dataDir} can be read or changed by other accounts on this computer (permissions ${mode.toString(8).padStart(4, '0')}), `
+      + `and it holds personal data. Run: chmod -R go-rwx ${shellQuote(dataDir)}   then start again.`, 78);
     this.name = 'DataDirExposed';
   }
 }

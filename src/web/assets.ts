@@ -34,9 +34,17 @@ ol.timeline{list-style:none;padding:0;background:#fff}ol.timeline li{padding:.5r
 footer{max-width:78rem;margin:0 auto;padding:1rem 1.5rem 2rem;border-top:1px solid #d8dde0}footer a{margin-right:1.25rem}
 form.inline{display:inline}
 .table-scroll{overflow-x:auto;max-width:100%;margin-bottom:1rem}.table-scroll table{min-width:60rem}
+fieldset.date-input{border:0;padding:0;margin:0}fieldset.date-input legend{font-weight:bold;font-size:.875rem;padding:0}
+.hint{display:block;font-size:.875rem}.date-items{display:flex;gap:.5rem}.date-item label{font-weight:normal}
+.date-input input.w2{width:3.5rem;min-width:0}.date-input input.w4{width:5rem;min-width:0}
 ul.summary{background:#fff;padding:1rem 1rem 1rem 2.5rem;margin:0 0 1rem}ul.summary li{margin:.25rem 0}
 @media (max-width:40rem){main{padding:1rem}header{padding:.75rem 1rem}h1{font-size:1.5rem}
 form.filters{display:grid;grid-template-columns:1fr;gap:.5rem}form.filters input,form.filters select{width:100%;min-width:0}form.filters button{width:100%}
+form.filters .date-input input.w2{width:3.5rem}form.filters .date-input input.w4{width:5rem}
+table.reflow thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+table.reflow tr{display:block;border-bottom:2px solid #d8dde0;padding:.25rem 0}
+table.reflow td{display:grid;grid-template-columns:6.5rem 1fr;gap:.5rem;border:0;padding:.25rem .5rem}
+table.reflow td::before{content:attr(data-label);font-weight:bold}
 .cards{grid-template-columns:repeat(2,1fr)}}
 @media print{header nav,form,.skip,button{display:none}body{background:#fff}main{max-width:none;padding:0}figure,table{break-inside:avoid}a{color:#212b32;text-decoration:none}}
 `;

@@ -36,6 +36,21 @@ ${body}
 const date = (cal: WorkingCalendar, d: Date | string | null) => (d ? cal.describe(new Date(d), { year: true }) : '—');
 const subjectLabel = (s: string) => SUBJECT_TEXT[s as Subject] ?? s;
 
+/**
+ * The NHS date-input pattern (service-manual.nhs.uk, "Date input"): day, month and year in three labelled number
+ * fields in a fieldset, which every browser and screen reader handles alike, unlike a native date picker.
+ * The fields are NAME-day, NAME-month and NAME-year; src/web/query.ts puts them back together.
+ */
+function dateInput(name: string, legend: string, iso: string | undefined): Safe {
+  const [year, month, day] = /^\d{4}-\d{2}-\d{2}$/.test(iso ?? '') ? iso!.split('-') : ['', '', ''];
+  const field = (part: string, label: string, value: string, size: string) => html`<div class="date-item">\
+<label for="${name}-${part}">${label}</label><input class="${size}" id="${name}-${part}" name="${name}-${part}" inputmode="numeric" \
+value="${value ? String(Number(value)) : ''}"></div>`;
+  return html`<fieldset class="date-input" id="${name}" role="group" aria-describedby="${name}-hint"><legend>${legend}</legend>\
+<span class="hint muted" id="${name}-hint">For example, 27 3 2026</span><div class="date-items">\
+${field('day', 'Day', day!, 'w2')}${field('month', 'Month', month!, 'w2')}${field('year', 'Year', year!, 'w4')}</div></fieldset>`;
+}
+
 function sortLink(f: Filters, key: string, label: string): Safe {
   const dir = f.sort === key && f.dir !== 'desc' ? 'desc' : 'asc';
   const q = new URLSearchParams({ ...Object.fromEntries(Object.entries(f).filter(([, v]) => v)), sort: key, dir });
@@ -61,8 +76,8 @@ export function registerPage(cal: WorkingCalendar, dir: Directory, rows: ListRow
   };
   return html`
 <form class="filters" method="get" action="/register" aria-label="Filter disputes">
-  <div><label for="from">Raised from</label><input type="date" id="from" name="from" value="${f.from ?? ''}"></div>
-  <div><label for="to">Raised to</label><input type="date" id="to" name="to" value="${f.to ?? ''}"></div>
+  ${dateInput('from', 'Raised from', f.from)}
+  ${dateInput('to', 'Raised to', f.to)}
   <div><label for="org">Organisation</label><select id="org" name="org"><option value="">Any</option>${dir.organisations.map((o) => opt(o.id, o.name, f.org))}</select></div>
   <div><label for="subject">Subject</label><select id="subject" name="subject"><option value="">Any</option>${SUBJECTS.map((s) => opt(s, SUBJECT_TEXT[s], f.subject))}</select></div>
   <div><label for="stage">Stage</label><select id="stage" name="stage"><option value="">Any</option>${['1', '2', '3', '4'].map((s) => opt(s, `Stage ${s}`, f.stage))}</select></div>
@@ -112,10 +127,10 @@ export function disputePage(cal: WorkingCalendar, dir: Directory, d: Dispute, hi
 <h2>The disagreement and the care</h2>
 <p>${d.description}</p><p><strong>Current care:</strong> ${d.currentCare} ${d.careContinues ? '(confirmed to continue)' : html`<span class="overdue">(reported not continuing)</span>`}</p>
 <h2>Stages</h2>
-<table><thead><tr><th scope="col">Stage</th><th scope="col">Started</th><th scope="col">Deadline</th><th scope="col">Ended</th><th scope="col">Timescale</th></tr></thead>
-<tbody>${d.stages.map((s) => html`<tr><td>Stage ${s.stage}</td><td>${date(cal, s.startedAt)}</td><td>${s.dueAt ? date(cal, s.dueAt) : 'none'}</td>
-<td>${s.endedAt ? html`${date(cal, s.endedAt)} (${(s.endReason ?? '').toLowerCase().replace('_', ' ')})` : s.timedOutAt ? html`<span class="overdue">overdue since ${date(cal, s.timedOutAt)}</span>` : 'open'}</td>
-<td>${s.met === true ? 'Met' : s.met === false ? html`<span class="overdue">Missed</span>` : s.endedAt && s.endReason !== 'RESOLVED' ? 'Escalated' : '—'}</td></tr>`)}</tbody></table>
+<table class="reflow"><thead><tr><th scope="col">Stage</th><th scope="col">Started</th><th scope="col">Deadline</th><th scope="col">Ended</th><th scope="col">Timescale</th></tr></thead>
+<tbody>${d.stages.map((s) => html`<tr><td data-label="Stage">Stage ${s.stage}</td><td data-label="Started">${date(cal, s.startedAt)}</td><td data-label="Deadline">${s.dueAt ? date(cal, s.dueAt) : 'none'}</td>
+<td data-label="Ended">${s.endedAt ? html`${date(cal, s.endedAt)} (${(s.endReason ?? '').toLowerCase().replace('_', ' ')})` : s.timedOutAt ? html`<span class="overdue">overdue since ${date(cal, s.timedOutAt)}</span>` : 'open'}</td>
+<td data-label="Timescale">${s.met === true ? 'Met' : s.met === false ? html`<span class="overdue">Missed</span>` : s.endedAt && s.endReason !== 'RESOLVED' ? 'Escalated' : '—'}</td></tr>`)}</tbody></table>
 <h2>Decisions</h2>
 ${d.decisions.length ? html`<ol>${d.decisions.map((x) => html`<li><strong>${OUTCOME_TEXT[x.outcome]}</strong> (Stage ${x.stage}, ${x.status.toLowerCase()}): ${x.summary}
 <br><span class="muted">Need: ${x.basisNeed} · Section 117 tests: ${x.basisTests} · Risk: ${x.basisRisk}${x.funding ? html` · Funding: ${x.funding}` : ''}${x.commissioning ? html` · Commissioning: ${x.commissioning}` : ''}</span>
@@ -162,8 +177,8 @@ export function reportPage(r: BoardReport, charts: Chart[]): Safe {
   const pct = (n: number | null) => (n === null ? '—' : `${n}%`);
   return html`
 <form class="filters" method="get" action="/register/report" aria-label="Report period">
-<div><label for="from">From</label><input type="date" id="from" name="from" value="${r.period.from}"></div>
-<div><label for="to">To</label><input type="date" id="to" name="to" value="${r.period.to}"></div>
+${dateInput('from', 'From', r.period.from)}
+${dateInput('to', 'To', r.period.to)}
 <div><button type="submit">Show report</button> <a href="/register/report.csv?from=${r.period.from}&amp;to=${r.period.to}">Download CSV</a></div></form>
 <p>${r.partnership}: ${r.period.from} to ${r.period.to}.</p>
 <div class="cards">

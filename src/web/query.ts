@@ -11,9 +11,37 @@ const LIST_FIELDS = ['from', 'to', 'org', 'subject', 'stage', 'status', 'flag', 
 export const MAX_PAGE = 10_000;
 const SORT_KEYS = ['reference', 'raised', 'stage', 'status', 'due'];
 
-export function parseListQuery(params: URLSearchParams, dir: Directory): { filters: Filters; errors: string[] } {
-  const f: Filters = {};
+const PARTS = ['day', 'month', 'year'] as const;
+
+/**
+ * The date forms send NAME-day, NAME-month and NAME-year (the NHS date-input pattern); links and scripts send
+ * NAME=YYYY-MM-DD. Both become NAME=YYYY-MM-DD here, so the rest checks one shape. A date given only in part is an
+ * error naming what is missing.
+ */
+export function joinDateParts(params: URLSearchParams, names: readonly string[], labels: Record<string, string>)
+  : { params: URLSearchParams; errors: string[] } {
+  const out = new URLSearchParams(params);
   const errors: string[] = [];
+  for (const name of names) {
+    const parts = PARTS.map((p) => (params.get(`${name}-${p}`) ?? '').trim());
+    for (const p of PARTS) out.delete(`${name}-${p}`);
+    if (parts.every((v) => v === '')) continue;
+    const missing = PARTS.filter((_, i) => parts[i] === '');
+    const label = `${labels[name] ?? name} (${name})`;
+    if (missing.length) { errors.push(`${label}: enter the ${missing.join(' and ')} too, like 27 3 2026.`); continue; }
+    if (!parts.every((v) => /^\d{1,4}$/.test(v))) { errors.push(`${label}: use numbers only for the day, month and year, like 27 3 2026.`); continue; }
+    const [day, month, year] = parts as [string, string, string];
+    if (year.length !== 4) { errors.push(`${label}: the year must have 4 digits, like 2026.`); continue; }
+    out.set(name, `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`);
+  }
+  return { params: out, errors };
+}
+
+export function parseListQuery(query: URLSearchParams, dir: Directory): { filters: Filters; errors: string[] } {
+  const f: Filters = {};
+  const joined = joinDateParts(query, ['from', 'to'], { from: 'Raised from', to: 'Raised to' });
+  const params = joined.params;
+  const errors: string[] = [...joined.errors];
   for (const k of LIST_FIELDS) {
     const all = params.getAll(k);
     const v = all[0];
@@ -39,7 +67,9 @@ export function parseListQuery(params: URLSearchParams, dir: Directory): { filte
 }
 
 /** The report's period: both dates, a real calendar range of at most five years. */
-export function parseReportQuery(params: URLSearchParams): { ok: true; value: DateRange | null } | { ok: false; error: string } {
+export function parseReportQuery(query: URLSearchParams): { ok: true; value: DateRange | null } | { ok: false; error: string } {
+  const { params, errors } = joinDateParts(query, ['from', 'to'], { from: 'From', to: 'To' });
+  if (errors.length) return { ok: false, error: errors.join(' ') };
   const from = params.get('from');
   const to = params.get('to');
   if (!from && !to) return { ok: true, value: null };

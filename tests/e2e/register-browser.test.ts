@@ -64,7 +64,9 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
     expect(await page.locator('h1').textContent()).toBe('Section 117 disputes');
     expect(await refs(page)).toEqual(['S117-2026-0001', 'S117-2026-0002', 'S117-2027-0001']);
     // Keyboard and labels: every form control has a label.
-    for (const id of ['from', 'to', 'org', 'subject', 'stage', 'status', 'flag']) expect(await page.locator(`label[for="${id}"]`).count()).toBe(1);
+    for (const id of ['from-day', 'from-month', 'from-year', 'to-day', 'to-month', 'to-year', 'org', 'subject', 'stage', 'status', 'flag']) {
+      expect(await page.locator(`label[for="${id}"]`).count()).toBe(1);
+    }
     await page.selectOption('#status', 'OVERDUE');
     await page.click('text=Apply filters');
     expect(await refs(page)).toEqual(['S117-2027-0001']);
@@ -120,6 +122,22 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
     expect(await page.locator('ul.summary li').count()).toBe(5);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-report.png'), fullPage: true });
+  });
+
+  it('[R9.1] reflows a dispute\'s stage table at 320 CSS pixels (WCAG 1.4.10), and takes dates as day, month and year', async () => {
+    const page = await signIn('pat.lee@anytown.nhs.uk', { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+    await page.goto(`${base}/register/dispute/S117-2027-0001`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-dispute.png'), fullPage: true });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
+    const cell = (await page.locator('table.reflow td[data-label="Deadline"]').first().boundingBox())!;
+    expect(cell.x + cell.width).toBeLessThanOrEqual(320);
+    await page.goto(`${base}/register`);
+    await page.fill('#from-day', '1');
+    await page.fill('#from-month', '1');
+    await page.fill('#from-year', '2027');
+    await page.click('text=Apply filters');
+    await page.waitForURL(/from-year=2027/);
+    expect(await refs(page)).toEqual(['S117-2027-0001']);
   });
 
   it('shows a participant only their disputes, and a stranger nothing', async () => {

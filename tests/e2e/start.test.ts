@@ -18,7 +18,7 @@ describe('npm start', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-start-'));
     try {
       const bot = startBot({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data'), DIRECTORY_FILE: path.join(dir, 'none.yaml') });
-      const port = await until(() => /http:\/\/localhost:(\d+)/.exec(bot.out())?.[1], 'the banner', 60_000);
+      const port = await until(() => /http:\/\/localhost:(\d+)/.exec(bot.out())?.[1], 'the banner', 150_000);
       expect(bot.out()).toMatch(new RegExp(`Database: {3}embedded PGlite in .*data — applied ${readMigrations().length} migration`));
       expect(bot.out()).toMatch(/Slack: {6}not connected: set SLACK_BOT_TOKEN/);
       expect(bot.out()).toMatch(/Teams: {6}not connected: set MICROSOFT_APP_ID/);

@@ -61,7 +61,7 @@ export const DATABASES: [string, () => Promise<{ databaseUrl?: string; cleanup: 
 
 if (!PG_URL) {
   // Said once per test file that could have used it.
-  process.stdout.write('PostgreSQL suites skipped: TEST_DATABASE_URL is not set (CI sets it; see README).\n');
+  process.stdout.write('PostgreSQL suites skipped: TEST_DATABASE_URL is not set (CI sets it; see README, "Tests").\n');
 }
 
 /** The whole bot, with Slack connected to a fake Web API, as the security suites probe it from outside. */

@@ -5,7 +5,10 @@ const creds = { MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555', MICROS
 
 describe('choosing where Teams disputes live', () => {
   it('refuses chat mode without the bot\'s credentials, naming each missing variable', () => {
-    expect(() => caseSpaceSettings(loadEnv({ TEAMS_CASE_SPACES: 'chat', MICROSOFT_APP_ID: creds.MICROSOFT_APP_ID })))
+    // The start stops earlier, at loadEnv, for half-set Teams credentials; the case-space check still guards any Env.
+    expect(() => loadEnv({ TEAMS_CASE_SPACES: 'chat', MICROSOFT_APP_ID: creds.MICROSOFT_APP_ID }))
+      .toThrow(/^MICROSOFT_APP_PASSWORD .* and MICROSOFT_APP_TENANT_ID .*: are needed with MICROSOFT_APP_ID/);
+    expect(() => caseSpaceSettings({ ...loadEnv({ TEAMS_CASE_SPACES: 'chat' }), MICROSOFT_APP_ID: creds.MICROSOFT_APP_ID }))
       .toThrow(/TEAMS_CASE_SPACES: chat mode needs MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID \(Microsoft Graph creates the chats/);
     expect(() => caseSpaceSettings(loadEnv({ TEAMS_CASE_SPACES: 'channel', ...creds }))).toThrow(/channel mode needs TEAMS_TEAM_ID/);
   });

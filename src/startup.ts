@@ -1,0 +1,37 @@
+import { StartupError } from './config/startup-error.ts';
+import { DirectoryError } from './config/directory.ts';
+import { MigrationError } from './register/migrate.ts';
+import { DataDirLocked } from './register/data-dir-lock.ts';
+
+/**
+ * What the entry point prints and exits with when the start fails, or null for a fault of ours (a bug keeps its
+ * stack trace). Everything an administrator can fix becomes a StartupError here or where it is found.
+ */
+export function asStartupError(e: unknown, where: { PORT: number; HOST: string }): StartupError | null {
+  if (e instanceof StartupError) return e;
+  // Another process has the folder now; a later start may succeed, so 75 (EX_TEMPFAIL) lets systemd try again.
+  if (e instanceof DataDirLocked) return new StartupError(e.message, 75);
+  if (e instanceof DirectoryError) return new StartupError(`DIRECTORY_FILE: ${e.message}`);
+  if (e instanceof MigrationError) return new StartupError(e.message);
+  const err = e as NodeJS.ErrnoException | null;
+  if (err?.syscall === 'listen') {
+    const { PORT: port, HOST: host } = where;
+    if (err.code === 'EADDRINUSE') {
+      return new StartupError(`PORT: ${port} on ${host} is already in use (another program, or the bot already running): `
+        + 'stop that program or set PORT to a free port');
+    }
+    if (err.code === 'EACCES') {
+      return new StartupError(`PORT: ${port} needs administrator rights (ports below 1024): use a port like 3000 behind a reverse proxy`);
+    }
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
+      return new StartupError(`HOST: ${host} is not an address of this machine: `
+        + 'use 127.0.0.1 (this computer only) or 0.0.0.0 (all networks)');
+    }
+  }
+  return null;
+}
+
+/** One line per setting at fault, each saying it is why the bot did not start; details under a line stay indented. */
+export function cannotStartText(e: StartupError): string {
+  return e.message.split('\n').map((l) => (/^\s/.test(l) ? l : `The bot cannot start: ${l}`)).join('\n') + '\n';
+}

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { buildDist, runNode } from '../helpers/child.ts';
+import { until } from '../helpers/wait.ts';
+
+// A newcomer who gets a setting wrong meets one line that names the setting and says what to do, and the process
+// exits 78 (EX_CONFIG) at once, so systemd (RestartPreventExitStatus=78) does not restart it every five seconds.
+// Never a stack trace, never a start that waits for ever. This runs the compiled bot exactly as `npm start` does.
+
+beforeAll(buildDist, 180_000);
+
+let dir: string;
+let busy: net.Server;
+let busyPort: number;
+let closedPort: number;
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-fail-'));
+  fs.writeFileSync(path.join(dir, 'a-file'), '');
+  busy = net.createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  busyPort = (busy.address() as net.AddressInfo).port;
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  closedPort = (probe.address() as net.AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+});
+afterAll(async () => {
+  await new Promise((r) => busy.close(r));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+type Case = [what: string, env: () => Record<string, string>, setting: string];
+const cases: Case[] = [
+  ['a time zone that does not exist', () => ({ TIME_ZONE: 'Europe/Londres' }), 'TIME_ZONE'],
+  ['a sweep schedule that is not cron', () => ({ SWEEP_CRON: 'every minute' }), 'SWEEP_CRON'],
+  ['a Teams app id without its secret and tenant', () => ({ MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555' }), 'MICROSOFT_APP_PASSWORD'],
+  ['a Teams secret without the app id', () => ({ MICROSOFT_APP_PASSWORD: 'secret' }), 'MICROSOFT_APP_ID'],
+  ['a Slack token without its signing secret', () => ({ SLACK_BOT_TOKEN: 'xoxb-1' }), 'SLACK_SIGNING_SECRET'],
+  ['a Slack signing secret without the token', () => ({ SLACK_SIGNING_SECRET: 'abc' }), 'SLACK_BOT_TOKEN'],
+  ['a PostgreSQL that is not running', () => ({ DATABASE_URL: `postgresql://s117:pw@127.0.0.1:${closedPort}/s117` }), 'DATABASE_URL'],
+  ['a port another program holds', () => ({ PORT: String(busyPort) }), 'PORT'],
+  ['an address this machine does not have', () => ({ HOST: '192.0.2.1' }), 'HOST'],
+  ['a data folder under /proc (Node\'s own mkdir never returns there)', () => ({ DATA_DIR: '/proc/s117-data' }), 'DATA_DIR'],
+  ['a data folder behind a file', () => ({ DATA_DIR: path.join(dir, 'a-file', 'data') }), 'DATA_DIR'],
+  ['a public address over plain http', () => ({ PUBLIC_URL: 'http://s117.example.nhs.uk' }), 'PUBLIC_URL'],
+  ['a sign-in provider over plain http', () => ({
+    OIDC_ISSUER: 'http://login.example.org', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', SESSION_SECRET: 'x'.repeat(32),
+    PUBLIC_URL: 'https://s117.example.nhs.uk',
+  }), 'OIDC_ISSUER'],
+  ['a Teams connector over plain http', () => ({ TEAMS_SERVICE_URL: 'http://smba.example.org/uk/' }), 'TEAMS_SERVICE_URL'],
+];
+
+describe('npm start with one bad setting', () => {
+  it.each(cases)('%s: exits 78 with one line naming it and no stack trace', async (_what, env, setting) => {
+    // The initdb seed spares the cases that get as far as the database a few seconds of CPU each.
+    const seed: Record<string, string> = process.env.PGLITE_INITDB_SEED ? { PGLITE_INITDB_SEED: process.env.PGLITE_INITDB_SEED } : {};
+    const bot = runNode(['dist/src/main.js'], {
+      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: path.join(dir, 'none.yaml'), ...seed, ...env(),
+    });
+    try {
+      // Bounded: a start that hangs fails here. Generous, as two shared cores can take a while to load the bot.
+      await until(() => bot.exitCode() !== undefined, `the bot to give up on ${setting}`, 150_000);
+    } finally {
+      bot.child.kill('SIGKILL');
+    }
+    const lines = bot.err().split('\n').filter((l) => l.trim());
+    expect({ code: bot.exitCode(), lines }).toEqual({ code: 78, lines: [expect.stringMatching(new RegExp(`^The bot cannot start: [A-Z_ ]*\\b${setting}\\b.*: .+`))] });
+    expect(bot.err()).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('npm start', () => {
+  it('runs the compiled bot without compiling again when no source changed', () => {
+    const scripts = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toBe('node scripts/build-if-changed.mjs && node dist/src/main.js');
+    const before = fs.statSync('dist/src/main.js').mtimeMs;
+    const r = spawnSync(process.execPath, ['scripts/build-if-changed.mjs'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(fs.statSync('dist/src/main.js').mtimeMs).toBe(before);
+  });
+});

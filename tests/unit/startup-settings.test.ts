@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadEnv } from '../../src/config/env.ts';
+import { StartupError } from '../../src/config/startup-error.ts';
+import { makeDataDir } from '../../src/register/startup-checks.ts';
+import { DataDirLocked } from '../../src/register/data-dir-lock.ts';
+import { asStartupError, cannotStartText } from '../../src/startup.ts';
+
+// The fast half of "every start-up failure is one line naming the setting" (tests/e2e/start-failures.test.ts runs
+// the compiled bot): each bad setting is found before anything starts, and its message names it first.
+const refusal = (env: Record<string, string>): string[] => {
+  try {
+    loadEnv(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as StartupError).exitCode).toBe(78);
+    return (e as Error).message.split('\n');
+  }
+  return [];
+};
+
+describe('settings checked at start-up', () => {
+  it.each([
+    [{ TIME_ZONE: 'Europe/Londres' }, /^TIME_ZONE: must be a time zone name like Europe\/London$/],
+    [{ SWEEP_CRON: '*/5 * *' }, /^SWEEP_CRON: must be a cron expression/],
+    [{ PUBLIC_URL: 'http://s117.example.nhs.uk' }, /^PUBLIC_URL: must start with https:\/\/ \(http:\/\/ only for localhost\)/],
+    [{ SLACK_API_URL: 'http://slack.example.org/api/' }, /^SLACK_API_URL: must start with https:\/\//],
+    [{ GRAPH_API_URL: 'http://graph.example.org/v1.0' }, /^GRAPH_API_URL: must start with https:\/\//],
+    [{ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_TENANT_ID: 't' }, /^MICROSOFT_APP_PASSWORD \(.*\): is needed with MICROSOFT_APP_ID/],
+    [{ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_PASSWORD: 'p' }, /^MICROSOFT_APP_TENANT_ID \(.*\): is needed with MICROSOFT_APP_ID/],
+    [{ MICROSOFT_APP_TYPE: 'MultiTenant' }, /^MICROSOFT_APP_ID: is needed with MICROSOFT_APP_TYPE/],
+    [{ SLACK_APP_TOKEN: 'xapp-1' }, /^SLACK_BOT_TOKEN: is needed with SLACK_APP_TOKEN/],
+  ])('%j is refused in one line naming the setting', (env, line) => {
+    expect(refusal(env as Record<string, string>)).toEqual([expect.stringMatching(line)]);
+  });
+
+  it('accepts what the tests and a local sign-in provider use: http on this computer, a MultiTenant bot without a tenant', () => {
+    expect(refusal({ PUBLIC_URL: 'http://127.0.0.1:3000', TEAMS_SERVICE_URL: 'http://localhost:4000/', OIDC_ISSUER: 'http://[::1]:5000',
+      OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', SESSION_SECRET: 'x'.repeat(32) })).toEqual([]);
+    expect(refusal({ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TYPE: 'MultiTenant', TIME_ZONE: 'America/New_York', SWEEP_CRON: '*/5 * * * *' })).toEqual([]);
+  });
+});
+
+describe('the data folder', () => {
+  it('refuses a folder under /proc at once (Node\'s recursive mkdir never returns there)', () => {
+    expect(() => makeDataDir('/proc/s117-unit/data')).toThrow(/^DATA_DIR: the bot cannot write to \/proc\/s117-unit\/data \(it cannot be made there\): set DATA_DIR to/);
+  });
+
+  it('makes a missing folder owner-only, level by level, and refuses one behind a file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-datadir-'));
+    try {
+      makeDataDir(path.join(dir, 'a', 'b'));
+      expect(fs.statSync(path.join(dir, 'a', 'b')).mode & 0o777).toBe(0o700);
+      expect(fs.readdirSync(path.join(dir, 'a', 'b'))).toEqual([]);
+      fs.writeFileSync(path.join(dir, 'file'), '');
+      expect(() => makeDataDir(path.join(dir, 'file', 'data'))).toThrow(/^DATA_DIR: .*\(a file is in the way, not a folder\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the entry point\'s one line', () => {
+  const where = { PORT: 3000, HOST: '127.0.0.1' };
+  it('names the port or host when the server cannot listen, and leaves faults of ours alone', () => {
+    const inUse = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', syscall: 'listen' });
+    expect(asStartupError(inUse, where)?.message).toMatch(/^PORT: 3000 on 127\.0\.0\.1 is already in use .*: stop that program or set PORT to a free port$/);
+    const noAddress = Object.assign(new Error('listen EADDRNOTAVAIL'), { code: 'EADDRNOTAVAIL', syscall: 'listen' });
+    expect(asStartupError(noAddress, where)?.message).toMatch(/^HOST: 127\.0\.0\.1 is not an address of this machine/);
+    expect(asStartupError(new TypeError('x is undefined'), where)).toBeNull();
+  });
+
+  it('asks to try again later (75) when another process has the data folder', () => {
+    expect(asStartupError(new DataDirLocked('/d', null, '/d/s117-owner.lock'), where)?.exitCode).toBe(75);
+  });
+
+  it('prefixes each setting\'s line, and keeps indented detail as it is', () => {
+    expect(cannotStartText(new StartupError('A: one\nB: two\n  detail'))).toBe('The bot cannot start: A: one\nThe bot cannot start: B: two\n  detail\n');
+  });
+});
