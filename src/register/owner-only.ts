@@ -24,7 +24,7 @@ export function ownerOnlyUmask(): void {
 export class DataDirExposed extends StartupError {
   constructor(readonly dataDir: string, readonly mode: number) {
     // One line: it is the whole of what a start that refuses prints.
-    super(`DATA_DIR: ${dataDir} can be read or changed by other accounts on this computer (permissions ${mode.toString(8).padStart(4, '0')}), `
+    super(`${dataDir} can be read or changed by other accounts on this computer (permissions ${mode.toString(8).padStart(4, '0')}), `
       + `and it holds personal data. Run: chmod -R go-rwx ${shellQuote(dataDir)}   then start again.`, 78);
     this.name = 'DataDirExposed';
   }
