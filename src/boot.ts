@@ -94,7 +94,8 @@ export async function boot(opts: BootOptions): Promise<App> {
     const audit = auditDir(env);
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({
-      store, conversations, clock, calendar, policy, directory: () => directory, logger, reach: () => reachOf(directory, opts.env, Object.keys(opts.ports ?? {})),
+      store, conversations, clock, calendar, policy, directory: () => directory, logger,
+      reach: () => reachOf(directory, opts.env, Object.keys(opts.ports ?? {})),
       ...(db.kind === 'postgres' ? { sweepBatch: SWEEP_BATCH_POSTGRES } : {}),
     });
     const dispatcher = new OutboxDispatcher({

@@ -78,7 +78,7 @@ describe('where each organisation works (homes)', () => {
 
   it('`s117 directory check` explains a home that no configured connection serves, and what would connect it', () => {
     const d = parseDirectory(yaml('[email]', '["teams:00000000-0000-4000-8000-0000000000aa", slack]', '  - { id: dee, name: Dee, organisation: icb, roles: [SENIOR_OFFICER] }'));
-    const raw = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', MICROSOFT_APP_ID: 'a', MICROSOFT_APP_TENANT_ID: '00000000-0000-4000-8000-0000000000bb' };
+    const raw = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', MICROSOFT_APP_ID: 'a', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TENANT_ID: '00000000-0000-4000-8000-0000000000bb' };
     const advice = directoryAdvice(d, homeService(loadEnv(raw)));
     expect(advice).toEqual(expect.arrayContaining([
       expect.stringMatching(/^The ICB \(icb\) works in email, which this bot is not connected to.*Set SMTP_URL and MAIL_FROM, or take email out of its homes\.$/),
