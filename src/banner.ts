@@ -18,9 +18,10 @@ export function banner(
     : e.TEAMS_CASE_SPACES === 'channel' ? 'a channel per dispute (every team member sees it)'
       : 'a thread per dispute in one shared channel';
   const threadHint = e.TEAMS_CASE_SPACES === 'thread' && !e.TEAMS_CASE_CHANNEL_ID ? '; set TEAMS_CASE_CHANNEL_ID for case threads' : '';
-  const tenant = e.MICROSOFT_APP_TENANT_ID ?? 'NOT SET: every activity is refused until MICROSOFT_APP_TENANT_ID is set';
+  const tenant = e.MICROSOFT_APP_TENANT_ID ? `only tenant ${e.MICROSOFT_APP_TENANT_ID}`
+    : 'NO TENANT: every activity is refused until MICROSOFT_APP_TENANT_ID is set';
   const teamsLine = teams.mode === 'authenticated'
-    ? `connected at /api/messages (every token verified; tenant ${tenant}); ${spaces}${threadHint}`
+    ? `connected at /api/messages (every token verified); ${spaces}${threadHint}; ${tenant}`
     : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and MICROSOFT_APP_TYPE'
       + (!teams.port ? ' (/api/messages is not served)'
         : blocked ? ` (/api/messages is switched off: ${blocked})`
