@@ -56,7 +56,7 @@ describe('chat actions for parties, care, advocacy, corrections and Stage 3', ()
     const ali = { personId: 'ali-khan', platform: 'slack' as const };
     // Nothing decided yet: explaining the outcome is not offered (an explanation before the decision would not count).
     expect((await p.press('ali-khan', 'person', { d: d.id, k: 'EXPLAINED' })).accepted).toBe(false);
-    await c.bot.app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'The ICB funds 60%.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    await c.bot.app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'The ICB funds 60%.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     await c.bot.app.service.act(ali, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     await c.bot.app.service.act({ personId: 'ivy-nash', platform: 'slack' }, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect((await get(d)).status).toBe('RESOLVED');
@@ -107,7 +107,7 @@ describe('chat actions for parties, care, advocacy, corrections and Stage 3', ()
     const p = driver(name);
     const d = await raise();
     const refused = await p.submit('ali-khan', 'decision', {
-      outcome: 'AGREEMENT', summary: 'We agree that Section 117 aftercare ends from 1 March.', basisNeed: 'Needs met.', basisTests: 'Tests no longer met.', basisRisk: 'Low.',
+      outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'We agree that Section 117 aftercare ends from 1 March.', basisNeed: 'Needs met.', basisTests: 'Tests no longer met.', basisRisk: 'Low.',
     }, d.id);
     expect(refused.accepted).toBe(false);
     expect(refused.text).toMatch(/only be decided at Stage 3/);

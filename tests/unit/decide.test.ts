@@ -470,7 +470,7 @@ describe('the person after resolution', () => {
     const s = new Scenario();
     s.raise();
     s.run('ali-khan', { type: 'PERSON_STEP', step: 'INFORMED', note: null });
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.dispute.status).toBe('RESOLVED');
@@ -492,7 +492,7 @@ describe('the person after resolution', () => {
     expect(refusal(() => s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Explained the disagreement.' })))
       .toEqual({ code: 'NO_SUCH_DECISION', field: 'step', message: expect.stringMatching(/^Nothing has been decided yet, so there is no outcome to explain/) });
     // An escalation agreed by the parties is not an outcome to explain either.
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'ESCALATE', summary: 'We cannot agree.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'ESCALATE', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'We cannot agree.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.dispute.stage).toBe(2);
@@ -506,7 +506,7 @@ describe('the person after resolution', () => {
     // A record written before this version refused it.
     Object.assign(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')!, { doneBy: 'ali-khan', doneAt: '2026-12-08T10:00:00.000Z', note: 'Explained the disagreement.' });
     s.at('2026-12-08T10:00:00Z');
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.at('2026-12-08T11:00:00Z').run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.dispute.status).toBe('RESOLVED');
@@ -525,7 +525,7 @@ describe('the person after resolution', () => {
     const s = new Scenario();
     s.raise();
     expect(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')!.dueAt).toBeNull();
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.events()).not.toContain('PERSON_STEP_DUE_AGAIN');
@@ -535,7 +535,7 @@ describe('the person after resolution', () => {
   it('[R8.3] once the person has been told the outcome, a later sweep flags nothing', () => {
     const s = new Scenario();
     s.raise();
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: null });

@@ -62,7 +62,7 @@ describe('proposing a decision', () => {
       interimFunding: '  The council pays in the meantime.  ', sourceMessage: 'slack:C0CASE/1765101600.000100',
     }));
     expect(s.dispute.decisions).toEqual([{
-      seq: 1, stage: 1, outcome: 'AGREEMENT', summary: stage2Decision.summary, basisNeed: stage2Decision.basisNeed,
+      seq: 1, stage: 1, outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: stage2Decision.summary, basisNeed: stage2Decision.basisNeed,
       basisTests: stage2Decision.basisTests, basisRisk: stage2Decision.basisRisk,
       funding: 'ICB 60%, council 40%.', commissioning: 'The council commissions.', interimFunding: 'The council pays in the meantime.',
       endingReason: null, jointAssessment: null, proposedBy: 'ali-khan', proposedAt: '2026-12-07T10:00:00.000Z',

@@ -418,8 +418,8 @@ describe('tests that bite: single-line changes that used to pass', () => {
   it('[R5.6] says what is still needed to close: only a decision of this stage, confirmed by every party, counts', () => {
     const gaps = (d: Scenario['dispute']) => closureGaps(d);
     const dec = (over: Partial<Decision>): Decision => ({
-      seq: 1, stage: 1, outcome: 'AGREEMENT', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'The council commissions.',
-      interimFunding: null, endingReason: null, jointAssessment: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z', sourceMessage: null,
+      seq: 1, stage: 1, outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'The council commissions.',
+      interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z', sourceMessage: null,
       status: 'CONFIRMED', effectiveAt: '2026-12-09T10:00:00Z', ...over,
     });
     const s = new Scenario();
@@ -481,8 +481,8 @@ describe('tests that bite: single-line changes that used to pass', () => {
   it('[R5.6] a dispute whose record has no "explained" step still needs the person informed to close at Stage 3', () => {
     const three = atStage3().dispute;
     const confirmed: Decision = {
-      seq: 1, stage: 3, outcome: 'WRITTEN_DECISION', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'c',
-      interimFunding: null, endingReason: null, jointAssessment: null, proposedBy: 'eve-ford', proposedAt: '2026-12-16T10:00:00Z', sourceMessage: null,
+      seq: 1, stage: 3, outcome: 'WRITTEN_DECISION', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'c',
+      interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'eve-ford', proposedAt: '2026-12-16T10:00:00Z', sourceMessage: null,
       status: 'CONFIRMED', effectiveAt: '2026-12-16T11:00:00Z',
     };
     expect(closureGaps({ ...three, personSteps: [], decisions: [confirmed] })).toEqual(['the person informed of the outcome and rationale']);

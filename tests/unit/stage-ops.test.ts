@@ -28,7 +28,7 @@ const STAGE_2_TODO = [
 ];
 const STAGE_2_TITLE = `${REF}: Stage 2 — Operational management escalation`;
 const DM_LAST = 'Open the case channel to see the checklist and record decisions.';
-const agreement = { outcome: 'AGREEMENT' as const, summary: 'The ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' };
+const agreement = { outcome: 'AGREEMENT' as const, effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'The ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' };
 
 describe('opening a stage', () => {
   it('[R5.1] [R5.8] [R0.4] raised after hours: deadline, reminders planned, participants invited and pinged next morning, a party with nobody flagged', () => {
