@@ -70,8 +70,8 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
     title: `${d.reference}: decision proposed — ${OUTCOME_TEXT[dec.outcome]}`,
     lines: [
       `Proposed by ${draft.name(me.id)}: ${summary}`,
-      ...effectLines(draft, dec),
       `It takes effect when every party organisation has confirmed it${roles ? ` through its ${rolesText(roles)}` : ''}: ${confirmers.map((o) => draft.orgName(o)).join(', ')}.`,
+      ...effectLines(draft, dec),
     ],
     mentions: [],
     confirm: { disputeId: d.id, seq, organisations: confirmers.map((o) => ({ id: o, name: draft.orgName(o) })) },
