@@ -249,7 +249,7 @@ describe('Stage 4 and closing there', () => {
       },
     ]);
     expect(s.dispute.stages[3]).toMatchObject({ stage: 4, dueAt: null, reminders: [{ kind: 'START', at: now, sentAt: now }] });
-    s.run('eve-ford', { type: 'PROPOSE_DECISION', input: { ...agreement, outcome: 'WRITTEN_DECISION', funding: 'ICB 100%', commissioning: 'The ICB commissions.' } });
+    s.run('eve-ford', { type: 'PROPOSE_DECISION', input: { ...agreement, outcome: 'WRITTEN_DECISION', funding: 'ICB 100%', commissioning: 'The ICB commissions.', payers: [{ organisationId: 'anytown-icb', share: 'all of it' }] } });
     s.run('eve-ford', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('jon-park', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     s.run('gus-hart', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Told him the outcome.' });
