@@ -485,7 +485,7 @@ describe('tests that bite: single-line changes that used to pass', () => {
   it('[R5.6] a dispute whose record has no "explained" step still needs the person informed to close at Stage 3', () => {
     const three = atStage3().dispute;
     const confirmed: Decision = {
-      seq: 1, stage: 3, outcome: 'WRITTEN_DECISION', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], payers: [{ organisationId: 'anytown-icb', share: '60%' }, { organisationId: 'anytown-council', share: '40%' }], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'c',
+      seq: 1, stage: 3, outcome: 'WRITTEN_DECISION', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'c',
       interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'eve-ford', proposedAt: '2026-12-16T10:00:00Z', sourceMessage: null,
       status: 'CONFIRMED', effectiveAt: '2026-12-16T11:00:00Z',
     };

@@ -157,7 +157,7 @@ type FormPressed = Extract<Pressed, { kind: 'form' }>;
  * pressed it (`dialog`: inside a Teams dialog, where only Action.Submit
  * works). `values` keeps what was typed when a submission is refused.
  */
-export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Record<string, string> = {}, dialog = false): Card {
+export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Record<string, string> = {}, dialog = false, action: AllowedAction | null = null): Card {
   const err = errorsOf(errors);
   const d = p.dispute.id;
   const ref = escCard(p.dispute.reference);
@@ -194,7 +194,7 @@ export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Recor
           ...keep(inputText('jointAssessment', 'If ending aftercare: the joint assessment', { multiline: true, required: false })),
         );
       }
-      return card(body, [submit('Propose', 'propose', {}, 'positive')]);
+      return card(body, [submit('Propose', 'propose', {}, 'positive'), ...(action && !dialog ? [actionButton(d, action)] : [])]);
     }
     case 'escalate':
       return card([tb(`Escalate ${ref} now`, { weight: 'Bolder' }), ...keep(inputText('reason', 'Why escalate before the deadline?', { multiline: true }))],

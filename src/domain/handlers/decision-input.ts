@@ -55,8 +55,14 @@ export function checkStructure(draft: Draft, me: Person, input: ProposeDecisionI
   const effectiveFrom = checkDate(input.effectiveFrom, effect);
   const query = wordingDisagrees([...texts, ...payers.map((p) => p.share)], effect);
   if (query && input.wordingConfirmed !== true) {
-    const ending = query === 'ENDS' && stage < 3 ? ` ${ENDING_AT_STAGE_3} If that is what you mean, escalate the dispute instead.` : '';
-    refuse('WORDING_CHECK', `${wordingQuestion(query)} You chose "${EFFECT_TEXT[effect]}".${ending} If your choice is right, confirm it ("wordingConfirmed") and propose again; otherwise change the choice or the words.`, 'wordingConfirmed');
+    // Below Stage 3 an ending cannot be chosen at all: the question then offers the one way to it.
+    const below = query === 'ENDS' && !ctx.policy.stages[stage].effects.includes('ENDS');
+    const ending = below ? ` ${ENDING_AT_STAGE_3} If that is what you mean, move the dispute to Stage 3.` : '';
+    refuse(
+      'WORDING_CHECK',
+      `${wordingQuestion(query)} You chose "${EFFECT_TEXT[effect]}".${ending} If your choice is right, confirm it ("wordingConfirmed") and propose again; otherwise change the choice or the words.`,
+      'wordingConfirmed', below ? MOVE_TO_STAGE_3 : undefined,
+    );
   }
   return { outcome, effect, basis, payers, effectiveFrom, wordingQuery: query };
 }

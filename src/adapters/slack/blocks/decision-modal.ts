@@ -3,15 +3,19 @@ import { type DecisionFormSpec, type FormValues, type Option, payerField } from 
 import { clip, esc } from '../escape.ts';
 import { LIMITS } from './limits.ts';
 import { input, modal, option, text } from './modals.ts';
+import { actionButton } from './stage-card.ts';
+import type { AllowedAction } from '../../../domain/allowed-actions.ts';
 
 type Spec = DecisionFormSpec & { prefill?: string };
+/** The question, and (below Stage 3, for words that read as ending) the one action that leads to an ending. */
+export interface Question { text: string; action: AllowedAction | null }
 
 /**
  * The decision form. What it does to aftercare and its needs-led basis are choices from lists the inbound layer made
  * for this person at this stage (an ending is on the list only at Stage 3, for a senior officer). `keep` is what was
  * typed when the form is shown again; `question` is the one question asked when the words and the choice disagree.
  */
-export function decisionModal(spec: Spec, source: string | null, keep: FormValues = {}, question: string | null = null): ModalView {
+export function decisionModal(spec: Spec, source: string | null, keep: FormValues = {}, question: Question | null = null): ModalView {
   const str = (id: string, fallback = '') => (typeof keep[id] === 'string' ? keep[id] as string : fallback);
   const listOf = (id: string): string[] => (Array.isArray(keep[id]) ? keep[id] as string[] : str(id) ? [str(id)] : []);
   const opts = (list: Option[]): PlainTextOption[] => list.slice(0, LIMITS.options).map((o) => option(o.value, o.label));
@@ -26,7 +30,8 @@ export function decisionModal(spec: Spec, source: string | null, keep: FormValue
   ];
   if (question) {
     blocks.push(
-      { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(question)}*`, LIMITS.sectionText) } },
+      { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(question.text)}*`, LIMITS.sectionText) } },
+      ...(question.action ? [{ type: 'actions' as const, block_id: 'question-action', elements: [actionButton(spec.d, question.action)] }] : []),
       input('wordingConfirmed', 'Is your choice of what the decision does to aftercare right?', {
         type: 'checkboxes', action_id: 'v', options: [option('yes', 'Yes, my choice is what I mean')],
       }, { optional: true, hint: 'If not, change the choice (or the words) below.' }),

@@ -41,15 +41,15 @@ export function register(app: App, ctx: SlackContext): void {
     const r = await ctx.interactions.submit(ctx.person(user), 'slack', form, values, {
       ...(m.d ? { d: m.d } : {}), ...(m.n !== undefined ? { n: m.n } : {}), source: m.source ?? null,
     }, `slack:view:${view.id}`);
-    if (!r.ok && r.refusal.action && m.d) {
-      return void (await ack({ response_action: 'update', view: refusalModal(m.d, { ...r.refusal, action: r.refusal.action }) }));
-    }
     if (!r.ok && r.errors.wordingConfirmed && !('wordingConfirmed' in view.state.values) && m.d) {
       // The words and the chosen effect disagree: the form is shown again, as typed, with the one question to answer.
       const open = await ctx.interactions.press(ctx.person(user), 'slack', 'decide', { d: m.d }, `slack:view:${view.id}:ask`);
       if (open.ok && open.value.kind === 'form' && open.value.decision) {
-        return void (await ack({ response_action: 'update', view: decisionModal(open.value.decision, m.source ?? null, values, r.errors.wordingConfirmed) }));
+        return void (await ack({ response_action: 'update', view: decisionModal(open.value.decision, m.source ?? null, values, { text: r.errors.wordingConfirmed, action: r.refusal.action ?? null }) }));
       }
+    }
+    if (!r.ok && r.refusal.action && m.d) {
+      return void (await ack({ response_action: 'update', view: refusalModal(m.d, { ...r.refusal, action: r.refusal.action }) }));
     }
     if (!r.ok) {
       // Slack shows errors only on input blocks of this view; anything else goes on the first one.
