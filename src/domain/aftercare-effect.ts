@@ -110,10 +110,15 @@ export function readsAsReducing(text: string): boolean {
   });
 }
 
+// "aftercare does not end": a negation between the subject and the verb.
+const INNER_NEGATION = /\b(not|never|n t|cannot|can t|won t|nor)\b/;
+
 function matchesUnnegated(s: string, re: RegExp): boolean {
   const g = new RegExp(re.source, 'g');
+  // A pattern that is itself a negation ("will not continue") is not undone by one.
+  const inner = !INNER_NEGATION.test(re.source.replace(/\(not\|no longer\)/g, ''));
   for (let m = g.exec(s); m; m = g.exec(s)) {
-    if (!NEGATION.test(s.slice(0, m.index))) return true;
+    if (!NEGATION.test(s.slice(0, m.index)) && !(inner && INNER_NEGATION.test(m[0]))) return true;
     if (m[0].length === 0) g.lastIndex++;
   }
   return false;
