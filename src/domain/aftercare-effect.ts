@@ -33,7 +33,9 @@ export const ENDING_PROPOSER_ROLE = 'SENIOR_OFFICER' as const;
  * less an ending for anyone but a senior officer (R7.1, R7.2), and only "continues" for an escalation (R3.1: care goes
  * on while the dispute moves up).
  */
-export function effectsFor(policy: Policy, stage: StageNo, person: Pick<Person, 'roles'> | null, outcome?: DecisionOutcome): AftercareEffect[] {
+export function effectsFor(
+  policy: Policy, stage: StageNo, person: Pick<Person, 'roles'> | null, outcome?: DecisionOutcome,
+): AftercareEffect[] {
   if (outcome === 'ESCALATE') return ['CONTINUES'];
   return policy.stages[stage].effects.filter((e) => e !== 'ENDS' || !person || person.roles.includes(ENDING_PROPOSER_ROLE));
 }
@@ -51,7 +53,7 @@ export function effectiveDateRequired(effect: AftercareEffect): boolean {
 
 /** The question the form asks once when the words and the choice disagree. */
 export function wordingQuestion(query: 'ENDS' | 'REDUCES'): string {
-  return query === 'ENDS' ? 'This reads as ending aftercare — is that what you mean?' : 'This reads as reducing aftercare — is that what you mean?';
+  return `This reads as ${query === 'ENDS' ? 'ending' : 'reducing'} aftercare — is that what you mean?`;
 }
 
 /**
@@ -70,8 +72,13 @@ function sentences(text: string): string[] {
     .map((s) => ` ${s.toLowerCase().replace(/[’'`]/g, ' ').replace(/\bs\s*\.\s*117\b/g, 's117').replace(/[^a-z0-9]+/g, ' ').replace(/\s+/g, ' ')} `);
 }
 
-const S117 = String.raw`(section 117|s 117|s117|117)( aftercare| after care| duty| duties| entitlement| eligibility| status| package| funding| support| case)?|after ?care`;
-const END_VERB = String.raw`(discharg(e|es|ed|ing)|end(s|ed|ing)?|ceas(e|es|ed|ing)|terminat(e|es|ed|ing|ion)|clos(e|es|ed|ing|ure)|stop(s|ped|ping)?|withdra(w|ws|wn|wing|wal)|remov(e|es|ed|ing|al)|laps(e|es|ed|ing)|finish(es|ed|ing)?|come(s)? to an end|brought to an end|no longer (appl(y|ies)|required|needed|in place|continue(s)?))`;
+const S117_WHAT = String.raw`( aftercare| after care| duty| duties| entitlement| eligibility| status| package| funding| support| case)?`;
+const S117 = String.raw`(section 117|s 117|s117|117)${S117_WHAT}|after ?care`;
+const END_VERB = [
+  String.raw`(discharg(e|es|ed|ing)|end(s|ed|ing)?|ceas(e|es|ed|ing)|terminat(e|es|ed|ing|ion)|clos(e|es|ed|ing|ure)|stop(s|ped|ping)?`,
+  String.raw`|withdra(w|ws|wn|wing|wal)|remov(e|es|ed|ing|al)|laps(e|es|ed|ing)|finish(es|ed|ing)?|come(s)? to an end|brought to an end`,
+  String.raw`|no longer (appl(y|ies)|required|needed|in place|continue(s)?))`,
+].join('');
 const NEGATION = /\b(not|no|never|n t|nor|without|no need to|cannot|can t|won t)( [a-z0-9]+){0,2} $/;
 // "discharged from hospital", "after discharge": the usual, lawful, use of the word.
 const HOSPITAL_DISCHARGE = /\b(after|on|upon|following|since|before|at|for|planned|hospital) discharg|discharg(e|ed|ing)( [a-z]+){0,2} from (hospital|the ward|the unit|detention|section [0-9]+ (?!17)|inpatient)|discharge (plan|planning|date|summary|meeting)/;
@@ -82,7 +89,8 @@ const ENDING_PATTERNS: RegExp[] = [
   // "discharge her from section 117", "end his aftercare", "withdraw s117 entitlement"
   new RegExp(String.raw`\b${END_VERB}( [a-z0-9]+){0,2}( from| of| to)? (the |his |her |their |its |the person s )?(${S117})\b`, 'g'),
   // "no longer eligible for s117", "no longer needs aftercare", "not entitled to section 117 any more"
-  new RegExp(String.raw`\bno longer( [a-z]+){0,2} (eligible|entitled|needs?|requires?|qualif(y|ies)|meets?)( [a-z]+){0,3} (${S117})\b`, 'g'),
+  new RegExp(String.raw`\bno longer( [a-z]+){0,2} (eligible|entitled|needs?|requires?|qualif(y|ies)|meets?)( [a-z]+){0,3} (${S117})\b`,
+    'g'),
   /\b(aftercare|s117|section 117)( [a-z]+){0,3} (not|no longer) (continue|be provided|apply|be needed|be required)\b/g,
 ];
 

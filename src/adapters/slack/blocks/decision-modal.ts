@@ -31,7 +31,8 @@ export function decisionModal(spec: Spec, source: string | null, keep: FormValue
   if (question) {
     blocks.push(
       { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(question.text)}*`, LIMITS.sectionText) } },
-      ...(question.action ? [{ type: 'actions' as const, block_id: 'question-action', elements: [actionButton(spec.d, question.action)] }] : []),
+      ...(question.action
+        ? [{ type: 'actions' as const, block_id: 'question-action', elements: [actionButton(spec.d, question.action)] }] : []),
       input('wordingConfirmed', 'Is your choice of what the decision does to aftercare right?', {
         type: 'checkboxes', action_id: 'v', options: [option('yes', 'Yes, my choice is what I mean')],
       }, { optional: true, hint: 'If not, change the choice (or the words) below.' }),
@@ -50,7 +51,8 @@ export function decisionModal(spec: Spec, source: string | null, keep: FormValue
     input('effectiveFrom', 'From when', {
       type: 'datepicker', action_id: 'v', ...(/^\d{4}-\d{2}-\d{2}$/.test(str('effectiveFrom')) ? { initial_date: str('effectiveFrom') } : {}),
     }, { optional: true, hint: 'Needed unless aftercare continues unchanged.' }),
-    ...spec.payers.map((o) => input(payerField(o.value), `What ${clip(o.label, 200)} pays (its share or element)`, text(str(payerField(o.value)), false, 3000), {
+    ...spec.payers.map((o) => input(payerField(o.value), `What ${clip(o.label, 200)} pays (its share or element)`,
+      text(str(payerField(o.value)), false, 3000), {
       optional: true, hint: 'Leave empty if it pays nothing under this decision.',
     })),
     input('summary', 'What was decided', box('summary', spec.prefill ?? '')),
@@ -64,7 +66,8 @@ export function decisionModal(spec: Spec, source: string | null, keep: FormValue
   if (spec.endingFields) {
     blocks.push(
       input('endingReason', 'If ending aftercare: why', select('endingReason', spec.endingReasons), { optional: true }),
-      input('jointAssessment', 'If ending aftercare: the joint assessment', box('jointAssessment'), { optional: true, hint: 'Who assessed jointly, when, and what they found.' }),
+      input('jointAssessment', 'If ending aftercare: the joint assessment', box('jointAssessment'),
+        { optional: true, hint: 'Who assessed jointly, when, and what they found.' }),
     );
   }
   return modal('s117_decision', 'Record a decision', 'Propose', blocks, { d: spec.d, reference: spec.reference, source });
