@@ -3,7 +3,7 @@ import { parseDate } from '../domain/date-input.ts';
 import { cleanText } from '../domain/text-hygiene.ts';
 import { CORRECTABLE_FIELDS } from '../domain/commands.ts';
 import {
-  LEARNING_AREAS, CHC_STATUSES, COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, PARTY_ROLES, PERSON_STEPS, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
+  AFTERCARE_EFFECTS, LEARNING_AREAS, NEEDS_BASES, CHC_STATUSES, COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, PARTY_ROLES, PERSON_STEPS, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
 } from '../domain/types.ts';
 
 // The boundary schemas for commands typed by people (CLI files and JSON).
@@ -47,6 +47,12 @@ export const commandSchema = z.discriminatedUnion('type', [
     type: z.literal('PROPOSE_DECISION'),
     input: z.object({
       outcome: oneOf(['AGREEMENT', 'DECISION', 'ESCALATE', 'WRITTEN_DECISION', 'END_AFTERCARE'] as const),
+      // What it does to aftercare, and on what needs-led basis: required choices, never read from the words.
+      effect: z.enum(AFTERCARE_EFFECTS, { message: `is required: what the decision does to aftercare, one of ${AFTERCARE_EFFECTS.join(', ')}` }),
+      basis: z.array(oneOf(NEEDS_BASES), { message: `is required: a list of one or more of ${NEEDS_BASES.join(', ')}` })
+        .min(1, `choose at least one of ${NEEDS_BASES.join(', ')} (cost, budget or commissioning cannot be a basis)`),
+      payers: z.array(z.object({ organisationId: z.string().min(1), share: text(3000).min(1, 'is required: its share or element') }).strict()).optional(),
+      effectiveFrom: date.nullish(), wordingConfirmed: z.boolean().optional(),
       summary: text(), basisNeed: text(), basisTests: text(), basisRisk: text(),
       funding: text().nullish(), commissioning: text().nullish(), interimFunding: text().nullish(),
       endingReason: oneOf(ENDING_REASONS).nullish(), jointAssessment: text().nullish(),

@@ -28,10 +28,11 @@ const basis = {
   basisRisk: 'Without it the risk of deterioration and readmission to hospital is high.',
 };
 const decision = (over: Partial<ProposeDecisionInput>): ProposeDecisionInput => ({
-  outcome: 'AGREEMENT', summary: 'Funding is split 50/50 from the date of discharge.', ...basis, ...over,
+  outcome: 'AGREEMENT', effect: 'CONTINUES', basis: ['ASSESSED_NEED', 'STATUTORY_TESTS', 'RISK'],
+  summary: 'Funding is split 50/50 from the date of discharge.', ...basis, ...over,
 });
 const written = (summary: string): ProposeDecisionInput => decision({
-  outcome: 'WRITTEN_DECISION', summary,
+  outcome: 'WRITTEN_DECISION', summary, payers: [{ organisationId: ICB, share: '60%' }, { organisationId: COUNCIL, share: '40%' }],
   funding: 'ICB 60%, council 40%, backdated to the date of discharge.',
   commissioning: 'The council commissions the placement; the ICB contributes by invoice each quarter.',
 });
@@ -126,7 +127,8 @@ export const STORIES: Script[] = [
     { after: 1, run: (s) => s.personStep('ADVOCACY_OFFERED', 'Advocate joined the review.') },
     { after: 4, run: async (s) => {
       const seq = await s.decideTogether(decision({
-        outcome: 'END_AFTERCARE', summary: 'Aftercare ends on 1 June after a joint review found the needs are met.', endingReason: 'NEEDS_MET',
+        outcome: 'END_AFTERCARE', effect: 'ENDS', effectiveFrom: '2026-06-01',
+        summary: 'Aftercare ends on 1 June after a joint review found the needs are met.', endingReason: 'NEEDS_MET',
         jointAssessment: 'Joint review by the care coordinator, social worker and psychiatrist with the person and advocate.',
         funding: 'No further funding after 1 June.', commissioning: 'Community team discharge with a crisis plan.',
       }));

@@ -1,5 +1,5 @@
 import type {
-  ChcStatus, Cohort, LearningArea, DecisionOutcome, EndingReason, ExternalRouteKey, PartyRole, PersonStepKey, Platform, Setting, StageNo, Subject, UnlawfulGround,
+  AftercareEffect, NeedsBasis, Payer, ChcStatus, Cohort, LearningArea, DecisionOutcome, EndingReason, ExternalRouteKey, PartyRole, PersonStepKey, Platform, Setting, StageNo, Subject, UnlawfulGround,
 } from './types.ts';
 
 export interface RaiseInput {
@@ -20,6 +20,15 @@ export interface RaiseInput {
 
 export interface ProposeDecisionInput {
   outcome: DecisionOutcome;
+  /** What the decision does to aftercare: required, chosen, never read from the words. */
+  effect: AftercareEffect;
+  /** R3.3: at least one needs-led ground. */
+  basis: NeedsBasis[];
+  payers?: Payer[];
+  /** YYYY-MM-DD: required unless aftercare continues unchanged. */
+  effectiveFrom?: string | null;
+  /** The proposer was asked whether words that read as ending or reducing aftercare match their choice, and said yes. */
+  wordingConfirmed?: boolean;
   summary: string;
   basisNeed: string;
   basisTests: string;

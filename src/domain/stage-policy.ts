@@ -1,4 +1,4 @@
-import type { DecisionOutcome, OrgKind, Role, StageNo, Subject } from './types.ts';
+import type { AftercareEffect, DecisionOutcome, OrgKind, Role, StageNo, Subject } from './types.ts';
 
 /**
  * The escalation pathway of §5 as data (RULES.md R5.x). Timescales,
@@ -14,6 +14,8 @@ export interface StagePolicy {
   outcomes: string[];
   /** The decision outcomes that may be proposed at this stage (R5.6). */
   decisionOutcomes: DecisionOutcome[];
+  /** What a decision may do to aftercare at this stage (R7.2, R7.4: ending only where senior officers decide). */
+  effects: AftercareEffect[];
   /** R5.9: roles that may confirm a decision for an organisation; null: any of its participants. */
   confirmerRoles: Role[] | null;
   /** R5.8: who joins at this stage, by role held now for each party organisation. */
@@ -36,6 +38,9 @@ export interface ParticipantRule {
 
 /** The roles that, at Stage 2, make someone more than frontline staff (R5.9). */
 const STAGE_2_CONFIRMERS: Role[] = ['TEAM_MANAGER', 'SERVICE_MANAGER', 'OPERATIONAL_LEAD', 'MH_SERVICE_LEAD', 'SENIOR_OFFICER'];
+
+/** Every effect but ending: Stages 1 and 2 can change, reduce or transfer aftercare, never end it (R7.4). */
+const BELOW_STAGE_3_EFFECTS: AftercareEffect[] = ['CONTINUES', 'CHANGES', 'REDUCES', 'TRANSFERS'];
 
 export interface Policy {
   stages: Record<StageNo, StagePolicy>;
@@ -64,6 +69,7 @@ export const DEFAULT_POLICY: Policy = {
       ],
       outcomes: ['Agreement reached and recorded', 'Escalation to Stage 2 if unresolved'],
       decisionOutcomes: ['AGREEMENT', 'ESCALATE'],
+      effects: BELOW_STAGE_3_EFFECTS,
       confirmerRoles: null,
       participantRoles: [{ roles: ['OPERATIONAL_LEAD'], reason: 'operational lead' }],
       lineManagersJoin: false,
@@ -80,6 +86,7 @@ export const DEFAULT_POLICY: Policy = {
       ],
       outcomes: ['Decision agreed and recorded', 'Escalation to Stage 3'],
       decisionOutcomes: ['DECISION', 'ESCALATE'],
+      effects: BELOW_STAGE_3_EFFECTS,
       confirmerRoles: STAGE_2_CONFIRMERS,
       participantRoles: [
         { roles: ['OPERATIONAL_LEAD'], orgKinds: ['ICB'], reason: 'ICB operational lead' },
@@ -100,6 +107,7 @@ export const DEFAULT_POLICY: Policy = {
       ],
       outcomes: ['Written decision issued', 'Funding and commissioning arrangements confirmed', 'Person informed of the outcome and rationale'],
       decisionOutcomes: ['WRITTEN_DECISION', 'END_AFTERCARE'],
+      effects: [...BELOW_STAGE_3_EFFECTS, 'ENDS'],
       confirmerRoles: ['SENIOR_OFFICER'],
       participantRoles: [
         { roles: ['SENIOR_OFFICER'], reason: 'senior officer' },
@@ -115,6 +123,7 @@ export const DEFAULT_POLICY: Policy = {
       checklist: [],
       outcomes: ['Route recorded: NHS England, DHSC or formal legal advice'],
       decisionOutcomes: ['WRITTEN_DECISION', 'END_AFTERCARE'],
+      effects: [...BELOW_STAGE_3_EFFECTS, 'ENDS'],
       confirmerRoles: ['SENIOR_OFFICER'],
       participantRoles: [],
       lineManagersJoin: false,

@@ -49,6 +49,22 @@ export type ChcStatus = (typeof CHC_STATUSES)[number];
 export const ENDING_REASONS = ['NEEDS_MET', 'SERVICE_REDUCTION', 'COMMISSIONING_CHANGE', 'OTHER'] as const;
 export type EndingReason = (typeof ENDING_REASONS)[number];
 
+/**
+ * What a decision does to Section 117 aftercare: a required choice (R3.3, R7.x), never read from its words. Only
+ * ENDS ends it, and only at the stages the policy allows, proposed by a senior officer after a joint assessment.
+ */
+export const AFTERCARE_EFFECTS = ['CONTINUES', 'CHANGES', 'REDUCES', 'TRANSFERS', 'ENDS'] as const;
+export type AftercareEffect = (typeof AFTERCARE_EFFECTS)[number];
+/** A decision recorded before the effect was a choice says so, rather than a guess. */
+export type DecisionEffect = AftercareEffect | 'NOT_RECORDED';
+
+/** R3.3: the needs-led grounds of protocol section 3. Cost, budget and commissioning are deliberately not among them. */
+export const NEEDS_BASES = ['ASSESSED_NEED', 'STATUTORY_TESTS', 'RISK'] as const;
+export type NeedsBasis = (typeof NEEDS_BASES)[number];
+
+/** Who pays what under a decision: a party organisation and its share or element ("60%", "the accommodation"). */
+export interface Payer { organisationId: string; share: string }
+
 export const FLAG_CODES = [
   'UNLAWFUL_GROUND', // R4.1 (and R7.3)
   'CONTINUITY_ALERT', // R3.1
@@ -107,6 +123,13 @@ export interface Decision {
   interimFunding: string | null;
   endingReason: EndingReason | null;
   jointAssessment: string | null;
+  effect: DecisionEffect;
+  basis: NeedsBasis[];
+  payers: Payer[];
+  /** The date (YYYY-MM-DD) from which the effect and the payers apply; null when aftercare continues unchanged. */
+  effectiveFrom: string | null;
+  /** The words read as ending or reducing aftercare while the choice said otherwise, and the proposer kept the choice. */
+  wordingQuery: 'ENDS' | 'REDUCES' | null;
   proposedBy: string;
   proposedAt: string;
   sourceMessage: string | null;

@@ -5,7 +5,7 @@ import { factDelta, factsOf, type SealedFact } from '../app/fact-seals.ts';
 import type { DomainEvent } from '../domain/effects.ts';
 import type {
   CannotResolve, LearningArea,
-  ChcStatus, Cohort, DecisionOutcome, DecisionStatus, Dispute, EndingReason, ExternalRouteKey, FlagCode, PartyRole, PersonStepKey, Platform,
+  ChcStatus, Cohort, Decision, DecisionEffect, DecisionOutcome, DecisionStatus, Dispute, NeedsBasis, Payer, EndingReason, ExternalRouteKey, FlagCode, PartyRole, PersonStepKey, Platform,
   Reminder, Setting, StageInstance, StageNo, Subject, UnlawfulGround,
 } from '../domain/types.ts';
 
@@ -56,7 +56,9 @@ export function toDomain(r: Row): Dispute {
     decisions: bySeq(r.decisions).map((d) => ({
       seq: d.seq, stage: d.stage as StageNo, outcome: d.outcome as DecisionOutcome, summary: d.summary, basisNeed: d.basisNeed,
       basisTests: d.basisTests, basisRisk: d.basisRisk, funding: d.funding, commissioning: d.commissioning, interimFunding: d.interimFunding,
-      endingReason: d.endingReason as EndingReason | null, jointAssessment: d.jointAssessment, proposedBy: d.proposedBy,
+      endingReason: d.endingReason as EndingReason | null, jointAssessment: d.jointAssessment,
+      effect: d.effect as DecisionEffect, basis: d.basis as NeedsBasis[], payers: d.payers as unknown as Payer[], effectiveFrom: d.effectiveFrom,
+      wordingQuery: d.wordingQuery as Decision['wordingQuery'], proposedBy: d.proposedBy,
       proposedAt: isoReq(d.proposedAt), sourceMessage: d.sourceMessage, status: d.status as DecisionStatus, effectiveAt: iso(d.effectiveAt),
     })),
     confirmations: [...r.confirmations].sort((a, b) => a.at.getTime() - b.at.getTime()).map((c) => ({
@@ -159,7 +161,9 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
   }
 
   const decisions = changed(p.decisions, next.decisions, (x) => String(x.seq));
-  const decData = (d: Dispute['decisions'][number]) => ({ ...d, proposedAt: dateReq(d.proposedAt), effectiveAt: date(d.effectiveAt) });
+  const decData = (d: Dispute['decisions'][number]) => ({
+    ...d, payers: d.payers as unknown as Prisma.InputJsonValue, proposedAt: dateReq(d.proposedAt), effectiveAt: date(d.effectiveAt),
+  });
   if (decisions.created.length) await tx.decision.createMany({ data: decisions.created.map((d) => ({ disputeId: id, ...decData(d) })) });
   for (const d of decisions.updated) await tx.decision.update({ where: { disputeId_seq: { disputeId: id, seq: d.seq } }, data: decData(d) });
 

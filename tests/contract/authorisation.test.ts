@@ -63,7 +63,7 @@ describe('authorisation table', () => {
       localCaseRef: 'AUTH-CASE-7', nhsNumber: '9434765919', namedProfessionals: ['gus-hart'], description: 'AUTHTABLE description', currentCare: 'AUTHTABLE care',
       careContinues: true, endingProposal: false,
     })).dispute;
-    await bot.app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'AUTHTABLE summary', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    await bot.app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'AUTHTABLE summary', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     return (await bot.app.service.get({ id: d.id }))!;
   };
 

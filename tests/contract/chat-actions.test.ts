@@ -56,7 +56,7 @@ describe('chat actions for parties, care, advocacy, corrections and Stage 3', ()
     const ali = { personId: 'ali-khan', platform: 'slack' as const };
     // Nothing decided yet: explaining the outcome is not offered (an explanation before the decision would not count).
     expect((await p.press('ali-khan', 'person', { d: d.id, k: 'EXPLAINED' })).accepted).toBe(false);
-    await c.bot.app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'The ICB funds 60%.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    await c.bot.app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'The ICB funds 60%.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     await c.bot.app.service.act(ali, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     await c.bot.app.service.act({ personId: 'ivy-nash', platform: 'slack' }, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect((await get(d)).status).toBe('RESOLVED');
@@ -103,24 +103,51 @@ describe('chat actions for parties, care, advocacy, corrections and Stage 3', ()
     expect((await get(d)).cohort).toBe('ADULT');
   }, 240_000);
 
-  it.each(['Slack', 'Teams'])('[R7.4] %s: a Stage 1 agreement that ends aftercare is refused with a Move to Stage 3 button, and pressing it moves the dispute', async (name) => {
+  it.each(['Slack', 'Teams'])('[R7.4] %s: a Stage 1 agreement worded as ending asks once, beside a Move to Stage 3 button; pressing it moves the dispute', async (name) => {
     const p = driver(name);
     const d = await raise();
-    const refused = await p.submit('ali-khan', 'decision', {
-      outcome: 'AGREEMENT', summary: 'We agree that Section 117 aftercare ends from 1 March.', basisNeed: 'Needs met.', basisTests: 'Tests no longer met.', basisRisk: 'Low.',
+    const asked = await p.submit('ali-khan', 'decision', {
+      outcome: 'AGREEMENT', effect: 'CONTINUES', basis: ['ASSESSED_NEED'],
+      summary: 'We agree that Section 117 aftercare ends from 1 March.', basisNeed: 'Needs met.', basisTests: 'Tests no longer met.', basisRisk: 'Low.',
     }, d.id);
-    expect(refused.accepted).toBe(false);
-    expect(refused.text).toMatch(/only be decided at Stage 3/);
-    // The answer carries exactly one button, which runs the move.
-    expect(refused.text.match(/Move to Stage 3/g)?.length).toBe(1);
-    expect(refused.text).toMatch(name === 'Slack' ? /s117:stage-3/ : /"verb":"stage-3"/);
+    expect(asked.accepted).toBe(false);
+    expect(asked.text).toMatch(/This reads as ending aftercare — is that what you mean\?/);
+    expect(asked.text).toMatch(/only be decided at Stage 3/);
+    // The form stays, as typed, with the question to answer and exactly one button, which runs the move.
+    expect(asked.text).toMatch(/wordingConfirmed/);
+    expect(asked.text).toMatch(/We agree that Section 117 aftercare ends from 1 March/);
+    expect(asked.text.match(/Move to Stage 3/g)?.length).toBe(1);
+    expect(asked.text).toMatch(name === 'Slack' ? /s117:stage-3/ : /"verb":"stage-3"/);
     expect((await get(d)).stage).toBe(1);
-    if (name === 'Teams') expect(cardProblems((JSON.parse(refused.text) as { value: unknown }).value)).toEqual([]);
+    if (name === 'Teams') expect(cardProblems((JSON.parse(asked.text) as { value: unknown }).value)).toEqual([]);
     expect((await p.press('ali-khan', 'stage-3', { d: d.id })).accepted).toBe(true);
     const moved = await get(d);
     expect(moved.stage).toBe(3);
     expect(moved.decisions).toHaveLength(0);
     const events = (await c.bot.app.db.prisma.historyEvent.findMany({ where: { disputeId: d.id, type: 'ESCALATED' } })).map((e) => e.data);
     expect(JSON.stringify(events)).toMatch(/ENDING_TO_STAGE_3/);
+  }, 240_000);
+
+  it.each(['Slack', 'Teams'])('[R7.1] %s: a Stage 1 decision worded "the duty under section 117 has now been discharged" cannot end aftercare', async (name) => {
+    const p = driver(name);
+    const d = await raise();
+    const words = {
+      outcome: 'AGREEMENT', effect: 'CONTINUES', basis: ['ASSESSED_NEED', 'STATUTORY_TESTS'],
+      summary: 'The duty under section 117 has now been discharged.', basisNeed: 'Needs met.', basisTests: 'Tests reviewed.', basisRisk: 'Low.',
+    };
+    // "Ends" is not on the Stage 1 form: a forged choice is refused on its field.
+    const forged = await p.submit('ali-khan', 'decision', { ...words, effect: 'ENDS' }, d.id);
+    expect(forged.accepted).toBe(false);
+    expect(forged.text).toMatch(/Choose what the decision does to aftercare from the list/);
+    expect((await p.submit('ali-khan', 'decision', words, d.id)).accepted).toBe(false);
+    // Kept after the question: recorded as the choice says, with the question on the record.
+    const kept = await p.submit('ali-khan', 'decision', { ...words, wordingConfirmed: name === 'Slack' ? ['yes'] : 'true' }, d.id);
+    expect(kept.accepted).toBe(true);
+    const ali = { personId: 'ali-khan', platform: 'slack' as const };
+    await c.bot.app.service.act(ali, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    await c.bot.app.service.act({ personId: 'ivy-nash', platform: 'slack' }, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    const now = await get(d);
+    expect(now.status).toBe('RESOLVED');
+    expect(now.decisions).toEqual([expect.objectContaining({ stage: 1, outcome: 'AGREEMENT', effect: 'CONTINUES', wordingQuery: 'ENDS', basis: ['ASSESSED_NEED', 'STATUTORY_TESTS'] })]);
   }, 240_000);
 });

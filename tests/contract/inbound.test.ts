@@ -42,7 +42,7 @@ describe('inbound contract', () => {
       slack: 'ICB &amp; the council agree: &lt;60/40&gt;', teams: '<p>ICB &amp; the council agree: &lt;60/40&gt;</p>', loop: 'ICB & the council agree: <60/40>',
     });
     expect(shown).toBe('ICB & the council agree: <60/40>');
-    const proposed = await driver.submit('ali-khan', 'decision', { outcome: 'AGREEMENT', summary: shown, basisNeed: 'Assessed need.', basisTests: 'Tests met.', basisRisk: 'High risk.' }, d.id);
+    const proposed = await driver.submit('ali-khan', 'decision', { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: shown, basisNeed: 'Assessed need.', basisTests: 'Tests met.', basisRisk: 'High risk.' }, d.id);
     expect(proposed.accepted).toBe(true);
     d = (await c.bot.app.service.get({ id: d.id }))!;
     expect(d.decisions[0]!.summary).toBe('ICB & the council agree: <60/40>');

@@ -69,6 +69,7 @@ const element = z.union([
   z.object({ type: z.enum(['static_select', 'multi_static_select', 'radio_buttons', 'checkboxes']), action_id: z.string(), options: z.array(option).min(1).max(LIMITS.options) }).passthrough(),
   z.object({ type: z.literal('plain_text_input'), action_id: z.string(), max_length: z.number().max(3000).optional(), initial_value: z.string().max(LIMITS.plainTextInitial).optional(), multiline: z.boolean().optional() }),
   z.object({ type: z.enum(['multi_users_select', 'users_select']), action_id: z.string() }).passthrough(),
+  z.object({ type: z.literal('datepicker'), action_id: z.string(), initial_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
 ]);
 const block = z.discriminatedUnion('type', [
   z.object({ type: z.literal('header'), text: plainText(LIMITS.headerText), block_id: z.string().optional() }),

@@ -39,7 +39,7 @@ describe('the directory reloads without a restart', () => {
     const kinds = (await app.db.prisma.outbox.findMany({ where: { disputeId: dispute.id } })).map((r) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(['UNINVITE', 'INVITE']));
     await service.act(as('eve-ford'), target, { type: 'PROPOSE_DECISION', input: {
-      outcome: 'WRITTEN_DECISION', summary: 'The ICB pays 60%.', basisNeed: 'Assessed need.', basisTests: 'Tests met.', basisRisk: 'High risk.',
+      outcome: 'WRITTEN_DECISION', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], payers: [{ organisationId: 'anytown-icb', share: '60%' }, { organisationId: 'anytown-council', share: '40%' }], summary: 'The ICB pays 60%.', basisNeed: 'Assessed need.', basisTests: 'Tests met.', basisRisk: 'High risk.',
       funding: 'ICB 60%, council 40%.', commissioning: 'The council commissions.',
     } });
     await service.act(as('zoe-new'), target, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });

@@ -10,7 +10,7 @@ describe.each(DATABASES)('the person after resolution (%s)', (_name, make) => {
       const ali = { personId: 'ali-khan', platform: 'slack' as const };
       const ivy = { personId: 'ivy-nash', platform: 'slack' as const };
       const d = (await app.service.raise(ali, fundingDispute())).dispute;
-      const input = { outcome: 'AGREEMENT' as const, summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' };
+      const input = { outcome: 'AGREEMENT' as const, effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' };
       await app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input });
       await app.service.act(ali, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
       await app.service.act(ivy, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });

@@ -54,7 +54,7 @@ pgDescribe('several bot replicas on one PostgreSQL', () => {
   it('lets exactly one of two racing confirmations of the same organisation land', async () => {
     a.clock.set('2026-12-16T10:00:00Z');
     const d = (await a.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())).dispute;
-    await a.service.act({ personId: 'ali-khan', platform: 'slack' }, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    await a.service.act({ personId: 'ali-khan', platform: 'slack' }, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     const confirm = { type: 'CONFIRM_DECISION' as const, seq: 1, organisationId: 'anytown-council' };
     await Promise.all([
       a.service.act({ personId: 'ali-khan', platform: 'slack' }, { id: d.id }, confirm),

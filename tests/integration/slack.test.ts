@@ -173,10 +173,14 @@ describe('Slack', () => {
     const form = lastView('s117_decision');
     expect(modalSchema.safeParse(form).success).toBe(true);
     expect(form.blocks.find((b) => b.block_id === 'summary')!.element!.initial_value).toBe('Agreed: ICB 60%, council 40% from 1 January.');
-    const missingBasis = await interact(submission(BEA, form, { outcome: choice('DECISION'), summary: text('ICB 60%, council 40%.'), basisNeed: text(''), basisTests: text('t'), basisRisk: text('r') }));
+    const missingBasis = await interact(submission(BEA, form, {
+      outcome: choice('DECISION'), effect: radio('CONTINUES'), basis: checks('ASSESSED_NEED'), summary: text('ICB 60%, council 40%.'),
+      basisNeed: text(''), basisTests: text('t'), basisRisk: text('r'),
+    }));
     expect(JSON.parse(missingBasis.body)).toEqual({ response_action: 'errors', errors: { basisNeed: expect.stringMatching(/basis in assessed need is required/) } });
     await interact(submission(BEA, form, {
-      outcome: choice('DECISION'), summary: text('ICB 60%, council 40% from 1 January.'), basisNeed: text('Assessed need for 24-hour support.'),
+      outcome: choice('DECISION'), effect: radio('CONTINUES'), basis: checks('ASSESSED_NEED', 'RISK'),
+      summary: text('ICB 60%, council 40% from 1 January.'), basisNeed: text('Assessed need for 24-hour support.'),
       basisTests: text('Arises from the mental disorder; reduces the risk of readmission.'), basisRisk: text('High risk of readmission without it.'),
       funding: text('ICB 60%, council 40%.'), commissioning: text(''), interimFunding: text(''),
     }));

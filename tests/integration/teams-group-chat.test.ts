@@ -90,7 +90,7 @@ describe('Teams chat mode: a private group chat per dispute', () => {
     expect(JSON.stringify(dm.body)).toContain(`"type":"Action.OpenUrl","title":"Open the case chat","url":"https://teams.microsoft.com/l/chat/${encodeURIComponent(chat)}/0?tenantId=tenant-1"`);
     // The stage card is updated in place.
     connector.clear();
-    await app.service.act(as('ali-khan'), { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    await app.service.act(as('ali-khan'), { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     await drain();
     expect(connector.updated().map((c) => c.conversation)).toEqual([chat]);
     expect(JSON.stringify([graph.calls, connector.calls])).not.toMatch(/9434765919|943 476 5919/);

@@ -132,7 +132,7 @@ describe('Microsoft Teams', () => {
     const submitted = await send(activity('bea-jones', { id: threadId, conversationType: 'channel' }, {
       type: 'invoke', name: 'composeExtension/submitAction',
       value: { commandId: 'recordDecision', commandContext: 'message', data: {
-        verb: 'propose', d: dispute.id, outcome: 'DECISION', summary: 'ICB 60%, council 40% from 1 January.', basisNeed: 'Assessed need for 24-hour support.',
+        verb: 'propose', d: dispute.id, outcome: 'DECISION', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB 60%, council 40% from 1 January.', basisNeed: 'Assessed need for 24-hour support.',
         basisTests: 'Arises from the mental disorder.', basisRisk: 'High risk of readmission.', funding: 'ICB 60%, council 40%.',
       } },
     }));
@@ -168,7 +168,7 @@ describe('Microsoft Teams', () => {
       subjects: ['FUNDING'], cohort: 'ADULT', setting: 'COMMUNITY', parties: [{ organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }],
       localCaseRef: 'X1', namedProfessionals: [], description: 'd', currentCare: 'c', careContinues: true, endingProposal: false,
     })).dispute;
-    await bot.app.service.act({ personId: 'ali-khan', platform: 'teams' }, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    await bot.app.service.act({ personId: 'ali-khan', platform: 'teams' }, { id: d.id }, { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     await send(activity('dee-obi', personal('dee-obi'), { type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] }));
     const welcome = cardOf(connector.sent('a:personal-dee-obi')[0]!.body)!;
     expect(cardProblems(welcome)).toEqual([]);

@@ -287,7 +287,7 @@ describe('joint decisions', () => {
   it('[R3.2] escalates when both parties confirm that they cannot agree', () => {
     const s = new Scenario();
     s.raise();
-    s.run('ali-khan', decision({ outcome: 'ESCALATE', summary: 'We cannot agree at this level.' }));
+    s.run('ali-khan', decision({ outcome: 'ESCALATE', effect: 'CONTINUES', summary: 'We cannot agree at this level.' }));
     s.run('ali-khan', confirm(1, 'anytown-council'));
     s.run('gus-hart', confirm(1, 'anytown-icb'));
     expect(s.dispute.stage).toBe(2);
@@ -387,7 +387,7 @@ describe('ending Section 117 aftercare', () => {
     return s;
   };
   const endIt = (over: Record<string, unknown> = {}) => decision({
-    outcome: 'END_AFTERCARE', endingReason: 'NEEDS_MET', commissioning: 'Placement decommissioned on 1 March after transition.',
+    outcome: 'END_AFTERCARE', effect: 'ENDS', endingReason: 'NEEDS_MET', commissioning: 'Placement decommissioned on 1 March after transition.',
     jointAssessment: 'Joint review on 2 December by the care coordinator and the ICB nurse assessor.', ...over,
   });
 
@@ -416,11 +416,10 @@ describe('ending Section 117 aftercare', () => {
     expect(s.dispute.decisions[0]!.status).toBe('CONFIRMED');
   });
 
-  it('[R7.3] flags service reductions or commissioning changes as the reason and refuses to confirm the ending on it', () => {
+  it('[R7.3] refuses service reductions or commissioning changes as the reason for ending: they are not a reason that can be chosen', () => {
     const s = ending();
-    s.run('eve-ford', endIt({ endingReason: 'COMMISSIONING_CHANGE' }));
-    expect(s.dispute.flags.some((f) => f.code === 'UNLAWFUL_GROUND' && f.ground === 'RESTRUCTURING')).toBe(true);
-    expect(refusal(() => s.run('eve-ford', confirm(1, 'anytown-council')))).toMatchObject({ code: 'ENDING_UNLAWFUL_REASON' });
+    expect(refusal(() => s.run('eve-ford', endIt({ endingReason: 'COMMISSIONING_CHANGE' })))).toMatchObject({ code: 'ENDING_UNLAWFUL_REASON', field: 'endingReason' });
+    expect(s.dispute.decisions).toEqual([]);
   });
 });
 
@@ -470,7 +469,7 @@ describe('the person after resolution', () => {
     const s = new Scenario();
     s.raise();
     s.run('ali-khan', { type: 'PERSON_STEP', step: 'INFORMED', note: null });
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.dispute.status).toBe('RESOLVED');
@@ -492,7 +491,7 @@ describe('the person after resolution', () => {
     expect(refusal(() => s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Explained the disagreement.' })))
       .toEqual({ code: 'NO_SUCH_DECISION', field: 'step', message: expect.stringMatching(/^Nothing has been decided yet, so there is no outcome to explain/) });
     // An escalation agreed by the parties is not an outcome to explain either.
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'ESCALATE', summary: 'We cannot agree.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'ESCALATE', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'We cannot agree.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.dispute.stage).toBe(2);
@@ -506,7 +505,7 @@ describe('the person after resolution', () => {
     // A record written before this version refused it.
     Object.assign(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')!, { doneBy: 'ali-khan', doneAt: '2026-12-08T10:00:00.000Z', note: 'Explained the disagreement.' });
     s.at('2026-12-08T10:00:00Z');
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.at('2026-12-08T11:00:00Z').run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.dispute.status).toBe('RESOLVED');
@@ -525,7 +524,7 @@ describe('the person after resolution', () => {
     const s = new Scenario();
     s.raise();
     expect(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')!.dueAt).toBeNull();
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.events()).not.toContain('PERSON_STEP_DUE_AGAIN');
@@ -535,7 +534,7 @@ describe('the person after resolution', () => {
   it('[R8.3] once the person has been told the outcome, a later sweep flags nothing', () => {
     const s = new Scenario();
     s.raise();
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: null });
@@ -604,7 +603,7 @@ describe('register signals, themes and records', () => {
     expect(new Set(s.flags())).toEqual(new Set(['CONTINUITY_ALERT', 'STAGE_OVERDUE', 'PERSON_NOT_INFORMED']));
     const e = new Scenario();
     e.raise('ali-khan', fundingDispute({ subjects: ['ENDING_AFTERCARE'] }));
-    e.run('eve-ford', { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'END_AFTERCARE', endingReason: 'NEEDS_MET', commissioning: 'x' } });
+    e.run('eve-ford', { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'END_AFTERCARE', effect: 'ENDS', endingReason: 'NEEDS_MET', commissioning: 'x' } });
     expect(e.flags()).toContain('ENDING_WITHOUT_JOINT_ASSESSMENT');
   });
 

@@ -49,7 +49,7 @@ function ending(): Scenario {
   return s;
 }
 const endIt = (over: Record<string, unknown> = {}) => decision({
-  outcome: 'END_AFTERCARE', endingReason: 'NEEDS_MET', commissioning: 'Placement decommissioned on 1 March after transition.',
+  outcome: 'END_AFTERCARE', effect: 'ENDS', endingReason: 'NEEDS_MET', commissioning: 'Placement decommissioned on 1 March after transition.',
   jointAssessment: 'Joint review on 2 December by the care coordinator and the ICB nurse assessor.', ...over,
 });
 
@@ -65,10 +65,15 @@ describe('proposing a decision', () => {
       seq: 1, stage: 1, outcome: 'AGREEMENT', summary: stage2Decision.summary, basisNeed: stage2Decision.basisNeed,
       basisTests: stage2Decision.basisTests, basisRisk: stage2Decision.basisRisk,
       funding: 'ICB 60%, council 40%.', commissioning: 'The council commissions.', interimFunding: 'The council pays in the meantime.',
-      endingReason: null, jointAssessment: null, proposedBy: 'ali-khan', proposedAt: '2026-12-07T10:00:00.000Z',
+      endingReason: null, jointAssessment: null,
+      effect: 'CHANGES', basis: ['ASSESSED_NEED', 'STATUTORY_TESTS', 'RISK'], payers: stage2Decision.payers, effectiveFrom: '2027-01-01', wordingQuery: null,
+      proposedBy: 'ali-khan', proposedAt: '2026-12-07T10:00:00.000Z',
       sourceMessage: 'slack:C0CASE/1765101600.000100', status: 'PROPOSED', effectiveAt: null,
     }]);
-    expect(s.last.events).toEqual([{ type: 'DECISION_PROPOSED', data: { seq: 1, stage: 1, outcome: 'AGREEMENT' } }]);
+    expect(s.last.events).toEqual([{
+      type: 'DECISION_PROPOSED',
+      data: { seq: 1, stage: 1, outcome: 'AGREEMENT', effect: 'CHANGES', basis: ['ASSESSED_NEED', 'STATUTORY_TESTS', 'RISK'], payers: stage2Decision.payers, effectiveFrom: '2027-01-01' },
+    }]);
     expect(s.last.effects).toEqual([
       {
         kind: 'POST', notBefore: '2026-12-07T10:00:00.000Z',
@@ -77,6 +82,9 @@ describe('proposing a decision', () => {
           lines: [
             `Proposed by Ali Khan: ${stage2Decision.summary}`,
             'It takes effect when every party organisation has confirmed it: Anytown Council, NHS Anytown ICB.',
+            'What it does to aftercare: Aftercare changes (different services or funding split), from 2027-01-01.',
+            "Basis: The person's assessed needs; The statutory Section 117 tests; The risk of deterioration or readmission.",
+            'Who pays: NHS Anytown ICB: 60%; Anytown Council: 40%.',
           ],
           mentions: [],
           confirm: { disputeId: 'd1', seq: 1, organisations: BOTH },
@@ -91,7 +99,7 @@ describe('proposing a decision', () => {
     const s = atStage2();
     s.run('bea-jones', decision({ funding: undefined, interimFunding: '   ' }));
     expect(s.dispute.decisions[0]).toMatchObject({ stage: 2, outcome: 'DECISION', funding: null, commissioning: null, interimFunding: null, sourceMessage: null });
-    expect(s.last.events).toEqual([{ type: 'DECISION_PROPOSED', data: { seq: 1, stage: 2, outcome: 'DECISION' } }]);
+    expect(s.last.events).toEqual([{ type: 'DECISION_PROPOSED', data: expect.objectContaining({ seq: 1, stage: 2, outcome: 'DECISION', effect: 'CHANGES' }) }]);
     const post = s.last.effects.find((e) => e.kind === 'POST');
     expect(post).toEqual({
       kind: 'POST', notBefore: '2026-12-15T10:00:00.000Z',
@@ -100,6 +108,9 @@ describe('proposing a decision', () => {
         lines: [
           `Proposed by Bea Jones: ${stage2Decision.summary}`,
           `It takes effect when every party organisation has confirmed it through its ${STAGE_2_ROLES}: Anytown Council, NHS Anytown ICB.`,
+          'What it does to aftercare: Aftercare changes (different services or funding split), from 2027-01-01.',
+          "Basis: The person's assessed needs; The statutory Section 117 tests; The risk of deterioration or readmission.",
+          'Who pays: NHS Anytown ICB: 60%; Anytown Council: 40%.',
         ],
         mentions: [],
         confirm: { disputeId: 'd1', seq: 1, organisations: BOTH },
@@ -117,6 +128,9 @@ describe('proposing a decision', () => {
         lines: [
           `Proposed by Eve Ford: ${stage2Decision.summary}`,
           'It takes effect when every party organisation has confirmed it through its senior officer: Anytown Council, NHS Anytown ICB.',
+          'What it does to aftercare: Section 117 aftercare ends, from 2027-01-01.',
+          "Basis: The person's assessed needs; The statutory Section 117 tests; The risk of deterioration or readmission.",
+          'Who pays: NHS Anytown ICB: 60%; Anytown Council: 40%.',
         ],
       },
     });
@@ -150,7 +164,7 @@ describe('proposing a decision', () => {
     s.run('bea-jones', decision());
     s.run('bea-jones', decision({ summary: 'The ICB pays 70% and the council 30% from 1 January.' }));
     expect(s.dispute.decisions.map((x) => [x.seq, x.status])).toEqual([[1, 'SUPERSEDED'], [2, 'PROPOSED']]);
-    expect(s.last.events).toEqual([{ type: 'DECISION_PROPOSED', data: { seq: 2, stage: 2, outcome: 'DECISION' } }]);
+    expect(s.last.events).toEqual([{ type: 'DECISION_PROPOSED', data: expect.objectContaining({ seq: 2, stage: 2, outcome: 'DECISION' }) }]);
     s.run('bea-jones', withdraw(2, 'The figures were wrong.'));
     s.run('bea-jones', decision({ summary: 'The ICB pays 65% and the council 35% from 1 January.' }));
     expect(s.dispute.decisions.map((x) => [x.seq, x.status])).toEqual([[1, 'SUPERSEDED'], [2, 'WITHDRAWN'], [3, 'PROPOSED']]);
@@ -186,16 +200,37 @@ describe('proposing a decision', () => {
     });
   });
 
-  it('[R7.4] refuses at Stage 2 funding or commissioning text that ends aftercare, with the move to Stage 3 as the action', () => {
+  it('[R7.4] at Stage 2 an ending chosen as the effect is refused with the move to Stage 3 as the action, whatever the words', () => {
     const s = atStage2();
     const expected = {
-      code: 'ENDING_NEEDS_STAGE_3', field: 'outcome', action: { command: 'MOVE_TO_STAGE_3', label: 'Move to Stage 3' },
+      code: 'ENDING_NEEDS_STAGE_3', field: 'effect', action: { command: 'MOVE_TO_STAGE_3', label: 'Move to Stage 3' },
       message: 'Ending Section 117 aftercare can only be decided at Stage 3 by every party\'s senior officer, after a joint assessment (protocol section 7). '
         + 'Move the dispute to Stage 3 to propose it there.',
     };
-    expect(thrown(() => s.run('bea-jones', decision({ funding: 'Section 117 aftercare ends on 1 March.' })))).toMatchObject(expected);
-    expect(thrown(() => s.run('bea-jones', decision({ commissioning: 'The council will cease s117 aftercare from 1 March.' })))).toMatchObject(expected);
+    expect(thrown(() => s.run('bea-jones', decision({ effect: 'ENDS' })))).toMatchObject(expected);
+    expect(thrown(() => s.run('bea-jones', decision({ effect: 'ENDS', summary: 'Care goes on as before.' })))).toMatchObject(expected);
     expect(s.dispute.decisions).toEqual([]);
+  });
+
+  it('[R7.4] funding or commissioning text that reads as ending asks once; kept, the record says what was chosen and keeps the question', () => {
+    const s = atStage2();
+    for (const words of [{ funding: 'Section 117 aftercare ends on 1 March.' }, { commissioning: 'The council will cease s117 aftercare from 1 March.' }]) {
+      expect(refusal(() => s.run('bea-jones', decision(words)))).toEqual({
+        code: 'WORDING_CHECK', field: 'wordingConfirmed',
+        message: 'This reads as ending aftercare — is that what you mean? You chose "Aftercare changes (different services or funding split)". '
+          + 'Ending Section 117 aftercare can only be decided at Stage 3 by every party\'s senior officer, after a joint assessment (protocol section 7). '
+          + 'If that is what you mean, escalate the dispute instead. If your choice is right, confirm it ("wordingConfirmed") and propose again; '
+          + 'otherwise change the choice or the words.',
+      });
+    }
+    expect(s.dispute.decisions).toEqual([]);
+    s.run('bea-jones', decision({ funding: 'Section 117 aftercare ends on 1 March.', wordingConfirmed: true }));
+    expect(s.dispute.decisions[0]).toMatchObject({ effect: 'CHANGES', wordingQuery: 'ENDS', status: 'PROPOSED' });
+    expect(s.last.events[0]).toMatchObject({ type: 'DECISION_PROPOSED', data: { effect: 'CHANGES', wordingQuery: 'ENDS' } });
+    const post = s.last.effects.find((e) => e.kind === 'POST');
+    expect(post?.kind === 'POST' && post.message.lines).toContain(
+      'Check before confirming: the words read as ending aftercare, but the proposer kept "Aftercare changes (different services or funding split)".',
+    );
   });
 
   it('[R5.6] [R7.1] a written decision or an ending confirms funding and commissioning', () => {
@@ -236,16 +271,16 @@ describe('unlawful grounds in a decision', () => {
   it('[R4.1] reads the funding and commissioning text of a decision and names the decision in the flag', () => {
     const s = atStage2();
     s.run('bea-jones', decision({ funding: 'Held until the funding panel meets.' }));
-    expect(grounds(s)).toEqual([['AWAITING_PANEL', 'Decision 1: awaiting a panel decision where needs are already identified']]);
+    expect(grounds(s)).toEqual([['AWAITING_PANEL', 'Decision 1 (funding): awaiting a panel decision where needs are already identified']]);
     s.run('bea-jones', decision({ commissioning: 'Deferred until the restructure is complete.' }));
     expect(grounds(s).slice(1))
-      .toEqual([['RESTRUCTURING', 'Decision 2: organisational restructuring or commissioning changes']]);
+      .toEqual([['RESTRUCTURING', 'Decision 2 (commissioning): organisational restructuring or commissioning changes']]);
   });
 
   it('[R4.1] reads what was decided and its basis too', () => {
     const s = atStage2();
     s.run('bea-jones', decision({ basisRisk: 'Budget pressures make the risk hard to manage.' }));
-    expect(grounds(s)).toEqual([['BUDGET', 'Decision 1: budget constraints or financial pressures']]);
+    expect(grounds(s)).toEqual([['BUDGET', 'Decision 1 (risk): budget constraints or financial pressures']]);
   });
 
   it('[R4.1] flags nothing for a decision that cites no ground', () => {
@@ -255,20 +290,28 @@ describe('unlawful grounds in a decision', () => {
     expect(grounds(s)).toEqual([]);
   });
 
-  it('[R7.3] flags a service reduction given as the reason to end, and refuses to confirm that ending, in words', () => {
+  it('[R7.3] a service reduction cannot be chosen as the reason to end; one already on the record cannot be confirmed', () => {
     const s = ending();
-    s.run('eve-ford', endIt({ endingReason: 'SERVICE_REDUCTION' }));
-    expect(grounds(s)).toEqual([['RESTRUCTURING', 'Decision 1: organisational restructuring or commissioning changes']]);
+    for (const endingReason of ['SERVICE_REDUCTION', 'COMMISSIONING_CHANGE']) {
+      expect(refusal(() => s.run('eve-ford', endIt({ endingReason })))).toEqual({
+        code: 'ENDING_UNLAWFUL_REASON', field: 'endingReason',
+        message: 'Section 117 aftercare cannot be ended because of service reductions or commissioning changes (protocol section 7). Choose the reason in assessed need ("endingReason").',
+      });
+    }
+    expect(s.dispute.decisions).toEqual([]);
+    // A proposal recorded before the reason was a closed choice.
+    s.run('eve-ford', endIt());
+    s.dispute.decisions[0]!.endingReason = 'SERVICE_REDUCTION';
     expect(refusal(() => s.run('eve-ford', confirm(1, 'anytown-council')))).toEqual({
       code: 'ENDING_UNLAWFUL_REASON',
       message: 'Section 117 aftercare cannot be ended because of service reductions or commissioning changes. Propose the ending again with its basis in assessed need.',
     });
   });
 
-  it('[R7.3] [R4.1] the same reason on a decision that ends nothing is flagged but does not block confirming it', () => {
+  it('[R7.3] an ending reason given on a decision that ends nothing is not stored and does not block confirming it', () => {
     const s = atStage2();
     s.run('bea-jones', decision({ endingReason: 'SERVICE_REDUCTION' }));
-    expect(grounds(s).map(([g]) => g)).toEqual(['RESTRUCTURING']);
+    expect(s.dispute.decisions[0]!.endingReason).toBeNull();
     s.run('bea-jones', confirm(1, 'anytown-council'));
     expect(s.events()).toEqual(['DECISION_CONFIRMED']);
   });

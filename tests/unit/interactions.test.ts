@@ -110,7 +110,7 @@ describe('allowed actions', () => {
   it('give a named viewer only what they may do: their own organisation\'s confirm, nothing for outsiders', () => {
     const s = new Scenario();
     s.raise();
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     const confirms = (id: string | null) => allowedActions(s.dispute, DEFAULT_POLICY, directory, id ? person(id) : null).filter((a) => a.verb === 'confirm').map((a) => a.verb === 'confirm' && a.o);
     expect(confirms(null).sort()).toEqual(['anytown-council', 'anytown-icb']);
     expect(confirms('gus-hart')).toEqual(['anytown-icb']);

@@ -163,7 +163,7 @@ describe('letters', () => {
   it('[R5.6] [R8.2] drafts no outcome letter for an agreed escalation: the person has the escalation note', () => {
     const s = new Scenario();
     s.raise();
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'ESCALATE', summary: 'We cannot agree.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'ESCALATE', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'We cannot agree.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ivy-nash', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(s.dispute.stage).toBe(2);

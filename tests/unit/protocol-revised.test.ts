@@ -122,16 +122,20 @@ describe('stages', () => {
     expect(post.message.mentions).toEqual(expect.arrayContaining(['ali-khan', 'gus-hart', 'dee-obi', 'ivy-nash', 'bea-jones', 'cal-reid', 'hal-moss']));
   });
 
-  it('[R7.4] refuses a Stage 1 or 2 proposal whose text ends aftercare, with one action that moves it to Stage 3', () => {
+  it('[R7.4] a Stage 1 or 2 proposal that chooses to end aftercare is refused with the move to Stage 3; words alone only ask', () => {
     const s = new Scenario();
     s.raise();
-    const r = refusal(() => s.run('ali-khan', decision({ outcome: 'AGREEMENT', summary: 'We agree to end Section 117 aftercare from 1 March.' })));
-    expect(r).toMatchObject({ code: 'ENDING_NEEDS_STAGE_3', message: expect.stringMatching(/only be decided at Stage 3/) });
+    const r = refusal(() => s.run('ali-khan', decision({ outcome: 'AGREEMENT', effect: 'ENDS', summary: 'We agree to end Section 117 aftercare from 1 March.' })));
+    expect(r).toMatchObject({ code: 'ENDING_NEEDS_STAGE_3', field: 'effect', message: expect.stringMatching(/only be decided at Stage 3/) });
+    expect(refusal(() => s.run('ali-khan', decision({ outcome: 'AGREEMENT', summary: 'We agree to end Section 117 aftercare from 1 March.' }))))
+      .toMatchObject({ code: 'WORDING_CHECK', field: 'wordingConfirmed', message: expect.stringMatching(/^This reads as ending aftercare — is that what you mean\?/) });
     const s2 = atStage2();
-    expect(refusal(() => s2.run('bea-jones', decision({ summary: 'He no longer needs s117 aftercare; discharge from Section 117.' })))).toMatchObject({ code: 'ENDING_NEEDS_STAGE_3' });
-    // Reducing is not ending (R2.1).
-    s2.run('bea-jones', decision({ summary: 'Reduce the floating support from 12 to 8 hours a week.' }));
+    expect(refusal(() => s2.run('bea-jones', decision({ summary: 'He no longer needs s117 aftercare; discharge from Section 117.' }))))
+      .toMatchObject({ code: 'WORDING_CHECK' });
+    // Reducing is not ending (R2.1): chosen as a reduction, it is recorded without a question.
+    s2.run('bea-jones', decision({ effect: 'REDUCES', summary: 'Reduce the floating support from 12 to 8 hours a week.' }));
     expect(s2.dispute.decisions).toHaveLength(1);
+    expect(s2.dispute.decisions[0]).toMatchObject({ effect: 'REDUCES', wordingQuery: null });
   });
 });
 
@@ -304,7 +308,7 @@ describe('Stage 4 and endings', () => {
     s.raise();
     let action: unknown;
     try {
-      s.run('ali-khan', decision({ outcome: 'AGREEMENT', summary: 'Aftercare ends: we agree to end Section 117 aftercare.' }));
+      s.run('ali-khan', decision({ outcome: 'AGREEMENT', effect: 'ENDS', summary: 'Aftercare ends: we agree to end Section 117 aftercare.' }));
     } catch (e) {
       action = (e as { action?: unknown }).action;
     }
@@ -418,8 +422,8 @@ describe('tests that bite: single-line changes that used to pass', () => {
   it('[R5.6] says what is still needed to close: only a decision of this stage, confirmed by every party, counts', () => {
     const gaps = (d: Scenario['dispute']) => closureGaps(d);
     const dec = (over: Partial<Decision>): Decision => ({
-      seq: 1, stage: 1, outcome: 'AGREEMENT', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'The council commissions.',
-      interimFunding: null, endingReason: null, jointAssessment: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z', sourceMessage: null,
+      seq: 1, stage: 1, outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'The council commissions.',
+      interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z', sourceMessage: null,
       status: 'CONFIRMED', effectiveAt: '2026-12-09T10:00:00Z', ...over,
     });
     const s = new Scenario();
@@ -481,8 +485,8 @@ describe('tests that bite: single-line changes that used to pass', () => {
   it('[R5.6] a dispute whose record has no "explained" step still needs the person informed to close at Stage 3', () => {
     const three = atStage3().dispute;
     const confirmed: Decision = {
-      seq: 1, stage: 3, outcome: 'WRITTEN_DECISION', summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'c',
-      interimFunding: null, endingReason: null, jointAssessment: null, proposedBy: 'eve-ford', proposedAt: '2026-12-16T10:00:00Z', sourceMessage: null,
+      seq: 1, stage: 3, outcome: 'WRITTEN_DECISION', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'c',
+      interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'eve-ford', proposedAt: '2026-12-16T10:00:00Z', sourceMessage: null,
       status: 'CONFIRMED', effectiveAt: '2026-12-16T11:00:00Z',
     };
     expect(closureGaps({ ...three, personSteps: [], decisions: [confirmed] })).toEqual(['the person informed of the outcome and rationale']);
@@ -492,8 +496,11 @@ describe('tests that bite: single-line changes that used to pass', () => {
     for (const endingReason of ['SERVICE_REDUCTION', 'COMMISSIONING_CHANGE'] as const) {
       const s = new Scenario();
       s.raise('ali-khan', fundingDispute({ subjects: ['ENDING_AFTERCARE'], endingProposal: true }));
-      s.run('eve-ford', decision({ outcome: 'END_AFTERCARE', endingReason, commissioning: 'x', jointAssessment: 'Joint review on 2 December.' }));
-      expect(s.dispute.flags.map((f) => f.ground)).toContain('RESTRUCTURING');
+      const ending = { outcome: 'END_AFTERCARE', effect: 'ENDS', commissioning: 'x', jointAssessment: 'Joint review on 2 December.' };
+      expect(refusal(() => s.run('eve-ford', decision({ ...ending, endingReason })))).toMatchObject({ code: 'ENDING_UNLAWFUL_REASON', field: 'endingReason' });
+      // One proposed before the reason was a closed choice stays unconfirmable.
+      s.run('eve-ford', decision({ ...ending, endingReason: 'NEEDS_MET' }));
+      s.dispute.decisions[0]!.endingReason = endingReason;
       expect(refusal(() => s.run('eve-ford', confirm(1, 'anytown-council')))).toMatchObject({ code: 'ENDING_UNLAWFUL_REASON' });
       expect(s.dispute.confirmations).toEqual([]);
     }

@@ -28,7 +28,7 @@ const STAGE_2_TODO = [
 ];
 const STAGE_2_TITLE = `${REF}: Stage 2 — Operational management escalation`;
 const DM_LAST = 'Open the case channel to see the checklist and record decisions.';
-const agreement = { outcome: 'AGREEMENT' as const, summary: 'The ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' };
+const agreement = { outcome: 'AGREEMENT' as const, effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'The ICB funds it.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' };
 
 describe('opening a stage', () => {
   it('[R5.1] [R5.8] [R0.4] raised after hours: deadline, reminders planned, participants invited and pinged next morning, a party with nobody flagged', () => {
@@ -249,7 +249,7 @@ describe('Stage 4 and closing there', () => {
       },
     ]);
     expect(s.dispute.stages[3]).toMatchObject({ stage: 4, dueAt: null, reminders: [{ kind: 'START', at: now, sentAt: now }] });
-    s.run('eve-ford', { type: 'PROPOSE_DECISION', input: { ...agreement, outcome: 'WRITTEN_DECISION', funding: 'ICB 100%', commissioning: 'The ICB commissions.' } });
+    s.run('eve-ford', { type: 'PROPOSE_DECISION', input: { ...agreement, outcome: 'WRITTEN_DECISION', funding: 'ICB 100%', commissioning: 'The ICB commissions.', payers: [{ organisationId: 'anytown-icb', share: 'all of it' }] } });
     s.run('eve-ford', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('jon-park', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     s.run('gus-hart', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Told him the outcome.' });

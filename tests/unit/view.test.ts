@@ -29,10 +29,10 @@ const PARTIES = [
   { organisationId: 'anytown-icb', name: 'NHS Anytown ICB', role: 'responding' },
 ];
 const agreement = {
-  outcome: 'AGREEMENT' as const, summary: 'The ICB pays for the accommodation.', basisNeed: 'n', basisTests: 't', basisRisk: 'r',
+  outcome: 'AGREEMENT' as const, effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'The ICB pays for the accommodation.', basisNeed: 'n', basisTests: 't', basisRisk: 'r',
 };
 const written = {
-  outcome: 'WRITTEN_DECISION' as const, summary: 'The council pays for the accommodation.', basisNeed: 'n', basisTests: 't', basisRisk: 'r',
+  outcome: 'WRITTEN_DECISION' as const, effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], payers: [{ organisationId: 'anytown-icb', share: '60%' }, { organisationId: 'anytown-council', share: '40%' }], summary: 'The council pays for the accommodation.', basisNeed: 'n', basisTests: 't', basisRisk: 'r',
   funding: 'Council 100%.', commissioning: 'The council commissions it.',
 };
 const CHC = 'CHC: eligible for CHC (runs in parallel; Section 117 deadlines do not pause)';

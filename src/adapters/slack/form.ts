@@ -8,6 +8,7 @@ const element = z.object({
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_options: z.array(z.object({ value: z.string() })).nullish(),
   selected_users: z.array(z.string()).nullish(),
+  selected_date: z.string().nullish(),
 }).passthrough();
 export const viewStateSchema = z.object({ values: z.record(z.string(), z.record(z.string(), element)) });
 
@@ -27,6 +28,7 @@ export function formValues(state: unknown, toPerson: (slackId: string) => string
     if (el.selected_users) out[block] = el.selected_users.map((u) => toPerson(u) ?? u);
     else if (el.selected_options) out[block] = el.selected_options.map((o) => o.value);
     else if (el.selected_option !== undefined) out[block] = el.selected_option?.value ?? '';
+    else if (el.selected_date !== undefined) out[block] = el.selected_date ?? '';
     else out[block] = el.value ?? '';
   }
   return out;

@@ -159,9 +159,11 @@ export class S117TeamsBot extends TeamsActivityHandler {
       }
       if (r.ok) return cardResponse(stageCard(this.ix.view(r.dispute), this.registerUrl, r.notice));
       // Wrong fields keep the form, with what was typed; anything else goes back to the card with the reason.
-      if (!r.refusal.action && (r.refusal.code === 'INVALID_FORM' || (r.refusal.field && r.refusal.field !== 'form'))) {
+      // The wording question keeps the form too, with its one action (if any) beside "Propose".
+      const question = r.refusal.code === 'WORDING_CHECK';
+      if ((!r.refusal.action || question) && (r.refusal.code === 'INVALID_FORM' || (r.refusal.field && r.refusal.field !== 'form'))) {
         const open = await this.ix.press(me, 'teams', FORM_VERB[form], { d, ...(data.n !== undefined ? { n: data.n } : {}) }, `${key}:reopen`);
-        if (open.ok && open.value.kind === 'form') return cardResponse(formCard(open.value, r.errors, strings(data)));
+        if (open.ok && open.value.kind === 'form') return cardResponse(formCard(open.value, r.errors, strings(data), false, r.refusal.action ?? null));
       }
       return this.refused(me, d, r.refusal);
     }

@@ -1,5 +1,5 @@
 import { actionPayload } from '../../app/interactions/actions.ts';
-import { CARE_CHANGE_OPTIONS, raiseFormSpec, ROUTE_OPTIONS, type FieldErrors } from '../../app/interactions/forms.ts';
+import { CARE_CHANGE_OPTIONS, payerField, raiseFormSpec, ROUTE_OPTIONS, type FieldErrors } from '../../app/interactions/forms.ts';
 import type { Pressed } from '../../app/interactions/interactions.ts';
 import type { AllowedAction } from '../../domain/allowed-actions.ts';
 import type { Message } from '../../domain/effects.ts';
@@ -157,7 +157,7 @@ type FormPressed = Extract<Pressed, { kind: 'form' }>;
  * pressed it (`dialog`: inside a Teams dialog, where only Action.Submit
  * works). `values` keeps what was typed when a submission is refused.
  */
-export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Record<string, string> = {}, dialog = false): Card {
+export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Record<string, string> = {}, dialog = false, action: AllowedAction | null = null): Card {
   const err = errorsOf(errors);
   const d = p.dispute.id;
   const ref = escCard(p.dispute.reference);
@@ -170,7 +170,16 @@ export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Recor
       const body: unknown[] = [
         tb(`Record a decision — ${escCard(spec.title)}`, { weight: 'Bolder', size: 'Medium' }),
         tb('Every party organisation confirms before it takes effect.', { isSubtle: true }),
+        // The words and the chosen effect disagreed: the one question, asked once, with what was typed kept below.
+        ...('wordingConfirmed' in errors || 'wordingConfirmed' in values ? [
+          tb(`**${escCard(errors.wordingConfirmed ?? 'Is your choice of what the decision does to aftercare right?')}**`, { color: 'Attention' }),
+          { type: 'Input.Toggle', id: 'wordingConfirmed', title: 'Yes, my choice is what I mean', valueOn: 'true', valueOff: 'false', value: values.wordingConfirmed ?? 'false' },
+        ] : []),
         ...keep({ type: 'Input.ChoiceSet', id: 'outcome', label: 'Outcome', isRequired: true, errorMessage: 'Choose one.', value: spec.outcomes[0]?.value, choices: spec.outcomes.map((o) => choice(o.value, o.label)) }),
+        ...keep({ type: 'Input.ChoiceSet', id: 'effect', label: 'What does the decision do to Section 117 aftercare?', style: 'expanded', isRequired: true, errorMessage: 'Choose one.', choices: spec.effects.map((o) => choice(o.value, o.label)) }),
+        ...keep({ type: 'Input.ChoiceSet', id: 'basis', label: 'What is it based on? (needs-led grounds; cost, budget or commissioning cannot be a basis)', isMultiSelect: true, style: 'expanded', isRequired: true, errorMessage: 'Choose at least one.', choices: spec.bases.map((o) => choice(o.value, o.label)) }),
+        ...keep({ type: 'Input.Date', id: 'effectiveFrom', label: 'From when (needed unless aftercare continues unchanged)', isRequired: false }),
+        ...spec.payers.flatMap((o) => keep(inputText(payerField(o.value), `What ${escCard(o.label)} pays (its share or element; empty if nothing)`, { required: false }))),
         ...keep(inputText('summary', 'What was decided', { multiline: true, ...(spec.prefill ? { value: spec.prefill } : {}) })),
         ...keep(inputText('basisNeed', 'Basis in assessed need', { multiline: true })),
         ...keep(inputText('basisTests', 'How the statutory Section 117 tests apply', { multiline: true })),
@@ -185,7 +194,7 @@ export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Recor
           ...keep(inputText('jointAssessment', 'If ending aftercare: the joint assessment', { multiline: true, required: false })),
         );
       }
-      return card(body, [submit('Propose', 'propose', {}, 'positive')]);
+      return card(body, [submit('Propose', 'propose', {}, 'positive'), ...(action && !dialog ? [actionButton(d, action)] : [])]);
     }
     case 'escalate':
       return card([tb(`Escalate ${ref} now`, { weight: 'Bolder' }), ...keep(inputText('reason', 'Why escalate before the deadline?', { multiline: true }))],

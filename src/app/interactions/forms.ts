@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { Command, ProposeDecisionInput, RaiseInput } from '../../domain/commands.ts';
-import { STAGE_OUTCOMES } from '../../domain/stage-policy.ts';
+import { BASIS_TEXT, EFFECT_TEXT, effectsFor, LAWFUL_ENDING_REASONS } from '../../domain/aftercare-effect.ts';
+import { activePartyIds } from '../../domain/guards.ts';
+import { DEFAULT_POLICY, STAGE_OUTCOMES, type Policy } from '../../domain/stage-policy.ts';
 import {
   COHORT_TEXT, ENDING_REASON_TEXT, OUTCOME_TEXT, ROUTE_TEXT, SETTING_TEXT, SUBJECT_TEXT,
 } from '../../domain/texts.ts';
 import {
-  COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
-  type DecisionOutcome, type Directory, type Dispute, type Person,
+  COHORTS, ENDING_REASONS, EXTERNAL_ROUTES, NEEDS_BASES, SETTINGS, SUBJECTS, UNLAWFUL_GROUNDS,
+  type AftercareEffect, type DecisionOutcome, type Directory, type Dispute, type Payer, type Person,
 } from '../../domain/types.ts';
 import { GROUND_TEXT } from '../../domain/unlawful-grounds.ts';
 import { isSimpleForm, simpleFormCommand, type SimpleFormName } from './simple-forms.ts';
@@ -56,13 +58,22 @@ const raiseSchema = z.object({
   grounds: list(UNLAWFUL_GROUNDS, 'the reasons'),
 });
 
+const yes = z.preprocess((v) => (Array.isArray(v) ? v.includes('yes') : v === true || v === 'true' || v === 'yes'), z.boolean());
+
 const decisionSchema = z.object({
   outcome: z.string().max(40),
+  effect: z.preprocess((v) => (v == null ? '' : v), z.string().max(40)),
+  basis: list(NEEDS_BASES, 'the basis'),
+  effectiveFrom: text(20),
   summary: text(), basisNeed: text(), basisTests: text(), basisRisk: text(),
   funding: text(), commissioning: text(), interimFunding: text(),
   endingReason: optionalOne(ENDING_REASONS, 'why aftercare would end'),
   jointAssessment: text(),
+  wordingConfirmed: yes,
 });
+
+/** The form field for what one party organisation pays. */
+export const payerField = (organisationId: string) => `pay:${organisationId}`;
 
 const escalateSchema = z.object({ reason: text() });
 const careSchema = z.object({ change: one(['DELAYED', 'REDUCED', 'WITHDRAWN'] as const, 'what happened to the care'), detail: text() });
@@ -118,7 +129,8 @@ export const DOMAIN_FIELD: Record<string, string> = { namedProfessionals: 'profe
 
 /** The command a (non-raise) form submits, or the fields that are wrong. */
 export function formCommand(
-  form: Exclude<FormName, 'raise'>, values: FormValues, d: Dispute, meta: { n?: number; source?: string | null }, dir: Directory,
+  form: Exclude<FormName, 'raise'>, values: FormValues, d: Dispute,
+  meta: { n?: number; source?: string | null; viewer?: Person | null; policy?: Policy }, dir: Directory,
 ): Parsed<Command> {
   if (isSimpleForm(form)) return simpleFormCommand(form, values, d, dir);
   switch (form) {
@@ -126,11 +138,23 @@ export function formCommand(
       const r = parse(decisionSchema, values);
       if (!r.ok) return r;
       const v = r.value;
-      const spec = decisionFormSpec(d);
+      const spec = decisionFormSpec(d, meta.viewer ?? null, meta.policy ?? DEFAULT_POLICY, dir);
       const outcome = spec.outcomes.find((o) => o.value === v.outcome)?.value as DecisionOutcome | undefined;
       if (!outcome) return { ok: false, errors: { outcome: 'Choose an outcome from the list.' } };
+      // Only the effects offered to this person at this stage can be chosen (the domain checks again).
+      const effect = spec.effects.find((o) => o.value === v.effect)?.value as AftercareEffect | undefined;
+      if (!effect) return { ok: false, errors: { effect: 'Choose what the decision does to aftercare from the list.' } };
+      if (!v.basis.length) return { ok: false, errors: { basis: 'Choose at least one basis: assessed need, the statutory tests, or the risk.' } };
+      const payers: Payer[] = [];
+      for (const o of spec.payers) {
+        const share = typeof values[payerField(o.value)] === 'string' ? (values[payerField(o.value)] as string).trim().slice(0, 3000) : '';
+        if (share) payers.push({ organisationId: o.value, share });
+      }
       const input: ProposeDecisionInput = {
-        outcome, summary: v.summary, basisNeed: v.basisNeed, basisTests: v.basisTests, basisRisk: v.basisRisk,
+        // An ending is one outcome: choosing "ends" at Stage 3 makes the written decision the ending decision.
+        outcome: effect === 'ENDS' ? 'END_AFTERCARE' : outcome, effect, basis: v.basis, payers, effectiveFrom: v.effectiveFrom || null,
+        wordingConfirmed: v.wordingConfirmed,
+        summary: v.summary, basisNeed: v.basisNeed, basisTests: v.basisTests, basisRisk: v.basisRisk,
         funding: v.funding || null, commissioning: v.commissioning || null, interimFunding: v.interimFunding || null,
         endingReason: spec.endingFields ? v.endingReason : null, jointAssessment: spec.endingFields ? v.jointAssessment || null : null,
         sourceMessage: meta.source ?? null,
@@ -158,16 +182,30 @@ export interface Option { value: string; label: string }
 const options = <K extends string>(keys: readonly K[], text: Record<K, string>): Option[] =>
   keys.map((k) => ({ value: k, label: text[k] }));
 
-/** What the decision form asks at this dispute's stage; adapters draw it without knowing stages. */
-export function decisionFormSpec(d: Dispute): {
-  d: string; reference: string; title: string; outcomes: Option[]; fundingRequired: boolean; endingFields: boolean; endingReasons: Option[];
-} {
+/** What the decision form asks at this dispute's stage, of this person; adapters draw it without knowing stages or roles. */
+export interface DecisionFormSpec {
+  d: string; reference: string; title: string; outcomes: Option[];
+  /** R7.x: what the decision does to aftercare; "ends" only at Stage 3 and only for a senior officer. */
+  effects: Option[];
+  /** R3.3: the needs-led grounds; nothing about cost is offered. */
+  bases: Option[];
+  /** One "what it pays" field per party organisation (field id: `payerField(value)`). */
+  payers: Option[];
+  fundingRequired: boolean; endingFields: boolean; endingReasons: Option[];
+}
+
+export function decisionFormSpec(d: Dispute, viewer: Person | null, policy: Policy, dir: Directory): DecisionFormSpec {
   const senior = d.stage >= 3;
+  const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
+  const effects = effectsFor(policy, d.stage, viewer);
   return {
     d: d.id, reference: d.reference, title: `${d.reference}, Stage ${d.stage}`,
-    outcomes: options(STAGE_OUTCOMES[d.stage], OUTCOME_TEXT),
+    // The ending outcome is chosen as the effect "ends", so it is not offered twice.
+    outcomes: options(STAGE_OUTCOMES[d.stage].filter((o) => o !== 'END_AFTERCARE'), OUTCOME_TEXT),
+    effects: options(effects, EFFECT_TEXT), bases: options(NEEDS_BASES, BASIS_TEXT),
+    payers: activePartyIds(d).map((o) => ({ value: o, label: orgName(o) })),
     // R5.6: a written decision at Stage 3 or 4 states funding and commissioning.
-    fundingRequired: senior, endingFields: senior, endingReasons: options(ENDING_REASONS, ENDING_REASON_TEXT),
+    fundingRequired: senior, endingFields: senior && effects.includes('ENDS'), endingReasons: options(LAWFUL_ENDING_REASONS, ENDING_REASON_TEXT),
   };
 }
 

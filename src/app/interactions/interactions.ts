@@ -7,7 +7,7 @@ import { boardReport, parsePeriod, type BoardReport, type Period } from '../../r
 import type { DisputeService } from '../dispute-service.ts';
 import type { Logger } from '../ports.ts';
 import { ACTIONS, actionCommand, parseAction, type ParsedAction } from './actions.ts';
-import { decisionFormSpec, DOMAIN_FIELD, formCommand, raiseInput, type FieldErrors, type FormName, type FormValues } from './forms.ts';
+import { decisionFormSpec, type DecisionFormSpec, DOMAIN_FIELD, formCommand, raiseInput, type FieldErrors, type FormName, type FormValues } from './forms.ts';
 import { isSimpleForm, simpleFormSpec, type SimpleFormSpec } from './simple-forms.ts';
 import { explain, refusals, type Refusal } from './refusals.ts';
 import { cleanText, cleanValues } from './text.ts';
@@ -24,7 +24,7 @@ export type Pressed =
   | { kind: 'done'; dispute: Dispute; notice: string | null; duplicate: boolean }
   | {
     kind: 'form'; form: Exclude<FormName, 'raise'>; dispute: Dispute;
-    decision?: ReturnType<typeof decisionFormSpec> & { prefill?: string };
+    decision?: DecisionFormSpec & { prefill?: string };
     letter?: { n: number; text: string; readingAge: number };
     simple?: SimpleFormSpec;
   };
@@ -108,7 +108,7 @@ export class Interactions {
       return r.ok ? yes({ kind: 'done', ...r.value }) : r;
     }
     if (!this.mayTake(d, person, a)) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
-    return yes(this.formFor(a, d));
+    return yes(this.formFor(a, d, person));
   }
 
   /** "Record as decision" on a message: the decision form prefilled with the message, if the person may propose here. */
@@ -118,7 +118,7 @@ export class Interactions {
     if (!d) return no(refusals.notCaseSpace('"Record as decision"'));
     if (!maySeeDispute(person, d)) return no(refusals.maySee());
     if (!this.mayTake(d, person, { verb: 'decide' })) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
-    const form = this.formFor({ verb: 'decide', d: d.id }, d);
+    const form = this.formFor({ verb: 'decide', d: d.id }, d, person);
     return yes({ ...form, decision: { ...form.decision!, prefill: cleanText(text) } });
   }
 
@@ -126,14 +126,15 @@ export class Interactions {
     return mayTake(d, this.service.policy, this.service.directory(), person, a);
   }
 
-  private formFor(a: ParsedAction, d: Dispute): Extract<Pressed, { kind: 'form' }> {
+  private formFor(a: ParsedAction, d: Dispute, person: Person): Extract<Pressed, { kind: 'form' }> {
     const form = (ACTIONS[a.verb] as { form?: Exclude<FormName, 'raise'> }).form!;
     if (a.verb === 'letter') {
       const l = d.letters.find((x) => x.seq === a.n)!;
       return { kind: 'form', form, dispute: d, letter: { n: l.seq, text: l.text, readingAge: l.readingAge } };
     }
     if (isSimpleForm(form)) return { kind: 'form', form, dispute: d, simple: simpleFormSpec(form, d, this.service.directory()) };
-    return { kind: 'form', form, dispute: d, ...(form === 'decision' ? { decision: decisionFormSpec(d) } : {}) };
+    const decision = form === 'decision' ? { decision: decisionFormSpec(d, person, this.service.policy, this.service.directory()) } : {};
+    return { kind: 'form', form, dispute: d, ...decision };
   }
 
   /**
@@ -162,7 +163,9 @@ export class Interactions {
       }
       const found = await this.dispute(person, platform, { id: meta.d ?? '' });
       if (!found.ok) return fail(found.refusal);
-      const cmd = formCommand(form, clean, found.value, { ...(meta.n !== undefined ? { n: meta.n } : {}), source: meta.source ?? null }, this.service.directory());
+      const cmd = formCommand(form, clean, found.value, {
+        ...(meta.n !== undefined ? { n: meta.n } : {}), source: meta.source ?? null, viewer: person, policy: this.service.policy,
+      }, this.service.directory());
       if (!cmd.ok) return invalid(cmd.errors);
       const r = await this.command(person, platform, found.value, cmd.value, key);
       if (!r.ok) return fail(r.refusal);

@@ -1,13 +1,15 @@
 import type { Command, ProposeDecisionInput } from '../commands.ts';
 import { flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
-import { activePartyIds, mustBeOpen, mustHoldConfirmerRole, mustParticipate, required } from '../guards.ts';
+import { activePartyIds, MAX_TEXT, mustBeOpen, mustHoldConfirmerRole, mustParticipate, required } from '../guards.ts';
 import { takeEffect } from '../resolution.ts';
 import { confirmerRoles } from '../stage-policy.ts';
 import type { Draft } from '../stage-ops.ts';
+import { BASIS_TEXT, EFFECT_TEXT, LAWFUL_ENDING_REASONS } from '../aftercare-effect.ts';
 import { FLAG_TEXT, OUTCOME_TEXT, rolesText } from '../texts.ts';
 import type { Decision } from '../types.ts';
-import { detectUnlawfulGrounds, endsAftercare } from '../unlawful-grounds.ts';
+import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
+import { checkStructure } from './decision-input.ts';
 
 export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisionInput }): void {
   const { d, ctx } = draft;
@@ -15,31 +17,33 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
   mustBeOpen(d);
   const stage = d.stage;
   const summary = required(input.summary, 'summary', 'What was decided');
-  // R3.3: every decision records its basis.
+  // R3.3: every decision records its basis, chosen from the needs-led grounds and explained in words.
   const basisNeed = required(input.basisNeed, 'basisNeed', 'The basis in assessed need');
   const basisTests = required(input.basisTests, 'basisTests', 'How the statutory Section 117 tests apply');
   const basisRisk = required(input.basisRisk, 'basisRisk', 'The risk of deterioration or readmission');
+  const words = {
+    summary, basisNeed, basisTests, basisRisk, funding: input.funding?.trim() || null, commissioning: input.commissioning?.trim() || null,
+    interimFunding: input.interimFunding?.trim() || null, jointAssessment: input.jointAssessment?.trim() || null,
+  };
+  for (const [field, v] of Object.entries(words)) if (v && v.length > MAX_TEXT) required(v, field, field);
+  // R7.x: what it does to aftercare is a choice the record holds; the words only prompt a question.
+  const s = checkStructure(draft, me, input, Object.values(words));
   const allowed = ctx.policy.stages[stage].decisionOutcomes;
-  // R7.4: an ending is decided at Stage 3 only, whether chosen as the outcome or written in the text.
-  if (stage < 3 && (input.outcome === 'END_AFTERCARE' || endsAftercare(`${summary}\n${input.funding ?? ''}\n${input.commissioning ?? ''}`))) {
-    refuse(
-      'ENDING_NEEDS_STAGE_3',
-      'Ending Section 117 aftercare can only be decided at Stage 3 by every party\'s senior officer, after a joint assessment (protocol section 7). Move the dispute to Stage 3 to propose it there.',
-      'outcome',
-      { command: 'MOVE_TO_STAGE_3', label: 'Move to Stage 3' },
-    );
-  }
-  if (!allowed.includes(input.outcome)) {
+  if (!allowed.includes(s.outcome)) {
     refuse('OUTCOME_NOT_FOR_STAGE', `At Stage ${stage} the outcome must be one of: ${allowed.map((o) => OUTCOME_TEXT[o]).join(', ')}.`, 'outcome');
   }
-  if (input.outcome === 'WRITTEN_DECISION' || input.outcome === 'END_AFTERCARE') {
+  if (s.outcome === 'WRITTEN_DECISION' || s.outcome === 'END_AFTERCARE') {
     // R5.6: the written decision confirms funding and commissioning.
     required(input.funding, 'funding', 'The funding arrangements');
     required(input.commissioning, 'commissioning', 'The commissioning arrangements');
   }
-  if (input.outcome === 'END_AFTERCARE') {
+  if (s.outcome === 'END_AFTERCARE') {
     if (!input.endingReason) refuse('FIELD_REQUIRED', 'Choose the reason for ending aftercare ("endingReason").', 'endingReason');
-    if (!input.jointAssessment || !input.jointAssessment.trim()) {
+    if (!LAWFUL_ENDING_REASONS.includes(input.endingReason)) {
+      // R7.3: not a reason the protocol allows, so it is not one that can be chosen.
+      refuse('ENDING_UNLAWFUL_REASON', 'Section 117 aftercare cannot be ended because of service reductions or commissioning changes (protocol section 7). Choose the reason in assessed need ("endingReason").', 'endingReason');
+    }
+    if (!words.jointAssessment) {
       // R7.1 / R10.1: an ending attempted without a joint assessment is a legal-risk signal.
       draft.flag('ENDING_WITHOUT_JOINT_ASSESSMENT', `${draft.name(me.id)} proposed ending aftercare without a joint assessment.`);
       draft.notice = 'An ending needs a joint, recorded assessment (protocol section 7). Describe it in "jointAssessment" and propose again.';
@@ -50,13 +54,16 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
   for (const dec of d.decisions) if (dec.status === 'PROPOSED') dec.status = 'SUPERSEDED';
   const seq = d.decisions.reduce((m, x) => Math.max(m, x.seq), 0) + 1;
   const dec: Decision = {
-    seq, stage, outcome: input.outcome, summary, basisNeed, basisTests, basisRisk,
-    funding: input.funding?.trim() || null, commissioning: input.commissioning?.trim() || null, interimFunding: input.interimFunding?.trim() || null,
-    endingReason: input.endingReason ?? null, jointAssessment: input.jointAssessment?.trim() || null,
+    seq, stage, outcome: s.outcome, ...words,
+    endingReason: s.outcome === 'END_AFTERCARE' ? input.endingReason ?? null : null,
+    effect: s.effect, basis: s.basis, payers: s.payers, effectiveFrom: s.effectiveFrom, wordingQuery: s.wordingQuery,
     proposedBy: me.id, proposedAt: draft.nowIso, sourceMessage: input.sourceMessage ?? null, status: 'PROPOSED', effectiveAt: null,
   };
   d.decisions.push(dec);
-  draft.event('DECISION_PROPOSED', { seq, stage, outcome: dec.outcome });
+  draft.event('DECISION_PROPOSED', {
+    seq, stage, outcome: dec.outcome, effect: dec.effect, basis: dec.basis, payers: dec.payers, effectiveFrom: dec.effectiveFrom,
+    ...(dec.wordingQuery ? { wordingQuery: dec.wordingQuery } : {}),
+  });
   const roles = confirmerRoles(ctx.policy, stage, dec.outcome);
   const confirmers = activePartyIds(d);
   draft.post({
@@ -64,15 +71,38 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
     lines: [
       `Proposed by ${draft.name(me.id)}: ${summary}`,
       `It takes effect when every party organisation has confirmed it${roles ? ` through its ${rolesText(roles)}` : ''}: ${confirmers.map((o) => draft.orgName(o)).join(', ')}.`,
+      ...effectLines(draft, dec),
     ],
     mentions: [],
     confirm: { disputeId: d.id, seq, organisations: confirmers.map((o) => ({ id: o, name: draft.orgName(o) })) },
   });
   draft.refreshCard();
-  const grounds = [...(input.citedGrounds ?? []), ...detectUnlawfulGrounds(`${summary}\n${basisNeed}\n${basisTests}\n${basisRisk}\n${dec.funding ?? ''}\n${dec.commissioning ?? ''}`)];
-  if (dec.endingReason === 'SERVICE_REDUCTION' || dec.endingReason === 'COMMISSIONING_CHANGE') grounds.push('RESTRUCTURING');
-  flagGrounds(draft, grounds, `Decision ${seq}`);
+  // R4.1: every free text of the decision is read, each field on its own so the flag says where.
+  const grounds = [...(input.citedGrounds ?? [])];
+  const where: string[] = [];
+  for (const [field, v] of [...Object.entries(words), ...dec.payers.map((p) => [`share paid by ${draft.orgName(p.organisationId)}`, p.share] as const)]) {
+    const found = detectUnlawfulGrounds(v);
+    if (found.length) where.push(FIELD_WORDS[field] ?? field);
+    grounds.push(...found);
+  }
+  flagGrounds(draft, grounds, `Decision ${seq}${where.length ? ` (${where.join(', ')})` : ''}`);
 }
+
+/** What the record says the decision does, in the words the parties see before confirming. */
+function effectLines(draft: Draft, dec: Decision): string[] {
+  const lines = [`What it does to aftercare: ${EFFECT_TEXT[dec.effect]}${dec.effectiveFrom ? `, from ${dec.effectiveFrom}` : ''}.`];
+  lines.push(`Basis: ${dec.basis.map((b) => BASIS_TEXT[b]).join('; ')}.`);
+  if (dec.payers.length) lines.push(`Who pays: ${dec.payers.map((p) => `${draft.orgName(p.organisationId)}: ${p.share}`).join('; ')}.`);
+  if (dec.wordingQuery) {
+    lines.push(`Check before confirming: the words read as ${dec.wordingQuery === 'ENDS' ? 'ending' : 'reducing'} aftercare, but the proposer kept "${EFFECT_TEXT[dec.effect]}".`);
+  }
+  return lines;
+}
+
+const FIELD_WORDS: Record<string, string> = {
+  summary: 'what was decided', basisNeed: 'basis in assessed need', basisTests: 'statutory tests', basisRisk: 'risk',
+  funding: 'funding', commissioning: 'commissioning', interimFunding: 'interim funding', jointAssessment: 'joint assessment',
+};
 
 export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: number; organisationId: string }): void {
   const { d, ctx } = draft;
@@ -128,4 +158,5 @@ export function withdrawDecision(draft: Draft, cmd: Extract<Command, { type: 'WI
   draft.event('DECISION_WITHDRAWN', { seq: cmd.seq, reason });
   draft.post({ title: `${d.reference}: decision ${cmd.seq} withdrawn`, lines: [`By ${draft.name(me.id)}: ${reason}`], mentions: [] });
   draft.refreshCard();
+  flagGrounds(draft, detectUnlawfulGrounds(reason), `The reason decision ${cmd.seq} was withdrawn`);
 }

@@ -4,25 +4,26 @@ import type { Pressed } from '../../../app/interactions/interactions.ts';
 import type { Refusal } from '../../../app/interactions/refusals.ts';
 import type { SimpleFormSpec } from '../../../app/interactions/simple-forms.ts';
 import { actionButton } from './stage-card.ts';
+import { decisionModal } from './decision-modal.ts';
 import type { Directory } from '../../../domain/types.ts';
 import { clip, esc } from '../escape.ts';
 import { LIMITS } from './limits.ts';
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
-const option = (value: string, text: string): PlainTextOption => ({ value, text: plain(clip(text, LIMITS.optionText)) });
+export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
+export const option = (value: string, text: string): PlainTextOption => ({ value, text: plain(clip(text, LIMITS.optionText)) });
 
-function input(blockId: string, label: string, element: InputBlock['element'], opts: { optional?: boolean; hint?: string } = {}): InputBlock {
+export function input(blockId: string, label: string, element: InputBlock['element'], opts: { optional?: boolean; hint?: string } = {}): InputBlock {
   return {
     type: 'input', block_id: blockId, label: plain(label), element, optional: opts.optional ?? false,
     ...(opts.hint ? { hint: plain(opts.hint) } : {}),
   };
 }
-const text = (initial = '', multiline = false, max: number = LIMITS.sectionText) => ({
+export const text = (initial = '', multiline = false, max: number = LIMITS.sectionText) => ({
   type: 'plain_text_input' as const, action_id: 'v', multiline, max_length: max,
   ...(initial ? { initial_value: clip(initial, LIMITS.plainTextInitial) } : {}),
 });
 
-function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], meta: object): ModalView {
+export function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], meta: object): ModalView {
   const privateMetadata = JSON.stringify(meta);
   if (privateMetadata.length > LIMITS.privateMetadata) throw new Error('private_metadata too long');
   return {
@@ -115,25 +116,4 @@ export function refusalModal(d: string, refusal: Refusal & { action: NonNullable
       { type: 'actions', block_id: 'refusal-action', elements: [actionButton(d, refusal.action)] },
     ],
   };
-}
-
-function decisionModal(spec: NonNullable<FormPressed['decision']>, source: string | null): ModalView {
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${esc(spec.title)}*. Every party organisation confirms before it takes effect.` } },
-    input('outcome', 'Outcome', { type: 'static_select', action_id: 'v', options: spec.outcomes.map((o) => option(o.value, o.label)) }),
-    input('summary', 'What was decided', text(spec.prefill ?? '', true)),
-    input('basisNeed', 'Basis in assessed need', text('', true)),
-    input('basisTests', 'How the statutory Section 117 tests apply', text('', true)),
-    input('basisRisk', 'Risk of deterioration or readmission', text('', true)),
-    input('funding', 'Funding arrangements', text('', true), { optional: !spec.fundingRequired }),
-    input('commissioning', 'Commissioning arrangements', text('', true), { optional: !spec.fundingRequired }),
-    input('interimFunding', 'Interim funding (if any)', text('', true), { optional: true }),
-  ];
-  if (spec.endingFields) {
-    blocks.push(
-      input('endingReason', 'If ending aftercare: why', { type: 'static_select', action_id: 'v', options: spec.endingReasons.map((o) => option(o.value, o.label)) }, { optional: true }),
-      input('jointAssessment', 'If ending aftercare: the joint assessment', text('', true), { optional: true, hint: 'Who assessed jointly, when, and what they found.' }),
-    );
-  }
-  return modal('s117_decision', 'Record a decision', 'Propose', blocks, { d: spec.d, reference: spec.reference, source });
 }

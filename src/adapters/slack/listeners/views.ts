@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { FormName } from '../../../app/interactions/forms.ts';
 import { SIMPLE_FORMS } from '../../../app/interactions/simple-forms.ts';
+import { decisionModal } from '../blocks/decision-modal.ts';
 import { refusalModal, simpleCallback } from '../blocks/modals.ts';
 import { type SlackContext, ephemeral } from '../context.ts';
 import { formValues } from '../form.ts';
@@ -40,6 +41,13 @@ export function register(app: App, ctx: SlackContext): void {
     const r = await ctx.interactions.submit(ctx.person(user), 'slack', form, values, {
       ...(m.d ? { d: m.d } : {}), ...(m.n !== undefined ? { n: m.n } : {}), source: m.source ?? null,
     }, `slack:view:${view.id}`);
+    if (!r.ok && r.errors.wordingConfirmed && !('wordingConfirmed' in view.state.values) && m.d) {
+      // The words and the chosen effect disagree: the form is shown again, as typed, with the one question to answer.
+      const open = await ctx.interactions.press(ctx.person(user), 'slack', 'decide', { d: m.d }, `slack:view:${view.id}:ask`);
+      if (open.ok && open.value.kind === 'form' && open.value.decision) {
+        return void (await ack({ response_action: 'update', view: decisionModal(open.value.decision, m.source ?? null, values, { text: r.errors.wordingConfirmed, action: r.refusal.action ?? null }) }));
+      }
+    }
     if (!r.ok && r.refusal.action && m.d) {
       return void (await ack({ response_action: 'update', view: refusalModal(m.d, { ...r.refusal, action: r.refusal.action }) }));
     }
