@@ -31,7 +31,7 @@ async function cli(app: TestApp, argv: string[]) {
 /** A resolved dispute with a decision, both confirmations, a person step with a note, and a letter. */
 async function decidedDispute(app: TestApp): Promise<{ id: string; reference: string }> {
   const d = (await app.service.raise(ali, fundingDispute())).dispute;
-  const input = { outcome: 'AGREEMENT' as const, summary: 'The ICB funds the placement.', basisNeed: 'n', basisTests: 't', basisRisk: 'r' };
+  const input = { outcome: 'AGREEMENT' as const, summary: 'The ICB funds the placement.', basisNeed: 'n', basisTests: 't', basisRisk: 'r', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const] };
   await app.service.act(ali, { id: d.id }, { type: 'PROPOSE_DECISION', input });
   await app.service.act(ali, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
   await app.service.act(ivy, { id: d.id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });

@@ -29,7 +29,7 @@ describe('Slack blocks within Slack\'s limits, without losing what matters', () 
     const s = new Scenario();
     s.raise();
     const summary = 'Smith & Sons provide the care; the split of funding & commissioning follows the assessed need. '.repeat(31).slice(0, 2990);
-    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary, basisNeed: 'n', basisTests: 't', basisRisk: 'r' } });
+    s.run('ali-khan', { type: 'PROPOSE_DECISION', input: { outcome: 'AGREEMENT', summary, basisNeed: 'n', basisTests: 't', basisRisk: 'r', effect: 'CONTINUES', basis: ['ASSESSED_NEED'] } });
     const view = disputeView(s.dispute, DEFAULT_POLICY, calendar, directory);
     const card = stageCard(view);
     expect(messageSchema.safeParse(card).success).toBe(true);
