@@ -219,7 +219,7 @@ describe('proposing a decision', () => {
         code: 'WORDING_CHECK', field: 'wordingConfirmed',
         message: 'This reads as ending aftercare — is that what you mean? You chose "Aftercare changes (different services or funding split)". '
           + 'Ending Section 117 aftercare can only be decided at Stage 3 by every party\'s senior officer, after a joint assessment (protocol section 7). '
-          + 'If that is what you mean, escalate the dispute instead. If your choice is right, confirm it ("wordingConfirmed") and propose again; '
+          + 'If that is what you mean, move the dispute to Stage 3. If your choice is right, confirm it ("wordingConfirmed") and propose again; '
           + 'otherwise change the choice or the words.',
       });
     }
