@@ -1,4 +1,5 @@
 import { activePartyIds } from './guards.ts';
+import { decisionInForce } from './resolution.ts';
 import { confirmerRoles, type Policy } from './stage-policy.ts';
 import { PERSON_STEP_TEXT } from './texts.ts';
 import type { Decision, Directory, Dispute, Person, PersonStepKey, StageNo } from './types.ts';
@@ -66,7 +67,8 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
     out.push({ verb: 'decide', label: 'Record a decision', style: 'primary' });
     // Stage 3 does not escalate by itself; from there only the external routes remain (R5.3, R5.7).
     if (d.stage < 3) out.push({ verb: 'escalate', label: 'Escalate now', style: null });
-    if (d.stage >= 3 && (!viewer || viewer.roles.includes('SENIOR_OFFICER'))) {
+    // Not once a joint decision is in force: escalating would only stall it (R5.6).
+    if (d.stage >= 3 && !decisionInForce(d) && (!viewer || viewer.roles.includes('SENIOR_OFFICER'))) {
       out.push({ verb: 'external', label: 'Escalate externally', style: 'danger' });
     }
     out.push({ verb: 'care-change', label: 'Report a change in care', style: 'danger' });

@@ -60,7 +60,7 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   STAGE_ENDED: (x) => `Stage ${text(x.stage)} ended: ${label(HOW, x.reason)}`
     + `${x.met === true ? ' (timescale met)' : x.met === false ? ' (timescale missed)' : ''}`
     + `${x.reason === 'TIMEOUT' ? '' : because(x.escalationReason)}`,
-  STAGE_TIMED_OUT: (x) => `Stage ${text(x.stage)} reached its deadline without a recorded resolution`,
+  STAGE_TIMED_OUT: (x) => `Stage ${text(x.stage)} reached its deadline ${x.missing ? text(x.missing) : 'without a recorded resolution'}`,
   // A timeout's stored reason only repeats that the deadline passed.
   ESCALATED: (x) => `Escalated from Stage ${text(x.from)} to Stage ${text(x.to)}: ${label(HOW, x.how)}`
     + `${x.how === 'TIMEOUT' ? '' : because(x.reason)}`,

@@ -162,8 +162,11 @@ export function endStage(draft: Draft, reason: NonNullable<StageInstance['endRea
   s.escalationReason = escalationReason;
   // R9.1: met only when resolved by a confirmed agreement or decision on time; a stage left by
   // escalation (early, joint or external) is "escalated" (null), and a timeout is missed.
-  s.met = reason === 'TIMEOUT' ? false : reason !== 'RESOLVED' || s.dueAt === null ? null : at.getTime() <= new Date(s.dueAt).getTime();
-  if (reason === 'TIMEOUT') s.timedOutAt = s.endedAt;
+  // A mark once set never changes: a Stage 3 that timed out stays "missed" when it is later left for Stage 4.
+  if (s.met === null) {
+    s.met = reason === 'TIMEOUT' ? false : reason !== 'RESOLVED' || s.dueAt === null ? null : at.getTime() <= new Date(s.dueAt).getTime();
+  }
+  if (reason === 'TIMEOUT') s.timedOutAt ??= s.endedAt;
   draft.event('STAGE_ENDED', { stage: s.stage, reason, met: s.met, escalationReason });
   return s;
 }

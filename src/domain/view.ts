@@ -4,6 +4,7 @@ import { maskNhsNumber } from './nhs-number.ts';
 import type { Policy } from './stage-policy.ts';
 import { timeLeftText } from './time-left.ts';
 import { closureGaps, whoOwes } from './decide.ts';
+import { decisionInForce } from './resolution.ts';
 import { currentStage } from './stage-ops.ts';
 import { CHC_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from './texts.ts';
 import type { Directory, Dispute } from './types.ts';
@@ -87,7 +88,7 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
       const l = [...d.letters].reverse().find((x) => !x.sentAt);
       return l ? { seq: l.seq, readingAge: l.readingAge } : null;
     })(),
-    canEscalateExternally: d.status === 'OPEN' && d.stage >= 3,
+    canEscalateExternally: d.status === 'OPEN' && d.stage >= 3 && !decisionInForce(d),
     allowedActions: allowedActions(d, policy, dir, viewer),
   };
 }

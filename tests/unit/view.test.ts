@@ -209,7 +209,7 @@ describe('the dispute view', () => {
     s.run('eve-ford', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('jon-park', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(view(s.dispute)).toMatchObject({
-      status: 'OPEN', stillNeeded: ['the person informed of the outcome and rationale'], canEscalateExternally: true,
+      status: 'OPEN', stillNeeded: ['the person informed of the outcome and rationale'], canEscalateExternally: false,
     });
     s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Explained at home.' });
     expect(view(s.dispute)).toMatchObject({ status: 'RESOLVED', stage: 3, stillNeeded: [], canEscalateExternally: false });

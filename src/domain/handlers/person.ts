@@ -2,7 +2,7 @@ import { continuityAlert, flagGrounds } from '../alerts.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import { refuse } from '../errors.ts';
 import { mustParticipate, required } from '../guards.ts';
-import { addLetter, maybeResolve } from '../resolution.ts';
+import { addLetter, closureGaps, decisionInForce, maybeResolve } from '../resolution.ts';
 import type { Draft } from '../stage-ops.ts';
 import { PERSON_STEP_TEXT } from '../texts.ts';
 import type { Cmd } from './types.ts';
@@ -29,6 +29,8 @@ export function recordCareRestored(draft: Draft, cmd: Cmd<'RECORD_CARE_RESTORED'
   draft.post({ title: `${d.reference}: care restored`, lines: [resolution], mentions: [] });
   flagGrounds(draft, detectUnlawfulGrounds(detail), 'The care restored record');
   draft.refreshCard();
+  // The open alert was the last thing keeping a decided Stage 3 or 4 dispute open (R5.6).
+  if (d.status === 'OPEN' && d.stage >= 3 && decisionInForce(d) && !closureGaps(d).length) maybeResolve(draft);
 }
 
 export function personStep(draft: Draft, cmd: Cmd<'PERSON_STEP'>): void {
