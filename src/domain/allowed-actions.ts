@@ -91,7 +91,7 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
   // confirm a decision at this stage (R5.9). A CHC decision may come after the dispute is resolved, so this is not
   // limited to open disputes.
   const chcRoles = policy.stages[d.stage].confirmerRoles;
-  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt)) {
+  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt && !a.lapsedAt)) {
     for (const o of activePartyIds(d)) {
       if (adj.confirmations.some((c) => c.organisationId === o)) continue;
       if (viewer && (viewer.organisationId !== o || adj.confirmations.some((c) => c.personId === viewer.id))) continue;

@@ -39,7 +39,7 @@ export interface DisputeView {
 
 /** R6.3: adjustments not yet confirmed by every party, and who they wait for. */
 function chcWaiting(d: Dispute, orgName: (id: string) => string): string[] {
-  return d.chcAdjustments.filter((a) => !a.confirmedAt).map((a) => {
+  return d.chcAdjustments.filter((a) => !a.confirmedAt && !a.lapsedAt).map((a) => {
     const missing = d.parties.filter((p) => !p.withdrawnAt && !a.confirmations.some((c) => c.organisationId === p.organisationId));
     return `Funding adjustment ${a.seq} (from ${a.effectiveDate}) waits for ${missing.map((p) => orgName(p.organisationId)).join(', ')}`;
   });

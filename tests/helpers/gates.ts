@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { runCli } from '../../src/cli/s117.ts';
 import type { Command, ProposeDecisionInput } from '../../src/domain/commands.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
@@ -51,3 +53,31 @@ export async function agreeAtStage3(app: TestApp): Promise<void> {
   expect((await a('eve-ford', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' })).code).toBe(0);
   expect((await a('jon-park', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' })).code).toBe(0);
 }
+
+/**
+ * The example directory with a second council, for ordinary-residence disputes: Othertown Council, its operational
+ * lead and its senior officer. Written to `dir`; returns the file's path.
+ */
+export function directoryWithOthertown(dir: string, extraPeople = ''): string {
+  const base = fs.readFileSync('config/directory.example.yaml', 'utf8')
+    .replace('  - { id: anytown-trust,', '  - { id: othertown-council, name: Othertown Council, kind: LOCAL_AUTHORITY }\n  - { id: anytown-trust,')
+    .replace('  # Governance', [
+      '  - { id: ola-ward, name: Ola Ward, organisation: othertown-council, roles: [SENIOR_OFFICER], email: ola.ward@othertown.gov.uk }',
+      '  - { id: ros-tate, name: Ros Tate, organisation: othertown-council, roles: [OPERATIONAL_LEAD], email: ros.tate@othertown.gov.uk }',
+      extraPeople,
+      '  # Governance',
+    ].filter(Boolean).join('\n'));
+  const file = path.join(dir, 'directory.yaml');
+  fs.writeFileSync(file, base, { mode: 0o600 });
+  return file;
+}
+
+export const ordinaryResidence = () => fundingDispute({
+  subjects: ['ORDINARY_RESIDENCE'],
+  parties: [
+    { organisationId: 'anytown-council', role: 'RAISING' },
+    { organisationId: 'anytown-icb', role: 'RESPONDING' },
+    { organisationId: 'othertown-council', role: 'RESPONDING' },
+  ],
+  description: 'Anytown Council says the person was ordinarily resident in Othertown before detention.',
+});
