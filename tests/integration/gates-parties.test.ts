@@ -7,7 +7,7 @@ import { act, as, cli, directoryWithOthertown, ordinaryResidence, REF } from '..
 // R2.5 / R3.2: who may withdraw an organisation, and what a withdrawal may never do.
 
 const othertownResponsible = {
-  outcome: 'AGREEMENT',
+  outcome: 'AGREEMENT' as const,
   summary: 'Othertown Council is responsible for the aftercare from 1 January.',
   basisNeed: 'The assessed need for supported accommodation arises from the mental disorder.',
   basisTests: 'The person was ordinarily resident in Othertown immediately before detention.',
