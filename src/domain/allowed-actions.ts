@@ -1,4 +1,4 @@
-import { activePartyIds } from './guards.ts';
+import { activePartyIds, isParticipant, stillEntitled } from './guards.ts';
 import { decisionInForce } from './resolution.ts';
 import { confirmerRoles, type Policy } from './stage-policy.ts';
 import { PERSON_STEP_TEXT } from './texts.ts';
@@ -47,7 +47,8 @@ function mayConfirm(d: Dispute, dec: Decision, policy: Policy, viewer: Person): 
  * A named viewer who is not a participant may do nothing.
  */
 export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewer: Viewer = null): AllowedAction[] {
-  if (viewer && !d.participants.some((p) => p.personId === viewer.id)) return [];
+  // R5.8: read from the directory as it is now: someone who left or lost the role may do nothing.
+  if (viewer && (!isParticipant(d, viewer.id) || !stillEntitled(d, viewer.id, dir, policy))) return [];
   const out: AllowedAction[] = [];
   const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   if (d.status === 'OPEN') {

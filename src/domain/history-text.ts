@@ -106,7 +106,6 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   PARTY_WITHDRAWAL_AGREED: (x, _d, n) => `${n.organisation(text(x.by))} agreed to withdraw ${n.organisation(text(x.organisationId))}${because(x.reason)}`,
   DECISION_LAPSED: (x) => `Decision ${text(x.seq)} lapsed without taking effect${because(x.reason)}`,
   CHC_ADJUSTMENT_LAPSED: (x) => `CHC funding adjustment ${text(x.seq)} lapsed without taking effect${because(x.reason)}`,
-  LETTER_REFUSED: (x) => `Letter ${text(x.seq)} not sent: the record changed since it was drafted (${text(x.changed)})`,
   CARE_RESTORED: (x) => `Care restored${text(x.detail) ? `: ${text(x.detail)}` : ''}`,
   STAGE_3_CANNOT_RESOLVE: (x, _d, n) => `${n.organisation(text(x.organisationId))} recorded that Stage 3 cannot resolve the dispute`
     + because(x.reason),

@@ -133,7 +133,9 @@ describe('the dispute view', () => {
   it('[R2.5][R3.2] a withdrawn party and a withdrawn decision are not shown as waiting', () => {
     const s = stage1();
     s.run('ali-khan', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The trust provides the care.' });
+    // R2.5: a joint decision of the other parties.
     s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    s.run('gus-hart', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
     s.run('ali-khan', { type: 'PROPOSE_DECISION', input: agreement });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ali-khan', { type: 'WITHDRAW_DECISION', seq: 1, reason: 'Wrong figures.' });
@@ -242,7 +244,10 @@ describe('the dispute view', () => {
     expect(view(s.dispute).chc).toBe(
       `${CHC}. Funding adjustment 1 (from 2026-11-01) waits for Anytown Council, NHS Anytown ICB, Anytown Mental Health NHS Trust`,
     );
+    // The trust confirms, then leaves by a joint decision of the other parties (R2.5): what it confirmed still waits for them.
+    s.run('nia-rose', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-trust' });
     s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    s.run('gus-hart', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
     expect(view(s.dispute).chc).toBe(`${CHC}. Funding adjustment 1 (from 2026-11-01) waits for Anytown Council, NHS Anytown ICB`);
     s.run('gus-hart', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-icb' });
     expect(view(s.dispute).chc).toBe(`${CHC}. Funding adjustment 1 (from 2026-11-01) waits for Anytown Council`);
