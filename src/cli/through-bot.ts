@@ -20,8 +20,10 @@ export function runningBot(dataDir: string): (LockInfo & { admin: { port: number
 }
 
 export function needsRegister(argv: string[]): boolean {
-  const first = argv.find((a) => !a.startsWith('-'));
-  return first !== undefined && REGISTER_COMMANDS.has(first) && !argv.includes('--help') && !argv.includes('-h');
+  const [first, second] = argv.filter((a) => !a.startsWith('-'));
+  if (argv.includes('--help') || argv.includes('-h') || first === undefined) return false;
+  // R5.8: a reload must reach the running bot's directory, not a second copy that exits at once.
+  return REGISTER_COMMANDS.has(first) || (first === 'directory' && second === 'reload');
 }
 
 export function absolutePaths(argv: string[], cwd = process.cwd()): string[] {

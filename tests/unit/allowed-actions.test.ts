@@ -184,6 +184,7 @@ describe('allowed actions on an open dispute', () => {
     s.run('ali-khan', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The trust provides the care.' });
     expect(acts(s.dispute).slice(-4)).toEqual([ADVOCACY_NA, ADD_PARTY, WITHDRAW_PARTY, CORRECT]);
     s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    s.run('gus-hart', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
     expect(only(s.dispute, 'withdraw-party')).toEqual([]);
   });
 
