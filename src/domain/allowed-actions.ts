@@ -2,7 +2,8 @@ import { activePartyIds, isParticipant, stillEntitled } from './guards.ts';
 import { decisionInForce } from './resolution.ts';
 import { confirmerRoles, type Policy } from './stage-policy.ts';
 import { PERSON_STEP_TEXT } from './texts.ts';
-import type { Decision, Directory, Dispute, Person, PersonStepKey, StageNo } from './types.ts';
+import { letterChanges } from './letter.ts';
+import type { Decision, Directory, Dispute, Organisation, Person, PersonStepKey, StageNo } from './types.ts';
 
 /**
  * A button the viewer may press, with what it carries. The field names are
@@ -19,6 +20,7 @@ export type AllowedAction = { label: string; style: 'primary' | 'danger' | null 
   | { verb: 'external' }
   | { verb: 'care-change' }
   | { verb: 'letter'; n: number }
+  | { verb: 'redraft-letter'; n: number }
   | { verb: 'add-party' }
   | { verb: 'withdraw-party' }
   | { verb: 'care-restored' }
@@ -109,6 +111,10 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
   const letter = [...d.letters].reverse().find((x) => !x.sentAt);
   // A decision's letter is drafted as it takes effect, which at Stages 1 and 2 is also when the dispute resolves.
   if (letter) out.push({ verb: 'letter', n: letter.seq, label: 'Review the letter to the person', style: null });
+  // R8.2: a letter the record has overtaken is redrafted, not sent.
+  if (letter && letterChanges(letter, d, { organisations: activeOrgs(d, dir) }).length) {
+    out.push({ verb: 'redraft-letter', n: letter.seq, label: 'Redraft the letter', style: 'primary' });
+  }
   return out;
 }
 
@@ -127,6 +133,10 @@ function personActions(d: Dispute, out: AllowedAction[], which: 'steps' | 'advoc
   }
 }
 
+function activeOrgs(d: Dispute, dir: Directory): { name: string; kind: Organisation['kind'] }[] {
+  return activePartyIds(d).map((id) => dir.organisations.find((o) => o.id === id)).filter((o) => o !== undefined);
+}
+
 /** Is this exact action (its verb and payload) one the viewer may take? */
 export function mayTake(
   d: Dispute, policy: Policy, dir: Directory, viewer: Person, want: { verb: string } & Record<string, unknown>,
@@ -137,7 +147,7 @@ export function mayTake(
     if (a.verb === 'confirm') return a.s === want.s && a.o === want.o;
     if (a.verb === 'confirm-chc') return a.n === want.n && a.o === want.o;
     if (a.verb === 'person') return a.k === want.k;
-    if (a.verb === 'letter') return a.n === want.n;
+    if (a.verb === 'letter' || a.verb === 'redraft-letter') return a.n === want.n;
     return true;
   });
 }

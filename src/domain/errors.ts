@@ -34,7 +34,7 @@ export class DomainError extends Error {
   }
 }
 
-export interface RefusalAction { command: string; label: string }
+export interface RefusalAction { command: string; label: string; seq?: number }
 
 export function refuse(code: ErrorCode, message: string, field?: string, action?: RefusalAction): never {
   throw new DomainError(code, message, field, action);

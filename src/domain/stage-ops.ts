@@ -1,7 +1,7 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Actor } from './commands.ts';
 import type { DomainEvent, DomainEventType, Effect, Message } from './effects.ts';
-import { draftEscalationNote, type LetterContext } from './letter.ts';
+import { draftEscalationNote, letterFacts, type LetterContext } from './letter.ts';
 import { stageParticipants } from './participants.ts';
 import { timeLeftText } from './time-left.ts';
 import type { Policy } from './stage-policy.ts';
@@ -58,7 +58,8 @@ export class Draft {
     const d = this.d;
     const seq = d.letters.reduce((m, l) => Math.max(m, l.seq), 0) + 1;
     const { text, gradeLevel, readingAge } = letter;
-    d.letters.push({ seq, decisionSeq, text, gradeLevel, readingAge, draftedAt: this.nowIso, reviewedBy: null, sentAt: null });
+    // R8.2: what it was drafted from, so that marking it sent can check it is still true.
+    d.letters.push({ seq, decisionSeq, text, gradeLevel, readingAge, draftedAt: this.nowIso, reviewedBy: null, sentAt: null, facts: letterFacts(d, decisionSeq) });
     this.event('LETTER_DRAFTED', { seq, decisionSeq, readingAge, kind: decisionSeq === null ? 'escalation note' : 'decision letter' });
   }
 

@@ -152,7 +152,11 @@ export interface WithdrawalProposal {
 }
 
 /** R8.2: what a letter was drafted from, checked again when it is marked sent. */
-export interface LetterFacts { care: string; setting: Setting; cohort: Cohort; parties: string[]; decision: string | null }
+export interface LetterFacts {
+  care: string; setting: Setting; cohort: Cohort; parties: string[];
+  /** The decision explained (a decision letter), or the stage announced (an escalation note). */
+  decision: string | null; stage: StageNo | null;
+}
 
 export interface ChcConfirmation { organisationId: string; personId: string; at: string }
 
