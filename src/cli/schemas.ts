@@ -64,7 +64,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('DRAFT_LETTER'), decisionSeq: z.number().int().positive() }).strict(),
   z.object({ type: z.literal('MARK_LETTER_SENT'), seq: z.number().int().positive() }).strict(),
   z.object({ type: z.literal('REDRAFT_LETTER'), seq: z.number().int().positive() }).strict(),
-  z.object({ type: z.literal('ADD_THEME'), theme: text(80), areas: z.array(oneOf(LEARNING_AREAS)).optional() }).strict(),
+  z.object({ type: z.literal('ADD_THEME'), theme: text(80), areas: z.array(oneOf(LEARNING_AREAS)).min(1) }).strict(),
   z.object({ type: z.literal('REQUEST_LEGAL_ADVICE'), reason: text() }).strict(),
   z.object({ type: z.literal('RECOMPUTE_DEADLINE'), reason: text() }).strict(),
   z.object({

@@ -108,7 +108,9 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
   }
   // R11.1: any field recorded at raising can be corrected, by a new entry that points at it.
   out.push({ verb: 'correct', label: 'Correct the record', style: null });
-  const letter = [...d.letters].reverse().find((x) => !x.sentAt);
+  // A draft older than a letter of its kind already sent is obsolete: the person has the newer one.
+  const lastSent = (note: boolean) => Math.max(0, ...d.letters.filter((x) => x.sentAt && (x.decisionSeq === null) === note).map((x) => x.seq));
+  const letter = [...d.letters].reverse().find((x) => !x.sentAt && x.seq > lastSent(x.decisionSeq === null));
   // A decision's letter is drafted as it takes effect, which at Stages 1 and 2 is also when the dispute resolves.
   if (letter) out.push({ verb: 'letter', n: letter.seq, label: 'Review the letter to the person', style: null });
   // R8.2: a letter the record has overtaken is redrafted, not sent.

@@ -75,10 +75,11 @@ export function stillEntitled(d: Dispute, personId: string, dir: Directory, poli
 export function mustParticipate(draft: Draft, what: string): Person {
   const { d, ctx } = draft;
   const p = actorPerson(ctx);
+  const noLonger = () => refuse('NOT_A_PARTICIPANT', `You no longer hold a role on ${d.reference} in one of its party organisations, so you cannot ${what}. `
+    + 'The person who holds the role now can; the history keeps what you did.');
   if (isParticipant(d, p.id)) {
     if (stillEntitled(d, p.id, ctx.directory, ctx.policy)) return p;
-    refuse('NOT_A_PARTICIPANT', `You no longer hold a role on ${d.reference} in one of its party organisations, so you cannot ${what}. `
-      + 'The person who holds the role now can; the history keeps what you did.');
+    noLonger();
   }
   if (holdsStageRole(d, p, ctx.directory, ctx.policy)) {
     const existing = d.participants.find((x) => x.personId === p.id);
@@ -88,6 +89,7 @@ export function mustParticipate(draft: Draft, what: string): Person {
     draft.effects.push({ kind: 'INVITE', personIds: [p.id], notBefore: draft.nowIso });
     return p;
   }
+  if (d.participants.some((x) => x.personId === p.id)) noLonger();
   refuse('NOT_A_PARTICIPANT', `Only the participants of ${d.reference} can ${what}. You are not one of them; ask a participant or your manager.`);
 }
 

@@ -168,6 +168,8 @@ export function endStage(draft: Draft, reason: NonNullable<StageInstance['endRea
     s.met = reason === 'TIMEOUT' ? false : reason !== 'RESOLVED' || s.dueAt === null ? null : at.getTime() <= new Date(s.dueAt).getTime();
   }
   if (reason === 'TIMEOUT') s.timedOutAt ??= s.endedAt;
+  // The dispute is overdue only while its current stage is (R9.2); the stage keeps its "missed" mark.
+  draft.d.overdue = false;
   draft.event('STAGE_ENDED', { stage: s.stage, reason, met: s.met, escalationReason });
   return s;
 }

@@ -5,6 +5,7 @@ import type { Policy } from './stage-policy.ts';
 import { timeLeftText } from './time-left.ts';
 import { closureGaps, whoOwes } from './decide.ts';
 import { decisionInForce } from './resolution.ts';
+import { overdueStage } from './overdue.ts';
 import { currentStage } from './stage-ops.ts';
 import { CHC_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from './texts.ts';
 import type { Directory, Dispute } from './types.ts';
@@ -63,7 +64,8 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     stage: d.stage,
     stageName: policy.stages[d.stage].name,
     dueText,
-    overdue: d.overdue || Boolean(stage.timedOutAt),
+    // R9.2: the same test as every other figure; without a clock, as the last sweep left it.
+    overdue: now ? Boolean(overdueStage(d, now)) : d.status === 'OPEN' && (d.overdue || Boolean(stage.timedOutAt)),
     subjects: d.subjects.map((s) => SUBJECT_TEXT[s]),
     parties: d.parties.filter((p) => !p.withdrawnAt).map((p) => ({ organisationId: p.organisationId, name: orgName(p.organisationId), role: PARTY_ROLE_TEXT[p.role] })),
     personRef: [`Case ${d.localCaseRef}`, maskNhsNumber(d.nhsNumber)].filter(Boolean).join(', '),

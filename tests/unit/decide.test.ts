@@ -611,10 +611,10 @@ describe('register signals, themes and records', () => {
   it('[R9.3] lets participants and governance leads tag themes, and nobody else', () => {
     const s = new Scenario();
     s.raise();
-    s.run('ali-khan', { type: 'ADD_THEME', theme: 'Accommodation  Plus' });
-    s.run('pat-lee', { type: 'ADD_THEME', theme: 'workforce training' });
+    s.run('ali-khan', { type: 'ADD_THEME', theme: 'Accommodation  Plus', areas: ['QUALITY_IMPROVEMENT'] });
+    s.run('pat-lee', { type: 'ADD_THEME', theme: 'workforce training', areas: ['QUALITY_IMPROVEMENT'] });
     expect(s.dispute.themes.map((t) => t.theme)).toEqual(['accommodation plus', 'workforce training']);
-    expect(refusal(() => s.run('oli-shaw', { type: 'ADD_THEME', theme: 'x' }))).toMatchObject({ code: 'NOT_A_PARTICIPANT' });
+    expect(refusal(() => s.run('oli-shaw', { type: 'ADD_THEME', theme: 'x', areas: ['QUALITY_IMPROVEMENT'] }))).toMatchObject({ code: 'NOT_A_PARTICIPANT' });
   });
 
   it('[R11.1] records corrections as new entries pointing at what they correct, and never drops a record', () => {
