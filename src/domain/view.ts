@@ -86,8 +86,10 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     stillNeeded: d.status === 'OPEN' ? closureGaps(d) : [],
     owe: d.status === 'OPEN' ? whoOwes(d).lines : [],
     outcome: d.outcome,
+    // The same letter the card offers for review (an obsolete draft is not offered).
     pendingLetter: (() => {
-      const l = [...d.letters].reverse().find((x) => !x.sentAt);
+      const a = allowedActions(d, policy, dir, null).find((x) => x.verb === 'letter');
+      const l = a && d.letters.find((x) => x.seq === a.n);
       return l ? { seq: l.seq, readingAge: l.readingAge } : null;
     })(),
     canEscalateExternally: d.status === 'OPEN' && d.stage >= 3 && !decisionInForce(d),

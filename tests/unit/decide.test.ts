@@ -241,7 +241,7 @@ describe('the escalation pathway', () => {
     expect(s.dispute.status).toBe('OPEN');
     expect(disputeView(s.dispute, DEFAULT_POLICY, calendar, directory).stillNeeded).toEqual(['the person informed of the outcome and rationale']);
     // Sending an escalation note does not inform the person of the outcome.
-    const note = s.dispute.letters.find((l) => l.decisionSeq === null)!;
+    const note = s.dispute.letters.findLast((l) => l.decisionSeq === null)!;
     s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: note.seq });
     expect(s.dispute.status).toBe('OPEN');
     const letter = s.dispute.letters.find((l) => l.decisionSeq === 1)!;

@@ -164,12 +164,11 @@ describe('the dispute view', () => {
     s.run('ali-khan', { type: 'ESCALATE', reason: 'Still no agreement.' });
     expect(view(s.dispute).pendingLetter).toEqual({ seq: 2, readingAge: s.dispute.letters[1]!.readingAge });
     s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: 2 });
-    expect(view(s.dispute).pendingLetter).toEqual({ seq: 1, readingAge: s.dispute.letters[0]!.readingAge });
-    s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: 1 });
+    // Note 1 announced a stage that has ended, and the person has the newer note (R8.2).
     expect(view(s.dispute).pendingLetter).toBeNull();
   });
 
-  it('[R5.3][R5.7] Stage 3 may escalate externally; overdue it says "was due", and Stage 4 has no timescale but stays overdue', () => {
+  it('[R5.3][R5.7][R9.2] Stage 3 may escalate externally; overdue it says "was due"; Stage 4 has no timescale and is not overdue', () => {
     const s = stage3();
     expect(view(s.dispute)).toMatchObject({
       stage: 3, dueText: 'due Wednesday 30 December, 5pm', overdue: false, canEscalateExternally: true,
@@ -179,7 +178,8 @@ describe('the dispute view', () => {
     expect(view(s.dispute, s.now).dueText).toBe('overdue by 7 working days (was due Wednesday 30 December, 5pm)');
     s.run('eve-ford', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null });
     expect(view(s.dispute)).toMatchObject({
-      stage: 4, stageName: 'External escalation (exceptional)', dueText: 'no timescale', overdue: true, canEscalateExternally: true,
+      // R9.2: no longer overdue once escalated externally (R5.3); Stage 3 keeps its "missed" mark (R9.1).
+      stage: 4, stageName: 'External escalation (exceptional)', dueText: 'no timescale', overdue: false, canEscalateExternally: true,
     });
   });
 
