@@ -35,7 +35,7 @@ describe('withdrawing a party', () => {
 
     // Anytown alone cannot remove the one organisation that has not agreed.
     const alone = await a('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'othertown-council', reason: 'Othertown is not answering.' });
-    expect(alone).toMatchObject({ code: 0, out: expect.stringMatching(/^  Parties: Anytown Council \(raising the dispute\); NHS Anytown ICB \(responding\); Othertown Council \(responding\)$/m) });
+    expect(alone).toMatchObject({ code: 0, out: expect.stringMatching(/^ {2}Parties: Anytown Council \(raising the dispute\); NHS Anytown ICB \(responding\); Othertown Council \(responding\)$/m) });
     let d = (await app.service.get({ reference: REF }))!;
     expect(d.parties.find((p) => p.organisationId === 'othertown-council')!.withdrawnAt).toBeNull();
     expect(d.decisions[0]!.status).toBe('PROPOSED');
