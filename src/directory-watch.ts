@@ -57,7 +57,7 @@ export function watchDirectory(app: Reloadable, logger: Logger, opts: WatchOptio
     watcher = fs.watch(path.dirname(file), (_event, name) => {
       if (!name || path.basename(String(name)) === path.basename(file)) soon('file changed');
     });
-    watcher.on('error', (e) => logger.warn({ err: e.message }, 'stopped watching the directory folder; the file is still checked regularly'));
+    watcher.on('error', (e) => logger.warn({ err: e.message }, 'stopped watching the directory folder; the file is still checked'));
   } catch (e) {
     logger.warn({ err: (e as Error).message }, 'cannot watch the directory folder; the file is checked regularly, and SIGHUP reloads it');
   }

@@ -102,8 +102,10 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   PARTICIPANT_LEFT: (x, _d, n) => `${n.person(text(x.personId))} left${text(x.reason) ? `: ${text(x.reason)}` : ''}`,
   PARTY_ADDED: (x, _d, n) => `${n.organisation(text(x.organisationId))} added as a party (${label(PARTY_ROLE_TEXT, x.role)})`
     + because(x.reason),
-  PARTY_WITHDRAWN: (x, _d, n) => `${n.organisation(text(x.organisationId))} withdrawn as a party${x.by ? ` by ${text(x.by)}` : ''}${because(x.reason)}`,
-  PARTY_WITHDRAWAL_AGREED: (x, _d, n) => `${n.organisation(text(x.by))} agreed to withdraw ${n.organisation(text(x.organisationId))}${because(x.reason)}`,
+  PARTY_WITHDRAWN: (x, _d, n) => `${n.organisation(text(x.organisationId))} withdrawn as a party`
+    + `${x.by ? ` by ${text(x.by)}` : ''}${because(x.reason)}`,
+  PARTY_WITHDRAWAL_AGREED: (x, _d, n) => `${n.organisation(text(x.by))} agreed to withdraw `
+    + `${n.organisation(text(x.organisationId))}${because(x.reason)}`,
   DECISION_LAPSED: (x) => `Decision ${text(x.seq)} lapsed without taking effect${because(x.reason)}`,
   CHC_ADJUSTMENT_LAPSED: (x) => `CHC funding adjustment ${text(x.seq)} lapsed without taking effect${because(x.reason)}`,
   CARE_RESTORED: (x) => `Care restored${text(x.detail) ? `: ${text(x.detail)}` : ''}`,
