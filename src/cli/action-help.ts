@@ -22,6 +22,7 @@ const WHAT: Record<string, string> = {
   PERSON_STEP: 'record a step with the person (informed, reassured, explained, advocacy offered)',
   DRAFT_LETTER: 'draft the plain-English letter to the person about a decision',
   MARK_LETTER_SENT: 'mark a reviewed letter as sent',
+  REDRAFT_LETTER: 'draft a letter again from the record as it is now (when marking it sent was refused)',
   ADD_THEME: 'tag the dispute with a theme for the Partnership Board',
   REQUEST_LEGAL_ADVICE: 'record that legal advice was asked for',
   RECOMPUTE_DEADLINE: 'recompute the current stage\'s deadline (after a closure day was added)',

@@ -258,7 +258,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (o: { format: 'csv' | 'json'; from?: string; to?: string; out?: string }) => {
       checkRange(o.from, o.to);
       await withApp(async (app) => {
-        const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory));
+        const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory, io.clock?.now() ?? new Date()));
         const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, (iso) => localTime(app, new Date(iso)));
         if (o.out) {
           writeOwnerOnly(o.out, text);

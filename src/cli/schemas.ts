@@ -30,7 +30,7 @@ export const raiseSchema = z.object({
 
 const CLI_COMMANDS = [
   'TICK_CHECKLIST', 'ESCALATE', 'PROPOSE_DECISION', 'CONFIRM_DECISION', 'WITHDRAW_DECISION', 'REPORT_CARE_CHANGE', 'RECORD_EXTERNAL_ROUTE', 'UPDATE_CHC',
-  'RECORD_CHC_ADJUSTMENT', 'CONFIRM_CHC_ADJUSTMENT', 'PERSON_STEP', 'DRAFT_LETTER', 'MARK_LETTER_SENT', 'ADD_THEME', 'REQUEST_LEGAL_ADVICE', 'RECOMPUTE_DEADLINE', 'CORRECT',
+  'RECORD_CHC_ADJUSTMENT', 'CONFIRM_CHC_ADJUSTMENT', 'PERSON_STEP', 'DRAFT_LETTER', 'MARK_LETTER_SENT', 'REDRAFT_LETTER', 'ADD_THEME', 'REQUEST_LEGAL_ADVICE', 'RECOMPUTE_DEADLINE', 'CORRECT',
   'ADD_PARTY', 'WITHDRAW_PARTY', 'RECORD_CARE_RESTORED', 'MOVE_TO_STAGE_3', 'STAGE_3_CANNOT_RESOLVE',
 ];
 
@@ -69,7 +69,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PERSON_STEP'), step: oneOf(PERSON_STEPS), note: text().nullable().default(null), notAppropriate: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('DRAFT_LETTER'), decisionSeq: z.number().int().positive() }).strict(),
   z.object({ type: z.literal('MARK_LETTER_SENT'), seq: z.number().int().positive() }).strict(),
-  z.object({ type: z.literal('ADD_THEME'), theme: text(80), areas: z.array(oneOf(LEARNING_AREAS)).optional() }).strict(),
+  z.object({ type: z.literal('REDRAFT_LETTER'), seq: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal('ADD_THEME'), theme: text(80), areas: z.array(oneOf(LEARNING_AREAS)).min(1) }).strict(),
   z.object({ type: z.literal('REQUEST_LEGAL_ADVICE'), reason: text() }).strict(),
   z.object({ type: z.literal('RECOMPUTE_DEADLINE'), reason: text() }).strict(),
   z.object({

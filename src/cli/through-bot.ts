@@ -23,11 +23,12 @@ export function runningBot(dataDir: string): (LockInfo & { admin: { port: number
 }
 
 export function needsRegister(argv: string[]): boolean {
-  const words = argv.filter((a) => !a.startsWith('-'));
-  const first = words[0];
+  const [first, second] = argv.filter((a) => !a.startsWith('-'));
+  if (argv.includes('--help') || argv.includes('-h') || first === undefined) return false;
   // A new backup key is a file of the caller's, made by the caller: nothing to do with the register.
-  if (first === 'db' && words[1] === 'new-key') return false;
-  return first !== undefined && REGISTER_COMMANDS.has(first) && !argv.includes('--help') && !argv.includes('-h');
+  if (first === 'db' && second === 'new-key') return false;
+  // R5.8: a reload must reach the running bot's directory, not a second copy that exits at once.
+  return REGISTER_COMMANDS.has(first) || (first === 'directory' && second === 'reload');
 }
 
 export function absolutePaths(argv: string[], cwd = process.cwd()): string[] {

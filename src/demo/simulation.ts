@@ -83,7 +83,15 @@ export class Story {
   async sendLetter(decisionSeq: number): Promise<void> {
     if (!this.d.letters.some((l) => l.decisionSeq === decisionSeq)) await this.act(this.d.raisedById, { type: 'DRAFT_LETTER', decisionSeq });
     const letter = this.d.letters.filter((l) => l.decisionSeq === decisionSeq).at(-1)!;
-    if (!letter.sentAt) await this.act(this.d.raisedById, { type: 'MARK_LETTER_SENT', seq: letter.seq });
+    if (letter.sentAt) return;
+    try {
+      await this.act(this.d.raisedById, { type: 'MARK_LETTER_SENT', seq: letter.seq });
+    } catch (e) {
+      // The record moved on since drafting (R8.2): send the redraft, as a professional would.
+      if (!(e instanceof DomainError) || e.code !== 'LETTER_OUT_OF_DATE') throw e;
+      await this.act(this.d.raisedById, { type: 'REDRAFT_LETTER', seq: letter.seq });
+      await this.act(this.d.raisedById, { type: 'MARK_LETTER_SENT', seq: this.d.letters.at(-1)!.seq });
+    }
   }
 }
 

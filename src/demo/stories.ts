@@ -45,7 +45,7 @@ export const STORIES: Script[] = [
     { after: 1, run: (s) => s.act('ali-khan', { type: 'TICK_CHECKLIST', stage: 1, key: 'clarify', ticked: true }) },
     // Sending the decision letter records that the outcome was explained.
     { after: 1, run: async (s) => { await s.sendLetter(await s.decideTogether(decision({}))); } },
-    { after: 0, run: (s) => s.act('ali-khan', { type: 'ADD_THEME', theme: 'funding split' }) },
+    { after: 0, run: (s) => s.act('ali-khan', { type: 'ADD_THEME', theme: 'funding split', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // A young person's transport: agreed at Stage 1.
   { startDay: 10, steps: [
@@ -57,7 +57,7 @@ export const STORIES: Script[] = [
     { after: 0, run: (s) => s.personStep('INFORMED') },
     { after: 0, run: (s) => s.personStep('ADVOCACY_OFFERED', 'Offered an IMHA; accepted.') },
     { after: 2, run: async (s) => { await s.sendLetter(await s.decideTogether(decision({ summary: 'The council arranges transport; the trust reimburses the first month.' }))); } },
-    { after: 0, run: (s) => s.act('lou-gray', { type: 'ADD_THEME', theme: 'communication' }) },
+    { after: 0, run: (s) => s.act('lou-gray', { type: 'ADD_THEME', theme: 'communication', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // Stage 1 times out; agreed at Stage 2 with a decision; the person written to. Cites the budget.
   { startDay: 14, steps: [
@@ -65,7 +65,7 @@ export const STORIES: Script[] = [
     { after: 0, run: (s) => s.personStep('INFORMED') },
     { after: 3, atStage: 2, run: (s) => s.act('bea-jones', { type: 'TICK_CHECKLIST', stage: 2, key: 'joint-review', ticked: true }) },
     { after: 2, run: async (s) => { await s.sendLetter(await s.decideTogether(decision({ outcome: 'DECISION', summary: 'The ICB funds 60% and the council 40% from 1 March.', funding: 'ICB 60%, council 40%.' }))); } },
-    { after: 0, run: (s) => s.act('bea-jones', { type: 'ADD_THEME', theme: 'funding split' }) },
+    { after: 0, run: (s) => s.act('bea-jones', { type: 'ADD_THEME', theme: 'funding split', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // Both sides agree they cannot agree at Stage 1; resolved at Stage 2.
   { startDay: 21, steps: [
@@ -77,7 +77,7 @@ export const STORIES: Script[] = [
     { after: 0, run: (s) => s.personStep('INFORMED') },
     { after: 1, run: async (s) => { await s.decideTogether(decision({ outcome: 'ESCALATE', summary: 'We cannot agree on ordinary residence at this level.' })); } },
     { after: 4, atStage: 2, run: async (s) => { await s.decideTogether(decision({ outcome: 'DECISION', summary: 'Anytown Council is responsible; the previous council is told in writing.' })); } },
-    { after: 0, run: (s) => s.act('lou-gray', { type: 'ADD_THEME', theme: 'ordinary residence' }) },
+    { after: 0, run: (s) => s.act('lou-gray', { type: 'ADD_THEME', theme: 'ordinary residence', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // Times out of Stages 1 and 2; settled at Stage 3 by a written decision; person told.
   { startDay: 24, steps: [
@@ -93,7 +93,7 @@ export const STORIES: Script[] = [
       await s.personStep('EXPLAINED', 'Explained at a meeting with the person and their advocate.');
       await s.sendLetter(seq);
     } },
-    { after: 0, run: (s) => s.act('eve-ford', { type: 'ADD_THEME', theme: 'accommodation' }) },
+    { after: 0, run: (s) => s.act('eve-ford', { type: 'ADD_THEME', theme: 'accommodation', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // Overdue at Stage 3, taken to NHS England.
   { startDay: 30, steps: [
@@ -106,7 +106,7 @@ export const STORIES: Script[] = [
     { after: 2, run: (s) => s.personStep('INFORMED') },
     { after: 5, atStage: 3, run: (s) => s.act('jon-park', { type: 'REQUEST_LEGAL_ADVICE', reason: 'Interface between CHC and Section 117.' }) },
     { after: 22, run: (s) => s.act('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'NHS_ENGLAND', note: 'Referred to the regional team.' }) },
-    { after: 0, run: (s) => s.act('jon-park', { type: 'ADD_THEME', theme: 'CHC interface' }) },
+    { after: 0, run: (s) => s.act('jon-park', { type: 'ADD_THEME', theme: 'CHC interface', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // Open at Stage 3 and overdue; care was delayed.
   { startDay: 45, steps: [
@@ -115,7 +115,7 @@ export const STORIES: Script[] = [
       currentCare: 'Still in hospital, ready for discharge.',
     })) },
     { after: 3, run: (s) => s.act('ali-khan', { type: 'REPORT_CARE_CHANGE', change: 'DELAYED', detail: 'Discharge delayed: no placement while the funding is disputed.' }) },
-    { after: 1, run: (s) => s.act('ali-khan', { type: 'ADD_THEME', theme: 'accommodation' }) },
+    { after: 1, run: (s) => s.act('ali-khan', { type: 'ADD_THEME', theme: 'accommodation', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // Ending aftercare proposed: starts at Stage 3; settled by a joint assessment.
   { startDay: 55, steps: [
@@ -135,7 +135,7 @@ export const STORIES: Script[] = [
       await s.personStep('EXPLAINED', 'Explained at the joint review.');
       await s.sendLetter(seq);
     } },
-    { after: 0, run: (s) => s.act('pat-lee', { type: 'ADD_THEME', theme: 'policy gap' }) },
+    { after: 0, run: (s) => s.act('pat-lee', { type: 'ADD_THEME', theme: 'policy gap', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // A young person in hospital: Stage 1 timed out, now at Stage 2; found eligible for CHC.
   { startDay: 106, steps: [
@@ -146,7 +146,7 @@ export const STORIES: Script[] = [
     })) },
     { after: 0, run: (s) => s.personStep('INFORMED') },
     { after: 2, run: (s) => s.act('lou-gray', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: null, decisionDate: null }) },
-    { after: 1, run: (s) => s.act('lou-gray', { type: 'ADD_THEME', theme: 'workforce training' }) },
+    { after: 1, run: (s) => s.act('lou-gray', { type: 'ADD_THEME', theme: 'workforce training', areas: ['QUALITY_IMPROVEMENT'] }) },
   ] },
   // Raised recently: an agreement proposed, waiting for the ICB to confirm.
   { startDay: 112, steps: [

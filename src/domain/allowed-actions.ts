@@ -1,7 +1,9 @@
-import { activePartyIds } from './guards.ts';
+import { activePartyIds, isParticipant, stillEntitled } from './guards.ts';
+import { decisionInForce } from './resolution.ts';
 import { confirmerRoles, type Policy } from './stage-policy.ts';
 import { PERSON_STEP_TEXT } from './texts.ts';
-import type { Decision, Directory, Dispute, Person, PersonStepKey, StageNo } from './types.ts';
+import { letterChanges } from './letter.ts';
+import type { Decision, Directory, Dispute, Organisation, Person, PersonStepKey, StageNo } from './types.ts';
 
 /**
  * A button the viewer may press, with what it carries. The field names are
@@ -18,6 +20,7 @@ export type AllowedAction = { label: string; style: 'primary' | 'danger' | null 
   | { verb: 'external' }
   | { verb: 'care-change' }
   | { verb: 'letter'; n: number }
+  | { verb: 'redraft-letter'; n: number }
   | { verb: 'add-party' }
   | { verb: 'withdraw-party' }
   | { verb: 'care-restored' }
@@ -46,7 +49,8 @@ function mayConfirm(d: Dispute, dec: Decision, policy: Policy, viewer: Person): 
  * A named viewer who is not a participant may do nothing.
  */
 export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewer: Viewer = null): AllowedAction[] {
-  if (viewer && !d.participants.some((p) => p.personId === viewer.id)) return [];
+  // R5.8: read from the directory as it is now: someone who left or lost the role may do nothing.
+  if (viewer && (!isParticipant(d, viewer.id) || !stillEntitled(d, viewer.id, dir, policy))) return [];
   const out: AllowedAction[] = [];
   const orgName = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   if (d.status === 'OPEN') {
@@ -66,7 +70,8 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
     out.push({ verb: 'decide', label: 'Record a decision', style: 'primary' });
     // Stage 3 does not escalate by itself; from there only the external routes remain (R5.3, R5.7).
     if (d.stage < 3) out.push({ verb: 'escalate', label: 'Escalate now', style: null });
-    if (d.stage >= 3 && (!viewer || viewer.roles.includes('SENIOR_OFFICER'))) {
+    // Not once a joint decision is in force: escalating would only stall it (R5.6).
+    if (d.stage >= 3 && !decisionInForce(d) && (!viewer || viewer.roles.includes('SENIOR_OFFICER'))) {
       out.push({ verb: 'external', label: 'Escalate externally', style: 'danger' });
     }
     out.push({ verb: 'care-change', label: 'Report a change in care', style: 'danger' });
@@ -91,7 +96,7 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
   // confirm a decision at this stage (R5.9). A CHC decision may come after the dispute is resolved, so this is not
   // limited to open disputes.
   const chcRoles = policy.stages[d.stage].confirmerRoles;
-  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt)) {
+  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt && !a.lapsedAt)) {
     for (const o of activePartyIds(d)) {
       if (adj.confirmations.some((c) => c.organisationId === o)) continue;
       if (viewer && (viewer.organisationId !== o || adj.confirmations.some((c) => c.personId === viewer.id))) continue;
@@ -105,9 +110,15 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
   }
   // R11.1: any field recorded at raising can be corrected, by a new entry that points at it.
   out.push({ verb: 'correct', label: 'Correct the record', style: null });
-  const letter = [...d.letters].reverse().find((x) => !x.sentAt);
+  // A draft older than a letter of its kind already sent is obsolete: the person has the newer one.
+  const lastSent = (note: boolean) => Math.max(0, ...d.letters.filter((x) => x.sentAt && (x.decisionSeq === null) === note).map((x) => x.seq));
+  const letter = [...d.letters].reverse().find((x) => !x.sentAt && x.seq > lastSent(x.decisionSeq === null));
   // A decision's letter is drafted as it takes effect, which at Stages 1 and 2 is also when the dispute resolves.
   if (letter) out.push({ verb: 'letter', n: letter.seq, label: 'Review the letter to the person', style: null });
+  // R8.2: a letter the record has overtaken is redrafted, not sent.
+  if (letter && letterChanges(letter, d, { organisations: activeOrgs(d, dir) }).length) {
+    out.push({ verb: 'redraft-letter', n: letter.seq, label: 'Redraft the letter', style: 'primary' });
+  }
   return out;
 }
 
@@ -126,6 +137,10 @@ function personActions(d: Dispute, out: AllowedAction[], which: 'steps' | 'advoc
   }
 }
 
+function activeOrgs(d: Dispute, dir: Directory): { name: string; kind: Organisation['kind'] }[] {
+  return activePartyIds(d).map((id) => dir.organisations.find((o) => o.id === id)).filter((o) => o !== undefined);
+}
+
 /** Is this exact action (its verb and payload) one the viewer may take? */
 export function mayTake(
   d: Dispute, policy: Policy, dir: Directory, viewer: Person, want: { verb: string } & Record<string, unknown>,
@@ -136,7 +151,7 @@ export function mayTake(
     if (a.verb === 'confirm') return a.s === want.s && a.o === want.o;
     if (a.verb === 'confirm-chc') return a.n === want.n && a.o === want.o;
     if (a.verb === 'person') return a.k === want.k;
-    if (a.verb === 'letter') return a.n === want.n;
+    if (a.verb === 'letter' || a.verb === 'redraft-letter') return a.n === want.n;
     return true;
   });
 }

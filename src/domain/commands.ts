@@ -58,6 +58,8 @@ export type Command =
   | { type: 'PERSON_STEP'; step: PersonStepKey; note: string | null; notAppropriate?: boolean }
   | { type: 'DRAFT_LETTER'; decisionSeq: number }
   | { type: 'MARK_LETTER_SENT'; seq: number }
+  /** R8.2: a letter the record has overtaken is drafted again from the record as it is now. */
+  | { type: 'REDRAFT_LETTER'; seq: number }
   | { type: 'ADD_THEME'; theme: string; areas?: LearningArea[] }
   | { type: 'REQUEST_LEGAL_ADVICE'; reason: string }
   | { type: 'RECOMPUTE_DEADLINE'; reason: string }

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'STATUTORY_PARTY_MISSING', 'NO_OPEN_ALERT', 'INVALID_VALUE', 'USE_ADD_OR_WITHDRAW_PARTY', 'NO_SUCH_ENTRY', 'STAGE_3_NOT_EXHAUSTED',
   'ROUTE_NEEDS_ICB', 'NO_SUCH_ADJUSTMENT',
   'EFFECT_NOT_FOR_STAGE', 'EFFECT_DOES_NOT_MATCH_OUTCOME', 'BASIS_REQUIRED', 'INVALID_PAYER', 'WORDING_CHECK',
+  'DECISION_IN_FORCE', 'LETTER_OUT_OF_DATE', 'THEME_NEEDS_AREA', 'WITHDRAWAL_NOT_YOURS',
 ] as const;
 // Stryker restore StringLiteral,ArrayDeclaration
 
@@ -35,7 +36,7 @@ export class DomainError extends Error {
   }
 }
 
-export interface RefusalAction { command: string; label: string }
+export interface RefusalAction { command: string; label: string; seq?: number }
 
 export function refuse(code: ErrorCode, message: string, field?: string, action?: RefusalAction): never {
   throw new DomainError(code, message, field, action);

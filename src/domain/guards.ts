@@ -52,6 +52,22 @@ export function holdsStageRole(d: Dispute, person: Person, dir: Directory, polic
 }
 
 /**
+ * R5.8: whether a participant may still act, read from the directory as it is now: they are in it, in a party
+ * organisation, and hold a role that takes part in a stage the dispute reached (or raised it, were named in it, or
+ * manage someone who did, once Stage 2 brought line managers in). Someone who lost the role or moved on cannot act;
+ * the history keeps what they did.
+ */
+export function stillEntitled(d: Dispute, personId: string, dir: Directory, policy: Policy): boolean {
+  const p = dir.people.find((x) => x.id === personId);
+  if (!p || !activePartyIds(d).includes(p.organisationId)) return false;
+  if (holdsStageRole(d, p, dir, policy)) return true;
+  const stage1 = [d.raisedById, ...d.namedProfessionals];
+  if (stage1.includes(p.id)) return true;
+  const managers = d.stages.some((s) => policy.stages[s.stage].lineManagersJoin);
+  return managers && stage1.some((id) => dir.people.find((x) => x.id === id)?.managerId === p.id);
+}
+
+/**
  * Stage participants act; everyone else is refused with a reason. Someone who
  * holds a stage's role now (a newly appointed senior officer) joins and acts
  * at once (R5.8).
@@ -59,7 +75,12 @@ export function holdsStageRole(d: Dispute, person: Person, dir: Directory, polic
 export function mustParticipate(draft: Draft, what: string): Person {
   const { d, ctx } = draft;
   const p = actorPerson(ctx);
-  if (isParticipant(d, p.id)) return p;
+  const noLonger = () => refuse('NOT_A_PARTICIPANT', `You no longer hold a role on ${d.reference} in one of its party organisations, so you cannot ${what}. `
+    + 'The person who holds the role now can; the history keeps what you did.');
+  if (isParticipant(d, p.id)) {
+    if (stillEntitled(d, p.id, ctx.directory, ctx.policy)) return p;
+    noLonger();
+  }
   if (holdsStageRole(d, p, ctx.directory, ctx.policy)) {
     const existing = d.participants.find((x) => x.personId === p.id);
     if (existing) Object.assign(existing, { leftAt: null, reason: 'holds the role now (directory)' });
@@ -68,6 +89,7 @@ export function mustParticipate(draft: Draft, what: string): Person {
     draft.effects.push({ kind: 'INVITE', personIds: [p.id], notBefore: draft.nowIso });
     return p;
   }
+  if (d.participants.some((x) => x.personId === p.id)) noLonger();
   refuse('NOT_A_PARTICIPANT', `Only the participants of ${d.reference} can ${what}. You are not one of them; ask a participant or your manager.`);
 }
 

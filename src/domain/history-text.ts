@@ -60,7 +60,7 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   STAGE_ENDED: (x) => `Stage ${text(x.stage)} ended: ${label(HOW, x.reason)}`
     + `${x.met === true ? ' (timescale met)' : x.met === false ? ' (timescale missed)' : ''}`
     + `${x.reason === 'TIMEOUT' ? '' : because(x.escalationReason)}`,
-  STAGE_TIMED_OUT: (x) => `Stage ${text(x.stage)} reached its deadline without a recorded resolution`,
+  STAGE_TIMED_OUT: (x) => `Stage ${text(x.stage)} reached its deadline ${x.missing ? text(x.missing) : 'without a recorded resolution'}`,
   // A timeout's stored reason only repeats that the deadline passed.
   ESCALATED: (x) => `Escalated from Stage ${text(x.from)} to Stage ${text(x.to)}: ${label(HOW, x.how)}`
     + `${x.how === 'TIMEOUT' ? '' : because(x.reason)}`,
@@ -102,7 +102,12 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   PARTICIPANT_LEFT: (x, _d, n) => `${n.person(text(x.personId))} left${text(x.reason) ? `: ${text(x.reason)}` : ''}`,
   PARTY_ADDED: (x, _d, n) => `${n.organisation(text(x.organisationId))} added as a party (${label(PARTY_ROLE_TEXT, x.role)})`
     + because(x.reason),
-  PARTY_WITHDRAWN: (x, _d, n) => `${n.organisation(text(x.organisationId))} withdrawn as a party${because(x.reason)}`,
+  PARTY_WITHDRAWN: (x, _d, n) => `${n.organisation(text(x.organisationId))} withdrawn as a party`
+    + `${x.by ? ` by ${text(x.by)}` : ''}${because(x.reason)}`,
+  PARTY_WITHDRAWAL_AGREED: (x, _d, n) => `${n.organisation(text(x.by))} agreed to withdraw `
+    + `${n.organisation(text(x.organisationId))}${because(x.reason)}`,
+  DECISION_LAPSED: (x) => `Decision ${text(x.seq)} lapsed without taking effect${because(x.reason)}`,
+  CHC_ADJUSTMENT_LAPSED: (x) => `CHC funding adjustment ${text(x.seq)} lapsed without taking effect${because(x.reason)}`,
   CARE_RESTORED: (x) => `Care restored${text(x.detail) ? `: ${text(x.detail)}` : ''}`,
   STAGE_3_CANNOT_RESOLVE: (x, _d, n) => `${n.organisation(text(x.organisationId))} recorded that Stage 3 cannot resolve the dispute`
     + because(x.reason),

@@ -1,6 +1,6 @@
 import { fleschKincaid } from 'flesch-kincaid';
 import { syllable } from 'syllable';
-import type { Decision, Dispute, OrgKind, Setting, StageNo, Subject } from './types.ts';
+import type { Decision, Dispute, Letter, LetterFacts, OrgKind, Setting, StageNo, Subject } from './types.ts';
 
 // R8.2: the person's letter, drafted from the record in plain English. It is
 // true to the record: what happened to their care, the organisations actually
@@ -192,4 +192,48 @@ export function draftEscalationNote(
   ];
   const text = lines.join('\n');
   return { text, ...readability(text) };
+}
+
+/** The decision a letter explains now: the latest one in force (an agreed escalation is not an outcome). */
+export function decisionToExplain(d: Pick<Dispute, 'decisions'>): Decision | undefined {
+  return d.decisions.findLast((x) => x.status === 'CONFIRMED' && x.outcome !== 'ESCALATE');
+}
+
+/** R8.2: what a letter says about the record, kept with it so that marking it sent can check it is still true. */
+export function letterFacts(d: Dispute, decisionSeq: number | null): LetterFacts {
+  const dec = decisionSeq === null ? undefined : d.decisions.find((x) => x.seq === decisionSeq);
+  return {
+    care: careSentence(d),
+    setting: d.setting,
+    cohort: d.cohort,
+    parties: d.parties.filter((p) => !p.withdrawnAt).map((p) => p.organisationId).sort(),
+    decision: dec ? JSON.stringify([dec.seq, dec.status, dec.outcome, dec.summary, dec.basisNeed, dec.funding]) : null,
+    stage: decisionSeq === null ? d.stage : null,
+  };
+}
+
+/**
+ * R8.2: how the record has changed since `letter` was drafted, in words; empty when it is still true. Letters drafted
+ * before their facts were kept are checked against their own text.
+ */
+export function letterChanges(letter: Letter, d: Dispute, ctx: LetterContext): string[] {
+  const now = letterFacts(d, letter.decisionSeq);
+  const out: string[] = [];
+  const was = letter.facts;
+  const care = was ? was.care !== now.care : !letter.text.includes(now.care);
+  if (care) out.push('what happened to the care (a delay, reduction or withdrawal was reported, or care was restored)');
+  if (was ? was.setting !== now.setting : !letter.text.includes(SETTING_OPENING[d.setting])) out.push('where the person is');
+  if (was && was.cohort !== now.cohort) out.push("the person's age group");
+  const orgs = was ? was.parties.join() !== now.parties.join() : !new RegExp(`(^|\\. )${escapeRe(who(ctx))} (did not|do not yet) agree`, 'm').test(letter.text);
+  if (orgs) out.push('the organisations involved');
+  if (letter.decisionSeq !== null) {
+    const latest = decisionToExplain(d);
+    if (latest && latest.seq !== letter.decisionSeq) out.push(`the decision (decision ${latest.seq} replaced decision ${letter.decisionSeq})`);
+    else if (was && was.decision !== now.decision) out.push('the decision');
+  } else if (was && was.stage !== now.stage) out.push(`the stage (the dispute is now at Stage ${d.stage})`);
+  return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -35,16 +35,26 @@ export function addLetter(draft: Draft, dec: Decision, signedBy: string): void {
   draft.addLetter(draftLetter(d, dec, draft.name(signedBy), draft.letterContext()), dec.seq);
 }
 
+/**
+ * R5.6, R5.7: the joint written decision that binds a dispute at Stage 3 or 4. One agreed at Stage 3 keeps counting
+ * at Stage 4: moving on does not undo what every party confirmed.
+ */
+export function decisionInForce(d: Pick<Dispute, 'decisions'>): Decision | undefined {
+  return d.decisions.findLast((x) => x.status === 'CONFIRMED' && x.stage >= 3 && (x.outcome === 'WRITTEN_DECISION' || x.outcome === 'END_AFTERCARE'));
+}
+
 /** R5.6: what it takes to close at each stage. */
 export function closureGaps(d: Dispute): string[] {
   const confirmed = d.decisions.filter((x) => x.status === 'CONFIRMED' && x.stage === d.stage && x.outcome !== 'ESCALATE');
   if (d.stage <= 2) return confirmed.length ? [] : [d.stage === 1 ? 'an agreement confirmed by every party' : 'a decision confirmed by every party'];
   const gaps: string[] = [];
-  const written = confirmed.find((x) => x.outcome === 'WRITTEN_DECISION' || x.outcome === 'END_AFTERCARE');
+  const written = decisionInForce(d);
   if (!written) gaps.push('a written decision confirmed by every senior officer');
   else if (!written.funding || !written.commissioning) gaps.push('funding and commissioning arrangements confirmed');
   const explained = d.personSteps.find((p) => p.step === 'EXPLAINED');
   if (!explained?.doneAt || (written?.effectiveAt && explained.doneAt < written.effectiveAt)) gaps.push('the person informed of the outcome and rationale');
+  // R3.1, R10.1: a dispute does not close while care that was delayed, reduced or withdrawn has not been restored.
+  if (d.flags.some((f) => f.code === 'CONTINUITY_ALERT' && !f.resolvedAt)) gaps.push('care restored after the continuity-of-care alert ("Record care restored")');
   return gaps;
 }
 
@@ -55,7 +65,7 @@ export function maybeResolve(draft: Draft): void {
     draft.post({ title: `${d.reference}: before this dispute can close`, lines: gaps.map((g) => `• Still needed: ${g}`), mentions: [] });
     return;
   }
-  const dec = [...d.decisions].reverse().find((x) => x.status === 'CONFIRMED' && x.stage === d.stage);
+  const dec = d.stage >= 3 ? decisionInForce(d) : [...d.decisions].reverse().find((x) => x.status === 'CONFIRMED' && x.stage === d.stage);
   endStage(draft, 'RESOLVED');
   d.status = 'RESOLVED';
   d.resolvedAt = draft.nowIso;

@@ -1,7 +1,7 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { Actor } from './commands.ts';
 import type { DomainEvent, DomainEventType, Effect, Message } from './effects.ts';
-import { draftEscalationNote, type LetterContext } from './letter.ts';
+import { draftEscalationNote, letterFacts, type LetterContext } from './letter.ts';
 import { stageParticipants } from './participants.ts';
 import { timeLeftText } from './time-left.ts';
 import type { Policy } from './stage-policy.ts';
@@ -58,7 +58,8 @@ export class Draft {
     const d = this.d;
     const seq = d.letters.reduce((m, l) => Math.max(m, l.seq), 0) + 1;
     const { text, gradeLevel, readingAge } = letter;
-    d.letters.push({ seq, decisionSeq, text, gradeLevel, readingAge, draftedAt: this.nowIso, reviewedBy: null, sentAt: null });
+    // R8.2: what it was drafted from, so that marking it sent can check it is still true.
+    d.letters.push({ seq, decisionSeq, text, gradeLevel, readingAge, draftedAt: this.nowIso, reviewedBy: null, sentAt: null, facts: letterFacts(d, decisionSeq) });
     this.event('LETTER_DRAFTED', { seq, decisionSeq, readingAge, kind: decisionSeq === null ? 'escalation note' : 'decision letter' });
   }
 
@@ -162,8 +163,13 @@ export function endStage(draft: Draft, reason: NonNullable<StageInstance['endRea
   s.escalationReason = escalationReason;
   // R9.1: met only when resolved by a confirmed agreement or decision on time; a stage left by
   // escalation (early, joint or external) is "escalated" (null), and a timeout is missed.
-  s.met = reason === 'TIMEOUT' ? false : reason !== 'RESOLVED' || s.dueAt === null ? null : at.getTime() <= new Date(s.dueAt).getTime();
-  if (reason === 'TIMEOUT') s.timedOutAt = s.endedAt;
+  // A mark once set never changes: a Stage 3 that timed out stays "missed" when it is later left for Stage 4.
+  if (s.met === null) {
+    s.met = reason === 'TIMEOUT' ? false : reason !== 'RESOLVED' || s.dueAt === null ? null : at.getTime() <= new Date(s.dueAt).getTime();
+  }
+  if (reason === 'TIMEOUT') s.timedOutAt ??= s.endedAt;
+  // The dispute is overdue only while its current stage is (R9.2); the stage keeps its "missed" mark.
+  draft.d.overdue = false;
   draft.event('STAGE_ENDED', { stage: s.stage, reason, met: s.met, escalationReason });
   return s;
 }

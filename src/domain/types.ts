@@ -164,6 +164,22 @@ export interface ChcAdjustment {
   confirmations: ChcConfirmation[];
   /** When the last party confirmed; null while it waits for one. */
   confirmedAt: string | null;
+  /** R2.5, R5.8: it stopped waiting, unconfirmed (a party it waited for withdrew, or its author left); never takes effect. */
+  lapsedAt?: string | null;
+  lapsedReason?: string | null;
+}
+
+/** R2.5: the other parties' joint decision to withdraw an organisation, agreed one organisation at a time. */
+export interface WithdrawalProposal {
+  organisationId: string; reason: string; proposedBy: string; at: string;
+  agreements: { organisationId: string; personId: string; reason: string; at: string }[];
+}
+
+/** R8.2: what a letter was drafted from, checked again when it is marked sent. */
+export interface LetterFacts {
+  care: string; setting: Setting; cohort: Cohort; parties: string[];
+  /** The decision explained (a decision letter), or the stage announced (an escalation note). */
+  decision: string | null; stage: StageNo | null;
 }
 
 export interface ChcConfirmation { organisationId: string; personId: string; at: string }
@@ -171,6 +187,8 @@ export interface ChcConfirmation { organisationId: string; personId: string; at:
 export interface Letter {
   seq: number; decisionSeq: number | null; text: string; gradeLevel: number; readingAge: number;
   draftedAt: string; reviewedBy: string | null; sentAt: string | null;
+  /** Null for letters drafted before this was recorded. */
+  facts?: LetterFacts | null;
 }
 
 export interface ExternalRoute { route: ExternalRouteKey; by: string; at: string; note: string | null }
@@ -192,6 +210,8 @@ export interface Dispute {
   endingProposal: boolean;
   legalAdviceAsked: boolean;
   cannotResolve: CannotResolve[];
+  /** R2.5: withdrawals of a party proposed by the others, waiting for every other party to agree. */
+  pendingWithdrawals?: WithdrawalProposal[];
   raisedById: string;
   raisedAt: string;
   raisedOn: Platform;

@@ -4,6 +4,8 @@ import { maskNhsNumber } from './nhs-number.ts';
 import type { Policy } from './stage-policy.ts';
 import { timeLeftText } from './time-left.ts';
 import { closureGaps, whoOwes } from './decide.ts';
+import { decisionInForce } from './resolution.ts';
+import { overdueStage } from './overdue.ts';
 import { currentStage } from './stage-ops.ts';
 import { CHC_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from './texts.ts';
 import type { Directory, Dispute } from './types.ts';
@@ -38,7 +40,7 @@ export interface DisputeView {
 
 /** R6.3: adjustments not yet confirmed by every party, and who they wait for. */
 function chcWaiting(d: Dispute, orgName: (id: string) => string): string[] {
-  return d.chcAdjustments.filter((a) => !a.confirmedAt).map((a) => {
+  return d.chcAdjustments.filter((a) => !a.confirmedAt && !a.lapsedAt).map((a) => {
     const missing = d.parties.filter((p) => !p.withdrawnAt && !a.confirmations.some((c) => c.organisationId === p.organisationId));
     return `Funding adjustment ${a.seq} (from ${a.effectiveDate}) waits for ${missing.map((p) => orgName(p.organisationId)).join(', ')}`;
   });
@@ -62,7 +64,8 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     stage: d.stage,
     stageName: policy.stages[d.stage].name,
     dueText,
-    overdue: d.overdue || Boolean(stage.timedOutAt),
+    // R9.2: the same test as every other figure; without a clock, as the last sweep left it.
+    overdue: now ? Boolean(overdueStage(d, now)) : d.status === 'OPEN' && (d.overdue || Boolean(stage.timedOutAt)),
     subjects: d.subjects.map((s) => SUBJECT_TEXT[s]),
     parties: d.parties.filter((p) => !p.withdrawnAt).map((p) => ({ organisationId: p.organisationId, name: orgName(p.organisationId), role: PARTY_ROLE_TEXT[p.role] })),
     personRef: [`Case ${d.localCaseRef}`, maskNhsNumber(d.nhsNumber)].filter(Boolean).join(', '),
@@ -83,11 +86,13 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     stillNeeded: d.status === 'OPEN' ? closureGaps(d) : [],
     owe: d.status === 'OPEN' ? whoOwes(d).lines : [],
     outcome: d.outcome,
+    // The same letter the card offers for review (an obsolete draft is not offered).
     pendingLetter: (() => {
-      const l = [...d.letters].reverse().find((x) => !x.sentAt);
+      const a = allowedActions(d, policy, dir, null).find((x) => x.verb === 'letter');
+      const l = a && d.letters.find((x) => x.seq === a.n);
       return l ? { seq: l.seq, readingAge: l.readingAge } : null;
     })(),
-    canEscalateExternally: d.status === 'OPEN' && d.stage >= 3,
+    canEscalateExternally: d.status === 'OPEN' && d.stage >= 3 && !decisionInForce(d),
     allowedActions: allowedActions(d, policy, dir, viewer),
   };
 }

@@ -4,8 +4,9 @@ import { sealEntries } from '../app/history-chain.ts';
 import { factDelta, factsOf, type SealedFact } from '../app/fact-seals.ts';
 import type { DomainEvent } from '../domain/effects.ts';
 import type {
-  CannotResolve, LearningArea,
-  ChcStatus, Cohort, Decision, DecisionEffect, DecisionOutcome, DecisionStatus, Dispute, NeedsBasis, Payer, EndingReason, ExternalRouteKey, FlagCode, PartyRole, PersonStepKey, Platform,
+  CannotResolve, LearningArea, LetterFacts, WithdrawalProposal,
+  ChcStatus, Cohort, Decision, DecisionEffect, DecisionOutcome, DecisionStatus, Dispute, NeedsBasis, Payer, EndingReason, ExternalRouteKey, FlagCode,
+  PartyRole, PersonStepKey, Platform,
   Reminder, Setting, StageInstance, StageNo, Subject, UnlawfulGround,
 } from '../domain/types.ts';
 
@@ -36,7 +37,8 @@ export function toDomain(r: Row): Dispute {
     id: r.id, reference: r.reference, status: r.status, stage: r.stage as StageNo, version: r.version,
     subjects: r.subjects as Subject[], cohort: r.cohort as Cohort, setting: r.setting as Setting, localCaseRef: r.localCaseRef,
     nhsNumber: r.nhsNumber, description: r.description, currentCare: r.currentCare, careContinues: r.careContinues,
-    endingProposal: r.endingProposal, legalAdviceAsked: r.legalAdviceAsked, cannotResolve: r.cannotResolve as unknown as CannotResolve[], raisedById: r.raisedById, raisedAt: isoReq(r.raisedAt),
+    endingProposal: r.endingProposal, legalAdviceAsked: r.legalAdviceAsked, cannotResolve: r.cannotResolve as unknown as CannotResolve[],
+    pendingWithdrawals: r.pendingWithdrawals as unknown as WithdrawalProposal[], raisedById: r.raisedById, raisedAt: isoReq(r.raisedAt),
     raisedOn: r.raisedOn as Platform, namedProfessionals: r.namedProfessionals, outcome: r.outcome, resolvedAt: iso(r.resolvedAt),
     overdue: r.overdue, nextWakeAt: iso(r.nextWakeAt),
     parties: r.parties.map((p) => ({
@@ -74,13 +76,13 @@ export function toDomain(r: Row): Dispute {
     chc: r.chc ? { status: r.chc.status as ChcStatus, referralDate: r.chc.referralDate, decisionDate: r.chc.decisionDate, updatedAt: isoReq(r.chc.updatedAt) } : null,
     chcAdjustments: bySeq(r.chcAdjustments).map((a) => ({
       seq: a.seq, effectiveDate: a.effectiveDate, parties: a.parties, amountOrShare: a.amountOrShare, personNotPenalised: a.personNotPenalised,
-      recordedBy: a.recordedBy, at: isoReq(a.at), confirmedAt: iso(a.confirmedAt),
+      recordedBy: a.recordedBy, at: isoReq(a.at), confirmedAt: iso(a.confirmedAt), lapsedAt: iso(a.lapsedAt), lapsedReason: a.lapsedReason,
       confirmations: [...a.confirmations].sort((x, y) => x.at.getTime() - y.at.getTime())
         .map((c) => ({ organisationId: c.organisationId, personId: c.personId, at: isoReq(c.at) })),
     })),
     letters: bySeq(r.letters).map((l) => ({
       seq: l.seq, decisionSeq: l.decisionSeq, text: l.text, gradeLevel: l.gradeLevel, readingAge: l.readingAge, draftedAt: isoReq(l.draftedAt),
-      reviewedBy: l.reviewedBy, sentAt: iso(l.sentAt),
+      reviewedBy: l.reviewedBy, sentAt: iso(l.sentAt), facts: l.facts as unknown as LetterFacts | null,
     })),
     externalRoutes: [...r.externalRoutes].sort((a, b) => a.at.getTime() - b.at.getTime()).map((e) => ({
       route: e.route as ExternalRouteKey, by: e.by, at: isoReq(e.at), note: e.note,
@@ -110,7 +112,8 @@ export function scalarData(d: Dispute) {
   return {
     reference: d.reference, status: d.status, stage: d.stage, version: d.version, subjects: d.subjects, cohort: d.cohort, setting: d.setting,
     localCaseRef: d.localCaseRef, nhsNumber: d.nhsNumber, description: d.description, currentCare: d.currentCare, careContinues: d.careContinues,
-    endingProposal: d.endingProposal, legalAdviceAsked: d.legalAdviceAsked, cannotResolve: d.cannotResolve as unknown as Prisma.InputJsonValue, raisedById: d.raisedById, raisedAt: dateReq(d.raisedAt),
+    endingProposal: d.endingProposal, legalAdviceAsked: d.legalAdviceAsked, cannotResolve: d.cannotResolve as unknown as Prisma.InputJsonValue,
+    pendingWithdrawals: (d.pendingWithdrawals ?? []) as unknown as Prisma.InputJsonValue, raisedById: d.raisedById, raisedAt: dateReq(d.raisedAt),
     raisedOn: d.raisedOn, namedProfessionals: d.namedProfessionals, outcome: d.outcome, resolvedAt: date(d.resolvedAt), overdue: d.overdue,
     nextWakeAt: date(d.nextWakeAt),
   };
@@ -190,9 +193,11 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
     await tx.chcTrack.upsert({ where: { disputeId: id }, create: { disputeId: id, ...data }, update: data });
   }
   const adj = changed(p.chcAdjustments, next.chcAdjustments, (x) => String(x.seq));
-  const adjData = ({ confirmations: _c, ...a }: Dispute['chcAdjustments'][number]) => ({ ...a, at: dateReq(a.at), confirmedAt: date(a.confirmedAt) });
+  const adjData = ({ confirmations: _c, ...a }: Dispute['chcAdjustments'][number]) => ({
+    ...a, at: dateReq(a.at), confirmedAt: date(a.confirmedAt), lapsedAt: date(a.lapsedAt ?? null), lapsedReason: a.lapsedReason ?? null,
+  });
   if (adj.created.length) await tx.chcAdjustment.createMany({ data: adj.created.map((a) => ({ disputeId: id, ...adjData(a) })) });
-  for (const a of adj.updated) await tx.chcAdjustment.update({ where: { disputeId_seq: { disputeId: id, seq: a.seq } }, data: { confirmedAt: date(a.confirmedAt) } });
+  for (const a of adj.updated) await tx.chcAdjustment.update({ where: { disputeId_seq: { disputeId: id, seq: a.seq } }, data: { confirmedAt: date(a.confirmedAt), lapsedAt: date(a.lapsedAt ?? null), lapsedReason: a.lapsedReason ?? null } });
   const chcConfirmations = (d: Dispute) => d.chcAdjustments.flatMap((a) => a.confirmations.map((c) => ({ adjustmentSeq: a.seq, ...c })));
   const chcConf = changed(chcConfirmations(p), chcConfirmations(next), (x) => `${x.adjustmentSeq}:${x.organisationId}`);
   if (chcConf.created.length) {
@@ -200,7 +205,10 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): 
   }
 
   const letters = changed(p.letters, next.letters, (x) => String(x.seq));
-  const letterData = (l: Dispute['letters'][number]) => ({ ...l, draftedAt: dateReq(l.draftedAt), sentAt: date(l.sentAt) });
+  // A letter's facts are written once, with it; an absent value stays SQL NULL (older letters have none).
+  const letterData = ({ facts, ...l }: Dispute['letters'][number]) => ({
+    ...l, draftedAt: dateReq(l.draftedAt), sentAt: date(l.sentAt), ...(facts ? { facts: facts as unknown as Prisma.InputJsonValue } : {}),
+  });
   if (letters.created.length) await tx.letter.createMany({ data: letters.created.map((l) => ({ disputeId: id, ...letterData(l) })) });
   for (const l of letters.updated) await tx.letter.update({ where: { disputeId_seq: { disputeId: id, seq: l.seq } }, data: letterData(l) });
 

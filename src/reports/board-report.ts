@@ -2,6 +2,7 @@ import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { FLAG_TEXT, LEARNING_AREA_TEXT, OUTCOME_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from '../domain/texts.ts';
 import { type Directory, type Dispute, type FlagCode, LEARNING_AREAS, type LearningArea, type PersonStepKey, type Subject, type UnlawfulGround } from '../domain/types.ts';
 import { GROUND_TEXT } from '../domain/unlawful-grounds.ts';
+import { overdueStage } from '../domain/overdue.ts';
 import { csvCell } from './register-export.ts';
 import { assertRange, MAX_YEAR, MIN_YEAR, parseFullRange } from '../domain/date-input.ts';
 
@@ -85,9 +86,11 @@ function figures(all: Dispute[], p: Period, cal: WorkingCalendar, dir: Directory
       medianWorkingDays: median(ended.map((s) => cal.workingDaysBetween(new Date(s.startedAt), new Date(s.endedAt!)))),
     };
   });
+  // R9.2: the one test of "overdue" (domain/overdue.ts), taken at the end of the period or now, whichever is first.
+  const at = new Date(Math.min(endInstant, new Date(`${p.to}T23:59:59Z`).getTime()));
   const overdue = openAtEnd.flatMap((d) => {
-    const s = d.stages.find((x) => x.stage === d.stage && !x.endedAt);
-    return s?.dueAt && new Date(s.dueAt).getTime() < Math.min(endInstant, new Date(`${p.to}T23:59:59Z`).getTime()) ? [{ reference: d.reference, stage: d.stage, dueAt: s.dueAt }] : [];
+    const o = overdueStage(d, at);
+    return o ? [{ reference: d.reference, ...o }] : [];
   });
   // R9.2: figures count disputes, not flags: a dispute flagged twice for the same thing counts once.
   const disputesWith = (test: (f: Dispute['flags'][number]) => boolean) => all.filter((d) => d.flags.some((f) => inPeriod(day(f.at), p) && test(f))).length;

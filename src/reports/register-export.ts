@@ -1,5 +1,6 @@
 import { cleanText } from '../domain/text-hygiene.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { overdueStage } from '../domain/overdue.ts';
 import type { Directory, Dispute } from '../domain/types.ts';
 import { COHORT_TEXT, SETTING_TEXT, SUBJECT_TEXT } from '../domain/texts.ts';
 
@@ -24,7 +25,8 @@ export interface RegisterRow {
   personSteps: Record<string, boolean>;
 }
 
-export function registerRow(d: Dispute, dir: Directory): RegisterRow {
+/** `now`: when the figures are taken (R9.2: overdue is the same test everywhere); without it, as the last sweep left it. */
+export function registerRow(d: Dispute, dir: Directory, now?: Date): RegisterRow {
   const org = (id: string) => dir.organisations.find((o) => o.id === id);
   const flags: Record<string, number> = {};
   for (const f of d.flags) flags[f.code] = (flags[f.code] ?? 0) + 1;
@@ -38,7 +40,7 @@ export function registerRow(d: Dispute, dir: Directory): RegisterRow {
     setting: d.setting,
     parties: d.parties.map((p) => ({ organisation: org(p.organisationId)?.name ?? p.organisationId, kind: org(p.organisationId)?.kind ?? 'OTHER', role: p.role })),
     stageReached: Math.max(...d.stages.map((s) => s.stage), d.stage),
-    overdue: d.overdue,
+    overdue: now ? Boolean(overdueStage(d, now)) : d.status === 'OPEN' && d.overdue,
     stages: d.stages.map((s) => ({ stage: s.stage, start: s.startedAt, due: s.dueAt, end: s.endedAt, met: s.met, endReason: s.endReason })),
     outcome: d.outcome,
     resolvedAt: d.resolvedAt,

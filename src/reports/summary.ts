@@ -35,7 +35,7 @@ export function summarise(rows: RegisterRow[]): RegisterSummary {
       t.decided++;
       if (st.met) t.met++;
     }
-    if (r.overdue || r.stages.some((st) => st.end === null && st.met === false)) s.overdue++;
+    if (r.overdue) s.overdue++;
     for (const g of r.unlawfulGrounds) bump(s.unlawfulGrounds, g);
     for (const code of ['STAGE_OVERDUE', 'CONTINUITY_ALERT', 'ENDING_WITHOUT_JOINT_ASSESSMENT', 'PERSON_NOT_INFORMED']) {
       if (r.flags[code]) bump(s.legalRiskSignals, code);

@@ -1,8 +1,10 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { EFFECT_TEXT } from '../domain/aftercare-effect.ts';
-import { COHORT_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, ROUTE_TEXT, SETTING_TEXT, SUBJECT_TEXT, CHC_TEXT, PERSON_STEP_TEXT } from '../domain/texts.ts';
+import {
+  COHORT_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, ROUTE_TEXT, SETTING_TEXT, SUBJECT_TEXT, CHC_TEXT, PERSON_STEP_TEXT, LEARNING_AREA_TEXT,
+} from '../domain/texts.ts';
 import type { Directory, Dispute, FlagCode, Subject } from '../domain/types.ts';
-import { FLAG_CODES, SUBJECTS } from '../domain/types.ts';
+import { FLAG_CODES, LEARNING_AREAS, SUBJECTS } from '../domain/types.ts';
 import { maskNhsNumber } from '../domain/nhs-number.ts';
 import type { BoardReport } from '../reports/board-report.ts';
 import type { Chart } from '../reports/charts.ts';
@@ -152,7 +154,9 @@ ${d.flags.length ? html`<ul>${d.flags.map((f) => html`<li><span class="tag flag"
 ${canTag ? html`<form method="post" action="/register/dispute/${d.reference}/themes">
 <input type="hidden" name="csrf" value="${csrf}">
 <label for="theme">Add a theme</label>
-<input id="theme" name="theme" list="themes" maxlength="80" required> <button type="submit">Add theme</button>
+<input id="theme" name="theme" list="themes" maxlength="80" required>
+<fieldset><legend>Learning areas (at least one)</legend>${LEARNING_AREAS.map((a) => html`<label><input type="checkbox" name="area" value="${a}"> ${LEARNING_AREA_TEXT[a]}</label> `)}</fieldset>
+<button type="submit">Add theme</button>
 <datalist id="themes">${themes.map((t) => html`<option value="${t}"></option>`)}</datalist></form>` : ''}
 <h2>History</h2>
 ${chainNote(chain)}

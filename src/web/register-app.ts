@@ -8,7 +8,7 @@ import { factsOf } from '../app/fact-seals.ts';
 import type { Clock, Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { Dispute } from '../domain/types.ts';
+import type { Dispute, LearningArea } from '../domain/types.ts';
 import { FLAG_CODES, SUBJECTS } from '../domain/types.ts';
 import { boardReport, lastQuarter, type Period, reportCsv } from '../reports/board-report.ts';
 import { reportCharts } from '../reports/charts.ts';
@@ -176,7 +176,9 @@ export class RegisterApp {
       return send(res, 403, layout('Not saved', viewer, html`<p class="error">Sign-in is not configured, so the register cannot tell who you are. Tag themes from chat or with "s117 dispute act".</p>`));
     }
     try {
-      const r = await this.service.act({ personId: viewer.person.id, platform: 'web' }, { id: d.id }, { type: 'ADD_THEME', theme: form.get('theme') ?? '' });
+      const r = await this.service.act({ personId: viewer.person.id, platform: 'web' }, { id: d.id }, {
+        type: 'ADD_THEME', theme: form.get('theme') ?? '', areas: form.getAll('area') as LearningArea[], // R9.3: the domain checks each against the list
+      });
       res.writeHead(303, { location: `/register/dispute/${d.reference}?notice=${encodeURIComponent(r.notice ?? 'Theme added.')}` }).end();
     } catch (e) {
       const msg = e instanceof DomainError ? e.message : 'Something went wrong; it has been logged.';

@@ -46,6 +46,9 @@ describe('chat actions for parties, care, advocacy, corrections and Stage 3', ()
     expect((await p.press('lou-gray', 'withdraw-party', { d: d.id })).accepted).toBe(false);
     const withdrawn = await p.submit('ali-khan', 'withdraw-party', { organisationId: 'anytown-trust', reason: 'Not involved after all.' }, d.id);
     expect(withdrawn.accepted).toBe(true);
+    // R2.5: another organisation goes only by a joint decision of the other parties: the ICB agrees too.
+    expect((await get(d)).parties.find((x) => x.organisationId === 'anytown-trust')!.withdrawnAt).toBeNull();
+    expect((await p.submit('ivy-nash', 'withdraw-party', { organisationId: 'anytown-trust', reason: 'Agreed.' }, d.id)).accepted).toBe(true);
     now = await get(d);
     expect(now.parties.find((x) => x.organisationId === 'anytown-trust')!.withdrawnReason).toBe('Not involved after all.');
   }, 240_000);

@@ -37,7 +37,7 @@ describe('the s117 command line', () => {
     const clock = new FakeClock('2026-12-07T10:00:00Z');
     const s117 = cli(path.join(dir, 'db'), clock, { SLACK_BOT_TOKEN: 'xoxb-configured', SLACK_SIGNING_SECRET: 'secret' });
     await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml');
-    const acted = await s117('dispute', 'act', 'S117-2026-0001', '--as', 'ali-khan', '--json', '{"type":"ADD_THEME","theme":"funding split"}');
+    const acted = await s117('dispute', 'act', 'S117-2026-0001', '--as', 'ali-khan', '--json', '{"type":"ADD_THEME","theme":"funding split","areas":["COMMISSIONING"]}');
     expect(acted).toMatchObject({ code: 0, out: expect.stringMatching(/notification\(s\) are queued for the bot to send on Slack or Teams/) });
     clock.set('2026-12-14T17:30:00Z');
     const ticked = await s117('tick');

@@ -29,7 +29,7 @@ async function verify(app: App) {
 async function busyDispute(app: App): Promise<{ id: string; reference: string }> {
   const { dispute } = await app.service.raise(as, fundingDispute());
   for (const theme of ['funding split', 'placement', 'housing']) {
-    await app.service.act(as, { reference: dispute.reference }, { type: 'ADD_THEME', theme });
+    await app.service.act(as, { reference: dispute.reference }, { type: 'ADD_THEME', theme, areas: ['QUALITY_IMPROVEMENT'] });
   }
   return dispute;
 }
@@ -57,7 +57,7 @@ describe.each(DATABASES)('the tamper-evident history (%s)', (_name, make) => {
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toBe(`The history is intact: 2 dispute(s), ${entries} entries checked against their seals.\n`);
     // A later action chains onto the entry the batched sweep wrote.
-    await app.service.act(as, { reference: a.reference }, { type: 'ADD_THEME', theme: 'after the sweep' });
+    await app.service.act(as, { reference: a.reference }, { type: 'ADD_THEME', theme: 'after the sweep', areas: ['QUALITY_IMPROVEMENT'] });
     expect((await verify(app)).code).toBe(0);
   }, 180_000);
 
@@ -91,7 +91,7 @@ describe.each(DATABASES)('the tamper-evident history (%s)', (_name, make) => {
     // A register from before sealing: its old entries carry no hash; new ones chain on from there.
     const old = await busyDispute(app);
     await app.db.sql.query('UPDATE "HistoryEvent" SET hash = NULL, "prevHash" = NULL, facts = NULL WHERE "disputeId" = $1', [old.id]);
-    await app.service.act(as, { reference: old.reference }, { type: 'ADD_THEME', theme: 'after the upgrade' });
+    await app.service.act(as, { reference: old.reference }, { type: 'ADD_THEME', theme: 'after the upgrade', areas: ['QUALITY_IMPROVEMENT'] });
     await app.db.sql.query('UPDATE "HistoryEvent" SET hash = NULL, "prevHash" = NULL, facts = NULL WHERE "disputeId" = $1', [later.id]);
     const r = await verify(app);
     expect(r.code).toBe(0);

@@ -169,7 +169,7 @@ describe('restarts', () => {
     }
     await first.dispatcher.deliverDue();
     // A notification claimed by a deliverer that then died: committed, never sent.
-    await first.service.act(as('ali-khan'), { reference: refs[0]! }, { type: 'ADD_THEME', theme: 'placeholder' });
+    await first.service.act(as('ali-khan'), { reference: refs[0]! }, { type: 'ADD_THEME', theme: 'placeholder', areas: ['QUALITY_IMPROVEMENT'] });
     await first.service.act(as('gus-hart'), { reference: refs[0]! }, { type: 'TICK_CHECKLIST', stage: 1, key: 'clarify', ticked: true });
     await first.db.prisma.$executeRaw`UPDATE "Outbox" SET "claimedUntil" = ${new Date(clock.now().getTime() + 60_000)}, "attempts" = 1 WHERE "deliveredAt" IS NULL`;
     const stranded = await first.db.prisma.outbox.findMany({ where: { deliveredAt: null } });

@@ -33,7 +33,7 @@ describe.each(DATABASES)('the register behind the storage ports (%s)', (_name, s
   it('refuses a stale write with WriteConflict and keeps nothing of it', async () => {
     const d = await raise();
     const stale = structuredClone(d);
-    await app.service.act({ personId: 'ali-khan', platform: 'slack' }, { id: d.id }, { type: 'ADD_THEME', theme: 'first' });
+    await app.service.act({ personId: 'ali-khan', platform: 'slack' }, { id: d.id }, { type: 'ADD_THEME', theme: 'first', areas: ['QUALITY_IMPROVEMENT'] });
     const next = { ...structuredClone(stale), version: stale.version + 1, description: 'written over a stale copy' };
     const write = app.store.transaction(async (tx) => {
       await tx.appendHistory(d.id, [{ type: 'CORRECTED', data: {} }], { at: app.clock.now(), actorId: 'ali-khan', platform: 'test' });
@@ -50,13 +50,13 @@ describe.each(DATABASES)('the register behind the storage ports (%s)', (_name, s
     const d = await raise();
     // Read by the caller, then changed by someone else before the caller acts.
     const stale = structuredClone(d);
-    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'first' });
-    const r = await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'second' }, { loaded: stale });
+    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'first', areas: ['QUALITY_IMPROVEMENT'] });
+    const r = await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'second', areas: ['QUALITY_IMPROVEMENT'] }, { loaded: stale });
     expect(r.dispute.version).toBe(d.version + 2);
     const now = (await app.store.get({ id: d.id }))!;
     expect(now.themes.map((t) => t.theme)).toEqual(expect.arrayContaining(['first', 'second']));
     // A fresh copy is used as it is: the third theme lands on top of both.
-    const r3 = await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'third' }, { loaded: now });
+    const r3 = await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'third', areas: ['QUALITY_IMPROVEMENT'] }, { loaded: now });
     expect(r3.dispute.version).toBe(d.version + 3);
     expect((await app.store.history(d.id)).filter((h) => h.type === 'THEME_ADDED')).toHaveLength(3);
   });
@@ -65,12 +65,12 @@ describe.each(DATABASES)('the register behind the storage ports (%s)', (_name, s
     const ali = { personId: 'ali-khan', platform: 'slack' } as const;
     const d = await raise();
     const stale = structuredClone(d);
-    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'first' });
+    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'first', areas: ['QUALITY_IMPROVEMENT'] });
     // On this copy the theme is there already (nothing to write) and Ali takes no part (a refusal).
     const noOp = { ...structuredClone(stale), themes: [{ theme: 'second', addedBy: 'ali-khan', at: stale.raisedAt, areas: [] }] };
     const refusing = { ...structuredClone(stale), participants: [] };
-    expect((await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'second' }, { loaded: noOp })).notice).toBeNull();
-    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'third' }, { loaded: refusing });
+    expect((await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'second', areas: ['QUALITY_IMPROVEMENT'] }, { loaded: noOp })).notice).toBeNull();
+    await app.service.act(ali, { id: d.id }, { type: 'ADD_THEME', theme: 'third', areas: ['QUALITY_IMPROVEMENT'] }, { loaded: refusing });
     expect((await app.store.get({ id: d.id }))!.themes.map((t) => t.theme).sort()).toEqual(['first', 'second', 'third']);
   });
 

@@ -2,7 +2,7 @@ import { allowedActions, mayTake, type AllowedAction } from '../../src/domain/al
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
 import type { Directory, Dispute, Person, StageNo } from '../../src/domain/types.ts';
 import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
-import { directory, Scenario } from '../helpers/domain.ts';
+import { directory, refusal, Scenario } from '../helpers/domain.ts';
 
 // What allowedActions() returns, exactly: the buttons every card renders (labels, payload, style, order).
 // Scenarios are built inside each test, never while Jest collects them.
@@ -185,6 +185,7 @@ describe('allowed actions on an open dispute', () => {
     // The trust was the last organisation in the directory outside the dispute: nobody is left to add.
     expect(acts(s.dispute).slice(-4)).toEqual([CARE_CHANGE, ADVOCACY_NA, WITHDRAW_PARTY, CORRECT]);
     s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    s.run('gus-hart', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
     expect(only(s.dispute, 'withdraw-party')).toEqual([]);
   });
 
@@ -229,10 +230,11 @@ describe('allowed actions on an open dispute', () => {
     s.run('ali-khan', { type: 'ESCALATE', reason: 'Still no agreement.' });
     expect(s.dispute.letters.map((l) => l.seq)).toEqual([1, 2]);
     expect(only(s.dispute, 'letter')).toEqual([letter(2)]);
+    // Note 1 announced Stage 2, which has ended: it cannot go now (R8.2), and once note 2 is sent it is not offered.
+    expect(refusal(() => s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: 1 }))).toMatchObject({ code: 'LETTER_OUT_OF_DATE' });
     s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: 2 });
-    expect(only(s.dispute, 'letter')).toEqual([letter(1)]);
-    s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: 1 });
     expect(only(s.dispute, 'letter')).toEqual([]);
+    expect(only(s.dispute, 'redraft-letter')).toEqual([]);
   });
 });
 

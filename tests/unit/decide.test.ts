@@ -241,7 +241,7 @@ describe('the escalation pathway', () => {
     expect(s.dispute.status).toBe('OPEN');
     expect(disputeView(s.dispute, DEFAULT_POLICY, calendar, directory).stillNeeded).toEqual(['the person informed of the outcome and rationale']);
     // Sending an escalation note does not inform the person of the outcome.
-    const note = s.dispute.letters.find((l) => l.decisionSeq === null)!;
+    const note = s.dispute.letters.findLast((l) => l.decisionSeq === null)!;
     s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: note.seq });
     expect(s.dispute.status).toBe('OPEN');
     const letter = s.dispute.letters.find((l) => l.decisionSeq === 1)!;
@@ -610,10 +610,10 @@ describe('register signals, themes and records', () => {
   it('[R9.3] lets participants and governance leads tag themes, and nobody else', () => {
     const s = new Scenario();
     s.raise();
-    s.run('ali-khan', { type: 'ADD_THEME', theme: 'Accommodation  Plus' });
-    s.run('pat-lee', { type: 'ADD_THEME', theme: 'workforce training' });
+    s.run('ali-khan', { type: 'ADD_THEME', theme: 'Accommodation  Plus', areas: ['QUALITY_IMPROVEMENT'] });
+    s.run('pat-lee', { type: 'ADD_THEME', theme: 'workforce training', areas: ['QUALITY_IMPROVEMENT'] });
     expect(s.dispute.themes.map((t) => t.theme)).toEqual(['accommodation plus', 'workforce training']);
-    expect(refusal(() => s.run('oli-shaw', { type: 'ADD_THEME', theme: 'x' }))).toMatchObject({ code: 'NOT_A_PARTICIPANT' });
+    expect(refusal(() => s.run('oli-shaw', { type: 'ADD_THEME', theme: 'x', areas: ['QUALITY_IMPROVEMENT'] }))).toMatchObject({ code: 'NOT_A_PARTICIPANT' });
   });
 
   it('[R11.1] records corrections as new entries pointing at what they correct, and never drops a record', () => {

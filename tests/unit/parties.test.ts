@@ -13,6 +13,11 @@ const withdraw = (organisationId: string, reason = 'The Trust no longer provides
 const propose = { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'AGREEMENT' } } as Command;
 const confirm = (seq: number, organisationId: string): Command => ({ type: 'CONFIRM_DECISION', seq, organisationId });
 const confirmChc = (organisationId: string): Command => ({ type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId });
+/** R2.5: the council and the ICB jointly withdraw the trust (each through a participant of its own). */
+const jointly = (s: Scenario, reason?: string, council = 'ali-khan', icb = 'gus-hart') => {
+  s.run(council, withdraw('anytown-trust', reason));
+  s.run(icb, withdraw('anytown-trust', reason));
+};
 
 /** Raised by the trust against the council and the ICB. */
 function threeParties(): Scenario {
@@ -78,7 +83,7 @@ describe('[R2.5] adding a party', () => {
     s.run('ali-khan', add('anytown-icb'));
     expect(s.last).toMatchObject({ events: [], effects: [], notice: 'NHS Anytown ICB is already a party to S117-2026-0001.' });
     s.run('ali-khan', add('anytown-trust'));
-    s.run('ali-khan', withdraw('anytown-trust'));
+    jointly(s);
     s.at('2026-12-08T11:00:00Z').run('ali-khan', add('anytown-trust', 'Back after all.', 'RESPONDING'));
     expect(s.last.events).toEqual([{ type: 'PARTY_ADDED', data: { organisationId: 'anytown-trust', role: 'RESPONDING', reason: 'Back after all.' } }]);
     // Its operational lead is still a participant: nobody new to invite or mention.
@@ -110,7 +115,7 @@ describe('[R2.5] adding a party', () => {
     s.run('ali-khan', { type: 'WITHDRAW_DECISION', seq: 1, reason: 'Wrong figures.' });
     s.run('ali-khan', add('anytown-trust'));
     expect(s.last.effects[1]).toMatchObject({ message: { lines: ['Added by Ali Khan. Reason: The Trust provides the care.', CONTINUITY] } });
-    s.run('ali-khan', withdraw('anytown-trust'));
+    jointly(s);
     s.run('ali-khan', propose);
     s.run('ali-khan', add('anytown-trust', 'Back.'));
     expect(s.last.effects[0]).toMatchObject({
@@ -123,17 +128,17 @@ describe('[R2.4][R2.5] withdrawing a party', () => {
   it('[R2.5] refuses a non-participant, a missing reason and an organisation that is not (or no longer) a party, exactly', () => {
     const s = new Scenario();
     s.raise();
-    expect(refusal(() => s.run('oli-shaw', withdraw('anytown-trust')))).toEqual({
+    const notAParty = { code: 'NOT_A_PARTY', message: `${TRUST} is not a party to S117-2026-0001.`, field: 'organisationId' };
+    expect(refusal(() => s.run('ali-khan', withdraw('anytown-trust')))).toEqual(notAParty);
+    s.run('ali-khan', add('anytown-trust'));
+    expect(refusal(() => s.run('eve-ford', withdraw('anytown-trust')))).toEqual({
       code: 'NOT_A_PARTICIPANT',
       message: 'Only the participants of S117-2026-0001 can withdraw a party. You are not one of them; ask a participant or your manager.',
     });
     expect(refusal(() => s.run('ali-khan', withdraw('anytown-trust', '')))).toEqual({
       code: 'FIELD_REQUIRED', message: 'A reason for withdrawing the organisation is required: fill in "reason".', field: 'reason',
     });
-    const notAParty = { code: 'NOT_A_PARTY', message: `${TRUST} is not a party to S117-2026-0001.`, field: 'organisationId' };
-    expect(refusal(() => s.run('ali-khan', withdraw('anytown-trust')))).toEqual(notAParty);
-    s.run('ali-khan', add('anytown-trust'));
-    s.run('ali-khan', withdraw('anytown-trust'));
+    jointly(s);
     expect(refusal(() => s.run('ali-khan', withdraw('anytown-trust')))).toEqual(notAParty);
     expect(s.dispute.parties.map((p) => [p.organisationId, p.withdrawnReason])).toEqual([
       ['anytown-council', null], ['anytown-icb', null], ['anytown-trust', 'The Trust no longer provides care.'],
@@ -156,15 +161,19 @@ describe('[R2.4][R2.5] withdrawing a party', () => {
     expect(s.dispute.parties.every((p) => p.withdrawnAt === null)).toBe(true);
   });
 
-  it('[R2.5] records the withdrawal with its reason and tells the case space, mentioning nobody', () => {
+  it('[R2.5] an organisation withdraws itself only through its senior officer, recorded with its reason', () => {
     const s = threeParties();
-    s.at('2026-12-08T11:00:00Z').run('lou-gray', withdraw('anytown-trust'));
+    expect(refusal(() => s.run('lou-gray', withdraw('anytown-trust')))).toEqual({
+      code: 'SENIOR_OFFICER_ONLY', message: `Only ${TRUST}'s senior officer can withdraw ${TRUST} from S117-2026-0001. Ask them to do it.`,
+    });
+    s.at('2026-12-08T11:00:00Z').run('oli-shaw', withdraw('anytown-trust'));
     const at = '2026-12-08T11:00:00.000Z';
-    expect(s.last.events).toEqual([{ type: 'PARTY_WITHDRAWN', data: { organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' } }]);
+    const by = `Oli Shaw, senior officer of ${TRUST}`;
+    expect(s.last.events).toEqual([{ type: 'PARTY_WITHDRAWN', data: { organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.', by } }]);
     expect(s.last.effects).toEqual([
       {
         kind: 'POST',
-        message: { title: `S117-2026-0001: ${TRUST} is no longer a party`, lines: ['Recorded by Lou Gray. Reason: The Trust no longer provides care.'], mentions: [] },
+        message: { title: `S117-2026-0001: ${TRUST} is no longer a party`, lines: [`Withdrawn by ${by}. Reason: The Trust no longer provides care.`], mentions: [] },
         notBefore: at,
       },
       { kind: 'REFRESH_CARD', notBefore: at },
@@ -172,47 +181,65 @@ describe('[R2.4][R2.5] withdrawing a party', () => {
     expect(s.dispute.parties[0]).toMatchObject({ withdrawnAt: at, withdrawnReason: 'The Trust no longer provides care.' });
   });
 
-  it('[R2.5][R3.2] a proposed decision takes effect on withdrawal only when every remaining party confirmed that very decision', () => {
+  it('[R2.5][R3.2] another organisation is withdrawn only by a joint decision of every other party, each agreeing once', () => {
+    const s = threeParties();
+    s.run('dee-obi', withdraw('anytown-trust', 'The Trust does not provide this care.'));
+    expect(s.events()).toEqual(['PARTY_WITHDRAWAL_AGREED']);
+    expect(s.dispute.parties[0]!.withdrawnAt).toBeNull();
+    expect(s.last.effects[0]).toMatchObject({ message: { lines: [
+      'Dee Obi: The Trust does not provide this care.',
+      `It is a joint decision: ${TRUST} stays a party until NHS Anytown ICB also agree, or ${TRUST}'s senior officer withdraws it.`,
+    ] } });
+    s.run('dee-obi', withdraw('anytown-trust', 'Again.'));
+    expect(s.last).toMatchObject({ events: [], notice: `Anytown Council has already agreed to withdraw ${TRUST}.` });
+    s.run('gus-hart', withdraw('anytown-trust', 'Agreed.'));
+    expect(s.events()).toEqual(['PARTY_WITHDRAWAL_AGREED', 'PARTY_WITHDRAWN']);
+    expect(s.last.events[1]!.data).toEqual({
+      organisationId: 'anytown-trust', reason: 'The Trust does not provide this care.', by: 'joint decision of Anytown Council (Dee Obi), NHS Anytown ICB (Gus Hart)',
+    });
+    expect(s.dispute.pendingWithdrawals).toEqual([]);
+  });
+
+  it('[R2.5][R3.2] a withdrawal never makes a decision take effect: one the withdrawn party confirmed still waits for the others', () => {
+    const s = threeParties();
+    s.run('dee-obi', propose);
+    s.run('dee-obi', confirm(1, 'anytown-council'));
+    s.run('lou-gray', confirm(1, 'anytown-trust'));
+    s.run('oli-shaw', withdraw('anytown-trust'));
+    expect(s.events()).toEqual(['PARTY_WITHDRAWN']);
+    expect(s.dispute.status).toBe('OPEN');
+    s.run('gus-hart', confirm(1, 'anytown-icb'));
+    expect(s.dispute.status).toBe('RESOLVED');
+  });
+
+  it('[R2.5][R3.2] a decision the withdrawn party never confirmed lapses, even when every remaining party confirmed it', () => {
     const s = threeParties();
     s.run('dee-obi', propose);
     s.run('dee-obi', confirm(1, 'anytown-council'));
     s.run('gus-hart', confirm(1, 'anytown-icb'));
-    s.run('dee-obi', { type: 'WITHDRAW_DECISION', seq: 1, reason: 'Wrong figures.' });
-    s.run('dee-obi', propose);
-    s.run('dee-obi', confirm(2, 'anytown-council'));
-    s.run('lou-gray', confirm(2, 'anytown-trust'));
-    s.run('lou-gray', withdraw('anytown-trust'));
-    // Decision 2 still waits for the ICB; the ICB's confirmation of the withdrawn decision 1 does not count.
-    expect(s.events()).toEqual(['PARTY_WITHDRAWN']);
+    s.run('oli-shaw', withdraw('anytown-trust'));
+    expect(s.events()).toEqual(['PARTY_WITHDRAWN', 'DECISION_LAPSED']);
+    expect(s.dispute.decisions.map((d) => d.status)).toEqual(['WITHDRAWN']);
     expect(s.dispute.status).toBe('OPEN');
-    s.run('gus-hart', confirm(2, 'anytown-icb'));
-    expect(s.dispute.status).toBe('RESOLVED');
   });
 
-  it('[R2.5] a proposed decision nobody confirmed does not take effect when a party withdraws', () => {
-    const s = threeParties();
-    s.run('dee-obi', propose);
-    s.run('lou-gray', withdraw('anytown-trust'));
-    expect(s.events()).toEqual(['PARTY_WITHDRAWN']);
-    expect(s.dispute.decisions.map((d) => d.status)).toEqual(['PROPOSED']);
-  });
-
-  it('[R6.3] a CHC adjustment is agreed on withdrawal only when every remaining party confirmed it, and only once', () => {
+  it('[R6.3] a CHC adjustment is never agreed by a withdrawal: one the party confirmed still waits; one it did not lapses', () => {
     const s = threeParties();
     s.run('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-12-07', decisionDate: '2026-12-10' });
     s.run('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-10-01', parties: ['anytown-icb'], amountOrShare: 'ICB 100%', personNotPenalised: true });
+    s.run('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-11-01', parties: ['anytown-icb'], amountOrShare: 'ICB 50%', personNotPenalised: true });
     s.run('gus-hart', confirmChc('anytown-icb'));
     s.run('lou-gray', confirmChc('anytown-trust'));
-    s.run('lou-gray', withdraw('anytown-trust'));
-    // Still waits for the council.
-    expect(s.events()).toEqual(['PARTY_WITHDRAWN']);
-    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBeNull();
+    s.run('gus-hart', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 2, organisationId: 'anytown-icb' });
+    s.run('dee-obi', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 2, organisationId: 'anytown-council' });
+    s.run('oli-shaw', withdraw('anytown-trust'));
+    expect(s.events()).toEqual(['PARTY_WITHDRAWN', 'CHC_ADJUSTMENT_LAPSED']);
+    expect(s.dispute.chcAdjustments.map((a) => [a.confirmedAt, a.lapsedReason ?? null])).toEqual([
+      [null, null], [null, `${TRUST} withdrew before confirming it`],
+    ]);
+    expect(refusal(() => s.run('ivy-nash', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 2, organisationId: 'anytown-icb' }))).toMatchObject({ code: 'DECISION_NOT_OPEN' });
+    expect(refusal(() => s.run('lou-gray', confirmChc('anytown-trust')))).toMatchObject({ code: 'NOT_A_PARTICIPANT' });
     s.run('dee-obi', confirmChc('anytown-council'));
-    const agreedAt = s.dispute.chcAdjustments[0]!.confirmedAt;
-    expect(agreedAt).toBe('2026-12-07T10:00:00.000Z');
-    s.run('dee-obi', add('anytown-trust', 'Back.'));
-    s.at('2026-12-09T10:00:00Z').run('dee-obi', withdraw('anytown-trust', 'Gone again.'));
-    expect(s.events()).toEqual(['PARTY_WITHDRAWN']);
-    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBe(agreedAt);
+    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBe('2026-12-07T10:00:00.000Z');
   });
 });

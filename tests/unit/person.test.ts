@@ -136,7 +136,7 @@ describe('the person steps', () => {
 });
 
 describe('letters', () => {
-  it('[R5.6] [R8.3] a letter about a decision a later one replaced is marked sent but does not explain the outcome', () => {
+  it('[R5.6] [R8.2] [R8.3] a letter about a decision a later one replaced is not marked sent, and does not explain the outcome', () => {
     const s = atStage3();
     s.run('eve-ford', written);
     s.run('eve-ford', confirm(1, 'anytown-council'));
@@ -147,11 +147,12 @@ describe('letters', () => {
     expect(s.dispute.letters.map((l) => [l.seq, l.decisionSeq])).toEqual([[1, null], [2, null], [3, 1], [4, 2]]);
     expect(s.dispute.status).toBe('OPEN');
 
-    const stale = s.at('2026-12-16T10:00:00Z').run('gus-hart', { type: 'MARK_LETTER_SENT', seq: 3 });
-    expect(stale.events).toStrictEqual([{ type: 'LETTER_SENT', data: { seq: 3 } }]);
-    expect(stale.notice).toBe('Letter 3 is marked sent, but it explains decision 1, which decision 2 replaced. '
-      + 'The person still needs decision 2 explained: send its letter, or record that you explained it.');
-    expect(s.dispute.letters[2]).toMatchObject({ reviewedBy: 'gus-hart', sentAt: '2026-12-16T10:00:00.000Z' });
+    expect(refusal(() => s.at('2026-12-16T10:00:00Z').run('gus-hart', { type: 'MARK_LETTER_SENT', seq: 3 }))).toEqual({
+      code: 'LETTER_OUT_OF_DATE',
+      message: 'Letter 3 was not marked sent: the record changed after it was drafted (the decision (decision 2 replaced decision 1)), '
+        + 'so it would tell the person something that is no longer true. Redraft it, review the new draft, then mark that one sent.',
+    });
+    expect(s.dispute.letters[2]).toMatchObject({ reviewedBy: null, sentAt: null });
     expect(s.dispute.personSteps.find((p) => p.step === 'EXPLAINED')).toMatchObject({ doneAt: null });
     expect(s.dispute.status).toBe('OPEN');
 

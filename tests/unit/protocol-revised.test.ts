@@ -206,7 +206,8 @@ describe('adding and withdrawing parties', () => {
     const s = new Scenario();
     s.raise('lou-gray', fundingDispute({ parties: [{ organisationId: 'anytown-trust', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }] }));
     expect(refusal(() => s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-icb', reason: 'x' }))).toMatchObject({ code: 'STATUTORY_PARTY_MISSING' });
-    s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
+    // The trust's own senior officer withdraws it (a care coordinator cannot).
+    s.run('oli-shaw', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
     expect(s.dispute.parties.find((p) => p.organisationId === 'anytown-trust')).toMatchObject({ withdrawnReason: 'The Trust no longer provides care.' });
     s.run('dee-obi', decision({ outcome: 'AGREEMENT' }));
     s.run('dee-obi', confirm(1, 'anytown-council'));
@@ -228,25 +229,26 @@ describe('joint CHC adjustments', () => {
   };
   const confirmChc = (organisationId: string) => ({ type: 'CONFIRM_CHC_ADJUSTMENT' as const, seq: 1, organisationId });
 
-  it('[R6.3] an adjustment every remaining party confirmed is agreed when the party it waited for withdraws', () => {
+  it('[R6.3] an adjustment the withdrawn party never confirmed is not agreed by its withdrawal: it lapses', () => {
     const s = threeParties();
     s.run('gus-hart', confirmChc('anytown-icb'));
     s.run('dee-obi', confirmChc('anytown-council'));
     expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBeNull();
-    s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
-    expect(s.events()).toEqual(['PARTY_WITHDRAWN', 'CHC_ADJUSTMENT_AGREED']);
-    expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBe(s.now.toISOString());
+    s.run('oli-shaw', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
+    expect(s.events()).toEqual(['PARTY_WITHDRAWN', 'CHC_ADJUSTMENT_LAPSED']);
+    expect(s.dispute.chcAdjustments[0]).toMatchObject({ confirmedAt: null, lapsedAt: s.now.toISOString() });
     expect(disputeView(s.dispute, DEFAULT_POLICY, cal, directory).chc).not.toMatch(/waits for/);
   });
 
-  it('[R2.5] [R3.2] a decision every remaining party confirmed takes effect when the party it waited for withdraws', () => {
+  it('[R2.5] [R3.2] a decision every remaining party confirmed does not take effect when the party it waited for withdraws', () => {
     const s = threeParties();
     s.run('dee-obi', decision({ outcome: 'AGREEMENT' }));
     s.run('dee-obi', confirm(1, 'anytown-council'));
     s.run('gus-hart', confirm(1, 'anytown-icb'));
     expect(s.dispute.status).toBe('OPEN');
-    s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
-    expect(s.dispute.status).toBe('RESOLVED');
+    s.run('oli-shaw', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
+    expect(s.dispute.status).toBe('OPEN');
+    expect(s.dispute.decisions[0]!.status).toBe('WITHDRAWN');
   });
 
   it('[R6.3] an agreed adjustment is not agreed again by a party that joins later', () => {

@@ -23,35 +23,40 @@ describe('[R9.3] tagging themes', () => {
   });
 
   it('[R9.3] refuses anyone who is neither a participant nor a governance lead (or admin), exactly', () => {
-    expect(refusal(() => s.run('oli-shaw', { type: 'ADD_THEME', theme: 'x' })))
+    expect(refusal(() => s.run('oli-shaw', { type: 'ADD_THEME', theme: 'x', areas: ['QUALITY_IMPROVEMENT'] })))
       .toEqual({ code: 'NOT_A_PARTICIPANT', message: 'Only participants and governance leads can tag themes.' });
     expect(s.dispute.themes).toEqual([]);
   });
 
   it('[R9.3] lets a governance lead who is not an admin, and an admin who is not a governance lead, tag themes', () => {
-    s.runWith(withPerson('gov-only', ['GOVERNANCE_LEAD']), 'gov-only', { type: 'ADD_THEME', theme: 'Training' });
-    s.runWith(withPerson('admin-only', ['ADMIN']), 'admin-only', { type: 'ADD_THEME', theme: 'Policy' });
+    s.runWith(withPerson('gov-only', ['GOVERNANCE_LEAD']), 'gov-only', { type: 'ADD_THEME', theme: 'Training', areas: ['QUALITY_IMPROVEMENT'] });
+    s.runWith(withPerson('admin-only', ['ADMIN']), 'admin-only', { type: 'ADD_THEME', theme: 'Policy', areas: ['QUALITY_IMPROVEMENT'] });
     expect(s.dispute.themes.map((t) => [t.theme, t.addedBy])).toEqual([['training', 'gov-only'], ['policy', 'admin-only']]);
-    expect(refusal(() => s.runWith(withPerson('lead-only', ['TEAM_MANAGER']), 'lead-only', { type: 'ADD_THEME', theme: 'x' })))
+    expect(refusal(() => s.runWith(withPerson('lead-only', ['TEAM_MANAGER']), 'lead-only', { type: 'ADD_THEME', theme: 'x', areas: ['QUALITY_IMPROVEMENT'] })))
       .toMatchObject({ code: 'NOT_A_PARTICIPANT' });
   });
 
   it('[R9.3] requires a theme, and keeps it lower-case, single-spaced and at most 80 characters', () => {
-    expect(refusal(() => s.run('ali-khan', { type: 'ADD_THEME', theme: '   ' })))
+    expect(refusal(() => s.run('ali-khan', { type: 'ADD_THEME', theme: '   ', areas: ['QUALITY_IMPROVEMENT'] })))
       .toEqual({ code: 'FIELD_REQUIRED', message: 'A theme is required: fill in "theme".', field: 'theme' });
-    s.run('ali-khan', { type: 'ADD_THEME', theme: `Long ${'Ab '.repeat(40)}` });
+    s.run('ali-khan', { type: 'ADD_THEME', theme: `Long ${'Ab '.repeat(40)}`, areas: ['QUALITY_IMPROVEMENT'] });
     expect(s.dispute.themes[0]!.theme).toBe(`long ${'ab '.repeat(25)}`);
     expect(s.dispute.themes[0]!.theme).toHaveLength(80);
   });
 
-  it('[R9.3] records a new theme with who, when and its learning areas (each once, none when not given)', () => {
+  it('[R9.3] records a new theme with who, when and its learning areas (each once); a new theme needs one from the list', () => {
     s.run('ali-khan', { type: 'ADD_THEME', theme: 'Housing', areas: ['COMMISSIONING', 'COMMISSIONING'] });
     expect(s.last.events).toEqual([{ type: 'THEME_ADDED', data: { theme: 'housing', areas: ['COMMISSIONING'] } }]);
-    s.run('ali-khan', { type: 'ADD_THEME', theme: 'Transport' });
-    expect(s.last.events).toEqual([{ type: 'THEME_ADDED', data: { theme: 'transport', areas: [] } }]);
+    const needsArea = {
+      code: 'THEME_NEEDS_AREA', field: 'areas',
+      message: 'Choose at least one learning area for "transport" ("areas"): Workforce training, Policy revision, Commissioning decisions, Quality improvement '
+        + '(WORKFORCE_TRAINING, POLICY_REVISION, COMMISSIONING, QUALITY_IMPROVEMENT).',
+    };
+    expect(refusal(() => s.run('ali-khan', { type: 'ADD_THEME', theme: 'Transport' }))).toEqual(needsArea);
+    expect(refusal(() => s.run('ali-khan', { type: 'ADD_THEME', theme: 'Transport', areas: [] }))).toEqual(needsArea);
+    expect(refusal(() => s.run('ali-khan', { type: 'ADD_THEME', theme: 'Transport', areas: ['FUN' as never] }))).toEqual(needsArea);
     expect(s.dispute.themes).toEqual([
       { theme: 'housing', addedBy: 'ali-khan', at: '2026-12-07T10:00:00.000Z', areas: ['COMMISSIONING'] },
-      { theme: 'transport', addedBy: 'ali-khan', at: '2026-12-07T10:00:00.000Z', areas: [] },
     ]);
   });
 

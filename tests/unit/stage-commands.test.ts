@@ -136,7 +136,7 @@ describe('external escalation (Stage 4)', () => {
     const why = 'Jon Park escalated externally: Department of Health and Social Care (cross-system disputes).';
     expect(s.last.events).toEqual([
       { type: 'EXTERNAL_ROUTE_RECORDED', data: { route: 'DHSC' } },
-      { type: 'STAGE_ENDED', data: { stage: 3, reason: 'MANUAL', met: null, escalationReason: 'external escalation: Department of Health and Social Care (cross-system disputes)' } },
+      { type: 'STAGE_ENDED', data: { stage: 3, reason: 'MANUAL', met: false, escalationReason: 'external escalation: Department of Health and Social Care (cross-system disputes)' } },
       { type: 'STAGE_STARTED', data: { stage: 4, dueAt: null, why, participants: [] } },
       { type: 'LETTER_DRAFTED', data: { seq: s.dispute.letters.at(-1)!.seq, decisionSeq: null, readingAge: s.dispute.letters.at(-1)!.readingAge, kind: 'escalation note' } },
     ]);

@@ -133,7 +133,9 @@ describe('the dispute view', () => {
   it('[R2.5][R3.2] a withdrawn party and a withdrawn decision are not shown as waiting', () => {
     const s = stage1();
     s.run('ali-khan', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The trust provides the care.' });
+    // R2.5: a joint decision of the other parties.
     s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    s.run('gus-hart', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
     s.run('ali-khan', { type: 'PROPOSE_DECISION', input: agreement });
     s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('ali-khan', { type: 'WITHDRAW_DECISION', seq: 1, reason: 'Wrong figures.' });
@@ -162,12 +164,11 @@ describe('the dispute view', () => {
     s.run('ali-khan', { type: 'ESCALATE', reason: 'Still no agreement.' });
     expect(view(s.dispute).pendingLetter).toEqual({ seq: 2, readingAge: s.dispute.letters[1]!.readingAge });
     s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: 2 });
-    expect(view(s.dispute).pendingLetter).toEqual({ seq: 1, readingAge: s.dispute.letters[0]!.readingAge });
-    s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: 1 });
+    // Note 1 announced a stage that has ended, and the person has the newer note (R8.2).
     expect(view(s.dispute).pendingLetter).toBeNull();
   });
 
-  it('[R5.3][R5.7] Stage 3 may escalate externally; overdue it says "was due", and Stage 4 has no timescale but stays overdue', () => {
+  it('[R5.3][R5.7][R9.2] Stage 3 may escalate externally; overdue it says "was due"; Stage 4 has no timescale and is not overdue', () => {
     const s = stage3();
     expect(view(s.dispute)).toMatchObject({
       stage: 3, dueText: 'due Wednesday 30 December, 5pm', overdue: false, canEscalateExternally: true,
@@ -177,7 +178,8 @@ describe('the dispute view', () => {
     expect(view(s.dispute, s.now).dueText).toBe('overdue by 7 working days (was due Wednesday 30 December, 5pm)');
     s.run('eve-ford', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null });
     expect(view(s.dispute)).toMatchObject({
-      stage: 4, stageName: 'External escalation (exceptional)', dueText: 'no timescale', overdue: true, canEscalateExternally: true,
+      // R9.2: no longer overdue once escalated externally (R5.3); Stage 3 keeps its "missed" mark (R9.1).
+      stage: 4, stageName: 'External escalation (exceptional)', dueText: 'no timescale', overdue: false, canEscalateExternally: true,
     });
   });
 
@@ -209,7 +211,7 @@ describe('the dispute view', () => {
     s.run('eve-ford', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
     s.run('jon-park', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
     expect(view(s.dispute)).toMatchObject({
-      status: 'OPEN', stillNeeded: ['the person informed of the outcome and rationale'], canEscalateExternally: true,
+      status: 'OPEN', stillNeeded: ['the person informed of the outcome and rationale'], canEscalateExternally: false,
     });
     s.run('ali-khan', { type: 'PERSON_STEP', step: 'EXPLAINED', note: 'Explained at home.' });
     expect(view(s.dispute)).toMatchObject({ status: 'RESOLVED', stage: 3, stillNeeded: [], canEscalateExternally: false });
@@ -242,7 +244,10 @@ describe('the dispute view', () => {
     expect(view(s.dispute).chc).toBe(
       `${CHC}. Funding adjustment 1 (from 2026-11-01) waits for Anytown Council, NHS Anytown ICB, Anytown Mental Health NHS Trust`,
     );
+    // The trust confirms, then leaves by a joint decision of the other parties (R2.5): what it confirmed still waits for them.
+    s.run('nia-rose', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-trust' });
     s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    s.run('gus-hart', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
     expect(view(s.dispute).chc).toBe(`${CHC}. Funding adjustment 1 (from 2026-11-01) waits for Anytown Council, NHS Anytown ICB`);
     s.run('gus-hart', { type: 'CONFIRM_CHC_ADJUSTMENT', seq: 1, organisationId: 'anytown-icb' });
     expect(view(s.dispute).chc).toBe(`${CHC}. Funding adjustment 1 (from 2026-11-01) waits for Anytown Council`);

@@ -41,6 +41,11 @@ export const ACTIONS = {
   'care-change': { payload: z.object({ d: id }), form: 'care-change' },
   external: { payload: z.object({ d: id }), form: 'external' },
   letter: { payload: z.object({ d: id, n: int }), form: 'letter' },
+  // R8.2: the action a refused "mark sent" offers when the record changed since drafting.
+  'redraft-letter': {
+    payload: z.object({ d: id, n: int }),
+    command: (p: { n: number }): Command => ({ type: 'REDRAFT_LETTER', seq: p.n }),
+  },
   'add-party': { payload: z.object({ d: id }), form: 'add-party' },
   'withdraw-party': { payload: z.object({ d: id }), form: 'withdraw-party' },
   'care-restored': { payload: z.object({ d: id }), form: 'care-restored' },

@@ -20,8 +20,9 @@ export const INTERACTION_REFUSAL_CODES = [
 export type RefusalCode = ErrorCode | (typeof INTERACTION_REFUSAL_CODES)[number];
 
 /** The button for a protocol refusal's suggested action (R7.4: move to Stage 3). */
-const REFUSAL_ACTIONS: Record<string, (label: string) => AllowedAction> = {
+const REFUSAL_ACTIONS: Record<string, (label: string, seq?: number) => AllowedAction> = {
   MOVE_TO_STAGE_3: (label) => ({ verb: 'stage-3', label, style: 'primary' }),
+  REDRAFT_LETTER: (label, seq) => ({ verb: 'redraft-letter', n: seq ?? 0, label, style: 'primary' }),
 };
 
 /** How each platform's people are told which id to give their administrator. */
@@ -69,7 +70,7 @@ const FAILED = 'Something went wrong and nothing was recorded. It has been logge
 /** A thrown error as a refusal: the protocol's own reasons as they are, anything else logged and apologised for. */
 export function explain(e: unknown, logger: Logger): Refusal {
   if (e instanceof DomainError) {
-    const action = e.action ? REFUSAL_ACTIONS[e.action.command]?.(e.action.label) : undefined;
+    const action = e.action ? REFUSAL_ACTIONS[e.action.command]?.(e.action.label, e.action.seq) : undefined;
     return { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...(action ? { action } : {}) };
   }
   logger.error({ err: e instanceof Error ? { name: e.name, message: e.message } : { message: String(e) } }, 'an interaction failed');

@@ -57,6 +57,9 @@ export function confirmChcAdjustment(draft: Draft, { seq, organisationId }: Cmd<
   const me = mustParticipate(draft, 'confirm a CHC funding adjustment');
   const adj = d.chcAdjustments.find((a) => a.seq === seq);
   if (!adj) refuse('NO_SUCH_ADJUSTMENT', `There is no CHC funding adjustment ${seq} on ${d.reference}.`);
+  if (adj.lapsedAt) {
+    refuse('DECISION_NOT_OPEN', `CHC funding adjustment ${seq} lapsed (${adj.lapsedReason ?? 'it can no longer be agreed'}); record it again if the parties still agree.`);
+  }
   if (adj.confirmedAt) {
     // A party that joins later does not reopen what every party at the time agreed.
     draft.notice = `CHC funding adjustment ${seq} was agreed by every party on ${adj.confirmedAt.slice(0, 10)}; there is nothing left to confirm.`;

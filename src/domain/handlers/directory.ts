@@ -1,4 +1,6 @@
+import { stillEntitled } from '../guards.ts';
 import { stageParticipants } from '../participants.ts';
+import { lapseChcAdjustment, lapseDecision } from './parties.ts';
 import type { Draft } from '../stage-ops.ts';
 import type { StageNo } from '../types.ts';
 
@@ -11,10 +13,13 @@ export function syncDirectory(draft: Draft): void {
   const { d, ctx } = draft;
   if (d.status !== 'OPEN') return;
   const dir = ctx.directory;
-  const left = d.participants.filter((p) => !p.leftAt && !dir.people.some((x) => x.id === p.personId));
+  const left = d.participants.filter((p) => !p.leftAt && !stillEntitled(d, p.personId, dir, ctx.policy));
   for (const p of left) {
     p.leftAt = draft.nowIso;
-    draft.event('PARTICIPANT_LEFT', { personId: p.personId, reason: 'no longer in the directory' });
+    const reason = dir.people.some((x) => x.id === p.personId)
+      ? 'no longer holds a role for this dispute in a party organisation'
+      : 'no longer in the directory';
+    draft.event('PARTICIPANT_LEFT', { personId: p.personId, reason });
   }
   const joined: string[] = [];
   // Only the stages this dispute has reached: an ending that started at Stage 3 (R7.2) never had Stage 1 or 2 people.
@@ -32,6 +37,7 @@ export function syncDirectory(draft: Draft): void {
     }
   }
   if (left.length) draft.effects.push({ kind: 'UNINVITE', personIds: left.map((p) => p.personId), notBefore: draft.nowIso });
+  lapseLeaversProposals(draft, left.map((p) => p.personId), joined);
   if (joined.length) {
     draft.effects.push({ kind: 'INVITE', personIds: joined, notBefore: draft.pingAt });
     draft.post({
@@ -41,4 +47,21 @@ export function syncDirectory(draft: Draft): void {
     });
   }
   if (left.length || joined.length) draft.refreshCard();
+}
+
+/**
+ * R5.8: a proposal waiting for confirmation whose author can no longer act lapses: nobody is left to speak for it.
+ * The history says why, and the people who hold the role now are pinged to propose again if they agree.
+ */
+function lapseLeaversProposals(draft: Draft, leavers: string[], joined: string[]): void {
+  const { d, ctx } = draft;
+  if (!leavers.length) return;
+  const fallback = d.participants.filter((p) => !p.leftAt && p.fromStage === d.stage && stillEntitled(d, p.personId, ctx.directory, ctx.policy));
+  const ping = joined.length ? joined : fallback.map((p) => p.personId);
+  for (const dec of d.decisions.filter((x) => x.status === 'PROPOSED' && leavers.includes(x.proposedBy))) {
+    lapseDecision(draft, dec, `${draft.name(dec.proposedBy)}, who proposed it, no longer holds the role`, ping);
+  }
+  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt && !a.lapsedAt && leavers.includes(a.recordedBy))) {
+    lapseChcAdjustment(draft, adj, `${draft.name(adj.recordedBy)}, who recorded it, no longer holds the role`, ping);
+  }
 }

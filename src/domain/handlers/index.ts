@@ -4,7 +4,7 @@ import { confirmChcAdjustment, recordChcAdjustment, updateChc } from './chc.ts';
 import { confirmDecision, proposeDecision, withdrawDecision } from './decisions.ts';
 import { syncDirectory } from './directory.ts';
 import { addParty, withdrawParty } from './parties.ts';
-import { draftLetterCmd, markLetterSent, personStep, recordCareRestored, reportCareChange } from './person.ts';
+import { draftLetterCmd, markLetterSent, redraftLetter, personStep, recordCareRestored, reportCareChange } from './person.ts';
 import { raise } from './raise.ts';
 import { addTheme, correct } from './record.ts';
 import { escalateByHand, moveToStage3, recomputeDeadline, recordExternalRoute, requestLegalAdvice, stage3CannotResolve, tickChecklist } from './stage.ts';
@@ -27,6 +27,7 @@ export const HANDLERS: HandlerMap = {
   PERSON_STEP: personStep,
   DRAFT_LETTER: draftLetterCmd,
   MARK_LETTER_SENT: markLetterSent,
+  REDRAFT_LETTER: redraftLetter,
   ADD_THEME: addTheme,
   REQUEST_LEGAL_ADVICE: requestLegalAdvice,
   RECOMPUTE_DEADLINE: recomputeDeadline,

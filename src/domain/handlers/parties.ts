@@ -1,10 +1,9 @@
 import { refuse } from '../errors.ts';
-import { takeEffect } from '../resolution.ts';
-import { agreeChcAdjustment } from './chc.ts';
-import { activePartyIds, mustBeOpen, mustParticipate, required } from '../guards.ts';
+import { activePartyIds, actorPerson, mustBeOpen, mustHoldConfirmerRole, mustParticipate, required } from '../guards.ts';
 import { stageParticipants } from '../participants.ts';
 import type { Draft } from '../stage-ops.ts';
 import { CONTINUITY_REMINDER, PARTY_ROLE_TEXT } from '../texts.ts';
+import type { ChcAdjustment, Decision } from '../types.ts';
 import type { Cmd } from './types.ts';
 
 /**
@@ -51,41 +50,115 @@ export function addParty(draft: Draft, cmd: Cmd<'ADD_PARTY'>): void {
   draft.refreshCard();
 }
 
-/** R2.5: a party withdraws with a reason; the ICB and the Local Authority stay (R2.4). */
+/**
+ * R2.5, R3.2: an organisation leaves the dispute by its own senior officer's decision, or by a joint decision of
+ * every other party, each agreeing through someone who may confirm a decision at this stage (R5.9). The ICB and the
+ * Local Authority stay (R2.4).
+ */
 export function withdrawParty(draft: Draft, cmd: Cmd<'WITHDRAW_PARTY'>): void {
   const { d, ctx } = draft;
-  const me = mustParticipate(draft, 'withdraw a party');
   mustBeOpen(d);
-  const reason = required(cmd.reason, 'reason', 'A reason for withdrawing the organisation');
-  const party = d.parties.find((p) => p.organisationId === cmd.organisationId && !p.withdrawnAt);
-  if (!party) refuse('NOT_A_PARTY', `${draft.orgName(cmd.organisationId)} is not a party to ${d.reference}.`, 'organisationId');
-  const remaining = activePartyIds(d).filter((o) => o !== cmd.organisationId);
+  const me = actorPerson(ctx);
+  const target = cmd.organisationId;
+  const party = d.parties.find((p) => p.organisationId === target && !p.withdrawnAt);
+  if (!party) refuse('NOT_A_PARTY', `${draft.orgName(target)} is not a party to ${d.reference}.`, 'organisationId');
+  const remaining = activePartyIds(d).filter((o) => o !== target);
   const kinds = remaining.map((o) => ctx.directory.organisations.find((x) => x.id === o)?.kind);
   if (remaining.length < 2 || !kinds.includes('ICB') || !kinds.includes('LOCAL_AUTHORITY')) {
     refuse(
       'STATUTORY_PARTY_MISSING',
-      `${draft.orgName(cmd.organisationId)} cannot withdraw: a dispute needs at least two parties, `
+      `${draft.orgName(target)} cannot withdraw: a dispute needs at least two parties, `
         + 'among them an ICB and a Local Authority. '
         + 'Add the organisation that takes its place first.',
       'organisationId',
     );
   }
+  if (me.organisationId === target) {
+    if (!me.roles.includes('SENIOR_OFFICER')) {
+      refuse('SENIOR_OFFICER_ONLY', `Only ${draft.orgName(target)}'s senior officer can withdraw ${draft.orgName(target)} from ${d.reference}. Ask them to do it.`);
+    }
+    const reason = required(cmd.reason, 'reason', 'A reason for withdrawing the organisation');
+    withdraw(draft, target, reason, `${draft.name(me.id)}, senior officer of ${draft.orgName(target)}`);
+    return;
+  }
+  mustParticipate(draft, 'withdraw a party');
+  if (!remaining.includes(me.organisationId)) {
+    refuse('WITHDRAWAL_NOT_YOURS', `Only the other parties to ${d.reference} can jointly withdraw ${draft.orgName(target)}, and ${draft.orgName(me.organisationId)} is not one of them.`);
+  }
+  mustHoldConfirmerRole(draft, me, ctx.policy.stages[d.stage].confirmerRoles, d.stage, me.organisationId, ` the withdrawal of ${draft.orgName(target)}`);
+  const reason = required(cmd.reason, 'reason', 'A reason for withdrawing the organisation');
+  const pending = (d.pendingWithdrawals ??= []);
+  let proposal = pending.find((w) => w.organisationId === target);
+  if (proposal?.agreements.some((a) => a.organisationId === me.organisationId)) {
+    draft.notice = `${draft.orgName(me.organisationId)} has already agreed to withdraw ${draft.orgName(target)}.`;
+    return;
+  }
+  if (!proposal) {
+    proposal = { organisationId: target, reason, proposedBy: me.id, at: draft.nowIso, agreements: [] };
+    pending.push(proposal);
+  }
+  proposal.agreements.push({ organisationId: me.organisationId, personId: me.id, reason, at: draft.nowIso });
+  draft.event('PARTY_WITHDRAWAL_AGREED', { organisationId: target, by: me.organisationId, reason });
+  const waiting = remaining.filter((o) => !proposal.agreements.some((a) => a.organisationId === o));
+  if (waiting.length) {
+    draft.post({
+      title: `${d.reference}: ${draft.orgName(me.organisationId)} proposes withdrawing ${draft.orgName(target)}`,
+      lines: [
+        `${draft.name(me.id)}: ${reason}`,
+        `It is a joint decision: ${draft.orgName(target)} stays a party until ${waiting.map((o) => draft.orgName(o)).join(', ')} also agree, `
+          + `or ${draft.orgName(target)}'s senior officer withdraws it.`,
+      ],
+      mentions: [],
+    });
+    draft.refreshCard();
+    return;
+  }
+  const agreed = proposal.agreements.map((a) => `${draft.orgName(a.organisationId)} (${draft.name(a.personId)})`).join(', ');
+  withdraw(draft, target, proposal.reason, `joint decision of ${agreed}`);
+}
+
+function withdraw(draft: Draft, target: string, reason: string, by: string): void {
+  const { d } = draft;
+  const party = d.parties.find((p) => p.organisationId === target && !p.withdrawnAt)!;
   Object.assign(party, { withdrawnAt: draft.nowIso, withdrawnReason: reason });
-  draft.event('PARTY_WITHDRAWN', { organisationId: cmd.organisationId, reason });
+  d.pendingWithdrawals = (d.pendingWithdrawals ?? []).filter((w) => w.organisationId !== target);
+  draft.event('PARTY_WITHDRAWN', { organisationId: target, reason, by });
   draft.post({
-    title: `${d.reference}: ${draft.orgName(cmd.organisationId)} is no longer a party`,
-    lines: [`Recorded by ${draft.name(me.id)}. Reason: ${reason}`],
+    title: `${d.reference}: ${draft.orgName(target)} is no longer a party`,
+    lines: [`Withdrawn by ${by}. Reason: ${reason}`],
     mentions: [],
   });
   draft.refreshCard();
-  // What waited only for the party that left is now agreed by every party there is: left waiting, nobody could
-  // ever confirm it.
-  const everyone = (confirmed: (o: string) => boolean) => remaining.every(confirmed);
-  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt)) {
-    if (everyone((o) => adj.confirmations.some((c) => c.organisationId === o))) agreeChcAdjustment(draft, adj);
+  // R3.2: a withdrawal never makes anything take effect. What still waited for the party that left was never agreed
+  // by it: it lapses, and the remaining parties propose it again if they still agree.
+  const why = `${draft.orgName(target)} withdrew before confirming it`;
+  for (const adj of d.chcAdjustments.filter((a) => !a.confirmedAt && !a.lapsedAt)) {
+    if (adj.confirmations.some((c) => c.organisationId === target)) continue;
+    lapseChcAdjustment(draft, adj, why);
   }
   const pending = d.decisions.find((x) => x.status === 'PROPOSED');
-  if (pending && everyone((o) => d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === o))) {
-    takeEffect(draft, pending);
-  }
+  if (pending && !d.confirmations.some((c) => c.decisionSeq === pending.seq && c.organisationId === target)) lapseDecision(draft, pending, why);
+}
+
+/** A proposal that can no longer be agreed as it stands lapses, with the reason on the record (R11.1). */
+export function lapseDecision(draft: Draft, dec: Decision, why: string, mentions: string[] = []): void {
+  dec.status = 'WITHDRAWN';
+  draft.event('DECISION_LAPSED', { seq: dec.seq, reason: why });
+  draft.post({
+    title: `${draft.d.reference}: decision ${dec.seq} lapsed`,
+    lines: [`Decision ${dec.seq} did not take effect: ${why}.`, 'If the parties still agree, propose it again.'],
+    mentions,
+  });
+  draft.refreshCard();
+}
+
+export function lapseChcAdjustment(draft: Draft, adj: ChcAdjustment, why: string, mentions: string[] = []): void {
+  Object.assign(adj, { lapsedAt: draft.nowIso, lapsedReason: why });
+  draft.event('CHC_ADJUSTMENT_LAPSED', { seq: adj.seq, reason: why });
+  draft.post({
+    title: `${draft.d.reference}: CHC funding adjustment ${adj.seq} lapsed`,
+    lines: [`CHC funding adjustment ${adj.seq} did not take effect: ${why}.`, 'If the parties still agree, record it again.'],
+    mentions,
+  });
+  draft.refreshCard();
 }

@@ -2,8 +2,9 @@ import { continuityAlert, flagGrounds } from '../alerts.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import { refuse } from '../errors.ts';
 import { mustParticipate, required } from '../guards.ts';
-import { addLetter, maybeResolve } from '../resolution.ts';
-import type { Draft } from '../stage-ops.ts';
+import { addLetter, closureGaps, decisionInForce, maybeResolve } from '../resolution.ts';
+import { addEscalationNote, type Draft } from '../stage-ops.ts';
+import { decisionToExplain, letterChanges } from '../letter.ts';
 import { PERSON_STEP_TEXT } from '../texts.ts';
 import type { Cmd } from './types.ts';
 
@@ -29,6 +30,8 @@ export function recordCareRestored(draft: Draft, cmd: Cmd<'RECORD_CARE_RESTORED'
   draft.post({ title: `${d.reference}: care restored`, lines: [resolution], mentions: [] });
   flagGrounds(draft, detectUnlawfulGrounds(detail), 'The care restored record');
   draft.refreshCard();
+  // The open alert was the last thing keeping a decided Stage 3 or 4 dispute open (R5.6).
+  if (d.status === 'OPEN' && d.stage >= 3 && decisionInForce(d) && !closureGaps(d).length) maybeResolve(draft);
 }
 
 export function personStep(draft: Draft, cmd: Cmd<'PERSON_STEP'>): void {
@@ -79,6 +82,13 @@ export function markLetterSent(draft: Draft, cmd: Cmd<'MARK_LETTER_SENT'>): void
     draft.notice = `Letter ${cmd.seq} was already marked sent.`;
     return;
   }
+  // R8.2: the letter is true to the record when it goes, not only when it was drafted.
+  const changed = letterChanges(letter, d, draft.letterContext());
+  if (changed.length) {
+    refuse('LETTER_OUT_OF_DATE', `Letter ${cmd.seq} was not marked sent: the record changed after it was drafted (${changed.join('; ')}), `
+      + 'so it would tell the person something that is no longer true. Redraft it, review the new draft, then mark that one sent.',
+    undefined, { command: 'REDRAFT_LETTER', label: 'Redraft the letter', seq: cmd.seq });
+  }
   // R8.2: marking it sent is the professional's review.
   letter.reviewedBy = me.id;
   letter.sentAt = draft.nowIso;
@@ -86,16 +96,31 @@ export function markLetterSent(draft: Draft, cmd: Cmd<'MARK_LETTER_SENT'>): void
   draft.refreshCard();
   // An escalation note tells the person where things are; only a decision letter explains the outcome (R5.6).
   if (letter.decisionSeq === null) return;
-  // A letter about a decision a later one replaced would tell the person the wrong outcome (R5.6, R8.3).
-  const latest = d.decisions.findLast((x) => x.status === 'CONFIRMED' && x.outcome !== 'ESCALATE');
-  if (latest && latest.seq !== letter.decisionSeq) {
-    draft.notice = `Letter ${cmd.seq} is marked sent, but it explains decision ${letter.decisionSeq}, which decision ${latest.seq} replaced. `
-      + `The person still needs decision ${latest.seq} explained: send its letter, or record that you explained it.`;
-    return;
-  }
   const step = d.personSteps.find((p) => p.step === 'EXPLAINED')!;
   Object.assign(step, { doneBy: me.id, doneAt: draft.nowIso, note: `Letter ${cmd.seq} sent` });
   draft.event('PERSON_STEP_DONE', { step: 'EXPLAINED', letter: cmd.seq });
   draft.refreshCard();
+  // Closing also needs any continuity alert closed (closureGaps): a letter never closes a dispute around it.
   if (d.status === 'OPEN' && d.stage >= 3) maybeResolve(draft);
+}
+
+/** R8.2: the record overtook a letter: a new draft from the record as it is now, for a professional to review. */
+export function redraftLetter(draft: Draft, cmd: Cmd<'REDRAFT_LETTER'>): void {
+  const { d } = draft;
+  const me = mustParticipate(draft, 'redraft a letter');
+  const letter = d.letters.find((l) => l.seq === cmd.seq);
+  if (!letter) refuse('NO_SUCH_LETTER', `There is no letter ${cmd.seq} on ${d.reference}.`);
+  if (letter.sentAt) {
+    draft.notice = `Letter ${cmd.seq} was already sent; record anything new with the person as a new step.`;
+    return;
+  }
+  if (letter.decisionSeq === null) {
+    addEscalationNote(draft);
+  } else {
+    const dec = decisionToExplain(d);
+    if (!dec) refuse('NO_SUCH_DECISION', 'No decision is in force now, so there is no outcome to explain. Record one first.');
+    addLetter(draft, dec, me.id);
+  }
+  draft.notice = `Letter ${cmd.seq} was redrafted from the record as it is now: review the new draft, then mark it sent.`;
+  draft.refreshCard();
 }

@@ -4,8 +4,9 @@ import { refuse } from '../errors.ts';
 import { actorPerson, isParticipant, mustParticipate, required } from '../guards.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from '../nhs-number.ts';
 import type { Draft } from '../stage-ops.ts';
+import { LEARNING_AREA_TEXT } from '../texts.ts';
 import {
-  type Cohort, COHORTS, type Dispute, PARTY_ROLES, type PartyRole, type Setting, SETTINGS, type Subject, SUBJECTS,
+  type Cohort, COHORTS, type Dispute, LEARNING_AREAS, PARTY_ROLES, type PartyRole, type Setting, SETTINGS, type Subject, SUBJECTS,
 } from '../types.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import type { Cmd } from './types.ts';
@@ -29,6 +30,12 @@ export function addTheme(draft: Draft, cmd: Cmd<'ADD_THEME'>): void {
     existing.areas = [...existing.areas, ...more];
     draft.event('THEME_FILED', { theme, areas: existing.areas });
     return;
+  }
+  // R9.3: a theme is filed under at least one learning area, chosen from the list, so the Board report can group it.
+  const bad = areas.filter((a) => !(LEARNING_AREAS as readonly string[]).includes(a));
+  if (bad.length || !areas.length) {
+    refuse('THEME_NEEDS_AREA', `Choose at least one learning area for "${theme}" ("areas"): `
+      + `${LEARNING_AREAS.map((a) => LEARNING_AREA_TEXT[a]).join(', ')} (${LEARNING_AREAS.join(', ')}).`, 'areas');
   }
   d.themes.push({ theme, addedBy: me.id, at: draft.nowIso, areas });
   draft.event('THEME_ADDED', { theme, areas });

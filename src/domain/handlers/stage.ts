@@ -2,6 +2,7 @@ import { flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
 import { activePartyIds, actorPerson, mustBeOpen, mustParticipate, required } from '../guards.ts';
 import { stageParticipants } from '../participants.ts';
+import { closureGaps, decisionInForce } from '../resolution.ts';
 import { addEscalationNote, currentStage, type Draft, endStage, escalate, plannedReminders, stageDueText, startStage } from '../stage-ops.ts';
 import { CONTINUITY_REMINDER, ROUTE_TEXT } from '../texts.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
@@ -46,6 +47,12 @@ export function recordExternalRoute(draft: Draft, cmd: Cmd<'RECORD_EXTERNAL_ROUT
   if (d.externalRoutes.some((r) => r.route === cmd.route)) {
     draft.notice = `${ROUTE_TEXT[cmd.route]} is already recorded.`;
     return;
+  }
+  const inForce = decisionInForce(d);
+  if (inForce) {
+    // R5.6, R5.7: a joint decision is in force; moving on would only stall what is left to do, whoever asks.
+    refuse('DECISION_IN_FORCE', `Decision ${inForce.seq} is in force: every party confirmed it, so there is nothing to escalate externally. `
+      + `Still needed before ${d.reference} can close: ${closureGaps(d).join('; ') || 'nothing'}.`);
   }
   if (d.stage === 3) {
     // R5.7: Stage 4 only after Stage 3 has had its chance.

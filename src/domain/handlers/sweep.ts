@@ -1,20 +1,35 @@
 import { activeParties, activePartyIds } from '../guards.ts';
+import { closureGaps, decisionInForce } from '../resolution.ts';
 import { seniorOfficers } from '../participants.ts';
 import { currentStage, type Draft, escalate, personStepFlagged, personStillOwed, stageDueText } from '../stage-ops.ts';
 import { CONTINUITY_REMINDER, PERSON_STEP_TEXT } from '../texts.ts';
 import type { Dispute, StageInstance } from '../types.ts';
+
+/**
+ * R5.6: what Stage 3 still lacks, in words. With a joint decision in force the dispute is not "without a binding
+ * resolution": what is missing is named, and external escalation is not offered (R5.7).
+ */
+function stage3Missing(d: Dispute): { what: string; todo: string } {
+  if (!decisionInForce(d)) {
+    return {
+      what: 'without a binding resolution',
+      todo: 'Agree the written decision now, or, in exceptional circumstances, escalate externally: '
+        + 'NHS England, the Department of Health and Social Care, or formal legal advice.',
+    };
+  }
+  const gaps = closureGaps(d);
+  return {
+    what: `with the joint decision in force but not yet complete: still needed, ${gaps.join('; ')}`,
+    todo: 'Record what is still needed now. The parties have agreed the decision, so there is nothing to escalate externally.',
+  };
+}
 
 function overdueAlert(draft: Draft, first: string): void {
   const { d, ctx } = draft;
   const seniors = seniorOfficers(ctx.directory, activePartyIds(d));
   const msg = {
     title: `${d.reference}: Stage 3 is overdue`,
-    lines: [
-      first,
-      'Agree the written decision now, or, in exceptional circumstances, escalate externally: '
-        + 'NHS England, the Department of Health and Social Care, or formal legal advice.',
-      CONTINUITY_REMINDER,
-    ],
+    lines: [first, stage3Missing(d).todo, CONTINUITY_REMINDER],
     mentions: seniors.map((p) => p.id),
   };
   draft.post(msg);
@@ -39,7 +54,8 @@ export function sweep(draft: Draft, _cmd?: unknown): void {
   // Catch up stage by stage: each timeout happened at its own deadline (R5.2).
   for (let s = currentStage(d); s.dueAt && !s.timedOutAt && new Date(s.dueAt).getTime() <= now; s = currentStage(d)) {
     const at = new Date(s.dueAt);
-    draft.flag('STAGE_OVERDUE', `Stage ${s.stage} passed its deadline (${ctx.calendar.describe(at)}) without a recorded resolution.`);
+    const missing = s.stage === 3 && decisionInForce(d) ? stage3Missing(d).what : 'without a recorded resolution';
+    draft.flag('STAGE_OVERDUE', `Stage ${s.stage} passed its deadline (${ctx.calendar.describe(at)}) ${missing}.`);
     if (s.stage < 3) {
       escalate(draft, 'TIMEOUT', 'deadline passed', at);
       continue;
@@ -48,8 +64,8 @@ export function sweep(draft: Draft, _cmd?: unknown): void {
     s.timedOutAt = s.dueAt;
     s.met = false;
     d.overdue = true;
-    draft.event('STAGE_TIMED_OUT', { stage: s.stage });
-    overdueAlert(draft, 'The senior leadership stage passed its deadline without a binding resolution.');
+    draft.event('STAGE_TIMED_OUT', decisionInForce(d) ? { stage: s.stage, missing: stage3Missing(d).what } : { stage: s.stage });
+    overdueAlert(draft, `The senior leadership stage passed its deadline ${stage3Missing(d).what}.`);
     scheduleRepeat(draft, s, s.dueAt);
   }
   const s = currentStage(d);
@@ -59,7 +75,7 @@ export function sweep(draft: Draft, _cmd?: unknown): void {
     repeat.sentAt = draft.nowIso;
     const late = ctx.calendar.workingDaysBetween(new Date(s.timedOutAt!), ctx.now);
     draft.event('REMINDER_SENT', { stage: s.stage, kind: 'OVERDUE_REPEAT', overdueWorkingDays: late });
-    overdueAlert(draft, `Stage 3 is still overdue: ${late} working days past its deadline, with no binding resolution.`);
+    overdueAlert(draft, `Stage 3 is still overdue: ${late} working days past its deadline, ${decisionInForce(d) ? stage3Missing(d).what : 'with no binding resolution'}.`);
     scheduleRepeat(draft, s, repeat.at);
   }
   if (!s.timedOutAt) {
