@@ -197,8 +197,9 @@ describe('allowed actions on an open dispute', () => {
     expect(outside()).toEqual([]);
     expect(only(s.dispute, 'add-party')).toEqual([]);
     expect(mayTake(s.dispute, DEFAULT_POLICY, directory, person('ali-khan'), { verb: 'add-party' })).toBe(false);
-    // One withdraws: there is someone to add again.
+    // One is withdrawn by the others jointly: there is someone to add again.
     s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    s.run('gus-hart', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
     expect(only(s.dispute, 'add-party')).toEqual([ADD_PARTY]);
   });
 

@@ -195,7 +195,8 @@ describe('opening a stage', () => {
       parties: [{ organisationId: 'anytown-trust', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }],
     });
     s.raise('lou-gray', three);
-    s.run('lou-gray', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
+    // Only the trust's own senior officer may take it out alone.
+    s.run('oli-shaw', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'The Trust no longer provides care.' });
     s.run('dee-obi', { type: 'ESCALATE', reason: 'Stuck.' });
     expect(s.dispute.letters[0]!.text.split('\n')[4]).toBe('They could not sort it out yet. So now their managers at Anytown Council and NHS Anytown ICB will look at it.');
 
