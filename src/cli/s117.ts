@@ -242,7 +242,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (o: { from?: string; to?: string }) => {
       checkRange(o.from, o.to);
       await withApp(async (app) => {
-        const now = io.clock?.now() ?? new Date();
+        const now = app.service.now();
         const all = await app.service.all();
         // Without dates: everything so far, from the first dispute raised to today.
         const first = all.map((d) => app.calendar.localDate(new Date(d.raisedAt))).sort()[0] ?? app.calendar.localDate(now);
@@ -258,7 +258,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (o: { format: 'csv' | 'json'; from?: string; to?: string; out?: string }) => {
       checkRange(o.from, o.to);
       await withApp(async (app) => {
-        const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory, io.clock?.now() ?? new Date()));
+        const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory, app.service.now()));
         const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, (iso) => localTime(app, new Date(iso)));
         if (o.out) {
           writeOwnerOnly(o.out, text);
@@ -287,7 +287,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async () => {
       await withApp(async (app) => {
         if (!app.auditDir) throw new CliFailure('This register is in memory: set AUDIT_DIR to the folder where checkpoints should be kept.', EXIT.USAGE);
-        const r = await checkpointIfDue(app.db, app.auditDir, app.store, io.clock?.now() ?? new Date(), { force: true });
+        const r = await checkpointIfDue(app.db, app.auditDir, app.store, app.service.now(), { force: true });
         if (!r?.written) {
           const why = r ? checkpointText(r.check, new Map((await app.service.all()).map((d) => [d.id, d.reference]))).text : '';
           throw new CliFailure(`No checkpoint was signed: the history no longer matches the checkpoints before.\n${why}`.trimEnd(), EXIT.FAILED);
@@ -309,7 +309,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if ((o.from && !o.to) || (!o.from && o.to)) throw new CliFailure('Give both --from and --to, or neither for the last full quarter.', EXIT.USAGE);
       if (!/\.(html?|csv)$/i.test(o.out)) throw new CliFailure('--out must end in .html or .csv.', EXIT.USAGE);
       await withApp(async (app) => {
-        const now = io.clock?.now() ?? new Date();
+        const now = app.service.now();
         const period = o.from && o.to ? { from: o.from, to: o.to } : lastQuarter(app.calendar.localDate(now));
         const report = boardReport(await app.service.all(), period, app.calendar, app.directory, now);
         writeOwnerOnly(o.out, /\.csv$/i.test(o.out) ? reportCsv(report) : await reportHtmlFile(report));

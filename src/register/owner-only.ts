@@ -37,7 +37,13 @@ function shellQuote(s: string): string {
 /** Refuses an existing DATA_DIR that others can read, write or enter; a missing one is created owner-only later. */
 export function checkDataDir(dataDir: string): void {
   const dir = path.resolve(dataDir);
-  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    // Not a folder we can look at (a file in the way, no permission): making it says which, in one line.
+    return;
+  }
   if (st && (st.mode & OTHERS) !== 0) throw new DataDirExposed(dir, st.mode & 0o7777);
 }
 

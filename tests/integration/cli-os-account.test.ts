@@ -48,7 +48,7 @@ describe('command-line actions record the operating-system account', () => {
     const env = { DATA_DIR: path.join(dir, 'data'), DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
     const s117 = cli(env, clock);
     expect((await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml')).code).toBe(0);
-    expect((await s117('dispute', 'act', 'S117-2026-0001', '--as', 'ali-khan', '--json', '{"type":"ADD_THEME","theme":"funding split"}')).code).toBe(0);
+    expect((await s117('dispute', 'act', 'S117-2026-0001', '--as', 'ali-khan', '--json', '{"type":"ADD_THEME","theme":"funding split","areas":["COMMISSIONING"]}')).code).toBe(0);
     const entries = await history(s117, 'S117-2026-0001');
     const cliEntries = entries.filter((h) => h.platform === 'cli');
     expect(cliEntries.length).toBeGreaterThanOrEqual(2);

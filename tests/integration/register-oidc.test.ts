@@ -115,7 +115,7 @@ describe('the register behind OpenID Connect sign-in', () => {
     expect((await b.go(`${base}/register/dispute/S117-2026-0001`)).status).toBe(404);
     const mine = await b.go(`${base}/register/dispute/S117-2027-0001`);
     const csrf = /name="csrf" value="([^"]+)"/.exec(mine.text)![1]!;
-    const saved = await b.go(`${base}/register/dispute/S117-2027-0001/themes`, { method: 'POST', form: { csrf, theme: 'Ordinary residence' } });
+    const saved = await b.go(`${base}/register/dispute/S117-2027-0001/themes`, { method: 'POST', form: { csrf, theme: 'Ordinary residence', area: 'POLICY_REVISION' } });
     expect(saved.text).toMatch(/<span class="tag">ordinary residence<\/span>/);
     const forged = await b.go(`${base}/register/dispute/S117-2027-0001/themes`, { method: 'POST', form: { csrf: 'forged', theme: 'x' } });
     expect(forged.status).toBe(403);

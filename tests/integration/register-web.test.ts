@@ -56,7 +56,7 @@ describe('the register in the browser (local mode)', () => {
   it('[R11.1] shows a dispute\'s whole history as a timeline, each stage\'s deadline and whether it was met, and the confirmations', async () => {
     const r = await get('/register/dispute/S117-2026-0002');
     expect(r.status).toBe(200);
-    expect(r.text).toMatch(/<td>Stage 1<\/td><td>Monday 21 December 2026, 10am<\/td><td>Wednesday 30 December 2026, 5pm<\/td>/);
+    expect(r.text).toMatch(/<td data-label="Stage">Stage 1<\/td><td data-label="Started">Monday 21 December 2026, 10am<\/td><td data-label="Deadline">Wednesday 30 December 2026, 5pm<\/td>/);
     expect(r.text).toMatch(/<span class="overdue">Missed<\/span>/);
     expect(r.text).toMatch(/Anytown Council: confirmed by Cal Reid/);
     expect(r.text).toMatch(/<strong>escalated<\/strong>: Escalated from Stage 1 to Stage 2: the deadline passed\n<br><span class="muted">the bot on system/);
