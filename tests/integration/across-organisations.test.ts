@@ -12,23 +12,12 @@ import { FakeClock } from '../fakes/clock.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { FakeSmtpRelay } from '../fakes/smtp.ts';
 import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
-import { DIRECTORY } from '../helpers/app.ts';
+import { directoryWithHomes } from '../helpers/homes.ts';
 import { blockAction, interactiveBody, SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
 import { until } from '../helpers/wait.ts';
 
 const CASES = '19:cases@thread.tacv2';
 const COUNCIL_SLACK = ['U0ALIKHAN1', 'U0BEAJONE1', 'U0CALREID1', 'U0DEEOBI01', 'U0EVEFORD1', 'U0FAYLOWE1'];
-
-/** The example partnership, each organisation where it works: the council in Slack, the ICB in Teams, the trust by e-mail. */
-function directoryFile(dir: string): string {
-  const text = fs.readFileSync(DIRECTORY, 'utf8')
-    .replace('{ id: anytown-icb, name: NHS Anytown ICB, kind: ICB }', '{ id: anytown-icb, name: NHS Anytown ICB, kind: ICB, homes: [teams] }')
-    .replace('{ id: anytown-council, name: Anytown Council, kind: LOCAL_AUTHORITY }', '{ id: anytown-council, name: Anytown Council, kind: LOCAL_AUTHORITY, homes: [slack] }')
-    .replace('{ id: anytown-trust, name: Anytown Mental Health NHS Trust, kind: NHS_TRUST }', '{ id: anytown-trust, name: Anytown Mental Health NHS Trust, kind: NHS_TRUST, homes: [email] }');
-  const file = path.join(dir, 'directory.yaml');
-  fs.writeFileSync(file, text);
-  return file;
-}
 
 describe('one dispute between organisations that work in different places', () => {
   let slack: FakeSlackApi;
@@ -56,7 +45,7 @@ describe('one dispute between organisations that work in different places', () =
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-across-'));
-    directoryFile(tmp);
+    directoryWithHomes(tmp, { 'anytown-council': ['slack'], 'anytown-icb': ['teams'], 'anytown-trust': ['email'] });
     slack = new FakeSlackApi();
     connector = new FakeBotConnector();
     relay = new FakeSmtpRelay();

@@ -8,20 +8,10 @@ import { FakeClock } from '../fakes/clock.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { FakeSmtpRelay } from '../fakes/smtp.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
-import { DATABASES, DIRECTORY } from '../helpers/app.ts';
+import { DATABASES } from '../helpers/app.ts';
+import { directoryWithHomes } from '../helpers/homes.ts';
 import { SIGNING_SECRET } from '../helpers/slack.ts';
 import { until } from '../helpers/wait.ts';
-
-/** The example directory, with the council on its Slack workspace and the ICB working by e-mail only. */
-function homesDirectory(dir: string): string {
-  const text = fs.readFileSync(DIRECTORY, 'utf8')
-    .replace('{ id: anytown-icb, name: NHS Anytown ICB, kind: ICB }', '{ id: anytown-icb, name: NHS Anytown ICB, kind: ICB, homes: [email] }')
-    .replace('{ id: anytown-council, name: Anytown Council, kind: LOCAL_AUTHORITY }', '{ id: anytown-council, name: Anytown Council, kind: LOCAL_AUTHORITY, homes: ["slack:T0ANYTOWN"] }')
-    .replace('governance: { slack: C0GOVERN1,', 'governance: { email: governance@anytown.nhs.uk, slack: C0GOVERN1,');
-  const file = path.join(dir, 'directory.yaml');
-  fs.writeFileSync(file, text);
-  return file;
-}
 
 const ICB_PEOPLE = ['gus.hart@anytown.nhs.uk', 'ivy.nash@anytown.nhs.uk'];
 
@@ -43,7 +33,7 @@ describe.each(DATABASES)('e-mail as a platform, on %s', (_name, setup) => {
     await relay.start();
     clock = new FakeClock('2026-12-07T10:00:00Z');
     const env = loadEnv({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: homesDirectory(tmp), SCHEDULER: 'off',
+      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: directoryWithHomes(tmp, { 'anytown-icb': ['email'], 'anytown-council': ['slack:T0ANYTOWN'] }, 'governance@anytown.nhs.uk'), SCHEDULER: 'off',
       ...(s.databaseUrl ? { DATABASE_URL: s.databaseUrl } : {}),
       SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, PUBLIC_URL: 'https://s117.example.nhs.uk',
       SMTP_URL: relay.url, MAIL_FROM: 's117-noreply@anytown.nhs.uk',
