@@ -16,7 +16,7 @@ import { registeredPeople } from './register/people.ts';
 import type { Conversations } from './app/conversations.ts';
 import { DisputeService, SWEEP_BATCH_POSTGRES } from './app/dispute-service.ts';
 import type { DisputeStore } from './app/dispute-store.ts';
-import { PLATFORMS } from './platforms.ts';
+import { homeService, PLATFORMS } from './platforms.ts';
 import type { Reach } from './domain/homes.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -142,10 +142,15 @@ export async function boot(opts: BootOptions): Promise<App> {
  * Without homes in the directory, every dispute stays where it was raised.
  */
 function reachOf(directory: Directory, env: Env, running: string[]): Reach | null {
-  if (!directory.organisations.some((o) => o.homes?.length)) return null;
+  if (!directory.organisations.some((o) => o.homes?.length) && !directory.people.some((p) => p.home)) return null;
   const configured = PLATFORMS.filter((m) => m.configured?.(env)).map((m) => m.name);
-  // A port handed in (a platform run outside the registry, as tests do) delivers too.
+  // A port handed in from outside the registry (tests run platforms that way) delivers too; the bot's own ports are
+  // exactly the configured ones, so the bot and the command line route alike.
   const available = [...new Set([...configured, ...running.filter((p) => p !== 'log')])];
-  const fallback = available.find((p) => p !== 'email') ?? available[0] ?? 'log';
-  return { available, fallback };
+  // E-mail has no space to hold a dispute: people with no home of their own stay in the log rather than in a mailbox.
+  const fallback = available.find((p) => p !== 'email') ?? 'log';
+  const service = homeService(env);
+  const serves = (platform: string, space: string | null) => (
+    configured.includes(platform) ? service(platform, space).served : running.includes(platform));
+  return { available, fallback, serves };
 }

@@ -1,4 +1,4 @@
-import type { Effect, Message } from '../domain/effects.ts';
+import type { Effect } from '../domain/effects.ts';
 import { disputeHomes, EMAIL, fallbackFor, personHome, type Reach } from '../domain/homes.ts';
 import type { Directory, Dispute } from '../domain/types.ts';
 
@@ -17,17 +17,19 @@ export function routeEffects(d: Dispute, effects: Effect[], dir: Directory, reac
   if (!reach) return effects;
   const r = fallbackFor(d.raisedOn, reach);
   const homes = disputeHomes(d, dir, r);
+  // A space someone has just left may be in a home nobody else works in now: they are taken out of it all the same.
+  const everHomes = [...new Set([...homes, ...disputeHomes(d, dir, r, true)])];
   const homeOf = (id: string) => {
     const p = dir.people.find((x) => x.id === id);
     return p ? personHome(p, dir, r) : r.fallback;
   };
-  const everyoneAtFallback = homes.length === 1 && homes[0] === r.fallback;
-  if (everyoneAtFallback && effects.every((e) => e.kind !== 'DM' || homeOf(e.personId) === r.fallback)) return effects;
+  const onlyFallback = (list: string[]) => list.length === 1 && list[0] === r.fallback;
+  if (onlyFallback(everHomes) && effects.every((e) => e.kind !== 'DM' || homeOf(e.personId) === r.fallback)) return effects;
   const chats = homes.filter((h) => h !== EMAIL);
+  const everChats = everHomes.filter((h) => h !== EMAIL);
+  // One e-mail per person per change: a post that names someone who is also written to directly adds nothing.
+  const mailedDirectly = new Set(effects.flatMap((e) => (e.kind === 'DM' && homeOf(e.personId) === EMAIL ? [e.personId] : [])));
   const out: RoutedEffect[] = [];
-  const mail = (personId: string, message: Message, notBefore: string) => {
-    out.push({ kind: 'DM', personId, message, notBefore, platform: EMAIL });
-  };
   for (const e of effects) {
     switch (e.kind) {
       case 'GOVERNANCE':
@@ -37,15 +39,21 @@ export function routeEffects(d: Dispute, effects: Effect[], dir: Directory, reac
         out.push({ ...e, platform: homeOf(e.personId) });
         break;
       case 'INVITE':
-      case 'UNINVITE':
         for (const h of chats) {
           const personIds = e.personIds.filter((id) => homeOf(id) === h);
           if (personIds.length) out.push({ ...e, personIds, platform: h });
         }
         break;
+      case 'UNINVITE':
+        // Every space that may hold them; a platform where someone has no id leaves them alone.
+        for (const h of everChats) out.push({ ...e, platform: h });
+        break;
       case 'POST':
         for (const h of chats) out.push({ ...e, platform: h });
-        for (const id of e.message.mentions) if (homeOf(id) === EMAIL) mail(id, e.message, e.notBefore);
+        for (const id of e.message.mentions) {
+          if (homeOf(id) !== EMAIL || mailedDirectly.has(id)) continue;
+          out.push({ kind: 'DM', personId: id, message: e.message, notBefore: e.notBefore, platform: EMAIL });
+        }
         break;
       default:
         for (const h of chats) out.push({ ...e, platform: h });

@@ -10,7 +10,7 @@ import { loadEnv, type Env } from '../config/env.ts';
 import { StartupError } from '../config/startup-error.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { directoryAdvice } from '../config/directory-advice.ts';
-import { homeService } from '../platforms.ts';
+import { homeService, PLATFORMS } from '../platforms.ts';
 import { DomainError } from '../domain/errors.ts';
 import { BackupError } from '../register/backup.ts';
 import { BackupKeyError } from '../register/backup-key.ts';
@@ -85,7 +85,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // without anyone seeing it. It leaves such rows queued instead.
   const platformConfigured = () => {
     const e = getEnv();
-    return Boolean(e.SLACK_BOT_TOKEN || e.MICROSOFT_APP_ID || e.TEAMS_CASE_CHANNEL_ID);
+    return PLATFORMS.some((m) => m.configured?.(e));
   };
   const leftQueued = async (app: App) => {
     const h = await app.dispatcher.health();

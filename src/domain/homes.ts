@@ -26,7 +26,11 @@ export function reachableOn(p: Person, platform: string): boolean {
  * person is reached when their organisation names no home: the platform the
  * dispute was raised on (or the default one), as before homes existed.
  */
-export interface Reach { available: readonly string[]; fallback: string }
+export interface Reach {
+  available: readonly string[]; fallback: string;
+  /** Whether this deployment delivers to that workspace or tenant (a Teams connection serves one tenant); none: any. */
+  serves?: (platform: string, space: string | null) => boolean;
+}
 
 /**
  * The platform a person is reached on: their own `home` if they have one,
@@ -38,7 +42,7 @@ export function personHome(p: Person, dir: Directory, reach: Reach): string {
   const usable = (platform: string) => reach.available.includes(platform) && reachableOn(p, platform);
   if (p.home && usable(p.home)) return p.home;
   const org = dir.organisations.find((o) => o.id === p.organisationId);
-  for (const h of org?.homes ?? []) if (usable(h.platform)) return h.platform;
+  for (const h of org?.homes ?? []) if (usable(h.platform) && (reach.serves?.(h.platform, h.space) ?? true)) return h.platform;
   return reach.fallback;
 }
 
@@ -47,15 +51,18 @@ export function fallbackFor(raisedOn: string, reach: Reach): Reach {
   return { ...reach, fallback: reach.available.includes(raisedOn) && raisedOn !== EMAIL ? raisedOn : reach.fallback };
 }
 
-/** The people taking part in a dispute now. */
-export function currentPeople(d: Dispute, dir: Directory): Person[] {
-  const ids = new Set(d.participants.filter((p) => !p.leftAt).map((p) => p.personId));
+/** The people taking part in a dispute now (or, with `everyone`, who ever took part and are still in the directory). */
+export function currentPeople(d: Dispute, dir: Directory, everyone = false): Person[] {
+  const ids = new Set(d.participants.filter((p) => everyone || !p.leftAt).map((p) => p.personId));
   return dir.people.filter((p) => ids.has(p.id));
 }
 
-/** Every home with a participant in it: each gets a case space (e-mail has none; its people are written to). */
-export function disputeHomes(d: Dispute, dir: Directory, reach: Reach): string[] {
+/**
+ * Every home with a participant in it: each gets a case space (e-mail has none; its people are written to). With
+ * `everyone`, also the homes of people who have left: a space they were in may still hold them.
+ */
+export function disputeHomes(d: Dispute, dir: Directory, reach: Reach, everyone = false): string[] {
   const r = fallbackFor(d.raisedOn, reach);
-  const homes = [...new Set(currentPeople(d, dir).map((p) => personHome(p, dir, r)))];
+  const homes = [...new Set(currentPeople(d, dir, everyone).map((p) => personHome(p, dir, r)))];
   return homes.length ? homes : [r.fallback];
 }

@@ -69,11 +69,33 @@ describe('where each organisation works (homes)', () => {
       ['OPEN_CASE_SPACE', 'slack', null],
       ['INVITE', 'slack', ['bob']],
       ['POST', 'slack', null],
+      // Ann is named in the post and works by e-mail; Cy is written to directly, so the post adds no second e-mail.
       ['DM', 'email', 'ann'],
-      ['DM', 'email', 'cy'],
       ['DM', 'email', 'cy'],
       ['GOVERNANCE', null, null],
     ]);
+  });
+
+  it('takes someone out of every space they may be in, even a home nobody else works in now', () => {
+    // Bob was the council's only person in its Teams space; Ann works in Slack, where the dispute was raised.
+    const d = parseDirectory(yaml('[slack]', '[teams]'));
+    const left = dispute(['ann', 'bob']);
+    (left.participants[1] as { leftAt: string | null }).leftAt = now;
+    const routed = routeEffects(left, [{ kind: 'UNINVITE', personIds: ['bob'], notBefore: now }], d, all);
+    expect(routed.map((e) => [e.kind, e.platform, 'personIds' in e ? e.personIds : null]).sort()).toEqual([
+      ['UNINVITE', 'slack', ['bob']], ['UNINVITE', 'teams', ['bob']],
+    ]);
+  });
+
+  it('skips a home in a workspace or tenant this deployment does not serve, and a person\'s own home alone turns routing on', () => {
+    const d = parseDirectory(yaml('', '["teams:00000000-0000-4000-8000-0000000000aa", email]'));
+    const bob = d.people.find((p) => p.id === 'bob')!;
+    const tenantBOnly = { ...all, serves: (platform: string, space: string | null) => platform !== 'teams' || space === '00000000-0000-4000-8000-0000000000bb' };
+    expect(personHome(bob, d, tenantBOnly)).toBe('email');
+    expect(personHome(bob, d, { ...all, serves: () => true })).toBe('teams');
+    const noHomes = parseDirectory(yaml('', ''));
+    expect(noHomes.organisations.every((o) => !o.homes)).toBe(true);
+    expect(noHomes.people.find((p) => p.id === 'cy')!.home).toBe('email');
   });
 
   it('`s117 directory check` explains a home that no configured connection serves, and what would connect it', () => {

@@ -21,6 +21,12 @@ export const messageIdFor = (key: string) => `<${crypto.createHash('sha256').upd
 export function mailError(e: unknown): ChatDeliveryError {
   const err = e as { responseCode?: number; code?: string; message?: string };
   const code = err.responseCode ?? 0;
+  // A login the relay refuses is our configuration, not the message: it goes again once the password is put right.
+  if (err.code === 'EAUTH' || code === 530 || code === 535) {
+    return new ChatDeliveryError(`the mail relay refused our login (${code || err.code}): check SMTP_URL`, true);
+  }
+  // Refused before anything was sent (no address the relay would take): sending again changes nothing.
+  if (err.code === 'EENVELOPE' && !code) return new ChatDeliveryError('the mail relay refused the address', false);
   if (code >= 500) return new ChatDeliveryError(`the mail relay refused the message (${code})`, false);
   if (code >= 400) return new ChatDeliveryError(`the mail relay asked us to try later (${code})`, true);
   // No answer to the end of the message: the relay may have taken it.
@@ -53,8 +59,11 @@ export class EmailChatPort implements ChatPort {
   /** A post that names people by e-mail is written to each of them; there is nobody else to read it. */
   async post(space: ConversationRef, message: Message, mentions: Person[], d: Delivery): Promise<void> {
     const reference = typeof space.reference === 'string' ? space.reference : referenceIn(message);
+    // One row, several people: what was sent is not kept per person, so a retry sends again to all, with the same
+    // Message-IDs (mail clients show each once) rather than skipping those a first try did not reach.
     for (const p of mentions.filter((x) => x.email)) {
-      await this.send([p.email!], mailKind(message, false), reference, { ...d, key: `${d.key}:${p.id}` });
+      const each = { ...d, key: `${d.key}:${p.id}`, known: null, sent: undefined };
+      await this.send([p.email!], mailKind(message, false), reference, each);
     }
   }
 

@@ -17,7 +17,8 @@ export const teamsModule: PlatformModule<Env, (req: IncomingMessage, res: Server
     TEAMS_CASE_CHANNEL_ID: z.string().optional(), TEAMS_CASE_SPACES: z.string().optional(), TEAMS_SERVICE_URL: z.string().url().optional(),
   }),
   // It sends only with an app id; without one it delivers nothing, so nobody is routed to it.
-  configured: (env) => Boolean(env.MICROSOFT_APP_ID),
+  // The same test as the adapter's: with a port, the bot delivers there, so every process routes there.
+  configured: (env) => Boolean(env.MICROSOFT_APP_ID || env.TEAMS_CASE_CHANNEL_ID),
   serves: (env, tenant) => Boolean(env.MICROSOFT_APP_ID)
     && (!tenant || !env.MICROSOFT_APP_TENANT_ID || tenant.toLowerCase() === env.MICROSOFT_APP_TENANT_ID.toLowerCase()),
   connectHint: 'MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (an app registration in that tenant)',
