@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../src/cli/s117.ts';
 import type { Command, ProposeDecisionInput } from '../../src/domain/commands.ts';
-import { fundingDispute } from '../fixtures/disputes.ts';
+import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import type { TestApp } from './app.ts';
 
 // Shared steps of the protocol-gates stories: the people act through the `s117` command, in-process, on the same
@@ -26,17 +26,10 @@ export function act(app: TestApp) {
   return (who: string, cmd: Command | Record<string, unknown>) => s117('dispute', 'act', REF, '--as', who, '--json', JSON.stringify(cmd));
 }
 
+/** The Stage 2 decision of the fixtures, as a Stage 3 written decision with how it is commissioned. */
 export const writtenDecision = (over: Partial<ProposeDecisionInput> = {}): ProposeDecisionInput => ({
+  ...stage2Decision,
   outcome: 'WRITTEN_DECISION',
-  effect: 'CHANGES',
-  basis: ['ASSESSED_NEED', 'STATUTORY_TESTS', 'RISK'],
-  payers: [{ organisationId: 'anytown-icb', share: '60%' }, { organisationId: 'anytown-council', share: '40%' }],
-  effectiveFrom: '2027-01-01',
-  summary: 'The ICB pays 60% and the council 40% of the supported accommodation from 1 January.',
-  basisNeed: 'The assessed need for 24-hour supported accommodation arises from the mental disorder.',
-  basisTests: 'The service meets a need arising from the mental disorder and reduces the risk of readmission.',
-  basisRisk: 'Without it the risk of deterioration and readmission is high.',
-  funding: 'ICB 60%, council 40%, reviewed in six months.',
   commissioning: 'The council commissions the placement; the ICB pays its share monthly.',
   ...over,
 });
