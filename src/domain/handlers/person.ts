@@ -73,11 +73,16 @@ export function draftLetterCmd(draft: Draft, cmd: Cmd<'DRAFT_LETTER'>): void {
   addLetter(draft, dec, me.id);
 }
 
+function letterOf(d: Draft['d'], seq: number): Draft['d']['letters'][number] {
+  const letter = d.letters.find((l) => l.seq === seq);
+  if (!letter) refuse('NO_SUCH_LETTER', `There is no letter ${seq} on ${d.reference}.`);
+  return letter;
+}
+
 export function markLetterSent(draft: Draft, cmd: Cmd<'MARK_LETTER_SENT'>): void {
   const { d } = draft;
   const me = mustParticipate(draft, 'mark a letter sent');
-  const letter = d.letters.find((l) => l.seq === cmd.seq);
-  if (!letter) refuse('NO_SUCH_LETTER', `There is no letter ${cmd.seq} on ${d.reference}.`);
+  const letter = letterOf(d, cmd.seq);
   if (letter.sentAt) {
     draft.notice = `Letter ${cmd.seq} was already marked sent.`;
     return;
@@ -108,8 +113,7 @@ export function markLetterSent(draft: Draft, cmd: Cmd<'MARK_LETTER_SENT'>): void
 export function redraftLetter(draft: Draft, cmd: Cmd<'REDRAFT_LETTER'>): void {
   const { d } = draft;
   const me = mustParticipate(draft, 'redraft a letter');
-  const letter = d.letters.find((l) => l.seq === cmd.seq);
-  if (!letter) refuse('NO_SUCH_LETTER', `There is no letter ${cmd.seq} on ${d.reference}.`);
+  const letter = letterOf(d, cmd.seq);
   if (letter.sentAt) {
     draft.notice = `Letter ${cmd.seq} was already sent; record anything new with the person as a new step.`;
     return;
