@@ -21,6 +21,8 @@ export const common = {
 export default {
   // Once per run, before any worker: the initdb seed every embedded database in the suites loads.
   globalSetup: '<rootDir>/tests/global-setup.mjs',
+  // Longest suites first, from tests/suite-times.json where Jest has no cache of its own (a CI clone).
+  testSequencer: '<rootDir>/tests/sequencer.mjs',
   testTimeout: common.testTimeout,
   // Three on two cores: many suites wait on child processes, PostgreSQL and timers (a two-worker run kept the cores
   // 90 % busy). Measured on one machine: 606-629 s with two workers, 532 s with three.

@@ -88,18 +88,24 @@ export function redactUrl(url: string): string {
  * set it (tests/global-setup.mjs); the bot creates its folder once and never
  * needs it. A path that cannot be read is ignored: initdb runs as usual.
  */
-const seeds = new Map<string, Blob | null>();
+const seeds = new Map<string, ArrayBuffer | null>();
 export function initdbSeed(): Blob | undefined {
   const file = process.env.PGLITE_INITDB_SEED;
   if (!file) return undefined;
   if (!seeds.has(file)) {
     try {
-      seeds.set(file, new Blob([fs.readFileSync(file)]));
+      const bytes = fs.readFileSync(file);
+      seeds.set(file, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     } catch {
       seeds.set(file, null);
     }
   }
-  return seeds.get(file) ?? undefined;
+  const bytes = seeds.get(file);
+  if (!bytes) return undefined;
+  // PGlite reads the tarball only through arrayBuffer(), and copies each file out of it. A real Blob hands it over
+  // in chunks joined one by one, which cost each new database a fifth of a second of CPU; this hands over the
+  // bytes read once (nothing writes to them).
+  return { type: '', size: bytes.byteLength, arrayBuffer: async () => bytes } as unknown as Blob;
 }
 
 /** PostgreSQL when a URL is given, else embedded PGlite in `dataDir` ('memory://' for tests). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli/s117.ts';
 import { readMigrations } from '../../src/register/migrate.ts';
 import { FakeClock } from '../fakes/clock.ts';
-import { DIRECTORY } from '../helpers/app.ts';
+import { DIRECTORY, testApp, type TestApp } from '../helpers/app.ts';
 
 /** Runs `s117 …` in-process against a real embedded database in a temp folder. */
 function cli(dataDir: string, clock?: FakeClock, extraEnv: Record<string, string> = {}) {
@@ -19,10 +19,33 @@ function cli(dataDir: string, clock?: FakeClock, extraEnv: Record<string, string
   };
 }
 
+/**
+ * The same commands against one app opened on a folder, as the bot runs them for a local user. For the tests of
+ * what a command does and prints: opening the folder for every command (the first R9.1 test still does, from
+ * migration to export) cost each of them most of its time.
+ */
+function cliOn(app: TestApp) {
+  return async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, env: {}, app, clock: app.clock });
+    return { code, out, err };
+  };
+}
+
 describe('the s117 command line', () => {
   let dir: string;
+  let app: TestApp | undefined;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-cli-')); });
-  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const openApp = async () => {
+    app = await testApp({ dataDir: path.join(dir, 'db'), clock: new FakeClock('2026-12-07T10:00:00Z'), env: { LOG_LEVEL: 'silent' } });
+    return cliOn(app);
+  };
 
   it('[R0.2] computes a deadline: `calendar add DATE N`', async () => {
     const s117 = cli(path.join(dir, 'db'));
@@ -98,8 +121,7 @@ describe('the s117 command line', () => {
   });
 
   it('[R6.3] records a CHC funding adjustment that each party then confirms, kept in the register', async () => {
-    const clock = new FakeClock('2026-12-07T10:00:00Z');
-    const s117 = cli(path.join(dir, 'db'), clock);
+    const s117 = await openApp();
     await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml');
     const act = (as: string, cmd: object) => s117('dispute', 'act', 'S117-2026-0001', '--as', as, '--json', JSON.stringify(cmd));
     expect((await act('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-11-01', decisionDate: '2026-12-01' })).code).toBe(0);
@@ -117,8 +139,7 @@ describe('the s117 command line', () => {
   });
 
   it('[R9.1] [R11.2] shows each history entry in words, and never a whole NHS number, even a corrected one', async () => {
-    const clock = new FakeClock('2026-12-07T10:00:00Z');
-    const s117 = cli(path.join(dir, 'db'), clock);
+    const s117 = await openApp();
     await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml');
     const act = (as: string, cmd: object) => s117('dispute', 'act', 'S117-2026-0001', '--as', as, '--json', JSON.stringify(cmd));
     expect((await act('ali-khan', { type: 'ESCALATE', reason: 'The ICB will not discuss the split.' })).code).toBe(0);
@@ -134,8 +155,7 @@ describe('the s117 command line', () => {
   });
 
   it('[R9.2] writes the Partnership Board report as a self-contained HTML file or CSV', async () => {
-    const clock = new FakeClock('2026-12-07T10:00:00Z');
-    const s117 = cli(path.join(dir, 'db'), clock);
+    const s117 = await openApp();
     await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml');
     const out = path.join(dir, 'report.html');
     const r = await s117('report', '--from', '2026-12-01', '--to', '2026-12-31', '--out', out);

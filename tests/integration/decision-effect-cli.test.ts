@@ -3,17 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/s117.ts';
 import { FakeClock } from '../fakes/clock.ts';
-import { DIRECTORY } from '../helpers/app.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
 
-/** `s117 dispute act` as a professional types it, against a real embedded database. */
-function cli(dataDir: string, clock: FakeClock) {
+/**
+ * `s117 dispute act` as a professional types it, against a real embedded database in a folder. The commands run
+ * against one app opened on that folder, as the bot runs them for a local user: opening the folder for every
+ * command (covered in tests/integration/cli.test.ts and security/data-files.test.ts) cost a minute of CPU here.
+ */
+function cli(app: TestApp) {
   return async (...argv: string[]) => {
     let out = '';
     let err = '';
-    const code = await runCli(argv, {
-      stdout: (s) => { out += s; }, stderr: (s) => { err += s; },
-      env: { DATA_DIR: dataDir, DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent' }, clock,
-    });
+    const code = await runCli(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, env: {}, app, clock: app.clock });
     return { code, out, err };
   };
 }
@@ -28,12 +29,18 @@ const agreement = (over: Record<string, unknown>) => JSON.stringify({
 
 describe('what a decision does to aftercare, on the command line', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-effect-')); });
-  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  let app: TestApp;
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-effect-'));
+    app = await testApp({ dataDir: path.join(dir, 'db'), clock: new FakeClock('2026-12-07T10:00:00Z'), env: { LOG_LEVEL: 'silent' } });
+  });
+  afterEach(async () => {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('[R7.1] a Stage 1 decision worded "the duty under section 117 has now been discharged" cannot end aftercare', async () => {
-    const clock = new FakeClock('2026-12-07T10:00:00Z');
-    const s117 = cli(path.join(dir, 'db'), clock);
+    const s117 = cli(app);
     expect((await s117('dispute', 'raise', '--as', 'ali-khan', '--file', 'tests/fixtures/raise-funding.yaml')).code).toBe(0);
     const act = (who: string, json: string) => s117('dispute', 'act', 'S117-2026-0001', '--as', who, '--json', json);
     const words = 'The duty under section 117 has now been discharged.';

@@ -39,22 +39,6 @@ describe('serving without sign-in reaches this computer only', () => {
     }
   }, 180_000);
 
-  it('the Teams Emulator endpoint (no app id) needs the start-up token in its address, even from 127.0.0.1', async () => {
-    const s = await start({ HOST: '127.0.0.1', TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2' });
-    try {
-      const post = (url: string) => rawRequest(url, { method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json' }, body: '{}' });
-      const bare = await post(`${s.base}/api/messages`);
-      expect(bare.status).toBe(401);
-      expect(bare.text).toMatch(/needs the address printed when the bot started/);
-      expect((await post(`${s.base}/api/messages?token=guessed`)).status).toBe(401);
-      // With the token the request reaches the activity checks ('{}' is not an activity).
-      expect((await post(emulatorUrl(s.base, s.bot))).status).toBe(400);
-      expect(banner(s.bot.app, s.bot.address.port, s.bot.platforms, s.bot.localToken)).toContain(`/api/messages?token=${s.bot.localToken}`);
-    } finally {
-      await s.bot.stop();
-    }
-  }, 180_000);
-
   describe('loopback bind, local mode', () => {
     let s: Awaited<ReturnType<typeof start>>;
     let key: Record<string, string>;
@@ -63,6 +47,18 @@ describe('serving without sign-in reaches this computer only', () => {
       key = localCookie(s.bot);
     }, 180_000);
     afterAll(async () => { await s.bot.stop(); });
+
+    // Same settings as this block's bot, and it changes nothing, so it needs no bot of its own.
+    it('the Teams Emulator endpoint (no app id) needs the start-up token in its address, even from 127.0.0.1', async () => {
+      const post = (url: string) => rawRequest(url, { method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json' }, body: '{}' });
+      const bare = await post(`${s.base}/api/messages`);
+      expect(bare.status).toBe(401);
+      expect(bare.text).toMatch(/needs the address printed when the bot started/);
+      expect((await post(`${s.base}/api/messages?token=guessed`)).status).toBe(401);
+      // With the token the request reaches the activity checks ('{}' is not an activity).
+      expect((await post(emulatorUrl(s.base, s.bot))).status).toBe(400);
+      expect(banner(s.bot.app, s.bot.address.port, s.bot.platforms, s.bot.localToken)).toContain(`/api/messages?token=${s.bot.localToken}`);
+    });
 
     it('serves the register to this computer by its loopback names, with the start-up link\'s cookie', async () => {
       for (const host of ['localhost', `localhost:${s.bot.address.port}`, `127.0.0.1:${s.bot.address.port}`, `[::1]:${s.bot.address.port}`]) {
