@@ -4,7 +4,8 @@ import { loadTraining, modelSource, readModelFile } from '../../scripts/r41-data
 
 describe('the R4.1 classifier', () => {
   it('[R4.1] the committed model is exactly what training on the training set gives (run `npm run train:r41` after changing the data)', () => {
-    expect(readModelFile()).toBe(modelSource(trainModel(loadTraining())));
+    // Stryker's sandbox puts `// @ts-nocheck` at the top of every source file; it is not part of the model.
+    expect(readModelFile().replace(/^\/\/ @ts-nocheck\n+/m, '')).toBe(modelSource(trainModel(loadTraining())));
   });
 
   it('[R4.1] folds the abbreviations and spellings professionals use onto the same words', () => {

@@ -69,7 +69,7 @@ export function recordExternalRoute(draft: Draft, cmd: Cmd<'RECORD_EXTERNAL_ROUT
   }
   d.externalRoutes.push({ route: cmd.route, by: me.id, at: draft.nowIso, note: cmd.note });
   draft.event('EXTERNAL_ROUTE_RECORDED', { route: cmd.route });
-  flagGrounds(draft, detectUnlawfulGrounds(cmd.note), `The note on the external escalation (${ROUTE_TEXT[cmd.route]})`);
+  flagGrounds(draft, detectUnlawfulGrounds(cmd.note), `The note on the escalation to ${ROUTE_TEXT[cmd.route]}`);
   if (d.stage === 3) {
     endStage(draft, 'MANUAL', `external escalation: ${ROUTE_TEXT[cmd.route]}`);
     startStage(draft, 4, `${draft.name(me.id)} escalated externally: ${ROUTE_TEXT[cmd.route]}.`);
