@@ -134,3 +134,26 @@ describe('unlawful grounds in every free text', () => {
     ]);
   });
 });
+
+describe('the audit\'s unseen sentences, as a dispute is raised', () => {
+  let app: TestApp;
+  beforeAll(async () => { app = await testApp(); });
+  afterAll(async () => { await app.close(); });
+  const raisedWith = async (description: string) => grounds((await app.service.raise(as('ali-khan'), fundingDispute({ description }))).dispute);
+
+  it('[R4.1] flags "this financial year", "a nursing task so health should pay" and "mid-merger", and not the audit\'s lawful sentences', async () => {
+    expect(await raisedWith('The extra hours cannot be funded this financial year.')).toEqual(['The dispute as raised: budget constraints or financial pressures']);
+    expect(await raisedWith('It\'s a nursing task so health should pay.'))
+      .toEqual(['The dispute as raised: disagreement about whether a service is "health" or "social care"']);
+    expect(await raisedWith('Nothing can be agreed mid-merger.')).toEqual(['The dispute as raised: organisational restructuring or commissioning changes']);
+    expect(await raisedWith('The service was recommissioned with the same provider and the same hours.')).toEqual([]);
+    expect(await raisedWith('CHC decision is awaited; aftercare continues.')).toEqual([]);
+  });
+
+  // Still missed by the shipped model (docs/r41-classifier.md, known limits): kept visible here. `failing` passes
+  // while the sentence slips through, and fails (so gets moved up) once the detector catches it.
+  it.failing('[R4.1] known miss: "within the allocation" and a bare "New commissioning arrangements."', async () => {
+    expect(await raisedWith('The package has to stay within the allocation.')).toHaveLength(1);
+    expect(await raisedWith('New commissioning arrangements.')).toHaveLength(1);
+  });
+});
