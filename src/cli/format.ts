@@ -25,6 +25,7 @@ export function formatDispute(app: App, d: Dispute): string {
   }
   lines.push('  The person:', ...v.personSteps.map((p) => `    [${p.done ? 'x' : ' '}] ${p.label}`));
   if (v.chc) lines.push(`  ${v.chc}`);
+  for (const w of v.pendingWithdrawals) lines.push(`  ${w}`);
   if (v.flags.length) lines.push(`  Flags: ${v.flags.join('; ')}`);
   if (v.stillNeeded.length) lines.push(`  Still needed to close: ${v.stillNeeded.join('; ')}`);
   if (v.outcome) lines.push(`  Outcome: ${v.outcome}`);

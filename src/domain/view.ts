@@ -27,6 +27,8 @@ export interface DisputeView {
   personSteps: { step: string; label: string; done: boolean }[];
   flags: string[];
   chc: string | null;
+  /** R2.5: proposals to withdraw a party that wait for the other parties to agree, in words. */
+  pendingWithdrawals: string[];
   stillNeeded: string[];
   owe: string[];
   outcome: string | null;
@@ -43,6 +45,20 @@ function chcWaiting(d: Dispute, orgName: (id: string) => string): string[] {
   return d.chcAdjustments.filter((a) => !a.confirmedAt && !a.lapsedAt).map((a) => {
     const missing = d.parties.filter((p) => !p.withdrawnAt && !a.confirmations.some((c) => c.organisationId === p.organisationId));
     return `Funding adjustment ${a.seq} (from ${a.effectiveDate}) waits for ${missing.map((p) => orgName(p.organisationId)).join(', ')}`;
+  });
+}
+
+/**
+ * R2.5, R3.2: a withdrawal proposed by another party waits until every other party agrees; meanwhile the
+ * organisation stays a party. Says who proposed it, why, who has agreed and who it still waits for.
+ */
+export function withdrawalsWaiting(d: Dispute, orgName: (id: string) => string): string[] {
+  const active = d.parties.filter((p) => !p.withdrawnAt).map((p) => p.organisationId);
+  return (d.pendingWithdrawals ?? []).filter((w) => active.includes(w.organisationId)).map((w) => {
+    const agreed = w.agreements.map((a) => orgName(a.organisationId));
+    const waiting = active.filter((o) => o !== w.organisationId && !w.agreements.some((a) => a.organisationId === o)).map(orgName);
+    return `Withdrawing ${orgName(w.organisationId)} is proposed (${w.reason}): agreed by ${agreed.join(', ')}; `
+      + `waits for ${waiting.join(', ') || 'nobody'}, or for ${orgName(w.organisationId)}'s senior officer`;
   });
 }
 
@@ -83,6 +99,7 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
     // R10.1: a continuity alert closed by "care restored" shows as resolved.
     flags: [...new Set(d.flags.map((f) => (f.resolvedAt ? `${FLAG_TEXT[f.code]} (resolved: care restored)` : FLAG_TEXT[f.code])))],
     chc: d.chc ? [`CHC: ${CHC_TEXT[d.chc.status]} (runs in parallel; Section 117 deadlines do not pause)`, ...chcWaiting(d, orgName)].join('. ') : null,
+    pendingWithdrawals: d.status === 'OPEN' ? withdrawalsWaiting(d, orgName) : [],
     stillNeeded: d.status === 'OPEN' ? closureGaps(d) : [],
     owe: d.status === 'OPEN' ? whoOwes(d).lines : [],
     outcome: d.outcome,

@@ -14,6 +14,7 @@ import type { Viewer } from './auth.ts';
 import type { ListRow } from '../app/dispute-list.ts';
 import { type ChainReport, describeProblem } from '../app/history-chain.ts';
 import { type HistoryNames, historyText } from '../domain/history-text.ts';
+import { withdrawalsWaiting } from '../domain/view.ts';
 
 export type { ListRow } from '../app/dispute-list.ts';
 
@@ -126,7 +127,7 @@ export function disputePage(cal: WorkingCalendar, dir: Directory, d: Dispute, hi
   <div class="card"><span class="muted">About</span><p>${d.subjects.map(subjectLabel).join('; ')}</p></div>
 </div>
 <h2>Parties</h2>
-<ul>${d.parties.map((p) => html`<li>${org(p.organisationId)} — ${PARTY_ROLE_TEXT[p.role]}</li>`)}</ul>
+<ul>${d.parties.map((p) => html`<li>${org(p.organisationId)} — ${PARTY_ROLE_TEXT[p.role]}</li>`)}</ul>${d.status === 'OPEN' && withdrawalsWaiting(d, org).length ? html`<ul>${withdrawalsWaiting(d, org).map((w) => html`<li class="muted">${w}</li>`)}</ul>` : ''}
 <h2>The disagreement and the care</h2>
 <p>${d.description}</p><p><strong>Current care:</strong> ${d.currentCare} ${d.careContinues ? '(confirmed to continue)' : html`<span class="overdue">(reported not continuing)</span>`}</p>
 <h2>Stages</h2>

@@ -3,10 +3,6 @@ import { detectUnlawfulGrounds } from '../../src/domain/unlawful-grounds.ts';
 import { loadTraining, modelSource, readModelFile } from '../../scripts/r41-data.ts';
 
 describe('the R4.1 classifier', () => {
-  it('[R4.1] the committed model is exactly what training on the training set gives (run `npm run train:r41` after changing the data)', () => {
-    expect(readModelFile()).toBe(modelSource(trainModel(loadTraining())));
-  });
-
   it('[R4.1] folds the abbreviations and spellings professionals use onto the same words', () => {
     expect(normalise('ASC and the LA')).toBe(normalise('adult social care and the local authority'));
     expect(normalise('S117 after-care')).toBe('s117 after care');
@@ -62,5 +58,11 @@ describe('the R4.1 classifier', () => {
       + 'His mother has been told.')).toEqual(['AWAITING_PANEL']);
     expect(detectUnlawfulGrounds('')).toEqual([]);
     expect(detectUnlawfulGrounds(null)).toEqual([]);
+  });
+
+  it('[R4.1] the committed model is exactly what training on the training set gives (run `npm run train:r41` after changing the data)', () => {
+    // Last in the file: it retrains (seconds), and a mutant the quick tests above already catch stops before it.
+    // Stryker's sandbox puts `// @ts-nocheck` at the top of every source file; it is not part of the model.
+    expect(readModelFile().replace(/^\/\/ @ts-nocheck\n+/m, '')).toBe(modelSource(trainModel(loadTraining())));
   });
 });

@@ -68,6 +68,7 @@ describe('the dispute view', () => {
       personSteps: PERSON_STEPS,
       flags: [],
       chc: null,
+      pendingWithdrawals: [],
       stillNeeded: ['an agreement confirmed by every party'],
       owe: ['Still to do:', ...STAGE_1_CHECKLIST.map((c) => `• ${c.label}`)],
       outcome: null,
@@ -128,6 +129,33 @@ describe('the dispute view', () => {
       ],
     });
     expect(v.owe).toEqual(['Decision 1 is waiting for confirmation from 1 organisation(s).']);
+  });
+
+  it('[R2.5][R3.2] a withdrawal proposed by one party is shown as waiting, with its reason, who agreed and who it waits for', () => {
+    const s = stage1();
+    s.run('ali-khan', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The trust provides the care.' });
+    expect(view(s.dispute).pendingWithdrawals).toEqual([]);
+    s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    const v = view(s.dispute);
+    expect(v.pendingWithdrawals).toEqual([
+      'Withdrawing Anytown Mental Health NHS Trust is proposed (Not involved after all.): agreed by Anytown Council; '
+        + 'waits for NHS Anytown ICB, or for Anytown Mental Health NHS Trust\'s senior officer',
+    ]);
+    expect(v.parties.map((p) => p.organisationId)).toContain('anytown-trust');
+    // Once the others have all agreed it is no longer waiting; nor on a resolved dispute.
+    s.run('gus-hart', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Agreed.' });
+    expect(view(s.dispute).pendingWithdrawals).toEqual([]);
+  });
+
+  it('[R2.5] a resolved dispute shows no withdrawal as waiting', () => {
+    const s = stage1();
+    s.run('ali-khan', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The trust provides the care.' });
+    s.run('ali-khan', { type: 'WITHDRAW_PARTY', organisationId: 'anytown-trust', reason: 'Not involved after all.' });
+    expect(view(s.dispute).pendingWithdrawals).toHaveLength(1);
+    expect(view({ ...s.dispute, status: 'RESOLVED' }).pendingWithdrawals).toEqual([]);
+    // A proposal left behind for an organisation that has since gone is not shown.
+    const gone = { ...s.dispute, parties: s.dispute.parties.map((p) => (p.organisationId === 'anytown-trust' ? { ...p, withdrawnAt: s.dispute.raisedAt } : p)) };
+    expect(view(gone).pendingWithdrawals).toEqual([]);
   });
 
   it('[R2.5][R3.2] a withdrawn party and a withdrawn decision are not shown as waiting', () => {

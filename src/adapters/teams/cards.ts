@@ -105,6 +105,7 @@ export function stageCard(
       body.push(tb('**The person** — record each step when it is done', { separator: true }));
       body.push({ type: 'ActionSet', actions: steps });
     }
+    for (const w of v.pendingWithdrawals) body.push(tb(`⏳ ${escCard(w)}`));
     if (v.stillNeeded.length) body.push(tb(`Still needed to close: ${escCard(v.stillNeeded.join('; '))}`, { isSubtle: true }));
   } else if (v.outcome) {
     body.push(tb(`**Outcome:** ${escCard(v.outcome)}`));

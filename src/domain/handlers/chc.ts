@@ -1,8 +1,10 @@
+import { flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
 import { activePartyIds, mustHoldConfirmerRole, mustParticipate, required } from '../guards.ts';
 import type { Draft } from '../stage-ops.ts';
 import { CHC_TEXT } from '../texts.ts';
 import type { ChcAdjustment } from '../types.ts';
+import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import type { Cmd } from './types.ts';
 
 export function updateChc(draft: Draft, cmd: Cmd<'UPDATE_CHC'>): void {
@@ -39,6 +41,7 @@ export function recordChcAdjustment(draft: Draft, cmd: Cmd<'RECORD_CHC_ADJUSTMEN
     personNotPenalised: true, recordedBy: ctx.actor.personId, at: draft.nowIso, confirmations: [], confirmedAt: null,
   });
   draft.event('CHC_ADJUSTMENT_RECORDED', { seq, effectiveDate: cmd.effectiveDate });
+  flagGrounds(draft, detectUnlawfulGrounds(amountOrShare), `CHC funding adjustment ${seq} (the amount or share)`);
   // R6.3: recording proposes it; like a decision, it holds only once every party has confirmed it.
   draft.post({
     title: `${d.reference}: CHC funding adjustment ${seq} recorded`,

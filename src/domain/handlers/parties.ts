@@ -1,9 +1,11 @@
+import { flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
 import { activePartyIds, actorPerson, mustBeOpen, mustHoldConfirmerRole, mustParticipate, required } from '../guards.ts';
 import { stageParticipants } from '../participants.ts';
 import type { Draft } from '../stage-ops.ts';
 import { CONTINUITY_REMINDER, PARTY_ROLE_TEXT } from '../texts.ts';
 import type { ChcAdjustment, Decision } from '../types.ts';
+import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import type { Cmd } from './types.ts';
 
 /**
@@ -47,6 +49,8 @@ export function addParty(draft: Draft, cmd: Cmd<'ADD_PARTY'>): void {
     ],
     mentions: invited,
   });
+  // R4.1: every free text is read; a flag asks the professional to be sure and never blocks.
+  flagGrounds(draft, detectUnlawfulGrounds(reason), `The reason for adding ${draft.orgName(cmd.organisationId)}`);
   draft.refreshCard();
 }
 
@@ -79,6 +83,7 @@ export function withdrawParty(draft: Draft, cmd: Cmd<'WITHDRAW_PARTY'>): void {
     }
     const reason = required(cmd.reason, 'reason', 'A reason for withdrawing the organisation');
     withdraw(draft, target, reason, `${draft.name(me.id)}, senior officer of ${draft.orgName(target)}`);
+    flagGrounds(draft, detectUnlawfulGrounds(reason), `The reason for withdrawing ${draft.orgName(target)}`);
     return;
   }
   mustParticipate(draft, 'withdraw a party');
@@ -99,6 +104,7 @@ export function withdrawParty(draft: Draft, cmd: Cmd<'WITHDRAW_PARTY'>): void {
   }
   proposal.agreements.push({ organisationId: me.organisationId, personId: me.id, reason, at: draft.nowIso });
   draft.event('PARTY_WITHDRAWAL_AGREED', { organisationId: target, by: me.organisationId, reason });
+  flagGrounds(draft, detectUnlawfulGrounds(reason), `${draft.orgName(me.organisationId)}'s reason for withdrawing ${draft.orgName(target)}`);
   const waiting = remaining.filter((o) => !proposal.agreements.some((a) => a.organisationId === o));
   if (waiting.length) {
     draft.post({

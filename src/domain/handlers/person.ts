@@ -56,6 +56,7 @@ export function personStep(draft: Draft, cmd: Cmd<'PERSON_STEP'>): void {
   const previous = step.doneAt ? { doneBy: step.doneBy, doneAt: step.doneAt, note: step.note } : null;
   Object.assign(step, { doneBy: me.id, doneAt: draft.nowIso, note });
   draft.event('PERSON_STEP_DONE', { step: cmd.step, note, ...(previous ? { previous } : {}) });
+  flagGrounds(draft, detectUnlawfulGrounds(note), `The note on "${PERSON_STEP_TEXT[cmd.step]}"`);
   draft.refreshCard();
   if (d.status === 'OPEN' && d.stage >= 3 && cmd.step === 'EXPLAINED') maybeResolve(draft);
 }

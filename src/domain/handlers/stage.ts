@@ -69,6 +69,7 @@ export function recordExternalRoute(draft: Draft, cmd: Cmd<'RECORD_EXTERNAL_ROUT
   }
   d.externalRoutes.push({ route: cmd.route, by: me.id, at: draft.nowIso, note: cmd.note });
   draft.event('EXTERNAL_ROUTE_RECORDED', { route: cmd.route });
+  flagGrounds(draft, detectUnlawfulGrounds(cmd.note), `The note on the escalation to ${ROUTE_TEXT[cmd.route]}`);
   if (d.stage === 3) {
     endStage(draft, 'MANUAL', `external escalation: ${ROUTE_TEXT[cmd.route]}`);
     startStage(draft, 4, `${draft.name(me.id)} escalated externally: ${ROUTE_TEXT[cmd.route]}.`);
@@ -90,6 +91,7 @@ export function requestLegalAdvice(draft: Draft, cmd: Cmd<'REQUEST_LEGAL_ADVICE'
   const reason = required(cmd.reason, 'reason', 'A reason');
   d.legalAdviceAsked = true;
   draft.event('LEGAL_ADVICE_REQUESTED', { reason });
+  flagGrounds(draft, detectUnlawfulGrounds(reason), 'The reason for asking for legal advice');
   if (d.stage >= 3) {
     const { added } = stageParticipants(d, 3, ctx.directory, ctx.policy);
     for (const a of added) d.participants.push({ personId: a.personId, fromStage: d.stage, reason: a.reason, addedAt: draft.nowIso, leftAt: null });
@@ -115,6 +117,7 @@ export function recomputeDeadline(draft: Draft, cmd: Cmd<'RECOMPUTE_DEADLINE'>):
   s.reminders = plannedReminders(ctx.calendar, new Date(s.startedAt), s.workingDays).map((r) => ({ ...r, sentAt: sentAt.get(r.kind) ?? r.sentAt }));
   // R0.3: the change is on the record.
   draft.event('DEADLINE_RECOMPUTED', { stage: s.stage, before, after: s.dueAt, reason });
+  flagGrounds(draft, detectUnlawfulGrounds(reason), 'The reason for recomputing the deadline');
   draft.post({ title: `${d.reference}: deadline recomputed`, lines: [`Stage ${s.stage} is now ${stageDueText(draft, s)}.`, `Reason: ${reason}`], mentions: [] });
   draft.refreshCard();
 }

@@ -72,6 +72,7 @@ export function stageCard(v: DisputeView, registerUrl: string | null = null): { 
       blocks.push({ type: 'divider' }, section('*The person* — record each step when it is done'));
       blocks.push(...actions('person', of('person')));
     }
+    for (const w of v.pendingWithdrawals) blocks.push(section(`:hourglass: ${esc(w)}`));
     if (v.stillNeeded.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Still needed to close: ${esc(v.stillNeeded.join('; '))}`, LIMITS.sectionText) }] });
     const main = v.allowedActions.filter((a) => !BESIDE.has(a.verb)).map((a) => actionButton(d, a));
     if (main.length) blocks.push({ type: 'divider' }, ...actions('main', main));
