@@ -48,6 +48,6 @@ export function localOnly(h: Handler, env: Env, what: string, fix: string): Hand
 export function warnExposure(env: Env, logger: Logger): void {
   const blocked = unsignedSurfaceBlocked(env);
   if (!blocked) return;
-  if (!env.OIDC_ISSUER) logger.warn({ reason: blocked }, 'the register is switched off: no sign-in is configured (OIDC_ISSUER) and it would be reachable from other computers');
+  if (!env.OIDC_ISSUER && !env.OIDC_PROVIDERS_FILE && env.SIGN_IN_LINKS !== 'on') logger.warn({ reason: blocked }, 'the register is switched off: no sign-in is configured (OIDC_ISSUER) and it would be reachable from other computers');
   if (!env.MICROSOFT_APP_ID) logger.warn({ reason: blocked }, 'the Teams endpoint is switched off: without MICROSOFT_APP_ID its requests cannot be verified');
 }
