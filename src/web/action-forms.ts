@@ -164,7 +164,11 @@ function field(f: WebField, value: unknown, error: string | undefined): Safe {
     }
     case 'date': {
       const [y, m, d] = /^\d{4}-\d{2}-\d{2}$/.test(text) ? text.split('-') : ['', '', ''];
-      const part = (p: string, l: string, v: string, w: string) => html`<div class="date-item"><label for="${id}-${p}">${l}</label><input class="${w}" id="${p === 'day' ? id : `${id}-${p}`}" name="${f.name}-${p}" inputmode="numeric" value="${v ? String(Number(v)) : ''}"></div>`;
+      // The day field carries the field's id, so the error summary's link lands on the first box.
+      const part = (p: string, l: string, v: string, w: string) => {
+        const pid = p === 'day' ? id : `${id}-${p}`;
+        return html`<div class="date-item"><label for="${pid}">${l}</label><input class="${w}" id="${pid}" name="${f.name}-${p}" inputmode="numeric" value="${v ? String(Number(v)) : ''}"></div>`;
+      };
       return group(html`<fieldset class="date-input" role="group"${aria}><legend>${label}</legend>${hint}${err}<div class="date-items">${
         part('day', 'Day', d!, 'w2')}${part('month', 'Month', m!, 'w2')}${part('year', 'Year', y!, 'w4')}</div></fieldset>`);
     }
