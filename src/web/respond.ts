@@ -24,5 +24,14 @@ export async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(raw);
 }
 
-/** The address the request came from, for rate limits (the proxy's X-Forwarded-For is not trusted: it is anyone's to set). */
-export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
+/**
+ * The address a request came from, for rate limits. Behind the reverse proxy named by TRUSTED_PROXY every request
+ * comes from the proxy, so the address it appended to X-Forwarded-For (the last one) is used; from anywhere else
+ * the header is ignored, since anyone can send it.
+ */
+export function clientIp(req: IncomingMessage, trustedProxy?: string): string {
+  const peer = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+  const forwarded = req.headers['x-forwarded-for'];
+  if (!trustedProxy || peer !== trustedProxy.trim() || typeof forwarded !== 'string') return peer;
+  return forwarded.split(',').map((x) => x.trim()).filter(Boolean).at(-1) ?? peer;
+}

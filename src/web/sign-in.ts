@@ -110,7 +110,7 @@ ${error ? html`<span class="error-message" id="${id}-error"><span class="visuall
     const keyed = (s: string) => crypto.createHmac('sha256', secret).update(s).digest('hex');
     const outcome = await this.links!.request({
       id, personId: person?.id ?? null, tokenHash: person ? sha256(linkToken(secret, id)) : null,
-      addressHash: keyed(`address\0${address}`), ipHash: keyed(`ip\0${clientIp(req)}`), now,
+      addressHash: keyed(`address\0${address}`), ipHash: keyed(`ip\0${clientIp(req, this.env.TRUSTED_PROXY)}`), now,
       expiresAt: new Date(now.getTime() + LINK_MINUTES * 60_000),
       effect: person ? { kind: 'SIGN_IN_LINK', personId: person.id, linkId: id, notBefore: now.toISOString() } : null,
     }, { ...LINK_LIMITS, windowMs: LINK_MINUTES * 60_000 });
