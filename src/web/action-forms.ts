@@ -134,7 +134,7 @@ export function formValues(form: WebForm, body: URLSearchParams): { values: Form
 /** "There is a problem": every error, each linking to its field (the NHS error summary). */
 export function errorSummary(errors: { field: string | null; message: string }[]): Safe {
   if (!errors.length) return html``;
-  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">There is a problem</h2><ul>${errors.map((e) => html`<li>${e.field ? html`<a href="#${fieldId(e.field)}">${e.message}</a>` : e.message}</li>`)}</ul></div>`;
 }
 
