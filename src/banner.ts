@@ -19,8 +19,9 @@ export function banner(
   return [
     'Section 117 dispute bot is running.',
     `  HTTP:       http://localhost:${port} (/healthz, /readyz)`,
-    `  Register:   http://localhost:${port}/register — ${e.OIDC_ISSUER
-      ? `sign-in with ${e.OIDC_ISSUER}`
+    `  Register:   http://localhost:${port}/register — ${e.OIDC_ISSUER || e.OIDC_PROVIDERS_FILE || e.SIGN_IN_LINKS === 'on'
+      ? `sign-in with ${[e.OIDC_ISSUER, e.OIDC_PROVIDERS_FILE && `the providers in ${e.OIDC_PROVIDERS_FILE}`,
+        e.SIGN_IN_LINKS === 'on' && 'e-mailed links'].filter(Boolean).join(', ')}`
       : blocked ? `SWITCHED OFF: no sign-in is configured (OIDC_ISSUER) and ${blocked}; set up sign-in before exposing it`
         : `local mode: no sign-in configured (OIDC_ISSUER). Open http://localhost:${port}/register${key} on this computer `
           + '(the link changes at every start; keep it to yourself)'}`,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { boot, type App } from './boot.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { RegisterApp } from './web/register-app.ts';
+import { RegisterSignInLinks } from './register/sign-in-links.ts';
 import { RegisterDisputeList } from './register/dispute-list.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
@@ -73,7 +74,7 @@ export async function startBot(opts: {
       await p.start();
     }
     const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db), local,
-      new RegisterIdentityBindings(app.db));
+      new RegisterIdentityBindings(app.db), { onChange: () => void app.scheduler.deliverSoon(), signInLinks: new RegisterSignInLinks(app.db) });
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     // Off unless ADMIN_TOKEN is set, and then for that bearer token only: the figures say how busy the register is.
     if (env.ADMIN_TOKEN) http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));

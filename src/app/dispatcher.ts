@@ -257,6 +257,12 @@ export class OutboxDispatcher {
   private async send(row: ClaimedRow, port: ChatPort, d: Delivery, dispute: Awaited<ReturnType<DisputeService['get']>>): Promise<void> {
     const e = row.payload;
     if (e.kind === 'GOVERNANCE') return port.governance(e.message, d);
+    if (e.kind === 'SIGN_IN_LINK') {
+      const [person] = this.people([e.personId]);
+      if (!person) throw new ChatDeliveryError(`${e.personId} is no longer in the directory`, false);
+      if (!port.signInLink) throw new ChatDeliveryError(`${port.platform} cannot send sign-in links`, false);
+      return port.signInLink(person, e.linkId, d);
+    }
     if (!dispute) throw new ChatDeliveryError(`outbox row ${row.id} has no dispute`, false);
     if (e.kind === 'DM') {
       const [person] = this.people([e.personId]);

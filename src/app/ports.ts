@@ -66,6 +66,8 @@ export interface ChatPort {
   /** A direct message; `space` (when the case space exists) lets the adapter link to it. */
   dm(person: Person, message: Message, d: Delivery, space: ConversationRef | null): Promise<void>;
   governance(message: Message, d: Delivery): Promise<void>;
+  /** An e-mailed single-use sign-in link (only a platform that writes to addresses has it). */
+  signInLink?(person: Person, linkId: string, d: Delivery): Promise<void>;
 }
 
 /** A platform failure; retryable ones go back to the outbox with a delay. */

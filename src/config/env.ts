@@ -70,6 +70,12 @@ export const coreEnvSchema = z.object({
   OIDC_ISSUER: secureUrl('https://login.microsoftonline.com/<tenant>/v2.0 (the sign-in provider\'s issuer)').optional(),
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
+  // Several sign-in providers, one per organisation (or group of them): a YAML file listing issuer, client id and the
+  // file holding each client secret (src/config/oidc-providers.ts). OIDC_ISSUER, if set too, is one more.
+  OIDC_PROVIDERS_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of the YAML file listing the sign-in providers').optional(),
+  // E-mailed single-use sign-in links for organisations without a sign-in provider: auto = when sign-in and e-mail
+  // are both set up; on = also as the only way to sign in (needs SMTP_URL, SESSION_SECRET, PUBLIC_URL); off = never.
+  SIGN_IN_LINKS: z.enum(['auto', 'on', 'off'], { message: 'must be auto (when sign-in and e-mail are both set up), on or off' }).default('auto'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (a long random string)').optional(),
   REGISTER_THEMES: z.string().default('accommodation,funding split,CHC interface,ordinary residence,workforce training,policy gap,commissioning,communication,assessment quality,person not involved'),
   PRIVACY_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the privacy notice').optional(),
@@ -88,6 +94,16 @@ export function coreCrossCheck(env: Env): string[] {
     if (!env.OIDC_CLIENT_SECRET) problems.push('OIDC_CLIENT_SECRET: is needed with OIDC_ISSUER');
     if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: is needed with OIDC_ISSUER (a random string of 32 characters or more, to sign session cookies)');
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: is needed with OIDC_ISSUER (the sign-in provider sends people back to PUBLIC_URL/register/callback)');
+  }
+  if (env.OIDC_PROVIDERS_FILE) {
+    if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: is needed with OIDC_PROVIDERS_FILE (a random string of 32 characters or more, to sign session cookies)');
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: is needed with OIDC_PROVIDERS_FILE (the sign-in providers send people back to PUBLIC_URL/register/callback)');
+  }
+  if (env.SIGN_IN_LINKS === 'on') {
+    // The links go out by e-mail: the e-mail module's settings are in the same environment.
+    const all = env as Env & Record<string, unknown>;
+    const missing = ['SMTP_URL', 'MAIL_FROM', 'SESSION_SECRET', 'PUBLIC_URL'].filter((k) => !all[k]);
+    if (missing.length) problems.push(`${missing.join(', ')}: ${missing.length > 1 ? 'are' : 'is'} needed with SIGN_IN_LINKS=on (the links are e-mailed, signed with SESSION_SECRET and point at PUBLIC_URL), or set SIGN_IN_LINKS=auto`);
   }
   return problems;
 }

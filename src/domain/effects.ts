@@ -22,6 +22,8 @@ export type Effect = (
   | { kind: 'POST'; message: Message }
   | { kind: 'DM'; personId: string; message: Message }
   | { kind: 'GOVERNANCE'; message: Message }
+  /** A single-use sign-in link to the register, e-mailed to the person (its token is made from the id at sending). */
+  | { kind: 'SIGN_IN_LINK'; personId: string; linkId: string }
 ) & { notBefore: string };
 
 export type EffectKind = Effect['kind'];

@@ -38,6 +38,23 @@ fieldset.date-input{border:0;padding:0;margin:0}fieldset.date-input legend{font-
 .hint{display:block;font-size:.875rem}.date-items{display:flex;gap:.5rem}.date-item label{font-weight:normal}
 .date-input input.w2{width:3.5rem;min-width:0}.date-input input.w4{width:5rem;min-width:0}
 ul.summary{background:#fff;padding:1rem 1rem 1rem 2.5rem;margin:0 0 1rem}ul.summary li{margin:.25rem 0}
+.visually-hidden{position:absolute!important;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap;border:0}
+.error-summary{background:#fff;border:4px solid #d5281b;padding:1rem;margin:0 0 1.5rem}.error-summary:focus{outline:3px solid #ffeb3b}
+.error-summary h2{margin-top:0;font-size:1.25rem}.error-summary a{color:#d5281b;font-weight:bold}
+.form-group{margin:0 0 1.5rem}.form-group-error{border-left:4px solid #d5281b;padding-left:1rem}
+.error-message{display:block;color:#d5281b;font-weight:bold;margin:.25rem 0}
+form.act fieldset{border:0;padding:0;margin:0}form.act legend{font-weight:bold;padding:0;margin-bottom:.25rem}
+form.act input:not([type=radio]):not([type=checkbox]),form.act textarea,form.act select{width:100%;max-width:40rem}
+form.act .date-input input.w2{width:3.5rem}form.act .date-input input.w4{width:5rem}
+textarea{font:inherit;font-size:1rem;padding:.35rem;border:2px solid #4c6272;border-radius:0}
+textarea:focus{outline:3px solid #ffeb3b;outline-offset:0;box-shadow:0 4px 0 #212b32}
+.choice{display:flex;gap:.5rem;align-items:center;margin:.35rem 0}.choice input{min-width:0;width:1.5rem;height:1.5rem}.choice label{font-weight:normal;font-size:1rem}
+a.button{display:inline-block;font-size:1rem;padding:.45rem 1rem;background:#007f3b;color:#fff;text-decoration:none;border-bottom:2px solid #00401e;margin:0 .5rem .5rem 0}
+a.button.secondary,button.button.secondary{background:#4c6272;border-bottom-color:#212b32}a.button.warning,button.button.warning{background:#d5281b;border-bottom-color:#6b140e}
+a.button:visited{color:#fff}a.button:focus{outline:3px solid #ffeb3b;box-shadow:0 4px 0 #212b32;color:#212b32;background:#ffeb3b}
+.act-panel{background:#fff;padding:1rem 1.5rem;margin:1.5rem 0}.act-panel h2{margin-top:0}.act-panel form.inline{margin:0 .5rem .5rem 0}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+pre.letter{white-space:pre-wrap;font-family:inherit;background:#fff;padding:1rem;border-left:4px solid #4c6272}
 @media (max-width:40rem){main{padding:1rem}header{padding:.75rem 1rem}h1{font-size:1.5rem}
 form.filters{display:grid;grid-template-columns:1fr;gap:.5rem}form.filters input,form.filters select{width:100%;min-width:0}form.filters button{width:100%}
 form.filters .date-input input.w2{width:3.5rem}form.filters .date-input input.w4{width:5rem}

@@ -5,11 +5,12 @@ import * as oidc from 'openid-client';
 import type { Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { seesEveryDispute } from '../domain/participants.ts';
-import type { Directory, Person } from '../domain/types.ts';
+import type { Directory, Organisation, Person } from '../domain/types.ts';
+import { loadOidcProviders, type OidcProvider } from '../config/oidc-providers.ts';
 import type { SessionStore } from '../app/session-store.ts';
 import type { LocalAccess } from '../http/local-access.ts';
 import type { IdentityStore } from '../app/identity-store.ts';
-import { matchPerson } from './identity.ts';
+import { issuersOf, matchPerson } from './identity.ts';
 
 export interface SessionData {
   personId?: string;
@@ -17,7 +18,7 @@ export interface SessionData {
   /** The server-side session (session-store.ts); without a live one the cookie counts for nothing. */
   sid?: string;
   csrf?: string;
-  pending?: { state: string; nonce: string; verifier: string; returnTo: string };
+  pending?: { state: string; nonce: string; verifier: string; returnTo: string; issuer?: string };
 }
 
 /** Who is looking at the register, and how much they may see. */
@@ -39,25 +40,47 @@ export interface Viewer {
  */
 export class Auth {
   readonly mode: 'oidc' | 'local';
-  private config: Promise<oidc.Configuration> | null = null;
+  /** Every OpenID Connect provider configured (OIDC_PROVIDERS_FILE and OIDC_ISSUER). */
+  readonly providers: OidcProvider[];
+  /** E-mailed single-use links for organisations no provider here speaks for. */
+  readonly links: boolean;
+  private readonly configs = new Map<string, Promise<oidc.Configuration>>();
 
   constructor(
     private readonly env: Env, private readonly directory: () => Directory, private readonly logger: Logger,
     private readonly sessions: SessionStore, private readonly now: () => Date,
     private readonly local: LocalAccess, private readonly identities: IdentityStore,
   ) {
-    this.mode = env.OIDC_ISSUER ? 'oidc' : 'local';
+    this.providers = loadOidcProviders(env);
+    const mail = Boolean(env.SMTP_URL && env.MAIL_FROM && env.SESSION_SECRET && env.PUBLIC_URL);
+    this.mode = this.providers.length || env.SIGN_IN_LINKS === 'on' ? 'oidc' : 'local';
+    this.links = this.mode === 'oidc' && mail && env.SIGN_IN_LINKS !== 'off';
   }
 
-  private oidcConfig(): Promise<oidc.Configuration> {
-    this.config ??= (async () => {
-      const issuer = new URL(this.env.OIDC_ISSUER!);
-      // Plain http is only for a provider on this machine (tests, trials).
-      const local = issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
-      return oidc.discovery(issuer, this.env.OIDC_CLIENT_ID!, this.env.OIDC_CLIENT_SECRET!, undefined, local ? { execute: [oidc.allowInsecureRequests] } : undefined);
-    })();
-    this.config.catch(() => { this.config = null; });
-    return this.config;
+  /** The provider an organisation's people sign in with here: the first of its issuers that is configured. */
+  providerFor(org: Organisation | undefined): OidcProvider | null {
+    for (const iss of issuersOf(org, this.env.OIDC_ISSUER)) {
+      const p = this.providers.find((x) => x.issuer === iss);
+      if (p) return p;
+    }
+    return null;
+  }
+
+  private oidcConfig(issuer: string): Promise<oidc.Configuration> {
+    const p = this.providers.find((x) => x.issuer === issuer);
+    if (!p) return Promise.reject(new Error(`no sign-in provider ${issuer} is configured`));
+    let config = this.configs.get(issuer);
+    if (!config) {
+      config = (async () => {
+        const url = new URL(p.issuer);
+        // Plain http is only for a provider on this machine (tests, trials).
+        const local = url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+        return oidc.discovery(url, p.clientId, p.clientSecret, undefined, local ? { execute: [oidc.allowInsecureRequests] } : undefined);
+      })();
+      config.catch(() => { this.configs.delete(issuer); });
+      this.configs.set(issuer, config);
+    }
+    return config;
   }
 
   session(req: IncomingMessage, res: ServerResponse): Promise<IronSession<SessionData>> {
@@ -104,12 +127,12 @@ export class Auth {
     return `${this.env.PUBLIC_URL!.replace(/\/$/, '')}/register/callback`;
   }
 
-  /** Sends the browser to the provider, remembering where to come back to. */
-  async login(req: IncomingMessage, res: ServerResponse, returnTo: string): Promise<void> {
-    const config = await this.oidcConfig();
+  /** Sends the browser to the provider, remembering where to come back to and which provider it went to. */
+  async login(req: IncomingMessage, res: ServerResponse, returnTo: string, issuer: string): Promise<void> {
+    const config = await this.oidcConfig(issuer);
     const session = await this.session(req, res);
     const verifier = oidc.randomPKCECodeVerifier();
-    const pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier, returnTo: returnTo.startsWith('/register') ? returnTo : '/register' };
+    const pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier, returnTo: returnTo.startsWith('/register') ? returnTo : '/register', issuer };
     session.pending = pending;
     await session.save();
     const url = oidc.buildAuthorizationUrl(config, {
@@ -124,7 +147,9 @@ export class Auth {
     const session = await this.session(req, res);
     const pending = session.pending;
     if (!pending) return { ok: false, reason: 'This sign-in link has expired. Start again from the register.' };
-    const config = await this.oidcConfig();
+    // A sign-in begun before several providers were configured went to the one there was.
+    const issuer = pending.issuer ?? this.providers[0]?.issuer ?? '';
+    const config = await this.oidcConfig(issuer);
     const current = new URL(req.url ?? '/', this.env.PUBLIC_URL);
     let claims: Record<string, unknown> | undefined;
     try {
@@ -145,13 +170,18 @@ export class Auth {
       return { ok: false, reason: match.reason, status: 403 };
     }
     if (match.kind === 'person' && match.firstTime) this.logger.info({ personId: match.person.id }, 'first sign-in: identity recorded for this person');
-    session.personId = match.kind === 'person' ? match.person.id : `unknown:${String(claims?.sub ?? '')}`;
-    session.name = match.kind === 'person' ? match.person.name : match.label;
+    await this.begin(session, match.kind === 'person' ? match.person.id : `unknown:${String(claims?.sub ?? '')}`, match.kind === 'person' ? match.person.name : match.label);
+    return { ok: true, returnTo: pending.returnTo };
+  }
+
+  /** A new server-side session and a new CSRF token for whoever just proved who they are (no fixation of an old one). */
+  async begin(session: IronSession<SessionData>, personId: string, name: string): Promise<void> {
+    session.personId = personId;
+    session.name = name;
     session.csrf = crypto.randomBytes(24).toString('base64url');
     if (session.sid) await this.sessions.end(session.sid, this.now());
     session.sid = await this.sessions.start(session.personId, this.now());
     await session.save();
-    return { ok: true, returnTo: pending.returnTo };
   }
 
   async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {

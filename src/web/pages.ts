@@ -115,7 +115,7 @@ ${pages > 1 ? html`<p>${page > 1 ? pageLink(page - 1, 'Previous page') : ''} ${p
 }
 
 export function disputePage(cal: WorkingCalendar, dir: Directory, d: Dispute, history: { seq: number; at: Date; actorId: string; platform: string; type: string; data: unknown; correctsSeq: number | null }[],
-  themes: string[], csrf: string, canTag: boolean, chain: ChainReport): Safe {
+  themes: string[], csrf: string, canTag: boolean, chain: ChainReport, panel: Safe | null = null): Safe {
   const name = (id: string | null) => (id ? dir.people.find((p) => p.id === id)?.name ?? id : '');
   const org = (id: string) => dir.organisations.find((o) => o.id === id)?.name ?? id;
   const names: HistoryNames = { person: name, organisation: org, date: (iso) => date(cal, iso) };
@@ -126,6 +126,7 @@ export function disputePage(cal: WorkingCalendar, dir: Directory, d: Dispute, hi
   <div class="card"><span class="muted">Raised</span><strong>${cal.localDate(new Date(d.raisedAt))}</strong>by ${name(d.raisedById)} (${d.raisedOn})</div>
   <div class="card"><span class="muted">About</span><p>${d.subjects.map(subjectLabel).join('; ')}</p></div>
 </div>
+${panel ?? ''}
 <h2>Parties</h2>
 <ul>${d.parties.map((p) => html`<li>${org(p.organisationId)} — ${PARTY_ROLE_TEXT[p.role]}</li>`)}</ul>${d.status === 'OPEN' && withdrawalsWaiting(d, org).length ? html`<ul>${withdrawalsWaiting(d, org).map((w) => html`<li class="muted">${w}</li>`)}</ul>` : ''}
 <h2>The disagreement and the care</h2>

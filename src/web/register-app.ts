@@ -18,27 +18,20 @@ import type { SessionStore } from '../app/session-store.ts';
 import type { IdentityStore } from '../app/identity-store.ts';
 import { hostRefusal, localOnlyRefusal } from '../http/exposure.ts';
 import { LocalAccess, WHERE_THE_LINK_IS } from '../http/local-access.ts';
-import { parseListQuery, parseReportQuery, safeReturnTo } from './query.ts';
+import { parseListQuery, parseReportQuery } from './query.ts';
 import { html } from './html.ts';
 import { disputePage, type Filters, layout, registerPage, reportPage } from './pages.ts';
+import { formBody, send } from './respond.ts';
+import { actionsPanel } from './action-forms.ts';
+import { WebActions } from './web-actions.ts';
+import { SignInPages } from './sign-in.ts';
+import type { SignInLinkStore } from '../app/sign-in-links.ts';
 
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra: Record<string, string> = {}): void {
-  res.writeHead(status, {
-    'content-type': type, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin',
-    'cache-control': 'no-store', ...extra,
-  });
-  res.end(body);
-}
-
-async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
-  let raw = '';
-  for await (const chunk of req) {
-    raw += String(chunk);
-    if (raw.length > 20_000) break;
-  }
-  return new URLSearchParams(raw);
+export interface RegisterOptions {
+  /** Called after an action is recorded, so the outbox delivers now rather than at its next poll. */
+  onChange?: () => void;
+  /** Where e-mailed sign-in links are kept (none: no links, whatever SIGN_IN_LINKS says). */
+  signInLinks?: SignInLinkStore;
 }
 
 /**
@@ -48,12 +41,17 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
  */
 export class RegisterApp {
   readonly auth: Auth;
+  private readonly actions: WebActions;
+  private readonly signIn: SignInPages;
   constructor(
     private readonly env: Env, private readonly disputes: DisputeList, private readonly service: DisputeService,
     private readonly clock: Clock, private readonly logger: Logger, sessions: SessionStore,
     private readonly local: LocalAccess, identities: IdentityStore,
+    opts: RegisterOptions = {},
   ) {
     this.auth = new Auth(env, () => service.directory(), logger, sessions, () => clock.now(), local, identities);
+    this.actions = new WebActions(service, logger, opts.onChange ?? (() => undefined));
+    this.signIn = new SignInPages(env, this.auth, () => service.directory(), opts.signInLinks ?? null, () => clock.now(), logger, opts.onChange ?? (() => undefined));
   }
 
   /**
@@ -88,15 +86,11 @@ export class RegisterApp {
       if (refused) return send(res, refused.status, layout('Not available', null, html`<p class="error">${refused.message}</p>`));
       if (path === '/register/assets/app.css') return send(res, 200, CSS, 'text/css; charset=utf-8', { 'cache-control': 'public, max-age=3600' });
       if (this.auth.mode === 'local' && this.localKey(req, res, url) === 'answered') return;
-      if (path === '/register/login' || path === '/register/callback') {
+      if (path === '/register/login' || path.startsWith('/register/login/') || path === '/register/callback') {
         // Local mode has nobody to sign in with: the register is already open on this computer.
         if (this.auth.mode === 'local') return void res.writeHead(302, { location: '/register' }).end();
       }
-      if (path === '/register/login') {
-        const returnTo = safeReturnTo(url.searchParams.get('returnTo'));
-        if (!returnTo) return send(res, 400, layout('Sign in', null, html`<p class="error">returnTo: must be a page of the register, like /register. <a href="/register/login">Sign in</a></p>`));
-        return void (await this.auth.login(req, res, returnTo));
-      }
+      if (path === '/register/login' || path.startsWith('/register/login/')) return this.signIn.handle(req, res, path, url);
       if (path === '/register/callback') {
         const r = await this.auth.callback(req, res);
         if (!r.ok) return send(res, r.status ?? 400, layout('Sign-in failed', null, html`<p class="error">${r.reason}</p><p><a href="/register/login">Sign in again</a></p>`));
@@ -125,17 +119,21 @@ export class RegisterApp {
         return send(res, bad ? 400 : 200, await this.list(viewer, url));
       }
       if (path === '/register/disputes.csv') return this.listAsCsv(viewer, url, res);
-      const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes)?$/i.exec(path);
+      const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes|\/act|\/form\/([a-z0-9-]+))?$/i.exec(path);
       if (m) {
         const d = await this.service.get({ reference: m[1]!.toUpperCase() });
         if (!d || !this.maySee(viewer, d)) {
           return send(res, 404, layout('Not found', viewer, html`<p>There is no dispute ${m[1]} that you can see. <a href="/register">Back to the register</a></p>`));
         }
-        if (m[2] && req.method === 'POST') return this.addTheme(req, res, viewer, session, d);
+        if (m[2] === '/themes' && req.method === 'POST') return this.addTheme(req, res, viewer, session, d);
+        if (m[2] && m[2] !== '/themes') return this.acting(req, res, viewer, session, d, m[3]?.toLowerCase() ?? null, url);
         const history = await this.service.history(d.id);
         const notice = url.searchParams.get('notice');
+        const csrf = await this.auth.csrf(session);
+        // A signed-in participant sees the live card with the buttons they may press; a reader (and local mode) does not.
+        const panel = viewer.person ? actionsPanel(this.actions.ix.view(d, viewer.person), { csrf, key: WebActions.nonce() }) : null;
         const page = disputePage(this.service.calendar, this.service.directory(), d, history, this.themes(),
-          await this.auth.csrf(session), Boolean(viewer.person), checkHistory(d.id, history, factsOf(d)));
+          csrf, Boolean(viewer.person), checkHistory(d.id, history, factsOf(d)), panel);
         return send(res, 200, layout(d.reference, viewer, page, { notice }));
       }
       if (path === '/register/report' || path === '/register/report.csv') {
@@ -155,6 +153,24 @@ export class RegisterApp {
       this.logger.error({ err: errorInfo(e), path }, 'register page failed');
       if (!res.headersSent) send(res, 500, layout('Something went wrong', null, html`<p class="error">Something went wrong. It has been logged; please try again in a minute.</p>`));
     }
+  }
+
+  /** A dispute's action or form (web-actions.ts), for a signed-in person, behind the session's CSRF token. */
+  private async acting(req: IncomingMessage, res: ServerResponse, viewer: Viewer, session: Awaited<ReturnType<Auth['viewer']>>['session'], d: Dispute, verb: string | null, url: URL): Promise<void> {
+    if (!viewer.person) {
+      return send(res, 403, layout('Not recorded', viewer, html`<p class="error">Sign-in is not configured, so the register cannot tell who you are. Act from chat or with "s117 dispute act".</p>`));
+    }
+    const csrf = await this.auth.csrf(session);
+    if (req.method !== 'POST') {
+      if (verb) return this.actions.showForm(res, viewer, viewer.person, d, verb, url.searchParams, csrf);
+      return void res.writeHead(303, { location: `/register/dispute/${d.reference}` }).end();
+    }
+    const body = await formBody(req);
+    if (!this.auth.checkCsrf(session, body.get('csrf') ?? undefined)) {
+      return send(res, 403, layout('Not recorded', viewer, html`<div class="error-summary" role="alert"><h2>There is a problem</h2><p>This form had expired, so nothing was recorded. Go back, reload the page and try again.</p></div><p><a href="/register/dispute/${d.reference}">Back to ${d.reference}</a></p>`));
+    }
+    if (verb) return this.actions.submitForm(res, viewer, viewer.person, d, verb, url.searchParams, csrf, body);
+    return this.actions.act(res, viewer, viewer.person, d, csrf, body);
   }
 
   private maySee(v: Viewer, d: Dispute): boolean {

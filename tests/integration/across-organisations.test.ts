@@ -15,6 +15,7 @@ import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { directoryWithHomes } from '../helpers/homes.ts';
 import { blockAction, interactiveBody, SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
 import { until } from '../helpers/wait.ts';
+import { WebClient, words } from '../helpers/web-client.ts';
 
 const CASES = '19:cases@thread.tacv2';
 const COUNCIL_SLACK = ['U0ALIKHAN1', 'U0BEAJONE1', 'U0CALREID1', 'U0DEEOBI01', 'U0EVEFORD1', 'U0FAYLOWE1'];
@@ -32,6 +33,8 @@ describe('one dispute between organisations that work in different places', () =
       PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(tmp, 'data'), DIRECTORY_FILE: path.join(tmp, 'directory.yaml'), SCHEDULER: 'off',
       SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`, PUBLIC_URL: 'https://s117.example.nhs.uk',
       SMTP_URL: relay.url, MAIL_FROM: 's117-noreply@anytown.nhs.uk',
+      // The trust has no sign-in provider: its people sign in to the web page with a link e-mailed to them.
+      SIGN_IN_LINKS: 'on', SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
     });
     // Teams as the ICB's tenant sees it: the bot's own port against a fake Bot Connector.
     let service: Bot['app']['service'] | null = null;
@@ -67,7 +70,7 @@ describe('one dispute between organisations that work in different places', () =
   const slackInvited = () => slack.of('conversations.invite').flatMap((c) => String(c.args.users).split(','));
   const teamsCard = () => connector.updated().at(-1) ?? connector.created().find((c) => (c.body.channelData as { channel?: { id: string } } | undefined)?.channel?.id === CASES);
 
-  it('[R5.2] [R3.2] [R5.8] opens a space in each home, reaches everyone where they work, escalates across a restart, and takes each confirmation once from wherever it is made', async () => {
+  it('[R5.2] [R3.2] [R5.8] opens a space in each home, reaches everyone where they work, escalates across a restart, and takes each confirmation once from wherever it is made, the web page included', async () => {
     const raised = await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({
       parties: [
         { organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' }, { organisationId: 'anytown-trust', role: 'RESPONDING' },
@@ -107,7 +110,8 @@ describe('one dispute between organisations that work in different places', () =
     expect(connector.created().filter((c) => c.body.isGroup === false).map((c) => (c.body.members as { id: string }[])[0]!.id)).toContain('00000000-0000-4000-8000-000000000011');
     expect(relay.received.slice(mailsBefore).some((m) => m.envelopeTo.includes('max.holt@anytown.nhs.uk'))).toBe(true);
 
-    // Proposed on Teams (the ICB), confirmed from Slack (the council, twice by a double click) and for the trust (by e-mail, through the register's CLI).
+    // Proposed on Teams (the ICB), confirmed from Slack (the council, twice by a double click) and on the web page (the trust,
+    // reached by e-mail only: a link e-mailed to its manager signs them in, and a double press counts once).
     await bot.app.service.act({ personId: 'hal-moss', platform: 'teams' }, { id }, { type: 'PROPOSE_DECISION', input: stage2Decision });
     await settle();
     const card = slack.of('chat.update').at(-1)!.args as { channel: string; blocks: { elements?: { action_id: string; value: string }[] }[] };
@@ -117,12 +121,24 @@ describe('one dispute between organisations that work in different places', () =
     await slackPost(base, interactiveBody(blockAction('U0CALREID1', card.channel, councilButton)), 'form');
     await until(async () => (await bot.app.db.prisma.confirmation.count()) === 1, 'the council confirmation');
     await bot.app.service.act({ personId: 'hal-moss', platform: 'teams' }, { id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
-    await bot.app.service.act({ personId: 'max-holt', platform: 'cli' }, { id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-trust' });
+    const web = new WebClient();
+    const askPage = await web.go(`${base}/register/login?org=anytown-trust`);
+    await web.submit(askPage, { email: 'max.holt@anytown.nhs.uk' }, '/register/login/email');
+    await settle();
+    const mail = relay.to('max.holt@anytown.nhs.uk').find((m) => m.parsed.subject === 'Sign in to the Section 117 register')!;
+    const link = /https:\/\/s117\.example\.nhs\.uk(\/register\/login\/link\?t=[A-Za-z0-9_-]+)/.exec(String(mail.parsed.text))![1]!;
+    const landing = await web.go(`${base}${link}`);
+    expect(words(await web.submit(landing, {}, '/register/login/link'))).toMatch(/Signed in as Max Holt/);
+    const disputePage = await web.go(`${base}/register/dispute/S117-2026-0001`);
+    const trustForm = disputePage.text.match(/<form method="post" action="\/register\/dispute\/[^"]+\/act" class="inline">(?:(?!<\/form>)[\s\S])*?value="anytown-trust"[\s\S]*?<\/form>/)![0];
+    const press = WebClient.form({ ...disputePage, text: trustForm }).fields;
+    await web.go(`${base}/register/dispute/S117-2026-0001/act`, { method: 'POST', form: press });
+    expect(words(await web.go(`${base}/register/dispute/S117-2026-0001/act`, { method: 'POST', form: press }))).toMatch(/already recorded/);
     const done = (await bot.app.service.get({ id }))!;
     expect(done.status).toBe('RESOLVED');
     expect(await bot.app.db.prisma.historyEvent.count({ where: { disputeId: id, type: 'DECISION_CONFIRMED' } })).toBe(3);
     const where = await bot.app.db.prisma.historyEvent.findMany({ where: { disputeId: id, type: { in: ['DECISION_PROPOSED', 'DECISION_CONFIRMED'] } }, orderBy: { seq: 'asc' } });
-    expect(where.map((h) => h.platform)).toEqual(['teams', 'slack', 'teams', 'cli']);
+    expect(where.map((h) => h.platform)).toEqual(['teams', 'slack', 'teams', 'web']);
 
     // The card is current in both spaces.
     await settle();

@@ -4,7 +4,8 @@ import { ChatDeliveryError, type ChatPort, type ConversationRef, type Delivery, 
 import type { Message } from '../../domain/effects.ts';
 import type { Directory, Person } from '../../domain/types.ts';
 import type { DisputeView } from '../../domain/view.ts';
-import { mailKind, mailText, referenceIn, type MailKind } from './mail-text.ts';
+import { mailKind, mailText, referenceIn, signInMailText, type MailKind } from './mail-text.ts';
+import { LINK_MINUTES, linkToken, linkUrl } from '../../app/sign-in-links.ts';
 
 export interface EmailSettings {
   from: string;
@@ -12,6 +13,8 @@ export interface EmailSettings {
   publicUrl: string | null;
   /** Messages a minute the relay takes from us (every replica together). */
   perMinute: number;
+  /** SESSION_SECRET: sign-in links are made from it (none: this deployment sends no sign-in links). */
+  linkSecret?: string | null;
 }
 
 /** The outbox key as a Message-ID: a retried send carries the same one, so mail clients show it once. */
@@ -84,6 +87,25 @@ export class EmailChatPort implements ChatPort {
       return;
     }
     await this.send([to], 'governance', referenceIn(message), d);
+  }
+
+  /** A sign-in link, made again from its id on every try, so a retry sends the same link under the same Message-ID. */
+  async signInLink(person: Person, linkId: string, d: Delivery): Promise<void> {
+    if (!person.email) throw new ChatDeliveryError(`${person.id} has no e-mail address in the directory`, false);
+    const { linkSecret, publicUrl } = this.settings;
+    if (!linkSecret || !publicUrl) throw new ChatDeliveryError('sign-in links need SESSION_SECRET and PUBLIC_URL', false);
+    if (d.known) return;
+    await d.limit?.([{ key: 'email:send', perMinute: this.settings.perMinute, burst: 5 }]);
+    const mail = signInMailText(linkUrl(publicUrl, linkToken(linkSecret, linkId)), LINK_MINUTES, this.directory().partnership);
+    const messageId = messageIdFor(d.key);
+    try {
+      const info = await this.transport.sendMail({
+        from: this.settings.from, to: [person.email], subject: mail.subject, text: mail.text, html: mail.html, messageId,
+      });
+      await d.sent?.({ id: String(info.messageId ?? messageId) });
+    } catch (e) {
+      throw mailError(e);
+    }
   }
 
   private async send(to: string[], kind: MailKind, reference: string | null, d: Delivery): Promise<void> {

@@ -60,3 +60,28 @@ export function mailText(kind: MailKind, reference: string | null, link: string 
   ].join('\n');
   return { subject, text: lines.join('\n'), html };
 }
+
+/** The sign-in e-mail: the link and how long it lasts; nothing about any dispute. */
+export function signInMailText(link: string, minutes: number, partnership: string): MailText {
+  const subject = 'Sign in to the Section 117 register';
+  const lines = [
+    'You asked to sign in to the Section 117 register. Open this link to sign in:',
+    '',
+    link,
+    '',
+    `It works once, for ${minutes} minutes, and only for you. If you did not ask, ignore this e-mail: nobody can use it without it.`,
+    'Do not forward it. Do not reply: this address is not monitored.',
+    `— ${partnership}`,
+  ];
+  const html = [
+    '<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5">',
+    '<p>You asked to sign in to the Section 117 register.</p>',
+    `<p><a href="${escapeHtml(link)}">Sign in to the Section 117 register</a></p>`,
+    `<p>The link works once, for ${minutes} minutes, and only for you.`
+      + ' If you did not ask, ignore this e-mail: nobody can use it without it.</p>',
+    '<p style="color:#4c6272">Do not forward it. Do not reply: this address is not monitored.</p>',
+    `<p>${escapeHtml(partnership)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text: lines.join('\n'), html };
+}

@@ -24,7 +24,9 @@ export const emailModule: PlatformModule<EmailEnv, IncomingMessage, ServerRespon
     const transport = nodemailer.createTransport(
       { url: env.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } as SmtpOptions,
     );
-    const settings = { from: env.MAIL_FROM, publicUrl: env.PUBLIC_URL ?? null, perMinute: env.MAIL_PER_MINUTE };
+    const settings = {
+      from: env.MAIL_FROM, publicUrl: env.PUBLIC_URL ?? null, perMinute: env.MAIL_PER_MINUTE, linkSecret: env.SESSION_SECRET ?? null,
+    };
     const port = new EmailChatPort(transport, settings, directory, logger.child({ platform: 'email' }));
     return {
       port,

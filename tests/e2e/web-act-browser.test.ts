@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createLogger } from '../../src/app/logger.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { startBot, type Bot } from '../../src/bot.ts';
+import { FakeClock } from '../fakes/clock.ts';
+import { fundingDispute } from '../fixtures/disputes.ts';
+import { DIRECTORY } from '../helpers/app.ts';
+import { freePort, OIDC_ENV, startOidcProvider } from '../helpers/oidc.ts';
+
+// Acting on a dispute's web page as people do: headless Chromium (Debian's), signing in through a real OpenID
+// provider, proposing a decision from one organisation and confirming it from another, with the keyboard-reachable
+// NHS form patterns and axe-core's WCAG 2.2 AA checks on the pages that act.
+const CHROMIUM = '/usr/bin/chromium';
+const AXE = path.resolve('node_modules/axe-core/axe.min.js');
+const ARTIFACTS = path.resolve('test-artifacts', 'register');
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not installed (npm run install:browser).\n');
+
+(haveChromium ? describe : describe.skip)('acting on a dispute in a browser', () => {
+  let browser: Browser;
+  let bot: Bot;
+  let provider: { issuer: string; close: () => void };
+  let base: string;
+  let ref: string;
+
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    provider = await startOidcProvider(base);
+    const env = loadEnv({
+      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
+      OIDC_ISSUER: provider.issuer, ...OIDC_ENV,
+    });
+    bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
+    ref = (await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())).dispute.reference;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.stop();
+    provider?.close();
+  });
+
+  async function signIn(email: string): Promise<Page> {
+    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await page.goto(`${base}/register/dispute/${ref}`);
+    await page.fill('input[name="login"]', email);
+    await page.fill('input[name="password"]', 'any');
+    await page.click('button[type="submit"]');
+    if (page.url().includes('/interaction/')) await page.click('button[type="submit"]'); // consent
+    await page.waitForURL(new RegExp(`/register/dispute/${ref}`));
+    return page;
+  }
+  async function axe(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: AXE });
+    return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`) as Promise<string[]>;
+  }
+
+  it('[R3.2] proposes a decision on the web page and confirms it from another organisation, each recorded as from the web', async () => {
+    const ivy = await signIn('ivy.nash@anytown.nhs.uk');
+    expect(await axe(ivy)).toEqual([]);
+    await ivy.click('text=Record a decision');
+    await ivy.waitForURL(/\/form\/decide/);
+    // Sent with nothing chosen: the error summary comes first and takes the reader to the field.
+    await ivy.click('button:has-text("Propose")');
+    expect(await ivy.locator('.error-summary h2').textContent()).toBe('There is a problem');
+    expect(await axe(ivy)).toEqual([]);
+    await ivy.screenshot({ path: path.join(ARTIFACTS, 'decision-form-errors.png'), fullPage: true });
+    await ivy.check('input[name="outcome"][value="AGREEMENT"]');
+    await ivy.check('input[name="effect"][value="CHANGES"]');
+    await ivy.check('input[name="basis"][value="ASSESSED_NEED"]');
+    await ivy.getByLabel('Day').fill('1');
+    await ivy.getByLabel('Month').fill('1');
+    await ivy.getByLabel('Year').fill('2027');
+    await ivy.getByLabel('What NHS Anytown ICB pays (its share or element)').fill('60%');
+    await ivy.getByLabel('What Anytown Council pays (its share or element)').fill('40%');
+    await ivy.getByLabel('What was decided').fill('The ICB pays 60% and the council 40% from 1 January.');
+    await ivy.getByLabel('Basis in assessed need').fill('Assessed need for supported accommodation.');
+    await ivy.getByLabel('How the statutory Section 117 tests apply').fill('Meets a need arising from the disorder.');
+    await ivy.getByRole('textbox', { name: 'Risk of deterioration or readmission' }).fill('High risk without it.');
+    await ivy.click('button:has-text("Propose")');
+    await ivy.waitForURL(new RegExp(`/register/dispute/${ref}\\?notice=`));
+    expect(await ivy.locator('.notice').count()).toBe(1);
+    expect(await ivy.locator('.act-panel').textContent()).toMatch(/Decision waiting for confirmation/);
+
+    const dee = await signIn('dee.obi@anytown.gov.uk');
+    const confirm = dee.locator('button:has-text("Confirm for Anytown Council")');
+    expect(await confirm.count()).toBe(1);
+    // Nobody confirms for an organisation other than their own: no such button.
+    expect(await dee.locator('button:has-text("Confirm for NHS Anytown ICB")').count()).toBe(0);
+    await dee.screenshot({ path: path.join(ARTIFACTS, 'dispute-act-panel.png'), fullPage: true });
+    expect(await axe(dee)).toEqual([]);
+    await confirm.focus();
+    await dee.keyboard.press('Enter');
+    await dee.waitForURL(/notice=/);
+    const d = (await bot.app.service.get({ reference: ref }))!;
+    const history = await bot.app.db.prisma.historyEvent.findMany({ where: { disputeId: d.id, type: { in: ['DECISION_PROPOSED', 'DECISION_CONFIRMED'] } }, orderBy: { seq: 'asc' } });
+    expect(history.map((h) => [h.type, h.actorId, h.platform])).toEqual([
+      ['DECISION_PROPOSED', 'ivy-nash', 'web'], ['DECISION_CONFIRMED', 'dee-obi', 'web'],
+    ]);
+    expect(await dee.locator('ol.timeline').textContent()).toMatch(/Dee Obi on web/);
+  });
+});
