@@ -1,3 +1,4 @@
+import { absolutePaths } from '../../src/cli/through-bot.ts';
 import { packNotice } from '../../src/app/interactions/interactions.ts';
 import { stageMark } from '../../src/domain/overdue.ts';
 import { drawable } from '../../src/reports/pdf/document.ts';
@@ -21,6 +22,12 @@ describe('documents out of the register: the pieces', () => {
   it('[R5.7] the card\'s answer links to the register when PUBLIC_URL is set, and says where it is when not', () => {
     expect(packNotice('S117-2026-0042', 'https://s117.example.nhs.uk')).toMatch(/https:\/\/s117\.example\.nhs\.uk\/register\/dispute\/S117-2026-0042\/pack\.pdf/);
     expect(packNotice('S117-2026-0042', null)).toMatch(/PUBLIC_URL is not set.*s117 dispute pack S117-2026-0042 FILE\.pdf/);
+  });
+
+  it('a pack or letter file named on the command line is written where the user meant, when the running bot writes it', () => {
+    expect(absolutePaths(['dispute', 'pack', 'S117-2026-0042', 'out/pack.zip'], '/home/me')).toEqual(['dispute', 'pack', 'S117-2026-0042', '/home/me/out/pack.zip']);
+    expect(absolutePaths(['dispute', 'letter', 'S117-2026-0042', '2', 'l.pdf'], '/home/me')).toEqual(['dispute', 'letter', 'S117-2026-0042', '2', '/home/me/l.pdf']);
+    expect(absolutePaths(['dispute', 'show', 'S117-2026-0042'], '/home/me')).toEqual(['dispute', 'show', 'S117-2026-0042']);
   });
 
   it('the PDF text keeps what the standard fonts can draw and visibly replaces the rest', () => {
