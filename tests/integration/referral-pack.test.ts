@@ -82,6 +82,8 @@ describe.each(DATABASES)('the Stage 4 referral pack (%s)', (_name, database) => 
     expect(raw).toMatch(/\/Marked true/);
     expect(raw).toMatch(/\/Lang \(en-GB\)/);
     expect(raw).toMatch(/\/DisplayDocTitle true/);
+    // Headings, paragraphs and lists are structure elements; the running header and page numbers are artifacts.
+    for (const tag of ['H1', 'H2', 'H3', 'P', 'L', 'LI', 'LBody']) expect(raw).toContain(`/S /${tag}`);
     const meta = await (await getDocumentProxy(new Uint8Array(buf))).getMetadata();
     expect((meta.info as { Title?: string }).Title).toBe('Section 117 dispute S117-2026-0001: Stage 4 referral pack');
 
