@@ -7,7 +7,7 @@ import { createLogger } from '../../src/app/logger.ts';
 import { Interactions } from '../../src/app/interactions/interactions.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { EXIT, runCli } from '../../src/cli/s117.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { registerRow } from '../../src/reports/register-export.ts';
 import { packFileName } from '../../src/reports/referral-pack.ts';
 import { FakeClock } from '../fakes/clock.ts';
