@@ -18,6 +18,7 @@ import { DataDirLocked } from '../register/data-dir-lock.ts';
 import { DataDirExposed, writeOwnerOnly } from '../register/owner-only.ts';
 import { CliFailure, EXIT } from './failure.ts';
 import { registerDbCommands } from './db-commands.ts';
+import { registerDocumentCommands } from './document-commands.ts';
 import { osAccount } from './os-account.ts';
 import { needsRegister, runningBot, runThroughBot } from './through-bot.ts';
 import { MigrationError } from '../register/migrate.ts';
@@ -194,6 +195,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
       });
     });
+  registerDocumentCommands(dispute, { withApp, stdout: io.stdout });
   dispute.command('list').option('--as <person>', 'only disputes this person takes part in').description('open disputes, soonest deadline first')
     .action(async (o: { as?: string }) => {
       await withApp(async (app) => {

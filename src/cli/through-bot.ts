@@ -36,6 +36,9 @@ export function absolutePaths(argv: string[], cwd = process.cwd()): string[] {
     const eq = /^(--[a-z]+)=(.*)$/.exec(a);
     if (eq && PATH_OPTIONS.has(eq[1]!)) return `${eq[1]}=${path.resolve(cwd, eq[2]!)}`;
     if (i === 2 && argv[0] === 'db' && argv[1] === 'backup' && !a.startsWith('-')) return path.resolve(cwd, a);
+    // `dispute pack REF FILE` and `dispute letter REF N FILE`: the file is the last word.
+    const fileWord = argv[0] === 'dispute' && ((argv[1] === 'pack' && i === 3) || (argv[1] === 'letter' && i === 4));
+    if (fileWord && !a.startsWith('-')) return path.resolve(cwd, a);
     return i > 0 && PATH_OPTIONS.has(argv[i - 1]!) ? path.resolve(cwd, a) : a;
   });
 }

@@ -28,6 +28,7 @@ export type AllowedAction = { label: string; style: 'primary' | 'danger' | null 
   | { verb: 'correct' }
   | { verb: 'cannot-resolve' }
   | { verb: 'stage-3' }
+  | { verb: 'pack' }
 );
 
 export type ActionVerb = AllowedAction['verb'];
@@ -110,6 +111,8 @@ export function allowedActions(d: Dispute, policy: Policy, dir: Directory, viewe
   }
   // R11.1: any field recorded at raising can be corrected, by a new entry that points at it.
   out.push({ verb: 'correct', label: 'Correct the record', style: null });
+  // R5.7: what goes to NHS England, DHSC or the lawyers, built from the register rather than by hand.
+  if (referralPackOffered(d)) out.push({ verb: 'pack', label: 'Download the Stage 4 referral pack', style: null });
   // A draft older than a letter of its kind already sent is obsolete: the person has the newer one.
   const lastSent = (note: boolean) => Math.max(0, ...d.letters.filter((x) => x.sentAt && (x.decisionSeq === null) === note).map((x) => x.seq));
   const letter = [...d.letters].reverse().find((x) => !x.sentAt && x.seq > lastSent(x.decisionSeq === null));
@@ -139,6 +142,14 @@ function personActions(d: Dispute, out: AllowedAction[], which: 'steps' | 'advoc
 
 function activeOrgs(d: Dispute, dir: Directory): { name: string; kind: Organisation['kind'] }[] {
   return activePartyIds(d).map((id) => dir.organisations.find((o) => o.id === id)).filter((o) => o !== undefined);
+}
+
+/**
+ * R5.7: the Stage 4 referral pack is offered once the dispute has reached Stage 4 (escalated externally), and stays
+ * available after it is resolved: the external reviewer may ask for it again.
+ */
+export function referralPackOffered(d: Pick<Dispute, 'stages'>): boolean {
+  return d.stages.some((s) => s.stage === 4);
 }
 
 /** Is this exact action (its verb and payload) one the viewer may take? */

@@ -1,4 +1,4 @@
-import type { Dispute, StageNo } from './types.ts';
+import type { Dispute, StageInstance, StageNo } from './types.ts';
 
 /**
  * R9.2: the one test of "overdue" that every figure uses (`dispute show`, the export, `register summary`, the web
@@ -10,4 +10,17 @@ export function overdueStage(d: Pick<Dispute, 'status' | 'stage' | 'stages'>, at
   if (d.status !== 'OPEN') return null;
   const s = d.stages.find((x) => x.stage === d.stage && !x.endedAt);
   return s?.dueAt && new Date(s.dueAt).getTime() <= at.getTime() ? { stage: s.stage, dueAt: s.dueAt } : null;
+}
+
+/** R9.1: how a stage stands against its timescale; null while it is open and within it, or when it has none. */
+export type StageMark = 'met' | 'missed' | 'escalated' | null;
+
+/**
+ * R9.1: the one reading of a stage's timescale (the export, the web page and the referral pack show this):
+ * "met" and "missed" as recorded, and a stage left by escalation (early, joint or external) "escalated", never "met".
+ */
+export function stageMark(s: Pick<StageInstance, 'met' | 'endedAt' | 'endReason'>): StageMark {
+  if (s.met === true) return 'met';
+  if (s.met === false) return 'missed';
+  return s.endedAt && s.endReason !== 'RESOLVED' ? 'escalated' : null;
 }

@@ -1,7 +1,7 @@
 import { cleanText } from '../domain/text-hygiene.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
-import { overdueStage } from '../domain/overdue.ts';
-import type { Directory, Dispute } from '../domain/types.ts';
+import { overdueStage, stageMark } from '../domain/overdue.ts';
+import type { Directory, Dispute, StageInstance } from '../domain/types.ts';
 import { COHORT_TEXT, SETTING_TEXT, SUBJECT_TEXT } from '../domain/texts.ts';
 
 /** R9.1: one row per dispute. The NHS number is never exported; the local case reference is. */
@@ -66,8 +66,9 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** R9.1: a stage left by escalation (early, joint or external) is "escalated", never "met". */
-const met = (m: boolean | null | undefined, end?: string | null, reason?: string | null) => (m === true ? 'met' : m === false ? 'missed' : end && reason !== 'RESOLVED' ? 'escalated' : '');
+/** R9.1: a stage left by escalation (early, joint or external) is "escalated", never "met"; an absent stage, blank. */
+const met = (m: boolean | null | undefined, end?: string | null, reason?: string | null) =>
+  (m === undefined ? '' : stageMark({ met: m, endedAt: end ?? null, endReason: (reason ?? null) as StageInstance['endReason'] }) ?? '');
 
 /**
  * The register as CSV. `at` writes each instant; the CLI passes the

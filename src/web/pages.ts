@@ -6,6 +6,8 @@ import {
 import type { Directory, Dispute, FlagCode, Subject } from '../domain/types.ts';
 import { FLAG_CODES, LEARNING_AREAS, SUBJECTS } from '../domain/types.ts';
 import { maskNhsNumber } from '../domain/nhs-number.ts';
+import { stageMark, type StageMark } from '../domain/overdue.ts';
+import { referralPackOffered } from '../domain/allowed-actions.ts';
 import type { BoardReport } from '../reports/board-report.ts';
 import type { Chart } from '../reports/charts.ts';
 import { html, type Safe, trusted } from './html.ts';
@@ -135,7 +137,7 @@ ${panel ?? ''}
 <table class="reflow"><thead><tr><th scope="col">Stage</th><th scope="col">Started</th><th scope="col">Deadline</th><th scope="col">Ended</th><th scope="col">Timescale</th></tr></thead>
 <tbody>${d.stages.map((s) => html`<tr><td data-label="Stage">Stage ${s.stage}</td><td data-label="Started">${date(cal, s.startedAt)}</td><td data-label="Deadline">${s.dueAt ? date(cal, s.dueAt) : 'none'}</td>
 <td data-label="Ended">${s.endedAt ? html`${date(cal, s.endedAt)} (${(s.endReason ?? '').toLowerCase().replace('_', ' ')})` : s.timedOutAt ? html`<span class="overdue">overdue since ${date(cal, s.timedOutAt)}</span>` : 'open'}</td>
-<td data-label="Timescale">${s.met === true ? 'Met' : s.met === false ? html`<span class="overdue">Missed</span>` : s.endedAt && s.endReason !== 'RESOLVED' ? 'Escalated' : '—'}</td></tr>`)}</tbody></table>
+<td data-label="Timescale">${timescaleCell(stageMark(s))}</td></tr>`)}</tbody></table>
 <h2>Decisions</h2>
 ${d.decisions.length ? html`<ol>${d.decisions.map((x) => html`<li><strong>${OUTCOME_TEXT[x.outcome]}</strong> (Stage ${x.stage}, ${x.status.toLowerCase()}): ${x.summary}
 <br>${EFFECT_TEXT[x.effect]}${x.effectiveFrom ? html`, from ${x.effectiveFrom}` : ''}${x.payers.length ? html` · Who pays: ${x.payers.map((p) => `${org(p.organisationId)}: ${p.share}`).join('; ')}` : ''}${x.wordingQuery ? html` · <span class="overdue">The words read as ${x.wordingQuery === 'ENDS' ? 'ending' : 'reducing'} aftercare; the proposer kept the choice</span>` : ''}
@@ -147,6 +149,13 @@ ${d.decisions.length ? html`<ol>${d.decisions.map((x) => html`<li><strong>${OUTC
 ${d.externalRoutes.length ? html`<h2>External escalation</h2><ul>${d.externalRoutes.map((r) => html`<li>${ROUTE_TEXT[r.route]} — ${name(r.by)}, ${date(cal, r.at)}</li>`)}</ul>` : ''}
 ${d.chc ? html`<h2>NHS Continuing Healthcare (parallel track)</h2><p>${CHC_TEXT[d.chc.status]}${d.chc.referralDate ? html`; referred ${d.chc.referralDate}` : ''}${d.chc.decisionDate ? html`; decided ${d.chc.decisionDate}` : ''}.</p>
 ${d.chcAdjustments.length ? html`<ul>${d.chcAdjustments.map((a) => html`<li>Adjustment from ${a.effectiveDate}: ${a.amountOrShare} (person not penalised)</li>`)}</ul>` : ''}` : ''}
+${referralPackOffered(d) ? html`<h2>Stage 4 referral pack</h2>
+<p>Everything the register holds on this dispute for NHS England, DHSC or legal advisers: the chronology, each organisation's position,
+decisions and their basis, every stage's deadline and whether it was met, continuity of care, flags and an index of evidence.</p>
+<ul><li><a href="/register/dispute/${d.reference}/pack.pdf" download>Download the referral pack (PDF)</a></li>
+<li><a href="/register/dispute/${d.reference}/pack.zip" download>Download the referral pack with its data (zip: PDF, JSON and the letters)</a></li></ul>` : ''}
+${d.letters.length ? html`<h2>Letters to the person</h2><ul>${d.letters.map((l) => html`<li><a href="/register/dispute/${d.reference}/letter/${l.seq}.pdf" download>Letter ${l.seq} (PDF)</a>: \
+${l.sentAt ? html`sent ${date(cal, l.sentAt)}` : 'draft, not yet sent'}, reading age ${l.readingAge}</li>`)}</ul>` : ''}
 <h2>The person</h2>
 <ul>${d.personSteps.map((p) => html`<li>${PERSON_STEP_TEXT[p.step]}: ${p.doneAt ? html`done by ${name(p.doneBy)}, ${date(cal, p.doneAt)}` : html`<span class="overdue">not yet</span>`}</li>`)}</ul>
 <h2>Flags</h2>
@@ -209,6 +218,10 @@ ${charts.map((c) => html`<figure>${trusted(c.svg.replace('<svg ', `<svg role="im
 <h2>Legal-risk signals (R10.1)</h2><ul>${r.legalRisk.map((l) => html`<li>${l.label}: ${l.count}</li>`)}</ul>
 <h2>Involving the person</h2><ul>${r.personInvolvement.map((p) => html`<li>${p.label}: ${p.done} of ${p.of}</li>`)}</ul>
 <h2>Themes</h2>${r.themes.length ? html`<ul>${r.themes.map((t) => html`<li>${t.theme}: ${t.count}</li>`)}</ul>` : html`<p>No themes tagged.</p>`}`;
+}
+
+function timescaleCell(m: StageMark): Safe | string {
+  return m === 'met' ? 'Met' : m === 'missed' ? html`<span class="overdue">Missed</span>` : m === 'escalated' ? 'Escalated' : '—';
 }
 
 function chainNote(c: ChainReport): Safe {

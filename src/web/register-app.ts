@@ -26,6 +26,12 @@ import { actionsPanel } from './action-forms.ts';
 import { WebActions } from './web-actions.ts';
 import { SignInPages } from './sign-in.ts';
 import type { SignInLinkStore } from '../app/sign-in-links.ts';
+import { referralPackOf } from '../app/referral-pack.ts';
+import { referralPackOffered } from '../domain/allowed-actions.ts';
+import { letterFileName, packFileName } from '../reports/referral-pack.ts';
+import { letterPdf } from '../reports/pdf/letter-pdf.ts';
+import { referralPackZip } from '../reports/pdf/pack-zip.ts';
+import { referralPackPdf } from '../reports/pdf/referral-pack-pdf.ts';
 
 export interface RegisterOptions {
   /** Called after an action is recorded, so the outbox delivers now rather than at its next poll. */
@@ -119,13 +125,14 @@ export class RegisterApp {
         return send(res, bad ? 400 : 200, await this.list(viewer, url));
       }
       if (path === '/register/disputes.csv') return this.listAsCsv(viewer, url, res);
-      const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes|\/act|\/form\/([a-z0-9-]+))?$/i.exec(path);
+      const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes|\/act|\/form\/([a-z0-9-]+)|\/pack\.pdf|\/pack\.zip|\/letter\/(\d{1,6})\.pdf)?$/i.exec(path);
       if (m) {
         const d = await this.service.get({ reference: m[1]!.toUpperCase() });
         if (!d || !this.maySee(viewer, d)) {
           return send(res, 404, layout('Not found', viewer, html`<p>There is no dispute ${m[1]} that you can see. <a href="/register">Back to the register</a></p>`));
         }
         if (m[2] === '/themes' && req.method === 'POST') return this.addTheme(req, res, viewer, session, d);
+        if (m[2] && /^\/(pack|letter)/i.test(m[2]) && req.method === 'GET') return this.document(res, viewer, d, m[2], m[4]);
         if (m[2] && m[2] !== '/themes') return this.acting(req, res, viewer, session, d, m[3]?.toLowerCase() ?? null, url);
         const history = await this.service.history(d.id);
         const notice = url.searchParams.get('notice');
@@ -171,6 +178,22 @@ export class RegisterApp {
     }
     if (verb) return this.actions.submitForm(res, viewer, viewer.person, d, verb, url.searchParams, csrf, body);
     return this.actions.act(res, viewer, viewer.person, d, csrf, body);
+  }
+
+  /** R5.7, R8.2: the referral pack (PDF or zip) and the person's letters, for those who may see the dispute. */
+  private async document(res: ServerResponse, viewer: Viewer, d: Dispute, what: string, letterSeq: string | undefined): Promise<void> {
+    const notHere = (msg: string) => send(res, 404, layout('Not found', viewer, html`<p>${msg} <a href="/register/dispute/${d.reference}">Back to ${d.reference}</a></p>`));
+    const now = this.clock.now();
+    const pack = await referralPackOf(this.service, d);
+    const file = (body: Buffer, type: string, name: string) => send(res, 200, body, type, { 'content-disposition': `attachment; filename="${name}"` });
+    if (letterSeq !== undefined) {
+      const l = pack.letters.find((x) => String(x.seq) === String(Number(letterSeq)));
+      if (!l) return notHere(`${d.reference} has no letter ${letterSeq}.`);
+      return file(await letterPdf(d.reference, pack.partnership, l, now), 'application/pdf', letterFileName(d.reference, l.seq));
+    }
+    if (!referralPackOffered(d)) return notHere(`${d.reference} has not reached Stage 4, so it has no referral pack.`);
+    if (what.toLowerCase().endsWith('.zip')) return file(await referralPackZip(pack, now), 'application/zip', packFileName(d.reference, 'zip'));
+    return file(await referralPackPdf(pack, now), 'application/pdf', packFileName(d.reference, 'pdf'));
   }
 
   private maySee(v: Viewer, d: Dispute): boolean {

@@ -45,7 +45,8 @@ export const MAY_IMPORT: Record<Exclude<Layer, `adapters/${string}`>, readonly L
 export const PURE_PACKAGES: Partial<Record<Layer, readonly string[]>> = {
   calendar: ['luxon', 'date-holidays'],
   domain: ['zod', 'flesch-kincaid', 'syllable'],
-  reports: ['vega', 'vega-lite', '@resvg/resvg-js'],
+  // pdfkit and yazl build documents and zips in memory (the callers write them, owner-only).
+  reports: ['vega', 'vega-lite', '@resvg/resvg-js', 'pdfkit', 'yazl'],
 };
 
 /** Packages that reach a database or a chat platform, and the only layer allowed each. */

@@ -1,4 +1,4 @@
-import { allowedActions, mayTake, type AllowedAction } from '../../src/domain/allowed-actions.ts';
+import { allowedActions, mayTake, referralPackOffered, type AllowedAction } from '../../src/domain/allowed-actions.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
 import type { Directory, Dispute, Person, StageNo } from '../../src/domain/types.ts';
 import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
@@ -37,6 +37,7 @@ const ADJUSTMENT = {
   type: 'RECORD_CHC_ADJUSTMENT' as const, effectiveDate: '2026-11-01', parties: ['anytown-icb'],
   amountOrShare: 'ICB 100%', personNotPenalised: true,
 };
+const PACK: AllowedAction = { verb: 'pack', label: 'Download the Stage 4 referral pack', style: null };
 const CORRECT: AllowedAction = { verb: 'correct', label: 'Correct the record', style: null };
 const letter = (n: number): AllowedAction => ({ verb: 'letter', n, label: 'Review the letter to the person', style: null });
 const confirm = (s: number, o: string, name: string): AllowedAction =>
@@ -175,8 +176,20 @@ describe('allowed actions on an open dispute', () => {
     s.run('eve-ford', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null });
     expect(s.dispute.stage).toBe(4);
     const note = s.dispute.letters.at(-1)!.seq;
-    expect(acts(s.dispute)).toEqual([INFORMED, REASSURED, ADVOCACY, DECIDE, EXTERNAL, CARE_CHANGE, ADVOCACY_NA, ADD_PARTY, CORRECT, letter(note)]);
+    expect(acts(s.dispute)).toEqual([INFORMED, REASSURED, ADVOCACY, DECIDE, EXTERNAL, CARE_CHANGE, ADVOCACY_NA, ADD_PARTY, CORRECT, PACK, letter(note)]);
     expect(only(s.dispute, 'external', person('ali-khan'))).toEqual([]);
+  });
+
+  it('[R5.7] the referral pack is offered from Stage 4 on, to every participant, and stays offered once resolved', () => {
+    const s = stage3();
+    expect(only(s.dispute, 'pack')).toEqual([]);
+    expect(mayTake(s.dispute, DEFAULT_POLICY, directory, person('jon-park'), { verb: 'pack' })).toBe(false);
+    s.run('eve-ford', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'The council cannot fund it.' });
+    s.run('jon-park', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'Nor can the ICB.' });
+    s.run('eve-ford', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: null });
+    expect(only(s.dispute, 'pack')).toEqual([PACK]);
+    expect(only(s.dispute, 'pack', person('ali-khan'))).toEqual([PACK]);
+    expect(referralPackOffered(s.dispute)).toBe(true);
   });
 
   it('[R2.4][R2.5] a party may be withdrawn only while more than two remain', () => {

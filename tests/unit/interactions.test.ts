@@ -69,7 +69,7 @@ describe('the action schema (build and parse every button)', () => {
     expect(parseAction('decide', null)).toBeNull();
     expect(Object.keys(ACTIONS).sort()).toEqual([
       'add-party', 'advocacy-na', 'cannot-resolve', 'care-change', 'care-restored', 'confirm', 'confirm-chc', 'correct', 'decide', 'escalate', 'external',
-      'letter', 'person', 'raise', 'redraft-letter', 'stage-3', 'tick', 'withdraw-party',
+      'letter', 'pack', 'person', 'raise', 'redraft-letter', 'stage-3', 'tick', 'withdraw-party',
     ]);
   });
 });

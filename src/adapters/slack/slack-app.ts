@@ -134,7 +134,7 @@ export function createSlackAdapter(env: Env, logger: Logger, directory: () => Di
     port,
     requestListener: receiver ? receiver.requestListener : null,
     attach(service, onChange) {
-      const ctx = new SlackContext(new Interactions(service, logger.child({ platform: 'slack' }), onChange), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
+      const ctx = new SlackContext(new Interactions(service, logger.child({ platform: 'slack' }), onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null), env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
       for (const m of [commands, views, actions, shortcuts, home]) m.register(app, ctx);
     },
     status() {

@@ -40,7 +40,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
 
   constructor(service: DisputeService, logger: Logger, onChange: () => void, private readonly registerUrl: string | null = null) {
     super();
-    this.ix = new Interactions(service, logger, onChange);
+    this.ix = new Interactions(service, logger, onChange, registerUrl);
     this.onMessage(async (context, next) => {
       await this.message(context);
       await next();

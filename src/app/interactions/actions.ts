@@ -57,6 +57,8 @@ export const ACTIONS = {
     payload: z.object({ d: id }),
     command: (): Command => ({ type: 'MOVE_TO_STAGE_3', reason: 'Ending Section 117 aftercare was proposed, which only Stage 3 can decide.' }),
   },
+  // R5.7: answered with where to download the referral pack; nothing is recorded.
+  pack: { payload: z.object({ d: id }), link: 'pack' },
 } as const;
 
 export type Verb = keyof typeof ACTIONS;

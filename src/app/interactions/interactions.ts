@@ -44,6 +44,8 @@ export class Interactions {
     private readonly logger: Logger,
     /** Called after a change so the outbox delivers now rather than at the next poll. */
     private readonly onChange: () => void,
+    /** PUBLIC_URL without its trailing slash: where links to the register point (null: not reachable from chat). */
+    private readonly registerUrl: string | null = null,
   ) {}
 
   /** The directory person behind a platform user id, or null for a stranger. */
@@ -102,6 +104,10 @@ export class Interactions {
     const found = await this.dispute(person, platform, { id: a.d });
     if (!found.ok) return found;
     const d = found.value;
+    if (a.verb === 'pack') {
+      if (!this.mayTake(d, person, a)) return no(refusals.mayNotDo());
+      return yes({ kind: 'done', dispute: d, notice: packNotice(d.reference, this.registerUrl), duplicate: false });
+    }
     const cmd = actionCommand(a);
     if (cmd) {
       const r = await this.command(person, platform, d, cmd, key);
@@ -225,6 +231,17 @@ const FIRST_FIELD: Record<Exclude<FormName, 'raise'>, string> = {
   'add-party': 'organisationId', 'withdraw-party': 'organisationId', 'care-restored': 'detail', 'advocacy-na': 'note',
   correct: 'value', 'cannot-resolve': 'reason',
 };
+
+/**
+ * R5.7: where the referral pack is. Chat never carries the file: the register's page serves it to those who may see
+ * the dispute, after they sign in, so a forwarded message gives nobody the pack.
+ */
+export function packNotice(reference: string, registerUrl: string | null): string {
+  const cli = `or run "s117 dispute pack ${reference} FILE.pdf" (or FILE.zip) on the bot's computer`;
+  return registerUrl
+    ? `The Stage 4 referral pack for ${reference} (PDF, or a zip with the JSON): ${registerUrl}/register/dispute/${reference}/pack.pdf — the zip: ${registerUrl}/register/dispute/${reference}/pack.zip. Sign in to download it, ${cli}.`
+    : `The Stage 4 referral pack for ${reference} is on the dispute's page in the register (PUBLIC_URL is not set, so there is no link to give), ${cli}.`;
+}
 
 /** A person's handle on a platform (their user id there). */
 export function personHandle(p: Person, platform: string): string | null {
