@@ -74,7 +74,11 @@ export async function startBot(opts: {
       await p.start();
     }
     const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db), local,
-      new RegisterIdentityBindings(app.db), { onChange: () => void app.scheduler.deliverSoon(), signInLinks: new RegisterSignInLinks(app.db) });
+      new RegisterIdentityBindings(app.db), {
+        onChange: () => void app.scheduler.deliverSoon(),
+        // Sign-in links only where a running platform can send them (e-mail).
+        ...([...platforms.values()].some((p) => p.port?.signInLink) ? { signInLinks: new RegisterSignInLinks(app.db) } : {}),
+      });
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     // Off unless ADMIN_TOKEN is set, and then for that bearer token only: the figures say how busy the register is.
     if (env.ADMIN_TOKEN) http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));

@@ -7,8 +7,11 @@ import type { Effect } from '../domain/effects.ts';
  * someone who reads the database or a backup can neither sign in with a stored link nor make one.
  */
 export const LINK_MINUTES = 15;
-/** Requests per address, and per client address, in one window of LINK_MINUTES. */
-export const LINK_LIMITS = { perAddress: 3, perIp: 10 } as const;
+/**
+ * Requests per address, and per client address, in one window of LINK_MINUTES. Per client address it is generous:
+ * an organisation's staff often reach us from one address (its proxy or NAT).
+ */
+export const LINK_LIMITS = { perAddress: 3, perIp: 30 } as const;
 
 export const linkToken = (secret: string, linkId: string): string =>
   crypto.createHmac('sha256', secret).update(`s117 sign-in link\0${linkId}`).digest('base64url');

@@ -100,9 +100,8 @@ export function coreCrossCheck(env: Env): string[] {
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: is needed with OIDC_PROVIDERS_FILE (the sign-in providers send people back to PUBLIC_URL/register/callback)');
   }
   if (env.SIGN_IN_LINKS === 'on') {
-    // The links go out by e-mail: the e-mail module's settings are in the same environment.
-    const all = env as Env & Record<string, unknown>;
-    const missing = ['SMTP_URL', 'MAIL_FROM', 'SESSION_SECRET', 'PUBLIC_URL'].filter((k) => !all[k]);
+    // Checked against the whole environment as parsed (the e-mail module's settings included).
+    const missing = ['SMTP_URL', 'MAIL_FROM', 'SESSION_SECRET', 'PUBLIC_URL'].filter((k) => !(env as Record<string, unknown>)[k]);
     if (missing.length) problems.push(`${missing.join(', ')}: ${missing.length > 1 ? 'are' : 'is'} needed with SIGN_IN_LINKS=on (the links are e-mailed, signed with SESSION_SECRET and point at PUBLIC_URL), or set SIGN_IN_LINKS=auto`);
   }
   return problems;

@@ -26,6 +26,8 @@ export function inboundContext(env: Env, local: LocalAccess, logger: Logger): In
 export function warnExposure(env: Env, logger: Logger, unverifiedEndpoints: readonly string[]): void {
   const blocked = unsignedSurfaceBlocked(env);
   if (!blocked) return;
-  if (!env.OIDC_ISSUER && !env.OIDC_PROVIDERS_FILE && env.SIGN_IN_LINKS !== 'on') logger.warn({ reason: blocked }, 'the register is switched off: no sign-in is configured (OIDC_ISSUER) and it would be reachable from other computers');
+  if (!env.OIDC_ISSUER && !env.OIDC_PROVIDERS_FILE && env.SIGN_IN_LINKS !== 'on') {
+    logger.warn({ reason: blocked }, 'the register is switched off: no sign-in is configured (OIDC_ISSUER) and it would be reachable from other computers');
+  }
   for (const what of unverifiedEndpoints) logger.warn({ reason: blocked }, `${what} is switched off: its requests cannot be verified`);
 }

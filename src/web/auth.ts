@@ -52,9 +52,9 @@ export class Auth {
     private readonly local: LocalAccess, private readonly identities: IdentityStore,
   ) {
     this.providers = loadOidcProviders(env);
-    const mail = Boolean(env.SMTP_URL && env.MAIL_FROM && env.SESSION_SECRET && env.PUBLIC_URL);
     this.mode = this.providers.length || env.SIGN_IN_LINKS === 'on' ? 'oidc' : 'local';
-    this.links = this.mode === 'oidc' && mail && env.SIGN_IN_LINKS !== 'off';
+    // Whether a platform here can e-mail the links is the caller's to say (it gives the register a link store only then).
+    this.links = this.mode === 'oidc' && Boolean(env.SESSION_SECRET && env.PUBLIC_URL) && env.SIGN_IN_LINKS !== 'off';
   }
 
   /** The provider an organisation's people sign in with here: the first of its issuers that is configured. */

@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeClock } from '../fakes/clock.ts';
+import { FakeSmtpRelay } from '../fakes/smtp.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 import { freePort, OIDC_ENV, startOidcProvider } from '../helpers/oidc.ts';
+import { until } from '../helpers/wait.ts';
 
 // Acting on a dispute's web page as people do: headless Chromium (Debian's), signing in through a real OpenID
 // provider, proposing a decision from one organisation and confirming it from another, with the keyboard-reachable
@@ -106,5 +108,71 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
       ['DECISION_PROPOSED', 'ivy-nash', 'web'], ['DECISION_CONFIRMED', 'dee-obi', 'web'],
     ]);
     expect(await dee.locator('ol.timeline').textContent()).toMatch(/Dee Obi on web/);
+  });
+});
+
+(haveChromium ? describe : describe.skip)('taking part by e-mail only, in a browser', () => {
+  let browser: Browser;
+  let bot: Bot;
+  let relay: FakeSmtpRelay;
+  let base: string;
+  let ref: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    relay = new FakeSmtpRelay();
+    await relay.start();
+    // No sign-in provider at all: every organisation signs in with e-mailed links.
+    const env = loadEnv({
+      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
+      SESSION_SECRET: OIDC_ENV.SESSION_SECRET, SIGN_IN_LINKS: 'on', SMTP_URL: relay.url, MAIL_FROM: 's117-noreply@anytown.nhs.uk',
+    });
+    bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
+    ref = (await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())).dispute.reference;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.stop();
+    await relay?.stop();
+  });
+
+  async function axe(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: AXE });
+    return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`) as Promise<string[]>;
+  }
+
+  it('[R9.1] chooses the organisation, asks for a link, signs in with it from the e-mail and ticks a checklist item', async () => {
+    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await page.goto(`${base}/register/dispute/${ref}`);
+    expect(await page.locator('legend').first().textContent()).toBe('Which organisation do you work for?');
+    expect(await axe(page)).toEqual([]);
+    await page.getByLabel('NHS Anytown ICB').check();
+    await page.click('button:has-text("Continue")');
+    await page.click('button:has-text("Send me a sign-in link")');
+    expect(await page.locator('.error-summary a').textContent()).toBe('Enter your work e-mail address');
+    expect(await axe(page)).toEqual([]);
+    await page.getByLabel('Your work e-mail address').fill('ivy.nash@anytown.nhs.uk');
+    await page.click('button:has-text("Send me a sign-in link")');
+    expect(await page.locator('h1').textContent()).toBe('Check your e-mail');
+    await until(async () => {
+      await bot.app.scheduler.tick();
+      return relay.to('ivy.nash@anytown.nhs.uk').some((m) => m.parsed.subject === 'Sign in to the Section 117 register');
+    }, 'the sign-in e-mail', 60_000);
+    const mail = relay.to('ivy.nash@anytown.nhs.uk').find((m) => m.parsed.subject === 'Sign in to the Section 117 register')!;
+    await page.goto(/https?:\/\/\S+\/register\/login\/link\?t=\S+/.exec(String(mail.parsed.text))![0]);
+    await page.click('button:has-text("Sign in")');
+    await page.goto(`${base}/register/dispute/${ref}`);
+    expect(await page.locator('header').textContent()).toMatch(/Signed in as Ivy Nash/);
+    await page.locator('button:has-text("Tick")').first().click();
+    await page.waitForURL(/notice=/);
+    const d = (await bot.app.service.get({ reference: ref }))!;
+    const ticked = await bot.app.db.prisma.historyEvent.findMany({ where: { disputeId: d.id, type: 'CHECKLIST_TICKED' } });
+    expect(ticked.map((h) => [h.actorId, h.platform])).toEqual([['ivy-nash', 'web']]);
   });
 });

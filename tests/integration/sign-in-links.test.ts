@@ -52,7 +52,7 @@ describe.each(DATABASES)('sign-in links (%s)', (_name, setup) => {
     expect(await store.consume(sha256(token), new Date(app.clock.now().getTime() + 15 * 60_000 + 1))).toEqual({ ok: false, why: 'expired' });
     for (let i = 0; i < LINK_LIMITS.perAddress; i++) expect(await store.request(ask(null, 'nobody', `ip-3-${i}`).r, WINDOW)).toBe('counted');
     expect(await store.request(ask('oli-shaw', 'nobody', 'ip-4').r, WINDOW)).toBe('limited');
-    // Per client address: ten requests in the window, whatever addresses they name.
+    // Per client address: LINK_LIMITS.perIp requests in the window, whatever addresses they name.
     for (let i = 0; i < LINK_LIMITS.perIp; i++) expect(await store.request(ask(null, `someone-${i}`, 'ip-5').r, WINDOW)).toBe('counted');
     expect(await store.request(ask('oli-shaw', 'oli', 'ip-5').r, WINDOW)).toBe('limited');
     // A window later the client may ask again.
