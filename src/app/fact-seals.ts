@@ -18,6 +18,8 @@ export const REMOVED_TEXT = '[removed under retention]';
 export const REMOVED_DIGEST = 'removed';
 /** The history entry that records a retention run; only with one may a sealed text be missing. */
 export const ANONYMISED_EVENT = 'RECORD_ANONYMISED';
+/** The history entry that records texts removed from named entries (a wrong value, with a reason): `{ entries: number[] }`. */
+export const REDACTED_EVENT = 'TEXT_REDACTED';
 
 /**
  * SHA-256 of one free text, bound to its dispute so the same words in two
@@ -40,7 +42,8 @@ export function factsOf(d: Dispute): FactMap {
     setting: d.setting, localCaseRef: t(d.localCaseRef), nhsNumber: t(d.nhsNumber), description: t(d.description),
     currentCare: t(d.currentCare), careContinues: d.careContinues, endingProposal: d.endingProposal, legalAdviceAsked: d.legalAdviceAsked,
     namedProfessionals: t(JSON.stringify(d.namedProfessionals)), cannotResolve: t(JSON.stringify(d.cannotResolve)), status: d.status,
-    stage: d.stage, outcome: d.outcome, resolvedAt: d.resolvedAt,
+    // The outcome is a sentence quoting the decision: a text, sealed as its digest like the rest.
+    stage: d.stage, outcome: t(d.outcome), resolvedAt: d.resolvedAt,
   };
   for (const p of d.parties) {
     f[`party:${p.organisationId}`] = {
