@@ -57,8 +57,8 @@ async function redactLegacyCorrections(tx: Tx, keys: IdentifierKeys, now: Date):
   const rows = await tx.$queryRaw<{ disputeId: string; seq: number }[]>`
     SELECT "disputeId", "seq" FROM "HistoryEvent"
     WHERE "type" = 'CORRECTED' AND "data"->>'field' = 'nhsNumber'
-      AND (("data"->>'before') ~ '[0-9]{3}' OR ("data"->>'after') ~ '[0-9]{3}')
-      AND NOT (coalesce("data"->>'before', '') LIKE 'NHS number ending%' AND coalesce("data"->>'after', '') LIKE 'NHS number ending%')
+      AND ((jsonb_typeof("data"->'before') = 'string' AND "data"->>'before' ~ '[0-9]{4}')
+        OR (jsonb_typeof("data"->'after') = 'string' AND "data"->>'after' ~ '[0-9]{4}'))
     ORDER BY "disputeId", "seq"`;
   const byDispute = new Map<string, number[]>();
   for (const r of rows) byDispute.set(r.disputeId, [...(byDispute.get(r.disputeId) ?? []), Number(r.seq)]);
