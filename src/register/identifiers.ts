@@ -175,8 +175,8 @@ export function revealNhsNumber(keys: IdentifierKeys, disputeId: string, cipher:
   if (!k && reloadIdentifierKeys(keys)) k = keys.all.get(keyId);
   if (!k) {
     throw new IdentifierKeyError(`The NHS number of dispute ${disputeId} was encrypted with identifier key ${keyId}, which is not in `
-      + `${keys.file ?? 'this process'}. Add that key (from the copy kept when it was retired) to the key file's "keys" list; `
-      + 'see docs/identifiers.md.');
+      + `${keys.file ?? 'this process'}. If the key file was moved, lost or not mounted, put it back at that path; if the key was `
+      + 'retired by a rotation, add it (from the copy kept then) to the key file\'s "keys" list. See docs/identifiers.md.');
   }
   const d = crypto.createDecipheriv('aes-256-gcm', k.enc, Buffer.from(iv, 'base64url'));
   d.setAAD(aad(disputeId));

@@ -31,12 +31,14 @@ describe.each(DATABASES)('protected identifiers (%s)', (name, make) => {
   let tmp: string;
   let dataDir: string;
   let keyFile: string;
+  let databaseUrl: string | undefined;
   let mine: string[];
   let theirs: string;
   const embedded = name === 'PGlite';
   beforeAll(async () => {
     const db = await make();
     cleanup = db.cleanup;
+    databaseUrl = db.databaseUrl;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-ids-'));
     dataDir = path.join(tmp, 'data');
     keyFile = path.join(tmp, 'data-keys', 'identifiers.key');
@@ -131,5 +133,19 @@ describe.each(DATABASES)('protected identifiers (%s)', (name, make) => {
     expect((await app.service.get({ id: theirs }))!.nhsNumber).toBe(OTHER);
     expect((await s117('identifiers', 'status')).out).toMatch(new RegExp(`NHS numbers stored: 3 under ${newKey}`));
     expect(await s117('register', 'verify')).toMatchObject({ code: 0 });
+  });
+
+  it('[R11.2] a register whose key file went missing does not start: it says which key it needs and where', async () => {
+    const keyId = app.db.identifiers!.current.id;
+    await app.close();
+    fs.renameSync(keyFile, `${keyFile}.away`);
+    const again = () => testApp({
+      ...(databaseUrl ? { databaseUrl } : {}), dataDir: embedded ? dataDir : 'memory://', ...(embedded ? {} : { env: { IDENTIFIER_KEY_FILE: keyFile } }),
+    });
+    await expect(again()).rejects.toThrow(new RegExp(`encrypted with identifier key ${keyId}, which is not in ${keyFile}\\. `
+      + 'If the key file was moved, lost or not mounted, put it back at that path'));
+    fs.renameSync(`${keyFile}.away`, keyFile);
+    app = await again();
+    expect((await findDisputesByNhsNumber(app.db, NHS)).length).toBe(2);
   });
 });
