@@ -130,7 +130,7 @@ export interface ChainReport {
  * could forge a consistent chain; the signed checkpoints kept outside the
  * database (src/register/checkpoints.ts) catch both.
  */
-export function verifyChain(entries: readonly ChainedEntry[], current?: FactMap): ChainReport {
+export function verifyChain(entries: readonly ChainedEntry[], current?: FactMap, legacy?: FactMap): ChainReport {
   const list = [...entries].sort((a, b) => a.seq - b.seq);
   const problems: ChainProblem[] = [];
   let beforeChain = 0;
@@ -177,7 +177,7 @@ export function verifyChain(entries: readonly ChainedEntry[], current?: FactMap)
     prevHash = e.hash;
   }
   if (current && factsSeen) {
-    const facts = checkFacts(list, current, anonymised, list[0]?.disputeId);
+    const facts = checkFacts(list, current, anonymised, list[0]?.disputeId, legacy);
     removedTexts += facts.removed;
     problems.push(...facts.problems);
   }
@@ -198,6 +198,6 @@ export function describeProblem(p: ChainProblem): string {
 }
 
 /** Checks one dispute's history as the register returns it, and, given the dispute as it is now, the facts it seals. */
-export function checkHistory(disputeId: string, history: readonly HistoryEntry[], current?: FactMap): ChainReport {
-  return verifyChain(history.map((h) => ({ ...h, disputeId })), current);
+export function checkHistory(disputeId: string, history: readonly HistoryEntry[], current?: FactMap, legacy?: FactMap): ChainReport {
+  return verifyChain(history.map((h) => ({ ...h, disputeId })), current, legacy);
 }

@@ -1,9 +1,9 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { RoutedEffect } from '../app/routing.ts';
 import { sealEntries } from '../app/history-chain.ts';
-import { factDelta, factsOf, type SealedFact } from '../app/fact-seals.ts';
+import { factDelta, type FactMap, factsOf, type SealedFact } from '../app/fact-seals.ts';
 import type { DomainEvent } from '../domain/effects.ts';
-import { type IdentifierKeys, protectNhsNumber, revealNhsNumber } from './identifiers.ts';
+import { type IdentifierKeys, nhsSealDigest, protectNhsNumber, revealNhsNumber } from './identifiers.ts';
 import type {
   CannotResolve, LearningArea, LetterFacts, WithdrawalProposal,
   ChcStatus, Cohort, Decision, DecisionEffect, DecisionOutcome, DecisionStatus, Dispute, NeedsBasis, Payer, EndingReason, ExternalRouteKey, FlagCode,
@@ -33,11 +33,18 @@ export const DISPUTE_INCLUDE = {
 type Row = Prisma.DisputeGetPayload<{ include: typeof DISPUTE_INCLUDE }>;
 
 export function toDomain(r: Row, keys: IdentifierKeys): Dispute {
+  const d = rowToDomain(r, revealNhsNumber(keys, r.id, r.nhsNumberCipher));
+  // Not enumerable: it goes with this copy to verify, never into comparisons, JSON or the copies a command makes.
+  Object.defineProperty(d, 'nhsNumberSeal', { value: nhsSealDigest(keys, r.id, d.nhsNumber), enumerable: false });
+  return d;
+}
+
+function rowToDomain(r: Row, nhsNumber: string | null): Dispute {
   const bySeq = <T extends { seq: number }>(a: T[]) => [...a].sort((x, y) => x.seq - y.seq);
   return {
     id: r.id, reference: r.reference, status: r.status, stage: r.stage as StageNo, version: r.version,
     subjects: r.subjects as Subject[], cohort: r.cohort as Cohort, setting: r.setting as Setting, localCaseRef: r.localCaseRef,
-    nhsNumber: revealNhsNumber(keys, r.id, r.nhsNumberCipher), description: r.description, currentCare: r.currentCare, careContinues: r.careContinues,
+    nhsNumber, description: r.description, currentCare: r.currentCare, careContinues: r.careContinues,
     endingProposal: r.endingProposal, legalAdviceAsked: r.legalAdviceAsked, cannotResolve: r.cannotResolve as unknown as CannotResolve[],
     pendingWithdrawals: r.pendingWithdrawals as unknown as WithdrawalProposal[], raisedById: r.raisedById, raisedAt: isoReq(r.raisedAt),
     raisedOn: r.raisedOn as Platform, namedProfessionals: r.namedProfessionals, outcome: r.outcome, resolvedAt: iso(r.resolvedAt),
@@ -237,8 +244,10 @@ export async function appendHistory(
   const base = last?.seq ?? 0;
   const now = change?.next ?? await loadDispute(tx, { id: disputeId }, keys);
   const sealedBefore = last !== null && last.facts !== null;
+  // The NHS number as its keyed seal, worked out afresh: a command may have corrected it since the dispute was read.
+  const keyed = (d: Dispute): FactMap => factsOf({ ...d, nhsNumberSeal: nhsSealDigest(keys, d.id, d.nhsNumber) });
   const facts: Record<string, SealedFact | null> = !now ? {}
-    : sealedBefore ? factDelta(change?.prev ? factsOf(change.prev) : factsOf(now), factsOf(now)) : factsOf(now);
+    : sealedBefore ? factDelta(change?.prev ? keyed(change.prev) : keyed(now), keyed(now)) : keyed(now);
   const sealed = sealEntries(events.map((e, i) => ({
     disputeId, seq: base + i + 1, at: meta.at, actorId: meta.actorId, platform: meta.platform, type: e.type,
     data: e.data as Prisma.InputJsonValue, correctsSeq: e.correctsSeq ?? null, facts: i === 0 ? facts : {},

@@ -106,13 +106,13 @@ export async function rotateIdentifierKey(db: Database, now: Date): Promise<{ ro
   const oldCurrent = keys.current;
   const old = [...keys.all.values()];
   const fresh = newIdentifierKey(now);
-  writeKeyFile(file, { current: fresh, all: [fresh, ...old] });
+  writeKeyFile(file, { current: fresh, all: [fresh, ...old], seal: keys.seal });
   keys.all = new Map([[fresh.id, fresh], ...old.map((k) => [k.id, k] as const)]);
   keys.current = fresh;
   const rows = await db.prisma.$transaction((tx) => reprotectRows(tx, keys), TX_OPTIONS);
   const retired = `${file}.retired-${old.map((k) => k.id).join('-')}`;
-  writeKeyFile(retired, { current: oldCurrent, all: old });
-  writeKeyFile(file, { current: fresh, all: [fresh] });
+  writeKeyFile(retired, { current: oldCurrent, all: old, seal: keys.seal });
+  writeKeyFile(file, { current: fresh, all: [fresh], seal: keys.seal });
   keys.all = new Map([[fresh.id, fresh]]);
   return { rows, keyId: fresh.id, retired };
 }

@@ -26,6 +26,11 @@ export interface IdentifierKeys {
   file: string | null;
   current: IdentifierKey;
   all: Map<string, IdentifierKey>;
+  /**
+   * Keys the digest the history seals in place of each NHS number. Never rotated: the seals it made must check out for
+   * as long as the history is kept. Without it, anyone holding the database could find a number from its seal.
+   */
+  seal: Buffer;
 }
 
 const FORMAT = 'v1';
@@ -42,13 +47,13 @@ export function newIdentifierKey(now = new Date()): IdentifierKey {
   return { id, enc: crypto.randomBytes(32), mac: crypto.randomBytes(32), created: now.toISOString() };
 }
 
-interface KeyFileJson { version: 1; current: string; keys: { id: string; enc: string; mac: string; created: string }[] }
+interface KeyFileJson { version: 1; current: string; seal?: string; keys: { id: string; enc: string; mac: string; created: string }[] }
 
-type KeySet = { current: IdentifierKey; all: Iterable<IdentifierKey> };
+type KeySet = { current: IdentifierKey; all: Iterable<IdentifierKey>; seal: Buffer };
 
 function toJson(keys: KeySet): string {
   const body: KeyFileJson = {
-    version: 1, current: keys.current.id,
+    version: 1, current: keys.current.id, seal: keys.seal.toString('base64'),
     keys: [...keys.all].map((k) => ({ id: k.id, enc: k.enc.toString('base64'), mac: k.mac.toString('base64'), created: k.created })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
@@ -93,11 +98,14 @@ function parseKeyFile(file: string): IdentifierKeys {
   if (!current) {
     throw new IdentifierKeyError(`The identifier key file ${file} names a current key ("${json.current}") it does not hold.`);
   }
-  return { file, current, all };
+  const seal = Buffer.from(json.seal ?? '', 'base64');
+  if (seal.length !== 32) throw new IdentifierKeyError(`The identifier key file ${file} has no seal key. Restore it from your copy of it.`);
+  return { file, current, all, seal };
 }
 
 /** In-memory registers share one key per process: nothing they hold outlives it. */
 let memoryKey: IdentifierKey | null = null;
+let memorySeal: Buffer | null = null;
 
 /**
  * The identifier keys: read from the key file, which is made (owner-only,
@@ -108,12 +116,13 @@ let memoryKey: IdentifierKey | null = null;
 export function loadIdentifierKeys(file: string | null): IdentifierKeys {
   if (!file) {
     memoryKey ??= newIdentifierKey();
-    return { file: null, current: memoryKey, all: new Map([[memoryKey.id, memoryKey]]) };
+    memorySeal ??= crypto.randomBytes(32);
+    return { file: null, current: memoryKey, all: new Map([[memoryKey.id, memoryKey]]), seal: memorySeal };
   }
   if (!fs.existsSync(file)) {
     const k = newIdentifierKey();
     try {
-      writeKeyFile(file, { current: k, all: [k] }, { exclusive: true });
+      writeKeyFile(file, { current: k, all: [k], seal: crypto.randomBytes(32) }, { exclusive: true });
     } catch (e) {
       // Two processes starting at once: the other one's key stands.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -130,6 +139,7 @@ export function reloadIdentifierKeys(keys: IdentifierKeys): boolean {
   const fresh = parseKeyFile(keys.file);
   keys.current = fresh.current;
   keys.all = fresh.all;
+  keys.seal = fresh.seal;
   return true;
 }
 
@@ -186,6 +196,13 @@ export function revealNhsNumber(keys: IdentifierKeys, disputeId: string, cipher:
   } catch {
     throw new IdentifierKeyError(`The stored NHS number of dispute ${disputeId} does not decrypt: it was changed outside the bot.`);
   }
+}
+
+/** What the history seals for a dispute's NHS number: an HMAC, bound to the dispute, under the seal key. */
+export function nhsSealDigest(keys: IdentifierKeys, disputeId: string, nhsNumber: string | null): string | null {
+  if (nhsNumber === null) return null;
+  const mac = crypto.createHmac('sha256', keys.seal).update(`s117-nhs-seal\u0000${disputeId}\u0000${nhsDigits(nhsNumber)}`);
+  return `hmac-sha256:${mac.digest('hex')}`;
 }
 
 /** Every hash the NHS number may be stored under (one per key held, the current first): finds rows mid-rotation too. */

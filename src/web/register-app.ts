@@ -4,7 +4,7 @@ import { listCsv } from './register-list.ts';
 import type { DisputeService } from '../app/dispute-service.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import { checkHistory } from '../app/history-chain.ts';
-import { factsOf } from '../app/fact-seals.ts';
+import { factsOf, legacyFactsOf } from '../app/fact-seals.ts';
 import type { Clock, Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -135,7 +135,7 @@ export class RegisterApp {
         const history = await this.service.history(d.id);
         const notice = url.searchParams.get('notice');
         const page = disputePage(this.service.calendar, this.service.directory(), d, history, this.themes(),
-          await this.auth.csrf(session), Boolean(viewer.person), checkHistory(d.id, history, factsOf(d)));
+          await this.auth.csrf(session), Boolean(viewer.person), checkHistory(d.id, history, factsOf(d), legacyFactsOf(d)));
         return send(res, 200, layout(d.reference, viewer, page, { notice }));
       }
       if (path === '/register/report' || path === '/register/report.csv') {

@@ -8,6 +8,7 @@ import { as, cli } from '../helpers/gates.ts';
 import { findDisputesByNhsNumber, protectStoredIdentifiers } from '../../src/register/identifier-rows.ts';
 import { appendHistory } from '../../src/register/dispute-repo.ts';
 import { cipherKeyId } from '../../src/register/identifiers.ts';
+import { textDigest } from '../../src/app/fact-seals.ts';
 
 // The NHS number is encrypted at rest with a key kept outside the database,
 // and found by a keyed hash of its digits: the database files never hold it
@@ -75,6 +76,13 @@ describe.each(DATABASES)('protected identifiers (%s)', (name, make) => {
     expect(stored).toEqual({ nhsNumberCipher: expect.stringMatching(/^v1:[0-9a-f]{12}:/), nhsNumberHash: expect.stringMatching(/^[0-9a-f]{64}$/), nhsNumberLegacy: null });
     // Read back through the one module, as every screen and letter does.
     expect((await app.service.get({ id: mine[0]! }))!.nhsNumber).toBe(NHS);
+  });
+
+  it('[R11.2] the history seals the NHS number under a key, not as a plain digest anyone could match by trying every number', async () => {
+    const facts = await app.db.prisma.historyEvent.findMany({ where: { disputeId: mine[0] }, select: { facts: true } });
+    const sealed = facts.map((f) => (f.facts as { dispute?: { nhsNumber?: string } } | null)?.dispute?.nhsNumber).filter(Boolean);
+    expect(sealed).toEqual([expect.stringMatching(/^hmac-sha256:[0-9a-f]{64}$/)]);
+    expect(JSON.stringify(facts)).not.toContain(textDigest(mine[0]!, NHS)!);
   });
 
   (embedded ? it : it.skip)('[R11.2] the embedded database files do not contain the NHS number, though they do contain the case number', async () => {

@@ -109,6 +109,16 @@ describe('[R11.2] NHS numbers at rest', () => {
     expect(protectNhsNumber(keys, 'd1', null)).toEqual({ nhsNumberCipher: null, nhsNumberHash: null });
   });
 
+  it('[R11.2] a fact an older version sealed with the plain digest of the NHS number still checks out against the keyed seal', () => {
+    const base = { disputeId: 'd1', at: new Date('2026-12-07T10:00:00Z'), actorId: 'a', platform: 'cli', correctsSeq: null, data: {}, type: 'RAISED' };
+    const plain = { dispute: { nhsNumber: textDigest('d1', '9434765919') } };
+    const keyed = { dispute: { nhsNumber: 'hmac-sha256:00' } };
+    const entries = sealEntries([{ ...base, seq: 1, facts: plain }], null);
+    expect(verifyChain(entries, keyed, plain).intact).toBe(true);
+    expect(verifyChain(entries, keyed).problems).toEqual([expect.objectContaining({ kind: 'fact-changed', fields: ['nhsNumber'] })]);
+    expect(verifyChain(entries, keyed, { dispute: { nhsNumber: textDigest('d1', '4010232137') } }).intact).toBe(false);
+  });
+
   it('[R11.2] a key file others can read is refused, with the fix; a missing key names the key and where to add it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-key-'));
     const file = path.join(dir, 'k', 'identifiers.key');
