@@ -32,7 +32,10 @@ COPY config/directory.example.yaml ./config/
 COPY manifests ./manifests
 COPY bin ./bin
 # The register's folder is the bot's alone (it refuses to start on one others can read); a new volume copies this mode.
-RUN mkdir -p /data /config && chown node:node /data && chmod 700 /data
+# /data-keys holds the key that encrypts NHS numbers (IDENTIFIER_KEY_FILE's default beside /data): mount it as a volume
+# of its own, or the NHS numbers cannot be read after the container is recreated (docs/identifiers.md).
+RUN mkdir -p /data /data-keys /config && chown node:node /data && chmod 700 /data \
+    && chown node:node /data-keys && chmod 700 /data-keys
 USER node
 EXPOSE 3000
 # /healthz answers while the process serves HTTP; /readyz also checks the database (use it for the load balancer).

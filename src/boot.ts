@@ -23,6 +23,8 @@ import { Scheduler } from './scheduler/scheduler.ts';
 import { sendMonthlyReportIfDue } from './app/monthly-report.ts';
 import { auditDir } from './register/checkpoints.ts';
 import { dailyCheckpoints } from './register/checkpoint-job.ts';
+import { identifierKeyFile, loadIdentifierKeys } from './register/identifiers.ts';
+import { protectStoredIdentifiers } from './register/identifier-rows.ts';
 
 export interface App {
   env: Env;
@@ -88,6 +90,10 @@ export async function boot(opts: BootOptions): Promise<App> {
   try {
     const appliedMigrations = await migrate(db.sql);
     if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
+    // Outside the database, so a copy or backup of it carries no readable NHS number.
+    db.identifiers = loadIdentifierKeys(identifierKeyFile(env));
+    const protectedNow = await protectStoredIdentifiers(db, clock.now());
+    if (protectedNow.rows || protectedNow.histories) logger.info(protectedNow, 'NHS numbers encrypted under the current identifier key');
     await syncDirectory(db, directory);
     const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
     const store = new RegisterDisputeStore(db);

@@ -151,7 +151,7 @@ export class DisputeService {
       reference = await tx.nextReference(Number(this.deps.calendar.localDate(now).slice(0, 4)));
     }
     const cmd = build(id, reference);
-    const historyLength = cmd.type === 'CORRECT' && prev
+    const historyLength = (cmd.type === 'CORRECT' || cmd.type === 'REDACT') && prev
       ? await tx.historyLength(prev.id)
       : undefined;
     const ctx = { ...this.ctx(now, actor), ...(historyLength === undefined ? {} : { historyLength }) };
@@ -210,6 +210,11 @@ export class DisputeService {
       ? decided.events.map((e) => ({ ...e, data: { ...e.data, osAccount: actor.osAccount } }))
       : decided.events;
     await tx.appendHistory(decided.next.id, events, { at: now, actorId: actor.personId, platform: actor.platform });
+    // Sealed first, then emptied: the entry keeps each removed text's digest, so its seal still checks out.
+    for (const e of decided.events.filter((x) => x.type === 'TEXT_REDACTED')) {
+      const { entries, fields } = e.data as { entries: number[]; fields?: string[] };
+      await tx.removeTexts(decided.next.id, entries, fields ?? null);
+    }
     const effects = withCardRefresh(prev, decided.effects, now);
     const routed = routeEffects(decided.next, effects, this.deps.directory(), this.deps.reach?.() ?? null);
     await tx.enqueueEffects(decided.next.id, decided.next.version, routed);

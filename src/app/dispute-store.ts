@@ -34,6 +34,11 @@ export interface DisputeTx {
   /** Writes `next` over `prev`; throws WriteConflict when `prev` is no longer the stored version. */
   save(prev: Dispute | null, next: Dispute): Promise<void>;
   appendHistory(disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }): Promise<void>;
+  /**
+   * Replaces the texts of the named entries' data by their digests ({ "$removed": digest }): the fields named, or
+   * every free text when null. The seals are unchanged (they cover texts as digests); a recorded removal must name them.
+   */
+  removeTexts(disputeId: string, entries: readonly number[], fields: readonly string[] | null): Promise<number>;
   /** How many history entries a dispute has (R11.1: a correction must point at one of them). */
   historyLength(disputeId: string): Promise<number>;
   /** Queues the effects of version `version`; the same version queued twice is one set of rows. */
@@ -71,6 +76,13 @@ export interface DisputeStore {
   openFor(personId: string): Promise<Dispute[]>;
   /** Has an effect with this key been queued already (a monthly report, say)? */
   hasQueued(key: string): Promise<boolean>;
+  /**
+   * Anonymises one dispute in one transaction of its own (retention): identifiers and free text removed from its rows
+   * and history, recorded as a RECORD_ANONYMISED entry. Null when there is no such dispute; done false when it was already.
+   */
+  anonymise(
+    disputeId: string, meta: { at: Date; actorId: string; platform: string; data: Record<string, unknown> },
+  ): Promise<{ done: boolean; texts: number } | null>;
   /** Queues one effect not tied to a dispute, once per key (to `platform`, else the default); false when the key was already there. */
   enqueueOnce(key: string, effect: Effect, at: Date, platform?: string): Promise<boolean>;
 }

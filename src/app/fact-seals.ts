@@ -18,6 +18,8 @@ export const REMOVED_TEXT = '[removed under retention]';
 export const REMOVED_DIGEST = 'removed';
 /** The history entry that records a retention run; only with one may a sealed text be missing. */
 export const ANONYMISED_EVENT = 'RECORD_ANONYMISED';
+/** The history entry that records texts removed from named entries (a wrong value, with a reason): `{ entries: number[] }`. */
+export const REDACTED_EVENT = 'TEXT_REDACTED';
 
 /**
  * SHA-256 of one free text, bound to its dispute so the same words in two
@@ -37,10 +39,13 @@ export function factsOf(d: Dispute): FactMap {
   const f: FactMap = {};
   f.dispute = {
     reference: d.reference, raisedById: d.raisedById, raisedAt: d.raisedAt, raisedOn: d.raisedOn, subjects: d.subjects, cohort: d.cohort,
-    setting: d.setting, localCaseRef: t(d.localCaseRef), nhsNumber: t(d.nhsNumber), description: t(d.description),
+    setting: d.setting, localCaseRef: t(d.localCaseRef),
+    // Keyed when the register gives it: a plain digest of so short a number could be found by trying every one.
+    nhsNumber: d.nhsNumberSeal !== undefined ? d.nhsNumberSeal : t(d.nhsNumber), description: t(d.description),
     currentCare: t(d.currentCare), careContinues: d.careContinues, endingProposal: d.endingProposal, legalAdviceAsked: d.legalAdviceAsked,
     namedProfessionals: t(JSON.stringify(d.namedProfessionals)), cannotResolve: t(JSON.stringify(d.cannotResolve)), status: d.status,
-    stage: d.stage, outcome: d.outcome, resolvedAt: d.resolvedAt,
+    // The outcome is a sentence quoting the decision: a text, sealed as its digest like the rest.
+    stage: d.stage, outcome: t(d.outcome), resolvedAt: d.resolvedAt,
   };
   for (const p of d.parties) {
     f[`party:${p.organisationId}`] = {
@@ -94,6 +99,12 @@ export function factsOf(d: Dispute): FactMap {
   }
   for (const r of d.externalRoutes) f[`route:${r.route}`] = { by: r.by, at: r.at, note: t(r.note) };
   return f;
+}
+
+/** The facts as a version before keyed NHS number seals sealed them: what an older entry may hold. */
+export function legacyFactsOf(d: Dispute): FactMap {
+  const { nhsNumberSeal: _keyed, ...plain } = d;
+  return factsOf(plain);
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

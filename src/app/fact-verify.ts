@@ -1,4 +1,4 @@
-import { changedFields, describeFact, type FactMap, REMOVED_DIGEST, type SealedFact } from './fact-seals.ts';
+import { changedFields, describeFact, type FactMap, REMOVED_DIGEST, type SealedFact, textDigest } from './fact-seals.ts';
 
 export type FactProblem =
   | { kind: 'fact-changed'; key: string; fields: string[]; sealedBy: number }
@@ -14,7 +14,7 @@ interface Sealing { seq: number; facts?: Record<string, SealedFact | null> | nul
  * removed is accepted only when a retention run is on the record.
  */
 export function checkFacts(
-  entries: readonly Sealing[], current: FactMap, anonymised: boolean,
+  entries: readonly Sealing[], current: FactMap, anonymised: boolean, disputeId?: string, legacy?: FactMap,
 ): { problems: FactProblem[]; removed: number } {
   const expected = new Map<string, { fact: SealedFact; seq: number }>();
   for (const e of entries) {
@@ -31,7 +31,11 @@ export function checkFacts(
       problems.push({ kind: 'fact-deleted', key, sealedBy: seq });
       continue;
     }
-    const fields = changedFields(fact, now);
+    // Sealed in clear by an older version (the outcome sentence): the same text if its digest is what is there now.
+    // Or sealed as an older version sealed it (the NHS number as a plain digest): the same value sealed then.
+    const fields = changedFields(fact, now).filter((f) => !(disputeId !== undefined && typeof fact[f] === 'string'
+      && !String(fact[f]).startsWith('sha256:') && textDigest(disputeId, fact[f] as string) === now[f])
+      && !(legacy?.[key] && JSON.stringify(legacy[key][f] ?? null) === JSON.stringify(fact[f] ?? null)));
     const gone = fields.filter((f) => now[f] === REMOVED_DIGEST && typeof fact[f] === 'string');
     const edited = fields.filter((f) => !gone.includes(f));
     if (gone.length && anonymised) removed += gone.length;

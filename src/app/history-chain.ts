@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { HistoryEntry } from './dispute-store.ts';
-import { ANONYMISED_EVENT, type FactMap, type SealedFact, textDigest } from './fact-seals.ts';
+import { ANONYMISED_EVENT, type FactMap, REDACTED_EVENT, type SealedFact, textDigest } from './fact-seals.ts';
 import { checkFacts, describeFactProblem, type FactProblem } from './fact-verify.ts';
 
 /** The hash the first entry of every dispute's history points back to. */
@@ -44,7 +44,7 @@ export function canonicalJson(value: unknown): string {
 /** A text retention removed from an entry's data keeps its digest here, so the seal still checks out. */
 export interface RemovedText { $removed: string }
 
-function isRemoved(v: unknown): v is RemovedText {
+export function isRemoved(v: unknown): v is RemovedText {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   return Object.keys(v).length === 1 && typeof (v as RemovedText).$removed === 'string';
 }
@@ -58,7 +58,12 @@ export function sealedData(disputeId: string, data: unknown): unknown {
   return data ?? null;
 }
 
-function countRemoved(data: unknown): number {
+function redactedEntries(data: unknown): number[] {
+  const entries = data && typeof data === 'object' ? (data as { entries?: unknown }).entries : undefined;
+  return Array.isArray(entries) ? entries.filter((n): n is number => Number.isInteger(n)) : [];
+}
+
+export function countRemoved(data: unknown): number {
   if (isRemoved(data)) return 1;
   if (Array.isArray(data)) return data.reduce((n: number, x) => n + countRemoved(x), 0);
   if (data && typeof data === 'object') return Object.values(data).reduce((n: number, x) => n + countRemoved(x), 0);
@@ -125,7 +130,7 @@ export interface ChainReport {
  * could forge a consistent chain; the signed checkpoints kept outside the
  * database (src/register/checkpoints.ts) catch both.
  */
-export function verifyChain(entries: readonly ChainedEntry[], current?: FactMap): ChainReport {
+export function verifyChain(entries: readonly ChainedEntry[], current?: FactMap, legacy?: FactMap): ChainReport {
   const list = [...entries].sort((a, b) => a.seq - b.seq);
   const problems: ChainProblem[] = [];
   let beforeChain = 0;
@@ -138,10 +143,12 @@ export function verifyChain(entries: readonly ChainedEntry[], current?: FactMap)
   let factsSeen = false;
   let removedTexts = 0;
   const anonymised = list.some((e) => e.type === ANONYMISED_EVENT);
+  // A redaction names the entries it removed texts from; a removed text elsewhere has no record.
+  const redacted = new Set(list.filter((e) => e.type === REDACTED_EVENT).flatMap((e) => redactedEntries(e.data)));
   const seqs = list.map((e) => e.seq);
   for (const e of list) {
     const removed = countRemoved(e.data);
-    if (removed && anonymised) removedTexts += removed;
+    if (removed && (anonymised || redacted.has(e.seq))) removedTexts += removed;
     else if (removed) problems.push({ kind: 'text-removed', seq: e.seq });
     if (e.seq > expectedSeq) problems.push({ kind: 'missing', fromSeq: expectedSeq, toSeq: e.seq - 1 });
     const gap = e.seq > expectedSeq;
@@ -170,7 +177,7 @@ export function verifyChain(entries: readonly ChainedEntry[], current?: FactMap)
     prevHash = e.hash;
   }
   if (current && factsSeen) {
-    const facts = checkFacts(list, current, anonymised);
+    const facts = checkFacts(list, current, anonymised, list[0]?.disputeId, legacy);
     removedTexts += facts.removed;
     problems.push(...facts.problems);
   }
@@ -191,6 +198,6 @@ export function describeProblem(p: ChainProblem): string {
 }
 
 /** Checks one dispute's history as the register returns it, and, given the dispute as it is now, the facts it seals. */
-export function checkHistory(disputeId: string, history: readonly HistoryEntry[], current?: FactMap): ChainReport {
-  return verifyChain(history.map((h) => ({ ...h, disputeId })), current);
+export function checkHistory(disputeId: string, history: readonly HistoryEntry[], current?: FactMap, legacy?: FactMap): ChainReport {
+  return verifyChain(history.map((h) => ({ ...h, disputeId })), current, legacy);
 }

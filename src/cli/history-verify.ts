@@ -1,6 +1,6 @@
 import type { DisputeService } from '../app/dispute-service.ts';
 import { type ChainReport, checkHistory, describeProblem } from '../app/history-chain.ts';
-import { factsOf } from '../app/fact-seals.ts';
+import { factsOf, legacyFactsOf } from '../app/fact-seals.ts';
 import { describeCheckpointProblem, describeDisagreement } from '../app/checkpoint-log.ts';
 import type { CheckpointCheck } from '../register/checkpoints.ts';
 
@@ -10,7 +10,7 @@ export interface DisputeChain { id: string; reference: string; report: ChainRepo
 export async function checkRegister(service: DisputeService): Promise<DisputeChain[]> {
   const out: DisputeChain[] = [];
   for (const d of await service.all()) {
-    out.push({ id: d.id, reference: d.reference, report: checkHistory(d.id, await service.history(d.id), factsOf(d)) });
+    out.push({ id: d.id, reference: d.reference, report: checkHistory(d.id, await service.history(d.id), factsOf(d), legacyFactsOf(d)) });
   }
   return out;
 }

@@ -19,6 +19,7 @@ import { DataDirExposed, writeOwnerOnly } from '../register/owner-only.ts';
 import { CliFailure, EXIT } from './failure.ts';
 import { registerDbCommands } from './db-commands.ts';
 import { registerDocumentCommands } from './document-commands.ts';
+import { registerGovernanceCommands } from './governance-commands.ts';
 import { osAccount } from './os-account.ts';
 import { needsRegister, runningBot, runThroughBot } from './through-bot.ts';
 import { MigrationError } from '../register/migrate.ts';
@@ -109,6 +110,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .showHelpAfterError('(run with --help to see how to use it)');
 
   registerDbCommands(program, { stdout: io.stdout, getEnv, app: io.app, now: () => io.clock?.now() ?? new Date() });
+  registerGovernanceCommands(program, { stdout: io.stdout, withApp, osAccount: () => io.osAccount ?? osAccount(io.env) });
 
   const directoryCmd = program.command('directory').description('the directory of people and organisations');
   directoryCmd.command('reload').description('read the directory file again; open disputes invite new role holders and let leavers go')
@@ -234,6 +236,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         show(app, r.dispute, r.notice);
         if (platformConfigured()) io.stdout(await leftQueued(app));
         else await app.dispatcher.deliverDue();
+      });
+    });
+
+  dispute.command('redact').argument('<ref>', 'the reference').requiredOption('--as <person>', 'your directory id')
+    .requiredOption('--entry <n>', 'the history entry that holds the wrong value (its number in "s117 dispute show")')
+    .requiredOption('--reason <text>', 'why it is removed')
+    .description('remove a wrong value from one history entry (R11.1): its digest stays, so the history still verifies, and the removal is recorded')
+    .action(async (ref: string, o: { as: string; entry: string; reason: string }) => {
+      const entry = Number(o.entry);
+      if (!Number.isInteger(entry) || entry < 1) throw new CliFailure(`--entry must be the number of a history entry, not "${o.entry}".`, EXIT.USAGE);
+      await withApp(async (app) => {
+        const r = await app.service.act(asActor(app, o.as), { reference: ref.toUpperCase() }, { type: 'REDACT', entry, reason: o.reason });
+        io.stdout(`Removed the texts of entry ${entry} from the history of ${r.dispute.reference}; the removal is recorded with your reason.\n`);
       });
     });
 

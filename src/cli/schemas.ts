@@ -30,7 +30,7 @@ export const raiseSchema = z.object({
 
 const CLI_COMMANDS = [
   'TICK_CHECKLIST', 'ESCALATE', 'PROPOSE_DECISION', 'CONFIRM_DECISION', 'WITHDRAW_DECISION', 'REPORT_CARE_CHANGE', 'RECORD_EXTERNAL_ROUTE', 'UPDATE_CHC',
-  'RECORD_CHC_ADJUSTMENT', 'CONFIRM_CHC_ADJUSTMENT', 'PERSON_STEP', 'DRAFT_LETTER', 'MARK_LETTER_SENT', 'REDRAFT_LETTER', 'ADD_THEME', 'REQUEST_LEGAL_ADVICE', 'RECOMPUTE_DEADLINE', 'CORRECT',
+  'RECORD_CHC_ADJUSTMENT', 'CONFIRM_CHC_ADJUSTMENT', 'PERSON_STEP', 'DRAFT_LETTER', 'MARK_LETTER_SENT', 'REDRAFT_LETTER', 'ADD_THEME', 'REQUEST_LEGAL_ADVICE', 'RECOMPUTE_DEADLINE', 'CORRECT', 'REDACT',
   'ADD_PARTY', 'WITHDRAW_PARTY', 'RECORD_CARE_RESTORED', 'MOVE_TO_STAGE_3', 'STAGE_3_CANNOT_RESOLVE',
 ];
 
@@ -78,7 +78,10 @@ export const commandSchema = z.discriminatedUnion('type', [
     // The domain checks the value against the field (text, NHS number, option values, party roles).
     value: z.union([text(), z.null(), z.array(oneOf(SUBJECTS)), z.array(z.object({ organisationId: z.string().min(1), role: oneOf(PARTY_ROLES) }).strict())]),
     reason: text().min(1, 'is required: why the record is corrected'), correctsSeq: z.number().int().positive(),
+    // R11.1: also remove the wrong value from the history (its digest stays; the removal is recorded with the reason).
+    redact: z.boolean().optional(),
   }).strict(),
+  z.object({ type: z.literal('REDACT'), entry: z.number().int().positive(), reason: text().min(1, 'is required: why it is removed') }).strict(),
   z.object({ type: z.literal('ADD_PARTY'), organisationId: z.string().min(1), role: oneOf(PARTY_ROLES), reason: text().min(1, 'is required') }).strict(),
   z.object({ type: z.literal('WITHDRAW_PARTY'), organisationId: z.string().min(1), reason: text().min(1, 'is required') }).strict(),
   z.object({ type: z.literal('RECORD_CARE_RESTORED'), detail: text().min(1, 'is required: what care was restored, and when') }).strict(),

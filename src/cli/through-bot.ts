@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isStale, LOCK_FILE, readLock, type LockInfo } from '../register/data-dir-lock.ts';
 
 /** The first words of commands that read or write the register, and so need the database's owner. */
-const REGISTER_COMMANDS = new Set(['dispute', 'register', 'report', 'tick', 'db']);
+const REGISTER_COMMANDS = new Set(['dispute', 'register', 'report', 'tick', 'db', 'retention', 'identifiers']);
 /** Options naming files: made absolute, because the bot resolves them from its own working folder. */
 const PATH_OPTIONS = new Set(['--file', '--out', '--key-file']);
 

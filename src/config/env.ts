@@ -48,6 +48,11 @@ export const coreEnvSchema = z.object({
   DIRECTORY_FILE: z.string().default('./config/directory.yaml'),
   /** Key file that encrypts embedded-database backups (made by "s117 db new-key"); unset: backups are not encrypted. */
   BACKUP_KEY_FILE: optionalString,
+  /** Key file that encrypts NHS numbers in the register; default: beside DATA_DIR ("data-keys/identifiers.key"), made on first start. */
+  IDENTIFIER_KEY_FILE: optionalString,
+  /** Retention periods per record class in whole years after resolution; see docs/retention.md for the classes and why. */
+  RETENTION_YEARS: z.string().trim().regex(/^\s*(adult|child)\s*=\s*\d{1,3}\s*(,\s*(adult|child)\s*=\s*\d{1,3}\s*)*$/,
+    'must name record classes and years like "adult=20,child=26" (classes: adult, child)').default('adult=20,child=26'),
   TIME_ZONE: z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be a time zone name like Europe/London').default('Europe/London'),
   CLOSE_OF_BUSINESS: hhmm.default('17:00'),
   WORKING_HOURS_START: hhmm.default('09:00'),

@@ -63,7 +63,10 @@ export type Command =
   | { type: 'ADD_THEME'; theme: string; areas?: LearningArea[] }
   | { type: 'REQUEST_LEGAL_ADVICE'; reason: string }
   | { type: 'RECOMPUTE_DEADLINE'; reason: string }
-  | { type: 'CORRECT'; field: CorrectableField; value: unknown; reason: string; correctsSeq: number }
+  /** redact: the value corrected is also removed from the history, keeping only its digest (R11.1: recorded, with the reason). */
+  | { type: 'CORRECT'; field: CorrectableField; value: unknown; reason: string; correctsSeq: number; redact?: boolean }
+  /** R11.1: removes the texts of one history entry (a wrong value), keeping their digests; recorded, with the reason. */
+  | { type: 'REDACT'; entry: number; reason: string }
   | { type: 'SYNC_DIRECTORY' }
   | { type: 'ADD_PARTY'; organisationId: string; role: PartyRole; reason: string }
   | { type: 'WITHDRAW_PARTY'; organisationId: string; reason: string }

@@ -45,6 +45,8 @@ export const EVENT_TYPES = [
   'LEGAL_ADVICE_REQUESTED', 'THEME_ADDED', 'CORRECTED',
   'PARTICIPANT_JOINED', 'PARTICIPANT_LEFT', 'PARTY_ADDED', 'PARTY_WITHDRAWN', 'CARE_RESTORED', 'THEME_FILED', 'STAGE_3_CANNOT_RESOLVE',
   'PARTY_WITHDRAWAL_AGREED', 'DECISION_LAPSED', 'CHC_ADJUSTMENT_LAPSED',
+  // Texts removed from the record: under the retention schedule (every text), or a wrong value with a reason (named entries).
+  'RECORD_ANONYMISED', 'TEXT_REDACTED',
 ] as const;
 // Stryker restore StringLiteral,ArrayDeclaration
 

@@ -111,6 +111,10 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   CARE_RESTORED: (x) => `Care restored${text(x.detail) ? `: ${text(x.detail)}` : ''}`,
   STAGE_3_CANNOT_RESOLVE: (x, _d, n) => `${n.organisation(text(x.organisationId))} recorded that Stage 3 cannot resolve the dispute`
     + because(x.reason),
+  RECORD_ANONYMISED: (x) => `Anonymised under the retention schedule (${text(x.recordClass)} record, kept ${text(x.years)} years after `
+    + `resolution): the NHS number, the case number and ${text(x.texts)} text(s) removed`,
+  TEXT_REDACTED: (x) => `Removed the wrong value recorded in entr${list(x.entries).length === 1 ? 'y' : 'ies'} `
+    + `${list(x.entries).map(text).join(', ')}${because(x.reason)}`,
 };
 
 /** Who recorded the earlier explanation, when, and what they noted. */
@@ -139,6 +143,15 @@ function corrected(field: unknown, v: unknown, n: HistoryNames): string {
   }
 }
 
+/** A text removed from the history (retention or a redaction) reads as such, not as its digest. */
+function withoutRemoved(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutRemoved);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Data;
+  if (Object.keys(o).length === 1 && typeof o.$removed === 'string') return '[removed]';
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, withoutRemoved(x)]));
+}
+
 /** A value as text: lists joined, objects as their JSON. */
 function shown(v: unknown): string {
   if (Array.isArray(v)) return v.map(shown).join(', ');
@@ -149,6 +162,6 @@ function shown(v: unknown): string {
 /** One history entry in words; a type this version does not know is shown by its name. */
 export function historyText(type: string, data: unknown, d: Dispute, n: HistoryNames): string {
   const describe = (DESCRIBE as Record<string, Describe | undefined>)[type];
-  const x = data !== null && typeof data === 'object' && !Array.isArray(data) ? data as Data : {};
+  const x = data !== null && typeof data === 'object' && !Array.isArray(data) ? withoutRemoved(data) as Data : {};
   return describe ? describe(x, d, n) : type.toLowerCase().replace(/_/g, ' ');
 }

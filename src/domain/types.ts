@@ -204,6 +204,8 @@ export interface Dispute {
   setting: Setting;
   localCaseRef: string;
   nhsNumber: string | null;
+  /** Set by the register: the keyed digest the history seals in place of the NHS number (never shown). */
+  nhsNumberSeal?: string | null;
   description: string;
   currentCare: string;
   careContinues: boolean;

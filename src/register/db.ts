@@ -9,6 +9,7 @@ import { pgliteLane } from './pglite-lane.ts';
 import { acquireDataDirLock, isLockFile, type DataDirLock } from './data-dir-lock.ts';
 import { checkDataDir, OwnerOnlyNodeFS, tightenTree } from './owner-only.ts';
 import { makeDataDir, reachDatabase } from './startup-checks.ts';
+import type { IdentifierKeys } from './identifiers.ts';
 
 /** Multi-statement SQL and parameterised queries on the raw driver (migrations, sweeps). */
 export interface SqlRunner {
@@ -28,6 +29,8 @@ export interface Database {
   lock: DataDirLock | null;
   /** A gzipped tarball of the embedded database's folder, consistent while the bot runs (absent on PostgreSQL). */
   dumpDataDir?: () => Promise<Blob>;
+  /** The keys NHS numbers are encrypted and found with (set by boot; see identifiers.ts). */
+  identifiers?: IdentifierKeys;
   close(): Promise<void>;
 }
 

@@ -1,8 +1,9 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { RoutedEffect } from '../app/routing.ts';
 import { sealEntries } from '../app/history-chain.ts';
-import { factDelta, factsOf, type SealedFact } from '../app/fact-seals.ts';
+import { factDelta, type FactMap, factsOf, type SealedFact } from '../app/fact-seals.ts';
 import type { DomainEvent } from '../domain/effects.ts';
+import { type IdentifierKeys, nhsSealDigest, protectNhsNumber, revealNhsNumber } from './identifiers.ts';
 import type {
   CannotResolve, LearningArea, LetterFacts, WithdrawalProposal,
   ChcStatus, Cohort, Decision, DecisionEffect, DecisionOutcome, DecisionStatus, Dispute, NeedsBasis, Payer, EndingReason, ExternalRouteKey, FlagCode,
@@ -31,12 +32,19 @@ export const DISPUTE_INCLUDE = {
 
 type Row = Prisma.DisputeGetPayload<{ include: typeof DISPUTE_INCLUDE }>;
 
-export function toDomain(r: Row): Dispute {
+export function toDomain(r: Row, keys: IdentifierKeys): Dispute {
+  const d = rowToDomain(r, revealNhsNumber(keys, r.id, r.nhsNumberCipher));
+  // Not enumerable: it goes with this copy to verify, never into comparisons, JSON or the copies a command makes.
+  Object.defineProperty(d, 'nhsNumberSeal', { value: nhsSealDigest(keys, r.id, d.nhsNumber), enumerable: false });
+  return d;
+}
+
+function rowToDomain(r: Row, nhsNumber: string | null): Dispute {
   const bySeq = <T extends { seq: number }>(a: T[]) => [...a].sort((x, y) => x.seq - y.seq);
   return {
     id: r.id, reference: r.reference, status: r.status, stage: r.stage as StageNo, version: r.version,
     subjects: r.subjects as Subject[], cohort: r.cohort as Cohort, setting: r.setting as Setting, localCaseRef: r.localCaseRef,
-    nhsNumber: r.nhsNumber, description: r.description, currentCare: r.currentCare, careContinues: r.careContinues,
+    nhsNumber, description: r.description, currentCare: r.currentCare, careContinues: r.careContinues,
     endingProposal: r.endingProposal, legalAdviceAsked: r.legalAdviceAsked, cannotResolve: r.cannotResolve as unknown as CannotResolve[],
     pendingWithdrawals: r.pendingWithdrawals as unknown as WithdrawalProposal[], raisedById: r.raisedById, raisedAt: isoReq(r.raisedAt),
     raisedOn: r.raisedOn as Platform, namedProfessionals: r.namedProfessionals, outcome: r.outcome, resolvedAt: iso(r.resolvedAt),
@@ -90,9 +98,9 @@ export function toDomain(r: Row): Dispute {
   };
 }
 
-export async function loadDispute(tx: Tx, where: { id: string } | { reference: string }): Promise<Dispute | null> {
+export async function loadDispute(tx: Tx, where: { id: string } | { reference: string }, keys: IdentifierKeys): Promise<Dispute | null> {
   const r = await tx.dispute.findUnique({ where, include: DISPUTE_INCLUDE, relationLoadStrategy: 'join' });
-  return r ? toDomain(r) : null;
+  return r ? toDomain(r, keys) : null;
 }
 
 /** Rows of `next` that are new or differ from `prev` (records are never deleted: R11.1). */
@@ -108,10 +116,11 @@ export function changed<T>(prev: readonly T[], next: readonly T[], key: (t: T) =
   return { created, updated };
 }
 
-export function scalarData(d: Dispute) {
+export function scalarData(d: Dispute, keys: IdentifierKeys) {
   return {
     reference: d.reference, status: d.status, stage: d.stage, version: d.version, subjects: d.subjects, cohort: d.cohort, setting: d.setting,
-    localCaseRef: d.localCaseRef, nhsNumber: d.nhsNumber, description: d.description, currentCare: d.currentCare, careContinues: d.careContinues,
+    // Never in clear: every row is written with its NHS number encrypted and hashed (start-up emptied the legacy column).
+    localCaseRef: d.localCaseRef, ...protectNhsNumber(keys, d.id, d.nhsNumber), description: d.description, currentCare: d.currentCare, careContinues: d.careContinues,
     endingProposal: d.endingProposal, legalAdviceAsked: d.legalAdviceAsked, cannotResolve: d.cannotResolve as unknown as Prisma.InputJsonValue,
     pendingWithdrawals: (d.pendingWithdrawals ?? []) as unknown as Prisma.InputJsonValue, raisedById: d.raisedById, raisedAt: dateReq(d.raisedAt),
     raisedOn: d.raisedOn, namedProfessionals: d.namedProfessionals, outcome: d.outcome, resolvedAt: date(d.resolvedAt), overdue: d.overdue,
@@ -124,12 +133,12 @@ export function scalarData(d: Dispute) {
  * writer blocks on the row and then finds nothing to update: exactly one of
  * two racing commands (or sweepers) lands.
  */
-export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute): Promise<void> {
+export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute, keys: IdentifierKeys): Promise<void> {
   const id = next.id;
   if (!prev) {
-    await tx.dispute.create({ data: { id, ...scalarData(next) } });
+    await tx.dispute.create({ data: { id, ...scalarData(next, keys) } });
   } else {
-    const r = await tx.dispute.updateMany({ where: { id, version: prev.version }, data: scalarData(next) });
+    const r = await tx.dispute.updateMany({ where: { id, version: prev.version }, data: scalarData(next, keys) });
     if (r.count !== 1) throw new VersionConflict(next.reference);
   }
   const p: Dispute = prev ?? { ...next, parties: [], stages: [], checklist: [], participants: [], decisions: [], confirmations: [], personSteps: [], flags: [], themes: [], chc: null, chcAdjustments: [], letters: [], externalRoutes: [] };
@@ -226,16 +235,19 @@ export interface SavedChange { prev: Dispute | null; next: Dispute }
  * longer matches its seal.
  */
 export async function appendHistory(
-  tx: Tx, disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }, change?: SavedChange,
+  tx: Tx, disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }, keys: IdentifierKeys,
+  change?: SavedChange,
 ): Promise<number[]> {
   if (!events.length) return [];
   // The newest entry gives the next seq, the hash the new entries chain onto, and whether facts are sealed yet.
   const last = await tx.historyEvent.findFirst({ where: { disputeId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true, facts: true } });
   const base = last?.seq ?? 0;
-  const now = change?.next ?? await loadDispute(tx, { id: disputeId });
+  const now = change?.next ?? await loadDispute(tx, { id: disputeId }, keys);
   const sealedBefore = last !== null && last.facts !== null;
+  // The NHS number as its keyed seal, worked out afresh: a command may have corrected it since the dispute was read.
+  const keyed = (d: Dispute): FactMap => factsOf({ ...d, nhsNumberSeal: nhsSealDigest(keys, d.id, d.nhsNumber) });
   const facts: Record<string, SealedFact | null> = !now ? {}
-    : sealedBefore ? factDelta(change?.prev ? factsOf(change.prev) : factsOf(now), factsOf(now)) : factsOf(now);
+    : sealedBefore ? factDelta(change?.prev ? keyed(change.prev) : keyed(now), keyed(now)) : keyed(now);
   const sealed = sealEntries(events.map((e, i) => ({
     disputeId, seq: base + i + 1, at: meta.at, actorId: meta.actorId, platform: meta.platform, type: e.type,
     data: e.data as Prisma.InputJsonValue, correctsSeq: e.correctsSeq ?? null, facts: i === 0 ? facts : {},

@@ -4,6 +4,8 @@ import type { Effect } from '../domain/effects.ts';
 import type { Dispute } from '../domain/types.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from './db.ts';
+import type { IdentifierKeys } from './identifiers.ts';
+import { type AnonymiseMeta, anonymiseDispute, removeEntryTexts } from './record-removal.ts';
 import { batchingTx, lastHistoryEntries } from './batched-writes.ts';
 import {
   appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, type SavedChange, saveDispute, toDomain, type Tx,
@@ -31,20 +33,21 @@ async function claimDueIds(tx: Tx, now: Date, skip: readonly string[], limit: nu
   return rows.map((r) => r.id);
 }
 
-function inTx(tx: Tx): DisputeTx {
+function inTx(tx: Tx, keys: IdentifierKeys): DisputeTx {
   // What each save changed, so the history entries that follow it seal those facts.
   const saved = new Map<string, SavedChange>();
   return {
-    load: (target) => loadDispute(tx, target),
+    load: (target) => loadDispute(tx, target, keys),
     async save(prev, next) {
-      await saveDispute(tx, prev, next);
+      await saveDispute(tx, prev, next, keys);
       saved.set(next.id, { prev: saved.get(next.id)?.prev ?? prev, next });
     },
     async appendHistory(disputeId, events, meta) {
       const change = saved.get(disputeId);
       if (events.length) saved.delete(disputeId);
-      await appendHistory(tx, disputeId, events, meta, change);
+      await appendHistory(tx, disputeId, events, meta, keys, change);
     },
+    removeTexts: (disputeId, entries, fields) => removeEntryTexts(tx, disputeId, entries, fields),
     async historyLength(disputeId) {
       return (await tx.historyEvent.aggregate({ where: { disputeId }, _max: { seq: true } }))._max.seq ?? 0;
     },
@@ -68,11 +71,11 @@ function inTx(tx: Tx): DisputeTx {
       const rows = await tx.dispute.findMany({ where: { id: { in: [...ids] } }, include: DISPUTE_INCLUDE, relationLoadStrategy: 'join' });
       // In the order asked for: the sweep claimed them in deadline order, and acts on them in that order.
       const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => Boolean(r)).map(toDomain);
+      return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => Boolean(r)).map((r) => toDomain(r, keys));
     },
     async batch(ids) {
       const b = batchingTx(tx, await lastHistoryEntries(tx, ids));
-      return { tx: inTx(b.tx), flush: b.flush };
+      return { tx: inTx(b.tx, keys), flush: b.flush };
     },
     async setWake(id, version, wake) {
       await tx.dispute.updateMany({ where: { id, version }, data: { nextWakeAt: wake } });
@@ -82,11 +85,16 @@ function inTx(tx: Tx): DisputeTx {
 
 /** The dispute register in PostgreSQL or PGlite, through Prisma. */
 export class RegisterDisputeStore implements DisputeStore {
-  constructor(private readonly db: Database) {}
+  private readonly keys: IdentifierKeys;
+
+  constructor(private readonly db: Database) {
+    if (!db.identifiers) throw new Error('The identifier keys must be loaded before the register is opened (see boot.ts).');
+    this.keys = db.identifiers;
+  }
 
   async transaction<T>(fn: (tx: DisputeTx) => Promise<T>): Promise<T> {
     try {
-      return await this.db.prisma.$transaction((tx) => fn(inTx(tx)), TX_OPTIONS);
+      return await this.db.prisma.$transaction((tx) => fn(inTx(tx, this.keys)), TX_OPTIONS);
     } catch (e) {
       if (e instanceof VersionConflict) throw new WriteConflict(e.message, 'version');
       if (isUniqueViolation(e)) throw new WriteConflict(String((e as Error).message), 'duplicate');
@@ -94,8 +102,13 @@ export class RegisterDisputeStore implements DisputeStore {
     }
   }
 
+  /** Anonymises one dispute in a transaction of its own (record-removal.ts); done false when it was already. */
+  async anonymise(disputeId: string, meta: AnonymiseMeta): Promise<{ done: boolean; texts: number } | null> {
+    return this.db.prisma.$transaction((tx) => anonymiseDispute(tx, this.keys, disputeId, meta), TX_OPTIONS);
+  }
+
   get(target: Target): Promise<Dispute | null> {
-    return loadDispute(this.db.prisma as unknown as Tx, target);
+    return loadDispute(this.db.prisma as unknown as Tx, target, this.keys);
   }
 
   async history(disputeId: string): Promise<HistoryEntry[]> {
@@ -112,14 +125,14 @@ export class RegisterDisputeStore implements DisputeStore {
   async all(range: { from?: Date; to?: Date } = {}): Promise<Dispute[]> {
     const raisedAt = { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) };
     const rows = await this.db.prisma.dispute.findMany({ where: { raisedAt }, include: DISPUTE_INCLUDE, orderBy: { raisedAt: 'asc' } });
-    return rows.map(toDomain);
+    return rows.map((r) => toDomain(r, this.keys));
   }
 
   async openFor(personId: string): Promise<Dispute[]> {
     const rows = await this.db.prisma.dispute.findMany({
       where: { status: 'OPEN', participants: { some: { personId } } }, include: DISPUTE_INCLUDE,
     });
-    return rows.map(toDomain);
+    return rows.map((r) => toDomain(r, this.keys));
   }
 
   async hasQueued(key: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { listCsv } from './register-list.ts';
 import type { DisputeService } from '../app/dispute-service.ts';
 import { errorInfo } from '../app/dispute-service.ts';
 import { checkHistory } from '../app/history-chain.ts';
-import { factsOf } from '../app/fact-seals.ts';
+import { factsOf, legacyFactsOf } from '../app/fact-seals.ts';
 import type { Clock, Logger } from '../app/ports.ts';
 import type { Env } from '../config/env.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -140,7 +140,7 @@ export class RegisterApp {
         // A signed-in participant sees the live card with the buttons they may press; a reader (and local mode) does not.
         const panel = viewer.person ? actionsPanel(this.actions.ix.view(d, viewer.person), { csrf, key: WebActions.nonce() }) : null;
         const page = disputePage(this.service.calendar, this.service.directory(), d, history, this.themes(),
-          csrf, Boolean(viewer.person), checkHistory(d.id, history, factsOf(d)), panel);
+          csrf, Boolean(viewer.person), checkHistory(d.id, history, factsOf(d), legacyFactsOf(d)), panel);
         return send(res, 200, layout(d.reference, viewer, page, { notice }));
       }
       if (path === '/register/report' || path === '/register/report.csv') {

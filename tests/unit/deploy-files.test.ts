@@ -30,6 +30,8 @@ describe('deployment files', () => {
 
   it('the image and the systemd unit make the embedded database\'s folder owner-only (the bot refuses any other)', () => {
     expect(fs.readFileSync('Dockerfile', 'utf8')).toMatch(/chown node:node \/data && chmod 700 \/data/);
+    // R11.2: the identifier key's default folder beside it, owner-only too (docs/identifiers.md).
+    expect(fs.readFileSync('Dockerfile', 'utf8')).toMatch(/chown node:node \/data-keys && chmod 700 \/data-keys/);
     const unit = fs.readFileSync('deploy/s117.service', 'utf8');
     expect(unit).toMatch(/^StateDirectoryMode=0700$/m);
     expect(unit).toMatch(/^UMask=0077$/m);

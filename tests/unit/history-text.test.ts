@@ -107,6 +107,12 @@ describe('history in words', () => {
       ['CARE_RESTORED', { detail: 'Support restarted on Monday.' }, 'Care restored: Support restarted on Monday.'],
       ['CARE_RESTORED', {}, 'Care restored'],
       ['STAGE_3_CANNOT_RESOLVE', { organisationId: 'anytown-icb', reason: 'Deadlock.' }, 'O(anytown-icb) recorded that Stage 3 cannot resolve the dispute. Reason: Deadlock.'],
+      ['RECORD_ANONYMISED', { recordClass: 'adult', years: 20, texts: 7 },
+        'Anonymised under the retention schedule (adult record, kept 20 years after resolution): the NHS number, the case number and 7 text(s) removed'],
+      ['TEXT_REDACTED', { entries: [4], reason: 'Another person\'s details.' }, 'Removed the wrong value recorded in entry 4. Reason: Another person\'s details.'],
+      ['TEXT_REDACTED', { entries: [4, 6] }, 'Removed the wrong value recorded in entries 4, 6'],
+      // R11.1: a removed text reads as removed, not as its digest.
+      ['CORRECTED', { field: 'description', before: { $removed: 'sha256:ab' }, after: 'Right', reason: 'x' }, 'Corrected the description: "[removed]" → "Right". Reason: x'],
     ];
     for (const [type, data, expected] of cases) expect([type, say(type, data)]).toEqual([type, expected]);
     // Every event type says something of its own.

@@ -129,7 +129,8 @@ describe('[R11.1] corrections', () => {
   it('[R11.1] corrects or removes the NHS number, refusing one that is not valid', () => {
     s.run('ali-khan', correct('nhsNumber', '401 023 2137'));
     expect(s.last.events).toEqual([
-      { type: 'CORRECTED', data: { field: 'nhsNumber', before: '9434765919', after: '4010232137', reason: 'Typed in wrongly.' }, correctsSeq: 1 },
+      // R11.2: the history holds only what every screen shows of an NHS number; the register holds it encrypted.
+      { type: 'CORRECTED', data: { field: 'nhsNumber', before: 'NHS number ending 919', after: 'NHS number ending 137', reason: 'Typed in wrongly.' }, correctsSeq: 1 },
     ]);
     const bad = { code: 'INVALID_VALUE', message: '"nhsNumber" must be a valid 10-digit NHS number (or empty to remove it).', field: 'value' };
     expect(refusal(() => s.run('ali-khan', correct('nhsNumber', '401 023 2138')))).toEqual(bad);

@@ -53,7 +53,7 @@ describe('the web forms are the chat forms, drawn as HTML', () => {
   it('[R3.2] shows a viewer only the buttons the domain allows them, beside what they act on', () => {
     const view = (id: string | null) => ({
       id: d.id, reference: d.reference, status: 'OPEN' as const, stage: 1, stageName: 'Frontline', dueText: 'due', overdue: false, subjects: [], parties: [],
-      personRef: '', checklist: [{ key: 'k1', label: 'Clarify', done: false, by: null }], pendingDecision: null, personSteps: [], flags: [], chc: null,
+      personRef: '', checklist: [{ key: 'k1', label: 'Clarify', done: false, by: null }], pendingDecision: null, pendingWithdrawals: [], personSteps: [], flags: [], chc: null,
       stillNeeded: [], owe: [], outcome: null, pendingLetter: null, canEscalateExternally: false,
       allowedActions: id ? [{ verb: 'tick' as const, k: 'k1', s: 1 as const, n: 1 as const, label: 'Tick', style: null }, { verb: 'decide' as const, label: 'Record a decision', style: 'primary' as const }] : [],
     });

@@ -6,7 +6,7 @@ import { syncDirectory } from './directory.ts';
 import { addParty, withdrawParty } from './parties.ts';
 import { draftLetterCmd, markLetterSent, redraftLetter, personStep, recordCareRestored, reportCareChange } from './person.ts';
 import { raise } from './raise.ts';
-import { addTheme, correct } from './record.ts';
+import { addTheme, correct, redact } from './record.ts';
 import { escalateByHand, moveToStage3, recomputeDeadline, recordExternalRoute, requestLegalAdvice, stage3CannotResolve, tickChecklist } from './stage.ts';
 import { sweep } from './sweep.ts';
 import type { Handler, HandlerMap } from './types.ts';
@@ -32,6 +32,7 @@ export const HANDLERS: HandlerMap = {
   REQUEST_LEGAL_ADVICE: requestLegalAdvice,
   RECOMPUTE_DEADLINE: recomputeDeadline,
   CORRECT: correct,
+  REDACT: redact,
   SYNC_DIRECTORY: syncDirectory,
   ADD_PARTY: addParty,
   WITHDRAW_PARTY: withdrawParty,

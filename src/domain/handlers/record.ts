@@ -2,7 +2,7 @@ import { flagGrounds } from '../alerts.ts';
 import { CORRECTABLE_FIELDS, type CorrectableField } from '../commands.ts';
 import { refuse } from '../errors.ts';
 import { actorPerson, isParticipant, mustParticipate, required } from '../guards.ts';
-import { isValidNhsNumber, normaliseNhsNumber } from '../nhs-number.ts';
+import { isValidNhsNumber, maskNhsNumber, normaliseNhsNumber } from '../nhs-number.ts';
 import type { Draft } from '../stage-ops.ts';
 import { LEARNING_AREA_TEXT } from '../texts.ts';
 import {
@@ -95,12 +95,36 @@ export function correct(draft: Draft, cmd: Cmd<'CORRECT'>): void {
     const msg = `There is no history entry ${cmd.correctsSeq} on ${d.reference}: point the correction at an entry of its history.`;
     refuse('NO_SUCH_ENTRY', msg, 'correctsSeq');
   }
+  if (cmd.redact && known === undefined) throw new Error('a redacting correction needs the history length');
   const value = correctedValue(draft, cmd.field, cmd.value);
   const before = d[cmd.field];
   (d as unknown as Record<string, unknown>)[cmd.field] = value;
-  draft.event('CORRECTED', { field: cmd.field, before, after: value, reason }, cmd.correctsSeq);
+  // R11.2: the history never holds an NHS number, only what every screen shows of it.
+  const held = (v: unknown) => (cmd.field === 'nhsNumber' ? maskNhsNumber(v as string | null) : v);
+  draft.event('CORRECTED', { field: cmd.field, before: held(before), after: held(value), reason }, cmd.correctsSeq);
+  // The correction is the next entry; its wrong value goes, its digest and this record of why stay.
+  if (cmd.redact) draft.event('TEXT_REDACTED', { entries: [known! + 1], fields: ['before'], reason });
   // R4.1: corrections are free text too.
   const text = (TEXT_FIELDS as readonly string[]).includes(cmd.field) ? String(value) : '';
   flagGrounds(draft, detectUnlawfulGrounds(`${text}\n${reason}`), 'The correction');
+  draft.refreshCard();
+}
+
+/**
+ * R11.1: a wrong value recorded in the history (a text typed into the wrong
+ * dispute, a wrong NHS number) is removed from the entry that holds it. The
+ * entry keeps the text's digest, so its seal still checks out, and this
+ * entry records who removed it, when and why.
+ */
+export function redact(draft: Draft, cmd: Cmd<'REDACT'>): void {
+  const { d, ctx } = draft;
+  const me = actorPerson(ctx);
+  if (!me.roles.includes('GOVERNANCE_LEAD')) mustParticipate(draft, 'remove a wrong value from the history');
+  const reason = required(cmd.reason, 'reason', 'A reason for removing it');
+  const known = ctx.historyLength;
+  if (!Number.isInteger(cmd.entry) || cmd.entry < 1 || known === undefined || cmd.entry > known) {
+    refuse('NO_SUCH_ENTRY', `There is no history entry ${cmd.entry} on ${d.reference}: name an entry of its history ("entry").`, 'entry');
+  }
+  draft.event('TEXT_REDACTED', { entries: [cmd.entry], reason });
   draft.refreshCard();
 }
