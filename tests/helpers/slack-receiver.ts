@@ -6,7 +6,7 @@ import type { Logger } from '../../src/app/ports.ts';
 import { AckPolicy } from '../../src/adapters/slack/ack-policy.ts';
 import { AfterAck, Gate } from '../../src/adapters/slack/after-ack-gate.ts';
 import { AnswerQueue } from '../../src/adapters/slack/answer-queue.ts';
-import { SlackReceiver } from '../../src/adapters/slack/receiver.ts';
+import { type SigningSecret, SlackReceiver } from '../../src/adapters/slack/receiver.ts';
 import { SIGNING_SECRET } from './slack.ts';
 
 /** The whole body (these tests send small ones). */
@@ -35,12 +35,14 @@ export interface BareReceiverApp {
  */
 export async function bareReceiverApp(opts: {
   apiUrl: string; gate?: number; logger?: Logger; serves?: (team: string) => boolean;
+  /** One per Slack app (default: the tests' one secret, for any workspace). */
+  signingSecrets?: SigningSecret[];
 }): Promise<BareReceiverApp> {
   const foreground = new Foreground();
   const policy = new AckPolicy();
   const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent; } } as unknown as Logger;
   const receiver = new SlackReceiver({
-    signingSecrets: [{ secret: SIGNING_SECRET, teams: null }], logger: opts.logger ?? silent, policy, queue: new AnswerQueue(foreground),
+    signingSecrets: opts.signingSecrets ?? [{ secret: SIGNING_SECRET, teams: null }], logger: opts.logger ?? silent, policy, queue: new AnswerQueue(foreground),
     afterAck: new AfterAck(new Gate(opts.gate ?? 4)), workspaces: { serves: opts.serves ?? (() => true) },
   });
   const app = new bolt.App({

@@ -1,6 +1,6 @@
 import type { Logger } from '../../src/app/ports.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
-import { commandBody, slackPost } from '../helpers/slack.ts';
+import { commandBody, sign, SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
 import { bareReceiverApp, type BareReceiverApp } from '../helpers/slack-receiver.ts';
 import { until } from '../helpers/wait.ts';
 
@@ -84,5 +84,24 @@ describe('the Slack receiver', () => {
     expect(logged[0]).toMatchObject({ level: 'warn', obj: { team: 'T0OTHER' } });
     await new Promise((r2) => setTimeout(r2, 50));
     expect(ran.length).toBe(before);
+  });
+
+  it('with an app per workspace, takes a request only when it is signed by the app of the workspace it names', async () => {
+    const perApp = await bareReceiverApp({
+      apiUrl: `${fake.url}/api/`, serves: (team) => team === 'T1' || team === 'T0ICB0001',
+      signingSecrets: [{ secret: 'icb-app-secret', teams: ['T0ICB0001'] }, { secret: SIGNING_SECRET, teams: ['T1'] }],
+    });
+    perApp.app.command('/answer', async ({ ack }) => { await ack('ok'); });
+    try {
+      const body = command('/answer', '', 'T0ICB0001');
+      const send = (secret: string) => fetch(perApp.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body, secret) }, body });
+      // The council's app cannot speak for the ICB's workspace.
+      expect((await send(SIGNING_SECRET)).status).toBe(401);
+      const r = await send('icb-app-secret');
+      expect({ status: r.status, body: await r.text() }).toEqual({ status: 200, body: 'ok' });
+      expect((await send('no-app-of-ours')).status).toBe(401);
+    } finally {
+      await perApp.stop();
+    }
   });
 });
