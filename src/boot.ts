@@ -25,6 +25,7 @@ import { auditDir } from './register/checkpoints.ts';
 import { dailyCheckpoints } from './register/checkpoint-job.ts';
 import { identifierKeyFile, loadIdentifierKeys } from './register/identifiers.ts';
 import { protectStoredIdentifiers } from './register/identifier-rows.ts';
+import { Foreground } from './app/foreground.ts';
 
 export interface App {
   env: Env;
@@ -42,6 +43,8 @@ export interface App {
   dispatcher: OutboxDispatcher;
   scheduler: Scheduler;
   ports: Record<string, ChatPort>;
+  /** Requests being answered in this process, against background work (one per boot; see foreground.ts). */
+  foreground: Foreground;
   appliedMigrations: string[];
   /** Where signed history checkpoints and their key are kept; null for a register in memory with no AUDIT_DIR. */
   auditDir: string | null;
@@ -60,6 +63,8 @@ export interface BootOptions {
   rateClock?: Clock;
   /** Who opens the embedded database ('bot' by default; the CLI says 'cli'), named to anyone it refuses. */
   dbPurpose?: string;
+  /** The running bot's requests, when it serves any (a new one, that never sees a request, otherwise). */
+  foreground?: Foreground;
 }
 
 export function calendarFromEnv(env: Env): WorkingCalendar {
@@ -86,7 +91,10 @@ export async function boot(opts: BootOptions): Promise<App> {
   const loaded = loadDirectory(env.DIRECTORY_FILE, (m) => logger.warn(m));
   const file = loaded.file;
   let directory = loaded.directory;
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot' });
+  const foreground = opts.foreground ?? new Foreground();
+  const db = await openDatabase({
+    databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot', isBackground: () => foreground.isBackground(),
+  });
   try {
     const appliedMigrations = await migrate(db.sql);
     if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
@@ -103,11 +111,12 @@ export async function boot(opts: BootOptions): Promise<App> {
       store, conversations, clock, calendar, policy, directory: () => directory, logger,
       reach: () => reachOf(directory, opts.env, Object.keys(opts.ports ?? {})),
       ...(db.kind === 'postgres' ? { sweepBatch: SWEEP_BATCH_POSTGRES } : {}),
+      foreground,
     });
     const dispatcher = new OutboxDispatcher({
       outbox: new OutboxStore(db), limits: new DbRateLimitStore(db), clock, ...(opts.rateClock ? { rateClock: opts.rateClock } : {}),
       service, ports, defaultPlatform: opts.defaultPlatform ?? 'log', logger: logger.child({ part: 'outbox' }),
-      registeredPeople: (ids) => registeredPeople(db, ids),
+      registeredPeople: (ids) => registeredPeople(db, ids), foreground,
       settings: {
         retryHorizonMs: env.OUTBOX_RETRY_HORIZON_HOURS * 3_600_000, alertAfterMs: env.OUTBOX_ALERT_AFTER_HOURS * 3_600_000,
         rowTimeoutMs: env.PLATFORM_CALL_TIMEOUT_MS * 4, rateScale: env.RATE_LIMIT_SCALE, concurrency: env.OUTBOX_CONCURRENCY,
@@ -118,7 +127,7 @@ export async function boot(opts: BootOptions): Promise<App> {
     }, () => sendMonthlyReportIfDue(store, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null),
     audit ? dailyCheckpoints(db, audit, store, clock) : undefined);
     return {
-      env, db, calendar, policy, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports,
+      env, db, calendar, policy, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports, foreground,
       appliedMigrations, auditDir: audit,
       get directory() { return directory; },
       // R5.8: a bad file is refused with its problems and the directory in use stays as it was.

@@ -15,6 +15,7 @@ import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
 import { registerGauges } from './register/metrics-queries.ts';
 import { watchDirectory } from './directory-watch.ts';
+import { Foreground } from './app/foreground.ts';
 import { type Env, PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
 
 export interface Bot {
@@ -41,16 +42,20 @@ export async function startBot(opts: {
   // Read through the app so a reloaded directory (R5.8) is what the adapters see.
   let appRef: { directory: Directory } | null = null;
   const platforms = new Map<string, RunningPlatform>();
+  // One per start: the HTTP server counts the requests people wait on, and the sweep, the outbox and the platforms
+  // give way to them.
+  const foreground = new Foreground();
   for (const m of opts.platforms ?? PLATFORMS) {
-    const p = m.create(env, logger, () => appRef!.directory);
+    const p = m.create(env, logger, () => appRef!.directory, { foreground });
     if (p) platforms.set(m.name, p);
   }
   const ports: Record<string, ChatPort> = {};
   // Wrapped once here so /metrics counts every platform call without the ports or the dispatcher knowing.
   for (const [name, port] of Object.entries(opts.ports ?? {})) ports[name] = instrumentPort(port);
   for (const [name, p] of platforms) if (p.port) ports[name] = instrumentPort(p.port);
+  for (const p of platforms.values()) for (const [home, port] of Object.entries(p.spaces ?? {})) ports[home] = instrumentPort(port);
   const defaultPlatform = [...platforms].find(([, p]) => p.port)?.[0] ?? Object.keys(opts.ports ?? {})[0] ?? 'log';
-  const app = await boot({ env, logger, ports, defaultPlatform, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = await boot({ env, logger, ports, defaultPlatform, foreground, ...(opts.clock ? { clock: opts.clock } : {}) });
   appRef = app;
   const stopWatching = watchDirectory(app, logger.child({ part: 'directory' }));
   let admin: AdminServer | null = null;
@@ -62,7 +67,7 @@ export async function startBot(opts: {
     const outbox = `outbox: ${o.pending} pending (${o.due} due, ${o.retrying} retrying, ${o.late} late), ${o.failed} failed${o.heldBack.length ? `; rate-limited: ${o.heldBack.map((h) => `${h.key} until ${h.until}`).join(', ')}` : ''}`;
     return { ok: refusing.length === 0, detail: [app.db.description, ...refusing.map((r) => `${r.name}: ${r.reason}`), outbox].join('; ') };
   }, {
-    adminToken: env.ADMIN_TOKEN, hsts: (env.PUBLIC_URL ?? '').startsWith('https:'),
+    adminToken: env.ADMIN_TOKEN, hsts: (env.PUBLIC_URL ?? '').startsWith('https:'), foreground,
     limits: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, maxConnections: env.HTTP_MAX_CONNECTIONS },
   });
   const local = new LocalAccess();

@@ -4,7 +4,7 @@ import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, typ
 import type { DisputeService } from './dispute-service.ts';
 import { errorInfo } from './dispute-service.ts';
 import { alertMessage } from './outbox-alerts.ts';
-import { noRequestInFlight, runInBackground } from './foreground.ts';
+import { Foreground } from './foreground.ts';
 
 /**
  * The longest a delivery waits for requests being answered before it goes anyway. Short, because it is paid per
@@ -46,6 +46,8 @@ export interface DispatcherDeps {
   settings?: Partial<DeliverySettings>;
   /** People who left the directory but are still in the register (to remove them from a space). */
   registeredPeople?: (ids: string[]) => Promise<Person[]>;
+  /** The running bot's requests: deliveries give way to their answers (none counted when not given). */
+  foreground?: Foreground;
 }
 
 export interface DeliveryTally { delivered: number; retried: number; failed: number; rateLimited: number }
@@ -68,9 +70,11 @@ export class OutboxDispatcher {
   readonly settings: DeliverySettings;
   constructor(private readonly deps: DispatcherDeps) {
     this.settings = { ...DEFAULT_DELIVERY, ...deps.settings };
+    this.foreground = deps.foreground ?? new Foreground();
   }
 
   private get outbox(): Outbox { return this.deps.outbox; }
+  private readonly foreground: Foreground;
   private now(): Date { return this.deps.clock.now(); }
 
   async deliverDue(limit = 100): Promise<DeliveryTally> {
@@ -87,7 +91,7 @@ export class OutboxDispatcher {
     const worker = async () => {
       while (claimed < limit) {
         // A click's acknowledgement is due within Slack's 3 seconds; a card update can follow a moment later.
-        await noRequestInFlight(HOLD_WHILE_ANSWERING_MS);
+        await this.foreground.noRequestInFlight(HOLD_WHILE_ANSWERING_MS);
         const row = await this.outbox.claim(this.now(), this.settings.leaseMs);
         if (!row) return;
         claimed++;
@@ -99,7 +103,7 @@ export class OutboxDispatcher {
     };
     // Nobody is waiting on a delivery the way they wait on a click's answer: on the embedded database, waiting
     // requests go first.
-    await runInBackground(async () => {
+    await this.foreground.runInBackground(async () => {
       start();
       // Workers join while others run: wait for every one, including those that joined late.
       for (let i = 0; i < workers.length; i++) await workers[i];

@@ -14,7 +14,7 @@ import type { Clock, Logger } from './ports.ts';
 import { withCardRefresh } from './card-refresh.ts';
 import { routeEffects } from './routing.ts';
 import type { Reach } from '../domain/homes.ts';
-import { requestsWaiting, runInBackground } from './foreground.ts';
+import { Foreground } from './foreground.ts';
 
 export interface ServiceDeps {
   store: DisputeStore;
@@ -28,6 +28,8 @@ export interface ServiceDeps {
   reach?: () => Reach | null;
   /** Disputes per sweep transaction, when no requests are waiting and while they are (the embedded database's sizes unless given). */
   sweepBatch?: SweepBatch;
+  /** The running bot's requests: a sweep takes smaller steps while people wait (none counted when not given). */
+  foreground?: Foreground;
 }
 
 export interface Outcome {
@@ -74,7 +76,11 @@ const isTarget = (d: Dispute, t: Target): boolean => ('id' in t ? d.id === t.id 
  * platform.
  */
 export class DisputeService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly foreground: Foreground;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.foreground = deps.foreground ?? new Foreground();
+  }
 
   get calendar(): WorkingCalendar { return this.deps.calendar; }
   now(): Date { return this.deps.clock.now(); }
@@ -229,7 +235,7 @@ export class DisputeService {
    * a time, so one bad dispute never holds back the rest.
    */
   sweepDue(opts: { limit?: number; batch?: number } = {}): Promise<{ processed: number; failed: number }> {
-    return runInBackground(() => this.sweepAll(opts));
+    return this.foreground.runInBackground(() => this.sweepAll(opts));
   }
 
   private async sweepAll(opts: { limit?: number; batch?: number }): Promise<{ processed: number; failed: number }> {
@@ -246,7 +252,7 @@ export class DisputeService {
     while (processed + failed.length < limit) {
       await turn();
       // Small while requests come in; otherwise growing back to full size, so the first batch is never a large one.
-      step = requestsWaiting() ? busy : Math.min(idle, step * 2);
+      step = this.foreground.requestsWaiting() ? busy : Math.min(idle, step * 2);
       const size = singles > 0 ? 1 : Math.min(step, limit - processed - failed.length);
       let claimed: string[] = [];
       try {

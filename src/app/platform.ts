@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Directory } from '../domain/types.ts';
 import type { DisputeService } from './dispute-service.ts';
 import type { ChatPort, Logger } from './ports.ts';
+import type { Foreground } from './foreground.ts';
 
 // The environment and the HTTP request and response types belong to the
 // layers above (config, http); the composition root fixes them
@@ -39,6 +40,12 @@ export interface BannerContext {
   directory: Directory;
 }
 
+/** What one running bot hands each platform it creates (one of each per start; nothing module-level). */
+export interface PlatformRuntime {
+  /** Counts the requests people wait on; a platform that receives outside the HTTP server (a socket) counts its own. */
+  foreground: Foreground;
+}
+
 /** Ready to serve, or why not (a token refused, a socket not yet up). */
 export interface PlatformStatus { ready: boolean; reason: string | null }
 
@@ -46,6 +53,11 @@ export interface PlatformStatus { ready: boolean; reason: string | null }
 export interface PlatformInstance<Req = unknown, Res = unknown> {
   /** Delivers the outbox's effects to this platform; null when it only receives (not configured to send). */
   port: ChatPort | null;
+  /**
+   * Further ports, one per workspace or tenant it serves as a home of its own, keyed by that home (`slack:T0ABC`):
+   * a dispute gets a space in each one with participants. The platform's `port` stays the default.
+   */
+  spaces?: Record<string, ChatPort>;
   /** Paths on the bot's one HTTP server whose requests go to `handle` (none for a socket connection). */
   paths: readonly string[];
   /** Answers one request to one of `paths`: verifying, reading and acknowledging it are the platform's business. */
@@ -92,7 +104,7 @@ export interface PlatformModule<E = unknown, Req = unknown, Res = unknown> {
   /** The variables that connect it, for advice to someone whose home it does not serve yet. */
   connectHint?: string;
   /** The running platform, or null when its variables are not set. */
-  create(env: E, logger: Logger, directory: () => Directory): PlatformInstance<Req, Res> | null;
+  create(env: E, logger: Logger, directory: () => Directory, runtime: PlatformRuntime): PlatformInstance<Req, Res> | null;
   /** Its lines in the start banner (`Label:  what`), running or not: how it is connected, or how to connect it. */
   banner(env: E, running: PlatformInstance<Req, Res> | null, ctx: BannerContext): string[];
 }

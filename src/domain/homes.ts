@@ -16,13 +16,19 @@ export function parseHome(text: string): Home {
 
 export const homeText = (h: Home): string => (h.space ? `${h.platform}:${h.space}` : h.platform);
 
-/** Can the bot reach this person on this platform? Chat needs their id there; e-mail their address. */
+/** The platform of a home (`slack:T0ABC` → `slack`). */
+export const platformOf = (home: string): string => parseHome(home).platform;
+
+/** Can the bot reach this person on this platform (or in this workspace)? Chat needs their id there; e-mail their address. */
 export function reachableOn(p: Person, platform: string): boolean {
-  return platform === EMAIL ? Boolean(p.email) : Boolean(p.handles[platform]);
+  const base = platformOf(platform);
+  return base === EMAIL ? Boolean(p.email) : Boolean(p.handles[base]);
 }
 
 /**
- * The platforms this deployment delivers to (`available`), and where a
+ * The platforms this deployment delivers to (`available`: a platform's name,
+ * or a workspace or tenant of it, `slack:T0ABC`, when it keeps a space in
+ * each of several), and where a
  * person is reached when their organisation names no home: the platform the
  * dispute was raised on (or the default one), as before homes existed.
  */
@@ -42,7 +48,11 @@ export function personHome(p: Person, dir: Directory, reach: Reach): string {
   const usable = (platform: string) => reach.available.includes(platform) && reachableOn(p, platform);
   if (p.home && usable(p.home)) return p.home;
   const org = dir.organisations.find((o) => o.id === p.organisationId);
-  for (const h of org?.homes ?? []) if (usable(h.platform) && (reach.serves?.(h.platform, h.space) ?? true)) return h.platform;
+  for (const h of org?.homes ?? []) {
+    // Served as a workspace (or tenant) of its own: the organisation's people get a space there, not in another one.
+    const key = h.space && reach.available.includes(homeText(h)) ? homeText(h) : h.platform;
+    if (usable(key) && (reach.serves?.(h.platform, h.space) ?? true)) return key;
+  }
   return reach.fallback;
 }
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
 import type { Logger } from '../app/ports.ts';
-import { requestStarted } from '../app/foreground.ts';
+import { Foreground } from '../app/foreground.ts';
 
 /** Paths that machines poll, not people. */
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -37,8 +37,13 @@ export class HttpServer {
 
   constructor(
     private readonly logger: Logger, private readonly ready: () => Promise<{ ok: boolean; detail: string }>,
-    private readonly opts: { adminToken?: string | undefined; hsts?: boolean; limits?: Partial<ServerLimits> } = {},
+    private readonly opts: {
+      adminToken?: string | undefined; hsts?: boolean; limits?: Partial<ServerLimits>;
+      /** The running bot's count of requests people wait on (see app/foreground.ts); a server of its own otherwise. */
+      foreground?: Foreground;
+    } = {},
   ) {
+    const foreground = opts.foreground ?? new Foreground();
     this.route('/healthz', (_req, res) => json(res, 200, { status: 'ok' }));
     this.route('/readyz', async (req, res) => {
       const r = await this.ready().catch((e: Error) => ({ ok: false, detail: e.message }));
@@ -55,7 +60,7 @@ export class HttpServer {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       // Background work (a sweep) takes smaller steps while a person waits for an answer; a load balancer's or
       // Prometheus's probes every few seconds are nobody waiting, and would keep the sweep small for ever.
-      if (!PROBES.has(path)) res.once('close', requestStarted());
+      if (!PROBES.has(path)) res.once('close', foreground.requestStarted());
       // Behind https (PUBLIC_URL), browsers are told never to use plain http for this host.
       if (this.opts.hsts) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
       const h = this.routes.get(path) ?? this.prefixes.find(([p]) => path === p || path.startsWith(`${p}/`))?.[1];

@@ -6,7 +6,10 @@ export class RegisterConversations implements Conversations {
   constructor(private readonly db: Database) {}
 
   async disputeIdFor(platform: string, externalId: string): Promise<string | null> {
-    const conv = await this.db.prisma.conversation.findFirst({ where: { platform, externalId }, select: { disputeId: true } });
+    // A platform served as several workspaces keeps each one's spaces under `platform:<workspace>`; ids are unique across them.
+    const conv = await this.db.prisma.conversation.findFirst({
+      where: { externalId, OR: [{ platform }, { platform: { startsWith: `${platform}:` } }] }, select: { disputeId: true },
+    });
     return conv?.disputeId ?? null;
   }
 }

@@ -116,6 +116,8 @@ export async function openDatabase(opts: {
   databaseUrl?: string | undefined; dataDir: string; onIdleError?: (e: Error) => void;
   /** Who opens the embedded folder ('bot', 'cli', …): named to anyone refused while this process owns it. */
   purpose?: string;
+  /** Whether the caller is background work (a sweep), which waits behind requests on the embedded database. */
+  isBackground?: () => boolean;
 }): Promise<Database> {
   if (opts.databaseUrl) {
     await reachDatabase(opts.databaseUrl);
@@ -153,7 +155,7 @@ export async function openDatabase(opts: {
     throw e;
   }
   // Prisma and our raw SQL share one lane, as they share PGlite's one connection.
-  const lane = pgliteLane(db);
+  const lane = pgliteLane(db, opts.isBackground);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lane) });
   return {
     kind: 'pglite', prisma, sql: pgliteRunner(lane), description: memory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${path.resolve(opts.dataDir)}`, lock,

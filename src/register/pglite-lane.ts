@@ -1,5 +1,4 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { isBackground } from '../app/foreground.ts';
 
 /** One turn of the event loop, so sockets are read (and requests acknowledged) before the next statement. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -22,7 +21,7 @@ interface Waiter { run(): void; background: boolean }
  * is waiting on go before background ones (a sweep's next batch), so a click
  * waits for the sweep's current transaction at most, not for the sweep.
  */
-export function pgliteLane(db: PGlite): PGlite {
+export function pgliteLane(db: PGlite, isBackground: () => boolean = () => false): PGlite {
   const waiting: Waiter[] = [];
   let busy = false;
   // Requests served while a background caller waited; it goes next once this reaches FOREGROUND_RUN.

@@ -30,7 +30,7 @@ export type SlackFault =
   /** Applied, then no answer ever: the caller dies or times out not knowing. */
   | { kind: 'apply-then-hang' };
 
-export interface ApiCall { method: string; args: Record<string, unknown>; at: number; status?: number }
+export interface ApiCall { method: string; args: Record<string, unknown>; at: number; status?: number; /** The workspace of the token the call was made with. */ team: string | null }
 type Reply = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
 
 /**
@@ -43,7 +43,9 @@ export class FakeSlackApi extends LoopbackServer {
   readonly responses: { path: string; body: Record<string, unknown> }[] = [];
   readonly uploads: { path: string; bytes: number }[] = [];
   private queued = new Map<string, Reply[]>();
-  private channels = new Map<string, { id: string; name: string; purpose: string; members: Set<string> }>();
+  private channels = new Map<string, { id: string; name: string; purpose: string; members: Set<string>; team: string | null }>();
+  /** Workspaces by bot token; none registered: every token is workspace T1's (one workspace, as before). */
+  private readonly teams = new Map<string, { team: string; users: Set<string> }>();
   private messages: { channel: string; ts: string; text: string; metadata?: unknown }[] = [];
   private seq = 0;
   socketUrl = '';
@@ -73,7 +75,9 @@ export class FakeSlackApi extends LoopbackServer {
       return;
     }
     const method = path.replace(/^\/api\//, '');
-    const call: ApiCall = { method, args, at: Date.now() };
+    const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
+    const team = this.teams.size ? this.teams.get(token)?.team ?? null : 'T1';
+    const call: ApiCall = { method, args, at: Date.now(), team };
     this.calls.push(call);
     const send = (reply: Reply) => {
       call.status = reply.status ?? 200;
@@ -88,14 +92,18 @@ export class FakeSlackApi extends LoopbackServer {
     // auth.test meets a fault only when named, so bots in fault tests can start.
     const hit = this.fault && (this.faultMethods ? this.faultMethods.includes(method) : method !== 'auth.test');
     const fault = hit && ++this.faultCount % this.faultEvery === 0 ? this.fault : null;
-    if (!fault) return send({ body: this.answer(method, args) });
+    // A token of no workspace is refused, as Slack refuses a revoked or mistyped one.
+    if (this.teams.size && !team) return send({ body: { ok: false, error: 'invalid_auth' } });
+    const refusal = this.workspaceRefusal(method, args, team);
+    if (refusal) return send({ body: { ok: false, error: refusal } });
+    if (!fault) return send({ body: this.answer(method, args, team) });
     switch (fault.kind) {
       case '500': return send({ status: 500, body: { ok: false, error: 'internal_error' } });
       case '429': return send({ status: 429, headers: { 'retry-after': String(fault.retryAfter) }, body: { ok: false, error: 'ratelimited' } });
       case 'hang': call.status = 0; this.hung.push(res); return;
-      case 'slow': setTimeout(() => send({ body: this.answer(method, args) }), fault.ms); return;
-      case 'apply-then-fail': this.answer(method, args); return send({ status: 500, body: { ok: false, error: 'internal_error' } });
-      case 'apply-then-hang': this.answer(method, args); call.status = 0; this.hung.push(res); return;
+      case 'slow': setTimeout(() => send({ body: this.answer(method, args, team) }), fault.ms); return;
+      case 'apply-then-fail': this.answer(method, args, team); return send({ status: 500, body: { ok: false, error: 'internal_error' } });
+      case 'apply-then-hang': this.answer(method, args, team); call.status = 0; this.hung.push(res); return;
     }
   }
 
@@ -143,15 +151,46 @@ export class FakeSlackApi extends LoopbackServer {
     return out;
   }
 
-  private answer(method: string, a: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * Slack's answers for a call that reaches across workspaces: a channel made
+   * in another workspace is not found, and a user who is not a member of this
+   * one cannot be invited (Slack Connect aside, which this fake does not do).
+   */
+  private workspaceRefusal(method: string, a: Record<string, unknown>, team: string | null): string | null {
+    if (!this.teams.size) return null;
+    const channel = this.channels.get(String(a.channel ?? ''));
+    if (channel && channel.team !== team) return 'channel_not_found';
+    const users = [...this.teams.values()].find((t) => t.team === team)?.users;
+    if (method === 'conversations.invite' && users) {
+      if (String(a.users ?? '').split(',').filter(Boolean).some((u) => !users.has(u))) return 'user_not_found';
+    }
+    if ((method === 'conversations.open' || method === 'conversations.kick') && users) {
+      const who = String(a.users ?? a.user ?? '');
+      if (who && !users.has(who)) return 'user_not_found';
+    }
+    return null;
+  }
+
+  /** Serves a second (third…) workspace: calls with `token` act in `team`, whose members are `users`. */
+  addWorkspace(team: string, token: string, users: string[]): void {
+    this.teams.set(token, { team, users: new Set(users) });
+  }
+
+  /** The case channels made in a workspace (by its token), by name. */
+  channelsIn(team: string): { id: string; name: string; members: string[] }[] {
+    return [...this.channels.values()].filter((c) => c.team === team).map((c) => ({ id: c.id, name: c.name, members: [...c.members].sort() }));
+  }
+
+  private answer(method: string, a: Record<string, unknown>, team: string | null = 'T1'): Record<string, unknown> {
     const ts = () => `1700000000.${String(++this.seq).padStart(6, '0')}`;
     switch (method) {
-      case 'auth.test': return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 's117' };
+      case 'auth.test': return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: team ?? 'T1', user: 's117' };
       case 'conversations.create': {
         const name = String(a.name);
-        if ([...this.channels.values()].some((c) => c.name === name)) return { ok: false, error: 'name_taken' };
+        // Channel names are unique within a workspace; another workspace may have one of the same name.
+        if ([...this.channels.values()].some((c) => c.name === name && c.team === team)) return { ok: false, error: 'name_taken' };
         const id = `C${String(++this.seq).padStart(8, '0')}`;
-        this.channels.set(id, { id, name, purpose: '', members: new Set(['UBOT']) });
+        this.channels.set(id, { id, name, purpose: '', members: new Set(['UBOT']), team });
         return { ok: true, channel: { id, name, is_private: a.is_private === true || a.is_private === 'true' } };
       }
       case 'conversations.setPurpose': {
@@ -160,7 +199,7 @@ export class FakeSlackApi extends LoopbackServer {
         return { ok: true };
       }
       case 'conversations.list':
-        return { ok: true, channels: [...this.channels.values()].map((c) => ({ id: c.id, name: c.name, purpose: { value: c.purpose } })), response_metadata: { next_cursor: '' } };
+        return { ok: true, channels: [...this.channels.values()].filter((c) => c.team === team).map((c) => ({ id: c.id, name: c.name, purpose: { value: c.purpose } })), response_metadata: { next_cursor: '' } };
       case 'conversations.invite': {
         const c = this.channels.get(String(a.channel));
         for (const u of String(a.users ?? '').split(',').filter(Boolean)) c?.members.add(u);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { runInBackground } from '../../src/app/foreground.ts';
+import { Foreground } from '../../src/app/foreground.ts';
 import { initdbSeed } from '../../src/register/db.ts';
 import { pgliteLane } from '../../src/register/pglite-lane.ts';
 
@@ -69,7 +69,8 @@ describe('the embedded database leaves the event loop free for acknowledgements'
 
   it('serves callers a person waits on before background ones, and still gives the background a turn', async () => {
     const raw = freshPGlite();
-    const db = pgliteLane(raw);
+    const foreground = new Foreground();
+    const db = pgliteLane(raw, () => foreground.isBackground());
     try {
       await db.exec('CREATE TABLE o (n serial primary key, who text)');
       let release!: () => void;
@@ -81,7 +82,7 @@ describe('the embedded database leaves the event loop free for acknowledgements'
       const holder = db.transaction(async (tx) => { running(); await tx.query("INSERT INTO o (who) VALUES ('holder')"); await held; });
       await started;
       const queued = [
-        ...Array.from({ length: 2 }, () => runInBackground(() => db.query("INSERT INTO o (who) VALUES ('background')"))),
+        ...Array.from({ length: 2 }, () => foreground.runInBackground(() => db.query("INSERT INTO o (who) VALUES ('background')"))),
         ...Array.from({ length: 10 }, () => db.query("INSERT INTO o (who) VALUES ('request')")),
       ];
       release();

@@ -1,7 +1,7 @@
-import bolt from '@slack/bolt';
-import { Gate, gateAfterAck } from '../../src/adapters/slack/after-ack-gate.ts';
+import { Gate } from '../../src/adapters/slack/after-ack-gate.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
-import { blockAction, interactiveBody, sign, SIGNING_SECRET } from '../helpers/slack.ts';
+import { blockAction, interactiveBody, sign } from '../helpers/slack.ts';
+import { bareReceiverApp } from '../helpers/slack-receiver.ts';
 import { until } from '../helpers/wait.ts';
 
 // Listeners acknowledge first and work after. The work after the ack goes
@@ -12,25 +12,23 @@ describe('work after a Slack acknowledgement', () => {
   it('acknowledges a whole burst at once while at most four requests work, then finishes them all', async () => {
     const fake = new FakeSlackApi();
     await fake.start();
-    const app = new bolt.App({ token: 'xoxb-test', signingSecret: SIGNING_SECRET, logLevel: bolt.LogLevel.ERROR, clientOptions: { slackApiUrl: `${fake.url}/api/` } });
-    gateAfterAck(app, new Gate(4));
+    const bare = await bareReceiverApp({ apiUrl: `${fake.url}/api/`, gate: 4 });
     const working: string[] = [];
     const finished: string[] = [];
     let open!: () => void;
     const held = new Promise<void>((r) => { open = r; });
-    app.action(/.*/, async ({ ack, action }) => {
+    // Not answered first: each request's answer comes from its listener's ack().
+    bare.app.action(/.*/, async ({ ack, action }) => {
       await ack();
       const id = (action as { action_id: string }).action_id;
       working.push(id);
       await held;
       finished.push(id);
     });
-    await app.start(0);
     try {
-      const port = (app as unknown as { receiver: { server: { address(): { port: number } } } }).receiver.server.address().port;
       const send = (i: number) => {
         const body = interactiveBody(blockAction('U1', 'C1', { action_id: `a${i}`, value: '{}' }));
-        return fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
+        return fetch(bare.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
       };
       const ids: number[] = [];
       for (let i = 0; i < 12; i++) ids.push(i);
@@ -44,7 +42,7 @@ describe('work after a Slack acknowledgement', () => {
       expect(working.length).toBe(12);
     } finally {
       open();
-      await app.stop();
+      await bare.stop();
       await fake.stop();
     }
   });

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { requestsInFlight } from '../../src/app/foreground.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
@@ -12,7 +11,7 @@ import { fundingDispute } from '../fixtures/disputes.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 import { until } from '../helpers/wait.ts';
 import { blockAction, commandBody, interactiveBody, SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
-import type { SlackAdapter } from '../../src/adapters/slack/slack-app.ts';
+import type { SlackAdapter } from '../../src/adapters/slack/adapter.ts';
 const slackOf = (b: { platforms: Map<string, { adapter?: unknown }> }) => b.platforms.get('slack')!.adapter as SlackAdapter;
 
 // A click, shortcut or slash command is answered by the HTTP guard with an
@@ -65,12 +64,12 @@ describe('Slack requests answered before Bolt processes them', () => {
     const { dispute } = await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute());
     const ticked = async () => (await bot.app.service.get({ id: dispute.id }))!.checklist.find((c) => c.key === 'clarify')!.tickedBy;
     const slow = halfSent(base);
-    await until(() => requestsInFlight() === 1, 'the bot to start reading the half-sent request');
+    await until(() => bot.app.foreground.requestsInFlight() === 1, 'the bot to start reading the half-sent request');
     const click = await slackPost(base, interactiveBody(blockAction(GUS, 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d: dispute.id, k: 'clarify', s: 1, n: 1 }) })), 'form');
     expect(click).toEqual({ status: 200, body: '' });
     // Worked within its limit although the other request is still waiting for its answer (a form must open within 3 s).
     expect(await until(ticked, 'the tick to be recorded')).toBeTruthy();
-    expect(requestsInFlight()).toBe(1);
+    expect(bot.app.foreground.requestsInFlight()).toBe(1);
     expect(await slow.finish()).toBe(401);
 
     const r = await slackPost(base, commandBody(ALI, 'help', 'C1', `${fake.url}/respond/ali`), 'form');

@@ -39,7 +39,7 @@ describe('Slack when Slack is not well', () => {
     const base = `http://127.0.0.1:${bot.address.port}`;
     const first = await fetch(`${base}/readyz`, asAdmin);
     expect(first.status).toBe(503);
-    expect(await first.json()).toMatchObject({ status: 'not ready', detail: expect.stringMatching(/Slack: Slack did not accept the bot token yet \(invalid_auth\); retrying/) });
+    expect(await first.json()).toMatchObject({ status: 'not ready', detail: expect.stringMatching(/slack: Slack did not accept the bot token yet \(invalid_auth\); retrying/) });
     // It keeps asking in the background; no request has to come in first.
     await until(async () => (await fetch(`${base}/readyz`)).status === 200, 'the bot to become ready', 60_000);
     expect(fake.of('auth.test').length).toBeGreaterThanOrEqual(3);

@@ -5,7 +5,7 @@ import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { DIRECTORY } from '../helpers/app.ts';
-import type { SlackAdapter } from '../../src/adapters/slack/slack-app.ts';
+import type { SlackAdapter } from '../../src/adapters/slack/adapter.ts';
 const slackOf = (b: { platforms: Map<string, { adapter?: unknown }> }) => b.platforms.get('slack')!.adapter as SlackAdapter;
 
 // Socket Mode: many NHS and council networks accept no inbound connections.

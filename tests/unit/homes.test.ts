@@ -98,6 +98,22 @@ describe('where each organisation works (homes)', () => {
     expect(noHomes.people.find((p) => p.id === 'cy')!.home).toBe('email');
   });
 
+  it('with several Slack workspaces served, each organisation\'s people are reached in their own workspace, and every workspace with a participant gets the card and posts', () => {
+    const d = parseDirectory(yaml('["slack:T0ICB0001"]', '["slack:T0COUNCIL"]'));
+    const reach = { available: ['slack', 'slack:T0ICB0001', 'slack:T0COUNCIL', 'email'], fallback: 'slack' };
+    const by = (id: string) => d.people.find((p) => p.id === id)!;
+    expect(personHome(by('ann'), d, reach)).toBe('slack:T0ICB0001');
+    expect(personHome(by('bob'), d, reach)).toBe('slack:T0COUNCIL');
+    expect(disputeHomes(dispute(['ann', 'bob']), d, reach).sort()).toEqual(['slack:T0COUNCIL', 'slack:T0ICB0001']);
+    const routed = routeEffects(dispute(['ann', 'bob']), effects.filter((e) => e.kind !== 'DM'), d, reach);
+    expect(routed.filter((e) => e.kind === 'INVITE').map((e) => [e.platform, 'personIds' in e ? e.personIds : null]).sort()).toEqual([
+      ['slack:T0COUNCIL', ['bob']], ['slack:T0ICB0001', ['ann']],
+    ]);
+    expect(routed.filter((e) => e.kind === 'POST').map((e) => e.platform).sort()).toEqual(['slack:T0COUNCIL', 'slack:T0ICB0001']);
+    // One workspace served as the platform alone (SLACK_BOT_TOKEN): routed as before, by platform.
+    expect(personHome(by('bob'), d, all)).toBe('slack');
+  });
+
   it('`s117 directory check` explains a home that no configured connection serves, and what would connect it', () => {
     const d = parseDirectory(yaml('[email]', '["teams:00000000-0000-4000-8000-0000000000aa", slack]', '  - { id: dee, name: Dee, organisation: icb, roles: [SENIOR_OFFICER] }'));
     const raw = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', MICROSOFT_APP_ID: 'a', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TENANT_ID: '00000000-0000-4000-8000-0000000000bb' };

@@ -1,5 +1,7 @@
-import type { App as BoltApp } from '@slack/bolt';
-import { ANSWERED_HOLD_MS, noRequestInFlight } from '../../app/foreground.ts';
+import type { App as BoltApp, Receiver } from '@slack/bolt';
+import type { Foreground } from '../../app/foreground.ts';
+
+type ReceiverEvent = Parameters<BoltApp['processEvent']>[0];
 
 /**
  * A first-come gate for the work a listener does after its ack(): at most
@@ -38,54 +40,77 @@ export class Gate {
   get pending(): number { return this.waiting.length; }
 }
 
-type ProcessEvent = BoltApp['processEvent'];
-
-/** The receiver's custom property for a request the HTTP guard answered before Bolt saw it (when, by performance.now()). */
-export const ANSWERED_EARLY = 's117AnsweredEarly';
+export interface AfterAckOptions {
+  /**
+   * Over HTTP, a request counts until its answer is sent, so work after an
+   * ack can wait (at most `maxMs`) for the other requests' answers. Not in
+   * Socket Mode, where a request counts until its listener finishes: waiting
+   * there would wait on itself.
+   */
+  holdWhileAnswering?: { foreground: Foreground; maxMs: number };
+}
 
 /**
- * Puts every request's after-ack work behind the gate. Done on the App's
- * event entry point, where the receiver hands over the ack function, so no
- * listener needs to know: a listener's `await ack()` returns once its request
- * may go on.
+ * Bolt's processing of one request with its after-ack work behind the gate.
+ * The receiver calls `process` with the event it built, so no listener
+ * needs to know: a listener's `await ack()` returns once its request may go
+ * on.
  */
-export function gateAfterAck(
-  app: BoltApp, gate: Gate, opts: { holdWhileAnswering?: { maxMs: number } } = {},
-): { settled(): Promise<void> } {
-  const process: ProcessEvent = app.processEvent.bind(app);
-  const hold = opts.holdWhileAnswering;
-  let inProgress = 0;
-  let waiters: (() => void)[] = [];
-  app.processEvent = async (event) => {
-    inProgress++;
+export class AfterAck {
+  private inProgress = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly gate: Gate, private readonly opts: AfterAckOptions = {}) {}
+
+  /**
+   * `startBy`, for a request answered before it was processed: how long from
+   * now its work may still wait for a pause (it was answered already, and a
+   * form's trigger_id lasts 3 s from its arrival).
+   */
+  async process(app: BoltApp, event: ReceiverEvent, startBy?: () => number): Promise<void> {
+    this.inProgress++;
     let release: (() => void) | null = null;
+    const hold = this.opts.holdWhileAnswering;
     const ack = event.ack;
-    // Answered by the HTTP guard and handed over in a pause already: no need to wait for one before queueing,
-    // and its time to start counts from its arrival (a form's trigger_id lasts 3 s).
-    const answeredAt = event.customProperties?.[ANSWERED_EARLY];
-    const answered = typeof answeredAt === 'number';
-    const startBy = answered ? () => Math.max(0, answeredAt + ANSWERED_HOLD_MS - performance.now()) : () => hold?.maxMs ?? 0;
-    const gated: typeof event = {
+    const gated: ReceiverEvent = {
       ...event,
       ack: async (response) => {
         await ack(response);
         // In a burst, the next requests' acknowledgements come first (a little longer only, never for ever).
         if (release) return;
-        if (hold && !answered) await noRequestInFlight(hold.maxMs);
-        release = await gate.acquire();
+        if (hold && !startBy) await hold.foreground.noRequestInFlight(hold.maxMs);
+        release = await this.gate.acquire();
         // A place can come free in the middle of the next burst: start in a pause (or at the limit) all the same.
-        if (hold) await noRequestInFlight(startBy());
+        if (hold) await hold.foreground.noRequestInFlight(startBy ? startBy() : hold.maxMs);
       },
     };
     try {
-      await process(gated);
+      await app.processEvent(gated);
     } finally {
       (release as (() => void) | null)?.();
-      if (--inProgress === 0) { for (const w of waiters) w(); waiters = []; }
+      if (--this.inProgress === 0) { for (const w of this.waiters) w(); this.waiters = []; }
     }
-  };
-  return {
-    /** Resolves once no request is being processed, after-ack work included. */
-    settled: () => (inProgress === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
-  };
+  }
+
+  /** Resolves once no request is being processed, after-ack work included. */
+  settled(): Promise<void> {
+    return this.inProgress === 0 ? Promise.resolve() : new Promise<void>((r) => this.waiters.push(r));
+  }
+}
+
+/**
+ * A receiver that hands every event through `afterAck` (Socket Mode's):
+ * the receiver is Bolt's extension point, and the inner one sees an app
+ * whose only entry point, processEvent, goes through the gate.
+ */
+export class GatedReceiver implements Receiver {
+  constructor(readonly inner: Receiver, private readonly afterAck: AfterAck) {}
+
+  init(app: BoltApp): void {
+    const facade = { processEvent: (event: ReceiverEvent) => this.afterAck.process(app, event) };
+    this.inner.init(facade as unknown as BoltApp);
+  }
+
+  start(...args: unknown[]): Promise<unknown> { return this.inner.start(...args); }
+  stop(...args: unknown[]): Promise<unknown> { return this.inner.stop(...args); }
 }

@@ -47,12 +47,20 @@ function platformError(e: unknown): string | null {
 }
 
 export class SlackChatPort implements ChatPort {
-  readonly platform = 'slack';
+  /** `slack`, or with several workspaces `slack:T…`: the home it delivers to, and the key of its case spaces. */
+  readonly platform: string;
+  private readonly team: string | null;
+
   constructor(
     private readonly client: WebClient, private readonly directory: () => Directory, private readonly logger: Logger,
     /** PUBLIC_URL: cards link to the dispute's page in the register. */
     private readonly publicUrl: string | null = null,
-  ) {}
+    /** The workspace this port delivers to, when the deployment serves several (its rate limits are its own). */
+    workspace: { team: string } | null = null,
+  ) {
+    this.team = workspace?.team ?? null;
+    this.platform = this.team ? `slack:${this.team}` : 'slack';
+  }
 
   /**
    * Every Web API call of a delivery: waits for its rate-limit buckets
@@ -60,7 +68,7 @@ export class SlackChatPort implements ChatPort {
    * Platform errors are rethrown raw for callers that expect some of them.
    */
   private async raw<T>(d: Delivery, method: string, channel: string | undefined, fn: () => Promise<T>): Promise<T> {
-    const buckets = slackBuckets(method, channel);
+    const buckets = slackBuckets(method, channel, this.team);
     await d.limit?.(buckets);
     try {
       return await fn();

@@ -7,12 +7,17 @@ export const slackEnvSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: secureUrl('https://slack.com/api/').optional(),
+  // Several workspaces: the app's installations, each with its own token (instead of SLACK_BOT_TOKEN).
+  SLACK_WORKSPACES_FILE: optionalString,
 });
 
 export type SlackEnv = Env & z.infer<typeof slackEnvSchema>;
 
 export function slackCrossCheck(env: SlackEnv): string[] {
-  if (!env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
+  if (env.SLACK_BOT_TOKEN && env.SLACK_WORKSPACES_FILE) {
+    return ['SLACK_WORKSPACES_FILE: lists every workspace, each with its own token; remove SLACK_BOT_TOKEN, or list its workspace in the file'];
+  }
+  if (!env.SLACK_BOT_TOKEN && !env.SLACK_WORKSPACES_FILE && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
     return [`SLACK_BOT_TOKEN: is needed with ${env.SLACK_APP_TOKEN ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'} (the xoxb- token from the Slack app's OAuth page), or leave both unset to run without Slack`];
   }
   return [];

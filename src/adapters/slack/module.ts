@@ -1,33 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PlatformModule } from '../../app/platform.ts';
-import { createSlackAdapter, SLACK_EVENTS_PATH } from './slack-app.ts';
+import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from './adapter.ts';
 import { slackCrossCheck, type SlackEnv, slackEnvSchema } from './env.ts';
-import { slackGuard } from './inbound-guard.ts';
+import { listedTeams } from './workspaces.ts';
 
-/** Slack as a platform module: Bolt over HTTP at /slack/events, or Socket Mode. */
+/** Slack as a platform module: Bolt over HTTP at /slack/events (our own receiver), or Socket Mode. */
 export const slackModule: PlatformModule<SlackEnv, IncomingMessage, ServerResponse> = {
   name: 'slack',
   handleLabel: 'Slack member id',
   envSchema: slackEnvSchema,
   crossCheck: slackCrossCheck,
-  configured: (env) => Boolean(env.SLACK_BOT_TOKEN),
-  // One workspace per deployment so far: the token's, whichever that is.
-  serves: (env) => Boolean(env.SLACK_BOT_TOKEN),
-  connectHint: 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (the app installed in that workspace)',
-  create(env, logger, directory) {
-    const a = createSlackAdapter(env, logger, directory);
+  configured: (env) => Boolean(env.SLACK_BOT_TOKEN || env.SLACK_WORKSPACES_FILE),
+  // The workspaces listed in SLACK_WORKSPACES_FILE; with SLACK_BOT_TOKEN alone, the token's, whichever that is.
+  serves: (env, space) => {
+    if (env.SLACK_WORKSPACES_FILE) return space === null || listedTeams(env.SLACK_WORKSPACES_FILE).includes(space);
+    return Boolean(env.SLACK_BOT_TOKEN);
+  },
+  connectHint: 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (the app installed in that workspace), or that workspace in SLACK_WORKSPACES_FILE',
+  create(env, logger, directory, runtime) {
+    const a = createSlackAdapter(env, { logger, directory, foreground: runtime.foreground });
     if (!a) return null;
-    const log = logger.child({ platform: 'slack' });
-    const guarded = a.requestListener && env.SLACK_SIGNING_SECRET
-      ? slackGuard(a.requestListener, env.SLACK_SIGNING_SECRET, {
-        onLost: (status) => log.error({ status }, 'a Slack request answered at once was then refused by Bolt: what it asked for was not done'),
-      })
-      : null;
+    const handle = a.handle;
     return {
       port: a.port,
-      paths: guarded ? [SLACK_EVENTS_PATH] : [],
+      spaces: a.workspacePorts,
+      paths: handle ? [SLACK_EVENTS_PATH] : [],
       handle: async (req, res, ctx) => {
-        if (guarded) return guarded(req, res, ctx);
+        if (handle) return handle(req, res, ctx);
         ctx.reply(res, 404, { error: 'Slack is connected over Socket Mode: nothing is served here.' });
       },
       attach: (service, onChange) => a.attach(service, onChange),
@@ -38,10 +37,14 @@ export const slackModule: PlatformModule<SlackEnv, IncomingMessage, ServerRespon
     };
   },
   banner(env, running) {
-    const mode = (running?.adapter as { mode?: 'http' | 'socket' } | undefined)?.mode ?? null;
-    const line = mode === 'http' ? `connected over HTTP at ${SLACK_EVENTS_PATH}${env.SLACK_API_URL ? ` (Web API: ${env.SLACK_API_URL})` : ''}`
+    const a = running?.adapter as SlackAdapter | undefined;
+    const mode = a?.mode ?? null;
+    const api = env.SLACK_API_URL ? ` (Web API: ${env.SLACK_API_URL})` : '';
+    const line = mode === 'http' ? `connected over HTTP at ${SLACK_EVENTS_PATH}${api}`
       : mode === 'socket' ? 'connected over Socket Mode (no inbound connections needed)'
         : 'not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)';
-    return [`Slack:      ${line}`];
+    const spaces = a?.workspaces() ?? [];
+    const several = spaces.length > 1 ? [`            in ${spaces.length} workspaces: ${spaces.map((w) => (w.name ? `${w.name} (${w.teamId})` : w.teamId)).join(', ')}`] : [];
+    return [`Slack:      ${line}`, ...several];
   },
 };

@@ -26,15 +26,19 @@ export const POST_PER_CHANNEL_PER_MINUTE = 60;
 /**
  * The buckets one call spends from. A 429 holds back every bucket of the
  * call: the method for the whole workspace, and for a post its channel too.
+ * Slack counts per workspace, so with several workspaces each has its own
+ * buckets (`team`); the single workspace of SLACK_BOT_TOKEN keeps the keys
+ * it always had.
  */
-export function slackBuckets(method: string, channel?: string): RateBucket[] {
+export function slackBuckets(method: string, channel?: string, team?: string | null): RateBucket[] {
+  const prefix = team ? `slack:${team}` : 'slack';
   if (method === 'chat.postMessage') {
     return [
-      { key: 'slack:chat.postMessage', perMinute: null },
-      ...(channel ? [{ key: `slack:chat.postMessage:${channel}`, perMinute: POST_PER_CHANNEL_PER_MINUTE, burst: 2 }] : []),
+      { key: `${prefix}:chat.postMessage`, perMinute: null },
+      ...(channel ? [{ key: `${prefix}:chat.postMessage:${channel}`, perMinute: POST_PER_CHANNEL_PER_MINUTE, burst: 2 }] : []),
     ];
   }
   const tier = METHOD_TIER[method] ?? 3;
   const perMinute = SLACK_TIERS[tier];
-  return [{ key: `slack:${method}`, perMinute, burst: Math.max(1, Math.floor(perMinute / 4)) }];
+  return [{ key: `${prefix}:${method}`, perMinute, burst: Math.max(1, Math.floor(perMinute / 4)) }];
 }

@@ -9,7 +9,7 @@ export interface PlatformStatus { ready: boolean; reason: string | null }
  * it is not ready, and keeps asking with a growing wait (at most a minute).
  */
 export class SlackAuth {
-  private result: { botUserId: string; botId: string } | null = null;
+  private result: { botUserId: string; botId: string; teamId: string | null } | null = null;
   private reason: string | null = 'checking the bot token with Slack';
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
@@ -29,7 +29,7 @@ export class SlackAuth {
   private async check(): Promise<void> {
     try {
       const r = await this.client.auth.test({ token: this.token });
-      this.result = { botUserId: String(r.user_id ?? ''), botId: String(r.bot_id ?? '') };
+      this.result = { botUserId: String(r.user_id ?? ''), botId: String(r.bot_id ?? ''), teamId: r.team_id ? String(r.team_id) : null };
       if (this.failures) this.logger.info({}, 'Slack accepted the bot token; Slack is ready');
       this.reason = null;
       this.failures = 0;
@@ -46,6 +46,9 @@ export class SlackAuth {
     }
   }
 
+  /** The workspace Slack says the token belongs to, once it has said. */
+  teamId(): string | null { return this.result?.teamId ?? null; }
+
   /** Bolt's authorize hook: the token plus who the bot is, once Slack has said. */
   async authorize(): Promise<{ botToken: string; botUserId: string; botId: string }> {
     if (!this.result) {
@@ -54,7 +57,7 @@ export class SlackAuth {
       await this.pending;
     }
     if (!this.result) throw new Error(this.reason ?? 'Slack has not accepted the bot token');
-    return { botToken: this.token, ...this.result };
+    return { botToken: this.token, botUserId: this.result.botUserId, botId: this.result.botId };
   }
 
   stop(): void {

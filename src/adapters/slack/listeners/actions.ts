@@ -1,10 +1,14 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { refusalText } from '../../../app/interactions/refusals.ts';
 import { formModal, raiseModal } from '../blocks/modals.ts';
+import type { AckPolicy } from '../ack-policy.ts';
 import { type SlackContext, ephemeral } from '../context.ts';
 
 /** Buttons on the stage card, on proposals and on App Home: translated, then answered by the inbound layer. */
-export function register(app: App, ctx: SlackContext): void {
+export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
+  // Every button is acknowledged with nothing, a link button's too (no listener of ours): what follows is a form, a
+  // notice to the person, or a changed card.
+  policy.answerFirst({ interaction: 'block_actions' });
   app.action<BlockAction<ButtonAction>>(/^s117:/, async ({ ack, body, action, client }) => {
     await ack();
     const user = body.user.id;

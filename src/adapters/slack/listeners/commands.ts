@@ -3,6 +3,7 @@ import { refusalText } from '../../../app/interactions/refusals.ts';
 import type { DisputeView } from '../../../domain/view.ts';
 import { formModal, raiseModal } from '../blocks/modals.ts';
 import type { SlackContext } from '../context.ts';
+import type { AckPolicy } from '../ack-policy.ts';
 import { esc } from '../escape.ts';
 import { reportCsv } from '../../../reports/board-report.ts';
 import { reportCharts, toPng } from '../../../reports/charts.ts';
@@ -32,8 +33,10 @@ export function statusText(v: DisputeView): string {
 
 const REF = /^S117-\d{4}-\d{4,}$/i;
 
-export function register(app: App, ctx: SlackContext): void {
+export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
   const ix = ctx.interactions;
+  // Acknowledged with nothing before the listener runs; every reply goes through respond() or a form.
+  policy.answerFirst({ command: '/s117' });
   app.command('/s117', async ({ command, ack, respond, client }) => {
     // Slack wants an answer within 3 seconds; everything slow happens after.
     await ack();

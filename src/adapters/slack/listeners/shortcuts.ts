@@ -2,10 +2,13 @@ import type { App, MessageShortcut } from '@slack/bolt';
 import { refusalText } from '../../../app/interactions/refusals.ts';
 import { slackToText } from '../../../app/interactions/text.ts';
 import { formModal } from '../blocks/modals.ts';
+import type { AckPolicy } from '../ack-policy.ts';
 import { type SlackContext, ephemeral } from '../context.ts';
 
 /** "Record as decision" on any message in a case channel: a decision form prefilled with that message. */
-export function register(app: App, ctx: SlackContext): void {
+export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
+  // Acknowledged with nothing before the listener runs: it answers with a form or an ephemeral message.
+  policy.answerFirst({ interaction: 'message_action' }).answerFirst({ interaction: 'shortcut' });
   app.shortcut<MessageShortcut>('s117_record_decision', async ({ ack, shortcut, client }) => {
     await ack();
     const tell = ephemeral(client, shortcut.user.id, shortcut.channel.id);

@@ -29,7 +29,8 @@ const FORMS: Record<string, FormName> = {
  * Every modal's submission. The change is written before the modal closes:
  * a refusal keeps it open with the reason on the field and everything
  * typed still there. A retried submission (same view id) is applied once
- * and confirmed once.
+ * and confirmed once. Answered by the listener (never first): the answer
+ * carries the form's errors.
  */
 export function register(app: App, ctx: SlackContext): void {
   app.view(/^s117_/, async ({ ack, body, view, client }) => {

@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../../app/ports.ts';
+import { StartupError } from '../../config/startup-error.ts';
+import { SlackAuth, type PlatformStatus } from './slack-auth.ts';
+import type { Workspaces } from './receiver.ts';
+
+/** One workspace the app is installed in, as configured: its team id and where its bot token is. */
+export interface WorkspaceConfig {
+  teamId: string; name: string | null; token: string;
+  /** Its own app's signing secret (one app per workspace), or null: the app's shared one, SLACK_SIGNING_SECRET. */
+  signingSecret: string | null;
+}
+
+const TEAM_ID = /^[TE][A-Z0-9]{2,30}$/;
+const entry = z.object({
+  team: z.string().regex(TEAM_ID, 'must be a Slack team id (T… or, for Enterprise Grid, E…)'),
+  name: z.string().max(200).optional(),
+  token_file: z.string().min(1).optional(),
+  token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable').optional(),
+  signing_secret_file: z.string().min(1).optional(),
+  signing_secret_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable').optional(),
+}).strict()
+  .refine((w) => Boolean(w.token_file) !== Boolean(w.token_env), { message: 'give token_file or token_env (one of them)' })
+  .refine((w) => !(w.signing_secret_file && w.signing_secret_env), { message: 'give signing_secret_file or signing_secret_env, not both' });
+const fileSchema = z.object({ workspaces: z.array(entry).min(1, 'list at least one workspace') }).strict();
+
+/** Thrown for a workspaces file that cannot be used; the message names the file, the entry and the fix (exit 78). */
+export class WorkspacesFileError extends StartupError {
+  constructor(message: string) { super(message, 78); this.name = 'WorkspacesFileError'; }
+}
+
+/**
+ * SLACK_WORKSPACES_FILE: the workspaces the one Slack app is installed in,
+ * each with its own bot token (the signing secret is the app's, one for
+ * all). Tokens are read from a file or an environment variable, never
+ * written in this file, so it can be kept with the directory.
+ */
+export function loadWorkspaces(file: string, env: Record<string, string | undefined> = process.env): WorkspaceConfig[] {
+  const where = `SLACK_WORKSPACES_FILE (${file})`;
+  let raw: unknown;
+  try {
+    raw = parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new WorkspacesFileError(`${where}: cannot be read (${(e as Error).message}); point it at a YAML file with a "workspaces:" list`);
+  }
+  const r = fileSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new WorkspacesFileError(`${where}: ${i.path.join('.') || 'the file'} ${i.message}`);
+  }
+  const seen = new Set<string>();
+  return r.data.workspaces.map((w, n) => {
+    if (seen.has(w.team)) {
+      throw new WorkspacesFileError(`${where}: workspaces.${n}.team ${w.team} is listed twice; list each workspace once`);
+    }
+    seen.add(w.team);
+    const secretOf = (field: string, fromEnv: string | undefined, fromFile: string | undefined, what: string): string | null => {
+      if (fromEnv) {
+        const v = env[fromEnv];
+        if (!v) throw new WorkspacesFileError(`${where}: workspaces.${n}.${field}_env ${fromEnv} is not set; set it to ${what}`);
+        return v.trim();
+      }
+      if (!fromFile) return null;
+      try {
+        return fs.readFileSync(fromFile, 'utf8').trim();
+      } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        throw new WorkspacesFileError(`${where}: workspaces.${n}.${field}_file cannot be read (${why}); put ${what} in it`);
+      }
+    };
+    const token = secretOf('token', w.token_env, w.token_file, "the workspace's xoxb- bot token")!;
+    if (!/^xoxb-/.test(token)) throw new WorkspacesFileError(`${where}: workspaces.${n} (${w.team}): the token is not a bot token (xoxb-…)`);
+    const signingSecret = secretOf('signing_secret', w.signing_secret_env, w.signing_secret_file, "that workspace's app's signing secret");
+    return { teamId: w.team, name: w.name ?? null, token, signingSecret };
+  });
+}
+
+/** The team ids a workspaces file lists, for `serves` (cheap; tokens are not read). Empty when it cannot be read. */
+export function listedTeams(file: string): string[] {
+  try {
+    const r = fileSchema.safeParse(parse(fs.readFileSync(file, 'utf8')));
+    return r.success ? r.data.workspaces.map((w) => w.team) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** One installation of the app: a workspace, its bot token's client, and whether Slack accepted the token. */
+export interface Installation {
+  /** Null for the single SLACK_BOT_TOKEN until Slack says which workspace it is for. */
+  readonly teamId: string | null;
+  readonly name: string | null;
+  readonly client: WebClient;
+  readonly auth: SlackAuth;
+  readonly token: string;
+}
+
+/**
+ * The workspaces the app is installed in here. A request from any other is
+ * refused by the receiver; Bolt's authorize hook picks the installation of
+ * the request's workspace; each has its own Web API client, so its rate
+ * limits are its own.
+ */
+export class Installations implements Workspaces {
+  readonly all: Installation[];
+
+  constructor(
+    configs: { teamId: string | null; name: string | null; token: string }[],
+    makeClient: (token: string) => WebClient, private readonly logger: Logger,
+  ) {
+    this.all = configs.map((c) => {
+      const client = makeClient(c.token);
+      return { ...c, client, auth: new SlackAuth(client, c.token, logger.child({ team: c.teamId ?? 'token' })) };
+    });
+  }
+
+  /** Several configured workspaces (each its own home `slack:T…`), or the one token of SLACK_BOT_TOKEN. */
+  get several(): boolean { return this.all.length > 1; }
+
+  private find(teamId: string): Installation | null {
+    const named = this.all.find((i) => i.teamId === teamId);
+    if (named) return named;
+    // The single token's workspace is whatever Slack says; until it has said, a request may be for it.
+    const single = this.all.length === 1 && this.all[0]!.teamId === null ? this.all[0]! : null;
+    if (!single) return null;
+    const known = single.auth.teamId();
+    return known === null || known === teamId ? single : null;
+  }
+
+  serves(teamId: string): boolean {
+    return this.find(teamId) !== null;
+  }
+
+  /** Bolt's authorize hook: the installation of the request's workspace. */
+  async authorize(
+    source: { teamId?: string | undefined; enterpriseId?: string | undefined },
+  ): Promise<{ botToken: string; botUserId: string; botId: string; teamId?: string }> {
+    const teamId = source.teamId ?? source.enterpriseId ?? null;
+    const i = teamId ? this.find(teamId) : this.all.length === 1 ? this.all[0]! : null;
+    if (!i) throw new Error(`no installation of the app for the Slack workspace ${teamId ?? '(none named)'}`);
+    return { ...(await i.auth.authorize()), ...(teamId ? { teamId } : {}) };
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.all.map(async (i) => {
+      await i.auth.start();
+      const told = i.auth.teamId();
+      // A token pasted into the wrong workspace's entry would post as another workspace's bot.
+      if (i.teamId && told && told !== i.teamId) {
+        const fix = `the bot token listed for Slack workspace ${i.teamId} belongs to ${told}; fix SLACK_WORKSPACES_FILE`;
+        this.logger.error({ configured: i.teamId, token: told }, fix);
+      }
+    }));
+  }
+
+  status(): PlatformStatus {
+    const waiting = this.all.map((i) => ({ i, s: i.auth.status() })).filter((x) => !x.s.ready);
+    if (!waiting.length) return { ready: true, reason: null };
+    const reasons = waiting.map((x) => (this.several ? `${x.i.teamId}: ${x.s.reason}` : x.s.reason));
+    return { ready: false, reason: reasons.join('; ') };
+  }
+
+  stop(): void {
+    for (const i of this.all) i.auth.stop();
+  }
+}

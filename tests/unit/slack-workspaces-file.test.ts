@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { listedTeams, loadWorkspaces, WorkspacesFileError } from '../../src/adapters/slack/workspaces.ts';
+
+// SLACK_WORKSPACES_FILE: which workspaces the app is installed in, and where each one's token is.
+describe('the Slack workspaces file', () => {
+  let dir: string;
+  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-ws-')); });
+  afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  const write = (text: string) => {
+    const f = path.join(dir, `ws-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  const problem = (file: string, env: Record<string, string> = {}) => {
+    try { loadWorkspaces(file, env); } catch (e) { expect(e).toBeInstanceOf(WorkspacesFileError); return (e as Error).message; }
+    return null;
+  };
+
+  it('reads each workspace\'s token from a file or a variable, and an own app\'s signing secret when given', () => {
+    const tokenFile = path.join(dir, 'council.token');
+    fs.writeFileSync(tokenFile, 'xoxb-council\n');
+    const file = write(`workspaces:\n  - { team: T0COUNCIL, name: Council, token_file: ${tokenFile} }\n  - { team: T0ICB0001, token_env: ICB_TOKEN, signing_secret_env: ICB_SECRET }\n`);
+    expect(loadWorkspaces(file, { ICB_TOKEN: 'xoxb-icb', ICB_SECRET: 'icb-secret' })).toEqual([
+      { teamId: 'T0COUNCIL', name: 'Council', token: 'xoxb-council', signingSecret: null },
+      { teamId: 'T0ICB0001', name: null, token: 'xoxb-icb', signingSecret: 'icb-secret' },
+    ]);
+    expect(listedTeams(file)).toEqual(['T0COUNCIL', 'T0ICB0001']);
+    expect(listedTeams(path.join(dir, 'missing.yaml'))).toEqual([]);
+  });
+
+  it.each([
+    ['workspaces: []', /workspaces list at least one workspace/],
+    ['workspaces:\n  - { team: council, token_env: X }', /workspaces\.0\.team must be a Slack team id/],
+    ['workspaces:\n  - { team: T0A1, token: xoxb-inline }', /Unrecognized key.*token/],
+    ['workspaces:\n  - { team: T0A1 }', /give token_file or token_env/],
+    ['workspaces:\n  - { team: T0A1, token_env: NOT_SET }', /workspaces\.0\.token_env NOT_SET is not set; set it to the workspace's xoxb- bot token/],
+    ['workspaces:\n  - { team: T0A1, token_env: T }\n  - { team: T0A1, token_env: T }', /workspaces\.1\.team T0A1 is listed twice/],
+    ['workspaces:\n  - { team: T0A1, token_env: USER_TOKEN }', /not a bot token \(xoxb-…\)/],
+    ['workspaces:\n  - { team: T0A1, token_file: /nonexistent/token }', /workspaces\.0\.token_file cannot be read \(ENOENT\)/],
+  ])('%j is refused, naming the entry and the fix', (text, message) => {
+    const msg = problem(write(text), { T: 'xoxb-t', USER_TOKEN: 'xoxp-user' });
+    expect(msg).toMatch(/^SLACK_WORKSPACES_FILE \(/);
+    expect(msg).toMatch(message);
+  });
+});
