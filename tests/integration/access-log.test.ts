@@ -220,6 +220,27 @@ describe.each(DATABASES)('the access log, who sees what, and subject access (%s)
     expect(JSON.stringify(await log())).not.toMatch(/9434765919|943 476 5919|9434 765919|AC-200001/i);
   });
 
+  it('acknowledges a Slack command without waiting for the access log, and answers only once the entry is written', async () => {
+    const service = bot.app.service;
+    const real = service.recordAccess.bind(service);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    service.recordAccess = async (e) => { await held; return real(e); };
+    try {
+      const url = `${slack.url}/respond/${crypto.randomUUID()}`;
+      const r = await slackPost(base, commandBody(SLACK['eve-ford']!, `status ${D1}`, 'CGENERAL', url), 'form');
+      // Acknowledged while the entry is still held back: Slack's three seconds are never spent on the log.
+      expect(r.status).toBe(200);
+      const before = (await log()).length;
+      expect(slack.responses.some((x) => url.endsWith(x.path))).toBe(false);
+      release();
+      await until(() => slack.responses.find((x) => url.endsWith(x.path)), 'the Slack answer');
+      expect((await log()).length).toBe(before + 1);
+    } finally {
+      service.recordAccess = real;
+    }
+  });
+
   it('lets governance read the log on the web and the command line, and names an entry changed or deleted behind the bot\'s back', async () => {
     const pat = await signIn('pat.lee@anytown.nhs.uk');
     const page = await pat.go(`${base}/register/access`);
