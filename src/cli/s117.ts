@@ -112,7 +112,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help to see how to use it)');
 
-  registerDbCommands(program, { stdout: io.stdout, getEnv, app: io.app, now: () => io.clock?.now() ?? new Date() });
+  registerDbCommands(program, { stdout: io.stdout, getEnv, app: io.app, now: () => io.clock?.now() ?? new Date(), account });
 
   const directoryCmd = program.command('directory').description('the directory of people and organisations');
   directoryCmd.command('reload').description('read the directory file again; open disputes invite new role holders and let leavers go')

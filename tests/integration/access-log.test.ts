@@ -138,6 +138,10 @@ describe.each(DATABASES)('the access log, who sees what, and subject access (%s)
     has(all, { actorId: 'os:alice', surface: 'cli', action: 'VIEW', refs: [D1] });
     has(all, { actorId: 'os:alice', surface: 'cli', action: 'EXPORT', refs: [D1, D2, D3] });
     has(all, { actorId: 'ali-khan', surface: 'cli', action: 'LIST', detail: { command: 'dispute list', osAccount: 'alice' } });
+    if (bot.app.db.kind === 'pglite') {
+      expect((await s117('alice', 'db', 'backup', path.join(tmp, 'backup.tar.gz'))).code).toBe(0);
+      has(await log(), { actorId: 'os:alice', surface: 'cli', action: 'EXPORT', detail: { command: 'db backup', disputes: 'all', encrypted: false } });
+    }
     // From where: the browser's address on the web.
     expect(all.filter((e) => e.surface === 'web').every((e) => /127\.0\.0\.1$/.test(e.ip ?? ''))).toBe(true);
   });
