@@ -15,15 +15,22 @@ export class RegisterAccessLog implements AccessLog {
 
   async record(input: AccessInput): Promise<void> {
     const at = this.clock.now();
-    await this.db.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe('LOCK TABLE "AccessLog" IN EXCLUSIVE MODE');
-      const last = await tx.accessLog.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    // The raw driver, not an interactive Prisma transaction: a third of the time, on the path of every answer.
+    await this.db.sql.transaction(async (q) => {
+      await q.exec('LOCK TABLE "AccessLog" IN EXCLUSIVE MODE');
+      const [last] = await q.query<{ seq: number; hash: string }>('SELECT seq, hash FROM "AccessLog" ORDER BY seq DESC LIMIT 1');
       const entry = {
         seq: (last?.seq ?? 0) + 1, at, actorId: input.actorId, surface: input.surface, ip: input.ip ?? null,
         action: input.action, refs: [...new Set(input.refs)], detail: input.detail ?? {},
       };
       const prevHash = last?.hash ?? GENESIS;
-      await tx.accessLog.create({ data: { ...entry, detail: entry.detail as object, prevHash, hash: accessHash(entry, prevHash) } });
+      await q.query(
+        `INSERT INTO "AccessLog" (seq, at, "actorId", surface, ip, action, refs, detail, hash, "prevHash")
+          VALUES ($1, $2::timestamp(3), $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
+        // The instant as UTC text: the column has no time zone, and a Date would be sent in the host's.
+        [entry.seq, at.toISOString(), entry.actorId, entry.surface, entry.ip, entry.action, entry.refs, JSON.stringify(entry.detail),
+          accessHash(entry, prevHash), prevHash],
+      );
     });
   }
 
