@@ -9,7 +9,7 @@
 //   TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:outage
 //   (BENCH_DISPUTES=100 for a quick run)
 import { createLogger } from '../src/app/logger.ts';
-import { loadEnv } from '../src/config/env.ts';
+import { loadEnv } from '../src/platforms.ts';
 import { startBot, type Bot } from '../src/bot.ts';
 import { slackBuckets } from '../src/adapters/slack/rate-tiers.ts';
 import { FakeClock } from '../tests/fakes/clock.ts';

@@ -5,7 +5,7 @@
 //   npm run bench:register        (BENCH_DISPUTES=10000, BENCH_RUNS=20)
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/app/logger.ts';
-import { loadEnv } from '../src/config/env.ts';
+import { loadEnv } from '../src/platforms.ts';
 import { startBot } from '../src/bot.ts';
 
 const N = Number(process.env.BENCH_DISPUTES ?? 10_000);

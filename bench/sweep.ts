@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { boot } from '../src/boot.ts';
 import { createLogger } from '../src/app/logger.ts';
-import { loadEnv } from '../src/config/env.ts';
+import { loadEnv } from '../src/platforms.ts';
 import { FakeClock } from '../tests/fakes/clock.ts';
 import { RecordingChatPort } from '../tests/fakes/recording-chat-port.ts';
 import { fundingDispute } from '../tests/fixtures/disputes.ts';

@@ -1,33 +1,21 @@
 import type { App } from './boot.ts';
 import { unsignedSurfaceBlocked } from './http/exposure.ts';
+import { type Env, PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
 
-/** What is running, and how to connect the chat platforms. */
+/** What is running, and how to connect each platform (every module says its own lines). */
 export function banner(
-  app: App, port: number, slackMode: 'http' | 'socket' | null, teams: { mode: 'authenticated' | 'local'; port: unknown },
+  app: App, port: number, platforms: ReadonlyMap<string, RunningPlatform>,
   /** This start's secret for the surfaces without sign-in (http/local-access.ts): the links below carry it. */
   localToken?: string,
+  modules: readonly Platform[] = PLATFORMS,
 ): string {
-  const e = app.env;
+  const e = app.env as Env;
   const key = localToken ? `?token=${localToken}` : '';
   // Surfaces without sign-in are switched off when other computers could reach them (http/exposure.ts).
   const blocked = unsignedSurfaceBlocked(e);
-  const slack = slackMode === 'http' ? `connected over HTTP at /slack/events${e.SLACK_API_URL ? ` (Web API: ${e.SLACK_API_URL})` : ''}`
-    : slackMode === 'socket' ? 'connected over Socket Mode (no inbound connections needed)'
-      : 'not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)';
-  const spaces = e.TEAMS_CASE_SPACES === 'chat' ? 'a private group chat per dispute'
-    : e.TEAMS_CASE_SPACES === 'channel' ? 'a channel per dispute (every team member sees it)'
-      : 'a thread per dispute in one shared channel';
-  const threadHint = e.TEAMS_CASE_SPACES === 'thread' && !e.TEAMS_CASE_CHANNEL_ID ? '; set TEAMS_CASE_CHANNEL_ID for case threads' : '';
-  const tenant = e.MICROSOFT_APP_TENANT_ID ? `only tenant ${e.MICROSOFT_APP_TENANT_ID}`
-    : 'NO TENANT: every activity is refused until MICROSOFT_APP_TENANT_ID is set';
-  const teamsLine = teams.mode === 'authenticated'
-    ? `connected at /api/messages (every token verified); ${spaces}${threadHint}; ${tenant}`
-    : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and MICROSOFT_APP_TYPE'
-      + (!teams.port ? ' (/api/messages is not served)'
-        : blocked ? ` (/api/messages is switched off: ${blocked})`
-          : ` (the Bot Framework Emulator on this computer may use http://localhost:${port}/api/messages${key})`);
-  // Shared threads show every dispute to everyone in the team: fine inside one organisation, not across a partnership.
-  const sharedAcrossOrgs = Boolean(teams.port) && e.TEAMS_CASE_SPACES !== 'chat' && app.directory.organisations.length > 1;
+  const ctx = { port, localToken, unsignedBlocked: blocked, directory: app.directory };
+  const platformLines = modules.flatMap((m) => m.banner(e, platforms.get(m.name) ?? null, ctx)).map((l) => `  ${l}`);
+  const anyDelivers = [...platforms.values()].some((p) => p.port);
   return [
     'Section 117 dispute bot is running.',
     `  HTTP:       http://localhost:${port} (/healthz, /readyz)`,
@@ -42,13 +30,7 @@ export function banner(
     `  Calendar:   working days in England & Wales (${e.TIME_ZONE}), due at ${e.CLOSE_OF_BUSINESS}, `
       + `pings ${e.WORKING_HOURS_START}–${e.WORKING_HOURS_END}`,
     `  Scheduler:  ${e.SCHEDULER === 'on' ? `sweeping on "${e.SWEEP_CRON}"` : 'off (SCHEDULER=off)'}`,
-    `  Slack:      ${slack}`,
-    `  Teams:      ${teamsLine}`,
-    ...(sharedAcrossOrgs ? [
-      `  WARNING:    Teams ${e.TEAMS_CASE_SPACES} mode shows every dispute (organisations, decisions, flags) to everyone in the team,`
-        + ` across ${app.directory.organisations.length} organisations.`
-        + ' Use TEAMS_CASE_SPACES=chat for a private chat per dispute (docs/teams.md).',
-    ] : []),
-    ...(slackMode || teams.port ? [] : ['  Without a chat platform, notifications are written to this log.']),
+    ...platformLines,
+    ...(anyDelivers ? [] : ['  Without a chat platform, notifications are written to this log.']),
   ].join('\n');
 }

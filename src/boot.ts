@@ -1,5 +1,5 @@
 import { WorkingCalendar } from './calendar/working-calendar.ts';
-import type { Env } from './config/env.ts';
+import type { Env } from './platforms.ts';
 import { loadDirectory } from './config/directory.ts';
 import { DEFAULT_POLICY, type Policy } from './domain/stage-policy.ts';
 import type { Directory } from './domain/types.ts';

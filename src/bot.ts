@@ -3,28 +3,23 @@ import { boot, type App } from './boot.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
 import { RegisterApp } from './web/register-app.ts';
 import { RegisterDisputeList } from './register/dispute-list.ts';
-import type { Env } from './config/env.ts';
 import type { Directory } from './domain/types.ts';
 import { HttpServer } from './http/server.ts';
 import { LocalAccess } from './http/local-access.ts';
-import { guardPlatformRoute, warnExposure } from './http/guards.ts';
+import { inboundContext, warnExposure } from './http/guards.ts';
 import { RegisterSessions } from './register/web-sessions.ts';
 import { RegisterIdentityBindings } from './register/identity-bindings.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
 import { registerGauges } from './register/metrics-queries.ts';
-import type { SlackAdapter } from './adapters/slack/slack-app.ts';
-import type { TeamsAdapter } from './adapters/teams/teams-app.ts';
 import { watchDirectory } from './directory-watch.ts';
-import { PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
+import { type Env, PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
 
 export interface Bot {
   app: App;
   http: HttpServer;
   address: AddressInfo;
-  slack: SlackAdapter | null;
-  teams: TeamsAdapter;
   /** Every platform running, by name. */
   platforms: Map<string, RunningPlatform>;
   /** This start's secret for the surfaces without sign-in (printed in the banner; see http/local-access.ts). */
@@ -49,8 +44,6 @@ export async function startBot(opts: {
     const p = m.create(env, logger, () => appRef!.directory);
     if (p) platforms.set(m.name, p);
   }
-  const slack = (platforms.get('slack')?.adapter ?? null) as SlackAdapter | null;
-  const teams = platforms.get('teams')?.adapter as TeamsAdapter;
   const ports: Record<string, ChatPort> = {};
   // Wrapped once here so /metrics counts every platform call without the ports or the dispatcher knowing.
   for (const [name, port] of Object.entries(opts.ports ?? {})) ports[name] = instrumentPort(port);
@@ -63,10 +56,10 @@ export async function startBot(opts: {
   // Not ready while a platform refuses the bot (the reason says why); the outbox figures tell on-call what is waiting.
   const http = new HttpServer(logger.child({ part: 'http' }), async () => {
     await app.db.sql.query('SELECT 1');
-    const slackStatus = slack?.status() ?? { ready: true, reason: null };
+    const refusing = [...platforms].map(([name, p]) => ({ name, ...p.status() })).filter((s) => !s.ready);
     const o = await app.dispatcher.health();
     const outbox = `outbox: ${o.pending} pending (${o.due} due, ${o.retrying} retrying, ${o.late} late), ${o.failed} failed${o.heldBack.length ? `; rate-limited: ${o.heldBack.map((h) => `${h.key} until ${h.until}`).join(', ')}` : ''}`;
-    return { ok: slackStatus.ready, detail: [app.db.description, slackStatus.reason ? `Slack: ${slackStatus.reason}` : null, outbox].filter(Boolean).join('; ') };
+    return { ok: refusing.length === 0, detail: [app.db.description, ...refusing.map((r) => `${r.name}: ${r.reason}`), outbox].join('; ') };
   }, {
     adminToken: env.ADMIN_TOKEN, hsts: (env.PUBLIC_URL ?? '').startsWith('https:'),
     limits: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, maxConnections: env.HTTP_MAX_CONNECTIONS },
@@ -75,7 +68,8 @@ export async function startBot(opts: {
   try {
     for (const [name, p] of platforms) {
       p.attach(app.service, () => void app.scheduler.deliverSoon());
-      for (const [path, handler] of Object.entries(p.routes)) http.route(path, timedInbound(name, guardPlatformRoute(path, handler, env, teams?.mode ?? 'local', local, logger.child({ platform: name }))));
+      const ctx = inboundContext(env, local, logger.child({ platform: name }));
+      for (const path of p.paths) http.route(path, timedInbound(name, (req, res) => p.handle(req, res, ctx)));
       await p.start();
     }
     const register = new RegisterApp(env, new RegisterDisputeList(app.db), app.service, opts.clock ?? systemClock, logger.child({ part: 'register' }), new RegisterSessions(app.db), local,
@@ -84,7 +78,7 @@ export async function startBot(opts: {
     // Off unless ADMIN_TOKEN is set, and then for that bearer token only: the figures say how busy the register is.
     if (env.ADMIN_TOKEN) http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));
     for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
-    warnExposure(env, logger);
+    warnExposure(env, logger, [...platforms.values()].flatMap((p) => (p.unverifiedEndpoint ? [p.unverifiedEndpoint] : [])));
     const address = await http.listen(env.PORT, env.HOST);
     // The CLI cannot open the embedded folder while we own it, so it runs its commands through us.
     if (app.db.lock) {
@@ -93,7 +87,7 @@ export async function startBot(opts: {
     }
     if (opts.scheduler ?? env.SCHEDULER === 'on') app.scheduler.start();
     return {
-      app, http, address, slack, teams, platforms, localToken: local.token,
+      app, http, address, platforms, localToken: local.token,
       async stop() {
         await http.close();
         await admin?.close();

@@ -1,5 +1,5 @@
 import { createLogger } from './app/logger.ts';
-import { loadEnv } from './config/env.ts';
+import { loadEnv } from './platforms.ts';
 import { StartupError } from './config/startup-error.ts';
 import { asStartupError, cannotStartText } from './startup.ts';
 import { ownerOnlyUmask } from './register/owner-only.ts';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     process.stderr.write(cannotStartText(failure));
     process.exit(failure.exitCode);
   }
-  process.stdout.write(`${banner(bot.app, bot.address.port, bot.slack?.mode ?? null, bot.teams, bot.localToken)}\n`);
+  process.stdout.write(`${banner(bot.app, bot.address.port, bot.platforms, bot.localToken)}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

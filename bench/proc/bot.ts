@@ -4,7 +4,7 @@
 // counted against the bot's event loop. Driven over IPC (see Request).
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import type { Clock } from '../../src/app/ports.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { fundingDispute } from '../../tests/fixtures/disputes.ts';

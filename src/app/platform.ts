@@ -3,34 +3,82 @@ import type { Directory } from '../domain/types.ts';
 import type { DisputeService } from './dispute-service.ts';
 import type { ChatPort, Logger } from './ports.ts';
 
-// The environment and the HTTP handler types belong to the layers above
-// (config, http); the composition root fixes them (src/platforms.ts).
+// The environment and the HTTP request and response types belong to the
+// layers above (config, http); the composition root fixes them
+// (src/platforms.ts, which also composes every module's schema into one).
 
-/** A chat platform as the running bot holds it; `H` is an HTTP handler. */
-export interface PlatformInstance<H = unknown> {
+/** A refusal the HTTP layer worked out for a request: status and the sentence to show. */
+export interface Refusal { status: number; message: string }
+
+/**
+ * What the bot's one HTTP server hands a platform with each request. Only
+ * generic things: the size limit, answers, and the "this computer only"
+ * checks for an endpoint without sign-in of its own (a platform's emulator).
+ */
+export interface InboundContext<Req = unknown, Res = unknown> {
+  logger: Logger;
+  /** The body with the server's size limit; null when it is larger (the rest is drained, not stored). */
+  readBody(req: Req): Promise<Buffer | null>;
+  /** A JSON answer, never cached. */
+  reply(res: Res, status: number, body: unknown): void;
+  /**
+   * For an endpoint that cannot verify its callers: null when this request comes from this computer with the
+   * start-up token (`?token=`), else the refusal. `what` names the endpoint, `fix` says how to connect it properly.
+   */
+  unsignedRefusal(req: Req, what: string, fix: string): Refusal | null;
+}
+
+/** What the start banner knows that a module does not. */
+export interface BannerContext {
+  /** The port the bot listens on. */
+  port: number;
+  /** This start's token for surfaces without sign-in; links in the banner carry it. */
+  localToken: string | undefined;
+  /** Why surfaces without sign-in are switched off with these settings, or null. */
+  unsignedBlocked: string | null;
+  directory: Directory;
+}
+
+/** Ready to serve, or why not (a token refused, a socket not yet up). */
+export interface PlatformStatus { ready: boolean; reason: string | null }
+
+/** A chat platform as the running bot holds it. */
+export interface PlatformInstance<Req = unknown, Res = unknown> {
   /** Delivers the outbox's effects to this platform; null when it only receives (not configured to send). */
   port: ChatPort | null;
-  /** HTTP paths it answers on the bot's one server (none for a socket connection). */
-  routes: Record<string, H>;
+  /** Paths on the bot's one HTTP server whose requests go to `handle` (none for a socket connection). */
+  paths: readonly string[];
+  /** Answers one request to one of `paths`: verifying, reading and acknowledging it are the platform's business. */
+  handle(req: Req, res: Res, ctx: InboundContext<Req, Res>): Promise<void>;
   /** Hands it the use cases; it builds its inbound layer on them. `onChange` asks the outbox to deliver now. */
   attach(service: DisputeService, onChange: () => void): void;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** The platform's own object (its banner line and its tests read it); opaque to the bot. */
+  /** Not ready while the platform refuses the bot; the bot is not ready while any platform is not. */
+  status(): PlatformStatus;
+  /**
+   * Set when its endpoint cannot verify its callers (an emulator trial): what that endpoint is, so the bot can say
+   * at start-up that it is switched off where other computers could reach it.
+   */
+  unverifiedEndpoint?: string;
+  /** The platform's own object (its tests read it); opaque to the bot. */
   adapter?: unknown;
 }
 
 /**
- * Everything the bot knows about one chat platform. A new platform is a
- * folder that exports one of these and one line in the registry: people
- * carry its user id under `name` in their `handles`, and the inbound layer
+ * Everything the bot knows about one platform. A new platform is a folder
+ * that exports one of these and one line in the registry (src/platforms.ts):
+ * its variables join the environment's schema, people carry its user id under
+ * `name` in their `handles`, its lines join the banner, and the inbound layer
  * (src/app/interactions) does the rest.
  */
-export interface PlatformModule<E = unknown, H = unknown> {
-  /** The key of people's `handles` and of conversations in the register. */
+export interface PlatformModule<E = unknown, Req = unknown, Res = unknown> {
+  /** The key of people's `handles`, of homes (`name:space`) and of conversations in the register. */
   name: string;
-  /** The environment variables it reads, checked at start-up. */
-  envSchema: z.ZodType;
+  /** The environment variables it reads; composed into the bot's schema, so a bad value stops the start naming it. */
+  envSchema: z.ZodObject<z.ZodRawShape>;
+  /** Settings that only make sense together: one line each, `NAME: what is wrong and what to do`. */
+  crossCheck?(env: E): string[];
   /** How people are told which id to give their administrator. */
   handleLabel: string;
   /**
@@ -44,5 +92,7 @@ export interface PlatformModule<E = unknown, H = unknown> {
   /** The variables that connect it, for advice to someone whose home it does not serve yet. */
   connectHint?: string;
   /** The running platform, or null when its variables are not set. */
-  create(env: E, logger: Logger, directory: () => Directory): PlatformInstance<H> | null;
+  create(env: E, logger: Logger, directory: () => Directory): PlatformInstance<Req, Res> | null;
+  /** Its lines in the start banner (`Label:  what`), running or not: how it is connected, or how to connect it. */
+  banner(env: E, running: PlatformInstance<Req, Res> | null, ctx: BannerContext): string[];
 }

@@ -6,7 +6,7 @@ import { parseDate, parseRange } from '../domain/date-input.ts';
 import { boot, calendarFromEnv, type App } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
-import { loadEnv, type Env } from '../config/env.ts';
+import { loadEnv, type Env } from '../platforms.ts';
 import { StartupError } from '../config/startup-error.ts';
 import { DirectoryError, parseDirectory } from '../config/directory.ts';
 import { directoryAdvice } from '../config/directory-advice.ts';

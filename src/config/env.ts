@@ -14,21 +14,24 @@ const isoDates = z.string().transform((s, ctx) => {
   }
   return days;
 });
-const positiveInt = (def: number) => z.coerce.number().int('must be a whole number').positive('must be more than 0').default(def);
-const optionalString = z.string().trim().min(1).optional();
+export const positiveInt = (def: number) => z.coerce.number().int('must be a whole number').positive('must be more than 0').default(def);
+export const optionalString = z.string().trim().min(1).optional();
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * A URL the bot sends secrets or people to: https, except on this computer (the test fakes, a local sign-in
  * provider). Slack and Teams accept only https endpoints, and a sign-in over http would show the session to the network.
  */
-const secureUrl = (example: string) => z.string().url(`must be a URL like ${example}`).refine((u) => {
+export const secureUrl = (example: string) => z.string().url(`must be a URL like ${example}`).refine((u) => {
   if (!URL.canParse(u)) return true; // .url() above has said what is wrong
   const url = new URL(u);
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
 }, `must start with https:// (http:// only for localhost), like ${example}`);
 
-/** Every environment variable the bot reads (README "Configuration"). */
-export const envSchema = z.object({
+/**
+ * The variables of the bot itself (README "Configuration"). Each platform module adds its own
+ * (its env.ts in src/adapters); src/platforms.ts composes them into the schema a start is checked against.
+ */
+export const coreEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // This computer only unless asked: the register without sign-in must not be reachable from elsewhere.
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -72,55 +75,19 @@ export const envSchema = z.object({
   PRIVACY_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the privacy notice').optional(),
   TERMS_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the terms of use').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string); /metrics and /readyz accept it as "Authorization: Bearer …"').optional(),
-  // Read by the Slack and Teams adapters; listed here so a typo stops the start.
-  SLACK_BOT_TOKEN: optionalString,
-  SLACK_SIGNING_SECRET: optionalString,
-  SLACK_APP_TOKEN: optionalString,
-  SLACK_API_URL: secureUrl('https://slack.com/api/').optional(),
-  MICROSOFT_APP_ID: optionalString,
-  MICROSOFT_APP_PASSWORD: optionalString,
-  MICROSOFT_APP_TENANT_ID: optionalString,
-  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
-  TEAMS_TEAM_ID: optionalString,
-  TEAMS_CASE_CHANNEL_ID: optionalString,
-  TEAMS_CASE_SPACES: z.enum(['thread', 'channel', 'chat'], { message: 'must be chat (a private group chat per dispute, recommended), thread (a thread per dispute in TEAMS_CASE_CHANNEL_ID) or channel (a channel per dispute, through Microsoft Graph)' }).default('thread'),
-  TEAMS_PRIVATE_FALLBACK: z.enum(['none', 'thread'], { message: 'must be none (wait for the Graph consent) or thread (use TEAMS_CASE_CHANNEL_ID until it is granted)' }).default('none'),
-  TEAMS_APP_CATALOG_ID: optionalString,
-  GRAPH_API_URL: secureUrl('https://graph.microsoft.com/v1.0').default('https://graph.microsoft.com/v1.0'),
-  MICROSOFT_LOGIN_URL: secureUrl('https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
-  TEAMS_SERVICE_URL: secureUrl('https://smba.trafficmanager.net/uk/').default('https://smba.trafficmanager.net/uk/'),
-  // E-mail for people whose organisation works in neither Slack nor Teams.
-  SMTP_URL: z.string().trim().regex(/^smtps?:\/\/[^/\s]+/, 'must be the mail relay as smtp://user:password@relay.example:587 (or smtps:// for port 465)').optional(),
-  MAIL_FROM: z.string().trim().email('must be the address e-mails come from, like s117-noreply@anytown.nhs.uk').optional(),
-  MAIL_PER_MINUTE: positiveInt(60),
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** The bot's own settings; a platform module's environment is this and its own (src/platforms.ts). */
+export type Env = z.infer<typeof coreEnvSchema>;
 
-/** Settings that only make sense together. */
-function crossCheck(env: Env): string[] {
+/** The bot's own settings that only make sense together (each platform module checks its own). */
+export function coreCrossCheck(env: Env): string[] {
   const problems: string[] = [];
   if (env.OIDC_ISSUER) {
     if (!env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: is needed with OIDC_ISSUER');
     if (!env.OIDC_CLIENT_SECRET) problems.push('OIDC_CLIENT_SECRET: is needed with OIDC_ISSUER');
     if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: is needed with OIDC_ISSUER (a random string of 32 characters or more, to sign session cookies)');
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: is needed with OIDC_ISSUER (the sign-in provider sends people back to PUBLIC_URL/register/callback)');
-  }
-  if (env.SMTP_URL && !env.MAIL_FROM) problems.push('MAIL_FROM: is needed with SMTP_URL (the address e-mails come from)');
-  if (env.MAIL_FROM && !env.SMTP_URL) problems.push('SMTP_URL: is needed with MAIL_FROM (the mail relay, like smtp://user:password@relay.example:587)');
-  // Half a Teams set-up fails inside botbuilder with an assertion; say which setting is missing instead.
-  const type = env.MICROSOFT_APP_TYPE ?? 'SingleTenant';
-  if (env.MICROSOFT_APP_ID) {
-    const missing = [
-      type !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD ? 'MICROSOFT_APP_PASSWORD (the client secret of the bot\'s app registration)' : null,
-      type !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID ? `MICROSOFT_APP_TENANT_ID (your Microsoft Entra tenant id; a ${type} bot needs it)` : null,
-    ].filter(Boolean);
-    if (missing.length) problems.push(`${missing.join(' and ')}: ${missing.length > 1 ? 'are' : 'is'} needed with MICROSOFT_APP_ID; set ${missing.length > 1 ? 'them' : 'it'}, or unset MICROSOFT_APP_ID to run without Teams`);
-  } else if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TYPE) {
-    problems.push(`MICROSOFT_APP_ID: is needed with ${env.MICROSOFT_APP_PASSWORD ? 'MICROSOFT_APP_PASSWORD' : 'MICROSOFT_APP_TYPE'} (the bot's app id from its Azure Bot resource), or leave both unset to run without Teams`);
-  }
-  if (!env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
-    problems.push(`SLACK_BOT_TOKEN: is needed with ${env.SLACK_APP_TOKEN ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'} (the xoxb- token from the Slack app's OAuth page), or leave both unset to run without Slack`);
   }
   return problems;
 }
@@ -133,12 +100,17 @@ export class ConfigError extends StartupError {
   }
 }
 
-/** Parses once at start-up; a bad value stops the start naming the variable and what is wrong. */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+/**
+ * Parses once at start-up against a schema composed from the bot's and every platform's (src/platforms.ts):
+ * a bad value stops the start naming the variable and what is wrong.
+ */
+export function parseEnv<S extends z.ZodObject<z.ZodRawShape>>(
+  schema: S, checks: readonly ((env: z.infer<S>) => string[])[], source: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   // Empty strings count as unset, as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const r = envSchema.safeParse(cleaned);
-  const lines = r.success ? crossCheck(r.data) : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const r = schema.safeParse(cleaned);
+  const lines = r.success ? checks.flatMap((c) => c(r.data)) : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   if (!r.success || lines.length) throw new ConfigError(lines.join('\n'));
   return r.data;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boot } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
-import { loadEnv } from '../config/env.ts';
+import { loadEnv } from '../platforms.ts';
 import { backupEmbedded, restoreEmbedded } from '../register/backup.ts';
 import { SimulatedClock, simulate } from './simulation.ts';
 import { STORIES, STORY_DAYS } from './stories.ts';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createLogger } from '../app/logger.ts';
-import { ConfigError, loadEnv } from '../config/env.ts';
+import { ConfigError } from '../config/env.ts';
+import { loadEnv } from '../platforms.ts';
 import { startBot } from '../bot.ts';
 import { buildDemo, DemoFolderError, demoEnv } from './build-demo.ts';
 

@@ -32,13 +32,14 @@ export function loopPlatform(port = new RecordingChatPort('loop')): Platform {
     name: 'loop',
     handleLabel: 'Loop user name',
     envSchema: z.object({}),
+    banner: (_env, running) => [`Loop:       ${running ? 'connected' : 'not connected'}`],
     create(_env, logger) {
       let ix: Interactions | null = null;
       const answer = (res: ServerResponse, status: number, value: unknown): void => { res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value)); };
       return {
         port,
-        routes: {
-          [LOOP_PATH]: async (req: IncomingMessage, res: ServerResponse) => {
+        paths: [LOOP_PATH],
+        handle: async (req: IncomingMessage, res: ServerResponse) => {
             const parsed = request.safeParse(await body(req).catch(() => null));
             if (!parsed.success || !ix) return answer(res, 400, { error: 'not a Loop request' });
             const r = parsed.data;
@@ -60,8 +61,8 @@ export function loopPlatform(port = new RecordingChatPort('loop')): Platform {
             }
             const s = await ix.status(me, 'loop', { reference: r.reference });
             return answer(res, 200, s.ok ? { view: s.value } : { refused: s.refusal.message });
-          },
         },
+        status: () => ({ ready: true, reason: null }),
         attach(service, onChange) {
           ix = new Interactions(service, logger.child({ platform: 'loop' }), onChange);
         },

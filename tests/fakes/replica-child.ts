@@ -2,7 +2,7 @@
 // killed (the fault suite kills it with SIGKILL mid-call). Settings arrive in
 // the environment; it says "ready" on stdout once it is delivering.
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot } from '../../src/bot.ts';
 import { ShiftedClock } from './shifted-clock.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { boot, type App } from '../../src/boot.ts';
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { RecordingChatPort } from '../fakes/recording-chat-port.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';

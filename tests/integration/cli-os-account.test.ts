@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createLogger } from '../../src/app/logger.ts';
 import { startBot } from '../../src/bot.ts';
 import { runCli } from '../../src/cli/s117.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { DATABASES, DIRECTORY } from '../helpers/app.ts';
 

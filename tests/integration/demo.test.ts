@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/app/logger.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { buildDemo, demoEnv, prepareFolder } from '../../src/demo/build-demo.ts';
 import { localCookie } from '../helpers/local-register.ts';
 

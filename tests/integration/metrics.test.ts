@@ -1,6 +1,6 @@
 import { createLogger } from '../../src/app/logger.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { RecordingChatPort } from '../fakes/recording-chat-port.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';

@@ -1,5 +1,5 @@
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { boardReport } from '../../src/reports/board-report.ts';
 import { FakeClock } from '../fakes/clock.ts';

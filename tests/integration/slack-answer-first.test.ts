@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { requestsInFlight } from '../../src/app/foreground.ts';
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
@@ -12,6 +12,8 @@ import { fundingDispute } from '../fixtures/disputes.ts';
 import { DIRECTORY } from '../helpers/app.ts';
 import { until } from '../helpers/wait.ts';
 import { blockAction, commandBody, interactiveBody, SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
+import type { SlackAdapter } from '../../src/adapters/slack/slack-app.ts';
+const slackOf = (b: { platforms: Map<string, { adapter?: unknown }> }) => b.platforms.get('slack')!.adapter as SlackAdapter;
 
 // A click, shortcut or slash command is answered by the HTTP guard with an
 // empty 200 once its signature and shape are checked; Bolt processes it
@@ -59,7 +61,7 @@ describe('Slack requests answered before Bolt processes them', () => {
   it('answers a click at once and records it within a second even while another request never finishes; '
     + 'answers a slash command with nothing and replies through response_url; answers a link button with a 200, not a 404', async () => {
     await start();
-    await until(() => bot.slack!.status().ready, 'Slack to accept the token');
+    await until(() => slackOf(bot).status().ready, 'Slack to accept the token');
     const { dispute } = await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute());
     const ticked = async () => (await bot.app.service.get({ id: dispute.id }))!.checklist.find((c) => c.key === 'clarify')!.tickedBy;
     const slow = halfSent(base);
@@ -85,7 +87,7 @@ describe('Slack requests answered before Bolt processes them', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-answer-stop-'));
     try {
       await start(dir);
-      await until(() => bot.slack!.status().ready, 'Slack to accept the token');
+      await until(() => slackOf(bot).status().ready, 'Slack to accept the token');
       const { dispute } = await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute());
       const click = await slackPost(base, interactiveBody(blockAction(GUS, 'C1', { action_id: 's117:tick:clarify', value: JSON.stringify({ d: dispute.id, k: 'clarify', s: 1, n: 1 }) })), 'form');
       expect(click.status).toBe(200);

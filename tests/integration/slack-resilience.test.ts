@@ -1,6 +1,6 @@
 import bolt from '@slack/bolt';
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { SlackChatPort } from '../../src/adapters/slack/chat-port.ts';
 import { loadDirectory } from '../../src/config/directory.ts';

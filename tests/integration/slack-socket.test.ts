@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { DIRECTORY } from '../helpers/app.ts';
+import type { SlackAdapter } from '../../src/adapters/slack/slack-app.ts';
+const slackOf = (b: { platforms: Map<string, { adapter?: unknown }> }) => b.platforms.get('slack')!.adapter as SlackAdapter;
 
 // Socket Mode: many NHS and council networks accept no inbound connections.
 // A local websocket stands in for Slack's.
@@ -40,7 +42,7 @@ describe('Slack over Socket Mode', () => {
   });
 
   it('connects without any inbound HTTP, acknowledges a slash command over the socket and answers it', async () => {
-    expect(bot.slack?.mode).toBe('socket');
+    expect(slackOf(bot).mode).toBe('socket');
     expect(fake.of('apps.connections.open')).toHaveLength(1);
     expect(socket).not.toBeNull();
     socket!.send(JSON.stringify({

@@ -1,5 +1,5 @@
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { FakeBotConnector, type ConnectorCall } from '../fakes/bot-connector.ts';

@@ -8,7 +8,7 @@ import { GroupChats } from '../../src/adapters/teams/group-chat.ts';
 import { createTeamsAdapter, disputeMembers } from '../../src/adapters/teams/teams-app.ts';
 import { boot, type App } from '../../src/boot.ts';
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { FakeBotConnector } from '../fakes/bot-connector.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { FakeGraph } from '../fakes/graph.ts';

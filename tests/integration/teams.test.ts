@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { FakeBotConnector } from '../fakes/bot-connector.ts';

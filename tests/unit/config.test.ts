@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { DirectoryError, parseDirectory } from '../../src/config/directory.ts';
-import { ConfigError, loadEnv } from '../../src/config/env.ts';
+import { ConfigError } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { stageParticipants } from '../../src/domain/participants.ts';
 import { directory } from '../helpers/domain.ts';
 

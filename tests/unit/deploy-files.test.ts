@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { envSchema } from '../../src/config/env.ts';
+import { envSchema } from '../../src/platforms.ts';
 
 // Container builds cannot run here; what can be checked without one is.
 describe('deployment files', () => {

@@ -1,7 +1,7 @@
 import { routeEffects } from '../../src/app/routing.ts';
 import { directoryAdvice } from '../../src/config/directory-advice.ts';
 import { DirectoryError, parseDirectory } from '../../src/config/directory.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import type { Effect } from '../../src/domain/effects.ts';
 import { disputeHomes, personHome } from '../../src/domain/homes.ts';
 import type { Directory, Dispute } from '../../src/domain/types.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { envSchema } from '../../src/config/env.ts';
+import { envSchema } from '../../src/platforms.ts';
 
 // The README is the user's document: short, true about every setting, and whole in a fresh clone.
 const readme = fs.readFileSync('README.md', 'utf8');
@@ -18,7 +18,7 @@ function configTable(): Map<string, string> {
 
 /** The default the schema really gives a variable that is not set, written as the table writes it. */
 function trueDefault(name: string): string {
-  const value: unknown = (envSchema.shape as Record<string, { parse(v: unknown): unknown }>)[name]!.parse(undefined);
+  const value: unknown = (envSchema.shape as unknown as Record<string, { parse(v: unknown): unknown }>)[name]!.parse(undefined);
   if (value === undefined) return '*(unset)*';
   if (Array.isArray(value)) return value.length ? value.join(',') : '*(none)*';
   return String(value);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadEnv } from '../../src/config/env.ts';
+import { ConfigError } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { StartupError } from '../../src/config/startup-error.ts';
 import { makeDataDir } from '../../src/register/startup-checks.ts';
 import { DataDirLocked } from '../../src/register/data-dir-lock.ts';

@@ -1,5 +1,5 @@
 import { caseSpaceSettings } from '../../src/adapters/teams/case-spaces.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 
 const creds = { MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TENANT_ID: 'tenant-1' };
 

@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import bolt, { type App as BoltApp, type Logger as BoltLogger } from '@slack/bolt';
-import { ConfigError, type Env } from '../../config/env.ts';
+import { ConfigError } from '../../config/env.ts';
+import type { SlackEnv as Env } from './env.ts';
 import type { DisputeService } from '../../app/dispute-service.ts';
 import type { Logger } from '../../app/ports.ts';
 import { handedOver, requestStarted } from '../../app/foreground.ts';

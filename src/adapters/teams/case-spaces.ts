@@ -1,4 +1,5 @@
-import { ConfigError, type Env } from '../../config/env.ts';
+import { ConfigError } from '../../config/env.ts';
+import type { TeamsEnv as Env } from './env.ts';
 import type { TeamsSettings } from './chat-port.ts';
 import { GraphClient } from './graph.ts';
 import { GroupChats } from './group-chat.ts';

@@ -1,21 +1,22 @@
-import { z } from 'zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PlatformModule } from '../../app/platform.ts';
-import type { Env } from '../../config/env.ts';
 import { createTeamsAdapter, TEAMS_MESSAGES_PATH } from './teams-app.ts';
+import { teamsCrossCheck, type TeamsEnv, teamsEnvSchema } from './env.ts';
+import { teamsGuard } from './inbound-guard.ts';
+
+const UNVERIFIED = 'The Teams endpoint without MICROSOFT_APP_ID';
+const CONNECT = 'Set MICROSOFT_APP_ID to connect Teams.';
 
 /**
  * Microsoft Teams as a platform module. It answers at /api/messages only when
  * configured (an app id, or a case channel for a trial with the Bot Framework
  * Emulator): an endpoint nobody set up is not there to be probed.
  */
-export const teamsModule: PlatformModule<Env, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerResponse> = {
   name: 'teams',
   handleLabel: 'Teams (Entra object) id',
-  envSchema: z.object({
-    MICROSOFT_APP_ID: z.string().optional(), MICROSOFT_APP_PASSWORD: z.string().optional(), MICROSOFT_APP_TENANT_ID: z.string().optional(),
-    TEAMS_CASE_CHANNEL_ID: z.string().optional(), TEAMS_CASE_SPACES: z.string().optional(), TEAMS_SERVICE_URL: z.string().url().optional(),
-  }),
+  envSchema: teamsEnvSchema,
+  crossCheck: teamsCrossCheck,
   // It sends only with an app id; without one it delivers nothing, so nobody is routed to it.
   // The same test as the adapter's: with a port, the bot delivers there, so every process routes there.
   configured: (env) => Boolean(env.MICROSOFT_APP_ID || env.TEAMS_CASE_CHANNEL_ID),
@@ -24,15 +25,56 @@ export const teamsModule: PlatformModule<Env, (req: IncomingMessage, res: Server
   connectHint: 'MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (an app registration in that tenant)',
   create(env, logger, directory) {
     const a = createTeamsAdapter(env, logger, directory);
-    const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {};
-    if (a.port) routes[TEAMS_MESSAGES_PATH] = (req, res) => a.handler(req, res);
+    const authenticated = a.mode === 'authenticated';
+    const checked = teamsGuard((req, res) => a.handler(req, res), { authenticated });
+    const log = logger.child({ platform: 'teams' });
     return {
       port: a.port,
-      routes,
+      paths: a.port ? [TEAMS_MESSAGES_PATH] : [],
+      async handle(req, res, ctx) {
+        if (authenticated) return checked(req, res, ctx);
+        // Without an app id nothing verifies the Emulator's requests: this computer only, with the start-up token in
+        // the endpoint's URL (the Emulator keeps the query string), and said so at start-up.
+        const refused = ctx.unsignedRefusal(req, UNVERIFIED, CONNECT);
+        if (refused) {
+          if (refused.status === 401) log.warn('a Teams Emulator request without the start-up token was refused');
+          return ctx.reply(res, refused.status, { error: refused.message });
+        }
+        return checked(req, res, ctx);
+      },
       attach: (service, onChange) => a.attach(service, onChange),
       start: async () => {},
       stop: async () => {},
+      status: () => ({ ready: true, reason: null }),
+      ...(authenticated ? {} : { unverifiedEndpoint: UNVERIFIED }),
       adapter: a,
     };
+  },
+  banner(env, running, ctx) {
+    const a = running?.adapter as { mode: 'authenticated' | 'local'; port: unknown } | undefined;
+    const spaces = env.TEAMS_CASE_SPACES === 'chat' ? 'a private group chat per dispute'
+      : env.TEAMS_CASE_SPACES === 'channel' ? 'a channel per dispute (every team member sees it)'
+        : 'a thread per dispute in one shared channel';
+    const threadHint = env.TEAMS_CASE_SPACES === 'thread' && !env.TEAMS_CASE_CHANNEL_ID
+      ? '; set TEAMS_CASE_CHANNEL_ID for case threads' : '';
+    const tenant = env.MICROSOFT_APP_TENANT_ID ? `only tenant ${env.MICROSOFT_APP_TENANT_ID}`
+      : 'NO TENANT: every activity is refused until MICROSOFT_APP_TENANT_ID is set';
+    const key = ctx.localToken ? `?token=${ctx.localToken}` : '';
+    const line = a?.mode === 'authenticated'
+      ? `connected at ${TEAMS_MESSAGES_PATH} (every token verified); ${spaces}${threadHint}; ${tenant}`
+      : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and MICROSOFT_APP_TYPE'
+        + (!a?.port ? ` (${TEAMS_MESSAGES_PATH} is not served)`
+          : ctx.unsignedBlocked ? ` (${TEAMS_MESSAGES_PATH} is switched off: ${ctx.unsignedBlocked})`
+            : ` (the Bot Framework Emulator on this computer may use http://localhost:${ctx.port}${TEAMS_MESSAGES_PATH}${key})`);
+    // Shared threads show every dispute to everyone in the team: fine inside one organisation, not across a partnership.
+    const orgs = ctx.directory.organisations.length;
+    const sharedAcrossOrgs = Boolean(a?.port) && env.TEAMS_CASE_SPACES !== 'chat' && orgs > 1;
+    return [
+      `Teams:      ${line}`,
+      ...(sharedAcrossOrgs ? [
+        `WARNING:    Teams ${env.TEAMS_CASE_SPACES} mode shows every dispute (organisations, decisions, flags) to everyone in the team,`
+          + ` across ${orgs} organisations. Use TEAMS_CASE_SPACES=chat for a private chat per dispute (docs/teams.md).`,
+      ] : []),
+    ];
   },
 };

@@ -3,7 +3,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import type { DisputeService } from '../../app/dispute-service.ts';
 import { errorInfo } from '../../app/dispute-service.ts';
 import type { Logger } from '../../app/ports.ts';
-import type { Env } from '../../config/env.ts';
+import type { TeamsEnv as Env } from './env.ts';
 import type { Directory } from '../../domain/types.ts';
 import { S117TeamsBot } from './bot.ts';
 import { type DisputeMembers, TeamsChatPort } from './chat-port.ts';

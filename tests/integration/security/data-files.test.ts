@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { createLogger } from '../../../src/app/logger.ts';
 import { startBot } from '../../../src/bot.ts';
 import { runCli } from '../../../src/cli/s117.ts';
-import { loadEnv } from '../../../src/config/env.ts';
+import { loadEnv } from '../../../src/platforms.ts';
 import { LOCK_FILE, readLock } from '../../../src/register/data-dir-lock.ts';
 import { openDatabase } from '../../../src/register/db.ts';
 import { DataDirExposed } from '../../../src/register/owner-only.ts';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/app/logger.ts';
 import { banner } from '../../../src/banner.ts';
-import { loadEnv } from '../../../src/config/env.ts';
+import { loadEnv } from '../../../src/platforms.ts';
 import { startBot, type Bot } from '../../../src/bot.ts';
 import { FakeClock } from '../../fakes/clock.ts';
 import { DIRECTORY } from '../../helpers/app.ts';
@@ -33,7 +33,7 @@ describe('serving without sign-in reaches this computer only', () => {
       expect(withToken.status).toBe(404);
       const slack = await rawRequest(`${s.base}/slack/events`, { method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json' }, body: '{"type":"url_verification","challenge":"x"}' });
       expect(slack.status).toBe(404);
-      expect(banner(s.bot.app, s.bot.address.port, null, s.bot.teams, s.bot.localToken)).toMatch(/Teams: +not connected: .*\(\/api\/messages is not served\)/);
+      expect(banner(s.bot.app, s.bot.address.port, s.bot.platforms, s.bot.localToken)).toMatch(/Teams: +not connected: .*\(\/api\/messages is not served\)/);
     } finally {
       await s.bot.stop();
     }
@@ -49,7 +49,7 @@ describe('serving without sign-in reaches this computer only', () => {
       expect((await post(`${s.base}/api/messages?token=guessed`)).status).toBe(401);
       // With the token the request reaches the activity checks ('{}' is not an activity).
       expect((await post(emulatorUrl(s.base, s.bot))).status).toBe(400);
-      expect(banner(s.bot.app, s.bot.address.port, null, s.bot.teams, s.bot.localToken)).toContain(`/api/messages?token=${s.bot.localToken}`);
+      expect(banner(s.bot.app, s.bot.address.port, s.bot.platforms, s.bot.localToken)).toContain(`/api/messages?token=${s.bot.localToken}`);
     } finally {
       await s.bot.stop();
     }
@@ -85,7 +85,7 @@ describe('serving without sign-in reaches this computer only', () => {
     });
 
     it('the start-up link sets an HttpOnly, SameSite=Strict cookie and goes on to the same page without the token', async () => {
-      const link = /Open (http:\/\/localhost:\d+\/register\?token=\S+)/.exec(banner(s.bot.app, s.bot.address.port, null, s.bot.teams, s.bot.localToken))![1]!;
+      const link = /Open (http:\/\/localhost:\d+\/register\?token=\S+)/.exec(banner(s.bot.app, s.bot.address.port, s.bot.platforms, s.bot.localToken))![1]!;
       const u = new URL(link);
       const r = await rawRequest(`${s.base}${u.pathname}?status=OPEN&${u.search.slice(1)}`, { headers: { host: 'localhost' } });
       expect(r.status).toBe(303);
@@ -133,8 +133,8 @@ describe('serving without sign-in reaches this computer only', () => {
       const t = await rawRequest(emulatorUrl(s.base, s.bot), { method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json' }, body: activity });
       expect(t.status).toBe(403);
       expect(s.logs()).toMatch(/the register is switched off/);
-      expect(s.logs()).toMatch(/the Teams endpoint is switched off/);
-      expect(banner(s.bot.app, s.bot.address.port, null, s.bot.teams)).toMatch(new RegExp(`Register: .*SWITCHED OFF: no sign-in is configured \\(OIDC_ISSUER\\) and ${reason.source}`));
+      expect(s.logs()).toMatch(/The Teams endpoint without MICROSOFT_APP_ID is switched off/);
+      expect(banner(s.bot.app, s.bot.address.port, s.bot.platforms)).toMatch(new RegExp(`Register: .*SWITCHED OFF: no sign-in is configured \\(OIDC_ISSUER\\) and ${reason.source}`));
       expect((await rawRequest(`${s.base}/healthz`)).status).toBe(200);
     } finally {
       await s.bot.stop();

@@ -1,5 +1,5 @@
 import { createLogger } from '../../../src/app/logger.ts';
-import { loadEnv } from '../../../src/config/env.ts';
+import { loadEnv } from '../../../src/platforms.ts';
 import { startBot, type Bot } from '../../../src/bot.ts';
 import { FakeSlackApi } from '../../fakes/slack-api.ts';
 import { DIRECTORY, startSlackBot, type SlackBot } from '../../helpers/app.ts';

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/app/logger.ts';
-import { loadEnv } from '../../../src/config/env.ts';
+import { loadEnv } from '../../../src/platforms.ts';
 import { startBot, type Bot } from '../../../src/bot.ts';
 import { DIRECTORY } from '../../helpers/app.ts';
 import { until } from '../../helpers/wait.ts';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createTeamsAdapter, tenantRefusal } from '../../../src/adapters/teams/teams-app.ts';
 import { createLogger } from '../../../src/app/logger.ts';
-import { loadEnv } from '../../../src/config/env.ts';
+import { loadEnv } from '../../../src/platforms.ts';
 import { FakeBotConnector } from '../../fakes/bot-connector.ts';
 import { DIRECTORY, testApp, type TestApp } from '../../helpers/app.ts';
 import { directory } from '../../helpers/domain.ts';

@@ -1,22 +1,20 @@
 import crypto from 'node:crypto';
 import { type IncomingMessage, type RequestListener, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { afterAnswers, ANSWERED_HOLD_MS, answersWaiting } from '../app/foreground.ts';
-import { json, type Handler } from './server.ts';
+import { afterAnswers, ANSWERED_HOLD_MS, answersWaiting } from '../../app/foreground.ts';
+import type { InboundContext } from '../../app/platform.ts';
 
-// Every request to /slack/events and /api/messages is read, size-limited,
-// authenticated where we can, and shape-checked here, before Bolt or
-// botbuilder sees it: both SDKs assume a well-formed body, and Bolt reads
-// `body.ssl_check` from whatever JSON.parse returned (a signed `payload=null`
-// once took the whole bot down).
+// Every request to /slack/events is read, size-limited, verified and
+// shape-checked here, before Bolt sees it: Bolt assumes a well-formed body,
+// and reads `body.ssl_check` from whatever JSON.parse returned (a signed
+// `payload=null` once took the whole bot down).
 
-export const MAX_PLATFORM_BODY = 1_000_000;
 /** Slack's own limit for stale requests. */
 export const SLACK_MAX_AGE_SECONDS = 300;
 /** Clocks drift; a request signed further in the future than this is a replay being prepared. */
 export const SLACK_MAX_FUTURE_SECONDS = 60;
 
-/** Bolt (and our Teams handler) take an already-read body from here instead of the stream. */
+/** Bolt takes an already-read body from here instead of the stream. */
 export interface BufferedRequest extends IncomingMessage {
   rawBody?: Buffer;
   /** Already answered by slackGuard (at this performance.now()): Bolt's acknowledgement goes nowhere. */
@@ -31,20 +29,6 @@ export const MAX_ANSWERED_WAITING = 500;
  * be answered here and then refused there.
  */
 const ANSWER_FIRST_MAX_AGE_SECONDS = SLACK_MAX_AGE_SECONDS - 30;
-
-/** The body, or null when it is larger than `max` (the rest is drained, not stored). */
-export async function readLimited(req: IncomingMessage, max = MAX_PLATFORM_BODY): Promise<Buffer | null> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) { req.resume(); return null; }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > max) { req.resume(); return null; }
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = z.custom<Record<string, unknown>>(isObject, 'must be an object');
@@ -170,12 +154,15 @@ function answerFirst(req: IncomingMessage, nowSeconds: number): boolean {
   return answersWaiting() < MAX_ANSWERED_WAITING;
 }
 
-export function slackGuard(listener: RequestListener, secret: string, opts: SlackGuardOptions = {}): Handler {
+export function slackGuard(
+  listener: RequestListener, secret: string, opts: SlackGuardOptions = {},
+): (req: IncomingMessage, res: ServerResponse, ctx: InboundContext<IncomingMessage, ServerResponse>) => Promise<void> {
   const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST') return json(res, 405, { error: 'POST Slack requests here.' });
-    const body = await readLimited(req);
-    if (!body) return json(res, 413, { error: 'The request is too large.' });
+  return async (req, res, ctx) => {
+    const json = (status: number, body: unknown) => ctx.reply(res, status, body);
+    if (req.method !== 'POST') return json(405, { error: 'POST Slack requests here.' });
+    const body = await ctx.readBody(req);
+    if (!body) return json(413, { error: 'The request is too large.' });
     const type = (singleHeader(req, 'content-type') ?? '').toLowerCase();
     // Slack's unsigned connectivity check: Bolt answers it and drops anything else in the body.
     const sslCheck = type === 'application/x-www-form-urlencoded'
@@ -183,9 +170,9 @@ export function slackGuard(listener: RequestListener, secret: string, opts: Slac
     let answered = false;
     if (!sslCheck) {
       const v = verifySlack(req, body, secret, nowSeconds());
-      if (!v.ok) return json(res, v.status, { error: v.error });
+      if (!v.ok) return json(v.status, { error: v.error });
       const s = slackShape(req, body);
-      if (!s.ok) return json(res, s.status, { error: s.error });
+      if (!s.ok) return json(s.status, { error: s.error });
       answered = s.emptyAnswer && answerFirst(req, nowSeconds());
     }
     (req as BufferedRequest).rawBody = body;
@@ -197,56 +184,3 @@ export function slackGuard(listener: RequestListener, secret: string, opts: Slac
   };
 }
 
-const activity = z.object({
-  type: z.string().min(1).max(100),
-  id: z.string().max(500).optional(),
-  text: z.string().max(100_000).optional(),
-  channelId: z.string().max(100).optional(),
-  serviceUrl: z.string().max(2000).optional(),
-  from: idObj.optional(),
-  recipient: idObj.optional(),
-  conversation: idObj.optional(),
-  attachments: z.array(obj).max(50).optional(),
-  entities: z.array(obj).max(100).optional(),
-  membersAdded: z.array(idObj).max(500).optional(),
-  membersRemoved: z.array(idObj).max(500).optional(),
-  channelData: obj.optional(),
-  replyToId: z.string().max(500).optional(),
-  name: z.string().max(200).optional(),
-  timestamp: z.string().max(100).optional(),
-  localTimestamp: z.string().max(100).optional(),
-  expiration: z.string().max(100).optional(),
-}).passthrough();
-
-const invokeOk = z.union([
-  z.object({ name: z.literal('adaptiveCard/action'), value: obj.pipe(z.object({ action: obj }).passthrough()) }).passthrough(),
-  // "Record as decision" from a message: the message extension's dialog is fetched, then submitted.
-  z.object({ name: z.enum(['composeExtension/fetchTask', 'composeExtension/submitAction']), value: obj }).passthrough(),
-]);
-
-/** In front of botbuilder: a Bot Framework activity, or a plain 4xx. */
-export function teamsGuard(handler: Handler, opts: { authenticated: boolean }): Handler {
-  return async (req, res) => {
-    if (req.method !== 'POST') return json(res, 405, { error: 'POST activities here.' });
-    // A token is checked by botbuilder; without one there is nothing to check.
-    const bearer = /^Bearer \S+$/.test(singleHeader(req, 'authorization') ?? '');
-    if (opts.authenticated && !bearer) return json(res, 401, { error: 'Unauthorized.' });
-    const body = await readLimited(req);
-    if (!body) return json(res, 413, { error: 'The request is too large.' });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      return json(res, 400, { error: 'The body must be a Bot Framework activity in JSON.' });
-    }
-    if (!isObject(parsed)) return json(res, 400, { error: 'The body must be a JSON object (a Bot Framework activity).' });
-    const r = activity.safeParse(parsed);
-    if (!r.success) return json(res, 400, { error: `The activity is not valid: ${r.error.issues[0]!.path.join('.') || 'body'}.` });
-    // The only invokes the bot answers are card actions and the message extension's dialog, each with an object value.
-    if (parsed.type === 'invoke' && !invokeOk.safeParse(parsed).success) {
-      return json(res, 400, { error: 'Only adaptive card actions and the Record as decision dialog are accepted as invokes.' });
-    }
-    (req as BufferedRequest).rawBody = body;
-    return handler(req, res);
-  };
-}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { type Env, optionalString, secureUrl } from '../../config/env.ts';
+
+/** Teams' variables (README "Configuration"): composed into the bot's schema, so a typo stops the start. */
+export const teamsEnvSchema = z.object({
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  TEAMS_TEAM_ID: optionalString,
+  TEAMS_CASE_CHANNEL_ID: optionalString,
+  TEAMS_CASE_SPACES: z.enum(['thread', 'channel', 'chat'], { message: 'must be chat (a private group chat per dispute, recommended), thread (a thread per dispute in TEAMS_CASE_CHANNEL_ID) or channel (a channel per dispute, through Microsoft Graph)' }).default('thread'),
+  TEAMS_PRIVATE_FALLBACK: z.enum(['none', 'thread'], { message: 'must be none (wait for the Graph consent) or thread (use TEAMS_CASE_CHANNEL_ID until it is granted)' }).default('none'),
+  TEAMS_APP_CATALOG_ID: optionalString,
+  GRAPH_API_URL: secureUrl('https://graph.microsoft.com/v1.0').default('https://graph.microsoft.com/v1.0'),
+  MICROSOFT_LOGIN_URL: secureUrl('https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
+  TEAMS_SERVICE_URL: secureUrl('https://smba.trafficmanager.net/uk/').default('https://smba.trafficmanager.net/uk/'),
+});
+
+export type TeamsEnv = Env & z.infer<typeof teamsEnvSchema>;
+
+/** Half a Teams set-up fails inside botbuilder with an assertion; say which setting is missing instead. */
+export function teamsCrossCheck(env: TeamsEnv): string[] {
+  const type = env.MICROSOFT_APP_TYPE ?? 'SingleTenant';
+  if (env.MICROSOFT_APP_ID) {
+    const missing = [
+      type !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD ? 'MICROSOFT_APP_PASSWORD (the client secret of the bot\'s app registration)' : null,
+      type !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID ? `MICROSOFT_APP_TENANT_ID (your Microsoft Entra tenant id; a ${type} bot needs it)` : null,
+    ].filter(Boolean);
+    if (missing.length) return [`${missing.join(' and ')}: ${missing.length > 1 ? 'are' : 'is'} needed with MICROSOFT_APP_ID; set ${missing.length > 1 ? 'them' : 'it'}, or unset MICROSOFT_APP_ID to run without Teams`];
+  } else if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TYPE) {
+    return [`MICROSOFT_APP_ID: is needed with ${env.MICROSOFT_APP_PASSWORD ? 'MICROSOFT_APP_PASSWORD' : 'MICROSOFT_APP_TYPE'} (the bot's app id from its Azure Bot resource), or leave both unset to run without Teams`];
+  }
+  return [];
+}
