@@ -5,7 +5,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli/s117.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import type { AccessEntry } from '../../src/app/access-log.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeBotConnector } from '../fakes/bot-connector.ts';
 import { FakeClock } from '../fakes/clock.ts';

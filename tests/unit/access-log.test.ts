@@ -1,8 +1,8 @@
 import { accessCsv, accessHash, type AccessEntry, actorLabel, describeAccessProblem, verifyAccessLog } from '../../src/app/access-log.ts';
 import { GENESIS } from '../../src/app/history-chain.ts';
 import { parseSubjectQuery } from '../../src/app/subject-access.ts';
-import { loadEnv } from '../../src/config/env.ts';
-import { visibilityLines } from '../../src/config/visibility.ts';
+import { loadEnv } from '../../src/platforms.ts';
+import { visibilityLines } from '../../src/visibility.ts';
 import { directory } from '../helpers/domain.ts';
 
 /** A chain of n entries, sealed as the register seals them. */

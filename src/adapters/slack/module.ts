@@ -44,4 +44,5 @@ export const slackModule: PlatformModule<SlackEnv, IncomingMessage, ServerRespon
         : 'not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)';
     return [`Slack:      ${line}`];
   },
+  visibility: () => 'Slack: a private channel per dispute, with its participants only.',
 };
