@@ -8,6 +8,8 @@ import { migrate } from './register/migrate.ts';
 import { syncDirectory } from './register/directory-sync.ts';
 import { RegisterConversations } from './register/conversations.ts';
 import { RegisterDisputeStore } from './register/dispute-store.ts';
+import { RegisterAccessLog } from './register/access-log.ts';
+import { findDisputesByCaseNumber, findDisputesByNhsNumber } from './register/subject-search.ts';
 import { LogChatPort } from './adapters/log/log-chat-port.ts';
 import { OutboxDispatcher } from './app/dispatcher.ts';
 import { OutboxStore } from './register/outbox-store.ts';
@@ -109,6 +111,8 @@ export async function boot(opts: BootOptions): Promise<App> {
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({
       store, conversations, clock, calendar, policy, directory: () => directory, logger,
+      access: new RegisterAccessLog(db, clock),
+      subjects: { byNhsNumber: (n) => findDisputesByNhsNumber(db, n), byCaseNumber: (c) => findDisputesByCaseNumber(db, c) },
       reach: () => reachOf(directory, opts.env, Object.keys(opts.ports ?? {})),
       ...(db.kind === 'postgres' ? { sweepBatch: SWEEP_BATCH_POSTGRES } : {}),
       foreground,

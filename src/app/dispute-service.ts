@@ -15,6 +15,8 @@ import { withCardRefresh } from './card-refresh.ts';
 import { routeEffects } from './routing.ts';
 import type { Reach } from '../domain/homes.ts';
 import { Foreground } from './foreground.ts';
+import type { AccessInput, AccessLog } from './access-log.ts';
+import type { SubjectFinder } from './subject-access.ts';
 
 export interface ServiceDeps {
   store: DisputeStore;
@@ -30,6 +32,10 @@ export interface ServiceDeps {
   sweepBatch?: SweepBatch;
   /** The running bot's requests: a sweep takes smaller steps while people wait (none counted when not given). */
   foreground?: Foreground;
+  /** Where every view, list, search and export of case data is recorded (boot always gives one). */
+  access?: AccessLog;
+  /** The register's look-ups of one person, for subject access. */
+  subjects?: SubjectFinder;
 }
 
 export interface Outcome {
@@ -310,6 +316,20 @@ export class DisputeService {
     // A claimed id that no longer loads was deleted under us: nothing to do, and nothing failed.
     return { done: ids.length - refused.length, refused };
   }
+
+  /**
+   * Records a view, list, search or export of case data. Without an access log (a use case run in a unit test)
+   * there is nowhere to write it; the bot, the register and the command line always have one.
+   */
+  recordAccess(entry: AccessInput): Promise<void> {
+    return this.deps.access ? this.deps.access.record(entry) : Promise.resolve();
+  }
+
+  /** The access log, to read (governance) and verify. */
+  get accessLog(): AccessLog | null { return this.deps.access ?? null; }
+
+  /** The register's look-ups of one person (subject access); null where the register offers none. */
+  get subjects(): SubjectFinder | null { return this.deps.subjects ?? null; }
 
   get(target: Target): Promise<Dispute | null> {
     return this.deps.store.get(target);

@@ -107,4 +107,6 @@ export interface PlatformModule<E = unknown, Req = unknown, Res = unknown> {
   create(env: E, logger: Logger, directory: () => Directory, runtime: PlatformRuntime): PlatformInstance<Req, Res> | null;
   /** Its lines in the start banner (`Label:  what`), running or not: how it is connected, or how to connect it. */
   banner(env: E, running: PlatformInstance<Req, Res> | null, ctx: BannerContext): string[];
+  /** Who can read a dispute's case space on this platform, in plain words, for "who sees what" (src/visibility.ts). */
+  visibility?(env: E): string;
 }

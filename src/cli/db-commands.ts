@@ -7,12 +7,16 @@ import { backupEmbedded, restoreEmbedded } from '../register/backup.ts';
 import { newBackupKey, readBackupKey } from '../register/backup-key.ts';
 import { migrate } from '../register/migrate.ts';
 import { CliFailure, EXIT } from './failure.ts';
+import { RegisterAccessLog } from '../register/access-log.ts';
+import { osActor } from '../app/access-log.ts';
 
 interface DbIo {
   stdout: (s: string) => void;
   getEnv: () => Env;
   app: App | undefined;
   now: () => Date;
+  /** The OS account that ran the command, for the access log. */
+  account: () => string;
 }
 
 /** `s117 db …`: migrate, backup, restore, and the key that encrypts backups. */
@@ -59,6 +63,10 @@ export function registerDbCommands(program: Command, io: DbIo): void {
       const key = keyFor(o);
       const database = io.app?.db ?? await openDatabase({ dataDir: e.DATA_DIR, purpose: 'cli db backup' });
       try {
+        // A backup is the whole register leaving the database: logged first, so the backup holds its own entry.
+        const detail = { command: 'db backup', disputes: 'all', encrypted: Boolean(key) };
+        const actorId = osActor(io.account());
+        await new RegisterAccessLog(database, { now: io.now }).record({ actorId, surface: 'cli', action: 'EXPORT', refs: [], detail });
         const r = await backupEmbedded(database, file, key);
         const target = path.resolve(file);
         io.stdout(`Backed up ${r.disputes} dispute(s) from ${database.description} to ${target} (${Math.ceil(r.bytes / 1024)} KB)`

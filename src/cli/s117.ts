@@ -37,6 +37,8 @@ import { checkCheckpoints } from '../register/checkpoints.ts';
 import { checkpointIfDue, keyFingerprint } from '../register/checkpoint-job.ts';
 import { outboxMark, outboxSince } from '../register/outbox-report.ts';
 import { type HistoryNames, historyText } from '../domain/history-text.ts';
+import type { AccessInput } from '../app/access-log.ts';
+import { cliSeen, registerAccessCommands, visibleTo } from './access-commands.ts';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -97,6 +99,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!app.directory.people.some((p) => p.id === id)) throw new CliFailure(`--as ${id}: there is nobody with that id in ${app.directoryFile}.`, EXIT.USAGE);
     return { personId: id, platform: 'cli' as const, osAccount: io.osAccount ?? osAccount(io.env) };
   };
+  const account = () => io.osAccount ?? osAccount(io.env);
+  const seen = (app: App, as: string | undefined, action: AccessInput['action'], refs: string[], command: string, detail: Record<string, unknown> = {}) =>
+    cliSeen(app, account(), as, action, refs, command, detail);
   const show = (app: App, d: Parameters<typeof formatDispute>[1], notice: string | null) => {
     if (notice) io.stdout(`${notice}\n`);
     io.stdout(`${formatDispute(app, d)}\n`);
@@ -109,7 +114,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help to see how to use it)');
 
-  registerDbCommands(program, { stdout: io.stdout, getEnv, app: io.app, now: () => io.clock?.now() ?? new Date() });
+  registerDbCommands(program, { stdout: io.stdout, getEnv, app: io.app, now: () => io.clock?.now() ?? new Date(), account });
   registerGovernanceCommands(program, { stdout: io.stdout, withApp, osAccount: () => io.osAccount ?? osAccount(io.env) });
 
   const directoryCmd = program.command('directory').description('the directory of people and organisations');
@@ -167,11 +172,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const dispute = program.command('dispute').description('one dispute');
   dispute.command('show').argument('<ref>', 'the reference, e.g. S117-2026-0042').option('--json', 'print the full record as JSON')
-    .description('state, stages, deadlines and history').action(async (ref: string, o: { json?: boolean }) => {
+    .option('--as <person>', 'show it only if this person may see it')
+    .description('state, stages, deadlines and history').action(async (ref: string, o: { json?: boolean; as?: string }) => {
       await withApp(async (app) => {
-        const d = await app.service.get({ reference: ref.toUpperCase() });
-        if (!d) throw new CliFailure(`There is no dispute ${ref}. References look like S117-2026-0042.`, EXIT.FAILED);
+        const found = await app.service.get({ reference: ref.toUpperCase() });
+        // Someone who may not see it learns nothing, not even that it exists.
+        const d = found && visibleTo(app, o.as)(found) ? found : null;
+        if (!d) throw new CliFailure(`There is no dispute ${ref}${o.as ? ` that ${o.as} can see` : ''}. References look like S117-2026-0042.`, EXIT.FAILED);
         const history = await app.service.history(d.id);
+        await seen(app, o.as, 'VIEW', [d.reference], 'dispute show', { json: Boolean(o.json) });
         if (o.json) {
           // The NHS number is masked here as on every screen, in a correction of it too.
           const mask = (v: unknown) => (typeof v === 'string' && v ? `*******${v.replace(/\s/g, '').slice(-3)}` : v);
@@ -202,6 +211,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (o: { as?: string }) => {
       await withApp(async (app) => {
         const list = o.as ? await app.service.openFor(asActor(app, o.as).personId) : (await app.service.all()).filter((d) => d.status === 'OPEN');
+        await seen(app, o.as, 'LIST', list.map((d) => d.reference), 'dispute list');
         if (!list.length) io.stdout('No open disputes.\n');
         for (const d of list) {
           const v = app.service.view(d);
@@ -264,6 +274,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         // Without dates: everything so far, from the first dispute raised to today.
         const first = all.map((d) => app.calendar.localDate(new Date(d.raisedAt))).sort()[0] ?? app.calendar.localDate(now);
         const period = { from: o.from ?? first, to: o.to ?? app.calendar.localDate(now) };
+        // Figures only, no dispute named: logged as an export of the whole register for the period.
+        await seen(app, undefined, 'EXPORT', [], 'register summary', { from: period.from, to: period.to });
         io.stdout(`${JSON.stringify(summaryOfReport(boardReport(all, period, app.calendar, app.directory, now)), null, 2)}\n`);
       });
     });
@@ -271,11 +283,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
     .option('--from <date>', 'raised on or after (YYYY-MM-DD)').option('--to <date>', 'raised on or before (YYYY-MM-DD)')
     .option('--out <file>', 'write to a file instead of the screen')
+    .option('--as <person>', 'only the disputes this person may see')
     .description('one row per dispute: subjects, parties, stage reached, every stage\'s start/due/met, outcome, flags')
-    .action(async (o: { format: 'csv' | 'json'; from?: string; to?: string; out?: string }) => {
+    .action(async (o: { format: 'csv' | 'json'; from?: string; to?: string; out?: string; as?: string }) => {
       checkRange(o.from, o.to);
       await withApp(async (app) => {
-        const rows = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to)).map((d) => registerRow(d, app.directory, app.service.now()));
+        const may = visibleTo(app, o.as);
+        const chosen = (await app.service.all()).filter((d) => raisedWithin(d, app.calendar, o.from, o.to) && may(d));
+        await seen(app, o.as, 'EXPORT', chosen.map((d) => d.reference), 'register export', { format: o.format, from: o.from ?? null, to: o.to ?? null, file: Boolean(o.out) });
+        const rows = chosen.map((d) => registerRow(d, app.directory, app.service.now()));
         const text = o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, (iso) => localTime(app, new Date(iso)));
         if (o.out) {
           writeOwnerOnly(o.out, text);
@@ -329,10 +345,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const now = app.service.now();
         const period = o.from && o.to ? { from: o.from, to: o.to } : lastQuarter(app.calendar.localDate(now));
         const report = boardReport(await app.service.all(), period, app.calendar, app.directory, now);
+        await seen(app, undefined, 'EXPORT', report.overdue.map((x) => x.reference), 'report', { from: period.from, to: period.to });
         writeOwnerOnly(o.out, /\.csv$/i.test(o.out) ? reportCsv(report) : await reportHtmlFile(report));
         io.stdout(`Wrote the report for ${period.from} to ${period.to} to ${o.out}: ${report.opened} opened, ${report.closed} closed, ${report.openAtEnd} open at the end.\n`);
       });
     });
+
+  registerAccessCommands(program, { stdout: io.stdout, withApp, account });
 
   program.command('tick').description('run one scheduler sweep and outbox delivery now').action(async () => {
     await withApp(async (app) => {

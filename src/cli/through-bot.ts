@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { isStale, LOCK_FILE, readLock, type LockInfo } from '../register/data-dir-lock.ts';
 
 /** The first words of commands that read or write the register, and so need the database's owner. */
-const REGISTER_COMMANDS = new Set(['dispute', 'register', 'report', 'tick', 'db', 'retention', 'identifiers']);
+const REGISTER_COMMANDS = new Set(['dispute', 'register', 'report', 'tick', 'db', 'retention', 'identifiers', 'access', 'subject']);
 /** Options naming files: made absolute, because the bot resolves them from its own working folder. */
-const PATH_OPTIONS = new Set(['--file', '--out', '--key-file']);
+const PATH_OPTIONS = new Set(['--file', '--out', '--key-file', '--csv']);
 
 /** What the CLI sends the bot: the command, and the OS account that ran it (for the history). */
 export const cliRequestSchema = z.object({ argv: z.array(z.string().max(4096)).max(64), osAccount: z.string().min(1).max(200).optional() });

@@ -69,12 +69,25 @@ export function seniorOfficers(dir: Directory, orgIds: readonly string[]): Perso
   return dir.people.filter((p) => orgIds.includes(p.organisationId) && p.roles.includes('SENIOR_OFFICER'));
 }
 
-/** Governance leads, administrators and senior officers see every dispute (status, the register, reports). */
+/**
+ * Governance leads see every dispute (status, the register, reports, subject access, the access log). Nobody else
+ * does: a senior officer or an administrator sees the disputes of their own organisation (organisationWide).
+ */
 export function seesEveryDispute(p: Person): boolean {
-  return p.roles.some((r) => r === 'GOVERNANCE_LEAD' || r === 'ADMIN' || r === 'SENIOR_OFFICER');
+  return p.roles.includes('GOVERNANCE_LEAD');
 }
 
-/** Who may see a dispute: its participants, and those who see every dispute. */
-export function maySeeDispute(p: Person | null, d: Pick<Dispute, 'participants'>): boolean {
-  return Boolean(p && (seesEveryDispute(p) || d.participants.some((x) => x.personId === p.id)));
+/**
+ * Senior officers (they carry Stage 3 and 4 for their organisation) and administrators see every dispute their
+ * organisation is, or ever was, a party to. Every other role sees the disputes they take part in.
+ */
+export function seesOrganisationDisputes(p: Person): boolean {
+  return p.roles.some((r) => r === 'SENIOR_OFFICER' || r === 'ADMIN');
+}
+
+/** Who may see a dispute: its participants, the senior officers and administrators of its parties (withdrawn ones too), and governance. */
+export function maySeeDispute(p: Person | null, d: Pick<Dispute, 'participants'> & { parties?: readonly { organisationId: string }[] }): boolean {
+  if (!p) return false;
+  if (seesEveryDispute(p) || d.participants.some((x) => x.personId === p.id)) return true;
+  return seesOrganisationDisputes(p) && (d.parties ?? []).some((x) => x.organisationId === p.organisationId);
 }

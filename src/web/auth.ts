@@ -25,7 +25,7 @@ export interface SessionData {
 export interface Viewer {
   person: Person | null;
   name: string;
-  /** GOVERNANCE_LEAD, ADMIN and SENIOR_OFFICER see every dispute; others only theirs. */
+  /** Governance leads (and this computer, in local mode) see every dispute; others what domain/participants.ts allows. */
   seesAll: boolean;
   /** Local mode: no sign-in configured, answering this computer only. */
   local: boolean;

@@ -28,7 +28,7 @@ export function layout(title: string, viewer: Viewer | null, body: Safe, opts: {
 <title>${title} — Section 117 register</title><link rel="stylesheet" href="/register/assets/app.css"></head>
 <body><a class="skip" href="#main">Skip to main content</a>
 <header><div><a href="/register"><strong>Section 117 register</strong></a></div>
-<nav aria-label="Main"><a href="/register">Disputes</a><a href="/register/report">Partnership Board report</a></nav>
+<nav aria-label="Main"><a href="/register">Disputes</a><a href="/register/report">Partnership Board report</a>${viewer?.person && viewer.seesAll ? html`<a href="/register/subject">Subject access</a><a href="/register/access">Access log</a>` : ''}</nav>
 <div>${viewer ? (viewer.local ? 'Local mode' : html`Signed in as ${viewer.name} <form method="post" action="/register/logout" class="inline"><input type="hidden" name="csrf" value="${viewer.csrf ?? ''}"><button class="secondary" type="submit">Sign out</button></form>`) : html`<a href="/register/login">Sign in</a>`}</div></header>
 <main id="main">
 ${viewer?.local ? html`<p class="banner" role="note"><strong>Local mode:</strong> sign-in is not configured (OIDC_ISSUER), so this register answers only on this computer. Set up sign-in before sharing it.</p>` : ''}

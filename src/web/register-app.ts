@@ -32,6 +32,9 @@ import { letterFileName, packFileName } from '../reports/referral-pack.ts';
 import { letterPdf } from '../reports/pdf/letter-pdf.ts';
 import { referralPackZip } from '../reports/pdf/pack-zip.ts';
 import { referralPackPdf } from '../reports/pdf/referral-pack-pdf.ts';
+import { GovernancePages } from './governance.ts';
+import type { AccessInput } from '../app/access-log.ts';
+import { maySeeDispute, seesOrganisationDisputes } from '../domain/participants.ts';
 
 export interface RegisterOptions {
   /** Called after an action is recorded, so the outbox delivers now rather than at its next poll. */
@@ -122,9 +125,13 @@ export class RegisterApp {
       }
       if (path === '/register') {
         const bad = parseListQuery(url.searchParams, this.service.directory()).errors.length > 0;
-        return send(res, bad ? 400 : 200, await this.list(viewer, url));
+        return send(res, bad ? 400 : 200, await this.list(req, viewer, url));
       }
-      if (path === '/register/disputes.csv') return this.listAsCsv(viewer, url, res);
+      if (path === '/register/disputes.csv') return this.listAsCsv(req, viewer, url, res);
+      if (GovernancePages.handles(path)) {
+        const pages = new GovernancePages(this.service, send, (r) => this.where(r), (t) => this.auth.checkCsrf(session, t));
+        return pages.handle(req, res, url, path, viewer, () => formBody(req));
+      }
       const m = /^\/register\/dispute\/(S117-\d{4}-\d{4,})(\/themes|\/act|\/form\/([a-z0-9-]+)|\/pack\.pdf|\/pack\.zip|\/letter\/(\d{1,6})\.pdf)?$/i.exec(path);
       if (m) {
         const d = await this.service.get({ reference: m[1]!.toUpperCase() });
@@ -132,9 +139,13 @@ export class RegisterApp {
           return send(res, 404, layout('Not found', viewer, html`<p>There is no dispute ${m[1]} that you can see. <a href="/register">Back to the register</a></p>`));
         }
         if (m[2] === '/themes' && req.method === 'POST') return this.addTheme(req, res, viewer, session, d);
-        if (m[2] && /^\/(pack|letter)/i.test(m[2]) && req.method === 'GET') return this.document(res, viewer, d, m[2], m[4]);
+        if (m[2] && /^\/(pack|letter)/i.test(m[2]) && req.method === 'GET') {
+          await this.seen(req, viewer, 'EXPORT', [d.reference], { document: m[2].slice(1).toLowerCase() });
+          return this.document(res, viewer, d, m[2], m[4]);
+        }
         if (m[2] && m[2] !== '/themes') return this.acting(req, res, viewer, session, d, m[3]?.toLowerCase() ?? null, url);
         const history = await this.service.history(d.id);
+        await this.seen(req, viewer, 'VIEW', [d.reference], { page: 'dispute' });
         const notice = url.searchParams.get('notice');
         const csrf = await this.auth.csrf(session);
         // A signed-in participant sees the live card with the buttons they may press; a reader (and local mode) does not.
@@ -148,6 +159,8 @@ export class RegisterApp {
         if ('error' in period) return send(res, 400, layout('Partnership Board report', viewer, html`<p class="error">${period.error}</p>`));
         const visible = (await this.service.all()).filter((d) => this.maySee(viewer, d));
         const report = boardReport(visible, period, this.service.calendar, this.service.directory(), this.clock.now());
+        await this.seen(req, viewer, path.endsWith('.csv') ? 'EXPORT' : 'VIEW', report.overdue.map((o) => o.reference),
+          { page: path.endsWith('.csv') ? 'report.csv' : 'report', from: period.from, to: period.to });
         if (path.endsWith('.csv')) {
           return send(res, 200, reportCsv(report), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="s117-report-${period.from}-${period.to}.csv"` });
         }
@@ -196,8 +209,23 @@ export class RegisterApp {
     return file(await referralPackPdf(pack, now), 'application/pdf', packFileName(d.reference, 'pdf'));
   }
 
+  /** Governance (and this computer, without sign-in) see every dispute; everyone else what domain/participants.ts allows. */
   private maySee(v: Viewer, d: Dispute): boolean {
-    return v.seesAll || Boolean(v.person && d.participants.some((p) => p.personId === v.person!.id));
+    return v.seesAll || maySeeDispute(v.person, d);
+  }
+
+  /** Where a request came from, for the access log: the socket's address, and what a proxy says it forwarded (unverified). */
+  private where(req: IncomingMessage): Pick<AccessInput, 'surface' | 'ip' | 'detail'> {
+    const fwd = req.headers['x-forwarded-for'];
+    const forwardedFor = (Array.isArray(fwd) ? fwd.join(', ') : fwd ?? '').slice(0, 200);
+    return { surface: 'web', ip: req.socket.remoteAddress ?? null, detail: forwardedFor ? { forwardedFor } : {} };
+  }
+
+  /** Records a look at case data before the page is sent: nothing is shown that the access log does not hold. */
+  private seen(req: IncomingMessage, viewer: Viewer, action: AccessInput['action'], refs: string[], detail: Record<string, unknown>): Promise<void> {
+    const at = this.where(req);
+    const actorId = viewer.person?.id ?? (viewer.local ? 'local' : 'unknown');
+    return this.service.recordAccess({ ...at, actorId, action, refs, detail: { ...at.detail, ...detail } });
   }
 
   private period(url: URL): Period | { error: string } {
@@ -227,15 +255,16 @@ export class RegisterApp {
   }
 
   /** The list is one query with the filters in it, so it stays fast on a large register. */
-  private async list(viewer: Viewer, url: URL): Promise<string> {
+  private async list(req: IncomingMessage, viewer: Viewer, url: URL): Promise<string> {
     const { f, filter, errors, now } = this.listFilter(viewer, url);
     const { total: n, rows } = await this.disputes.list(filter);
+    await this.seen(req, viewer, 'LIST', rows.map((r) => r.reference), { page: 'register', query: url.search.slice(0, 500) || null });
     const body = html`${errors.length ? html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}${registerPage(this.service.calendar, this.service.directory(), rows, n, f, now)}`;
     return layout('Section 117 disputes', viewer, body);
   }
 
   /** Every dispute the list's filters select (all pages), as CSV. */
-  private async listAsCsv(viewer: Viewer, url: URL, res: ServerResponse): Promise<void> {
+  private async listAsCsv(req: IncomingMessage, viewer: Viewer, url: URL, res: ServerResponse): Promise<void> {
     const { filter, errors, now } = this.listFilter(viewer, url);
     if (errors.length) return send(res, 400, layout('Section 117 disputes', viewer, html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>`));
     const rows: ListRow[] = [];
@@ -244,6 +273,7 @@ export class RegisterApp {
       rows.push(...r.rows);
       if (rows.length >= r.total || !r.rows.length) break;
     }
+    await this.seen(req, viewer, 'EXPORT', rows.map((r) => r.reference), { page: 'disputes.csv', query: url.search.slice(0, 500) || null });
     const name = `s117-disputes-${this.service.calendar.localDate(now)}.csv`;
     send(res, 200, listCsv(this.service.calendar, this.service.directory(), rows, now), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${name}"` });
   }
@@ -261,7 +291,10 @@ export class RegisterApp {
     if (f.stage && /^[1-4]$/.test(f.stage)) filter.stage = Number(f.stage);
     if (f.status === 'OPEN' || f.status === 'RESOLVED' || f.status === 'OVERDUE') filter.status = f.status;
     if (f.flag && (FLAG_CODES as readonly string[]).includes(f.flag)) filter.flag = f.flag;
-    if (!viewer.seesAll) filter.participantId = viewer.person?.id ?? '';
+    if (!viewer.seesAll) {
+      filter.participantId = viewer.person?.id ?? '';
+      if (viewer.person && seesOrganisationDisputes(viewer.person)) filter.orPartyOrganisationId = viewer.person.organisationId;
+    }
     const sort = LIST_SORTS.find((s) => s === f.sort);
     if (sort) filter.sort = sort;
     return { f, filter, errors, now };

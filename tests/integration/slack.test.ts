@@ -271,7 +271,7 @@ describe('Slack', () => {
     });
     await command(GUS, 'report', 'CGOV');
     await until(() => fake.responses.length, 'the refusal');
-    expect(String(fake.responses[0]!.body.text)).toMatch(/Only governance leads, administrators and senior officers/);
+    expect(String(fake.responses[0]!.body.text)).toMatch(/Only governance leads can post the Partnership Board report/);
     await command('U0PATLEE01', 'report 2026-Q4', 'CGOV');
     const done = await until(() => fake.of('files.completeUploadExternal')[0], 'the upload');
     expect(done.args).toMatchObject({ channel_id: 'CGOV', initial_comment: expect.stringMatching(/Section 117 disputes: 2026-10-01 to 2026-12-31\*\nOpened 1, closed 0/) });

@@ -1,4 +1,4 @@
-import { maySeeDispute, seesEveryDispute, stageParticipants } from '../../src/domain/participants.ts';
+import { maySeeDispute, seesEveryDispute, seesOrganisationDisputes, stageParticipants } from '../../src/domain/participants.ts';
 import type { Directory, Participant, Person, Role } from '../../src/domain/types.ts';
 import { directory } from '../helpers/domain.ts';
 
@@ -72,20 +72,25 @@ describe('stage participants', () => {
 });
 
 describe('who sees a dispute', () => {
-  it('governance leads, administrators and senior officers see every dispute; other roles do not', () => {
+  it('only governance leads see every dispute; administrators and senior officers see their organisation\'s', () => {
     expect(seesEveryDispute(person(['GOVERNANCE_LEAD']))).toBe(true);
-    expect(seesEveryDispute(person(['ADMIN']))).toBe(true);
-    expect(seesEveryDispute(person(['SENIOR_OFFICER']))).toBe(true);
-    expect(seesEveryDispute(person(['LEGAL_ADVISOR', 'SENIOR_OFFICER']))).toBe(true);
-    expect(seesEveryDispute(person(['SOCIAL_WORKER', 'TEAM_MANAGER']))).toBe(false);
+    expect(seesEveryDispute(person(['ADMIN']))).toBe(false);
+    expect(seesEveryDispute(person(['SENIOR_OFFICER']))).toBe(false);
+    expect(seesOrganisationDisputes(person(['LEGAL_ADVISOR', 'SENIOR_OFFICER']))).toBe(true);
+    expect(seesOrganisationDisputes(person(['ADMIN']))).toBe(true);
+    expect(seesOrganisationDisputes(person(['SOCIAL_WORKER', 'TEAM_MANAGER']))).toBe(false);
     expect(seesEveryDispute(person([]))).toBe(false);
   });
 
-  it('a participant sees the dispute, as does anyone who sees every dispute; nobody else, and no unknown person', () => {
-    const d = { participants: [participant('ali-khan'), participant('sam-test')] };
+  it('a participant sees the dispute, a senior officer only if their organisation is or was a party; nobody else, and no unknown person', () => {
+    const d = { participants: [participant('ali-khan'), participant('sam-test')], parties: [{ organisationId: 'anytown-council' }] };
+    const other = (roles: Role[], org: string) => ({ ...person(roles, 'tom-other'), organisationId: org });
     expect(maySeeDispute(person(['SOCIAL_WORKER']), d)).toBe(true);
     expect(maySeeDispute(person(['SOCIAL_WORKER'], 'tom-other'), d)).toBe(false);
-    expect(maySeeDispute(person(['SENIOR_OFFICER'], 'tom-other'), d)).toBe(true);
+    expect(maySeeDispute(other(['SENIOR_OFFICER'], 'anytown-council'), d)).toBe(true);
+    expect(maySeeDispute(other(['SENIOR_OFFICER'], 'othertown-council'), d)).toBe(false);
+    expect(maySeeDispute(other(['TEAM_MANAGER'], 'anytown-council'), d)).toBe(false);
+    expect(maySeeDispute(other(['GOVERNANCE_LEAD'], 'othertown-council'), d)).toBe(true);
     expect(maySeeDispute(null, d)).toBe(false);
   });
 });

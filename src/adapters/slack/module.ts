@@ -47,4 +47,5 @@ export const slackModule: PlatformModule<SlackEnv, IncomingMessage, ServerRespon
     const several = spaces.length > 1 ? [`            in ${spaces.length} workspaces: ${spaces.map((w) => (w.name ? `${w.name} (${w.teamId})` : w.teamId)).join(', ')}`] : [];
     return [`Slack:      ${line}`, ...several];
   },
+  visibility: () => 'Slack: a private channel per dispute, with its participants only.',
 };

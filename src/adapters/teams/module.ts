@@ -77,4 +77,11 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
       ] : []),
     ];
   },
+  // Thread mode stays the default: it is the most private mode that needs no Graph consent.
+  visibility: (env) => (env.TEAMS_CASE_SPACES === 'chat'
+    ? 'Teams: a private group chat per dispute, with its participants only.'
+    : env.TEAMS_CASE_SPACES === 'channel'
+      ? 'Teams: a channel per dispute; everyone in the team can read it. Set TEAMS_CASE_SPACES=chat for a private group chat per dispute.'
+      : 'Teams: case threads in one shared channel; everyone in that channel\'s team can read every case thread. '
+        + 'Set TEAMS_CASE_SPACES=chat (needs the Graph consent in docs/teams.md) for a private group chat per dispute.'),
 };

@@ -68,20 +68,29 @@ export class Interactions {
     return yes(d);
   }
 
+  /**
+   * Where a dispute stands, for this person. The access log holds the look before it is answered: the platforms
+   * acknowledge a command before they ask (Slack's three seconds are never spent here), and an answer never goes
+   * out without its entry.
+   */
   async status(person: Person | null, platform: string, target: Target): Promise<Answer<DisputeView>> {
     const r = await this.dispute(person, platform, target);
-    return r.ok ? yes(this.view(r.value, person)) : r;
+    if (!r.ok) return r;
+    await this.service.recordAccess({ actorId: person!.id, surface: platform, action: 'VIEW', refs: [r.value.reference], detail: { command: 'status' } });
+    return yes(this.view(r.value, person));
   }
 
-  /** The person's open disputes, soonest deadline first. */
-  async list(person: Person | null, platform: string): Promise<Answer<DisputeView[]>> {
+  /** The person's open disputes, soonest deadline first (logged like status). */
+  async list(person: Person | null, platform: string, command = 'list'): Promise<Answer<DisputeView[]>> {
     if (!person) return no(refusals.notInDirectory(platform));
-    return yes((await this.service.openFor(person.id)).map((d) => this.view(d, person)));
+    const mine = await this.service.openFor(person.id);
+    await this.service.recordAccess({ actorId: person.id, surface: platform, action: 'LIST', refs: mine.map((d) => d.reference), detail: { command } });
+    return yes(mine.map((d) => this.view(d, person)));
   }
 
   /** Home: the open disputes and, from the same allowed actions the cards show, what the person owes. */
   async home(person: Person | null, platform: string): Promise<Answer<{ mine: DisputeView[]; owe: string[] }>> {
-    const r = await this.list(person, platform);
+    const r = await this.list(person, platform, 'home');
     if (!r.ok) return r;
     return yes({ mine: r.value, owe: r.value.flatMap(oweLines) });
   }
@@ -188,6 +197,9 @@ export class Interactions {
     const p = parsePeriod(cleanText(period), this.service.calendar.localDate(this.service.now()));
     if ('error' in p) return no({ code: 'BAD_PERIOD', message: p.error });
     const report = boardReport(await this.service.all(), p, this.service.calendar, this.service.directory(), this.service.now());
+    await this.service.recordAccess({
+      actorId: person.id, surface: platform, action: 'EXPORT', refs: report.overdue.map((o) => o.reference), detail: { command: 'report', from: p.from, to: p.to },
+    });
     return yes({ report, period: p });
   }
 

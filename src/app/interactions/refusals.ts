@@ -57,7 +57,7 @@ export const refusals = {
   }),
   notCaseSpace: (what: string): Refusal => ({ code: 'NOT_A_CASE_SPACE', message: `${what} works in a dispute's case channel or thread.` }),
   reportOnly: (): Refusal => ({
-    code: 'REPORT_NOT_ALLOWED', message: 'Only governance leads, administrators and senior officers can post the Partnership Board report.',
+    code: 'REPORT_NOT_ALLOWED', message: 'Only governance leads can post the Partnership Board report: it covers the disputes of every organisation. Senior officers see the figures for their own organisation on the report page of the register.',
   }),
   resolved: (): Refusal => ({
     code: 'DISPUTE_CLOSED', message: 'That dispute is resolved; nothing more can be recorded on it here.',

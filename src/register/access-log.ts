@@ -1,0 +1,41 @@
+import { type AccessEntry, type AccessInput, type AccessLog, accessHash } from '../app/access-log.ts';
+import type { Clock } from '../app/ports.ts';
+import { GENESIS } from '../app/history-chain.ts';
+import type { Database } from './db.ts';
+
+type Row = Omit<AccessEntry, 'detail'> & { detail: unknown };
+
+/**
+ * The access log in the register. One chain for the whole register: each writer locks the table (other writers
+ * wait, readers do not), reads the last entry and appends after it, so any number of replicas extend the same
+ * chain in order. A write is one short transaction of three statements.
+ */
+export class RegisterAccessLog implements AccessLog {
+  constructor(private readonly db: Database, private readonly clock: Clock) {}
+
+  async record(input: AccessInput): Promise<void> {
+    const at = this.clock.now();
+    // The raw driver, not an interactive Prisma transaction: a third of the time, on the path of every answer.
+    await this.db.sql.transaction(async (q) => {
+      await q.exec('LOCK TABLE "AccessLog" IN EXCLUSIVE MODE');
+      const [last] = await q.query<{ seq: number; hash: string }>('SELECT seq, hash FROM "AccessLog" ORDER BY seq DESC LIMIT 1');
+      const entry = {
+        seq: (last?.seq ?? 0) + 1, at, actorId: input.actorId, surface: input.surface, ip: input.ip ?? null,
+        action: input.action, refs: [...new Set(input.refs)], detail: input.detail ?? {},
+      };
+      const prevHash = last?.hash ?? GENESIS;
+      await q.query(
+        `INSERT INTO "AccessLog" (seq, at, "actorId", surface, ip, action, refs, detail, hash, "prevHash")
+          VALUES ($1, $2::timestamp(3), $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
+        // The instant as UTC text: the column has no time zone, and a Date would be sent in the host's.
+        [entry.seq, at.toISOString(), entry.actorId, entry.surface, entry.ip, entry.action, entry.refs, JSON.stringify(entry.detail),
+          accessHash(entry, prevHash), prevHash],
+      );
+    });
+  }
+
+  async since(since?: Date): Promise<AccessEntry[]> {
+    const rows = await this.db.prisma.accessLog.findMany({ where: since ? { at: { gte: since } } : {}, orderBy: { seq: 'asc' } }) as Row[];
+    return rows.map((r) => ({ ...r, detail: (r.detail ?? {}) as Record<string, unknown> }));
+  }
+}
