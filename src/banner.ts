@@ -1,6 +1,7 @@
 import type { App } from './boot.ts';
 import { unsignedSurfaceBlocked } from './http/exposure.ts';
 import { type Env, PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
+import { visibilityLines } from './visibility.ts';
 
 /** What is running, and how to connect each platform (every module says its own lines). */
 export function banner(
@@ -32,6 +33,7 @@ export function banner(
       + `pings ${e.WORKING_HOURS_START}–${e.WORKING_HOURS_END}`,
     `  Scheduler:  ${e.SCHEDULER === 'on' ? `sweeping on "${e.SWEEP_CRON}"` : 'off (SCHEDULER=off)'}`,
     ...platformLines,
+    ...visibilityLines(e, app.directory, modules).map((l, i) => `  ${i ? '            ' : 'Who sees:   '}${l}`),
     ...(anyDelivers ? [] : ['  Without a chat platform, notifications are written to this log.']),
   ].join('\n');
 }

@@ -22,7 +22,7 @@ export function visibilityLines(env: Env, directory: Directory, modules: readonl
     'Everyone else sees only the disputes they take part in; people outside the directory see nothing.',
     'Every view, list, search and export of case data is written to the access log (s117 access log).',
   ];
-  lines.push(env.OIDC_ISSUER
+  lines.push(env.OIDC_ISSUER || env.OIDC_PROVIDERS_FILE || env.SIGN_IN_LINKS === 'on'
     ? 'The register web page shows each signed-in person what the rules above allow.'
     : 'The register web page has no sign-in (OIDC_ISSUER): it answers this computer only and shows every dispute to whoever uses it; '
       + 'its views are logged as "this computer".');
