@@ -14,6 +14,18 @@ import { type TeamsMethod, teamsBucket, WHOLE_PLATFORM } from './rate-limits.ts'
 export interface TeamsSettings {
   appId: string;
   tenantId: string;
+  /**
+   * The outbox's platform key for this connection's spaces (see
+   * connections.ts): `teams`, or `teams:<tenant>` for a further connection.
+   */
+  key?: string;
+  /** The connection's name, for the messages governance reads. */
+  connection?: string;
+  /**
+   * A further connection's notices to governance go through the connection
+   * whose tenant holds the governance channel (a bot posts only where it is).
+   */
+  governanceVia?: ChatPort | null;
   serviceUrl: string;
   /** Thread mode: the channel whose threads are the case spaces (each dispute one thread, its root the stage card). */
   caseChannelId: string | null;
@@ -78,7 +90,7 @@ export function deliveryError(e: unknown): ChatDeliveryError {
 }
 
 export class TeamsChatPort implements ChatPort {
-  readonly platform = 'teams';
+  readonly platform: string;
   private disputeMembers: DisputeMembers | null = null;
   private tellOnce: TellGovernanceOnce | null = null;
   constructor(
@@ -86,7 +98,9 @@ export class TeamsChatPort implements ChatPort {
     private readonly settings: TeamsSettings,
     private readonly directory: () => Directory,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.platform = settings.key ?? 'teams';
+  }
 
   /** Chat mode starts each chat with the dispute's members, which the views do not carry. */
   useDisputes(lookup: DisputeMembers, tellOnce?: TellGovernanceOnce): void {
@@ -106,7 +120,9 @@ export class TeamsChatPort implements ChatPort {
       return await fn();
     } catch (e) {
       const err = e instanceof ChatDeliveryError ? e : deliveryError(e);
-      if (err.rateLimited) await d?.rateLimited?.([WHOLE_PLATFORM, bucket], err.retryAfterMs ?? 1000);
+      // Each connection is its own bot to Teams, with its own limits: a 429 holds back that connection only.
+      const whole = this.platform === WHOLE_PLATFORM.key.slice(0, -2) ? WHOLE_PLATFORM : { ...WHOLE_PLATFORM, key: `${this.platform}:*` };
+      if (err.rateLimited) await d?.rateLimited?.([whole, bucket], err.retryAfterMs ?? 1000);
       throw err;
     }
   }
@@ -209,11 +225,12 @@ export class TeamsChatPort implements ChatPort {
    * under a key of its own, which the database keeps once.
    */
   private async tellConsentMissing(reference: string, e: GraphConsentError, fellBack: boolean, d: Delivery): Promise<void> {
-    this.logger.error({ reference, permission: e.permission }, 'Microsoft Graph consent is missing for private case chats');
+    this.logger.error({ reference, permission: e.permission, connection: this.settings.connection }, 'Microsoft Graph consent is missing for private case chats');
+    const where = this.settings.connection && this.platform !== 'teams' ? ` in tenant ${this.settings.tenantId} (Teams connection ${this.settings.connection})` : '';
     const message: Message = {
-      title: `${reference}: Teams could not open a private case chat`,
+      title: `${reference}: Teams could not open a private case chat${where}`,
       lines: [
-        `The bot lacks the Microsoft Graph permission ${e.permission}. A Microsoft Entra administrator must grant admin consent to it (Entra admin centre → App registrations → the bot → API permissions).`,
+        `The bot lacks the Microsoft Graph permission ${e.permission}${where}. A Microsoft Entra administrator${where ? ' of that tenant' : ''} must grant admin consent to it (Entra admin centre → App registrations → the bot → API permissions).`,
         fellBack
           ? 'So this dispute runs in a thread of the shared case channel instead, which every member of that team can see. Disputes raised after consent is granted get private chats.'
           : 'Until then this dispute\'s notifications wait, and are tried again every 15 minutes.',
@@ -221,7 +238,7 @@ export class TeamsChatPort implements ChatPort {
       mentions: [],
     };
     if (this.tellOnce) {
-      await this.tellOnce(`teams:consent-missing:${reference}`, message);
+      await this.tellOnce(`${this.platform}:consent-missing:${reference}`, message);
       return;
     }
     // Without the register (a bare port in a script): at least once per delivery key.
@@ -337,6 +354,7 @@ export class TeamsChatPort implements ChatPort {
   }
 
   async governance(message: Message, d: Delivery): Promise<void> {
+    if (this.settings.governanceVia) return this.settings.governanceVia.governance(message, d);
     const channel = this.directory().governance.teams;
     if (!channel) {
       this.logger.warn({ title: message.title }, 'no governance Teams channel in the directory; this notice went to the log only');
