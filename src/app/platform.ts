@@ -46,6 +46,11 @@ export interface PlatformStatus { ready: boolean; reason: string | null }
 export interface PlatformInstance<Req = unknown, Res = unknown> {
   /** Delivers the outbox's effects to this platform; null when it only receives (not configured to send). */
   port: ChatPort | null;
+  /**
+   * Further connections of the platform (a Teams tenant each), by the home key routing gives their spaces
+   * (`homeKey` below); `port` is the first connection's.
+   */
+  ports?: Readonly<Record<string, ChatPort>>;
   /** Paths on the bot's one HTTP server whose requests go to `handle` (none for a socket connection). */
   paths: readonly string[];
   /** Answers one request to one of `paths`: verifying, reading and acknowledging it are the platform's business. */
@@ -89,6 +94,11 @@ export interface PlatformModule<E = unknown, Req = unknown, Res = unknown> {
   configured?(env: E): boolean;
   /** Whether this configuration delivers to a home of this platform (a Slack workspace, a Teams tenant); none named: any. */
   serves?(env: E, space: string | null): boolean;
+  /**
+   * The key a served home's spaces and messages go under: the platform's name, or with several connections the
+   * key of the one serving that workspace or tenant (one of the instance's `ports`). None: the name.
+   */
+  homeKey?(env: E, space: string | null): string;
   /** The variables that connect it, for advice to someone whose home it does not serve yet. */
   connectHint?: string;
   /** The running platform, or null when its variables are not set. */

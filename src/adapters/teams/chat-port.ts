@@ -210,13 +210,29 @@ export class TeamsChatPort implements ChatPort {
   private async openChat(view: DisputeView, chats: GroupChats, d: Delivery): Promise<ConversationRef> {
     const dispute = this.disputeMembers ? await this.disputeMembers(view.id) : null;
     if (!dispute) throw new ChatDeliveryError(`dispute ${view.reference} could not be loaded to start its chat`, true);
-    const teamsId = (id: string) => this.directory().people.find((p) => p.id === id)?.handles.teams ?? null;
+    // With a connection per tenant, this chat holds only this tenant's people (the others have a chat in theirs).
+    const teamsId = (id: string) => {
+      const person = this.directory().people.find((p) => p.id === id);
+      return person && this.inTenant(person) ? person.handles.teams ?? null : null;
+    };
     const raiser = teamsId(dispute.raisedById);
     const everyone = [...new Set(dispute.participants.map(teamsId).filter((t): t is string => Boolean(t)))];
     const chat = await chats.open(view.reference, raiser ? [raiser] : everyone, everyone);
     const ref = { id: chat.id, serviceUrl: this.settings.serviceUrl, tenantId: this.settings.tenantId, rootId: null, kind: 'chat', webUrl: chat.webUrl };
     await d.sent?.(ref);
     return ref;
+  }
+
+  /**
+   * Whether a person works in this connection's tenant: their organisation
+   * names it as a home; or, for the first connection, names no tenant at all
+   * (as routing reaches them: see domain/homes.ts).
+   */
+  private inTenant(person: Person): boolean {
+    const org = this.directory().organisations.find((o) => o.id === person.organisationId);
+    const tenants = (org?.homes ?? []).filter((h) => h.platform === 'teams' && h.space).map((h) => h.space!.toLowerCase());
+    if (tenants.includes(this.settings.tenantId.toLowerCase())) return true;
+    return this.platform === 'teams' && !tenants.length;
   }
 
   /**

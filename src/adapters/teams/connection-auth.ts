@@ -12,7 +12,7 @@ export const BOT_CONNECTOR_AUDIENCE = 'https://api.botframework.com';
 /** Microsoft sign-in refused the connection's credentials (not an outage: retrying does not help). */
 export class LoginRefused extends Error {
   constructor(readonly connection: string, readonly status: number, readonly code: string, readonly description: string) {
-    super(`Microsoft sign-in refused the credentials of Teams connection ${connection} (${code || status}): ${description.split(/\r?\n/)[0]}`);
+    super(`Microsoft sign-in refused the credentials of Teams connection ${connection} (${code || status}): ${description.split(/\r?\n/)[0]!.replace(/\.$/, '')}`);
     this.name = 'LoginRefused';
   }
 }

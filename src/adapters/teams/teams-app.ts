@@ -199,7 +199,7 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
         log.warn({ err: { message: failure } }, 'botbuilder could not process a request');
       }
       if (tenant.refused !== null) {
-        log.warn({ tenant: tenant.refused.slice(0, 100), connection: tenant.connection }, 'a Teams activity from a tenant its connection does not serve was refused');
+        log.warn({ tenant: tenant.refused.slice(0, 100), connection: tenant.connection }, 'a Teams activity from a tenant this bot is not configured for was refused');
         status = 401;
       }
       if (status === 401 || status === 403) out = { error: 'Unauthorized.' };
