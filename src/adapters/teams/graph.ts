@@ -43,7 +43,7 @@ const FULL_HISTORY = '0001-01-01T00:00:00Z';
 export class GraphClient {
   private token: { value: string; until: number } | null = null;
   private catalogIds = new Map<string, string>();
-  private roles = new Map<string, ChatRole>();
+  private joinAs = new Map<string, ChatRole>();
   constructor(private readonly s: GraphSettings, private readonly now: () => number = Date.now) {}
 
   private get base(): string { return this.s.apiUrl.replace(/\/$/, ''); }
@@ -101,13 +101,13 @@ export class GraphClient {
    * does not know, `owner`, and Graph's answer to the add says the rest.
    */
   async roleOf(userId: string): Promise<ChatRole> {
-    const known = this.roles.get(userId);
+    const known = this.joinAs.get(userId);
     if (known) return known;
     const r = await this.call('GET', `/users/${encodeURIComponent(userId)}?$select=id,userType`);
     if (r.status === 403 || r.status === 404 || r.status === 400) return 'owner';
     if (r.status >= 300) throw this.failure(r, 'read whether a member is a guest', 'User.Read.All');
     const role: ChatRole = String(r.body.userType).toLowerCase() === 'guest' ? 'guest' : 'owner';
-    this.roles.set(userId, role);
+    this.joinAs.set(userId, role);
     return role;
   }
 

@@ -29,8 +29,8 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
     return Boolean(connectionForTenant(list, tenant)) || (list.length === 1 && !list[0]!.tenantId);
   },
   homeKey: (env, tenant) => connectionForTenant(connectionList(env), tenant)?.key ?? 'teams',
-  connectHint: 'a connection in that tenant: its app registration in TEAMS_CONNECTIONS_FILE '
-    + '(or MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID for a single tenant)',
+  connectHint: 'MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (an app registration in that tenant), '
+    + 'or with several tenants a connection for it in TEAMS_CONNECTIONS_FILE',
   create(env, logger, directory) {
     const a = createTeamsAdapter(env, logger, directory);
     const authenticated = a.mode === 'authenticated';
@@ -68,8 +68,8 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
         : 'a thread per dispute in one shared channel';
     const threadHint = env.TEAMS_CASE_SPACES === 'thread' && !env.TEAMS_CASE_CHANNEL_ID
       ? '; set TEAMS_CASE_CHANNEL_ID for case threads' : '';
-    type Connections = { connections: { name: string; tenantId: string }[] };
-    const connections = a?.mode === 'authenticated' ? (running?.adapter as Connections).connections : [];
+    type Connections = { connections?: { name: string; tenantId: string }[] };
+    const connections = (a?.mode === 'authenticated' ? (running?.adapter as Connections).connections : null) ?? [];
     const each = connections.map((c) => `${c.name} (tenant ${c.tenantId})`).join(', ');
     const tenant = connections.length > 1 ? `${connections.length} connections, one per tenant: ${each}`
       : env.MICROSOFT_APP_TENANT_ID || connections[0]?.tenantId ? `only tenant ${env.MICROSOFT_APP_TENANT_ID ?? connections[0]!.tenantId}`
