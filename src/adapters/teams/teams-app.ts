@@ -100,9 +100,16 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
   const byApp = new Map(connections.map((c) => [c.appId.toLowerCase(), c]));
   // One adapter for every connection: an inbound token is checked against all our app ids, and each reply,
   // proactive message and new conversation is signed as the app of the connection it belongs to.
-  const auth = authenticated
-    ? new ConfigurationBotFrameworkAuthentication(channelAuthOptions(tenv), connectionsCredentials(logins), undefined, undefined, connectorHttp(env.PLATFORM_CALL_TIMEOUT_MS))
-    : new ConfigurationBotFrameworkAuthentication({}, undefined, undefined, undefined, connectorHttp(env.PLATFORM_CALL_TIMEOUT_MS));
+  // A managed identity or a multi-tenant registration has no secret of ours to sign in with: the SDK's own
+  // credentials serve that single connection, as before connections.
+  const sdkCredentials = !tenv.TEAMS_CONNECTIONS_FILE && (env.MICROSOFT_APP_TYPE === 'UserAssignedMSI' || env.MICROSOFT_APP_TYPE === 'MultiTenant');
+  const http = connectorHttp(env.PLATFORM_CALL_TIMEOUT_MS);
+  const auth = !authenticated ? new ConfigurationBotFrameworkAuthentication({}, undefined, undefined, undefined, http)
+    : sdkCredentials ? new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: env.MICROSOFT_APP_ID, MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
+      MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID, MicrosoftAppType: env.MICROSOFT_APP_TYPE,
+    }, undefined, undefined, undefined, http)
+      : new ConfigurationBotFrameworkAuthentication(channelAuthOptions(tenv), connectionsCredentials(logins), undefined, undefined, http);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     // A proactive turn (the outbox posting) has nobody to apologise to, and its caller handles the error.
@@ -129,7 +136,7 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
     port,
     ports,
     connections,
-    check: () => checkConnections(logins, (connection, message) => log.warn({ connection, err: { message } }, 'a Teams connection could not sign in at start-up; its messages wait until it can')),
+    check: () => checkConnections(sdkCredentials ? [] : logins, (connection, message) => log.warn({ connection, err: { message } }, 'a Teams connection could not sign in at start-up; its messages wait until it can')),
     attach(service, onChange) {
       bot = new S117TeamsBot(service, log, onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
       for (const p of Object.values(ports)) p.useDisputes(disputeMembers(service), (key, message) => service.tellGovernanceOnce(key, message, 'teams'));
