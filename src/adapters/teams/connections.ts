@@ -99,8 +99,21 @@ function readFile(path: string): Entry[] {
   return list;
 }
 
+type Listed = Omit<TeamsConnection, 'password'>[];
+// Routing asks for every person of every change: the file is read once per parsed environment.
+const listed = new WeakMap<ConnectionSettings, Listed>();
+
 /** The connections' names, app ids, tenants and keys, without their secrets (routing needs no more). */
-export function connectionList(env: ConnectionSettings): Omit<TeamsConnection, 'password'>[] {
+export function connectionList(env: ConnectionSettings): Listed {
+  let list = listed.get(env);
+  if (!list) {
+    list = readList(env);
+    listed.set(env, list);
+  }
+  return list;
+}
+
+function readList(env: ConnectionSettings): Listed {
   if (env.TEAMS_CONNECTIONS_FILE) {
     if (env.MICROSOFT_APP_ID) {
       throw new ConfigError('TEAMS_CONNECTIONS_FILE: set either it or MICROSOFT_APP_ID, not both '
