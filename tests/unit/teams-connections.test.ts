@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectionForTenant, connectionList, loadConnections } from '../../src/adapters/teams/connections.ts';
 import { claimedAudience } from '../../src/adapters/teams/connection-auth.ts';
+import { loadEnv } from '../../src/platforms.ts';
 import { routeEffects } from '../../src/app/routing.ts';
 import { parseDirectory } from '../../src/config/directory.ts';
 import type { Effect } from '../../src/domain/effects.ts';
@@ -50,6 +51,9 @@ describe('Teams connections: one single-tenant app registration per tenant', () 
     expect(load('connections: [')).toThrow(/^TEAMS_CONNECTIONS_FILE: .* is not YAML/);
     expect(() => loadConnections({ TEAMS_CONNECTIONS_FILE: path.join(dir, 'none.yaml') })).toThrow(/TEAMS_CONNECTIONS_FILE: .*none\.yaml cannot be read \(ENOENT\)/);
     expect(() => connectionList({ TEAMS_CONNECTIONS_FILE: secret, MICROSOFT_APP_ID: A })).toThrow(/set either it or MICROSOFT_APP_ID, not both/);
+    // The start says so before anything is read.
+    expect(() => loadEnv({ TEAMS_CONNECTIONS_FILE: secret, MICROSOFT_APP_ID: A, MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TENANT_ID: 't' }))
+      .toThrow(/TEAMS_CONNECTIONS_FILE: set either it or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, not both/);
   });
 
   it('reads which app id a refused token claims, without trusting it', () => {
