@@ -186,6 +186,27 @@ describe.each(DATABASES)('several Teams connections, one per tenant (%s)', (_lab
     expect(await bot.app.db.prisma.historyEvent.count({ where: { disputeId: d.id } })).toBe(before);
   });
 
+  it('is checked against fakes as strict as the real services: a token for Graph, or another tenant\'s bot, is refused by the Bot Connector', async () => {
+    const token = async (appId: string, tenant: string, secret: string, audience: string) => {
+      const r = await fetch(`${login.url}/${tenant}/oauth2/v2.0/token`, {
+        method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: appId, client_secret: secret, scope: `${audience}/.default` }),
+      });
+      return ((await r.json()) as { access_token: string }).access_token;
+    };
+    const nhs = chatIn(NHSMAIL).id;
+    const post = async (bearer: string) => (await fetch(`${connector.url}v3/conversations/${encodeURIComponent(nhs)}/activities`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ type: 'message', text: 'x' }),
+    })).status;
+    expect(await post(await token(APP_NHSMAIL, NHSMAIL, 'nhsmail-secret', 'https://graph.microsoft.com'))).toBe(401);
+    expect(await post(await token(APP_COUNCIL, COUNCIL, 'council-secret', 'https://api.botframework.com'))).toBe(403);
+    // And Graph will not show one tenant's chat to the other tenant's app.
+    const graphToken = await token(APP_COUNCIL, COUNCIL, 'council-secret', 'https://graph.microsoft.com');
+    expect((await fetch(`${graph.url}/v1.0/chats/${encodeURIComponent(nhs)}/members`, { headers: { authorization: `Bearer ${graphToken}` } })).status).toBe(404);
+    // An app signs in only in its own tenant.
+    const elsewhere = await fetch(`${login.url}/${NHSMAIL}/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ client_id: APP_COUNCIL, client_secret: 'council-secret' }) });
+    expect(elsewhere.status).toBe(400);
+  });
+
   it('stops the start naming the connection whose secret Microsoft sign-in refuses', async () => {
     const db = await database();
     try {
