@@ -38,9 +38,6 @@ export interface Reach {
   homeKey?: (platform: string, space: string | null) => string;
 }
 
-/** The platform a home key belongs to (`teams:<tenant>` → `teams`). */
-export const keyPlatform = (key: string): string => parseHome(key).platform;
-
 /**
  * The platform a person is reached on: their own `home` if they have one,
  * else the first of their organisation's homes that is served here and on
