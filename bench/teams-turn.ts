@@ -35,7 +35,7 @@ try {
   for await (const db of databases()) {
     const bot = forkTs('./proc/bot.ts');
     try {
-      const started = await bot.send<{ port: number; description: string }>({
+      const started = await bot.send<{ port: number; description: string; localToken: string }>({
         op: 'start', at: new Date().toISOString(),
         env: {
           ...db.env, PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off',
@@ -47,7 +47,8 @@ try {
         input: { parties: [{ organisationId: 'anytown-icb', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }], namedProfessionals: [] },
       })).ids;
       const gus = await bot.send<{ teams?: string }>({ op: 'handles', personId: 'gus-hart' });
-      const url = `http://127.0.0.1:${started.port}/api/messages`;
+      // Emulator mode answers this computer only, with the start's token in the address (as the Emulator keeps it).
+      const url = `http://127.0.0.1:${started.port}/api/messages?token=${started.localToken}`;
       console.log(`-- ${started.description}`);
       await warmUp(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)));
       await bot.send({ op: 'settle' });

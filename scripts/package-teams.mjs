@@ -1,13 +1,17 @@
 // npm run package:teams — fills the app id, address and version into the
 // Teams app manifest, adds what the chosen case-space mode needs, checks it
 // against Microsoft's own JSON schema, and zips it with the two icons into
-// dist/teams-app.zip for upload in Teams.
+// dist/teams-app.zip for upload in Teams. With TEAMS_CONNECTIONS_FILE, one
+// package per connection (each tenant uploads its own app, with its own app id):
+// dist/teams-app-<connection name>.zip.
 //   MICROSOFT_APP_ID=… PUBLIC_URL=https://s117.example.nhs.uk TEAMS_CASE_SPACES=chat npm run package:teams
+//   TEAMS_CONNECTIONS_FILE=config/teams-connections.yaml PUBLIC_URL=… TEAMS_CASE_SPACES=chat npm run package:teams
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
+import { parse } from 'yaml';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,10 +92,39 @@ export async function packageTeams(env, out = path.join(root, 'dist', 'teams-app
   return out;
 }
 
+/**
+ * The packages to make: one per connection in TEAMS_CONNECTIONS_FILE (the bot
+ * checks the file properly at start; here only names and app ids are read),
+ * or the one MICROSOFT_APP_ID describes.
+ */
+export function packagesFor(env) {
+  if (!env.TEAMS_CONNECTIONS_FILE) return [{ name: null, env }];
+  const list = parse(fs.readFileSync(env.TEAMS_CONNECTIONS_FILE, 'utf8'))?.connections;
+  if (!Array.isArray(list) || !list.length) throw new Error('TEAMS_CONNECTIONS_FILE: must list connections (name, appId, tenantId, passwordFile or passwordEnv)');
+  return list.map((c, i) => {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(String(c?.name ?? ''))) throw new Error(`TEAMS_CONNECTIONS_FILE: connections.${i}.name: must be a short name of lower-case letters, digits and dashes`);
+    return { name: c.name, env: { ...env, MICROSOFT_APP_ID: String(c.appId ?? '') } };
+  });
+}
+
+/** Every package: `dist/teams-app.zip`, or `dist/teams-app-<name>.zip` per connection. */
+export async function packageAll(env, outDir = path.join(root, 'dist')) {
+  const out = [];
+  for (const p of packagesFor(env)) {
+    try {
+      out.push({ name: p.name, file: await packageTeams(p.env, path.join(outDir, p.name ? `teams-app-${p.name}.zip` : 'teams-app.zip')) });
+    } catch (e) {
+      throw new Error(p.name ? `connection ${p.name}: ${e.message}` : e.message);
+    }
+  }
+  return out;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    const out = await packageTeams(process.env);
-    console.log(`Wrote ${path.relative(process.cwd(), out)}: upload it in Teams (Apps → Manage your apps → Upload an app).`);
+    for (const { name, file } of await packageAll(process.env)) {
+      console.log(`Wrote ${path.relative(process.cwd(), file)}: ${name ? `a Teams administrator of connection ${name}'s tenant uploads it` : 'upload it'} in Teams (Teams admin centre → Manage apps → Upload).`);
+    }
     const needed = GRAPH_PERMISSIONS[process.env.TEAMS_CASE_SPACES || 'thread'];
     if (needed.length) console.log(`A Microsoft Entra administrator must also grant admin consent to these Microsoft Graph application permissions on the bot's app registration: ${needed.join(', ')}.`);
   } catch (e) {

@@ -171,5 +171,6 @@ function reachOf(directory: Directory, env: Env, running: string[]): Reach | nul
   const service = homeService(env);
   const serves = (platform: string, space: string | null) => (
     configured.includes(platform) ? service(platform, space).served : running.includes(platform));
-  return { available, fallback, serves };
+  const homeKey = (platform: string, space: string | null) => PLATFORMS.find((m) => m.name === platform)?.homeKey?.(env, space) ?? platform;
+  return { available, fallback, serves, homeKey };
 }

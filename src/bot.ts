@@ -52,8 +52,11 @@ export async function startBot(opts: {
   const ports: Record<string, ChatPort> = {};
   // Wrapped once here so /metrics counts every platform call without the ports or the dispatcher knowing.
   for (const [name, port] of Object.entries(opts.ports ?? {})) ports[name] = instrumentPort(port);
-  for (const [name, p] of platforms) if (p.port) ports[name] = instrumentPort(p.port);
-  for (const p of platforms.values()) for (const [home, port] of Object.entries(p.spaces ?? {})) ports[home] = instrumentPort(port);
+  for (const [name, p] of platforms) {
+    if (p.port) ports[name] = instrumentPort(p.port);
+    // A platform's further connections, each under the key routing gives its homes.
+    for (const [key, port] of Object.entries(p.ports ?? {})) ports[key] = instrumentPort(port);
+  }
   const defaultPlatform = [...platforms].find(([, p]) => p.port)?.[0] ?? Object.keys(opts.ports ?? {})[0] ?? 'log';
   const app = await boot({ env, logger, ports, defaultPlatform, foreground, ...(opts.clock ? { clock: opts.clock } : {}) });
   appRef = app;

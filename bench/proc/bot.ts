@@ -61,7 +61,7 @@ async function handle(m: Request): Promise<unknown> {
     case 'start': {
       clock = new FlowingClock(m.at);
       bot = await startBot({ env: loadEnv(m.env), logger: createLogger('silent'), scheduler: false, clock });
-      return { port: bot.address.port, description: bot.app.db.description };
+      return { port: bot.address.port, description: bot.app.db.description, localToken: bot.localToken };
     }
     case 'raise': {
       const ids: string[] = [];

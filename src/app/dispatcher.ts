@@ -122,7 +122,8 @@ export class OutboxDispatcher {
    * late, through every platform (one may be the one that is down), and the log.
    */
   async raiseAlerts(): Promise<number> {
-    const platforms = Object.keys(this.deps.ports).filter((p) => p !== 'log');
+    // A platform's further connections (`teams:<tenant>`) reach the same governance channel as its first: once each.
+    const platforms = Object.keys(this.deps.ports).filter((p) => p !== 'log' && !p.includes(':'));
     const now = this.now();
     const rows = await this.outbox.raiseAlerts(now, this.settings.alertAfterMs, (bad) => {
       const message = alertMessage(bad, this.settings.alertAfterMs);

@@ -54,10 +54,11 @@ export interface PlatformInstance<Req = unknown, Res = unknown> {
   /** Delivers the outbox's effects to this platform; null when it only receives (not configured to send). */
   port: ChatPort | null;
   /**
-   * Further ports, one per workspace or tenant it serves as a home of its own, keyed by that home (`slack:T0ABC`):
-   * a dispute gets a space in each one with participants. The platform's `port` stays the default.
+   * Further connections of the platform, one per workspace or tenant it serves as a home of its own, keyed by
+   * the home key routing gives their spaces (`slack:T0ABC`, `teams:<tenant>`; see `homeKey` below): a dispute
+   * gets a space in each one with participants. `port` stays the default (the first connection's).
    */
-  spaces?: Record<string, ChatPort>;
+  ports?: Readonly<Record<string, ChatPort>>;
   /** Paths on the bot's one HTTP server whose requests go to `handle` (none for a socket connection). */
   paths: readonly string[];
   /** Answers one request to one of `paths`: verifying, reading and acknowledging it are the platform's business. */
@@ -101,6 +102,11 @@ export interface PlatformModule<E = unknown, Req = unknown, Res = unknown> {
   configured?(env: E): boolean;
   /** Whether this configuration delivers to a home of this platform (a Slack workspace, a Teams tenant); none named: any. */
   serves?(env: E, space: string | null): boolean;
+  /**
+   * The key a served home's spaces and messages go under: the platform's name, or with several connections the
+   * key of the one serving that workspace or tenant (one of the instance's `ports`). None: the name.
+   */
+  homeKey?(env: E, space: string | null): string;
   /** The variables that connect it, for advice to someone whose home it does not serve yet. */
   connectHint?: string;
   /** The running platform, or null when its variables are not set. */

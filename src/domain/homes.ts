@@ -36,6 +36,12 @@ export interface Reach {
   available: readonly string[]; fallback: string;
   /** Whether this deployment delivers to that workspace or tenant (a Teams connection serves one tenant); none: any. */
   serves?: (platform: string, space: string | null) => boolean;
+  /**
+   * Where a served home's spaces and messages go: its platform, or for a
+   * platform with several connections, the key of the one serving that
+   * workspace or tenant (`teams:<tenant>`); none: the platform.
+   */
+  homeKey?: (platform: string, space: string | null) => string;
 }
 
 /**
@@ -46,13 +52,17 @@ export interface Reach {
  */
 export function personHome(p: Person, dir: Directory, reach: Reach): string {
   const usable = (platform: string) => reach.available.includes(platform) && reachableOn(p, platform);
-  if (p.home && usable(p.home)) return p.home;
   const org = dir.organisations.find((o) => o.id === p.organisationId);
-  for (const h of org?.homes ?? []) {
-    // Served as a workspace (or tenant) of its own: the organisation's people get a space there, not in another one.
-    const key = h.space && reach.available.includes(homeText(h)) ? homeText(h) : h.platform;
-    if (usable(key) && (reach.serves?.(h.platform, h.space) ?? true)) return key;
+  const served = (h: Home) => reach.serves?.(h.platform, h.space) ?? true;
+  // A workspace or tenant served as a home of its own gets its own key (`slack:T0ABC`): its people get a space there.
+  const key = (h: Home) => reach.homeKey?.(h.platform, h.space)
+    ?? (h.space && reach.available.includes(homeText(h)) ? homeText(h) : h.platform);
+  if (p.home && usable(p.home)) {
+    // Their own platform, in the workspace or tenant their organisation names for it.
+    const same = org?.homes?.find((h) => h.platform === p.home && served(h));
+    return same ? key(same) : p.home;
   }
+  for (const h of org?.homes ?? []) if (usable(h.platform) && served(h)) return key(h);
   return reach.fallback;
 }
 

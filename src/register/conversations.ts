@@ -5,8 +5,12 @@ import type { Database } from './db.ts';
 export class RegisterConversations implements Conversations {
   constructor(private readonly db: Database) {}
 
+  /**
+   * A platform with several connections keeps each one's spaces under
+   * `platform:<workspace or tenant>` (a Teams tenant's chats); the platform's
+   * ids are unique across them, so a space is found whichever holds it.
+   */
   async disputeIdFor(platform: string, externalId: string): Promise<string | null> {
-    // A platform served as several workspaces keeps each one's spaces under `platform:<workspace>`; ids are unique across them.
     const conv = await this.db.prisma.conversation.findFirst({
       where: { externalId, OR: [{ platform }, { platform: { startsWith: `${platform}:` } }] }, select: { disputeId: true },
     });

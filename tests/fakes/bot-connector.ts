@@ -1,11 +1,14 @@
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { LoopbackServer } from './loopback.ts';
+import type { FakeMicrosoftLogin } from './microsoft-login.ts';
 
 export interface ConnectorCall {
   method: string; path: string; conversation: string | null; activityId: string | null; body: Record<string, unknown>;
   /** Whether the connector did what it asked (a failed or hung call did nothing). */
   applied: boolean; status?: number;
+  /** With a sign-in set: the app whose token the call carried. */
+  appId?: string;
   /** The coding the answer was sent in, when it was compressed. */
   encoding?: string;
 }
@@ -46,6 +49,36 @@ export class FakeBotConnector extends LoopbackServer {
   faultEvery = 1;
   private faultCount = 0;
   readonly hung: http.ServerResponse[] = [];
+  /**
+   * With a sign-in set the connector is strict per bot, as Teams is: every
+   * call needs a token from that sign-in for the Bot Framework (401), a new
+   * conversation is made only in the token's own tenant, and a conversation
+   * is written to only by the bot that is in it (403), which `tenantOf` (a
+   * chat's tenant) and the conversations each app made or first used decide.
+   */
+  login: FakeMicrosoftLogin | null = null;
+  tenantOf: (conversation: string) => string | null = () => null;
+  private readonly owners = new Map<string, string>();
+
+  /** Why the call's token may not do this (null: it may), as the connector refuses. */
+  private refusal(req: http.IncomingMessage, call: ConnectorCall, body: Record<string, unknown>): [number, string] | null {
+    if (!this.login) return null;
+    const who = this.login.whoseToken(req.headers.authorization);
+    if (!who || who.audience !== 'https://api.botframework.com') return [401, 'Authorization has been denied for this request.'];
+    call.appId = who.appId;
+    if (!call.conversation) {
+      const tenant = String(body.tenantId ?? (body.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '');
+      if (tenant.toLowerCase() !== who.tenantId.toLowerCase()) return [403, `The bot is not installed in tenant ${tenant || '(none)'}.`];
+      return null;
+    }
+    const conv = call.conversation.split(';')[0]!;
+    const tenant = this.tenantOf(conv);
+    if (tenant !== null && tenant.toLowerCase() !== who.tenantId.toLowerCase()) return [403, 'The bot is not part of the conversation roster.'];
+    const owner = this.owners.get(conv);
+    if (owner && owner !== who.appId) return [403, 'The bot is not part of the conversation roster.'];
+    this.owners.set(conv, who.appId);
+    return null;
+  }
 
   protected handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
     const url = (req.url ?? '').split('?')[0]!;
@@ -74,6 +107,8 @@ export class FakeBotConnector extends LoopbackServer {
       answer(status, { error }, { 'retry-after': String(retryAfter) });
     };
     if (fail) return refuse(fail, this.retryAfter);
+    const refused = this.refusal(req, call, body);
+    if (refused) return answer(refused[0], { error: { code: refused[0] === 401 ? 'Unauthorized' : 'BotNotInConversationRoster', message: refused[1] } });
     // Teams refuses a message over 28 KB, measured on the activity as sent (the card inside it, base64 images and all).
     if ((req.method === 'POST' || req.method === 'PUT') && Buffer.byteLength(raw, 'utf8') > MAX_MESSAGE_BYTES) {
       return answer(413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } });
@@ -97,6 +132,7 @@ export class FakeBotConnector extends LoopbackServer {
       const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
       const members = (body.members as { id: string }[] | undefined) ?? [];
       resource = { id: channel ? `${channel};messageid=${id}` : `a:dm-${members[0]?.id ?? 'x'}`, activityId: id };
+      if (call.appId) this.owners.set(String(resource.id).split(';')[0]!, call.appId);
     }
     if (fault?.kind === 'huge') resource = { ...resource, padding: 'x'.repeat(fault.bytes) };
     const reply = () => answer(200, resource);

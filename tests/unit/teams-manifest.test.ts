@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error: a plain .mjs script without types
-import { fillManifest, GRAPH_PERMISSIONS, manifestProblems, packageTeams } from '../../scripts/package-teams.mjs';
+import { fillManifest, GRAPH_PERMISSIONS, manifestProblems, packageAll, packagesFor, packageTeams } from '../../scripts/package-teams.mjs';
 import { HELP_LINES } from '../../src/adapters/teams/cards.ts';
 
 const env = { MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555', PUBLIC_URL: 'https://s117.example.nhs.uk' };
@@ -83,5 +83,32 @@ describe('the Teams app package', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 's117-teams-')), 'app.zip');
     await packageTeams(env, out);
     expect(zipEntries(fs.readFileSync(out)).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+  });
+});
+
+describe('one Teams app package per connection', () => {
+  it('writes a package per connection in TEAMS_CONNECTIONS_FILE, each with that connection\'s app id', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-pkg-'));
+    try {
+      const file = path.join(dir, 'connections.yaml');
+      fs.writeFileSync(file, [
+        'connections:',
+        '  - { name: nhsmail, appId: 11111111-0000-4000-8000-0000000000a1, tenantId: t-a, passwordEnv: A }',
+        '  - { name: anytown-council, appId: 22222222-0000-4000-8000-0000000000b2, tenantId: t-b, passwordEnv: B }',
+      ].join('\n'));
+      const made = await packageAll({ PUBLIC_URL: env.PUBLIC_URL, TEAMS_CASE_SPACES: 'chat', TEAMS_CONNECTIONS_FILE: file }, dir);
+      expect(made.map((m: { file: string }) => path.basename(m.file))).toEqual(['teams-app-nhsmail.zip', 'teams-app-anytown-council.zip']);
+      for (const m of made) expect(zipEntries(fs.readFileSync(m.file))).toEqual(['manifest.json', 'color.png', 'outline.png']);
+      // Each tenant's package is its own app: the manifest and the bot carry that connection's app id.
+      const ids = packagesFor({ PUBLIC_URL: env.PUBLIC_URL, TEAMS_CONNECTIONS_FILE: file }).map((p: { env: Record<string, string> }) => {
+        const m = fillManifest(p.env);
+        return [m.id, m.bots[0].botId];
+      });
+      expect(ids).toEqual([['11111111-0000-4000-8000-0000000000a1', '11111111-0000-4000-8000-0000000000a1'], ['22222222-0000-4000-8000-0000000000b2', '22222222-0000-4000-8000-0000000000b2']]);
+      fs.writeFileSync(file, 'connections:\n  - { name: bad, appId: nope, tenantId: t, passwordEnv: A }\n');
+      await expect(packageAll({ PUBLIC_URL: env.PUBLIC_URL, TEAMS_CONNECTIONS_FILE: file }, dir)).rejects.toThrow(/^connection bad: MICROSOFT_APP_ID: must be the bot's app id/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

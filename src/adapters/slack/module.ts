@@ -23,7 +23,7 @@ export const slackModule: PlatformModule<SlackEnv, IncomingMessage, ServerRespon
     const handle = a.handle;
     return {
       port: a.port,
-      spaces: a.workspacePorts,
+      ports: a.workspacePorts,
       paths: handle ? [SLACK_EVENTS_PATH] : [],
       handle: async (req, res, ctx) => {
         if (handle) return handle(req, res, ctx);

@@ -14,6 +14,18 @@ import { type TeamsMethod, teamsBucket, WHOLE_PLATFORM } from './rate-limits.ts'
 export interface TeamsSettings {
   appId: string;
   tenantId: string;
+  /**
+   * The outbox's platform key for this connection's spaces (see
+   * connections.ts): `teams`, or `teams:<tenant>` for a further connection.
+   */
+  key?: string;
+  /** The connection's name, for the messages governance reads. */
+  connection?: string;
+  /**
+   * A further connection's notices to governance go through the connection
+   * whose tenant holds the governance channel (a bot posts only where it is).
+   */
+  governanceVia?: ChatPort | null;
   serviceUrl: string;
   /** Thread mode: the channel whose threads are the case spaces (each dispute one thread, its root the stage card). */
   caseChannelId: string | null;
@@ -78,7 +90,7 @@ export function deliveryError(e: unknown): ChatDeliveryError {
 }
 
 export class TeamsChatPort implements ChatPort {
-  readonly platform = 'teams';
+  readonly platform: string;
   private disputeMembers: DisputeMembers | null = null;
   private tellOnce: TellGovernanceOnce | null = null;
   constructor(
@@ -86,7 +98,9 @@ export class TeamsChatPort implements ChatPort {
     private readonly settings: TeamsSettings,
     private readonly directory: () => Directory,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.platform = settings.key ?? 'teams';
+  }
 
   /** Chat mode starts each chat with the dispute's members, which the views do not carry. */
   useDisputes(lookup: DisputeMembers, tellOnce?: TellGovernanceOnce): void {
@@ -106,7 +120,9 @@ export class TeamsChatPort implements ChatPort {
       return await fn();
     } catch (e) {
       const err = e instanceof ChatDeliveryError ? e : deliveryError(e);
-      if (err.rateLimited) await d?.rateLimited?.([WHOLE_PLATFORM, bucket], err.retryAfterMs ?? 1000);
+      // Each connection is its own bot to Teams, with its own limits: a 429 holds back that connection only.
+      const whole = this.platform === WHOLE_PLATFORM.key.slice(0, -2) ? WHOLE_PLATFORM : { ...WHOLE_PLATFORM, key: `${this.platform}:*` };
+      if (err.rateLimited) await d?.rateLimited?.([whole, bucket], err.retryAfterMs ?? 1000);
       throw err;
     }
   }
@@ -194,7 +210,11 @@ export class TeamsChatPort implements ChatPort {
   private async openChat(view: DisputeView, chats: GroupChats, d: Delivery): Promise<ConversationRef> {
     const dispute = this.disputeMembers ? await this.disputeMembers(view.id) : null;
     if (!dispute) throw new ChatDeliveryError(`dispute ${view.reference} could not be loaded to start its chat`, true);
-    const teamsId = (id: string) => this.directory().people.find((p) => p.id === id)?.handles.teams ?? null;
+    // With a connection per tenant, this chat holds only this tenant's people (the others have a chat in theirs).
+    const teamsId = (id: string) => {
+      const person = this.directory().people.find((p) => p.id === id);
+      return person && this.inTenant(person) ? person.handles.teams ?? null : null;
+    };
     const raiser = teamsId(dispute.raisedById);
     const everyone = [...new Set(dispute.participants.map(teamsId).filter((t): t is string => Boolean(t)))];
     const chat = await chats.open(view.reference, raiser ? [raiser] : everyone, everyone);
@@ -204,16 +224,29 @@ export class TeamsChatPort implements ChatPort {
   }
 
   /**
+   * Whether a person works in this connection's tenant: their organisation
+   * names it as a home; or, for the first connection, names no tenant at all
+   * (as routing reaches them: see domain/homes.ts).
+   */
+  private inTenant(person: Person): boolean {
+    const org = this.directory().organisations.find((o) => o.id === person.organisationId);
+    const tenants = (org?.homes ?? []).filter((h) => h.platform === 'teams' && h.space).map((h) => h.space!.toLowerCase());
+    if (tenants.includes(this.settings.tenantId.toLowerCase())) return true;
+    return this.platform === 'teams' && !tenants.length;
+  }
+
+  /**
    * Governance hears once per dispute, however many replicas, restarts and
    * retries meet the missing consent: the notice is queued in the outbox
    * under a key of its own, which the database keeps once.
    */
   private async tellConsentMissing(reference: string, e: GraphConsentError, fellBack: boolean, d: Delivery): Promise<void> {
-    this.logger.error({ reference, permission: e.permission }, 'Microsoft Graph consent is missing for private case chats');
+    this.logger.error({ reference, permission: e.permission, connection: this.settings.connection }, 'Microsoft Graph consent is missing for private case chats');
+    const where = this.settings.connection && this.platform !== 'teams' ? ` in tenant ${this.settings.tenantId} (Teams connection ${this.settings.connection})` : '';
     const message: Message = {
-      title: `${reference}: Teams could not open a private case chat`,
+      title: `${reference}: Teams could not open a private case chat${where}`,
       lines: [
-        `The bot lacks the Microsoft Graph permission ${e.permission}. A Microsoft Entra administrator must grant admin consent to it (Entra admin centre → App registrations → the bot → API permissions).`,
+        `The bot lacks the Microsoft Graph permission ${e.permission}${where}. A Microsoft Entra administrator${where ? ' of that tenant' : ''} must grant admin consent to it (Entra admin centre → App registrations → the bot → API permissions).`,
         fellBack
           ? 'So this dispute runs in a thread of the shared case channel instead, which every member of that team can see. Disputes raised after consent is granted get private chats.'
           : 'Until then this dispute\'s notifications wait, and are tried again every 15 minutes.',
@@ -221,7 +254,7 @@ export class TeamsChatPort implements ChatPort {
       mentions: [],
     };
     if (this.tellOnce) {
-      await this.tellOnce(`teams:consent-missing:${reference}`, message);
+      await this.tellOnce(`${this.platform}:consent-missing:${reference}`, message);
       return;
     }
     // Without the register (a bare port in a script): at least once per delivery key.
@@ -337,6 +370,7 @@ export class TeamsChatPort implements ChatPort {
   }
 
   async governance(message: Message, d: Delivery): Promise<void> {
+    if (this.settings.governanceVia) return this.settings.governanceVia.governance(message, d);
     const channel = this.directory().governance.teams;
     if (!channel) {
       this.logger.warn({ title: message.title }, 'no governance Teams channel in the directory; this notice went to the log only');

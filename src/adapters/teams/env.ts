@@ -15,12 +15,19 @@ export const teamsEnvSchema = z.object({
   GRAPH_API_URL: secureUrl('https://graph.microsoft.com/v1.0').default('https://graph.microsoft.com/v1.0'),
   MICROSOFT_LOGIN_URL: secureUrl('https://login.microsoftonline.com').default('https://login.microsoftonline.com'),
   TEAMS_SERVICE_URL: secureUrl('https://smba.trafficmanager.net/uk/').default('https://smba.trafficmanager.net/uk/'),
+  // One connection per tenant (see connections.ts); MICROSOFT_APP_* is the shorthand for a file of one.
+  TEAMS_CONNECTIONS_FILE: optionalString,
+  TEAMS_OPENID_METADATA_URL: secureUrl('https://login.botframework.com/v1/.well-known/openidconfiguration')
+    .default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
 });
 
 export type TeamsEnv = Env & z.infer<typeof teamsEnvSchema>;
 
 /** Half a Teams set-up fails inside botbuilder with an assertion; say which setting is missing instead. */
 export function teamsCrossCheck(env: TeamsEnv): string[] {
+  if (env.TEAMS_CONNECTIONS_FILE && (env.MICROSOFT_APP_ID || env.MICROSOFT_APP_PASSWORD)) {
+    return ['TEAMS_CONNECTIONS_FILE: set either it or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, not both (put that connection in the file as its first entry)'];
+  }
   const type = env.MICROSOFT_APP_TYPE ?? 'SingleTenant';
   if (env.MICROSOFT_APP_ID) {
     const missing = [

@@ -24,6 +24,8 @@ export class GraphError extends ChatDeliveryError {
 }
 
 export interface GraphChat { id: string; topic: string | null; webUrl: string | null }
+/** A chat member's role: Graph adds a guest in the tenant only as `guest`, and everyone else here as `owner` (able to add people). */
+export type ChatRole = 'owner' | 'guest';
 export interface GraphMember { id: string; userId: string }
 
 interface Reply { status: number; body: Record<string, unknown> & { error?: { code?: string; message?: string } }; headers: Headers }
@@ -41,6 +43,7 @@ const FULL_HISTORY = '0001-01-01T00:00:00Z';
 export class GraphClient {
   private token: { value: string; until: number } | null = null;
   private catalogIds = new Map<string, string>();
+  private joinAs = new Map<string, ChatRole>();
   constructor(private readonly s: GraphSettings, private readonly now: () => number = Date.now) {}
 
   private get base(): string { return this.s.apiUrl.replace(/\/$/, ''); }
@@ -91,12 +94,30 @@ export class GraphClient {
     throw this.failure(r, 'create the channel', 'Channel.Create.Group');
   }
 
-  /** A group chat with these members (Entra object ids), each able to add people. */
+  /**
+   * The role a user gets in a chat: `guest` for a guest in this tenant
+   * (Graph refuses them any other), `owner` for its own people. Read once per
+   * user (needs User.Read.All); without that consent, or for a user Graph
+   * does not know, `owner`, and Graph's answer to the add says the rest.
+   */
+  async roleOf(userId: string): Promise<ChatRole> {
+    const known = this.joinAs.get(userId);
+    if (known) return known;
+    const r = await this.call('GET', `/users/${encodeURIComponent(userId)}?$select=id,userType`);
+    if (r.status === 403 || r.status === 404 || r.status === 400) return 'owner';
+    if (r.status >= 300) throw this.failure(r, 'read whether a member is a guest', 'User.Read.All');
+    const role: ChatRole = String(r.body.userType).toLowerCase() === 'guest' ? 'guest' : 'owner';
+    this.joinAs.set(userId, role);
+    return role;
+  }
+
+  /** A group chat with these members (Entra object ids), each able to add people (guests as guests). */
   async createGroupChat(topic: string, memberIds: string[]): Promise<GraphChat> {
-    const r = await this.call('POST', '/chats', {
-      chatType: 'group', topic,
-      members: memberIds.map((id) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], 'user@odata.bind': `${this.base}/users('${id}')` })),
-    });
+    const members = [];
+    for (const id of memberIds) {
+      members.push({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: [await this.roleOf(id)], 'user@odata.bind': `${this.base}/users('${id}')` });
+    }
+    const r = await this.call('POST', '/chats', { chatType: 'group', topic, members });
     if (r.status < 300 && typeof r.body.id === 'string') return { id: r.body.id, topic, webUrl: typeof r.body.webUrl === 'string' ? r.body.webUrl : null };
     throw this.failure(r, 'create the group chat', 'Chat.Create');
   }
@@ -145,7 +166,7 @@ export class GraphClient {
   /** Adds a person with the whole history; false when Entra does not know the id. */
   async addChatMember(chatId: string, userId: string): Promise<boolean> {
     const r = await this.call('POST', `/chats/${encodeURIComponent(chatId)}/members`, {
-      '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], visibleHistoryStartDateTime: FULL_HISTORY,
+      '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: [await this.roleOf(userId)], visibleHistoryStartDateTime: FULL_HISTORY,
       'user@odata.bind': `${this.base}/users('${userId}')`,
     });
     if (r.status < 300 || r.status === 409) return true;

@@ -3,6 +3,7 @@ import type { PlatformModule } from '../../app/platform.ts';
 import { createTeamsAdapter, TEAMS_MESSAGES_PATH } from './teams-app.ts';
 import { teamsCrossCheck, type TeamsEnv, teamsEnvSchema } from './env.ts';
 import { teamsGuard } from './inbound-guard.ts';
+import { connectionForTenant, connectionList } from './connections.ts';
 
 const UNVERIFIED = 'The Teams endpoint without MICROSOFT_APP_ID';
 const CONNECT = 'Set MICROSOFT_APP_ID to connect Teams.';
@@ -19,10 +20,17 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
   crossCheck: teamsCrossCheck,
   // It sends only with an app id; without one it delivers nothing, so nobody is routed to it.
   // The same test as the adapter's: with a port, the bot delivers there, so every process routes there.
-  configured: (env) => Boolean(env.MICROSOFT_APP_ID || env.TEAMS_CASE_CHANNEL_ID),
-  serves: (env, tenant) => Boolean(env.MICROSOFT_APP_ID)
-    && (!tenant || !env.MICROSOFT_APP_TENANT_ID || tenant.toLowerCase() === env.MICROSOFT_APP_TENANT_ID.toLowerCase()),
-  connectHint: 'MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (an app registration in that tenant)',
+  configured: (env) => Boolean(env.MICROSOFT_APP_ID || env.TEAMS_CONNECTIONS_FILE || env.TEAMS_CASE_CHANNEL_ID),
+  // A tenant is served when a connection is in it (the one MICROSOFT_APP_* connection with no tenant: any).
+  serves: (env, tenant) => {
+    const list = connectionList(env);
+    if (!list.length) return false;
+    if (!tenant) return true;
+    return Boolean(connectionForTenant(list, tenant)) || (list.length === 1 && !list[0]!.tenantId);
+  },
+  homeKey: (env, tenant) => connectionForTenant(connectionList(env), tenant)?.key ?? 'teams',
+  connectHint: 'MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (an app registration in that tenant), '
+    + 'or with several tenants a connection for it in TEAMS_CONNECTIONS_FILE',
   create(env, logger, directory) {
     const a = createTeamsAdapter(env, logger, directory);
     const authenticated = a.mode === 'authenticated';
@@ -30,6 +38,8 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
     const log = logger.child({ platform: 'teams' });
     return {
       port: a.port,
+      // The first connection's port is `port`; each further tenant's delivers that tenant's spaces.
+      ports: Object.fromEntries(Object.entries(a.ports).filter(([key]) => key !== 'teams')),
       paths: a.port ? [TEAMS_MESSAGES_PATH] : [],
       async handle(req, res, ctx) {
         if (authenticated) return checked(req, res, ctx);
@@ -43,7 +53,8 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
         return checked(req, res, ctx);
       },
       attach: (service, onChange) => a.attach(service, onChange),
-      start: async () => {},
+      // Each connection signs in once: a wrong secret stops the start naming the connection.
+      start: () => a.check(),
       stop: async () => {},
       status: () => ({ ready: true, reason: null }),
       ...(authenticated ? {} : { unverifiedEndpoint: UNVERIFIED }),
@@ -57,8 +68,12 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
         : 'a thread per dispute in one shared channel';
     const threadHint = env.TEAMS_CASE_SPACES === 'thread' && !env.TEAMS_CASE_CHANNEL_ID
       ? '; set TEAMS_CASE_CHANNEL_ID for case threads' : '';
-    const tenant = env.MICROSOFT_APP_TENANT_ID ? `only tenant ${env.MICROSOFT_APP_TENANT_ID}`
-      : 'NO TENANT: every activity is refused until MICROSOFT_APP_TENANT_ID is set';
+    type Connections = { connections?: { name: string; tenantId: string }[] };
+    const connections = (a?.mode === 'authenticated' ? (running?.adapter as Connections).connections : null) ?? [];
+    const each = connections.map((c) => `${c.name} (tenant ${c.tenantId})`).join(', ');
+    const tenant = connections.length > 1 ? `${connections.length} connections, one per tenant: ${each}`
+      : env.MICROSOFT_APP_TENANT_ID || connections[0]?.tenantId ? `only tenant ${env.MICROSOFT_APP_TENANT_ID ?? connections[0]!.tenantId}`
+        : 'NO TENANT: every activity is refused until MICROSOFT_APP_TENANT_ID is set';
     const key = ctx.localToken ? `?token=${ctx.localToken}` : '';
     const line = a?.mode === 'authenticated'
       ? `connected at ${TEAMS_MESSAGES_PATH} (every token verified); ${spaces}${threadHint}; ${tenant}`

@@ -9,6 +9,30 @@ import { S117TeamsBot } from './bot.ts';
 import { type DisputeMembers, TeamsChatPort } from './chat-port.ts';
 import { caseSpaceSettings } from './case-spaces.ts';
 import { connectorHttp } from './connector-http.ts';
+import { BOT_CONNECTOR_AUDIENCE, checkConnections, claimedAudience, ConnectionLogin, connectionsCredentials } from './connection-auth.ts';
+import { type ConnectionSettings, loadConnections, type TeamsConnection } from './connections.ts';
+
+/** Where the Bot Framework publishes the keys that sign what the Bot Connector sends bots. */
+export const BOT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
+/** The Teams variables beyond the single connection's. */
+type TeamsEnv = Env & ConnectionSettings & { TEAMS_OPENID_METADATA_URL?: string | undefined };
+
+/**
+ * Bot Framework's own endpoints, all given: the SDK takes either all of them
+ * or none. The OpenID metadata may point elsewhere (a national cloud, tests).
+ */
+function channelAuthOptions(env: TeamsEnv): Record<string, string | boolean> {
+  return {
+    ToChannelFromBotLoginUrl: `${env.MICROSOFT_LOGIN_URL.replace(/\/$/, '')}/botframework.com`,
+    ToChannelFromBotOAuthScope: BOT_CONNECTOR_AUDIENCE,
+    ToBotFromChannelTokenIssuer: BOT_CONNECTOR_AUDIENCE,
+    OAuthUrl: BOT_CONNECTOR_AUDIENCE,
+    ToBotFromChannelOpenIdMetadataUrl: env.TEAMS_OPENID_METADATA_URL ?? BOT_OPENID_METADATA_URL,
+    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    CallerId: 'urn:botframework:azure',
+    ValidateAuthority: true,
+  };
+}
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 const MAX_BODY = 1_000_000;
@@ -18,6 +42,11 @@ export interface TeamsAdapter {
   mode: 'authenticated' | 'local';
   /** Present when Teams is configured as a platform (an app id, or a case channel for local trials). */
   port: TeamsChatPort | null;
+  /** Every connection's port by its key (`teams` is `port`; `teams:<tenant>` the further connections'). */
+  ports: Record<string, TeamsChatPort>;
+  connections: readonly TeamsConnection[];
+  /** Signs each connection in: a refused secret stops the start (StartupError), naming the connection. */
+  check(): Promise<void>;
   handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
   attach(service: DisputeService, onChange: () => void): void;
 }
@@ -64,11 +93,23 @@ export const disputeMembers = (service: DisputeService): DisputeMembers => async
  */
 export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Directory): TeamsAdapter {
   const log = logger.child({ platform: 'teams' });
-  const authenticated = Boolean(env.MICROSOFT_APP_ID);
-  const auth = new ConfigurationBotFrameworkAuthentication(authenticated ? {
-    MicrosoftAppId: env.MICROSOFT_APP_ID, MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
-    MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID, MicrosoftAppType: env.MICROSOFT_APP_TYPE ?? 'SingleTenant',
-  } : {}, undefined, undefined, undefined, connectorHttp(env.PLATFORM_CALL_TIMEOUT_MS));
+  const tenv = env as TeamsEnv;
+  const connections = loadConnections(tenv);
+  const authenticated = connections.length > 0;
+  const logins = connections.map((c) => new ConnectionLogin(c, env.MICROSOFT_LOGIN_URL, env.PLATFORM_CALL_TIMEOUT_MS));
+  const byApp = new Map(connections.map((c) => [c.appId.toLowerCase(), c]));
+  // One adapter for every connection: an inbound token is checked against all our app ids, and each reply,
+  // proactive message and new conversation is signed as the app of the connection it belongs to.
+  // A managed identity or a multi-tenant registration has no secret of ours to sign in with: the SDK's own
+  // credentials serve that single connection, as before connections.
+  const sdkCredentials = !tenv.TEAMS_CONNECTIONS_FILE && (env.MICROSOFT_APP_TYPE === 'UserAssignedMSI' || env.MICROSOFT_APP_TYPE === 'MultiTenant');
+  const http = connectorHttp(env.PLATFORM_CALL_TIMEOUT_MS);
+  const auth = !authenticated ? new ConfigurationBotFrameworkAuthentication({}, undefined, undefined, undefined, http)
+    : sdkCredentials ? new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: env.MICROSOFT_APP_ID, MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
+      MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID, MicrosoftAppType: env.MICROSOFT_APP_TYPE,
+    }, undefined, undefined, undefined, http)
+      : new ConfigurationBotFrameworkAuthentication(channelAuthOptions(tenv), connectionsCredentials(logins), undefined, undefined, http);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     // A proactive turn (the outbox posting) has nobody to apologise to, and its caller handles the error.
@@ -77,14 +118,28 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
     await context.sendActivity('Something went wrong and nothing was recorded. It has been logged; please try again in a minute.').catch(() => undefined);
   };
   const enabled = authenticated || Boolean(env.TEAMS_CASE_CHANNEL_ID);
-  const port = enabled ? new TeamsChatPort(adapter, caseSpaceSettings(env), directory, log) : null;
+  const ports: Record<string, TeamsChatPort> = {};
+  let port: TeamsChatPort | null = null;
+  if (authenticated) {
+    for (const [i, c] of connections.entries()) {
+      const p: TeamsChatPort = new TeamsChatPort(adapter, { ...caseSpaceSettings(env, c, i === 0), governanceVia: port }, directory, log.child({ connection: c.name }));
+      port ??= p;
+      ports[c.key] = p;
+    }
+  } else if (enabled) {
+    port = new TeamsChatPort(adapter, caseSpaceSettings(env), directory, log);
+    ports[port.platform] = port;
+  }
   let bot: S117TeamsBot | null = null;
   return {
     mode: authenticated ? 'authenticated' : 'local',
     port,
+    ports,
+    connections,
+    check: () => checkConnections(sdkCredentials ? [] : logins, (connection, message) => log.warn({ connection, err: { message } }, 'a Teams connection could not sign in at start-up; its messages wait until it can')),
     attach(service, onChange) {
       bot = new S117TeamsBot(service, log, onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null);
-      port?.useDisputes(disputeMembers(service), (key, message) => service.tellGovernanceOnce(key, message, 'teams'));
+      for (const p of Object.values(ports)) p.useDisputes(disputeMembers(service), (key, message) => service.tellGovernanceOnce(key, message, 'teams'));
     },
     async handler(req, res) {
       const send = (status: number, body?: unknown) => {
@@ -120,27 +175,39 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
       const b = bot;
       let ran = false;
       // Set inside the turn; an object, so the compiler does not take it for still null afterwards.
-      const tenant: { refused: string | null } = { refused: null };
+      const tenant: { refused: string | null; connection: string | null } = { refused: null, connection: null };
+      let failure: string | null = null;
       try {
-        // Checked once the token is (so a forged request still gets 401), and before the bot acts on anything.
+        // Checked once the token is (so a forged request still gets 401), and before the bot acts on anything:
+        // the activity's tenant must be the tenant of the connection whose app id the token is for.
         await adapter.process({ body, headers: req.headers, method: req.method }, response, async (ctx) => {
           ran = true;
-          tenant.refused = tenantRefusal(body, env.MICROSOFT_APP_TENANT_ID, authenticated);
+          const identity = ctx.turnState.get<{ getClaimValue(c: string): string | null } | undefined>(ctx.adapter.BotIdentityKey);
+          const c = authenticated ? byApp.get((identity?.getClaimValue('aud') ?? '').toLowerCase()) : undefined;
+          tenant.connection = c?.name ?? null;
+          tenant.refused = tenantRefusal(body, authenticated ? c?.tenantId ?? '(no connection)' : env.MICROSOFT_APP_TENANT_ID, authenticated);
           if (tenant.refused === null) await b.run(ctx);
         });
       } catch (e) {
-        log.warn({ err: { message: (e as Error).message } }, 'botbuilder could not process a request');
+        failure = (e as Error).message;
         status = 500;
       }
-      // botbuilder answers failures with its internal error text: say only what the caller needs.
-      // A failure before our logic ran is the token being refused (forged, or its keys unreachable).
-      if (authenticated && !ran && status >= 500) {
-        log.warn({ status }, 'a Teams request was refused before it reached the bot (its token could not be verified)');
+      // botbuilder answers failures with its internal error text: say only what the caller needs, and log one line.
+      // A failure before our logic ran is the token being refused (forged, for an app id we have no connection
+      // for, or its keys unreachable).
+      if (authenticated && !ran && status >= 400) {
+        const aud = claimedAudience(req.headers.authorization);
+        const known = aud !== null && byApp.has(aud.toLowerCase());
+        log.warn({ status, appId: aud, ...(failure ? { err: { message: failure.slice(0, 200) } } : {}) }, known || aud === null
+          ? 'a Teams request was refused before it reached the bot (its token could not be verified)'
+          : 'a Teams request was refused: its token is for an app id no Teams connection has');
         status = 401;
+      } else if (failure) {
+        log.warn({ err: { message: failure } }, 'botbuilder could not process a request');
       }
       if (tenant.refused !== null) {
-        log.warn({ tenant: tenant.refused.slice(0, 100) }, 'a Teams activity from a tenant this bot is not configured for was refused');
-        status = 403;
+        log.warn({ tenant: tenant.refused.slice(0, 100), connection: tenant.connection }, 'a Teams activity from a tenant this bot is not configured for was refused');
+        status = 401;
       }
       if (status === 401 || status === 403) out = { error: 'Unauthorized.' };
       else if (status >= 500) out = { error: 'The activity could not be processed.' };

@@ -50,11 +50,11 @@ describe('Teams activities are accepted only from the configured tenant', () => 
     return { status: r.status, text: await r.text() };
   };
 
-  it('refuses an activity from another tenant with 403, one log line, and no answer posted', async () => {
+  it('refuses an activity from another tenant with 401, one log line, and no answer posted', async () => {
     connector.clear();
     logs = '';
     const r = await post({ channelData: 'tenant-2', conversation: 'tenant-2' });
-    expect(r).toEqual({ status: 403, text: JSON.stringify({ error: 'Unauthorized.' }) });
+    expect(r).toEqual({ status: 401, text: JSON.stringify({ error: 'Unauthorized.' }) });
     const lines = logs.trim().split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, tenant: 'tenant-2', msg: expect.stringMatching(/tenant this bot is not configured for was refused/) });
@@ -66,7 +66,7 @@ describe('Teams activities are accepted only from the configured tenant', () => 
     ['no tenant at all', {}],
   ])('refuses %s', async (_what, tenants) => {
     connector.clear();
-    expect((await post(tenants)).status).toBe(403);
+    expect((await post(tenants)).status).toBe(401);
     expect(connector.sent()).toEqual([]);
   });
 

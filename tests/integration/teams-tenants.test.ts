@@ -1,0 +1,221 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/app/logger.ts';
+import { startBot, type Bot } from '../../src/bot.ts';
+import { StartupError } from '../../src/config/startup-error.ts';
+import { loadEnv } from '../../src/platforms.ts';
+import { FakeBotConnector } from '../fakes/bot-connector.ts';
+import { FakeClock } from '../fakes/clock.ts';
+import { FakeGraph } from '../fakes/graph.ts';
+import { FakeMicrosoftLogin } from '../fakes/microsoft-login.ts';
+import { fundingDispute } from '../fixtures/disputes.ts';
+import { DATABASES } from '../helpers/app.ts';
+import { directory } from '../helpers/domain.ts';
+import { directoryWithHomes } from '../helpers/homes.ts';
+import { until } from '../helpers/wait.ts';
+
+// Two organisations, each in its own Microsoft Entra tenant with its own single-tenant app registration: the ICB
+// (and the trust) on NHSmail, the council on its own tenant. One deployment, one connection per tenant.
+const NHSMAIL = 'aaaaaaaa-0000-4000-8000-0000000000aa';
+const COUNCIL = 'bbbbbbbb-0000-4000-8000-0000000000bb';
+const APP_NHSMAIL = '11111111-0000-4000-8000-0000000000a1';
+const APP_COUNCIL = '22222222-0000-4000-8000-0000000000b2';
+const COUNCIL_KEY = `teams:${COUNCIL}`;
+const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.handles.teams!;
+const org = (personId: string) => directory.people.find((p) => p.id === personId)!.organisationId;
+
+describe.each(DATABASES)('several Teams connections, one per tenant (%s)', (_label, database) => {
+  let login: FakeMicrosoftLogin;
+  let graph: FakeGraph;
+  let connector: FakeBotConnector;
+  let tmp: string;
+  let bot: Bot;
+  let cleanup: () => Promise<void>;
+  let logs = '';
+  const clock = new FakeClock('2026-12-07T10:00:00Z');
+
+  /** The deployment's settings; `councilSecret` is what the connections file says the council's secret is. */
+  function env(councilSecret = 'council-secret', databaseUrl?: string) {
+    fs.writeFileSync(path.join(tmp, 'council.secret'), `${councilSecret}\n`);
+    fs.writeFileSync(path.join(tmp, 'connections.yaml'), [
+      'connections:',
+      `  - { name: nhsmail, appId: ${APP_NHSMAIL}, tenantId: ${NHSMAIL}, passwordEnv: S117_TEST_NHSMAIL_SECRET, catalogAppId: cat-nhsmail }`,
+      `  - { name: anytown-council, appId: ${APP_COUNCIL}, tenantId: ${COUNCIL}, passwordFile: ${path.join(tmp, 'council.secret')}, catalogAppId: cat-council }`,
+    ].join('\n'));
+    process.env.S117_TEST_NHSMAIL_SECRET = 'nhsmail-secret';
+    return loadEnv({
+      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: path.join(tmp, 'directory.yaml'), SCHEDULER: 'off',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      TEAMS_CONNECTIONS_FILE: path.join(tmp, 'connections.yaml'), TEAMS_CASE_SPACES: 'chat',
+      MICROSOFT_LOGIN_URL: login.url, GRAPH_API_URL: `${graph.url}/v1.0`, TEAMS_SERVICE_URL: connector.url, TEAMS_OPENID_METADATA_URL: login.openIdUrl,
+    });
+  }
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-tenants-'));
+    directoryWithHomes(tmp, { 'anytown-icb': [`teams:${NHSMAIL}`], 'anytown-trust': [`teams:${NHSMAIL}`], 'anytown-council': [`teams:${COUNCIL}`] });
+    login = new FakeMicrosoftLogin();
+    graph = new FakeGraph();
+    connector = new FakeBotConnector();
+    await Promise.all([login.start(), graph.start(), connector.start()]);
+    login.register(APP_NHSMAIL, NHSMAIL, 'nhsmail-secret');
+    login.register(APP_COUNCIL, COUNCIL, 'council-secret');
+    graph.login = login;
+    connector.login = login;
+    graph.catalog.set(APP_NHSMAIL, 'cat-nhsmail').set(APP_COUNCIL, 'cat-council');
+    // Each person is a user of their organisation's tenant; the trust's Lou Gray is a guest in NHSmail's.
+    for (const p of directory.people) {
+      if (!p.handles.teams) continue;
+      const tenant = org(p.id) === 'anytown-council' ? COUNCIL : NHSMAIL;
+      graph.entra.set(p.handles.teams, { tenant, userType: p.id === 'lou-gray' ? 'Guest' : 'Member' });
+    }
+    connector.tenantOf = (conversation) => graph.chats.get(conversation)?.tenant ?? null;
+    const db = await database();
+    cleanup = db.cleanup;
+    const sink = new Writable({ write(c, _e, cb) { logs += String(c); cb(); } });
+    bot = await startBot({ env: env('council-secret', db.databaseUrl), logger: createLogger('warn', sink), clock, scheduler: false });
+  }, 180_000);
+  afterAll(async () => {
+    await bot?.stop();
+    await cleanup?.();
+    await Promise.all([login.stop(), graph.stop(), connector.stop()]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    delete process.env.S117_TEST_NHSMAIL_SECRET;
+  });
+
+  const settle = () => until(async () => {
+    await bot.app.scheduler.tick();
+    return (await bot.app.db.prisma.outbox.count({ where: { deliveredAt: null, failedAt: null, notBefore: { lte: clock.now() } } })) === 0;
+  }, 'the outbox to drain');
+  /** Whose app a Graph call was made as. */
+  const graphApp = (auth: string | null) => login.whoseToken(auth ?? undefined)?.appId;
+  const chatIn = (tenant: string) => [...graph.chats.values()].find((c) => c.tenant === tenant)!;
+  const endpoint = () => `http://127.0.0.1:${bot.address.port}/api/messages`;
+  /** An activity as Teams sends it to one connection's bot: signed for `appId`, from a person in `tenant`. */
+  const send = async (appId: string, tenant: string, personId: string, conversation: string, extra: Record<string, unknown>, id = `act-${crypto.randomUUID()}`) => {
+    const body = {
+      id, channelId: 'msteams', serviceUrl: connector.url, timestamp: new Date().toISOString(),
+      from: { id: `29:${personId}`, name: personId, aadObjectId: aad(personId) }, recipient: { id: `28:${appId}`, name: 'S117' },
+      conversation: { id: conversation, conversationType: 'groupChat', isGroup: true, tenantId: tenant }, channelData: { tenant: { id: tenant } }, ...extra,
+    };
+    const r = await fetch(endpoint(), {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.channelToken(appId, connector.url)}` },
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
+  };
+  const tick = (appId: string, tenant: string, personId: string, chat: string, d: string, k: string, id?: string) => send(appId, tenant, personId, chat, {
+    type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'tick', data: { verb: 'tick', d, k, s: 1, n: 1 } }, trigger: 'manual' },
+  }, id);
+
+  it('[R5.2] gives a dispute with people in both tenants a private chat in each, made, posted and messaged with that tenant\'s own connection', async () => {
+    const d = (await bot.app.service.raise({ personId: 'ali-khan', platform: 'teams' }, fundingDispute({ namedProfessionals: ['gus-hart', 'lou-gray'] }))).dispute;
+    await settle();
+    // One chat in each tenant, titled with the reference only, each made by that tenant's app.
+    const nhs = chatIn(NHSMAIL);
+    const council = chatIn(COUNCIL);
+    expect([nhs.topic, council.topic]).toEqual([d.reference, d.reference]);
+    expect(graph.chats.size).toBe(2);
+    const made = graph.calls.filter((c) => c.method === 'POST' && c.path === '/v1.0/chats').map((c) => graphApp(c.auth)).sort();
+    expect(made).toEqual([APP_NHSMAIL, APP_COUNCIL].sort());
+    // Members are each tenant's own participants; the trust's guest joined NHSmail's chat as a guest, as Graph requires.
+    expect(graph.chatMembers(council.id)).toEqual(['ali-khan', 'dee-obi'].map(aad).sort());
+    expect(graph.chatMembers(nhs.id)).toEqual(['gus-hart', 'ivy-nash', 'lou-gray'].map(aad).sort());
+    const roles = Object.fromEntries([...nhs.members].map(([m, u]) => [u, nhs.roles!.get(m)]));
+    expect(roles).toEqual({ [aad('gus-hart')]: 'owner', [aad('ivy-nash')]: 'owner', [aad('lou-gray')]: 'guest' });
+    // The Bot Connector took every call, each signed as the app of the chat's tenant (it refuses any other).
+    expect(connector.calls.filter((c) => c.status !== 200).map((c) => [c.method, c.path, c.status])).toEqual([]);
+    expect(new Set(connector.sent(nhs.id).map((c) => c.appId))).toEqual(new Set([APP_NHSMAIL]));
+    expect(new Set(connector.sent(council.id).map((c) => c.appId))).toEqual(new Set([APP_COUNCIL]));
+    expect(connector.sent(council.id).some((c) => /S117-2026-0001 · Stage 1/.test(JSON.stringify(c.body)))).toBe(true);
+    // 1:1 messages go through each person's own tenant's connection.
+    const dms = Object.fromEntries(connector.created().filter((c) => c.body.isGroup === false).map((c) => [(c.body.members as { id: string }[])[0]!.id, c.appId]));
+    expect(dms[aad('dee-obi')]).toBe(APP_COUNCIL);
+    expect(dms[aad('gus-hart')]).toBe(APP_NHSMAIL);
+    // Each space is kept under its connection's key; a dispute in one tenant only would keep the plain `teams` key.
+    const spaces = await bot.app.db.prisma.conversation.findMany({ where: { disputeId: d.id }, orderBy: { platform: 'asc' } });
+    expect(spaces.map((s) => [s.platform, s.externalId])).toEqual([['teams', nhs.id], [COUNCIL_KEY, council.id]]);
+  });
+
+  it('[R5.2] takes a card action from either tenant\'s chat once, answers it with the card, and refreshes the card in both', async () => {
+    const d = (await bot.app.service.get({ reference: 'S117-2026-0001' }))!;
+    const council = chatIn(COUNCIL).id;
+    const nhs = chatIn(NHSMAIL).id;
+    const id = `act-${crypto.randomUUID()}`;
+    const first = await tick(APP_COUNCIL, COUNCIL, 'dee-obi', council, d.id, 'tests', id);
+    expect(first.status).toBe(200);
+    expect(JSON.stringify(first.body)).toMatch(/Revisit the statutory Section 117 tests — _Dee Obi_/);
+    // Teams redelivers the same activity: nothing more is recorded.
+    expect((await tick(APP_COUNCIL, COUNCIL, 'dee-obi', council, d.id, 'tests', id)).status).toBe(200);
+    expect((await tick(APP_NHSMAIL, NHSMAIL, 'gus-hart', nhs, d.id, 'clarify')).status).toBe(200);
+    const ticks = await bot.app.db.prisma.historyEvent.findMany({ where: { disputeId: d.id, type: 'CHECKLIST_TICKED' } });
+    expect(ticks.map((t) => t.actorId).sort()).toEqual(['dee-obi', 'gus-hart']);
+    connector.clear();
+    await settle();
+    const updated = connector.updated();
+    expect(new Set(updated.map((c) => `${c.conversation}:${c.appId}`))).toEqual(new Set([`${nhs}:${APP_NHSMAIL}`, `${council}:${APP_COUNCIL}`]));
+    expect(updated.every((c) => c.status === 200)).toBe(true);
+  });
+
+  it('refuses with 401 and one log line a token for an app id no connection has, and an activity from a tenant other than its connection\'s', async () => {
+    const d = (await bot.app.service.get({ reference: 'S117-2026-0001' }))!;
+    const council = chatIn(COUNCIL).id;
+    const before = await bot.app.db.prisma.historyEvent.count({ where: { disputeId: d.id } });
+    const stranger = '33333333-0000-4000-8000-0000000000c3';
+    logs = '';
+    expect((await tick(stranger, COUNCIL, 'dee-obi', council, d.id, 'clarify')).status).toBe(401);
+    let lines = logs.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, appId: stranger, msg: expect.stringMatching(/token is for an app id no Teams connection has/) });
+    // The NHSmail app's token, for an activity saying it comes from the council's tenant.
+    logs = '';
+    expect((await tick(APP_NHSMAIL, COUNCIL, 'dee-obi', council, d.id, 'clarify')).status).toBe(401);
+    lines = logs.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, tenant: COUNCIL, connection: 'nhsmail' });
+    // A token signed by someone else, or expired, is refused too.
+    const forged = await fetch(endpoint(), {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.channelToken(APP_COUNCIL, connector.url, { expired: true })}` },
+      body: JSON.stringify({ type: 'message', text: 'list', channelId: 'msteams', serviceUrl: connector.url, from: { id: '29:x' }, recipient: { id: '28:b' }, conversation: { id: council, tenantId: COUNCIL }, channelData: { tenant: { id: COUNCIL } } }),
+    });
+    expect(forged.status).toBe(401);
+    expect(await bot.app.db.prisma.historyEvent.count({ where: { disputeId: d.id } })).toBe(before);
+  });
+
+  it('is checked against fakes as strict as the real services: a token for Graph, or another tenant\'s bot, is refused by the Bot Connector', async () => {
+    const token = async (appId: string, tenant: string, secret: string, audience: string) => {
+      const r = await fetch(`${login.url}/${tenant}/oauth2/v2.0/token`, {
+        method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: appId, client_secret: secret, scope: `${audience}/.default` }),
+      });
+      return ((await r.json()) as { access_token: string }).access_token;
+    };
+    const nhs = chatIn(NHSMAIL).id;
+    const post = async (bearer: string) => (await fetch(`${connector.url}v3/conversations/${encodeURIComponent(nhs)}/activities`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ type: 'message', text: 'x' }),
+    })).status;
+    expect(await post(await token(APP_NHSMAIL, NHSMAIL, 'nhsmail-secret', 'https://graph.microsoft.com'))).toBe(401);
+    expect(await post(await token(APP_COUNCIL, COUNCIL, 'council-secret', 'https://api.botframework.com'))).toBe(403);
+    // And Graph will not show one tenant's chat to the other tenant's app.
+    const graphToken = await token(APP_COUNCIL, COUNCIL, 'council-secret', 'https://graph.microsoft.com');
+    expect((await fetch(`${graph.url}/v1.0/chats/${encodeURIComponent(nhs)}/members`, { headers: { authorization: `Bearer ${graphToken}` } })).status).toBe(404);
+    // An app signs in only in its own tenant.
+    const elsewhere = await fetch(`${login.url}/${NHSMAIL}/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ client_id: APP_COUNCIL, client_secret: 'council-secret' }) });
+    expect(elsewhere.status).toBe(400);
+  });
+
+  it('stops the start naming the connection whose secret Microsoft sign-in refuses', async () => {
+    const db = await database();
+    try {
+      const start = startBot({ env: env('an-old-secret', db.databaseUrl), logger: createLogger('silent'), clock, scheduler: false });
+      await expect(start).rejects.toBeInstanceOf(StartupError);
+      await expect(start).rejects.toThrow(/^Microsoft sign-in refused the credentials of Teams connection anytown-council \(invalid_client\): AADSTS7000215: Invalid client secret provided\.[^\n]*Certificates & secrets[^\n]*$/);
+    } finally {
+      env('council-secret');
+      await db.cleanup();
+    }
+  });
+});
