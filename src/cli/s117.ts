@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { Command as Program, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { parseDate, parseRange } from '../domain/date-input.ts';
-import { boot, calendarFromEnv, type App } from '../boot.ts';
+import { parseRange } from '../domain/date-input.ts';
+import { boot, type App } from '../boot.ts';
 import { createLogger } from '../app/logger.ts';
 import type { Clock } from '../app/ports.ts';
 import { loadEnv, type Env } from '../platforms.ts';
@@ -18,6 +18,7 @@ import { DataDirLocked } from '../register/data-dir-lock.ts';
 import { DataDirExposed, writeOwnerOnly } from '../register/owner-only.ts';
 import { CliFailure, EXIT } from './failure.ts';
 import { registerDbCommands } from './db-commands.ts';
+import { registerCalendarCommands } from './calendar-commands.ts';
 import { registerDocumentCommands } from './document-commands.ts';
 import { registerGovernanceCommands } from './governance-commands.ts';
 import { osAccount } from './os-account.ts';
@@ -142,33 +143,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (advice.length) io.stdout(`${advice.length} thing(s) to fix (the bot starts, but these will get in the way):\n${advice.map((a) => `  - ${a}`).join('\n')}\n`);
     });
 
-  const cal = program.command('calendar').description('working days in England and Wales');
-  cal.command('add').argument('<date>', 'start date (YYYY-MM-DD) or instant (ISO 8601)').argument('<n>', 'working days')
-    .description('the deadline of N working days after DATE (DATE itself never counts)')
-    .action((date: string, n: string) => {
-      const days = Number(n);
-      if (!Number.isInteger(days) || days < 0) throw new CliFailure(`N must be a whole number of working days, not "${n}".`, EXIT.USAGE);
-      const calendar = calendarFromEnv(getEnv());
-      let start: Date;
-      if (/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-        const r = parseDate('DATE', date);
-        if (!r.ok) throw new CliFailure(r.error, EXIT.USAGE);
-        start = calendar.workStartOn(r.value);
-      } else start = new Date(date);
-      if (!Number.isNaN(start.getTime()) && !parseDate('DATE', start.toISOString().slice(0, 10)).ok) {
-        throw new CliFailure(`DATE: "${date}" is out of range; use a date from 2000 to 2100.`, EXIT.USAGE);
-      }
-      if (days > 3000) throw new CliFailure(`N: ${days} working days is more than anyone needs; use at most 3000.`, EXIT.USAGE);
-      if (Number.isNaN(start.getTime())) throw new CliFailure(`"${date}" is not a date like 2026-12-09.`, EXIT.USAGE);
-      const due = calendar.deadline(start, days);
-      io.stdout(`${calendar.describe(due, { year: true })} (${due.toISOString()})\n`);
-    });
-  cal.command('check').argument('<date>', 'YYYY-MM-DD').description('is DATE a working day, and if not, why').action((date: string) => {
-    const r = parseDate('DATE', date);
-    if (!r.ok) throw new CliFailure(r.error, EXIT.USAGE);
-    const why = calendarFromEnv(getEnv()).closureReason(date);
-    io.stdout(why ? `${date} is not a working day (${why}).\n` : `${date} is a working day.\n`);
-  });
+  registerCalendarCommands(program, { stdout: io.stdout, getEnv });
 
   const dispute = program.command('dispute').description('one dispute');
   dispute.command('show').argument('<ref>', 'the reference, e.g. S117-2026-0042').option('--json', 'print the full record as JSON')
