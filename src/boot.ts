@@ -171,6 +171,8 @@ function reachOf(directory: Directory, env: Env, running: string[]): Reach | nul
   const service = homeService(env);
   const serves = (platform: string, space: string | null) => (
     configured.includes(platform) ? service(platform, space).served : running.includes(platform));
-  const homeKey = (platform: string, space: string | null) => PLATFORMS.find((m) => m.name === platform)?.homeKey?.(env, space) ?? platform;
+  // A workspace or tenant with a port of its own (`slack:T0ABC`) is a home of its own, unless its module says otherwise.
+  const homeKey = (platform: string, space: string | null) => PLATFORMS.find((m) => m.name === platform)?.homeKey?.(env, space)
+    ?? (space && available.includes(`${platform}:${space}`) ? `${platform}:${space}` : platform);
   return { available, fallback, serves, homeKey };
 }

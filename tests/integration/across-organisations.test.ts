@@ -1,28 +1,34 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TeamsChatPort } from '../../src/adapters/teams/chat-port.ts';
-import { disputeMembers } from '../../src/adapters/teams/teams-app.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { loadEnv } from '../../src/platforms.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { FakeBotConnector } from '../fakes/bot-connector.ts';
 import { FakeClock } from '../fakes/clock.ts';
+import { FakeGraph } from '../fakes/graph.ts';
+import { FakeMicrosoftLogin } from '../fakes/microsoft-login.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { FakeSmtpRelay } from '../fakes/smtp.ts';
 import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { directory } from '../helpers/domain.ts';
 import { directoryWithHomes } from '../helpers/homes.ts';
 import { blockAction, interactiveBody, SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
 import { until } from '../helpers/wait.ts';
 import { WebClient, words } from '../helpers/web-client.ts';
 
-const CASES = '19:cases@thread.tacv2';
+// The ICB works in its own Microsoft 365 tenant, reached through that tenant's own single-tenant app registration.
+const ICB_TENANT = 'cccccccc-0000-4000-8000-0000000000cc';
+const ICB_APP = '33333333-0000-4000-8000-0000000000c3';
+const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.handles.teams!;
 const COUNCIL_SLACK = ['U0ALIKHAN1', 'U0BEAJONE1', 'U0CALREID1', 'U0DEEOBI01', 'U0EVEFORD1', 'U0FAYLOWE1'];
 
 describe('one dispute between organisations that work in different places', () => {
   let slack: FakeSlackApi;
   let connector: FakeBotConnector;
+  let login: FakeMicrosoftLogin;
+  let graph: FakeGraph;
   let relay: FakeSmtpRelay;
   let bot: Bot;
   let tmp: string;
@@ -35,29 +41,37 @@ describe('one dispute between organisations that work in different places', () =
       SMTP_URL: relay.url, MAIL_FROM: 's117-noreply@anytown.nhs.uk',
       // The trust has no sign-in provider: its people sign in to the web page with a link e-mailed to them.
       SIGN_IN_LINKS: 'on', SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+      // Teams: the ICB's tenant, with the connection its own app registration gives, and a private chat per dispute.
+      TEAMS_CONNECTIONS_FILE: path.join(tmp, 'connections.yaml'), TEAMS_CASE_SPACES: 'chat',
+      MICROSOFT_LOGIN_URL: login.url, GRAPH_API_URL: `${graph.url}/v1.0`, TEAMS_SERVICE_URL: connector.url, TEAMS_OPENID_METADATA_URL: login.openIdUrl,
     });
-    // Teams as the ICB's tenant sees it: the bot's own port against a fake Bot Connector.
-    let service: Bot['app']['service'] | null = null;
-    const teams = new TeamsChatPort(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), {
-      appId: '', tenantId: 'tenant-icb', serviceUrl: connector.url, caseChannelId: CASES, channelMode: null, publicUrl: 'https://s117.example.nhs.uk',
-    }, () => service!.directory(), createLogger('silent'));
-    bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false, ports: { teams } });
-    service = bot.app.service;
-    teams.useDisputes(disputeMembers(bot.app.service));
+    bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
   }
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-across-'));
-    directoryWithHomes(tmp, { 'anytown-council': ['slack'], 'anytown-icb': ['teams'], 'anytown-trust': ['email'] });
+    directoryWithHomes(tmp, { 'anytown-council': ['slack'], 'anytown-icb': [`teams:${ICB_TENANT}`], 'anytown-trust': ['email'] });
+    fs.writeFileSync(path.join(tmp, 'icb.secret'), 'icb-secret\n', { mode: 0o600 });
+    fs.writeFileSync(path.join(tmp, 'connections.yaml'),
+      `connections:\n  - { name: anytown-icb, appId: ${ICB_APP}, tenantId: ${ICB_TENANT}, passwordFile: ${path.join(tmp, 'icb.secret')}, catalogAppId: cat-icb }\n`);
     slack = new FakeSlackApi();
     connector = new FakeBotConnector();
+    login = new FakeMicrosoftLogin();
+    graph = new FakeGraph();
     relay = new FakeSmtpRelay();
-    await Promise.all([slack.start(), connector.start(), relay.start()]);
+    await Promise.all([slack.start(), connector.start(), relay.start(), login.start(), graph.start()]);
+    // The fakes refuse any token not issued to the ICB's app in the ICB's tenant, as Microsoft's services do.
+    login.register(ICB_APP, ICB_TENANT, 'icb-secret');
+    graph.login = login;
+    connector.login = login;
+    graph.catalog.set(ICB_APP, 'cat-icb');
+    for (const p of directory.people) if (p.handles.teams) graph.entra.set(p.handles.teams, { tenant: ICB_TENANT, userType: 'Member' });
+    connector.tenantOf = (conversation) => graph.chats.get(conversation)?.tenant ?? null;
     await start();
   });
   afterAll(async () => {
     await bot.stop();
-    await Promise.all([slack.stop(), connector.stop(), relay.stop()]);
+    await Promise.all([slack.stop(), connector.stop(), relay.stop(), login.stop(), graph.stop()]);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -68,7 +82,23 @@ describe('one dispute between organisations that work in different places', () =
     }, 'the outbox to drain');
   };
   const slackInvited = () => slack.of('conversations.invite').flatMap((c) => String(c.args.users).split(','));
-  const teamsCard = () => connector.updated().at(-1) ?? connector.created().find((c) => (c.body.channelData as { channel?: { id: string } } | undefined)?.channel?.id === CASES);
+  const icbChat = () => [...graph.chats.values()].find((c) => c.tenant === ICB_TENANT)!;
+  /** The stage card as last drawn in the ICB's chat (posted, then updated in place). */
+  const teamsCard = () => [...connector.sent(icbChat().id), ...connector.updated()].filter((c) => /S117-2026-0001 · /.test(JSON.stringify(c.body))).at(-1);
+  /** A card button pressed in Teams, as the Bot Connector sends it: signed for the ICB's app, from the ICB's tenant. */
+  const teamsPress = async (personId: string, data: Record<string, unknown>) => {
+    const body = {
+      id: `act-${crypto.randomUUID()}`, channelId: 'msteams', serviceUrl: connector.url, timestamp: new Date().toISOString(),
+      from: { id: `29:${personId}`, name: personId, aadObjectId: aad(personId) }, recipient: { id: `28:${ICB_APP}`, name: 'S117' },
+      conversation: { id: icbChat().id, conversationType: 'groupChat', isGroup: true, tenantId: ICB_TENANT }, channelData: { tenant: { id: ICB_TENANT } },
+      type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: data.verb, data }, trigger: 'manual' },
+    };
+    const r = await fetch(`http://127.0.0.1:${bot.address.port}/api/messages`, {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.channelToken(ICB_APP, connector.url)}` },
+    });
+    return r.status;
+  };
 
   it('[R5.2] [R3.2] [R5.8] opens a space in each home, reaches everyone where they work, escalates across a restart, and takes each confirmation once from wherever it is made, the web page included', async () => {
     const raised = await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({
@@ -84,8 +114,11 @@ describe('one dispute between organisations that work in different places', () =
     expect(slack.channelNames()).toEqual(['s117-2026-0001']);
     expect(slackInvited().every((u) => COUNCIL_SLACK.includes(u))).toBe(true);
     expect(slackInvited()).toContain('U0ALIKHAN1');
-    // Teams: the ICB's thread, its card, and its people told 1:1.
+    // Teams: a private chat in the ICB's tenant, made with the ICB's own app, with its card; its people told 1:1.
     expect(connector.calls.filter((c) => c.status !== 200)).toEqual([]);
+    expect(icbChat().topic).toBe('S117-2026-0001');
+    expect(graph.chatMembers(icbChat().id)).toEqual(['gus-hart', 'ivy-nash'].map(aad).sort());
+    expect(new Set(connector.sent(icbChat().id).map((c) => c.appId))).toEqual(new Set([ICB_APP]));
     expect(JSON.stringify(teamsCard()!.body)).toMatch(/S117-2026-0001 · Stage 1/);
     const teamsDms = connector.created().filter((c) => c.body.isGroup === false).map((c) => (c.body.members as { id: string }[])[0]!.id);
     expect(teamsDms.sort()).toEqual(['00000000-0000-4000-8000-000000000010', '00000000-0000-4000-8000-000000000012']);
@@ -120,7 +153,11 @@ describe('one dispute between organisations that work in different places', () =
     await slackPost(base, interactiveBody(blockAction('U0CALREID1', card.channel, councilButton)), 'form');
     await slackPost(base, interactiveBody(blockAction('U0CALREID1', card.channel, councilButton)), 'form');
     await until(async () => (await bot.app.db.prisma.confirmation.count()) === 1, 'the council confirmation');
-    await bot.app.service.act({ personId: 'hal-moss', platform: 'teams' }, { id }, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    // The ICB confirms from its Teams card, through the Bot Connector's signed request to its own app.
+    const icbConfirm = JSON.stringify(teamsCard()!.body).match(/\{"verb":"confirm"[^}]*"o":"anytown-icb"[^}]*\}/)?.[0]
+      ?? JSON.stringify(teamsCard()!.body).match(/\{[^{}]*"verb":"confirm"[^{}]*"anytown-icb"[^{}]*\}/)![0];
+    expect(await teamsPress('hal-moss', JSON.parse(icbConfirm) as Record<string, unknown>)).toBe(200);
+    await until(async () => (await bot.app.db.prisma.confirmation.count()) === 2, 'the ICB confirmation');
     const web = new WebClient();
     const askPage = await web.go(`${base}/register/login?org=anytown-trust`);
     await web.submit(askPage, { email: 'max.holt@anytown.nhs.uk' }, '/register/login/email');
