@@ -145,7 +145,13 @@ describe('one dispute between organisations that work in different places', () =
 
     // Proposed on Teams (the ICB), confirmed from Slack (the council, twice by a double click) and on the web page (the trust,
     // reached by e-mail only: a link e-mailed to its manager signs them in, and a double press counts once).
-    await bot.app.service.act({ personId: 'hal-moss', platform: 'teams' }, { id }, { type: 'PROPOSE_DECISION', input: stage2Decision });
+    // The ICB's manager proposes from the decision form in the ICB's Teams chat (the form's fields, as Teams submits them).
+    expect(await teamsPress('hal-moss', {
+      verb: 'propose', d: id, outcome: stage2Decision.outcome, effect: stage2Decision.effect, basis: stage2Decision.basis.join(','),
+      ...Object.fromEntries(stage2Decision.payers.map((p) => [`pay:${p.organisationId}`, p.share])), effectiveFrom: stage2Decision.effectiveFrom,
+      summary: stage2Decision.summary, basisNeed: stage2Decision.basisNeed, basisTests: stage2Decision.basisTests, basisRisk: stage2Decision.basisRisk,
+    })).toBe(200);
+    expect((await bot.app.service.get({ id }))!.decisions.map((x) => [x.seq, x.proposedBy])).toEqual([[1, 'hal-moss']]);
     await settle();
     const card = slack.of('chat.update').at(-1)!.args as { channel: string; blocks: { elements?: { action_id: string; value: string }[] }[] };
     const councilButton = card.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 's117:confirm:anytown-council')!;

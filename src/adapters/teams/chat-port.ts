@@ -225,14 +225,19 @@ export class TeamsChatPort implements ChatPort {
 
   /**
    * Whether a person works in this connection's tenant: their organisation
-   * names it as a home; or, for the first connection, names no tenant at all
-   * (as routing reaches them: see domain/homes.ts).
+   * names it as a home; or, for the first connection, names Teams without a
+   * tenant, or no home at all (as routing reaches them: see domain/homes.ts).
+   * Someone whose organisation works elsewhere (Slack, e-mail) is not brought
+   * into a Teams chat because they happen to have a Teams id.
    */
   private inTenant(person: Person): boolean {
     const org = this.directory().organisations.find((o) => o.id === person.organisationId);
-    const tenants = (org?.homes ?? []).filter((h) => h.platform === 'teams' && h.space).map((h) => h.space!.toLowerCase());
-    if (tenants.includes(this.settings.tenantId.toLowerCase())) return true;
-    return this.platform === 'teams' && !tenants.length;
+    const homes = org?.homes ?? [];
+    if (homes.some((h) => h.platform === 'teams' && h.space?.toLowerCase() === this.settings.tenantId.toLowerCase())) return true;
+    if (this.platform !== 'teams') return false;
+    // Their own home says Teams: the first connection's, unless their organisation names a tenant of its own.
+    if (person.home === 'teams') return !homes.some((h) => h.platform === 'teams' && h.space);
+    return homes.length === 0 || homes.some((h) => h.platform === 'teams' && !h.space);
   }
 
   /**
