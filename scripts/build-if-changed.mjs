@@ -51,6 +51,8 @@ export async function buildIfChanged() {
       const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
       if (r.status !== 0) {
         process.stderr.write('The bot did not compile: fix the TypeScript errors above, then run npm start again.\n');
+        // process.exit skips the finally below: the next start would wait two minutes for this lock.
+        fs.rmSync(LOCK, { recursive: true, force: true });
         process.exit(r.status ?? 1);
       }
       fs.writeFileSync(KEY_FILE, key);

@@ -266,6 +266,8 @@ export class OutboxDispatcher {
       const [person] = this.people([e.personId]);
       if (!person) throw new ChatDeliveryError(`${e.personId} is no longer in the directory`, false);
       if (!port.signInLink) throw new ChatDeliveryError(`${port.platform} cannot send sign-in links`, false);
+      // A relay that was down longer than the link lives: sending it now would only show the person an expired page.
+      if (e.expiresAt && this.now() >= new Date(e.expiresAt)) throw new ChatDeliveryError('the sign-in link expired before the mail relay took it; the person can ask for a new one', false);
       return port.signInLink(person, e.linkId, d);
     }
     if (!dispute) throw new ChatDeliveryError(`outbox row ${row.id} has no dispute`, false);

@@ -23,7 +23,8 @@ export type Effect = (
   | { kind: 'DM'; personId: string; message: Message }
   | { kind: 'GOVERNANCE'; message: Message }
   /** A single-use sign-in link to the register, e-mailed to the person (its token is made from the id at sending). */
-  | { kind: 'SIGN_IN_LINK'; personId: string; linkId: string }
+  // expiresAt: after it the link no longer works, so it is not worth sending.
+  | { kind: 'SIGN_IN_LINK'; personId: string; linkId: string; expiresAt?: string }
 ) & { notBefore: string };
 
 export type EffectKind = Effect['kind'];

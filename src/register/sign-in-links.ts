@@ -10,7 +10,8 @@ export class RegisterSignInLinks implements SignInLinkStore {
       const since = new Date(r.now.getTime() - limits.windowMs);
       await tx.signInLink.deleteMany({ where: { createdAt: { lt: new Date(r.now.getTime() - 86_400_000) } } });
       const [byAddress, byIp] = await Promise.all([
-        tx.signInLink.count({ where: { addressHash: r.addressHash, createdAt: { gte: since } } }),
+        // Per address from this client: someone else asking for a colleague's links cannot lock the colleague out.
+        tx.signInLink.count({ where: { addressHash: r.addressHash, ipHash: r.ipHash, createdAt: { gte: since } } }),
         tx.signInLink.count({ where: { ipHash: r.ipHash, createdAt: { gte: since } } }),
       ]);
       // Over a limit, nothing more is recorded either: a flood cannot grow the table.

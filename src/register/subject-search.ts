@@ -1,5 +1,6 @@
 import type { SubjectMatch } from '../app/subject-access.ts';
 import type { Database } from './db.ts';
+import { REMOVED_TEXT } from '../app/fact-seals.ts';
 import { findDisputesByNhsNumber as findByProtectedNhsNumber } from './identifier-rows.ts';
 
 /**
@@ -16,5 +17,7 @@ export async function findDisputesByCaseNumber(db: Database, caseNumber: string)
   const wanted = caseNumber.trim().toLowerCase();
   if (!wanted) return [];
   return db.prisma.$queryRawUnsafe<SubjectMatch[]>(
-    `SELECT id, reference FROM "Dispute" WHERE lower(btrim("localCaseRef")) = $1 ORDER BY reference`, wanted);
+    // Anonymised disputes all carry the removal marker: they are nobody's any more.
+    `SELECT id, reference FROM "Dispute" WHERE lower(btrim("localCaseRef")) = $1 AND "localCaseRef" <> $2 ORDER BY reference`,
+    wanted, REMOVED_TEXT);
 }

@@ -139,10 +139,7 @@ export class RegisterApp {
           return send(res, 404, layout('Not found', viewer, html`<p>There is no dispute ${m[1]} that you can see. <a href="/register">Back to the register</a></p>`));
         }
         if (m[2] === '/themes' && req.method === 'POST') return this.addTheme(req, res, viewer, session, d);
-        if (m[2] && /^\/(pack|letter)/i.test(m[2]) && req.method === 'GET') {
-          await this.seen(req, viewer, 'EXPORT', [d.reference], { document: m[2].slice(1).toLowerCase() });
-          return this.document(res, viewer, d, m[2], m[4]);
-        }
+        if (m[2] && /^\/(pack|letter)/i.test(m[2]) && req.method === 'GET') return this.document(req, res, viewer, d, m[2], m[4]);
         if (m[2] && m[2] !== '/themes') return this.acting(req, res, viewer, session, d, m[3]?.toLowerCase() ?? null, url);
         const history = await this.service.history(d.id);
         await this.seen(req, viewer, 'VIEW', [d.reference], { page: 'dispute' });
@@ -182,7 +179,11 @@ export class RegisterApp {
     }
     const csrf = await this.auth.csrf(session);
     if (req.method !== 'POST') {
-      if (verb) return this.actions.showForm(res, viewer, viewer.person, d, verb, url.searchParams, csrf);
+      if (verb) {
+        // A form shows case data (a letter's text, a decision's wording): a view like the page itself.
+        await this.seen(req, viewer, 'VIEW', [d.reference], { form: verb });
+        return this.actions.showForm(res, viewer, viewer.person, d, verb, url.searchParams, csrf);
+      }
       return void res.writeHead(303, { location: `/register/dispute/${d.reference}` }).end();
     }
     const body = await formBody(req);
@@ -194,19 +195,23 @@ export class RegisterApp {
   }
 
   /** R5.7, R8.2: the referral pack (PDF or zip) and the person's letters, for those who may see the dispute. */
-  private async document(res: ServerResponse, viewer: Viewer, d: Dispute, what: string, letterSeq: string | undefined): Promise<void> {
+  private async document(req: IncomingMessage, res: ServerResponse, viewer: Viewer, d: Dispute, what: string, letterSeq: string | undefined): Promise<void> {
     const notHere = (msg: string) => send(res, 404, layout('Not found', viewer, html`<p>${msg} <a href="/register/dispute/${d.reference}">Back to ${d.reference}</a></p>`));
     const now = this.clock.now();
     const pack = await referralPackOf(this.service, d);
-    const file = (body: Buffer, type: string, name: string) => send(res, 200, body, type, { 'content-disposition': `attachment; filename="${name}"` });
+    // Logged once the file is known to exist, so a request for a missing one leaves no export in the access log.
+    const file = async (make: () => Promise<Buffer>, type: string, name: string) => {
+      await this.seen(req, viewer, 'EXPORT', [d.reference], { document: name });
+      send(res, 200, await make(), type, { 'content-disposition': `attachment; filename="${name}"` });
+    };
     if (letterSeq !== undefined) {
       const l = pack.letters.find((x) => String(x.seq) === String(Number(letterSeq)));
       if (!l) return notHere(`${d.reference} has no letter ${letterSeq}.`);
-      return file(await letterPdf(d.reference, pack.partnership, l, now), 'application/pdf', letterFileName(d.reference, l.seq));
+      return file(() => letterPdf(d.reference, pack.partnership, l, now), 'application/pdf', letterFileName(d.reference, l.seq));
     }
     if (!referralPackOffered(d)) return notHere(`${d.reference} has not reached Stage 4, so it has no referral pack.`);
-    if (what.toLowerCase().endsWith('.zip')) return file(await referralPackZip(pack, now), 'application/zip', packFileName(d.reference, 'zip'));
-    return file(await referralPackPdf(pack, now), 'application/pdf', packFileName(d.reference, 'pdf'));
+    if (what.toLowerCase().endsWith('.zip')) return file(() => referralPackZip(pack, now), 'application/zip', packFileName(d.reference, 'zip'));
+    return file(() => referralPackPdf(pack, now), 'application/pdf', packFileName(d.reference, 'pdf'));
   }
 
   /** Governance (and this computer, without sign-in) see every dispute; everyone else what domain/participants.ts allows. */

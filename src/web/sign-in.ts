@@ -108,11 +108,11 @@ ${error ? html`<span class="error-message" id="${id}-error"><span class="visuall
     const secret = this.env.SESSION_SECRET!;
     // Keyed hashes: the table's counters cannot be read back into the addresses and IPs that asked.
     const keyed = (s: string) => crypto.createHmac('sha256', secret).update(s).digest('hex');
+    const expiresAt = new Date(now.getTime() + LINK_MINUTES * 60_000);
     const outcome = await this.links!.request({
       id, personId: person?.id ?? null, tokenHash: person ? sha256(linkToken(secret, id)) : null,
-      addressHash: keyed(`address\0${address}`), ipHash: keyed(`ip\0${clientIp(req, this.env.TRUSTED_PROXY)}`), now,
-      expiresAt: new Date(now.getTime() + LINK_MINUTES * 60_000),
-      effect: person ? { kind: 'SIGN_IN_LINK', personId: person.id, linkId: id, notBefore: now.toISOString() } : null,
+      addressHash: keyed(`address\0${address}`), ipHash: keyed(`ip\0${clientIp(req, this.env.TRUSTED_PROXY)}`), now, expiresAt,
+      effect: person ? { kind: 'SIGN_IN_LINK', personId: person.id, linkId: id, notBefore: now.toISOString(), expiresAt: expiresAt.toISOString() } : null,
     }, { ...LINK_LIMITS, windowMs: LINK_MINUTES * 60_000 });
     if (outcome === 'limited') {
       this.logger.warn({}, 'sign-in link requests over the limit for an address or a client');

@@ -123,6 +123,9 @@ describe.each(DATABASES)('the access log, who sees what, and subject access (%s)
     const pat = await signIn('pat.lee@anytown.nhs.uk');
     expect((await pat.go(`${base}/register/dispute/${D1}`)).status).toBe(200);
     expect((await pat.go(`${base}/register/disputes.csv`)).text).toMatch(new RegExp(D2));
+    // A form shows case data too; a document that does not exist (no referral pack before Stage 4) exports nothing.
+    await pat.go(`${base}/register/dispute/${D1}/form/escalate`);
+    expect((await pat.go(`${base}/register/dispute/${D1}/pack.pdf`)).status).toBe(404);
 
     expect((await s117('alice', 'dispute', 'show', D1)).code).toBe(0);
     expect((await s117('alice', 'register', 'export')).code).toBe(0);
@@ -135,6 +138,8 @@ describe.each(DATABASES)('the access log, who sees what, and subject access (%s)
     has(all, { actorId: 'pat-lee', surface: 'web', action: 'LIST', refs: [D3, D2, D1] });
     has(all, { actorId: 'pat-lee', surface: 'web', action: 'VIEW', refs: [D1] });
     has(all, { actorId: 'pat-lee', surface: 'web', action: 'EXPORT', refs: [D3, D2, D1] });
+    has(all, { actorId: 'pat-lee', surface: 'web', action: 'VIEW', refs: [D1], detail: { form: 'escalate' } });
+    expect(all.filter((e) => e.surface === 'web' && (e.detail as { document?: string }).document)).toEqual([]);
     has(all, { actorId: 'os:alice', surface: 'cli', action: 'VIEW', refs: [D1] });
     has(all, { actorId: 'os:alice', surface: 'cli', action: 'EXPORT', refs: [D1, D2, D3] });
     has(all, { actorId: 'ali-khan', surface: 'cli', action: 'LIST', detail: { command: 'dispute list', osAccount: 'alice' } });

@@ -141,6 +141,8 @@ export class Installations implements Workspaces {
     const teamId = source.teamId ?? source.enterpriseId ?? null;
     const i = teamId ? this.find(teamId) : this.all.length === 1 ? this.all[0]! : null;
     if (!i) throw new Error(`no installation of the app for the Slack workspace ${teamId ?? '(none named)'}`);
+    const wrong = this.mismatch(i);
+    if (wrong) throw new Error(wrong);
     return { ...(await i.auth.authorize()), ...(teamId ? { teamId } : {}) };
   }
 
@@ -156,8 +158,18 @@ export class Installations implements Workspaces {
     }));
   }
 
+  /** Why this installation must not be used: its token is another workspace's (it would act as that workspace's bot). */
+  private mismatch(i: Installation): string | null {
+    const told = i.auth.teamId();
+    return i.teamId && told && told !== i.teamId
+      ? `the bot token listed for Slack workspace ${i.teamId} belongs to ${told}; fix SLACK_WORKSPACES_FILE` : null;
+  }
+
   status(): PlatformStatus {
-    const waiting = this.all.map((i) => ({ i, s: i.auth.status() })).filter((x) => !x.s.ready);
+    const waiting = this.all.map((i) => {
+      const wrong = this.mismatch(i);
+      return { i, s: wrong ? { ready: false, reason: wrong } : i.auth.status() };
+    }).filter((x) => !x.s.ready);
     if (!waiting.length) return { ready: true, reason: null };
     const reasons = waiting.map((x) => (this.several ? `${x.i.teamId}: ${x.s.reason}` : x.s.reason));
     return { ready: false, reason: reasons.join('; ') };
