@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listedTeams, loadWorkspaces, WorkspacesFileError } from '../../src/adapters/slack/workspaces.ts';
+import { Writable } from 'node:stream';
+import type { WebClient } from '@slack/web-api';
+import { createLogger } from '../../src/app/logger.ts';
+import { Installations, listedTeams, loadWorkspaces, WorkspacesFileError } from '../../src/adapters/slack/workspaces.ts';
 
 // SLACK_WORKSPACES_FILE: which workspaces the app is installed in, and where each one's token is.
 describe('the Slack workspaces file', () => {
@@ -44,5 +47,27 @@ describe('the Slack workspaces file', () => {
     const msg = problem(write(text), { T: 'xoxb-t', USER_TOKEN: 'xoxp-user' });
     expect(msg).toMatch(/^SLACK_WORKSPACES_FILE \(/);
     expect(msg).toMatch(message);
+  });
+});
+
+describe('a bot token listed under the wrong workspace', () => {
+  // Slack says, through auth.test, which workspace a token is for: T_COUNCIL's entry holds T_ICB's token.
+  const client = (team: string) => ({ auth: { test: async () => ({ ok: true, team_id: team, user_id: 'U0BOT', bot_id: 'B0BOT' }) } }) as unknown as WebClient;
+  const tokens: Record<string, string> = { 'xoxb-council': 'T_ICB', 'xoxb-icb': 'T_ICB' };
+
+  it('makes that workspace not ready, says why, and refuses its requests rather than act as the other workspace\'s bot', async () => {
+    const lines: string[] = [];
+    const i = new Installations(
+      [{ teamId: 'T_COUNCIL', name: 'Council', token: 'xoxb-council' }, { teamId: 'T_ICB', name: 'ICB', token: 'xoxb-icb' }],
+      (token) => client(tokens[token]!), createLogger('error', new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } })),
+    );
+    await i.start();
+    i.stop();
+    const s = i.status();
+    expect(s.ready).toBe(false);
+    expect(s.reason).toMatch(/the bot token listed for Slack workspace T_COUNCIL belongs to T_ICB; fix SLACK_WORKSPACES_FILE/);
+    await expect(i.authorize({ teamId: 'T_COUNCIL' })).rejects.toThrow(/belongs to T_ICB/);
+    await expect(i.authorize({ teamId: 'T_ICB' })).resolves.toMatchObject({ botUserId: 'U0BOT', teamId: 'T_ICB' });
+    expect(lines.join('')).toMatch(/belongs to T_ICB/);
   });
 });
