@@ -42,21 +42,28 @@ try {
           TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2', TEAMS_SERVICE_URL: connectorUrl,
         },
       });
-      const [d] = (await bot.send<{ ids: string[] }>({
-        op: 'raise', n: 1, platform: 'teams', personId: 'gus-hart',
+      // Real load: concurrent presses on different disputes (one each, round the list); a last row adds one dispute's
+      // contention, which must stay exactly once rather than fast.
+      const ids = (await bot.send<{ ids: string[] }>({
+        op: 'raise', n: 50, platform: 'teams', personId: 'gus-hart',
         input: { parties: [{ organisationId: 'anytown-icb', role: 'RAISING' }, { organisationId: 'anytown-council', role: 'RESPONDING' }], namedProfessionals: [] },
       })).ids;
+      const d = ids[0]!;
+      let next = 0;
+      const anyDispute = () => ids[next++ % ids.length]!;
       const gus = await bot.send<{ teams?: string }>({ op: 'handles', personId: 'gus-hart' });
       // Emulator mode answers this computer only, with the start's token in the address (as the Emulator keeps it).
       const url = `http://127.0.0.1:${started.port}/api/messages?token=${started.localToken}`;
       console.log(`-- ${started.description}`);
-      await warmUp(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)));
+      await warmUp(() => post(url, invoke(anyDispute(), gus.teams!)), () => post(bareUrl, invoke(anyDispute(), gus.teams!)));
       await bot.send({ op: 'settle' });
-      for (const c of [1, 50]) {
+      for (const [c, one] of [[1, false], [50, false], [50, true]] as const) {
         let settled = 0;
         const settle = async () => { if (NO_SETTLE) return; settled = Math.max(settled, (await bot.send<{ ms: number }>({ op: 'settle' })).ms); };
-        const r = await compare(() => post(url, invoke(d!, gus.teams!)), () => post(bareUrl, invoke(d!, gus.teams!)), c, N, settle);
-        console.log(row(`${db.label.padEnd(16)} card action (checklist tick) c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms; `
+        const pick = () => (one ? d : anyDispute());
+        const r = await compare(() => post(url, invoke(pick(), gus.teams!)), () => post(bareUrl, invoke(pick(), gus.teams!)), c, N, settle);
+        const what = one ? 'card action, one dispute ' : 'card action, 50 disputes';
+        console.log(row(`${db.label.padEnd(16)} ${what} c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms; `
           + `bot busy up to ${settled.toFixed(0)} ms after a round`);
       }
     } finally {
