@@ -50,9 +50,12 @@ export interface TestCertificate {
 export function selfSigned(cn: string, opts: { notBefore?: Date; notAfter?: Date; bits?: number } = {}): TestCertificate {
   const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: opts.bits ?? 2048 });
   const now = Date.now();
+  // A positive serial: the top bit clear, and not zero.
+  const serial = crypto.randomBytes(16);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const tbs = seq(
     tlv(0xa0, int(Buffer.from([2]))),
-    int(crypto.randomBytes(16).map((b, i) => (i === 0 ? b & 0x7f | 0x01 : b))),
+    int(serial),
     SHA256_RSA,
     name(cn),
     seq(time(opts.notBefore ?? new Date(now - 86_400_000)), time(opts.notAfter ?? new Date(now + 365 * 86_400_000))),
