@@ -69,7 +69,9 @@ export function readCertificate(file: string, now: Date = new Date()): Certifica
     return fail(`${file} holds ${keys.length ? 'more than one private key' : 'no private key'}; it must hold exactly one `
       + '(-----BEGIN PRIVATE KEY-----) and its certificate (-----BEGIN CERTIFICATE-----), both PEM');
   }
-  if (!certs.length) return fail(`${file} holds no certificate; append the certificate (-----BEGIN CERTIFICATE-----, PEM) after the private key`);
+  if (!certs.length) {
+    return fail(`${file} holds no certificate; append the certificate (-----BEGIN CERTIFICATE-----, PEM) after the private key`);
+  }
   let privateKey: crypto.KeyObject;
   try {
     privateKey = crypto.createPrivateKey(keys[0]!.text);
@@ -78,7 +80,8 @@ export function readCertificate(file: string, now: Date = new Date()): Certifica
   }
   const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (privateKey.asymmetricKeyType !== 'rsa' || bits < MIN_RSA_BITS) {
-    return fail(`${file} holds a${privateKey.asymmetricKeyType === 'rsa' ? ` ${bits}-bit` : 'n'} ${privateKey.asymmetricKeyType?.toUpperCase() ?? 'unknown'} key; `
+    const type = privateKey.asymmetricKeyType?.toUpperCase() ?? 'unknown';
+    return fail(`${file} holds a${type === 'RSA' ? ` ${bits}-bit` : 'n'} ${type} key; `
       + `Microsoft Entra certificate credentials need an RSA key of ${MIN_RSA_BITS} bits or more: make a new certificate with one`);
   }
   const parsed: crypto.X509Certificate[] = [];
@@ -92,18 +95,22 @@ export function readCertificate(file: string, now: Date = new Date()): Certifica
   // A file may carry the chain after the leaf: the leaf is the certificate whose key this is.
   const x509 = parsed.find((c) => c.checkPrivateKey(privateKey));
   if (!x509) {
-    return fail(`${file}: the private key does not belong to the certificate in it (a key from another certificate, perhaps an old one after renewal); `
+    return fail(`${file}: the private key does not belong to the certificate in it `
+      + '(a key from another certificate, perhaps an old one after renewal); '
       + 'put the certificate and the private key made with it in the file');
   }
   const from = new Date(x509.validFrom);
   const expires = new Date(x509.validTo);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(expires.getTime())) return fail(`${file}: the certificate's validity dates cannot be read; export it again as PEM`);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(expires.getTime())) {
+    return fail(`${file}: the certificate's validity dates cannot be read; export it again as PEM`);
+  }
   if (expires.getTime() <= now.getTime()) {
     return fail(`${file}: the certificate expired on ${day(expires)}; make a new one, upload its public part to the app registration `
       + '(Certificates & secrets → Certificates) and put it with its private key in this file');
   }
   if (from.getTime() > now.getTime()) {
-    return fail(`${file}: the certificate is not valid until ${from.toISOString()}; check this computer's clock, or use a certificate valid now`);
+    return fail(`${file}: the certificate is not valid until ${from.toISOString()}; `
+      + 'check this computer\'s clock, or use a certificate valid now');
   }
   return {
     ok: true,

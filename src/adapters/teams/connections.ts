@@ -150,7 +150,9 @@ export function loadConnections(env: ConnectionSettings, vars: NodeJS.ProcessEnv
     const e = entries[i]!;
     if (e.certificateFile) {
       const read = readCertificate(e.certificateFile, now);
-      if (!read.ok) throw new ConfigError(`TEAMS_CONNECTIONS_FILE: connections.${i}.certificateFile of connection ${c.name}: ${read.problem}`);
+      if (!read.ok) {
+        throw new ConfigError(`TEAMS_CONNECTIONS_FILE: connections.${i}.certificateFile of connection ${c.name}: ${read.problem}`);
+      }
       return { ...c, password: '', certificate: read.certificate };
     }
     let password: string | undefined;
