@@ -192,7 +192,7 @@ describe('a Teams connection that signs in with a certificate', () => {
       const other = selfSigned('never uploaded');
       const s = start([other.key, other.cert]);
       await expect(s).rejects.toBeInstanceOf(StartupError);
-      await expect(s).rejects.toThrow(/^Microsoft sign-in refused the credentials of Teams connection anytown-council \(invalid_client\): AADSTS700027: [^\n]*Upload the public part of the certificate in its certificateFile to the app registration[^\n]*$/);
+      await expect(s).rejects.toThrow(/^Microsoft sign-in refused the credentials of Teams connection anytown-council \(invalid_client\): AADSTS700027: [^\n]*Upload the public part of its certificate \(its certificateFile, or MICROSOFT_APP_CERTIFICATE_FILE\) to the app registration[^\n]*$/);
     });
 
     it('an expired certificate, a key file others can read, and a key that is not the certificate\'s', async () => {

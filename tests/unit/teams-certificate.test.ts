@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { clientAssertion, clientAuthentication, expiresSoon, JWT_BEARER, readCertificate } from '../../src/adapters/teams/certificate.ts';
 import { loadConnections } from '../../src/adapters/teams/connections.ts';
+import { teamsCrossCheck, type TeamsEnv } from '../../src/adapters/teams/env.ts';
 import { selfSigned, writePem } from '../helpers/x509.ts';
 
 // A Teams connection may prove itself with a certificate instead of a client secret. Its file is checked at
@@ -70,6 +71,32 @@ describe('a Teams connection\'s certificate file', () => {
   it('is one credential: a secret and a certificate together are refused', () => {
     expect(load(writePem(file('both.pem'), [good.key, good.cert]), ', passwordEnv: X'))
       .toThrow(/connections\.0: give exactly one credential: passwordFile .*, passwordEnv .* or certificateFile/);
+  });
+});
+
+describe('MICROSOFT_APP_CERTIFICATE_FILE, the one-connection shorthand', () => {
+  const cross = (env: Record<string, string>) => teamsCrossCheck(env as unknown as TeamsEnv);
+
+  it('signs the single-tenant bot in with its certificate instead of MICROSOFT_APP_PASSWORD', () => {
+    const f = writePem(file('single.pem'), [good.key, good.cert]);
+    const env = { MICROSOFT_APP_ID: A, MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_CERTIFICATE_FILE: f };
+    expect(cross(env)).toEqual([]);
+    const [c] = loadConnections(env);
+    expect([c!.name, c!.password, c!.certificate?.thumbprintSha1]).toEqual(['default', '', good.x509.fingerprint.replace(/:/g, '')]);
+  });
+
+  it('stops the start in one line naming it: a bad file, with a secret too, or on a bot type it cannot serve', () => {
+    expect(() => loadConnections({ MICROSOFT_APP_ID: A, MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_CERTIFICATE_FILE: writePem(file('single-open.pem'), [good.key, good.cert], 0o644) }))
+      .toThrow(/^MICROSOFT_APP_CERTIFICATE_FILE: .*single-open\.pem can be read by other accounts .*run chmod 600 /);
+    expect(cross({ MICROSOFT_APP_ID: A, MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_CERTIFICATE_FILE: '/x.pem' }))
+      .toEqual([expect.stringMatching(/^MICROSOFT_APP_CERTIFICATE_FILE: set either it or MICROSOFT_APP_PASSWORD, not both/)]);
+    expect(cross({ MICROSOFT_APP_ID: A, MICROSOFT_APP_TYPE: 'MultiTenant', MICROSOFT_APP_CERTIFICATE_FILE: '/x.pem' }))
+      .toEqual([expect.stringMatching(/^MICROSOFT_APP_CERTIFICATE_FILE: works for a SingleTenant bot .*\(MICROSOFT_APP_TYPE is MultiTenant\)/)]);
+    expect(cross({ MICROSOFT_APP_ID: A, MICROSOFT_APP_CERTIFICATE_FILE: '/x.pem' }))
+      .toEqual([expect.stringMatching(/^MICROSOFT_APP_TENANT_ID \(.*\): is needed with MICROSOFT_APP_ID/)]);
+    expect(cross({ MICROSOFT_APP_ID: A, MICROSOFT_APP_TENANT_ID: 't' }))
+      .toEqual([expect.stringMatching(/^MICROSOFT_APP_PASSWORD \(.*or MICROSOFT_APP_CERTIFICATE_FILE for a certificate\): is needed/)]);
+    expect(cross({ TEAMS_CONNECTIONS_FILE: '/c.yaml', MICROSOFT_APP_CERTIFICATE_FILE: '/x.pem' })).toEqual([expect.stringMatching(/^TEAMS_CONNECTIONS_FILE: set either it/)]);
   });
 });
 

@@ -106,7 +106,8 @@ export function connectionsCredentials(logins: readonly ConnectionLogin[]): Cred
  */
 const FIX = 'Put the connection\'s client secret right (Entra admin centre → App registrations → the bot → Certificates & secrets), '
   + 'or check its appId and tenantId';
-const CERTIFICATE_FIX = 'Upload the public part of the certificate in its certificateFile to the app registration '
+const CERTIFICATE_FIX = 'Upload the public part of its certificate (its certificateFile, or MICROSOFT_APP_CERTIFICATE_FILE) '
+  + 'to the app registration '
   + '(Entra admin centre → App registrations → the bot → Certificates & secrets → Certificates), or check its appId and tenantId';
 
 export async function checkConnections(

@@ -35,6 +35,7 @@ export interface TeamsConnection {
 export interface ConnectionSettings {
   MICROSOFT_APP_ID?: string | undefined;
   MICROSOFT_APP_PASSWORD?: string | undefined;
+  MICROSOFT_APP_CERTIFICATE_FILE?: string | undefined;
   MICROSOFT_APP_TENANT_ID?: string | undefined;
   TEAMS_CONNECTIONS_FILE?: string | undefined;
 }
@@ -143,7 +144,13 @@ function readList(env: ConnectionSettings): Listed {
  */
 export function loadConnections(env: ConnectionSettings, vars: NodeJS.ProcessEnv = process.env, now: Date = new Date()): TeamsConnection[] {
   if (!env.TEAMS_CONNECTIONS_FILE) {
-    return connectionList(env).map((c) => ({ ...c, password: env.MICROSOFT_APP_PASSWORD ?? '' }));
+    const file = env.MICROSOFT_APP_CERTIFICATE_FILE;
+    return connectionList(env).map((c) => {
+      if (!file) return { ...c, password: env.MICROSOFT_APP_PASSWORD ?? '' };
+      const read = readCertificate(file, now);
+      if (!read.ok) throw new ConfigError(`MICROSOFT_APP_CERTIFICATE_FILE: ${read.problem}`);
+      return { ...c, password: '', certificate: read.certificate };
+    });
   }
   const entries = readFile(env.TEAMS_CONNECTIONS_FILE);
   return connectionList(env).map((c, i) => {
