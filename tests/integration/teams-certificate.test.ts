@@ -146,6 +146,26 @@ describe('a Teams connection that signs in with a certificate', () => {
     expect(updated.every((c) => c.status === 200 && c.appId === APP_COUNCIL)).toBe(true);
   });
 
+  it('signs a one-tenant bot in with MICROSOFT_APP_CERTIFICATE_FILE, the shorthand for a file of one', async () => {
+    const before = login.logins.length;
+    // The start signs the connection in (a refusal would stop it), with the certificate.
+    const single = await startBot({
+      env: loadEnv({
+        PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: path.join(tmp, 'directory.yaml'), SCHEDULER: 'off',
+        MICROSOFT_APP_ID: APP_COUNCIL, MICROSOFT_APP_TENANT_ID: COUNCIL, MICROSOFT_APP_CERTIFICATE_FILE: writePem(path.join(tmp, 'single.pem'), [council.key, council.cert]),
+        MICROSOFT_LOGIN_URL: login.url, GRAPH_API_URL: `${graph.url}/v1.0`, TEAMS_SERVICE_URL: connector.url, TEAMS_OPENID_METADATA_URL: login.openIdUrl,
+      }),
+      logger: createLogger('silent'), clock, scheduler: false,
+    });
+    try {
+      const mine = login.logins.slice(before).filter((l) => l.appId === APP_COUNCIL);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((l) => l.ok && l.via === 'certificate')).toBe(true);
+    } finally {
+      await single.stop();
+    }
+  });
+
   describe('the fake sign-in is as strict as Entra with an assertion', () => {
     const cert = () => {
       const r = readCertificate(writePem(path.join(tmp, 'strict.pem'), [council.key, council.cert]));
