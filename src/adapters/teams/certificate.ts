@@ -11,6 +11,12 @@ import fs from 'node:fs';
  * certificate, the form Azure Key Vault exports a certificate in ("PEM") and
  * Azure Identity's ClientCertificateCredential reads: one file to rotate, and
  * the key cannot drift from its certificate between two files.
+ *
+ * Not botframework-connector's CertificateAppCredentials: it hands MSAL a
+ * SHA-1 thumbprint the caller must supply (the older RS256 + x5t form), runs
+ * MSAL's authority discovery against the login host, and signs in outside
+ * ConnectionLogin, so a refused certificate would not stop the start and
+ * Graph would need a second sign-in path. node:crypto does the little needed.
  */
 export interface ConnectionCertificate {
   file: string;
