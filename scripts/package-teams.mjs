@@ -100,7 +100,7 @@ export async function packageTeams(env, out = path.join(root, 'dist', 'teams-app
 export function packagesFor(env) {
   if (!env.TEAMS_CONNECTIONS_FILE) return [{ name: null, env }];
   const list = parse(fs.readFileSync(env.TEAMS_CONNECTIONS_FILE, 'utf8'))?.connections;
-  if (!Array.isArray(list) || !list.length) throw new Error('TEAMS_CONNECTIONS_FILE: must list connections (name, appId, tenantId, passwordFile or passwordEnv)');
+  if (!Array.isArray(list) || !list.length) throw new Error('TEAMS_CONNECTIONS_FILE: must list connections (name, appId, tenantId, and passwordFile, passwordEnv or certificateFile)');
   return list.map((c, i) => {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(String(c?.name ?? ''))) throw new Error(`TEAMS_CONNECTIONS_FILE: connections.${i}.name: must be a short name of lower-case letters, digits and dashes`);
     return { name: c.name, env: { ...env, MICROSOFT_APP_ID: String(c.appId ?? '') } };

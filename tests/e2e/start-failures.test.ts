@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDist, runNode } from '../helpers/child.ts';
 import { until } from '../helpers/wait.ts';
+import { selfSigned, writePem } from '../helpers/x509.ts';
 
 // A newcomer who gets a setting wrong meets one line that names the setting and says what to do, and the process
 // exits 78 (EX_CONFIG) at once, so systemd (RestartPreventExitStatus=78) does not restart it every five seconds.
@@ -19,6 +20,11 @@ let closedPort: number;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-fail-'));
   fs.writeFileSync(path.join(dir, 'a-file'), '');
+  // A Teams connection whose certificate file (private key and certificate, made now) the group can read.
+  const cert = selfSigned('s117 start-failures');
+  writePem(path.join(dir, 'teams.pem'), [cert.key, cert.cert], 0o640);
+  fs.writeFileSync(path.join(dir, 'connections.yaml'), 'connections:\n  - { name: anytown-council, appId: 22222222-0000-4000-8000-0000000000b2, '
+    + `tenantId: bbbbbbbb-0000-4000-8000-0000000000bb, certificateFile: ${path.join(dir, 'teams.pem')} }\n`);
   busy = net.createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
   busyPort = (busy.address() as net.AddressInfo).port;
@@ -38,6 +44,7 @@ type Case = [what: string, env: () => Record<string, string>, setting: string];
 const cases: Case[] = [
   ['a time zone that does not exist', () => ({ TIME_ZONE: 'Europe/Londres' }), 'TIME_ZONE'],
   ['a Teams app id without its secret and tenant', () => ({ MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555' }), 'MICROSOFT_APP_PASSWORD'],
+  ['a Teams certificate file other accounts can read', () => ({ TEAMS_CONNECTIONS_FILE: path.join(dir, 'connections.yaml') }), 'TEAMS_CONNECTIONS_FILE'],
   ['a Slack token without its signing secret', () => ({ SLACK_BOT_TOKEN: 'xoxb-1' }), 'SLACK_SIGNING_SECRET'],
   ['a PostgreSQL that is not running', () => ({ DATABASE_URL: `postgresql://s117:pw@127.0.0.1:${closedPort}/s117` }), 'DATABASE_URL'],
   ['a port another program holds', () => ({ PORT: String(busyPort) }), 'PORT'],

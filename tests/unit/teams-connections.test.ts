@@ -44,7 +44,7 @@ describe('Teams connections: one single-tenant app registration per tenant', () 
     const load = (text: string, vars: NodeJS.ProcessEnv = {}) => () => loadConnections({ TEAMS_CONNECTIONS_FILE: write('bad.yaml', text) }, vars);
     expect(load(`connections:\n  - { name: a, appId: not-a-guid, tenantId: t, passwordEnv: X }\n`))
       .toThrow(/^TEAMS_CONNECTIONS_FILE: connections\.0\.appId: must be the app registration's application \(client\) id/);
-    expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: X, passwordFile: /x }\n`)).toThrow(/connections\.0: give the client secret as exactly one of passwordFile/);
+    expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: X, passwordFile: /x }\n`)).toThrow(/connections\.0: give exactly one credential: passwordFile/);
     expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: X }\n  - { name: b, appId: ${B}, tenantId: T, passwordEnv: Y }\n`, { X: '1', Y: '2' }))
       .toThrow(/connections\.1\.tenantId: another connection has the same tenant \(T\); each tenant has one connection/);
     expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: NOT_SET }\n`)).toThrow(/connections\.0\.passwordEnv: NOT_SET is not set; it must hold the client secret of connection a/);

@@ -59,7 +59,7 @@ function connectionSettings(env: Env, c: TeamsConnection & ConnectionSpaces, pri
     throw new ConfigError(`TEAMS_PRIVATE_FALLBACK: thread needs ${primary ? 'TEAMS_CASE_CHANNEL_ID' : `caseChannelId of connection ${c.name} in TEAMS_CONNECTIONS_FILE`}, the channel whose threads stand in while Graph consent is missing`);
   }
   const graph = mode === 'channel' || mode === 'chat'
-    ? new GraphClient({ apiUrl: env.GRAPH_API_URL, loginUrl: env.MICROSOFT_LOGIN_URL, tenantId: c.tenantId, appId: c.appId, appPassword: c.password, timeoutMs: env.PLATFORM_CALL_TIMEOUT_MS })
+    ? new GraphClient({ apiUrl: env.GRAPH_API_URL, loginUrl: env.MICROSOFT_LOGIN_URL, tenantId: c.tenantId, appId: c.appId, appPassword: c.password, certificate: c.certificate, timeoutMs: env.PLATFORM_CALL_TIMEOUT_MS })
     : null;
   return {
     appId: c.appId, tenantId: c.tenantId, key: c.key, connection: c.name, serviceUrl: env.TEAMS_SERVICE_URL,

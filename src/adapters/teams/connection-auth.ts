@@ -1,5 +1,6 @@
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { StartupError } from '../../config/startup-error.ts';
+import { clientAuthentication } from './certificate.ts';
 import type { TeamsConnection } from './connections.ts';
 
 type CredentialsFactory = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1]>;
@@ -46,10 +47,14 @@ export class ConnectionLogin {
 
   private async fetch(audience: string): Promise<string> {
     const c = this.connection;
-    const r = await fetch(`${this.loginUrl.replace(/\/$/, '')}/${encodeURIComponent(c.tenantId)}/oauth2/v2.0/token`, {
+    const url = `${this.loginUrl.replace(/\/$/, '')}/${encodeURIComponent(c.tenantId)}/oauth2/v2.0/token`;
+    const r = await fetch(url, {
       method: 'POST', signal: AbortSignal.timeout(this.timeoutMs),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: c.appId, client_secret: c.password, scope: `${audience.replace(/\/$/, '')}/.default` }),
+      // A certificate connection signs a fresh assertion for each request (its jti is single-use), for the URL it posts to.
+      body: new URLSearchParams({
+        grant_type: 'client_credentials', client_id: c.appId, ...clientAuthentication(c, url, this.now()), scope: `${audience.replace(/\/$/, '')}/.default`,
+      }),
     });
     type Answer = { access_token?: string; expires_in?: number; error?: string; error_description?: string };
     const body = await r.json().catch(() => ({})) as Answer;
@@ -101,6 +106,9 @@ export function connectionsCredentials(logins: readonly ConnectionLogin[]): Cred
  */
 const FIX = 'Put the connection\'s client secret right (Entra admin centre → App registrations → the bot → Certificates & secrets), '
   + 'or check its appId and tenantId';
+const CERTIFICATE_FIX = 'Upload the public part of its certificate (its certificateFile, or MICROSOFT_APP_CERTIFICATE_FILE) '
+  + 'to the app registration '
+  + '(Entra admin centre → App registrations → the bot → Certificates & secrets → Certificates), or check its appId and tenantId';
 
 export async function checkConnections(
   logins: readonly ConnectionLogin[], warn: (connection: string, message: string) => void,
@@ -110,7 +118,7 @@ export async function checkConnections(
     try {
       await l.token();
     } catch (e) {
-      if (e instanceof LoginRefused) refused.push(`${e.message}. ${FIX}`);
+      if (e instanceof LoginRefused) refused.push(`${e.message}. ${l.connection.certificate ? CERTIFICATE_FIX : FIX}`);
       else warn(l.connection.name, (e as Error).message);
     }
   }));

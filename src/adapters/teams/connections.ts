@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config/env.ts';
+import { type ConnectionCertificate, readCertificate } from './certificate.ts';
 
 /**
  * One Teams connection: a single-tenant app registration and its Azure Bot in
@@ -14,8 +15,10 @@ export interface TeamsConnection {
   name: string;
   appId: string;
   tenantId: string;
-  /** The client secret of the app registration. */
+  /** The client secret of the app registration ('' when it signs in with a certificate). */
   password: string;
+  /** The certificate it signs in with instead of a secret (certificateFile in the connections file). */
+  certificate?: ConnectionCertificate | undefined;
   /**
    * Which outbox rows and case spaces are this connection's: `teams` for the
    * first (so a one-connection deployment keeps the rows it always had),
@@ -32,6 +35,7 @@ export interface TeamsConnection {
 export interface ConnectionSettings {
   MICROSOFT_APP_ID?: string | undefined;
   MICROSOFT_APP_PASSWORD?: string | undefined;
+  MICROSOFT_APP_CERTIFICATE_FILE?: string | undefined;
   MICROSOFT_APP_TENANT_ID?: string | undefined;
   TEAMS_CONNECTIONS_FILE?: string | undefined;
 }
@@ -49,12 +53,15 @@ const entry = z.object({
   tenantId: z.string().trim().min(1, 'must be the Microsoft Entra tenant id (Entra admin centre → Overview)').regex(/^[^\s/]+$/, 'must be the tenant id, without spaces or slashes'),
   passwordFile: z.string().min(1).optional(),
   passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable, like TEAMS_NHSMAIL_SECRET').optional(),
+  // A PEM file with the private key and the certificate whose public part is uploaded to the app registration.
+  certificateFile: z.string().min(1, 'must be the path of the PEM file holding the private key and the certificate').optional(),
   // What TEAMS_CASE_CHANNEL_ID, TEAMS_TEAM_ID and TEAMS_APP_CATALOG_ID say for the first connection, in this one's tenant.
   caseChannelId: z.string().min(1).optional(),
   teamId: z.string().min(1).optional(),
   catalogAppId: z.string().min(1).optional(),
-}).strict().refine((c) => Boolean(c.passwordFile) !== Boolean(c.passwordEnv), {
-  message: 'give the client secret as exactly one of passwordFile (a file holding it) or passwordEnv (a variable holding it)',
+}).strict().refine((c) => [c.passwordFile, c.passwordEnv, c.certificateFile].filter(Boolean).length === 1, {
+  message: 'give exactly one credential: passwordFile (a file holding the client secret), passwordEnv (a variable holding it) '
+    + 'or certificateFile (a PEM file holding the private key and certificate)',
 });
 const file = z.object({ connections: z.array(entry).min(1, 'lists at least one connection') }).strict();
 
@@ -132,15 +139,29 @@ function readList(env: ConnectionSettings): Listed {
 /**
  * Every Teams connection this deployment has: the ones in
  * TEAMS_CONNECTIONS_FILE, or the one MICROSOFT_APP_* describes (a shorthand
- * for a file of one). Secrets are read here, so a missing one stops the start.
+ * for a file of one). Secrets and certificates are read here, so a missing,
+ * exposed, mismatched or expired one stops the start.
  */
-export function loadConnections(env: ConnectionSettings, vars: NodeJS.ProcessEnv = process.env): TeamsConnection[] {
+export function loadConnections(env: ConnectionSettings, vars: NodeJS.ProcessEnv = process.env, now: Date = new Date()): TeamsConnection[] {
   if (!env.TEAMS_CONNECTIONS_FILE) {
-    return connectionList(env).map((c) => ({ ...c, password: env.MICROSOFT_APP_PASSWORD ?? '' }));
+    const file = env.MICROSOFT_APP_CERTIFICATE_FILE;
+    return connectionList(env).map((c) => {
+      if (!file) return { ...c, password: env.MICROSOFT_APP_PASSWORD ?? '' };
+      const read = readCertificate(file, now);
+      if (!read.ok) throw new ConfigError(`MICROSOFT_APP_CERTIFICATE_FILE: ${read.problem}`);
+      return { ...c, password: '', certificate: read.certificate };
+    });
   }
   const entries = readFile(env.TEAMS_CONNECTIONS_FILE);
   return connectionList(env).map((c, i) => {
     const e = entries[i]!;
+    if (e.certificateFile) {
+      const read = readCertificate(e.certificateFile, now);
+      if (!read.ok) {
+        throw new ConfigError(`TEAMS_CONNECTIONS_FILE: connections.${i}.certificateFile of connection ${c.name}: ${read.problem}`);
+      }
+      return { ...c, password: '', certificate: read.certificate };
+    }
     let password: string | undefined;
     if (e.passwordFile) {
       try {

@@ -6,6 +6,8 @@ export const teamsEnvSchema = z.object({
   MICROSOFT_APP_ID: optionalString,
   MICROSOFT_APP_PASSWORD: optionalString,
   MICROSOFT_APP_TENANT_ID: optionalString,
+  // A single-tenant bot's certificate instead of MICROSOFT_APP_PASSWORD (connections.ts, certificate.ts).
+  MICROSOFT_APP_CERTIFICATE_FILE: optionalString,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   TEAMS_TEAM_ID: optionalString,
   TEAMS_CASE_CHANNEL_ID: optionalString,
@@ -25,13 +27,24 @@ export type TeamsEnv = Env & z.infer<typeof teamsEnvSchema>;
 
 /** Half a Teams set-up fails inside botbuilder with an assertion; say which setting is missing instead. */
 export function teamsCrossCheck(env: TeamsEnv): string[] {
-  if (env.TEAMS_CONNECTIONS_FILE && (env.MICROSOFT_APP_ID || env.MICROSOFT_APP_PASSWORD)) {
+  if (env.TEAMS_CONNECTIONS_FILE && (env.MICROSOFT_APP_ID || env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_CERTIFICATE_FILE)) {
     return ['TEAMS_CONNECTIONS_FILE: set either it or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, not both (put that connection in the file as its first entry)'];
   }
   const type = env.MICROSOFT_APP_TYPE ?? 'SingleTenant';
+  if (env.MICROSOFT_APP_CERTIFICATE_FILE) {
+    if (env.MICROSOFT_APP_PASSWORD) {
+      return ['MICROSOFT_APP_CERTIFICATE_FILE: set either it or MICROSOFT_APP_PASSWORD, not both (the bot signs in with one credential)'];
+    }
+    // The SDK's own sign-in serves managed identities and multi-tenant bots; ours, which signs the assertion, is per tenant.
+    if (type !== 'SingleTenant' || !env.MICROSOFT_APP_ID) {
+      return [`MICROSOFT_APP_CERTIFICATE_FILE: works for a SingleTenant bot with MICROSOFT_APP_ID and MICROSOFT_APP_TENANT_ID${type !== 'SingleTenant' ? ` (MICROSOFT_APP_TYPE is ${type})` : ''}; `
+        + 'set them, or unset it'];
+    }
+  }
   if (env.MICROSOFT_APP_ID) {
     const missing = [
-      type !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD ? 'MICROSOFT_APP_PASSWORD (the client secret of the bot\'s app registration)' : null,
+      type !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD && !env.MICROSOFT_APP_CERTIFICATE_FILE
+        ? 'MICROSOFT_APP_PASSWORD (the client secret of the bot\'s app registration, or MICROSOFT_APP_CERTIFICATE_FILE for a certificate)' : null,
       type !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID ? `MICROSOFT_APP_TENANT_ID (your Microsoft Entra tenant id; a ${type} bot needs it)` : null,
     ].filter(Boolean);
     if (missing.length) return [`${missing.join(' and ')}: ${missing.length > 1 ? 'are' : 'is'} needed with MICROSOFT_APP_ID; set ${missing.length > 1 ? 'them' : 'it'}, or unset MICROSOFT_APP_ID to run without Teams`];

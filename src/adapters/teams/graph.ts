@@ -1,6 +1,11 @@
 import { ChatDeliveryError } from '../../app/ports.ts';
+import { clientAuthentication, type ConnectionCertificate } from './certificate.ts';
 
-export interface GraphSettings { apiUrl: string; loginUrl: string; tenantId: string; appId: string; appPassword: string; timeoutMs?: number }
+export interface GraphSettings {
+  apiUrl: string; loginUrl: string; tenantId: string; appId: string; appPassword: string; timeoutMs?: number;
+  /** Signs in with this certificate instead of appPassword. */
+  certificate?: ConnectionCertificate | undefined;
+}
 
 /**
  * Microsoft Graph refused for want of a permission: the tenant's
@@ -50,10 +55,15 @@ export class GraphClient {
 
   private async accessToken(): Promise<string> {
     if (this.token && this.token.until > this.now()) return this.token.value;
-    const r = await fetch(`${this.s.loginUrl.replace(/\/$/, '')}/${encodeURIComponent(this.s.tenantId)}/oauth2/v2.0/token`, {
+    const url = `${this.s.loginUrl.replace(/\/$/, '')}/${encodeURIComponent(this.s.tenantId)}/oauth2/v2.0/token`;
+    const r = await fetch(url, {
       method: 'POST', signal: AbortSignal.timeout(this.s.timeoutMs ?? 10_000),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.s.appId, client_secret: this.s.appPassword, scope: 'https://graph.microsoft.com/.default' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials', client_id: this.s.appId,
+        ...clientAuthentication({ appId: this.s.appId, password: this.s.appPassword, certificate: this.s.certificate }, url, this.now()),
+        scope: 'https://graph.microsoft.com/.default',
+      }),
     }).catch((e: Error) => { throw new ChatDeliveryError(`Microsoft sign-in could not be reached: ${e.message}`, true); });
     const body = await r.json().catch(() => ({})) as { access_token?: string; expires_in?: number; error_description?: string };
     if (!r.ok || !body.access_token) throw new ChatDeliveryError(`Microsoft sign-in refused the bot's app credentials: ${body.error_description ?? r.status}`, r.status >= 500);

@@ -11,6 +11,7 @@ import { caseSpaceSettings } from './case-spaces.ts';
 import { connectorHttp } from './connector-http.ts';
 import { BOT_CONNECTOR_AUDIENCE, checkConnections, claimedAudience, ConnectionLogin, connectionsCredentials } from './connection-auth.ts';
 import { type ConnectionSettings, loadConnections, type TeamsConnection } from './connections.ts';
+import { expiresSoon } from './certificate.ts';
 
 /** Where the Bot Framework publishes the keys that sign what the Bot Connector sends bots. */
 export const BOT_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
@@ -95,6 +96,14 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
   const log = logger.child({ platform: 'teams' });
   const tenv = env as TeamsEnv;
   const connections = loadConnections(tenv);
+  for (const c of connections) {
+    const days = c.certificate ? expiresSoon(c.certificate) : null;
+    // Expired stops the start (connections.ts); soon is said at every start, while there is time to rotate.
+    if (days !== null) {
+      log.warn({ connection: c.name, expires: c.certificate!.expires.toISOString(), thumbprint: c.certificate!.thumbprintSha1 },
+        `the certificate of Teams connection ${c.name} expires in ${days} day${days === 1 ? '' : 's'}: upload a new one to its app registration and put it in its certificateFile (docs/teams.md, "Certificates")`);
+    }
+  }
   const authenticated = connections.length > 0;
   const logins = connections.map((c) => new ConnectionLogin(c, env.MICROSOFT_LOGIN_URL, env.PLATFORM_CALL_TIMEOUT_MS));
   const byApp = new Map(connections.map((c) => [c.appId.toLowerCase(), c]));
