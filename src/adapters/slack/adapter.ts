@@ -166,7 +166,8 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
     handle: receiver ? receiver.handle : null,
     workspaces: () => installations.all.map((i) => ({ teamId: i.teamId ?? i.auth.teamId(), name: i.name })),
     attach(service, onChange) {
-      const ctx = new SlackContext(new Interactions(service, slackLogger, onChange, publicUrl), publicUrl);
+      const ctx = new SlackContext(new Interactions(service, slackLogger, onChange, publicUrl), publicUrl,
+        (team) => (installations.several && team ? `slack:${team}` : 'slack'));
       commands.register(app, ctx, policy);
       views.register(app, ctx);
       actions.register(app, ctx, policy);
