@@ -70,8 +70,8 @@ export interface InstallationStore {
   save(record: PlatformInstallationRecord, now: Date): Promise<void>;
   /** True when there was one to remove. */
   remove(platform: string, space: string): Promise<boolean>;
-  /** Keeps an install's state (its hash only) until `expiresAt`. */
-  putState(platform: string, hash: string, expiresAt: Date, now: Date): Promise<void>;
+  /** Keeps an install's state (its hash only) until `expiresAt`; false when too many are under way (refuse for now). */
+  putState(platform: string, hash: string, expiresAt: Date, now: Date): Promise<boolean>;
   /** True once, for a state kept for this platform and not expired: the one redirect that may use it (every replica). */
   takeState(platform: string, hash: string, now: Date): Promise<boolean>;
 }

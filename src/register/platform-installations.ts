@@ -3,6 +3,9 @@ import type { Database } from './db.ts';
 import { installationLabel } from './identifier-rows.ts';
 import { IdentifierKeyError, openSecret, sealSecret } from './identifiers.ts';
 
+/** Installs under way at once (ten minutes each) beyond which the install page asks people to wait. */
+const MAX_LIVE_STATES = 500;
+
 /**
  * Platform installations in the register (PlatformInstallation): the token
  * sealed under the identifier key, bound to its platform and workspace, so a
@@ -32,7 +35,8 @@ export class RegisterInstallations implements InstallationStore {
       secretCipher: sealSecret(this.keys(), installationLabel(r.platform, r.space), r.secret),
     };
     await this.db.prisma.platformInstallation.upsert({
-      where: { platform_space: { platform: r.platform, space: r.space } }, create: { platform: r.platform, space: r.space, ...data }, update: data,
+      where: { platform_space: { platform: r.platform, space: r.space } },
+      create: { platform: r.platform, space: r.space, ...data }, update: data,
     });
   }
 
@@ -41,11 +45,12 @@ export class RegisterInstallations implements InstallationStore {
     return r.count > 0;
   }
 
-  async putState(platform: string, hash: string, expiresAt: Date, now: Date): Promise<void> {
-    await this.db.prisma.$transaction([
-      this.db.prisma.installState.deleteMany({ where: { expiresAt: { lt: now } } }),
-      this.db.prisma.installState.create({ data: { hash, platform, expiresAt } }),
-    ]);
+  async putState(platform: string, hash: string, expiresAt: Date, now: Date): Promise<boolean> {
+    await this.db.prisma.installState.deleteMany({ where: { expiresAt: { lt: now } } });
+    // The install page needs no sign-in: someone reloading it in a loop fills no table.
+    if ((await this.db.prisma.installState.count({ where: { platform } })) >= MAX_LIVE_STATES) return false;
+    await this.db.prisma.installState.create({ data: { hash, platform, expiresAt } });
+    return true;
   }
 
   async takeState(platform: string, hash: string, now: Date): Promise<boolean> {

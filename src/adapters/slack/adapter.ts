@@ -9,7 +9,7 @@ import { installFlowOn, type SlackEnv } from './env.ts';
 import type { ChatPort } from '../../app/ports.ts';
 import { ChatDeliveryError } from '../../app/ports.ts';
 import type { InstallationStore, PlatformRegister } from '../../app/platform.ts';
-import { InstallFlow, SLACK_INSTALL_PATH, SLACK_OAUTH_REDIRECT_PATH } from './install-flow.ts';
+import { InstallFlow, SLACK_INSTALL_PATH } from './install-flow.ts';
 import { Interactions } from '../../app/interactions/interactions.ts';
 import { SlackChatPort } from './chat-port.ts';
 import type { PlatformStatus } from './slack-auth.ts';
@@ -113,7 +113,8 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
   const ownApps = configs.filter((c) => c.signingSecret);
   const shared = configs.filter((c) => !c.signingSecret);
   if (!socket && (shared.length || installFlow) && !env.SLACK_SIGNING_SECRET) {
-    const which = [...shared.map((c) => c.teamId ?? 'SLACK_BOT_TOKEN'), ...(installFlow ? ['the workspaces installed through SLACK_CLIENT_ID'] : [])].join(', ');
+    const flowOnes = installFlow ? ['the workspaces installed through SLACK_CLIENT_ID'] : [];
+    const which = [...shared.map((c) => c.teamId ?? 'SLACK_BOT_TOKEN'), ...flowOnes].join(', ');
     throw new ConfigError(
       `SLACK_SIGNING_SECRET: is needed for ${which} (the app's Basic Information page), or set SLACK_APP_TOKEN for Socket Mode`,
     );
@@ -267,7 +268,9 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
         await refreshInstalled();
         refreshTimer = setInterval(() => {
           portsForHomes();
-          refreshInstalled().catch((e: unknown) => slackLogger.warn({ err: { message: (e as Error).message } }, 'could not read the Slack installations'));
+          refreshInstalled().catch((e: unknown) => {
+            slackLogger.warn({ err: { message: (e as Error).message } }, 'could not read the Slack installations');
+          });
         }, 60_000);
         refreshTimer.unref();
       }

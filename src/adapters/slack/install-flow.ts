@@ -90,7 +90,8 @@ export class InstallFlow {
       return await this.finish(req, res, url.searchParams);
     } catch (e) {
       this.deps.logger.error({ err: { name: (e as Error).name, message: (e as Error).message } }, 'the Slack install flow failed');
-      return page(res, 500, 'Slack was not installed', '<p>Something went wrong on our side. Nothing was installed; try again in a few minutes. '
+      return page(res, 500, 'Slack was not installed', '<p>Something went wrong on our side. Nothing was installed; '
+        + 'try again in a few minutes. '
         + 'If it keeps happening, the bot\'s log says why.</p>');
     }
   };
@@ -100,7 +101,10 @@ export class InstallFlow {
     if (!store) return page(res, 503, 'Not ready yet', '<p>The bot is still starting. Try again in a minute.</p>');
     const state = crypto.randomBytes(32).toString('base64url');
     const now = this.deps.now();
-    await store.putState('slack', hash(state), new Date(now.getTime() + STATE_TTL_MS), now);
+    if (!(await store.putState('slack', hash(state), new Date(now.getTime() + STATE_TTL_MS), now))) {
+      return page(res, 429, 'Too many installs under way', '<p>Too many installs were started in the last ten minutes. Try again later.</p>',
+        { 'retry-after': '600' });
+    }
     const link = new URL(this.deps.authorizeUrl);
     link.searchParams.set('client_id', this.deps.clientId);
     link.searchParams.set('scope', BOT_SCOPES.join(','));
@@ -110,7 +114,8 @@ export class InstallFlow {
     // Bound to this browser: a link someone else started cannot be finished here (nor ours in theirs).
     const cookie = `${COOKIE}=${state}; Path=/slack/; HttpOnly; SameSite=Lax; Max-Age=${STATE_TTL_MS / 1000}${secure}`;
     return page(res, 200, 'Add Section 117 disputes to Slack', `<p>This installs the Section 117 dispute bot in your Slack workspace, with
-the permissions its manifest lists (${BOT_SCOPES.map((s) => `<code>${s}</code>`).join(', ')}). A workspace administrator may need to approve it.</p>
+the permissions its manifest lists (${BOT_SCOPES.map((s) => `<code>${s}</code>`).join(', ')}).
+A workspace administrator may need to approve it.</p>
 <p>The workspace must be named as your organisation's home in the bot's directory; otherwise you will be told which line to add.</p>
 <p><a class="button" href="${escapeHtml(link.toString())}">Add to Slack</a></p>
 <p>The link works once, in this browser, for ten minutes.</p>`, { 'set-cookie': cookie });
@@ -127,12 +132,14 @@ the permissions its manifest lists (${BOT_SCOPES.map((s) => `<code>${s}</code>`)
     const taken = state && cookie && sameSecret(state, cookie) ? await store.takeState('slack', hash(state), this.deps.now()) : false;
     if (!taken) {
       this.deps.logger.warn({}, 'a Slack install came back with a state that is unknown, used, expired or not this browser\'s; refused');
-      return page(res, 400, 'This install link has expired', '<p>It was already used, is more than ten minutes old, or was started in another '
+      return page(res, 400, 'This install link has expired', '<p>It was already used, is more than ten minutes old, '
+        + 'or was started in another '
         + `browser. Nothing was installed.</p>${again}`, clear);
     }
     const denied = q.get('error');
     if (denied) {
-      return page(res, 400, 'Slack was not installed', `<p>Slack said <code>${escapeHtml(denied)}</code>: the installation was cancelled or `
+      return page(res, 400, 'Slack was not installed', `<p>Slack said <code>${escapeHtml(denied)}</code>: `
+        + 'the installation was cancelled or '
         + `not approved. Nothing was installed.</p>${again}`, clear);
     }
     const code = q.get('code');
@@ -145,16 +152,19 @@ the permissions its manifest lists (${BOT_SCOPES.map((s) => `<code>${s}</code>`)
     } catch (e) {
       const said = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
       this.deps.logger.warn({ slack: said }, 'Slack refused to exchange an install code (oauth.v2.access)');
-      const fix = said === 'bad_redirect_uri' ? ` Add <code>${escapeHtml(this.redirectUri)}</code> to the app's Redirect URLs (OAuth &amp; Permissions).`
+      const fix = said === 'bad_redirect_uri'
+        ? ` Add <code>${escapeHtml(this.redirectUri)}</code> to the app's Redirect URLs (OAuth &amp; Permissions).`
         : said === 'invalid_client_id' || said === 'bad_client_secret' ? ' SLACK_CLIENT_ID or SLACK_CLIENT_SECRET is not this app\'s.' : '';
-      return page(res, 502, 'Slack was not installed', `<p>Slack refused the installation: <code>${escapeHtml(said)}</code>.${fix}</p>${again}`, clear);
+      const refusal = `<p>Slack refused the installation: <code>${escapeHtml(said)}</code>.${fix}</p>${again}`;
+      return page(res, 502, 'Slack was not installed', refusal, clear);
     }
     const team = access.team as { id?: string; name?: string } | undefined;
     const token = typeof access.access_token === 'string' ? access.access_token : '';
     const teamId = team?.id ?? '';
     if (access.is_enterprise_install === true || !teamId || access.token_type !== 'bot' || !token.startsWith('xoxb-')) {
       await this.revoke(token);
-      return page(res, 400, 'Slack was not installed', '<p>Only an installation in one workspace, with a bot, can be used (not an organisation-wide '
+      return page(res, 400, 'Slack was not installed', '<p>Only an installation in one workspace, with a bot, can be used '
+        + '(not an organisation-wide '
         + `Enterprise Grid installation).</p>${again}`, clear);
     }
     const teamName = team?.name ?? teamId;
@@ -162,15 +172,18 @@ the permissions its manifest lists (${BOT_SCOPES.map((s) => `<code>${s}</code>`)
     if (!orgs.length) {
       // Not kept, and given back: an installation nobody's home names would act for nobody.
       await this.revoke(token);
-      this.deps.logger.warn({ team: teamId }, 'a Slack workspace the directory names as no organisation\'s home tried to install the app; refused');
-      return page(res, 403, 'This workspace is not in the directory', `<p>Slack workspace <strong>${escapeHtml(teamName)}</strong> (<code>${escapeHtml(teamId)}</code>)
+      const refused = 'a Slack workspace the directory names as no organisation\'s home tried to install the app; refused';
+      this.deps.logger.warn({ team: teamId }, refused);
+      const named = `<strong>${escapeHtml(teamName)}</strong> (<code>${escapeHtml(teamId)}</code>)`;
+      return page(res, 403, 'This workspace is not in the directory', `<p>Slack workspace ${named}
 is not the home of any organisation in the bot's directory, so nothing was installed.</p>
 <p>Ask the bot's administrator to add it to your organisation's line in the directory file, for example
 <code>homes: ["slack:${escapeHtml(teamId)}"]</code>, and then install again.</p>${again}`, clear);
     }
     if (this.deps.configured(teamId)) {
       await this.revoke(token);
-      return page(res, 409, 'Already installed', `<p>Slack workspace <code>${escapeHtml(teamId)}</code> is listed in SLACK_WORKSPACES_FILE with a token of its own. `
+      return page(res, 409, 'Already installed', `<p>Slack workspace <code>${escapeHtml(teamId)}</code> is listed in `
+        + 'SLACK_WORKSPACES_FILE with a token of its own. '
         + 'Remove it there first to install it through this link.</p>', clear);
     }
     const who = await this.deps.client.auth.test({ token });
@@ -186,7 +199,8 @@ is not the home of any organisation in the bot's directory, so nothing was insta
     }, now);
     this.deps.logger.info({ team: teamId, organisations: orgs.map((o) => o.id) }, 'the Slack app was installed in a workspace');
     await this.deps.installed(teamId);
-    return page(res, 200, 'Installed', `<p>The Section 117 dispute bot is installed in <strong>${escapeHtml(teamName)}</strong>, the Slack home of
+    return page(res, 200, 'Installed', `<p>The Section 117 dispute bot is installed in
+<strong>${escapeHtml(teamName)}</strong>, the Slack home of
 ${orgs.map((o) => escapeHtml(o.name)).join(', ')}. People there can use <code>/s117</code> now.</p>`, clear);
   }
 
