@@ -102,8 +102,8 @@ export class InstallFlow {
     const state = crypto.randomBytes(32).toString('base64url');
     const now = this.deps.now();
     if (!(await store.putState('slack', hash(state), new Date(now.getTime() + STATE_TTL_MS), now))) {
-      return page(res, 429, 'Too many installs under way', '<p>Too many installs were started in the last ten minutes. Try again later.</p>',
-        { 'retry-after': '600' });
+      const wait = '<p>Too many installs were started in the last ten minutes. Try again later.</p>';
+      return page(res, 429, 'Too many installs under way', wait, { 'retry-after': '600' });
     }
     const link = new URL(this.deps.authorizeUrl);
     link.searchParams.set('client_id', this.deps.clientId);
