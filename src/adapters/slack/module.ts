@@ -19,6 +19,15 @@ export const slackModule: PlatformModule<SlackEnv, IncomingMessage, ServerRespon
     if (env.SLACK_WORKSPACES_FILE) return space === null || listedTeams(env.SLACK_WORKSPACES_FILE).includes(space);
     return Boolean(env.SLACK_BOT_TOKEN);
   },
+  // Each workspace of several is a home of its own (`slack:T…`, the key of its port): said here rather than read from
+  // the running ports, so the command line (which runs none) routes a person to the same workspace as the bot.
+  homeKey: (env, space) => {
+    if (!space) return 'slack';
+    if (installFlowOn(env)) return `slack:${space}`;
+    if (!env.SLACK_WORKSPACES_FILE) return 'slack';
+    const teams = listedTeams(env.SLACK_WORKSPACES_FILE);
+    return teams.length > 1 && teams.includes(space) ? `slack:${space}` : 'slack';
+  },
   connectHint: 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (the app installed in that workspace), that workspace in SLACK_WORKSPACES_FILE, '
     + `or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET and the workspace installing from PUBLIC_URL${SLACK_INSTALL_PATH}`,
   create(env, logger, directory, runtime) {
