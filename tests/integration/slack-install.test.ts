@@ -131,7 +131,7 @@ describe.each(DATABASES)('Slack install flow (%s)', (_name, setup) => {
 
     const r = await install({ team: ICB, name: 'NHS Anytown ICB', user: 'U0GUSHART1', users: ICB_USERS });
     expect(r.status).toBe(200);
-    expect(r.html).toMatch(/installed in <strong>NHS Anytown ICB<\/strong>/);
+    expect(r.html).toMatch(/installed in\s+<strong>NHS Anytown ICB<\/strong>/);
     const access = slack.of('oauth.v2.access');
     expect(access).toHaveLength(1);
     expect(access[0]!.args.redirect_uri).toBe(`${base}/slack/oauth_redirect`);
