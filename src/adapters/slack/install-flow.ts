@@ -181,7 +181,7 @@ is not the home of any organisation in the bot's directory, so nothing was insta
 <code>homes: ["slack:${escapeHtml(teamId)}"]</code>, and then install again.</p>${again}`, clear);
     }
     if (this.deps.configured(teamId)) {
-      await this.revoke(token);
+      // Not given back: the same app's bot token in the same workspace is the one the file holds.
       return page(res, 409, 'Already installed', `<p>Slack workspace <code>${escapeHtml(teamId)}</code> is listed in `
         + 'SLACK_WORKSPACES_FILE with a token of its own. '
         + 'Remove it there first to install it through this link.</p>', clear);
