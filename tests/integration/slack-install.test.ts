@@ -6,6 +6,7 @@ import { loadEnv } from '../../src/platforms.ts';
 import type { SlackAdapter } from '../../src/adapters/slack/adapter.ts';
 import { BOT_SCOPES } from '../../src/adapters/slack/scopes.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
+import { RegisterInstallations } from '../../src/register/platform-installations.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
@@ -171,6 +172,16 @@ describe.each(DATABASES)('Slack install flow (%s)', (_name, setup) => {
     expect((await command(STRANGER, 'U0STRANGE1', 'stranger-2')).status).toBe(401);
   });
 
+  it('leaves a workspace listed in SLACK_WORKSPACES_FILE as it is: not kept twice, its token not given back', async () => {
+    const before = slack.revoked.length;
+    const r = await install({ team: COUNCIL, name: 'Anytown Council', user: 'U0ALIKHAN1', users: COUNCIL_USERS });
+    expect(r.status).toBe(409);
+    expect(r.html).toMatch(/SLACK_WORKSPACES_FILE/);
+    expect(await bot.app.db.prisma.platformInstallation.count({ where: { space: COUNCIL } })).toBe(0);
+    expect(slack.revoked.length).toBe(before);
+    expect((await command(COUNCIL, 'U0ALIKHAN1', 'council-still')).status).toBe(200);
+  });
+
   it('says what Slack refused: a cancelled install, a wrong client secret, a redirect URL the app does not list', async () => {
     const cancelled = await install({ team: ICB, name: 'NHS Anytown ICB', user: 'U0GUSHART1', users: ICB_USERS, deny: true });
     expect(cancelled.status).toBe(400);
@@ -207,5 +218,12 @@ describe.each(DATABASES)('Slack install flow (%s)', (_name, setup) => {
     expect((await command(ICB, 'U0GUSHART1', 'icb-revoked')).status).toBe(401);
     // The configured workspace is untouched by another's uninstall.
     expect((await command(COUNCIL, 'U0ALIKHAN1', 'council')).status).toBe(200);
+
+    // Installed through another replica: a row this one has not read yet. A request from that workspace looks again.
+    slack.addWorkspace(ICB, 'xoxb-icb-elsewhere', ICB_USERS);
+    await new RegisterInstallations(bot.app.db).save({
+      platform: 'slack', space: ICB, name: 'NHS Anytown ICB', secret: 'xoxb-icb-elsewhere', detail: {}, installedBy: null, installedAt: new Date(),
+    }, new Date());
+    await until(async () => (await command(ICB, 'U0GUSHART1', 'icb-elsewhere')).status === 200, 'the other replica\'s installation seen');
   }, 60_000);
 });
