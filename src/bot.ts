@@ -10,6 +10,7 @@ import { LocalAccess } from './http/local-access.ts';
 import { inboundContext, warnExposure } from './http/guards.ts';
 import { RegisterSessions } from './register/web-sessions.ts';
 import { RegisterIdentityBindings } from './register/identity-bindings.ts';
+import { RegisterInstallations } from './register/platform-installations.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
@@ -74,9 +75,17 @@ export async function startBot(opts: {
     limits: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, maxConnections: env.HTTP_MAX_CONNECTIONS },
   });
   const local = new LocalAccess();
+  const installations = new RegisterInstallations(app.db);
+  // A connection added while running (a Slack workspace installed through the install link): the outbox delivers
+  // there (app.ports) and routing sends its people there (ports, whose keys routing reads).
+  const addPort = (key: string, port: ChatPort) => {
+    const wrapped = instrumentPort(port);
+    ports[key] = wrapped;
+    app.ports[key] = wrapped;
+  };
   try {
     for (const [name, p] of platforms) {
-      p.attach(app.service, () => void app.scheduler.deliverSoon());
+      p.attach(app.service, () => void app.scheduler.deliverSoon(), { installations, addPort });
       const ctx = inboundContext(env, local, logger.child({ platform: name }));
       for (const path of p.paths) http.route(path, timedInbound(name, (req, res) => p.handle(req, res, ctx)));
       await p.start();

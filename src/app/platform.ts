@@ -49,6 +49,43 @@ export interface PlatformRuntime {
 /** Ready to serve, or why not (a token refused, a socket not yet up). */
 export interface PlatformStatus { ready: boolean; reason: string | null }
 
+/** A platform's installation in one of its workspaces (Slack's install flow), as the register keeps it. */
+export interface PlatformInstallationRecord {
+  platform: string;
+  /** The workspace (a Slack team id). */
+  space: string;
+  name: string | null;
+  /** The bot token: in clear here, encrypted in the register. */
+  secret: string;
+  /** What the platform said about it (bot user, app, scopes); nothing secret. */
+  detail: Record<string, string | null>;
+  installedBy: string | null;
+  installedAt: Date;
+}
+
+/** Installations kept in the register, and the one-time states of installs under way. */
+export interface InstallationStore {
+  list(platform: string): Promise<PlatformInstallationRecord[]>;
+  /** Adds or replaces (a workspace installing again gets a new token). */
+  save(record: PlatformInstallationRecord, now: Date): Promise<void>;
+  /** True when there was one to remove. */
+  remove(platform: string, space: string): Promise<boolean>;
+  /** Keeps an install's state (its hash only) until `expiresAt`; false when too many are under way (refuse for now). */
+  putState(platform: string, hash: string, expiresAt: Date, now: Date): Promise<boolean>;
+  /** True once, for a state kept for this platform and not expired: the one redirect that may use it (every replica). */
+  takeState(platform: string, hash: string, now: Date): Promise<boolean>;
+}
+
+/** What the running bot lends a platform once the register is open (attach). */
+export interface PlatformRegister {
+  installations: InstallationStore;
+  /**
+   * Adds a connection after start (a workspace installed through the install link) under its home key: the outbox
+   * delivers there and routing sends its people there from now on.
+   */
+  addPort(key: string, port: ChatPort): void;
+}
+
 /** A chat platform as the running bot holds it. */
 export interface PlatformInstance<Req = unknown, Res = unknown> {
   /** Delivers the outbox's effects to this platform; null when it only receives (not configured to send). */
@@ -63,8 +100,11 @@ export interface PlatformInstance<Req = unknown, Res = unknown> {
   paths: readonly string[];
   /** Answers one request to one of `paths`: verifying, reading and acknowledging it are the platform's business. */
   handle(req: Req, res: Res, ctx: InboundContext<Req, Res>): Promise<void>;
-  /** Hands it the use cases; it builds its inbound layer on them. `onChange` asks the outbox to deliver now. */
-  attach(service: DisputeService, onChange: () => void): void;
+  /**
+   * Hands it the use cases; it builds its inbound layer on them. `onChange` asks the outbox to deliver now; `register`
+   * is what it may keep in the register (its installations) and how it adds a connection later.
+   */
+  attach(service: DisputeService, onChange: () => void, register?: PlatformRegister): void;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Not ready while the platform refuses the bot; the bot is not ready while any platform is not. */

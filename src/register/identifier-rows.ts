@@ -4,9 +4,12 @@ import type { Database } from './db.ts';
 import { appendHistory, DISPUTE_INCLUDE, toDomain, type Tx } from './dispute-repo.ts';
 import {
   cipherKeyId, IdentifierKeyError, type IdentifierKeys, newIdentifierKey, nhsDigits, nhsLookupHashes, protectNhsNumber, revealNhsNumber,
-  writeKeyFile,
+  writeKeyFile, openSecret, sealSecret,
 } from './identifiers.ts';
 import { removeEntryTexts } from './record-removal.ts';
+
+/** What a platform installation's secret is bound to (see sealSecret). */
+export const installationLabel = (platform: string, space: string): string => `${platform} installation ${space}`;
 
 const TX_OPTIONS = { maxWait: 30_000, timeout: 120_000 } as const;
 
@@ -44,6 +47,15 @@ async function reprotectRows(tx: Tx, keys: IdentifierKeys): Promise<number> {
   for (const r of rows) {
     const plain = r.nhsNumberLegacy ? nhsDigits(r.nhsNumberLegacy) : revealNhsNumber(keys, r.id, r.nhsNumberCipher);
     await tx.dispute.update({ where: { id: r.id }, data: { nhsNumberLegacy: null, ...protectNhsNumber(keys, r.id, plain || null) } });
+  }
+  // Platform installations' bot tokens are kept under the same key: rotated with the NHS numbers, in the same transaction.
+  const installs = await tx.platformInstallation.findMany({ where: { NOT: { secretCipher: { startsWith: `v1:${keys.current.id}:` } } } });
+  for (const i of installs) {
+    const label = installationLabel(i.platform, i.space);
+    await tx.platformInstallation.update({
+      where: { platform_space: { platform: i.platform, space: i.space } },
+      data: { secretCipher: sealSecret(keys, label, openSecret(keys, label, i.secretCipher)) },
+    });
   }
   return rows.length;
 }

@@ -209,3 +209,39 @@ export function nhsSealDigest(keys: IdentifierKeys, disputeId: string, nhsNumber
 export function nhsLookupHashes(keys: IdentifierKeys, nhsNumber: string): string[] {
   return [keys.current, ...[...keys.all.values()].filter((k) => k !== keys.current)].map((k) => nhsLookupHash(k, nhsNumber));
 }
+
+/**
+ * Another secret kept under the identifier key (a Slack workspace's bot token): AES-256-GCM, bound to `label` (what it
+ * is and whose), so a cipher text copied onto another row does not open. Same format as an NHS number's.
+ */
+export function sealSecret(keys: IdentifierKeys, label: string, secret: string): string {
+  const k = keys.current;
+  const iv = crypto.randomBytes(12);
+  const c = crypto.createCipheriv('aes-256-gcm', k.enc, iv);
+  c.setAAD(Buffer.from(`s117-secret\u0000${label}`));
+  const body = Buffer.concat([c.update(secret, 'utf8'), c.final()]);
+  const b = (x: Buffer) => x.toString('base64url');
+  return [FORMAT, k.id, b(iv), b(c.getAuthTag()), b(body)].join(':');
+}
+
+/** The secret sealSecret stored for `label`; a missing key or a changed cipher text is an error naming `label`. */
+export function openSecret(keys: IdentifierKeys, label: string, cipher: string): string {
+  const [format, keyId, iv, tag, body] = cipher.split(':');
+  if (format !== FORMAT || !keyId || !iv || !tag || body === undefined) {
+    throw new IdentifierKeyError(`The stored secret of ${label} is not in a form this version can read.`);
+  }
+  let k = keys.all.get(keyId);
+  if (!k && reloadIdentifierKeys(keys)) k = keys.all.get(keyId);
+  if (!k) {
+    throw new IdentifierKeyError(`The stored secret of ${label} was encrypted with identifier key ${keyId}, which is not in `
+      + `${keys.file ?? 'this process'}; put the key file back (see docs/identifiers.md).`);
+  }
+  const d = crypto.createDecipheriv('aes-256-gcm', k.enc, Buffer.from(iv, 'base64url'));
+  d.setAAD(Buffer.from(`s117-secret\u0000${label}`));
+  d.setAuthTag(Buffer.from(tag, 'base64url'));
+  try {
+    return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+  } catch {
+    throw new IdentifierKeyError(`The stored secret of ${label} does not decrypt: it was changed outside the bot.`);
+  }
+}

@@ -74,7 +74,14 @@ export class FakeSlackApi extends LoopbackServer {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
+    if (path === '/oauth/v2/authorize') return this.authorizePage(req, res);
     const method = path.replace(/^\/api\//, '');
+    if (method === 'oauth.v2.access') {
+      const reply = this.oauthAccess(req, args);
+      this.calls.push({ method, args: { ...args, client_secret: args.client_secret ? '(given)' : undefined }, at: Date.now(), status: 200, team: null });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+      return;
+    }
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
     const team = this.teams.size ? this.teams.get(token)?.team ?? null : 'T1';
     const call: ApiCall = { method, args, at: Date.now(), team };
@@ -171,6 +178,73 @@ export class FakeSlackApi extends LoopbackServer {
     return null;
   }
 
+  /**
+   * The Slack app's OAuth settings, as its "Basic Information" and "OAuth & Permissions" pages hold them: the
+   * install flow's authorize page and oauth.v2.access check the bot against these.
+   */
+  oauthApp: { clientId: string; clientSecret: string; redirectUrls: string[] } | null = null;
+  /** Who presses "Allow" on the next authorize page: a workspace and its installing user (and members). */
+  installer: { team: string; name: string; user: string; users: string[]; deny?: boolean; enterprise?: boolean } | null = null;
+  private codes = new Map<string, { team: string; name: string; user: string; users: string[]; redirectUri: string | null; expiresAt: number; used: boolean; enterprise: boolean }>();
+  /** Tokens given back with auth.revoke. */
+  readonly revoked: string[] = [];
+
+  /**
+   * Slack's authorize page (oauth/v2/authorize), with the person already signed in as `installer` pressing Allow
+   * (or Cancel): a redirect back with a code, or with error=access_denied. As Slack does, it refuses an unknown
+   * client id or a redirect_uri that is not one of the app's Redirect URLs, on its own page (no redirect).
+   */
+  private authorizePage(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    const app = this.oauthApp;
+    const page = (status: number, text: string): void => { res.writeHead(status, { 'content-type': 'text/plain' }).end(text); };
+    if (!app || q.get('client_id') !== app.clientId) return page(400, 'invalid_client_id');
+    const redirect = q.get('redirect_uri') ?? app.redirectUrls[0] ?? '';
+    // Slack: the redirect_uri must match (or be under) a Redirect URL configured for the app.
+    if (!app.redirectUrls.some((u) => redirect === u || redirect.startsWith(`${u}/`))) return page(400, 'bad_redirect_uri');
+    if (!q.get('scope')) return page(400, 'invalid_scope');
+    const who = this.installer;
+    if (!who) return page(400, 'not signed in to any workspace');
+    const back = new URL(redirect);
+    if (q.get('state') !== null) back.searchParams.set('state', q.get('state')!);
+    if (who.deny) {
+      back.searchParams.set('error', 'access_denied');
+    } else {
+      const code = `${Date.now()}.${++this.seq}.${Math.random().toString(36).slice(2)}`;
+      this.codes.set(code, { ...who, redirectUri: q.get('redirect_uri'), expiresAt: Date.now() + 10 * 60_000, used: false, enterprise: Boolean(who.enterprise) });
+      back.searchParams.set('code', code);
+    }
+    res.writeHead(302, { location: back.toString() }).end();
+  }
+
+  /**
+   * oauth.v2.access as documented: the client authenticates with HTTP Basic or client_id/client_secret; the code is
+   * the app's, unexpired (10 minutes) and single-use; redirect_uri must be the one the authorize step was given.
+   */
+  private oauthAccess(req: http.IncomingMessage, a: Record<string, unknown>): Record<string, unknown> {
+    const app = this.oauthApp;
+    let id = typeof a.client_id === 'string' ? a.client_id : '';
+    let secret = typeof a.client_secret === 'string' ? a.client_secret : '';
+    const basic = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''));
+    if (basic) [id = '', secret = ''] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
+    if (!id) return { ok: false, error: 'invalid_arguments' };
+    if (!app || id !== app.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (secret !== app.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const code = typeof a.code === 'string' ? a.code : '';
+    const c = this.codes.get(code);
+    if (!c || c.used || c.expiresAt < Date.now()) return { ok: false, error: 'invalid_code' };
+    c.used = true;
+    const given = typeof a.redirect_uri === 'string' ? a.redirect_uri : null;
+    if (c.redirectUri !== null && given !== c.redirectUri) return { ok: false, error: 'bad_redirect_uri' };
+    const token = `xoxb-${c.team}-${++this.seq}`;
+    this.addWorkspace(c.team, token, c.users);
+    return {
+      ok: true, access_token: token, token_type: 'bot', scope: 'chat:write,commands', bot_user_id: 'UBOT', app_id: 'A0S117APP',
+      team: { id: c.team, name: c.name }, enterprise: c.enterprise ? { id: 'E0GRID', name: 'Grid' } : null,
+      is_enterprise_install: c.enterprise, authed_user: { id: c.user },
+    };
+  }
+
   /** Serves a second (third…) workspace: calls with `token` act in `team`, whose members are `users`. */
   addWorkspace(team: string, token: string, users: string[]): void {
     this.teams.set(token, { team, users: new Set(users) });
@@ -184,6 +258,11 @@ export class FakeSlackApi extends LoopbackServer {
   private answer(method: string, a: Record<string, unknown>, team: string | null = 'T1'): Record<string, unknown> {
     const ts = () => `1700000000.${String(++this.seq).padStart(6, '0')}`;
     switch (method) {
+      case 'auth.revoke': {
+        const token = [...this.teams.entries()].find(([, t]) => t.team === team)?.[0];
+        if (token) { this.teams.delete(token); this.revoked.push(token); }
+        return { ok: true, revoked: true };
+      }
       case 'auth.test': return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: team ?? 'T1', user: 's117' };
       case 'conversations.create': {
         const name = String(a.name);

@@ -8,6 +8,7 @@ import { as, cli } from '../helpers/gates.ts';
 import { findDisputesByNhsNumber, protectStoredIdentifiers } from '../../src/register/identifier-rows.ts';
 import { appendHistory } from '../../src/register/dispute-repo.ts';
 import { cipherKeyId } from '../../src/register/identifiers.ts';
+import { RegisterInstallations } from '../../src/register/platform-installations.ts';
 import { textDigest } from '../../src/app/fact-seals.ts';
 
 // The NHS number is encrypted at rest with a key kept outside the database,
@@ -125,6 +126,13 @@ describe.each(DATABASES)('protected identifiers (%s)', (name, make) => {
 
   it('[R11.2] rotation re-encrypts and re-hashes every number under a new key, retires the old one, and nothing is lost', async () => {
     const oldKey = app.db.identifiers!.current.id;
+    // A Slack workspace's bot token, kept under the same key (the install link): rotated with the numbers.
+    const installs = new RegisterInstallations(app.db);
+    await installs.save({
+      platform: 'slack', space: 'T0ICB0001', name: 'ICB', secret: 'xoxb-icb-secret', detail: {}, installedBy: null, installedAt: app.clock.now(),
+    }, app.clock.now());
+    const sealed = () => app.db.prisma.platformInstallation.findUniqueOrThrow({ where: { platform_space: { platform: 'slack', space: 'T0ICB0001' } } });
+    expect(cipherKeyId((await sealed()).secretCipher)).toBe(oldKey);
     expect(await s117('identifiers', 'rotate')).toMatchObject({ code: 2, err: expect.stringMatching(/Nothing was changed/) });
     const r = await s117('identifiers', 'rotate', '--confirm');
     expect(r).toMatchObject({ code: 0, err: '' });
@@ -140,6 +148,12 @@ describe.each(DATABASES)('protected identifiers (%s)', (name, make) => {
     expect((await findDisputesByNhsNumber(app.db, '943 476 5919')).map((d) => d.id).sort()).toEqual([...mine].sort());
     expect((await app.service.get({ id: theirs }))!.nhsNumber).toBe(OTHER);
     expect((await s117('identifiers', 'status')).out).toMatch(new RegExp(`NHS numbers stored: 3 under ${newKey}`));
+    expect(cipherKeyId((await sealed()).secretCipher)).toBe(newKey);
+    expect((await installs.list('slack')).map((i) => i.secret)).toEqual(['xoxb-icb-secret']);
+    // Bound to its workspace: the same cipher text under another team id does not open.
+    await app.db.prisma.platformInstallation.create({ data: { ...(await sealed()), space: 'T0OTHER01', detail: {} } });
+    await expect(installs.list('slack')).rejects.toThrow(/slack installation T0OTHER01 does not decrypt/);
+    await app.db.prisma.platformInstallation.deleteMany({ where: { space: 'T0OTHER01' } });
     expect(await s117('register', 'verify')).toMatchObject({ code: 0 });
   });
 

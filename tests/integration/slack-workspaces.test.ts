@@ -105,11 +105,27 @@ describe.each(DATABASES)('one Slack app in two workspaces (%s)', (_name, setup) 
     await until(async () => (await bot.app.service.get({ id: dispute.id }))!.checklist.find((c) => c.key === 'clarify')!.tickedBy, 'the tick');
     await settle();
     expect(await bot.app.db.prisma.historyEvent.count({ where: { disputeId: dispute.id, type: 'CHECKLIST_TICKED' } })).toBe(1);
+    // The history records the workspace the one counted press came from (its home key), not just "slack".
+    const won = (await bot.app.db.prisma.historyEvent.findFirst({ where: { disputeId: dispute.id, type: 'CHECKLIST_TICKED' } }))!;
+    expect(won.platform).toBe(won.actorId === 'ali-khan' ? `slack:${COUNCIL}` : `slack:${ICB}`);
     expect(inTeam(COUNCIL, 'chat.update').length).toBeGreaterThan(updatesBefore[COUNCIL]!);
     expect(inTeam(ICB, 'chat.update').length).toBeGreaterThan(updatesBefore[ICB]!);
     // Nothing crossed workspaces (the fake refuses it): no call was refused.
     expect(slack.calls.filter((c) => c.status === 200 && c.method !== 'auth.test').length).toBeGreaterThan(0);
     expect(await bot.app.db.prisma.outbox.count({ where: { failedAt: { not: null } } })).toBe(0);
+
+    // One press from each workspace, each recorded with its own home.
+    const tick = (team: string, user: string, channel: string, item: string) => slackPost(base, interactiveBody({
+      ...blockAction(user, channel, { action_id: `s117:tick:${item}`, value: JSON.stringify({ d: dispute.id, k: item, s: 1, n: 1 }) }),
+      team: { id: team },
+    }), 'form');
+    expect((await tick(ICB, 'U0GUSHART1', icb[0]!.id, 'tests')).status).toBe(200);
+    expect((await tick(COUNCIL, 'U0ALIKHAN1', council[0]!.id, 'evidence')).status).toBe(200);
+    const ticked = () => bot.app.db.prisma.historyEvent.findMany({ where: { disputeId: dispute.id, type: 'CHECKLIST_TICKED' }, orderBy: { seq: 'asc' } });
+    await until(async () => (await ticked()).length === 3, 'both ticks recorded');
+    const where = Object.fromEntries((await ticked()).map((e) => [(e.data as { key?: string }).key, [e.actorId, e.platform]]));
+    expect(where.tests).toEqual(['gus-hart', `slack:${ICB}`]);
+    expect(where.evidence).toEqual(['ali-khan', `slack:${COUNCIL}`]);
   }, 120_000);
 
   it('refuses a request from a workspace without an installation', async () => {

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { BOT_SCOPES } from '../../src/adapters/slack/scopes.ts';
 
 // Which bot scope each Web API method the bot calls needs (private case
 // channels are "groups" in scope names). Views need no scope.
 const SCOPE: Record<string, string | null> = {
   'conversations.create': 'groups:write', 'conversations.setPurpose': 'groups:write', 'conversations.invite': 'groups:write', 'conversations.kick': 'groups:write',
-  'conversations.list': 'groups:read', 'conversations.join': 'channels:join', 'auth.test': null, 'conversations.history': 'groups:history', 'conversations.open': 'im:write',
+  'conversations.list': 'groups:read', 'conversations.join': 'channels:join', 'auth.test': null, 'auth.revoke': null, 'conversations.history': 'groups:history', 'conversations.open': 'im:write',
   'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write', 'pins.add': 'pins:write',
   'views.open': null, 'views.publish': null, 'files.uploadV2': 'files:write',
 };
@@ -35,10 +36,18 @@ describe('the Slack app manifest', () => {
     expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: 's117_record_decision' })]);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_uninstalled', 'tokens_revoked']);
     const listeners = files('src/adapters/slack/listeners').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     expect(listeners).toContain("app.shortcut<MessageShortcut>('s117_record_decision'");
     expect(listeners).toContain("app.event('app_home_opened'");
     expect(listeners).toContain("app.command('/s117'");
+    const adapter = fs.readFileSync('src/adapters/slack/adapter.ts', 'utf8');
+    expect(adapter).toContain("app.event('app_uninstalled'");
+    expect(adapter).toContain("app.event('tokens_revoked'");
+  });
+
+  it('asks a workspace installing through the install link for the same scopes, and lists the redirect page', () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://s117.example.nhs.uk/slack/oauth_redirect']);
   });
 });

@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import type { WebClient } from '@slack/web-api';
 import { createLogger } from '../../src/app/logger.ts';
 import { Installations, listedTeams, loadWorkspaces, WorkspacesFileError } from '../../src/adapters/slack/workspaces.ts';
+import { slackModule } from '../../src/adapters/slack/module.ts';
+import type { SlackEnv } from '../../src/adapters/slack/env.ts';
 
 // SLACK_WORKSPACES_FILE: which workspaces the app is installed in, and where each one's token is.
 describe('the Slack workspaces file', () => {
@@ -21,6 +23,19 @@ describe('the Slack workspaces file', () => {
     try { loadWorkspaces(file, env); } catch (e) { expect(e).toBeInstanceOf(WorkspacesFileError); return (e as Error).message; }
     return null;
   };
+
+  it('gives each of several workspaces its own home key, from the settings alone (so the command line routes as the bot)', () => {
+    const two = write('workspaces:\n  - { team: T0COUNCIL, token_env: A }\n  - { team: T0ICB0001, token_env: B }\n');
+    const one = write('workspaces:\n  - { team: T0COUNCIL, token_env: A }\n');
+    const key = (env: Partial<SlackEnv>, space: string | null) => slackModule.homeKey!(env as SlackEnv, space);
+    expect(key({ SLACK_WORKSPACES_FILE: two }, 'T0ICB0001')).toBe('slack:T0ICB0001');
+    expect(key({ SLACK_WORKSPACES_FILE: two }, 'T0OTHER01')).toBe('slack');
+    expect(key({ SLACK_WORKSPACES_FILE: one }, 'T0COUNCIL')).toBe('slack');
+    expect(key({ SLACK_BOT_TOKEN: 'xoxb-1' }, 'T0COUNCIL')).toBe('slack');
+    // The install link: any workspace is its own home, installed yet or not (its rows wait for it).
+    expect(key({ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'x', SLACK_WORKSPACES_FILE: one }, 'T0ICB0001')).toBe('slack:T0ICB0001');
+    expect(key({ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'x' }, null)).toBe('slack');
+  });
 
   it('reads each workspace\'s token from a file or a variable, and an own app\'s signing secret when given', () => {
     const tokenFile = path.join(dir, 'council.token');

@@ -21,6 +21,9 @@ const refusal = (env: Record<string, string>): string[] => {
   return [];
 };
 
+const SLACK_ID = '1111111111.2222222222';
+const SLACK_SECRET = '0123456789abcdef0123456789abcdef';
+
 describe('settings checked at start-up', () => {
   it.each([
     [{ TIME_ZONE: 'Europe/Londres' }, /^TIME_ZONE: must be a time zone name like Europe\/London$/],
@@ -32,6 +35,14 @@ describe('settings checked at start-up', () => {
     [{ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_PASSWORD: 'p' }, /^MICROSOFT_APP_TENANT_ID \(.*\): is needed with MICROSOFT_APP_ID/],
     [{ MICROSOFT_APP_TYPE: 'MultiTenant' }, /^MICROSOFT_APP_ID: is needed with MICROSOFT_APP_TYPE/],
     [{ SLACK_APP_TOKEN: 'xapp-1' }, /^SLACK_BOT_TOKEN: is needed with SLACK_APP_TOKEN/],
+    [{ SLACK_CLIENT_ID: 'abc', SLACK_CLIENT_SECRET: SLACK_SECRET }, /^SLACK_CLIENT_ID: must be the Slack app's Client ID \(digits\.digits/],
+    [{ SLACK_CLIENT_ID: SLACK_ID, SLACK_CLIENT_SECRET: 'xyz' }, /^SLACK_CLIENT_SECRET: must be the Slack app's Client Secret/],
+    [{ SLACK_CLIENT_ID: SLACK_ID }, /^SLACK_CLIENT_SECRET: is needed with SLACK_CLIENT_ID for Slack's install flow/],
+    [{ SLACK_CLIENT_SECRET: SLACK_SECRET }, /^SLACK_CLIENT_ID: is needed with SLACK_CLIENT_SECRET/],
+    [{ SLACK_CLIENT_ID: SLACK_ID, SLACK_CLIENT_SECRET: SLACK_SECRET, SLACK_SIGNING_SECRET: 's' }, /^PUBLIC_URL: is needed with SLACK_CLIENT_ID/],
+    [{ SLACK_CLIENT_ID: SLACK_ID, SLACK_CLIENT_SECRET: SLACK_SECRET, PUBLIC_URL: 'https://s117.example.nhs.uk' }, /^SLACK_SIGNING_SECRET: is needed with SLACK_CLIENT_ID/],
+    [{ SLACK_CLIENT_ID: SLACK_ID, SLACK_CLIENT_SECRET: SLACK_SECRET, PUBLIC_URL: 'https://s117.example.nhs.uk', SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' },
+      /^SLACK_BOT_TOKEN: with SLACK_CLIENT_ID each workspace installs through/],
   ])('%j is refused in one line naming the setting', (env, line) => {
     expect(refusal(env as Record<string, string>)).toEqual([expect.stringMatching(line)]);
   });

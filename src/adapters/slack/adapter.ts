@@ -5,7 +5,11 @@ import type { Foreground } from '../../app/foreground.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Directory } from '../../domain/types.ts';
 import { ConfigError } from '../../config/env.ts';
-import type { SlackEnv } from './env.ts';
+import { installFlowOn, type SlackEnv } from './env.ts';
+import type { ChatPort } from '../../app/ports.ts';
+import { ChatDeliveryError } from '../../app/ports.ts';
+import type { InstallationStore, PlatformRegister } from '../../app/platform.ts';
+import { InstallFlow, SLACK_INSTALL_PATH } from './install-flow.ts';
 import { Interactions } from '../../app/interactions/interactions.ts';
 import { SlackChatPort } from './chat-port.ts';
 import type { PlatformStatus } from './slack-auth.ts';
@@ -61,16 +65,18 @@ function boltLogger(logger: Logger): BoltLogger {
 
 export interface SlackAdapter {
   mode: 'http' | 'socket';
-  /** The default port: the single workspace's, or the first listed. */
-  port: SlackChatPort;
+  /** The default port: the single workspace's, or the first listed; none with the install flow alone. */
+  port: SlackChatPort | null;
   /** With several workspaces, one port per workspace, keyed by its home (`slack:T…`). */
   workspacePorts: Record<string, SlackChatPort>;
   /** Mount at SLACK_EVENTS_PATH on the bot's HTTP server (HTTP mode only). */
   handle: ((req: IncomingMessage, res: ServerResponse, io: RequestIo) => Promise<void>) | null;
+  /** Slack's install flow at SLACK_INSTALL_PATH and SLACK_OAUTH_REDIRECT_PATH; null unless SLACK_CLIENT_ID is set. */
+  install: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null;
   /** The workspaces served, for the banner. */
   workspaces(): { teamId: string | null; name: string | null }[];
   /** Registers the listeners; call once the use cases exist. */
-  attach(service: DisputeService, onChange: () => void): void;
+  attach(service: DisputeService, onChange: () => void, register?: PlatformRegister): void;
   /** Never rejects: a Slack that is down or refuses a token makes the bot not ready, and it keeps trying. */
   start(): Promise<void>;
   /** Ready once Slack accepted every token (and, in Socket Mode, the socket is up); else why not. */
@@ -86,7 +92,8 @@ export interface SlackAdapter {
  */
 export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter | null {
   const { logger, directory, foreground } = deps;
-  if (!env.SLACK_BOT_TOKEN && !env.SLACK_WORKSPACES_FILE) return null;
+  const installFlow = installFlowOn(env);
+  if (!env.SLACK_BOT_TOKEN && !env.SLACK_WORKSPACES_FILE && !installFlow) return null;
   const socket = Boolean(env.SLACK_APP_TOKEN);
   const slackLogger = logger.child({ platform: 'slack' });
   const log = boltLogger(slackLogger);
@@ -101,27 +108,65 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
   };
   const configs = env.SLACK_WORKSPACES_FILE
     ? loadWorkspaces(env.SLACK_WORKSPACES_FILE, deps.processEnv)
-    : [{ teamId: null, name: null, token: env.SLACK_BOT_TOKEN!, signingSecret: null }];
+    : env.SLACK_BOT_TOKEN ? [{ teamId: null, name: null, token: env.SLACK_BOT_TOKEN, signingSecret: null }] : [];
   // One app installed in every workspace shares SLACK_SIGNING_SECRET; a workspace with an app of its own brings its own.
   const ownApps = configs.filter((c) => c.signingSecret);
   const shared = configs.filter((c) => !c.signingSecret);
-  if (!socket && shared.length && !env.SLACK_SIGNING_SECRET) {
-    const which = shared.map((c) => c.teamId ?? 'SLACK_BOT_TOKEN').join(', ');
+  if (!socket && (shared.length || installFlow) && !env.SLACK_SIGNING_SECRET) {
+    const flowOnes = installFlow ? ['the workspaces installed through SLACK_CLIENT_ID'] : [];
+    const which = [...shared.map((c) => c.teamId ?? 'SLACK_BOT_TOKEN'), ...flowOnes].join(', ');
     throw new ConfigError(
       `SLACK_SIGNING_SECRET: is needed for ${which} (the app's Basic Information page), or set SLACK_APP_TOKEN for Socket Mode`,
     );
   }
   const signingSecrets = [
     ...ownApps.map((c) => ({ secret: c.signingSecret!, teams: [c.teamId!] })),
-    ...(shared.length && env.SLACK_SIGNING_SECRET ? [{
+    ...((shared.length || installFlow) && env.SLACK_SIGNING_SECRET ? [{
       secret: env.SLACK_SIGNING_SECRET,
       teams: ownApps.length ? shared.map((c) => c.teamId).filter((t): t is string => Boolean(t)) : null,
+      // The shared app also signs for the workspaces installed through its install link.
+      also: (team: string) => installations.all.some((i) => i.source === 'register' && i.teamId === team),
     }] : []),
   ];
-  const installations = new Installations(configs, (token) => new WebClient(token, clientOptions), slackLogger);
+  const publicUrl = env.PUBLIC_URL?.replace(/\/$/, '') ?? null;
+  let store: InstallationStore | null = null;
+  let addPort: PlatformRegister['addPort'] = () => undefined;
+  const installations: Installations = new Installations(configs, (token) => new WebClient(token, clientOptions), slackLogger, {
+    installFlow,
+    ...(installFlow ? { refresh: () => refreshInstalled() } : {}),
+  });
+  // Ports of workspaces served through the install flow, made on first need: each call takes the workspace's token
+  // as it is then (installed, re-installed with a new one, or gone: the outbox keeps the row and tries again).
+  const installedPorts = new Map<string, SlackChatPort>();
+  const TeamClient = class extends WebClient {
+    constructor(private readonly s117Team: string) { super(undefined, clientOptions); }
+    override async apiCall(method: string, options: Record<string, unknown> = {}) {
+      const token = installations.tokenFor(this.s117Team);
+      if (!token) {
+        throw new ChatDeliveryError(`Slack workspace ${this.s117Team} has no installation of the app here: install it from `
+          + `${publicUrl ?? 'PUBLIC_URL'}${SLACK_INSTALL_PATH}`, true);
+      }
+      return super.apiCall(method, { ...options, token });
+    }
+  };
+  const ensurePort = (teamId: string) => {
+    if (installedPorts.has(teamId) || installations.configured(teamId)) return;
+    const port = new SlackChatPort(new TeamClient(teamId), directory, slackLogger, publicUrl, { team: teamId });
+    installedPorts.set(teamId, port);
+    addPort(port.platform, port as ChatPort);
+  };
+  const refreshInstalled = async () => {
+    if (!store) return;
+    const list = await store.list('slack');
+    installations.setRegistered(list.map((r) => ({ teamId: r.space, name: r.name, token: r.secret })));
+    for (const r of list) ensurePort(r.space);
+  };
+  /** Every Slack workspace the directory names as a home gets its port, installed yet or not: its people go there. */
+  const portsForHomes = () => {
+    for (const o of directory().organisations) for (const h of o.homes ?? []) if (h.platform === 'slack' && h.space) ensurePort(h.space);
+  };
   // Bolt would call auth.test itself and crash the process if it failed; we ask in the background instead.
   const authorize = (source: { teamId?: string; enterpriseId?: string }) => installations.authorize(source);
-  const publicUrl = env.PUBLIC_URL?.replace(/\/$/, '') ?? null;
   const ports = installations.all.map((i) => new SlackChatPort(
     i.client, directory, slackLogger, publicUrl, installations.several && i.teamId ? { team: i.teamId } : null,
   ));
@@ -159,19 +204,56 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
   let socketUp = false;
   let socketReason = 'connecting to Slack Socket Mode';
   let stopped = false;
+  let refreshTimer: ReturnType<typeof setInterval> | null = null;
+  const flow = installFlow ? new InstallFlow({
+    clientId: env.SLACK_CLIENT_ID!, clientSecret: env.SLACK_CLIENT_SECRET!, publicUrl: publicUrl ?? '',
+    // Slack's authorize page sits beside its Web API (slack.com/api/ → slack.com/oauth/v2/authorize; GovSlack's likewise).
+    authorizeUrl: new URL('../oauth/v2/authorize', env.SLACK_API_URL ?? 'https://slack.com/api/').toString(),
+    client: new WebClient(undefined, clientOptions), store: () => store, directory,
+    configured: (team) => installations.configured(team),
+    installed: async () => { await refreshInstalled(); onChangeRef(); },
+    now: () => new Date(), logger: slackLogger.child({ part: 'install' }),
+  }) : null;
+  let onChangeRef: () => void = () => undefined;
+
+  /** The app was uninstalled from a workspace, or its bot token revoked: that installation is gone for good. */
+  const uninstalled = async (teamId: string | undefined, why: string) => {
+    if (!teamId) return;
+    if (installations.configured(teamId)) {
+      slackLogger.error({ team: teamId, why }, `Slack says the app's token for workspace ${teamId} no longer works (${why}); `
+        + 'reinstall it there and put the new token in SLACK_WORKSPACES_FILE, or remove the workspace from it');
+      return;
+    }
+    const removed = store ? await store.remove('slack', teamId) : false;
+    installations.dropRegistered(teamId);
+    if (removed) slackLogger.warn({ team: teamId, why }, 'the Slack app was removed from a workspace; its installation is deleted');
+  };
   return {
     mode: socket ? 'socket' : 'http',
-    port: ports[0]!,
+    port: ports[0] ?? null,
     workspacePorts: installations.several ? Object.fromEntries(ports.map((p) => [p.platform, p])) : {},
     handle: receiver ? receiver.handle : null,
+    install: flow ? flow.handle : null,
     workspaces: () => installations.all.map((i) => ({ teamId: i.teamId ?? i.auth.teamId(), name: i.name })),
-    attach(service, onChange) {
-      const ctx = new SlackContext(new Interactions(service, slackLogger, onChange, publicUrl), publicUrl);
+    attach(service, onChange, register) {
+      const ctx = new SlackContext(new Interactions(service, slackLogger, onChange, publicUrl), publicUrl,
+        (team) => (installations.several && team ? `slack:${team}` : 'slack'));
       commands.register(app, ctx, policy);
       views.register(app, ctx);
       actions.register(app, ctx, policy);
       shortcuts.register(app, ctx, policy);
       home.register(app, ctx);
+      onChangeRef = onChange;
+      if (installFlow && register) {
+        store = register.installations;
+        addPort = register.addPort;
+        portsForHomes();
+      }
+      // Bolt runs these without authorize (the token is already gone): the installation is deleted, not kept to fail.
+      app.event('app_uninstalled', async ({ body }) => uninstalled(body.team_id, 'app_uninstalled'));
+      app.event('tokens_revoked', async ({ body, event }) => {
+        if (event.tokens.bot?.length) await uninstalled(body.team_id, 'tokens_revoked');
+      });
     },
     status() {
       const a = installations.status();
@@ -179,6 +261,19 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
       return socket && !socketUp ? { ready: false, reason: socketReason } : a;
     },
     async start() {
+      if (installFlow) {
+        if (!store) throw new ConfigError('SLACK_CLIENT_ID: the install flow needs the register (the bot attaches it before start)');
+        // The register's installations join the configured ones now, and every minute (another replica may have
+        // installed or removed one; a workspace newly named in the directory gets its port).
+        await refreshInstalled();
+        refreshTimer = setInterval(() => {
+          portsForHomes();
+          refreshInstalled().catch((e: unknown) => {
+            slackLogger.warn({ err: { message: (e as Error).message } }, 'could not read the Slack installations');
+          });
+        }, 60_000);
+        refreshTimer.unref();
+      }
       await installations.start();
       if (!socket) return;
       const connect = async (n: number): Promise<void> => {
@@ -195,6 +290,7 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
     },
     async stop() {
       stopped = true;
+      if (refreshTimer) clearInterval(refreshTimer);
       // Bolt's stop() does not wait for the websocket's close handshake; waiting leaves no timers behind.
       // Closed first, so no new event keeps the wait below going.
       if (socketReceiver) await Promise.race([socketReceiver.client.disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]);

@@ -9,7 +9,18 @@ export class SlackContext {
     readonly interactions: Interactions,
     /** PUBLIC_URL, for links to the register. */
     readonly publicUrl: string | null = null,
+    /** The home key of a workspace (`slack:T0ABC` when several are served, else `slack`). */
+    private readonly homeOf: (teamId: string | null) => string = () => 'slack',
   ) {}
+
+  /**
+   * Where a request came from, as the history records it: the workspace's home key when the bot serves several
+   * (Bolt's context names the request's workspace), so an action in the ICB's workspace is not told from the
+   * council's only by who made it.
+   */
+  where(context: { teamId?: string | undefined; enterpriseId?: string | undefined }): string {
+    return this.homeOf(context.teamId ?? context.enterpriseId ?? null);
+  }
 
   person(slackUserId: string): Person | null {
     return this.interactions.person('slack', slackUserId);

@@ -15,11 +15,15 @@ const UNACKNOWLEDGED_AFTER_MS = 3001;
 /** Which workspaces have the app installed here: a request from any other is refused. */
 export interface Workspaces {
   /** True when `teamId` has an installation (or, for a single token not yet checked with Slack, may have). */
-  serves(teamId: string): boolean;
+  serves(teamId: string): boolean | Promise<boolean>;
 }
 
 /** A Slack app's signing secret, and the workspaces its requests may come from (null: any workspace served here). */
-export interface SigningSecret { secret: string; teams: string[] | null }
+export interface SigningSecret {
+  secret: string; teams: string[] | null;
+  /** Further workspaces it signs for (the shared app's, installed through the install link while running). */
+  also?: (team: string) => boolean;
+}
 
 export interface SlackReceiverDeps {
   /** One per Slack app: a request must be signed by one of them, for one of that app's workspaces. */
@@ -93,8 +97,8 @@ export class SlackReceiver implements Receiver {
     if (p.what.kind === 'url_verification') return http.buildUrlVerificationResponse(res, { challenge: p.what.challenge });
     if (p.what.kind === 'ssl_check') return http.buildSSLCheckResponse(res);
     // Signed by one workspace's app but naming another's workspace: that app is not installed there.
-    const signedFor = (team: string) => !signer?.teams || signer.teams.includes(team);
-    if (p.teamId && (!this.deps.workspaces.serves(p.teamId) || !signedFor(p.teamId))) {
+    const signedFor = (team: string) => !signer?.teams || signer.teams.includes(team) || Boolean(signer.also?.(team));
+    if (p.teamId && (!signedFor(p.teamId) || !(await this.deps.workspaces.serves(p.teamId)))) {
       logger.warn({ team: p.teamId }, 'a Slack request from a workspace without an installation of the app was refused');
       return reply(res, 401, 'This Slack workspace has not installed the app here.');
     }

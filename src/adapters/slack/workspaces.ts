@@ -96,29 +96,84 @@ export interface Installation {
   readonly client: WebClient;
   readonly auth: SlackAuth;
   readonly token: string;
+  /** Configured (SLACK_BOT_TOKEN, SLACK_WORKSPACES_FILE), or installed through the install link (kept in the register). */
+  readonly source: 'config' | 'register';
 }
+
+type InstallationConfig = { teamId: string | null; name: string | null; token: string };
 
 /**
  * The workspaces the app is installed in here. A request from any other is
  * refused by the receiver; Bolt's authorize hook picks the installation of
  * the request's workspace; each has its own Web API client, so its rate
- * limits are its own.
+ * limits are its own. With the install flow on, installations kept in the
+ * register join the configured ones while the bot runs.
  */
 export class Installations implements Workspaces {
-  readonly all: Installation[];
+  all: Installation[];
+  private refreshing: Promise<void> | null = null;
+  private lastRefresh = 0;
 
   constructor(
-    configs: { teamId: string | null; name: string | null; token: string }[],
-    makeClient: (token: string) => WebClient, private readonly logger: Logger,
+    configs: InstallationConfig[],
+    private readonly makeClient: (token: string) => WebClient, private readonly logger: Logger,
+    private readonly opts: {
+      /** Slack's install flow is on: every workspace is a home of its own, however many are installed yet. */
+      installFlow?: boolean;
+      /** Reads the register's installations again (another replica may have installed or removed one). */
+      refresh?: () => Promise<void>;
+    } = {},
   ) {
-    this.all = configs.map((c) => {
-      const client = makeClient(c.token);
-      return { ...c, client, auth: new SlackAuth(client, c.token, logger.child({ team: c.teamId ?? 'token' })) };
-    });
+    this.all = configs.map((c) => this.make(c, 'config'));
   }
 
-  /** Several configured workspaces (each its own home `slack:T…`), or the one token of SLACK_BOT_TOKEN. */
-  get several(): boolean { return this.all.length > 1; }
+  private make(c: InstallationConfig, source: Installation['source']): Installation {
+    const client = this.makeClient(c.token);
+    return { ...c, client, source, auth: new SlackAuth(client, c.token, this.logger.child({ team: c.teamId ?? 'token' })) };
+  }
+
+  /** Several configured workspaces (each its own home `slack:T…`), the install flow, or the one token of SLACK_BOT_TOKEN. */
+  get several(): boolean { return Boolean(this.opts.installFlow) || this.all.length > 1; }
+
+  /** Whether a configured entry (not the register) holds this workspace. */
+  configured(teamId: string): boolean {
+    return this.all.some((i) => i.teamId === teamId && i.source === 'config');
+  }
+
+  /**
+   * The register's installations as they are now: new ones join (their tokens checked with Slack in the background),
+   * gone ones leave, a new token replaces the old. Configured workspaces are never touched. The teams added.
+   */
+  setRegistered(list: InstallationConfig[]): string[] {
+    const added: string[] = [];
+    const keep = this.all.filter((i) => i.source === 'config');
+    const fresh: Installation[] = [];
+    for (const c of list) {
+      if (!c.teamId || keep.some((i) => i.teamId === c.teamId)) continue;
+      const had = this.all.find((i) => i.teamId === c.teamId && i.source === 'register');
+      if (had && had.token === c.token) { fresh.push(had); continue; }
+      if (had) had.auth.stop();
+      const i = this.make(c, 'register');
+      void i.auth.start();
+      fresh.push(i);
+      if (!had) added.push(c.teamId);
+    }
+    for (const gone of this.all.filter((i) => i.source === 'register' && !fresh.includes(i))) gone.auth.stop();
+    this.all = [...keep, ...fresh];
+    return added;
+  }
+
+  /** Forgets a workspace installed through the install link (uninstalled, or its token revoked). */
+  dropRegistered(teamId: string): void {
+    const gone = this.all.filter((i) => i.source === 'register' && i.teamId === teamId);
+    for (const i of gone) i.auth.stop();
+    this.all = this.all.filter((i) => !gone.includes(i));
+  }
+
+  /** The token of a workspace's installation now, or null when it has none (not installed yet, or uninstalled). */
+  tokenFor(teamId: string): string | null {
+    return this.all.find((i) => i.teamId === teamId)?.token ?? null;
+  }
 
   private find(teamId: string): Installation | null {
     const named = this.all.find((i) => i.teamId === teamId);
@@ -130,7 +185,17 @@ export class Installations implements Workspaces {
     return known === null || known === teamId ? single : null;
   }
 
-  serves(teamId: string): boolean {
+  /** With the install flow, a workspace not known here is looked for in the register once more (at most every 2 s). */
+  async serves(teamId: string): Promise<boolean> {
+    if (this.find(teamId)) return true;
+    if (!this.opts.refresh) return false;
+    if (!this.refreshing && Date.now() - this.lastRefresh >= 2000) {
+      this.lastRefresh = Date.now();
+      this.refreshing = this.opts.refresh().catch((e: unknown) => {
+        this.logger.warn({ err: { message: (e as Error).message } }, 'could not read the Slack installations from the register');
+      }).finally(() => { this.refreshing = null; });
+    }
+    if (this.refreshing) await this.refreshing;
     return this.find(teamId) !== null;
   }
 

@@ -2,6 +2,7 @@ import { mayTake } from '../../domain/allowed-actions.ts';
 import type { Actor, Command } from '../../domain/commands.ts';
 import { maySeeDispute, seesEveryDispute } from '../../domain/participants.ts';
 import type { Dispute, Person } from '../../domain/types.ts';
+import { platformOf } from '../../domain/homes.ts';
 import { disputeView, type DisputeView } from '../../domain/view.ts';
 import { boardReport, parsePeriod, type BoardReport, type Period } from '../../reports/board-report.ts';
 import type { DisputeService } from '../dispute-service.ts';
@@ -51,7 +52,7 @@ export class Interactions {
   /** The directory person behind a platform user id, or null for a stranger. */
   person(platform: string, handle: string | null | undefined): Person | null {
     if (!handle) return null;
-    return this.service.directory().people.find((p) => personHandle(p, platform) === handle) ?? null;
+    return this.service.directory().people.find((p) => personHandle(p, platformOf(platform)) === handle) ?? null;
   }
 
   /** The view of a dispute for this viewer (null: the card every participant shares). */
@@ -61,8 +62,8 @@ export class Interactions {
 
   /** Loads a dispute the person may see, or says why not (never naming it to someone who may not). */
   async dispute(person: Person | null, platform: string, target: Target): Promise<Answer<Dispute>> {
-    if (!person) return no(refusals.notInDirectory(platform));
-    const d = 'space' in target ? await this.service.disputeForSpace(platform, target.space) : await this.service.get(target);
+    if (!person) return no(refusals.notInDirectory(platformOf(platform)));
+    const d = 'space' in target ? await this.service.disputeForSpace(platformOf(platform), target.space) : await this.service.get(target);
     if (!d) return no('reference' in target ? refusals.noSuchDispute(target.reference) : refusals.noSuchDispute());
     if (!maySeeDispute(person, d)) return no(refusals.maySee());
     return yes(d);
@@ -76,15 +77,15 @@ export class Interactions {
   async status(person: Person | null, platform: string, target: Target): Promise<Answer<DisputeView>> {
     const r = await this.dispute(person, platform, target);
     if (!r.ok) return r;
-    await this.service.recordAccess({ actorId: person!.id, surface: platform, action: 'VIEW', refs: [r.value.reference], detail: { command: 'status' } });
+    await this.service.recordAccess({ actorId: person!.id, surface: platformOf(platform), action: 'VIEW', refs: [r.value.reference], detail: { command: 'status' } });
     return yes(this.view(r.value, person));
   }
 
   /** The person's open disputes, soonest deadline first (logged like status). */
   async list(person: Person | null, platform: string, command = 'list'): Promise<Answer<DisputeView[]>> {
-    if (!person) return no(refusals.notInDirectory(platform));
+    if (!person) return no(refusals.notInDirectory(platformOf(platform)));
     const mine = await this.service.openFor(person.id);
-    await this.service.recordAccess({ actorId: person.id, surface: platform, action: 'LIST', refs: mine.map((d) => d.reference), detail: { command } });
+    await this.service.recordAccess({ actorId: person.id, surface: platformOf(platform), action: 'LIST', refs: mine.map((d) => d.reference), detail: { command } });
     return yes(mine.map((d) => this.view(d, person)));
   }
 
@@ -97,7 +98,7 @@ export class Interactions {
 
   /** The raise form may be opened by anyone in the directory. */
   raiseForm(person: Person | null, platform: string): Answer<null> {
-    return person ? yes(null) : no(refusals.notInDirectory(platform));
+    return person ? yes(null) : no(refusals.notInDirectory(platformOf(platform)));
   }
 
   /**
@@ -107,7 +108,7 @@ export class Interactions {
    * action is one the domain allows this person now.
    */
   async press(person: Person | null, platform: string, verb: string, payload: unknown, key: string): Promise<Answer<Pressed>> {
-    if (!person) return no(refusals.notInDirectory(platform));
+    if (!person) return no(refusals.notInDirectory(platformOf(platform)));
     const a = parseAction(verb, payload);
     if (!a || a.verb === 'raise') return no(refusals.stale());
     const found = await this.dispute(person, platform, { id: a.d });
@@ -128,8 +129,8 @@ export class Interactions {
 
   /** "Record as decision" on a message: the decision form prefilled with the message, if the person may propose here. */
   async recordAsDecision(person: Person | null, platform: string, space: string, text: string): Promise<Answer<Pressed>> {
-    if (!person) return no(refusals.notInDirectory(platform));
-    const d = await this.service.disputeForSpace(platform, space);
+    if (!person) return no(refusals.notInDirectory(platformOf(platform)));
+    const d = await this.service.disputeForSpace(platformOf(platform), space);
     if (!d) return no(refusals.notCaseSpace('"Record as decision"'));
     if (!maySeeDispute(person, d)) return no(refusals.maySee());
     if (!this.mayTake(d, person, { verb: 'decide' })) return no(d.status === 'OPEN' ? refusals.mayNotDo() : refusals.resolved());
@@ -166,7 +167,7 @@ export class Interactions {
       ({ ok: false, errors: { [DOMAIN_FIELD[field] ?? field]: refusal.message }, refusal });
     const invalid = (errors: FieldErrors): FormAnswer =>
       ({ ok: false, errors, refusal: { code: 'INVALID_FORM', message: Object.values(errors)[0]! } });
-    if (!person) return fail(refusals.notInDirectory(platform));
+    if (!person) return fail(refusals.notInDirectory(platformOf(platform)));
     const clean = cleanValues(values);
     try {
       if (form === 'raise') {
@@ -192,13 +193,13 @@ export class Interactions {
 
   /** The Partnership Board report, for those who see every dispute; `period` as typed. */
   async report(person: Person | null, platform: string, period: string): Promise<Answer<{ report: BoardReport; period: Period }>> {
-    if (!person) return no(refusals.notInDirectory(platform));
+    if (!person) return no(refusals.notInDirectory(platformOf(platform)));
     if (!seesEveryDispute(person)) return no(refusals.reportOnly());
     const p = parsePeriod(cleanText(period), this.service.calendar.localDate(this.service.now()));
     if ('error' in p) return no({ code: 'BAD_PERIOD', message: p.error });
     const report = boardReport(await this.service.all(), p, this.service.calendar, this.service.directory(), this.service.now());
     await this.service.recordAccess({
-      actorId: person.id, surface: platform, action: 'EXPORT', refs: report.overdue.map((o) => o.reference), detail: { command: 'report', from: p.from, to: p.to },
+      actorId: person.id, surface: platformOf(platform), action: 'EXPORT', refs: report.overdue.map((o) => o.reference), detail: { command: 'report', from: p.from, to: p.to },
     });
     return yes({ report, period: p });
   }
@@ -222,6 +223,10 @@ export class Interactions {
     return this.command(person!, platform, found.value, cleanValues(cmd), key);
   }
 
+  /**
+   * Who acts, and where from: `platform` may be a home key (`slack:T0ABC`, a workspace of several), which the history
+   * records so a decision confirmed in the ICB's workspace says so; people, refusals and spaces go by the platform.
+   */
   private actor(person: Person, platform: string): Actor {
     return { personId: person.id, platform: platform as Actor['platform'] };
   }

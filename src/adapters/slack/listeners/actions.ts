@@ -9,7 +9,7 @@ export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
   // Every button is acknowledged with nothing, a link button's too (no listener of ours): what follows is a form, a
   // notice to the person, or a changed card.
   policy.answerFirst({ interaction: 'block_actions' });
-  app.action<BlockAction<ButtonAction>>(/^s117:/, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<ButtonAction>>(/^s117:/, async ({ ack, body, action, client, context }) => {
     await ack();
     const user = body.user.id;
     const channel = body.channel?.id;
@@ -17,7 +17,7 @@ export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
     const me = ctx.person(user);
     const verb = action.action_id.split(':')[1] ?? '';
     if (verb === 'raise') {
-      const r = ctx.interactions.raiseForm(me, 'slack');
+      const r = ctx.interactions.raiseForm(me, ctx.where(context));
       if (!r.ok) return void (await tell(r.refusal.message));
       await client.views.open({ trigger_id: body.trigger_id, view: raiseModal(ctx.interactions.service.directory(), { channel: channel ?? null }) });
       return;
@@ -30,7 +30,7 @@ export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
     }
     // A retried delivery carries the same action_ts: the same key, applied once.
     const key = `slack:action:${body.container?.message_ts ?? 'home'}:${action.action_id}:${action.action_ts}:${user}`;
-    const r = await ctx.interactions.press(me, 'slack', verb, payload, key);
+    const r = await ctx.interactions.press(me, ctx.where(context), verb, payload, key);
     if (!r.ok) return void (await tell(refusalText(r.refusal)));
     const p = r.value;
     if (p.kind === 'done') {

@@ -37,7 +37,7 @@ export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
   const ix = ctx.interactions;
   // Acknowledged with nothing before the listener runs; every reply goes through respond() or a form.
   policy.answerFirst({ command: '/s117' });
-  app.command('/s117', async ({ command, ack, respond, client }) => {
+  app.command('/s117', async ({ command, ack, respond, client, context }) => {
     // Slack wants an answer within 3 seconds; everything slow happens after.
     await ack();
     const [sub = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
@@ -47,10 +47,11 @@ export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
     // The same trigger id is the same request delivered again: answered once.
     const key = `slack:cmd:${command.trigger_id}`;
     const channel = command.channel_id;
+    const where = ctx.where(context);
     try {
     switch (sub.toLowerCase()) {
       case 'raise': {
-        const r = ix.raiseForm(me, 'slack');
+        const r = ix.raiseForm(me, where);
         if (!r.ok) return void (await reply(r.refusal.message));
         await client.views.open({ trigger_id: command.trigger_id, view: raiseModal(ix.service.directory(), { channel }) });
         return;
@@ -59,11 +60,11 @@ export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
         if (!REF.test(arg) && !(await ix.service.disputeForSpace('slack', channel)) && me) {
           return void (await reply(arg ? `There is no dispute ${esc(arg)}. References look like S117-2026-0042.` : `This is not a case channel. Say which dispute: \`/s117 status S117-2026-0042\`.\n\n${HELP}`));
         }
-        const r = await ix.status(me, 'slack', REF.test(arg) ? { reference: arg.toUpperCase() } : { space: channel });
+        const r = await ix.status(me, where, REF.test(arg) ? { reference: arg.toUpperCase() } : { space: channel });
         return void (await reply(r.ok ? statusText(r.value) : esc(r.refusal.message)));
       }
       case 'list': {
-        const r = await ix.list(me, 'slack');
+        const r = await ix.list(me, where);
         if (!r.ok) return void (await reply(r.refusal.message));
         if (!r.value.length) return void (await reply('You have no open disputes.'));
         const lines = r.value.slice(0, 40).map((v) => `• *${esc(v.reference)}* — Stage ${v.stage}, ${esc(v.dueText)}${v.overdue ? ' :warning:' : ''}`);
@@ -72,21 +73,21 @@ export function register(app: App, ctx: SlackContext, policy: AckPolicy): void {
       case 'escalate': {
         if (me && !(await ix.service.disputeForSpace('slack', channel))) return void (await reply('Use `/s117 escalate <reason>` in the dispute\'s case channel.'));
         if (me && !arg) return void (await reply('Say why: `/s117 escalate <reason>`. The reason is recorded.'));
-        const r = await ix.typed(me, 'slack', channel, { type: 'ESCALATE', reason: arg }, key);
+        const r = await ix.typed(me, where, channel, { type: 'ESCALATE', reason: arg }, key);
         if (!r.ok) return void (await reply(esc(refusalText(r.refusal))));
         if (!r.value.duplicate) await reply(`Escalated ${esc(r.value.dispute.reference)} to Stage ${r.value.dispute.stage}. The new participants have been invited.`);
         return;
       }
       case 'care-change': {
-        const d = await ix.dispute(me, 'slack', { space: channel });
+        const d = await ix.dispute(me, where, { space: channel });
         if (!d.ok) return void (await reply(d.refusal.code === 'NO_SUCH_DISPUTE' ? 'Use `/s117 care-change` in the dispute\'s case channel.' : esc(d.refusal.message)));
-        const r = await ix.press(me, 'slack', 'care-change', { d: d.value.id }, key);
+        const r = await ix.press(me, where, 'care-change', { d: d.value.id }, key);
         if (!r.ok) return void (await reply(esc(refusalText(r.refusal))));
         if (r.value.kind === 'form') await client.views.open({ trigger_id: command.trigger_id, view: formModal(r.value) });
         return;
       }
       case 'report': {
-        const r = await ix.report(me, 'slack', arg);
+        const r = await ix.report(me, where, arg);
         if (!r.ok) return void (await reply(esc(r.refusal.message)));
         if (!(await ix.firstTime(`${key}:report`))) return;
         const { report, period } = r.value;

@@ -33,18 +33,18 @@ const FORMS: Record<string, FormName> = {
  * carries the form's errors.
  */
 export function register(app: App, ctx: SlackContext): void {
-  app.view(/^s117_/, async ({ ack, body, view, client }) => {
+  app.view(/^s117_/, async ({ ack, body, view, client, context }) => {
     const form = FORMS[view.callback_id];
     if (!form) return void (await ack());
     const m = meta(view.private_metadata);
     const user = body.user.id;
     const values = formValues(view.state, (u) => ctx.person(u)?.id ?? null);
-    const r = await ctx.interactions.submit(ctx.person(user), 'slack', form, values, {
+    const r = await ctx.interactions.submit(ctx.person(user), ctx.where(context), form, values, {
       ...(m.d ? { d: m.d } : {}), ...(m.n !== undefined ? { n: m.n } : {}), source: m.source ?? null,
     }, `slack:view:${view.id}`);
     if (!r.ok && r.errors.wordingConfirmed && !('wordingConfirmed' in view.state.values) && m.d) {
       // The words and the chosen effect disagree: the form is shown again, as typed, with the one question to answer.
-      const open = await ctx.interactions.press(ctx.person(user), 'slack', 'decide', { d: m.d }, `slack:view:${view.id}:ask`);
+      const open = await ctx.interactions.press(ctx.person(user), ctx.where(context), 'decide', { d: m.d }, `slack:view:${view.id}:ask`);
       if (open.ok && open.value.kind === 'form' && open.value.decision) {
         return void (await ack({ response_action: 'update', view: decisionModal(open.value.decision, m.source ?? null, values, { text: r.errors.wordingConfirmed, action: r.refusal.action ?? null }) }));
       }
