@@ -154,6 +154,8 @@ describe.each(DATABASES)('several Teams connections, one per tenant (%s)', (_lab
     expect((await tick(APP_NHSMAIL, NHSMAIL, 'gus-hart', nhs, d.id, 'clarify')).status).toBe(200);
     const ticks = await bot.app.db.prisma.historyEvent.findMany({ where: { disputeId: d.id, type: 'CHECKLIST_TICKED' } });
     expect(ticks.map((t) => t.actorId).sort()).toEqual(['dee-obi', 'gus-hart']);
+    // The history says where each press came from: the council's tenant by its connection's home.
+    expect(ticks.map((t) => [t.actorId, t.platform]).sort()).toEqual([['dee-obi', COUNCIL_KEY], ['gus-hart', 'teams']]);
     connector.clear();
     await settle();
     const updated = connector.updated();

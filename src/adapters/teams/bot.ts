@@ -38,7 +38,14 @@ const strings = (data: Record<string, unknown>) => Object.fromEntries(Object.ent
 export class S117TeamsBot extends TeamsActivityHandler {
   private readonly ix: Interactions;
 
-  constructor(service: DisputeService, logger: Logger, onChange: () => void, private readonly registerUrl: string | null = null) {
+  constructor(
+    service: DisputeService,
+    logger: Logger,
+    onChange: () => void,
+    private readonly registerUrl: string | null = null,
+    // With several connections the history says which tenant an action came from (`teams:<tenant>`), as Slack's does.
+    private readonly homeOf: (tenant: string | undefined) => string = () => 'teams',
+  ) {
     super();
     this.ix = new Interactions(service, logger, onChange, registerUrl);
     this.onMessage(async (context, next) => {
@@ -53,12 +60,17 @@ export class S117TeamsBot extends TeamsActivityHandler {
     });
   }
 
+  private where(context: TurnContext): string {
+    const a = context.activity;
+    return this.homeOf((a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? a.conversation?.tenantId);
+  }
+
   private person(context: TurnContext): Person | null {
-    return this.ix.person('teams', context.activity.from?.aadObjectId);
+    return this.ix.person(this.where(context), context.activity.from?.aadObjectId);
   }
 
   private async welcome(context: TurnContext): Promise<Card> {
-    const r = await this.ix.home(this.person(context), 'teams');
+    const r = await this.ix.home(this.person(context), this.where(context));
     if (!r.ok) return textCard('Section 117 disputes', [r.refusal.message]);
     const { mine, owe } = r.value;
     const lines = mine.length ? mine.map((v) => `${v.reference} — Stage ${v.stage}, ${v.dueText}${v.overdue ? ' (overdue)' : ''}`) : ['You have no open disputes.'];
@@ -77,7 +89,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
     try {
       switch (sub.toLowerCase()) {
         case 'raise': {
-          const r = this.ix.raiseForm(me, 'teams');
+          const r = this.ix.raiseForm(me, this.where(context));
           if (!r.ok) return void (await reply(r.refusal.message));
           await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(raiseCard(this.ix.service.directory()))));
           return;
@@ -86,7 +98,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
           if (me && !REF.test(arg) && !(await this.ix.service.disputeForSpace('teams', space))) {
             return void (await reply(arg ? `There is no dispute ${arg}.` : 'This is not a case thread. Say which dispute: status S117-2026-0042', HELP_LINES));
           }
-          const r = await this.ix.status(me, 'teams', REF.test(arg) ? { reference: arg.toUpperCase() } : { space });
+          const r = await this.ix.status(me, this.where(context), REF.test(arg) ? { reference: arg.toUpperCase() } : { space });
           if (!r.ok) return void (await reply(r.refusal.message));
           await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(stageCard(r.value, this.registerUrl))));
           return;
@@ -97,7 +109,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
         case 'escalate': {
           if (me && !(await this.ix.service.disputeForSpace('teams', space))) return void (await reply('Use "escalate <reason>" in the dispute\'s case thread.'));
           if (me && !arg) return void (await reply('Say why: escalate <reason>. The reason is recorded.'));
-          const r = await this.ix.typed(me, 'teams', space, { type: 'ESCALATE', reason: arg }, key);
+          const r = await this.ix.typed(me, this.where(context), space, { type: 'ESCALATE', reason: arg }, key);
           if (!r.ok) return void (await reply(refusalText(r.refusal)));
           if (!r.value.duplicate) await reply(`Escalated ${r.value.dispute.reference} to Stage ${r.value.dispute.stage}.`);
           return;
@@ -113,7 +125,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
   }
 
   private async report(context: TurnContext, me: Person | null, arg: string, key: string): Promise<void> {
-    const r = await this.ix.report(me, 'teams', arg);
+    const r = await this.ix.report(me, this.where(context), arg);
     if (!r.ok) return void (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(textCard(r.refusal.message, [])))));
     // A redelivered activity (same id) posts the report once.
     if (!(await this.ix.firstTime(`${key}:report`))) return;
@@ -152,7 +164,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
     const form = SUBMITS[verb];
     if (form) {
       const n = Number(data.n);
-      const r = await this.ix.submit(me, 'teams', form, data, { d, ...(Number.isInteger(n) ? { n } : {}), source: typeof data.source === 'string' ? data.source : null }, key);
+      const r = await this.ix.submit(me, this.where(context), form, data, { d, ...(Number.isInteger(n) ? { n } : {}), source: typeof data.source === 'string' ? data.source : null }, key);
       if (form === 'raise') {
         if (r.ok) return cardResponse(textCard(`${r.dispute.reference} is raised`, [`Its case thread is being opened and the Stage ${r.dispute.stage} participants told.`]));
         return r.refusal.code === 'NOT_IN_DIRECTORY' ? messageResponse(r.refusal.message) : cardResponse(raiseCard(this.ix.service.directory(), r.errors, strings(data)));
@@ -162,12 +174,12 @@ export class S117TeamsBot extends TeamsActivityHandler {
       // The wording question keeps the form too, with its one action (if any) beside "Propose".
       const question = r.refusal.code === 'WORDING_CHECK';
       if ((!r.refusal.action || question) && (r.refusal.code === 'INVALID_FORM' || (r.refusal.field && r.refusal.field !== 'form'))) {
-        const open = await this.ix.press(me, 'teams', FORM_VERB[form], { d, ...(data.n !== undefined ? { n: data.n } : {}) }, `${key}:reopen`);
+        const open = await this.ix.press(me, this.where(context), FORM_VERB[form], { d, ...(data.n !== undefined ? { n: data.n } : {}) }, `${key}:reopen`);
         if (open.ok && open.value.kind === 'form') return cardResponse(formCard(open.value, r.errors, strings(data), false, r.refusal.action ?? null));
       }
       return this.refused(me, d, r.refusal);
     }
-    const r = await this.ix.press(me, 'teams', verb, data, key);
+    const r = await this.ix.press(me, this.where(context), verb, data, key);
     if (!r.ok) return this.refused(me, d, r.refusal);
     if (r.value.kind === 'form') return cardResponse(formCard(r.value));
     return cardResponse(stageCard(this.ix.view(r.value.dispute), this.registerUrl, r.value.duplicate ? null : r.value.notice));
@@ -176,7 +188,7 @@ export class S117TeamsBot extends TeamsActivityHandler {
   /** "Record as decision" on a message in a case thread: the decision form, prefilled with that message's words. */
   protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     const text = htmlToText(action.messagePayload?.body?.content ?? '');
-    const r = await this.ix.recordAsDecision(this.person(context), 'teams', context.activity.conversation.id, text);
+    const r = await this.ix.recordAsDecision(this.person(context), this.where(context), context.activity.conversation.id, text);
     if (!r.ok) return { task: { type: 'message', value: r.refusal.message } };
     if (r.value.kind !== 'form') return {};
     return { task: { type: 'continue', value: { title: 'Record a decision', card: CardFactory.adaptiveCard(formCard(r.value, {}, {}, true)) } } };
@@ -187,9 +199,9 @@ export class S117TeamsBot extends TeamsActivityHandler {
     const data = (action.data ?? {}) as Record<string, unknown>;
     const me = this.person(context);
     const d = typeof data.d === 'string' ? data.d : '';
-    const r = await this.ix.submit(me, 'teams', 'decision', data, { d, source: typeof data.source === 'string' ? data.source : null }, `teams:${context.activity.id}`);
+    const r = await this.ix.submit(me, this.where(context), 'decision', data, { d, source: typeof data.source === 'string' ? data.source : null }, `teams:${context.activity.id}`);
     if (r.ok) return {};
-    const open = await this.ix.press(me, 'teams', 'decide', { d }, `teams:${context.activity.id}:reopen`);
+    const open = await this.ix.press(me, this.where(context), 'decide', { d }, `teams:${context.activity.id}:reopen`);
     if (!open.ok || open.value.kind !== 'form') return { task: { type: 'message', value: refusalText(r.refusal) } };
     return { task: { type: 'continue', value: { title: 'Record a decision', card: CardFactory.adaptiveCard(formCard(open.value, r.errors, strings(data), true)) } } };
   }
