@@ -14,6 +14,11 @@ export function asStartupError(e: unknown, where: { PORT: number; HOST: string }
   if (e instanceof DirectoryError) return new StartupError(`DIRECTORY_FILE: ${e.message}`);
   if (e instanceof MigrationError) return new StartupError(e.message);
   const err = e as NodeJS.ErrnoException | null;
+  // HOST is a name that could not be looked up: listen() fails in getaddrinfo before it ever tries the port.
+  if (err?.syscall === 'getaddrinfo') {
+    return new StartupError(`HOST: ${where.HOST} is not an address of this machine (${err.code ?? 'not found'}): `
+      + 'use 127.0.0.1 (this computer only) or 0.0.0.0 (all networks)');
+  }
   if (err?.syscall === 'listen') {
     const { PORT: port, HOST: host } = where;
     if (err.code === 'EADDRINUSE') {
