@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { makeFolder } from './register/startup-checks.ts';
 import { WorkingCalendar } from './calendar/working-calendar.ts';
 import type { Env } from './platforms.ts';
 import { loadDirectory } from './config/directory.ts';
@@ -101,13 +103,20 @@ export async function boot(opts: BootOptions): Promise<App> {
     const appliedMigrations = await migrate(db.sql);
     if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
     // Outside the database, so a copy or backup of it carries no readable NHS number.
-    db.identifiers = loadIdentifierKeys(identifierKeyFile(env));
+    const keyFile = identifierKeyFile(env);
+    // Checked now, not at the first write: see makeFolder.
+    if (keyFile) {
+      makeFolder(path.dirname(keyFile), 'IDENTIFIER_KEY_FILE',
+        'like /var/lib/s117-keys/identifiers.key (the file\'s folder), apart from DATA_DIR');
+    }
+    const audit = auditDir(env);
+    if (audit) makeFolder(audit, 'AUDIT_DIR', 'like /var/lib/s117-audit, apart from DATA_DIR');
+    db.identifiers = loadIdentifierKeys(keyFile);
     const protectedNow = await protectStoredIdentifiers(db, clock.now());
     if (protectedNow.rows || protectedNow.histories) logger.info(protectedNow, 'NHS numbers encrypted under the current identifier key');
     await syncDirectory(db, directory);
     const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
     const store = new RegisterDisputeStore(db);
-    const audit = auditDir(env);
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({
       store, conversations, clock, calendar, policy, directory: () => directory, logger,
