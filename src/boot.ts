@@ -96,6 +96,15 @@ export async function boot(opts: BootOptions): Promise<App> {
   const file = loaded.file;
   let directory = loaded.directory;
   const foreground = opts.foreground ?? new Foreground();
+  // Folders the settings name, checked before the database takes its seconds to open (the defaults beside DATA_DIR
+  // are checked once DATA_DIR is known good, below): see makeFolder.
+  const keyFile = identifierKeyFile(env);
+  const keyFolder = (f: string) => makeFolder(path.dirname(f), 'IDENTIFIER_KEY_FILE',
+    'like /var/lib/s117-keys/identifiers.key (the file\'s folder), apart from DATA_DIR');
+  const audit = auditDir(env);
+  const auditFolder = (d: string) => makeFolder(d, 'AUDIT_DIR', 'like /var/lib/s117-audit, apart from DATA_DIR');
+  if (env.IDENTIFIER_KEY_FILE && keyFile) keyFolder(keyFile);
+  if (env.AUDIT_DIR && audit) auditFolder(audit);
   const db = await openDatabase({
     databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot', isBackground: () => foreground.isBackground(),
   });
@@ -103,14 +112,8 @@ export async function boot(opts: BootOptions): Promise<App> {
     const appliedMigrations = await migrate(db.sql);
     if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
     // Outside the database, so a copy or backup of it carries no readable NHS number.
-    const keyFile = identifierKeyFile(env);
-    // Checked now, not at the first write: see makeFolder.
-    if (keyFile) {
-      makeFolder(path.dirname(keyFile), 'IDENTIFIER_KEY_FILE',
-        'like /var/lib/s117-keys/identifiers.key (the file\'s folder), apart from DATA_DIR');
-    }
-    const audit = auditDir(env);
-    if (audit) makeFolder(audit, 'AUDIT_DIR', 'like /var/lib/s117-audit, apart from DATA_DIR');
+    if (!env.IDENTIFIER_KEY_FILE && keyFile) keyFolder(keyFile);
+    if (!env.AUDIT_DIR && audit) auditFolder(audit);
     db.identifiers = loadIdentifierKeys(keyFile);
     const protectedNow = await protectStoredIdentifiers(db, clock.now());
     if (protectedNow.rows || protectedNow.histories) logger.info(protectedNow, 'NHS numbers encrypted under the current identifier key');
