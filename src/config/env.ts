@@ -26,6 +26,7 @@ const HOST_FORM = 'must be an address of this machine like 127.0.0.1 (this compu
  * looked up as a name: where no DNS answers, that lookup can take minutes before the start fails.
  */
 const hostName = (h: string) => net.isIP(h) !== 0 || (!/^[\d.]+$/.test(h) && /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(h));
+const isFile = (f: string) => { try { return fs.statSync(f).isFile(); } catch { return false; } };
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * A URL the bot sends secrets or people to: https, except on this computer (the test fakes, a local sign-in
@@ -93,8 +94,9 @@ export const coreEnvSchema = z.object({
   SIGN_IN_LINKS: z.enum(['auto', 'on', 'off'], { message: 'must be auto (when sign-in and e-mail are both set up), on or off' }).default('auto'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (a long random string)').optional(),
   REGISTER_THEMES: z.string().default('accommodation,funding split,CHC interface,ordinary residence,workforce training,policy gap,commissioning,communication,assessment quality,person not involved'),
-  PRIVACY_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the privacy notice').optional(),
-  TERMS_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the terms of use').optional(),
+  // A folder passes existsSync and failed later, reading it, with a stack trace.
+  PRIVACY_FILE: z.string().trim().min(1).refine(isFile, 'no such file (or it is a folder): give the path of a text file with the privacy notice').optional(),
+  TERMS_FILE: z.string().trim().min(1).refine(isFile, 'no such file (or it is a folder): give the path of a text file with the terms of use').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string); /metrics and /readyz accept it as "Authorization: Bearer …"').optional(),
 });
 

@@ -48,6 +48,8 @@ describe('settings checked at start-up', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace or silent$/],
     [{ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TYPE: 'Weird' }, /^MICROSOFT_APP_TYPE: must be SingleTenant .*MultiTenant or UserAssignedMSI/],
     [{ SMTP_URL: 'smtp://relay.example:notaport', MAIL_FROM: 'a@b.example' }, /^SMTP_URL: must be the mail relay as smtp:\/\/user:password@relay\.example:587/],
+    [{ PRIVACY_FILE: os.tmpdir() }, /^PRIVACY_FILE: .*a text file/],
+    [{ TERMS_FILE: os.tmpdir() }, /^TERMS_FILE: .*a text file/],
     [{ HOST: '999.1.1.1' }, /^HOST: must be an address of this machine like 127\.0\.0\.1/],
   ])('%j is refused with what to write instead, not zod\'s own words', (env, line) => {
     const lines = refusal(env as Record<string, string>);
