@@ -50,6 +50,8 @@ describe('settings checked at start-up', () => {
     [{ SMTP_URL: 'smtp://relay.example:notaport', MAIL_FROM: 'a@b.example' }, /^SMTP_URL: must be the mail relay as smtp:\/\/user:password@relay\.example:587/],
     [{ PRIVACY_FILE: os.tmpdir() }, /^PRIVACY_FILE: .*a text file/],
     [{ TERMS_FILE: os.tmpdir() }, /^TERMS_FILE: .*a text file/],
+    [{ SLACK_BOT_TOKEN: 'xapp-1-pasted-in-the-wrong-place', SLACK_SIGNING_SECRET: 's' }, /^SLACK_BOT_TOKEN: must be the app's bot token \(xoxb-/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, /^SLACK_APP_TOKEN: must be the app-level token \(xapp-/],
     [{ HOST: '999.1.1.1' }, /^HOST: must be an address of this machine like 127\.0\.0\.1/],
   ])('%j is refused with what to write instead, not zod\'s own words', (env, line) => {
     const lines = refusal(env as Record<string, string>);
