@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { makeFolder } from './register/startup-checks.ts';
 import { WorkingCalendar } from './calendar/working-calendar.ts';
 import type { Env } from './platforms.ts';
 import { loadDirectory } from './config/directory.ts';
@@ -94,6 +96,15 @@ export async function boot(opts: BootOptions): Promise<App> {
   const file = loaded.file;
   let directory = loaded.directory;
   const foreground = opts.foreground ?? new Foreground();
+  // Folders the settings name, checked before the database takes its seconds to open (the defaults beside DATA_DIR
+  // are checked once DATA_DIR is known good, below): see makeFolder.
+  const keyFile = identifierKeyFile(env);
+  const keyFolder = (f: string) => makeFolder(path.dirname(f), 'IDENTIFIER_KEY_FILE',
+    'like /var/lib/s117-keys/identifiers.key (the file\'s folder), apart from DATA_DIR');
+  const audit = auditDir(env);
+  const auditFolder = (d: string) => makeFolder(d, 'AUDIT_DIR', 'like /var/lib/s117-audit, apart from DATA_DIR');
+  if (env.IDENTIFIER_KEY_FILE && keyFile) keyFolder(keyFile);
+  if (env.AUDIT_DIR && audit) auditFolder(audit);
   const db = await openDatabase({
     databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot', isBackground: () => foreground.isBackground(),
   });
@@ -101,13 +112,14 @@ export async function boot(opts: BootOptions): Promise<App> {
     const appliedMigrations = await migrate(db.sql);
     if (appliedMigrations.length) logger.info({ migrations: appliedMigrations }, 'database migrated');
     // Outside the database, so a copy or backup of it carries no readable NHS number.
-    db.identifiers = loadIdentifierKeys(identifierKeyFile(env));
+    if (!env.IDENTIFIER_KEY_FILE && keyFile) keyFolder(keyFile);
+    if (!env.AUDIT_DIR && audit) auditFolder(audit);
+    db.identifiers = loadIdentifierKeys(keyFile);
     const protectedNow = await protectStoredIdentifiers(db, clock.now());
     if (protectedNow.rows || protectedNow.histories) logger.info(protectedNow, 'NHS numbers encrypted under the current identifier key');
     await syncDirectory(db, directory);
     const ports: Record<string, ChatPort> = { log: new LogChatPort(logger.child({ platform: 'log' })), ...opts.ports };
     const store = new RegisterDisputeStore(db);
-    const audit = auditDir(env);
     const conversations = new RegisterConversations(db);
     const service = new DisputeService({
       store, conversations, clock, calendar, policy, directory: () => directory, logger,

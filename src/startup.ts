@@ -2,18 +2,28 @@ import { StartupError } from './config/startup-error.ts';
 import { DirectoryError } from './config/directory.ts';
 import { MigrationError } from './register/migrate.ts';
 import { DataDirLocked } from './register/data-dir-lock.ts';
+import { IdentifierKeyError } from './register/identifiers.ts';
 
 /**
  * What the entry point prints and exits with when the start fails, or null for a fault of ours (a bug keeps its
  * stack trace). Everything an administrator can fix becomes a StartupError here or where it is found.
  */
 export function asStartupError(e: unknown, where: { PORT: number; HOST: string }): StartupError | null {
+  // Its messages name the file; at start-up the line must also name the setting that points at it.
+  if (e instanceof IdentifierKeyError && !e.message.startsWith('IDENTIFIER_KEY_FILE')) {
+    return new StartupError(`IDENTIFIER_KEY_FILE: ${e.message}`, e.exitCode);
+  }
   if (e instanceof StartupError) return e;
   // Another process has the folder now; a later start may succeed, so 75 (EX_TEMPFAIL) lets systemd try again.
   if (e instanceof DataDirLocked) return new StartupError(e.message, 75);
   if (e instanceof DirectoryError) return new StartupError(`DIRECTORY_FILE: ${e.message}`);
   if (e instanceof MigrationError) return new StartupError(e.message);
   const err = e as NodeJS.ErrnoException | null;
+  // HOST is a name that could not be looked up: listen() fails in getaddrinfo before it ever tries the port.
+  if (err?.syscall === 'getaddrinfo') {
+    return new StartupError(`HOST: ${where.HOST} is not an address of this machine (${err.code ?? 'not found'}): `
+      + 'use 127.0.0.1 (this computer only) or 0.0.0.0 (all networks)');
+  }
   if (err?.syscall === 'listen') {
     const { PORT: port, HOST: host } = where;
     if (err.code === 'EADDRINUSE') {

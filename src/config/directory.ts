@@ -70,7 +70,10 @@ export function parseDirectory(text: string, source = 'directory'): Directory {
   try {
     raw = parse(text);
   } catch (e) {
-    throw new DirectoryError(`${source} is not valid YAML: ${(e as Error).message}`, [(e as Error).message]);
+    // The parser's message goes on to quote the lines around the fault: its first line says where, and the quote
+    // would break the one line a start-up failure prints (and could show case text from the file in a log).
+    const where = (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '');
+    throw new DirectoryError(`${source} is not valid YAML: ${where}`, [where]);
   }
   const r = directorySchema.safeParse(raw);
   if (!r.success) {
@@ -114,6 +117,14 @@ export function loadDirectory(file: string, warn: (msg: string) => void = () => 
     chosen = projectFile(path.join('config', 'directory.example.yaml'));
     warn(`The directory file ${file} does not exist, so the example directory ${chosen} is used. Copy it to ${file} and put your partnership's people in it.`);
   }
-  return { directory: parseDirectory(fs.readFileSync(chosen, 'utf8'), chosen), file: chosen };
+  let text: string;
+  try {
+    text = fs.readFileSync(chosen, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const problem = `${chosen} cannot be read (${why}): give the path of the directory YAML file, readable by the bot's account`;
+    throw new DirectoryError(problem, [problem]);
+  }
+  return { directory: parseDirectory(text, chosen), file: chosen };
 }
 

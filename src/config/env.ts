@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -14,8 +15,18 @@ const isoDates = z.string().transform((s, ctx) => {
   }
   return days;
 });
-export const positiveInt = (def: number) => z.coerce.number().int('must be a whole number').positive('must be more than 0').default(def);
+export const positiveInt = (def: number) => z.coerce.number({ error: `must be a whole number, like ${def}` }).int(`must be a whole number, like ${def}`).positive('must be more than 0').default(def);
 export const optionalString = z.string().trim().min(1).optional();
+const PORT_RANGE = 'must be a port number from 0 to 65535, like 3000';
+/** Hours, which may be fractional: zod's own "expected number, received NaN" says nothing of what to write. */
+const hours = (def: number) => z.coerce.number({ error: `must be a number of hours, like ${def}` }).positive(`must be more than 0 hours, like ${def}`).default(def);
+const HOST_FORM = 'must be an address of this machine like 127.0.0.1 (this computer only) or 0.0.0.0 (all networks), or its name';
+/**
+ * An IP address, or a name to look up. Something shaped like an IPv4 address that is not one (999.1.1.1) is not
+ * looked up as a name: where no DNS answers, that lookup can take minutes before the start fails.
+ */
+const hostName = (h: string) => net.isIP(h) !== 0 || (!/^[\d.]+$/.test(h) && /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(h));
+const isFile = (f: string) => { try { return fs.statSync(f).isFile(); } catch { return false; } };
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * A URL the bot sends secrets or people to: https, except on this computer (the test fakes, a local sign-in
@@ -32,9 +43,9 @@ export const secureUrl = (example: string) => z.string().url(`must be a URL like
  * (its env.ts in src/adapters); src/platforms.ts composes them into the schema a start is checked against.
  */
 export const coreEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ error: PORT_RANGE }).int(PORT_RANGE).min(0, PORT_RANGE).max(65535, PORT_RANGE).default(3000),
   // This computer only unless asked: the register without sign-in must not be reachable from elsewhere.
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HOST: z.string().trim().min(1).refine(hostName, HOST_FORM).default('127.0.0.1'),
   TRUSTED_PROXY: optionalString,
   SESSION_IDLE_MINUTES: positiveInt(30),
   // A slow or half-sent request cannot hold a connection for long, nor can many of them starve the rest.
@@ -62,15 +73,15 @@ export const coreEnvSchema = z.object({
   /** R5.3: working days between repeated alerts while Stage 3 stays overdue. */
   OVERDUE_REPEAT_WORKING_DAYS: positiveInt(5),
   SWEEP_CRON: z.string().refine((c) => cron.validate(c), 'must be a cron expression of five fields like "* * * * *" (every minute)').default('* * * * *'),
-  SCHEDULER: z.enum(['on', 'off']).default('on'),
+  SCHEDULER: z.enum(['on', 'off'], { error: 'must be on (check deadlines) or off (serve requests only, for some replicas)' }).default('on'),
   // Kept so existing configurations still start; retries are bounded by the horizon below.
   OUTBOX_MAX_ATTEMPTS: positiveInt(8),
-  OUTBOX_RETRY_HORIZON_HOURS: z.coerce.number().positive('must be more than 0 (hours)').default(72),
-  OUTBOX_ALERT_AFTER_HOURS: z.coerce.number().positive('must be more than 0 (hours)').default(4),
+  OUTBOX_RETRY_HORIZON_HOURS: hours(72),
+  OUTBOX_ALERT_AFTER_HOURS: hours(4),
   OUTBOX_CONCURRENCY: positiveInt(4),
   PLATFORM_CALL_TIMEOUT_MS: positiveInt(10_000),
-  RATE_LIMIT_SCALE: z.coerce.number().positive('must be more than 0 (1 = the platforms\' published limits)').default(1),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_SCALE: z.coerce.number({ error: 'must be a number, like 1 (the platforms\' published limits)' }).positive('must be more than 0 (1 = the platforms\' published limits)').default(1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace or silent' }).default('info'),
   PUBLIC_URL: secureUrl('https://s117.example.nhs.uk').optional(),
   OIDC_ISSUER: secureUrl('https://login.microsoftonline.com/<tenant>/v2.0 (the sign-in provider\'s issuer)').optional(),
   OIDC_CLIENT_ID: optionalString,
@@ -83,8 +94,9 @@ export const coreEnvSchema = z.object({
   SIGN_IN_LINKS: z.enum(['auto', 'on', 'off'], { message: 'must be auto (when sign-in and e-mail are both set up), on or off' }).default('auto'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (a long random string)').optional(),
   REGISTER_THEMES: z.string().default('accommodation,funding split,CHC interface,ordinary residence,workforce training,policy gap,commissioning,communication,assessment quality,person not involved'),
-  PRIVACY_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the privacy notice').optional(),
-  TERMS_FILE: z.string().trim().min(1).refine((f) => fs.existsSync(f), 'file not found: give the path of a text file with the terms of use').optional(),
+  // A folder passes existsSync and failed later, reading it, with a stack trace.
+  PRIVACY_FILE: z.string().trim().min(1).refine(isFile, 'no such file (or it is a folder): give the path of a text file with the privacy notice').optional(),
+  TERMS_FILE: z.string().trim().min(1).refine(isFile, 'no such file (or it is a folder): give the path of a text file with the terms of use').optional(),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random string); /metrics and /readyz accept it as "Authorization: Bearer …"').optional(),
 });
 

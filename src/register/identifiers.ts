@@ -81,8 +81,9 @@ function parseKeyFile(file: string): IdentifierKeys {
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFileJson;
   } catch (e) {
-    throw new IdentifierKeyError(`The identifier key file ${file} is not valid JSON (${(e as Error).message}). `
-      + 'Restore it from your copy of it.');
+    // Not the parser's message: it quotes the file, which is key material, and can run over several lines.
+    const why = (e as NodeJS.ErrnoException).code ? `cannot be read (${(e as NodeJS.ErrnoException).code})` : 'is not valid JSON';
+    throw new IdentifierKeyError(`The identifier key file ${file} ${why}. Restore it from your copy of it.`);
   }
   const all = new Map<string, IdentifierKey>();
   for (const k of json.keys ?? []) {

@@ -24,7 +24,16 @@ function whoAmI(): string {
  * recursive mkdir never returns for a path under /proc. New folders are owner-only (they will hold case data).
  */
 export function makeDataDir(dataDir: string): void {
-  const dir = path.resolve(dataDir);
+  makeFolder(dataDir, 'DATA_DIR', 'like ./data or /var/lib/s117, or set DATABASE_URL to use PostgreSQL');
+}
+
+/**
+ * The same for any folder a setting names (AUDIT_DIR, IDENTIFIER_KEY_FILE's folder): made owner-only one level at a
+ * time and proved writable at start-up, or one line naming `setting`. Left to the first write, a recursive mkdir
+ * under /proc would freeze the running bot, and any other fault would surface long after the start, in a log.
+ */
+export function makeFolder(folder: string, setting: string, alternative: string): void {
+  const dir = path.resolve(folder);
   const missing: string[] = [];
   for (let at = dir; !fs.existsSync(at); at = path.dirname(at)) {
     missing.unshift(at);
@@ -39,8 +48,8 @@ export function makeDataDir(dataDir: string): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     const reason = REASONS[code] ?? (code || (e as Error).message);
-    throw new StartupError(`DATA_DIR: the bot cannot write to ${dir} (${reason}): set DATA_DIR to a folder that ${whoAmI()} `
-      + 'may write, like ./data or /var/lib/s117, or set DATABASE_URL to use PostgreSQL');
+    throw new StartupError(`${setting}: the bot cannot write to ${dir} (${reason}): set ${setting} to a folder that ${whoAmI()} `
+      + `may write, ${alternative}`);
   }
 }
 

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
-import { DirectoryError, parseDirectory } from '../../src/config/directory.ts';
+import os from 'node:os';
+import path from 'node:path';
+import { DirectoryError, loadDirectory, parseDirectory } from '../../src/config/directory.ts';
+import { asStartupError } from '../../src/startup.ts';
 import { ConfigError } from '../../src/config/env.ts';
 import { loadEnv } from '../../src/platforms.ts';
 import { stageParticipants } from '../../src/domain/participants.ts';
@@ -22,6 +25,37 @@ organisations:
 `;
 
 describe('the directory file', () => {
+  // What the entry point prints is the message, each line prefixed "The bot cannot start:" unless indented.
+  const startLine = (file: string): string[] => {
+    try {
+      loadDirectory(file);
+    } catch (e) {
+      const failure = asStartupError(e, { PORT: 3000, HOST: '127.0.0.1' });
+      expect(failure?.exitCode).toBe(78);
+      return failure!.message.split('\n');
+    }
+    return [];
+  };
+
+  it('refuses a DIRECTORY_FILE that is a folder in one line naming it, not with a stack trace', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-dirfile-'));
+    try {
+      expect(startLine(dir)).toEqual([expect.stringMatching(/^DIRECTORY_FILE: .* cannot be read \(EISDIR\): give the path of the directory YAML file/)]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says where YAML that does not parse goes wrong in one line (the parser\'s excerpt of the file stays out)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-dirfile-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'd.yaml'), 'x: [\n');
+      expect(startLine(path.join(dir, 'd.yaml'))).toEqual([expect.stringMatching(/^DIRECTORY_FILE: .*d\.yaml is not valid YAML: .* at line \d+, column \d+/)]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('accepts the shipped example', () => {
     const d = parseDirectory(fs.readFileSync('config/directory.example.yaml', 'utf8'));
     expect(d.organisations).toHaveLength(3);

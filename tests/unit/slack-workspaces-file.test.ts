@@ -49,6 +49,11 @@ describe('the Slack workspaces file', () => {
     expect(listedTeams(path.join(dir, 'missing.yaml'))).toEqual([]);
   });
 
+  it('says in one line where YAML that does not parse goes wrong (the parser\'s excerpt of the file stays out)', () => {
+    expect(problem(write('x: [\n'))).toMatch(/^SLACK_WORKSPACES_FILE \(.*\): is not YAML \(.* at line \d+, column \d+\); point it at a YAML file with a "workspaces:" list$/);
+    expect(problem(dir)).toMatch(/^SLACK_WORKSPACES_FILE \(.*\): cannot be read \(EISDIR\); point it at a YAML file/);
+  });
+
   it.each([
     ['workspaces: []', /workspaces list at least one workspace/],
     ['workspaces:\n  - { team: council, token_env: X }', /workspaces\.0\.team must be a Slack team id/],

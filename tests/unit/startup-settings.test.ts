@@ -47,6 +47,29 @@ describe('settings checked at start-up', () => {
     expect(refusal(env as Record<string, string>)).toEqual([expect.stringMatching(line)]);
   });
 
+  // zod's own wording ("Invalid input: expected number, received NaN") names neither what is wanted nor an example.
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: must be a port number from 0 to 65535, like 3000$/],
+    [{ PORT: '70000' }, /^PORT: must be a port number from 0 to 65535, like 3000$/],
+    [{ HTTP_MAX_CONNECTIONS: 'lots' }, /^HTTP_MAX_CONNECTIONS: must be a whole number/],
+    [{ OUTBOX_RETRY_HORIZON_HOURS: 'abc' }, /^OUTBOX_RETRY_HORIZON_HOURS: must be a number .*like 72/],
+    [{ OUTBOX_ALERT_AFTER_HOURS: 'soon' }, /^OUTBOX_ALERT_AFTER_HOURS: must be a number .*like 4/],
+    [{ RATE_LIMIT_SCALE: 'x' }, /^RATE_LIMIT_SCALE: must be a number/],
+    [{ SCHEDULER: 'maybe' }, /^SCHEDULER: must be on .* or off/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace or silent$/],
+    [{ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TYPE: 'Weird' }, /^MICROSOFT_APP_TYPE: must be SingleTenant .*MultiTenant or UserAssignedMSI/],
+    [{ SMTP_URL: 'smtp://relay.example:notaport', MAIL_FROM: 'a@b.example' }, /^SMTP_URL: must be the mail relay as smtp:\/\/user:password@relay\.example:587/],
+    [{ PRIVACY_FILE: os.tmpdir() }, /^PRIVACY_FILE: .*a text file/],
+    [{ TERMS_FILE: os.tmpdir() }, /^TERMS_FILE: .*a text file/],
+    [{ SLACK_BOT_TOKEN: 'xapp-1-pasted-in-the-wrong-place', SLACK_SIGNING_SECRET: 's' }, /^SLACK_BOT_TOKEN: must be the app's bot token \(xoxb-/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, /^SLACK_APP_TOKEN: must be the app-level token \(xapp-/],
+    [{ HOST: '999.1.1.1' }, /^HOST: must be an address of this machine like 127\.0\.0\.1/],
+  ])('%j is refused with what to write instead, not zod\'s own words', (env, line) => {
+    const lines = refusal(env as Record<string, string>);
+    expect(lines).toEqual([expect.stringMatching(line)]);
+    expect(lines[0]).not.toMatch(/Invalid (input|option)|expected|received/);
+  });
+
   it('accepts what the tests and a local sign-in provider use: http on this computer, a MultiTenant bot without a tenant', () => {
     expect(refusal({ PUBLIC_URL: 'http://127.0.0.1:3000', TEAMS_SERVICE_URL: 'http://localhost:4000/', OIDC_ISSUER: 'http://[::1]:5000',
       OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', SESSION_SECRET: 'x'.repeat(32) })).toEqual([]);
@@ -81,6 +104,11 @@ describe('the entry point\'s one line', () => {
     const noAddress = Object.assign(new Error('listen EADDRNOTAVAIL'), { code: 'EADDRNOTAVAIL', syscall: 'listen' });
     expect(asStartupError(noAddress, where)?.message).toMatch(/^HOST: 127\.0\.0\.1 is not an address of this machine/);
     expect(asStartupError(new TypeError('x is undefined'), where)).toBeNull();
+  });
+
+  it('names HOST when its name cannot be looked up (getaddrinfo, before any listen)', () => {
+    const unknown = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: 'nowhere.invalid' });
+    expect(asStartupError(unknown, { PORT: 3000, HOST: 'nowhere.invalid' })?.message).toMatch(/^HOST: nowhere\.invalid is not an address of this machine/);
   });
 
   it('asks to try again later (75) when another process has the data folder', () => {

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { type Env, positiveInt } from '../../config/env.ts';
 
+const SMTP_FORM = 'must be the mail relay as smtp://user:password@relay.example:587 (or smtps:// for port 465)';
+
 /** E-mail's variables, for people whose organisation works in neither Slack nor Teams (README "Configuration"). */
 export const emailEnvSchema = z.object({
-  SMTP_URL: z.string().trim().regex(/^smtps?:\/\/[^/\s]+/, 'must be the mail relay as smtp://user:password@relay.example:587 (or smtps:// for port 465)').optional(),
+  // A URL that does not parse (a port that is not a number) would fail inside nodemailer with a stack trace.
+  SMTP_URL: z.string().trim().regex(/^smtps?:\/\/[^/\s]+/, SMTP_FORM).refine((u) => URL.canParse(u), SMTP_FORM).optional(),
   MAIL_FROM: z.string().trim().email('must be the address e-mails come from, like s117-noreply@anytown.nhs.uk').optional(),
   MAIL_PER_MINUTE: positiveInt(60),
 });

@@ -3,9 +3,12 @@ import { type Env, optionalString, secureUrl } from '../../config/env.ts';
 
 /** Slack's variables (README "Configuration"): composed into the bot's schema, so a typo stops the start. */
 export const slackEnvSchema = z.object({
-  SLACK_BOT_TOKEN: optionalString,
+  // Pasted the wrong way round, each token failed only later, at every call to Slack, while the bot looked started.
+  SLACK_BOT_TOKEN: optionalString.refine((t) => t === undefined || t.startsWith('xoxb-'),
+    'must be the app\'s bot token (xoxb-…, on its OAuth & Permissions page)'),
   SLACK_SIGNING_SECRET: optionalString,
-  SLACK_APP_TOKEN: optionalString,
+  SLACK_APP_TOKEN: optionalString.refine((t) => t === undefined || t.startsWith('xapp-'),
+    'must be the app-level token (xapp-…, on its Basic Information page) for Socket Mode'),
   SLACK_API_URL: secureUrl('https://slack.com/api/').optional(),
   // Several workspaces: the app's installations, each with its own token (instead of SLACK_BOT_TOKEN).
   SLACK_WORKSPACES_FILE: optionalString,

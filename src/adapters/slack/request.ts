@@ -58,8 +58,8 @@ export type SlackRequestKind =
 export interface SlackRequest {
   body: Record<string, unknown>;
   what: SlackRequestKind | { kind: 'ssl_check' } | { kind: 'url_verification'; challenge: string };
-  /** The workspace it came from (its team id), when the body names one. */
-  teamId: string | null;
+  /** The workspace Bolt will authorize it for (see teamOf): undefined when the body names none, null when not an id. */
+  teamId: string | null | undefined;
 }
 
 export type Refusal = { ok: false; status: number; error: string };
@@ -92,13 +92,35 @@ export function verify(req: IncomingMessage, body: Buffer, secret: string, nowSe
   return { ok: true };
 }
 
-/** The team id a body names: a command's or event's `team_id`, an interaction's `team.id` (or its user's). */
-export function teamOf(body: Record<string, unknown>): string | null {
-  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
-  const team = body.team as { id?: unknown } | null | undefined;
-  const user = body.user as { team_id?: unknown } | undefined;
-  const view = body.view as { team_id?: unknown } | undefined;
-  return str(body.team_id) ?? str(team?.id) ?? str(user?.team_id) ?? str(view?.team_id);
+/**
+ * The workspace Bolt's authorize hook will be asked for: Bolt's own choice (its buildSource, mirrored here, as Bolt
+ * does not export it) of team id, else enterprise id. The receiver checks exactly this one, since a body may name
+ * one workspace in `team_id` and another in `team.id` or `authorizations`: checking a different field than Bolt
+ * reads would let one app's signing secret act with another workspace's token. `undefined`: the body names none;
+ * `null`: Bolt would be handed something that is not a team id at all.
+ */
+export function teamOf(body: Record<string, unknown>): string | null | undefined {
+  const o = (v: unknown): Record<string, unknown> | undefined => (isObject(v) ? v : undefined);
+  const chosen = ((): { team: unknown; enterprise: unknown } => {
+    if (body.event !== undefined) {
+      const a = Array.isArray(body.authorizations) && body.authorizations[0] !== undefined ? o(body.authorizations[0]) ?? {} : null;
+      return {
+        team: a && a.team_id !== null ? a.team_id : body.team_id,
+        enterprise: a ? (a.enterprise_id !== null ? a.enterprise_id : undefined) : body.enterprise_id,
+      };
+    }
+    if (body.command !== undefined) return { team: body.team_id, enterprise: body.enterprise_id };
+    const team = o(body.team);
+    const enterprise = o(body.enterprise)?.id ?? team?.enterprise_id;
+    const teamOrUser = team ? team.id : o(body.user)?.team_id;
+    if (body.type === 'view_submission' || body.type === 'view_closed') {
+      return { team: o(body.view)?.app_installed_team_id || teamOrUser, enterprise };
+    }
+    return { team: teamOrUser, enterprise };
+  })();
+  const id = chosen.team ?? chosen.enterprise;
+  if (id === undefined || id === null) return undefined;
+  return typeof id === 'string' && id ? id : null;
 }
 
 /** Whether this is Slack's unsigned connectivity check (answered without a signature; nothing else in it is read). */
@@ -136,7 +158,7 @@ export function parse(req: IncomingMessage, raw: Buffer): ({ ok: true } & SlackR
     const e = slackEvent.safeParse(parsed);
     if (!e.success) return bad(400, 'The body is not a Slack event.');
     if (e.data.type === 'url_verification') {
-      return { ok: true, body: parsed, what: { kind: 'url_verification', challenge: e.data.challenge }, teamId: null };
+      return { ok: true, body: parsed, what: { kind: 'url_verification', challenge: e.data.challenge }, teamId: undefined };
     }
     const eventType = e.data.type === 'event_callback' ? String(e.data.event.type) : e.data.type;
     return { ok: true, body: parsed, what: { kind: 'event', type: eventType }, teamId: teamOf(parsed) };

@@ -40,11 +40,20 @@ export class WorkspacesFileError extends StartupError {
  */
 export function loadWorkspaces(file: string, env: Record<string, string | undefined> = process.env): WorkspaceConfig[] {
   const where = `SLACK_WORKSPACES_FILE (${file})`;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new WorkspacesFileError(`${where}: cannot be read (${why}); point it at a YAML file with a "workspaces:" list`);
+  }
   let raw: unknown;
   try {
-    raw = parse(fs.readFileSync(file, 'utf8'));
+    raw = parse(text);
   } catch (e) {
-    throw new WorkspacesFileError(`${where}: cannot be read (${(e as Error).message}); point it at a YAML file with a "workspaces:" list`);
+    // Only the parser's first line (where): the rest quotes the file, over several lines.
+    const at = (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '');
+    throw new WorkspacesFileError(`${where}: is not YAML (${at}); point it at a YAML file with a "workspaces:" list`);
   }
   const r = fileSchema.safeParse(raw);
   if (!r.success) {

@@ -8,7 +8,7 @@ export const teamsEnvSchema = z.object({
   MICROSOFT_APP_TENANT_ID: optionalString,
   // A single-tenant bot's certificate instead of MICROSOFT_APP_PASSWORD (connections.ts, certificate.ts).
   MICROSOFT_APP_CERTIFICATE_FILE: optionalString,
-  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { error: 'must be SingleTenant (the default), MultiTenant or UserAssignedMSI, as the bot\'s Azure Bot resource says' }).optional(),
   TEAMS_TEAM_ID: optionalString,
   TEAMS_CASE_CHANNEL_ID: optionalString,
   TEAMS_CASE_SPACES: z.enum(['thread', 'channel', 'chat'], { message: 'must be chat (a private group chat per dispute, recommended), thread (a thread per dispute in TEAMS_CASE_CHANNEL_ID) or channel (a channel per dispute, through Microsoft Graph)' }).default('thread'),
