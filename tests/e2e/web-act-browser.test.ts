@@ -73,6 +73,13 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
     // Sent with nothing chosen: the error summary comes first and takes the reader to the field.
     await ivy.click('button:has-text("Propose")');
     expect(await ivy.locator('.error-summary h2').textContent()).toBe('There is a problem');
+    // Every problem at once (NHS error summary): the title says so, focus is on the summary, each link reaches its field.
+    expect(await ivy.title()).toMatch(/^Error: Record a decision/);
+    expect(await ivy.evaluate('document.activeElement && document.activeElement.className')).toBe('error-summary');
+    expect(await ivy.locator('.error-summary a').count()).toBe(7);
+    expect(await ivy.locator('.error-message').count()).toBe(7);
+    await ivy.locator('.error-summary a[href="#f-basisNeed"]').click();
+    expect(await ivy.evaluate('document.activeElement && document.activeElement.id')).toBe('f-basisNeed');
     expect(await axe(ivy)).toEqual([]);
     await ivy.screenshot({ path: path.join(ARTIFACTS, 'decision-form-errors.png'), fullPage: true });
     await ivy.check('input[name="outcome"][value="AGREEMENT"]');
