@@ -130,7 +130,7 @@ export class RegisterDisputeStore implements DisputeStore {
 
   async openFor(personId: string): Promise<Dispute[]> {
     const rows = await this.db.prisma.dispute.findMany({
-      where: { status: 'OPEN', participants: { some: { personId } } }, include: DISPUTE_INCLUDE,
+      where: { status: 'OPEN', participants: { some: { personId, leftAt: null } } }, include: DISPUTE_INCLUDE,
     });
     return rows.map((r) => toDomain(r, this.keys));
   }
