@@ -82,6 +82,8 @@ export function registerGovernanceCommands(program: Command, io: GovernanceIo): 
             io.stdout(`  ${x.reference}: anonymised (${r.texts} text(s) removed from its history)\n`);
           }
         }
+        // Outside the transactions (VACUUM cannot run in one): the removed texts leave the data files too.
+        if (done) await app.store.compactRemoved();
         io.stdout(`Anonymised ${done} dispute(s), recorded in each one's history as done by ${lead.name} (OS account ${io.osAccount()}). `
           + 'Run "s117 register verify" to see the history still checks out.\n');
       });
