@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { canonicalJson, GENESIS } from './history-chain.ts';
 
-export const ACCESS_ACTIONS = ['VIEW', 'LIST', 'SEARCH', 'EXPORT'] as const;
+/** PRUNE: entries older than the retention period were removed (docs/access-log.md, "Retention"); the entry anchors the rest. */
+export const ACCESS_ACTIONS = ['VIEW', 'LIST', 'SEARCH', 'EXPORT', 'PRUNE'] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
 /** One look at case data: who, on which surface and from where, what they did, and which disputes it showed. */
@@ -29,6 +30,22 @@ export interface AccessLog {
   record(entry: AccessInput): Promise<void>;
   /** Entries at or after `since` (all without it), oldest first. */
   since(since?: Date): Promise<AccessEntry[]>;
+  /**
+   * Removes the entries written before `before` and records that as a PRUNE entry (who, and the anchor: the last
+   * removed entry's seq and hash), in one transaction. Nothing removed, nothing recorded.
+   */
+  prune(before: Date, by: Omit<AccessInput, 'action' | 'refs'>): Promise<{ removed: number; throughSeq: number | null }>;
+}
+
+/** The default retention of access-log entries, in years (docs/access-log.md, "Retention", says why). */
+export const DEFAULT_ACCESS_LOG_YEARS = 6;
+
+/** The anchor a PRUNE entry holds: the removed entries ran up to `throughSeq`, the last of them sealed as `lastHash`. */
+export interface PruneAnchor { throughSeq: number; lastHash: string }
+
+function anchorOf(e: AccessEntry): PruneAnchor | null {
+  const { throughSeq, lastHash } = e.detail ?? {};
+  return e.action === 'PRUNE' && typeof throughSeq === 'number' && typeof lastHash === 'string' ? { throughSeq, lastHash } : null;
 }
 
 /** The actor id of the command line run without --as: the operating-system account that ran it. */
@@ -60,6 +77,15 @@ export function verifyAccessLog(entries: readonly AccessEntry[]): AccessReport {
   const problems: AccessProblem[] = [];
   let expected = 1;
   let prev = GENESIS;
+  // Pruned under retention: the chain starts at the first kept entry, anchored by the PRUNE entry (itself sealed in the
+  // chain) that names the last removed entry and its hash. Without such an entry, the missing start is reported.
+  const first = list[0];
+  const anchor = first && first.seq > 1
+    ? list.map(anchorOf).find((a) => a?.throughSeq === first.seq - 1 && a.lastHash === first.prevHash) : undefined;
+  if (first && anchor) {
+    expected = first.seq;
+    prev = anchor.lastHash;
+  }
   let prevBroken = false;
   for (const e of list) {
     const gap = e.seq > expected;

@@ -22,6 +22,8 @@ export interface ListFilter {
   flag?: string;
   /** Only disputes this person takes part in (a viewer who does not see every dispute). */
   participantId?: string;
+  /** With participantId: the person's organisation now, which must still be a party for them to take part. */
+  participantOrganisationId?: string;
   /** With participantId: also every dispute this organisation is or was a party to (a senior officer's view). */
   orPartyOrganisationId?: string;
   /** A chosen column sorts ascending unless `desc`; without one, newest first. */

@@ -6,6 +6,7 @@ import { decide, type Decided } from '../domain/decide.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Message } from '../domain/effects.ts';
 import type { Policy } from '../domain/stage-policy.ts';
+import { takesPartNow } from '../domain/participants.ts';
 import type { Directory, Dispute } from '../domain/types.ts';
 import { disputeView, type DisputeView } from '../domain/view.ts';
 import type { Conversations } from './conversations.ts';
@@ -382,8 +383,11 @@ export class DisputeService {
   }
 
   /** Open disputes a person takes part in, soonest deadline first. */
+  /** The open disputes the person takes part in now (a former participant's are no longer theirs: takesPartNow). */
   async openFor(personId: string): Promise<Dispute[]> {
-    const out = await this.deps.store.openFor(personId);
+    const person = this.deps.directory().people.find((p) => p.id === personId);
+    if (!person) return [];
+    const out = (await this.deps.store.openFor(personId)).filter((d) => takesPartNow(person, d));
     const due = (d: Dispute) => d.stages.find((s) => s.stage === d.stage && !s.endedAt)?.dueAt ?? '9999';
     return out.sort((a, b) => due(a).localeCompare(due(b)));
   }

@@ -83,6 +83,8 @@ export interface DisputeStore {
   anonymise(
     disputeId: string, meta: { at: Date; actorId: string; platform: string; data: Record<string, unknown> },
   ): Promise<{ done: boolean; texts: number } | null>;
+  /** After a batch of anonymisations: the old row versions that held the removed texts are rewritten out of the data files. */
+  compactRemoved(): Promise<void>;
   /** Queues one effect not tied to a dispute, once per key (to `platform`, else the default); false when the key was already there. */
   enqueueOnce(key: string, effect: Effect, at: Date, platform?: string): Promise<boolean>;
 }

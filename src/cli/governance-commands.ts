@@ -82,6 +82,19 @@ export function registerGovernanceCommands(program: Command, io: GovernanceIo): 
             io.stdout(`  ${x.reference}: anonymised (${r.texts} text(s) removed from its history)\n`);
           }
         }
+        // Outside the transactions (VACUUM cannot run in one): the removed texts leave the data files too.
+        if (done) await app.store.compactRemoved();
+        // The access log's own period (docs/access-log.md, "Retention"): older entries go, the removal is an entry.
+        const logYears = Number(app.env.ACCESS_LOG_RETENTION_YEARS);
+        const before = new Date(now);
+        before.setUTCFullYear(before.getUTCFullYear() - logYears);
+        const pruned = await app.service.accessLog?.prune(before, {
+          actorId: lead.id, surface: 'cli', detail: { command: 'retention apply', years: logYears, osAccount: io.osAccount() },
+        });
+        if (pruned?.removed) {
+          io.stdout(`Removed ${pruned.removed} access log entr${pruned.removed === 1 ? 'y' : 'ies'} older than ${logYears} years `
+            + `(up to entry ${pruned.throughSeq}); "s117 access verify" checks the rest from there.\n`);
+        }
         io.stdout(`Anonymised ${done} dispute(s), recorded in each one's history as done by ${lead.name} (OS account ${io.osAccount()}). `
           + 'Run "s117 register verify" to see the history still checks out.\n');
       });

@@ -64,6 +64,8 @@ export const coreEnvSchema = z.object({
   /** Retention periods per record class in whole years after resolution; see docs/retention.md for the classes and why. */
   RETENTION_YEARS: z.string().trim().regex(/^\s*(adult|child)\s*=\s*\d{1,3}\s*(,\s*(adult|child)\s*=\s*\d{1,3}\s*)*$/,
     'must name record classes and years like "adult=20,child=26" (classes: adult, child)').default('adult=20,child=26'),
+  /** How many whole years access-log entries are kept before `s117 retention apply` removes them; docs/access-log.md says why 6. */
+  ACCESS_LOG_RETENTION_YEARS: z.string().trim().regex(/^[1-9]\d{0,2}$/, 'must be a whole number of years from 1, like 6').default('6'),
   TIME_ZONE: z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be a time zone name like Europe/London').default('Europe/London'),
   CLOSE_OF_BUSINESS: hhmm.default('17:00'),
   WORKING_HOURS_START: hhmm.default('09:00'),

@@ -27,12 +27,44 @@ export class DomainError extends Error {
   readonly field: string | undefined;
   /** The one thing the person can do instead, when there is one (e.g. move to Stage 3). */
   readonly action: RefusalAction | undefined;
-  constructor(code: ErrorCode, message: string, field?: string, action?: RefusalAction) {
+  /**
+   * The other fields found wrong in the same check, one refusal each: a form shows them all at once, so a person
+   * answering from e-mail is not sent back once per mistake. Programs still match on the first one's code.
+   */
+  readonly also: readonly DomainError[];
+  constructor(code: ErrorCode, message: string, field?: string, action?: RefusalAction, also: readonly DomainError[] = []) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.field = field;
     this.action = action;
+    this.also = also;
+  }
+}
+
+/**
+ * Collects field refusals instead of stopping at the first, for checks that are independent of each other. Each check
+ * is run as it was (they are pure: nothing is changed until every check has passed); a refusal that names no field
+ * (who may act, whether the dispute is open) still stops at once, and a field keeps only its first refusal.
+ */
+export class Problems {
+  readonly found: DomainError[] = [];
+  check<T>(f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof DomainError) || !e.field) throw e;
+      if (!this.found.some((x) => x.field === e.field)) this.found.push(e);
+      return undefined;
+    }
+  }
+  get none(): boolean {
+    return this.found.length === 0;
+  }
+  /** Refuses with the first problem found (the one a single check would have given), carrying the rest. */
+  refuseIfAny(): void {
+    const [first, ...rest] = this.found;
+    if (first) throw new DomainError(first.code, first.message, first.field, first.action, rest);
   }
 }
 

@@ -85,9 +85,29 @@ export function seesOrganisationDisputes(p: Person): boolean {
   return p.roles.some((r) => r === 'SENIOR_OFFICER' || r === 'ADMIN');
 }
 
-/** Who may see a dispute: its participants, the senior officers and administrators of its parties (withdrawn ones too), and governance. */
-export function maySeeDispute(p: Person | null, d: Pick<Dispute, 'participants'> & { parties?: readonly { organisationId: string }[] }): boolean {
+/**
+ * A participant now: they have not left (R5.8: the directory sync marks who left or lost the role), and their
+ * organisation, as the directory has it now, is still a party (not withdrawn). Someone who moved to another
+ * organisation, or whose organisation withdrew, is a former participant: the history keeps what they did, but the
+ * dispute is no longer theirs to read.
+ */
+export function takesPartNow(
+  p: Pick<Person, 'id' | 'organisationId'>,
+  d: { participants: readonly Pick<Dispute['participants'][number], 'personId' | 'leftAt'>[]; parties: readonly { organisationId: string; withdrawnAt?: string | null }[] },
+): boolean {
+  return d.participants.some((x) => x.personId === p.id && !x.leftAt)
+    && d.parties.some((x) => x.organisationId === p.organisationId && !x.withdrawnAt);
+}
+
+/**
+ * Who may see a dispute (least privilege): its participants now (takesPartNow), the senior officers and
+ * administrators of its parties (withdrawn ones too), and governance.
+ */
+export function maySeeDispute(
+  p: Person | null,
+  d: { participants: readonly Pick<Dispute['participants'][number], 'personId' | 'leftAt'>[]; parties: readonly { organisationId: string; withdrawnAt?: string | null }[] },
+): boolean {
   if (!p) return false;
-  if (seesEveryDispute(p) || d.participants.some((x) => x.personId === p.id)) return true;
-  return seesOrganisationDisputes(p) && (d.parties ?? []).some((x) => x.organisationId === p.organisationId);
+  if (seesEveryDispute(p) || takesPartNow(p, d)) return true;
+  return seesOrganisationDisputes(p) && d.parties.some((x) => x.organisationId === p.organisationId);
 }

@@ -28,7 +28,11 @@ export class RegisterDisputeList implements DisputeList {
     }
     if (f.flag) where.push(`EXISTS (SELECT 1 FROM "Flag" x WHERE x."disputeId" = d.id AND x."code" = ${p(f.flag)})`);
     if (f.participantId !== undefined) {
-      const mine = `EXISTS (SELECT 1 FROM "Participant" x WHERE x."disputeId" = d.id AND x."personId" = ${p(f.participantId)})`;
+      // A participant now (domain/participants.ts, takesPartNow): not left, and their organisation still a party.
+      const mine = `(EXISTS (SELECT 1 FROM "Participant" x WHERE x."disputeId" = d.id AND x."personId" = ${p(f.participantId)}
+          AND x."leftAt" IS NULL)
+        AND EXISTS (SELECT 1 FROM "Party" x WHERE x."disputeId" = d.id AND x."organisationId" = ${p(f.participantOrganisationId ?? '')}
+          AND x."withdrawnAt" IS NULL))`;
       // Withdrawn parties keep their row, so "is or was a party" is one look-up.
       where.push(f.orPartyOrganisationId === undefined ? mine
         : `(${mine} OR EXISTS (SELECT 1 FROM "Party" x WHERE x."disputeId" = d.id

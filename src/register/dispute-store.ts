@@ -5,7 +5,7 @@ import type { Dispute } from '../domain/types.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from './db.ts';
 import type { IdentifierKeys } from './identifiers.ts';
-import { type AnonymiseMeta, anonymiseDispute, removeEntryTexts } from './record-removal.ts';
+import { ANONYMISED_TABLES, type AnonymiseMeta, anonymiseDispute, removeEntryTexts } from './record-removal.ts';
 import { batchingTx, lastHistoryEntries } from './batched-writes.ts';
 import {
   appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, type SavedChange, saveDispute, toDomain, type Tx,
@@ -107,6 +107,15 @@ export class RegisterDisputeStore implements DisputeStore {
     return this.db.prisma.$transaction((tx) => anonymiseDispute(tx, this.keys, disputeId, meta), TX_OPTIONS);
   }
 
+  /**
+   * After a batch of anonymisations: each table they rewrote is rewritten whole (VACUUM FULL, outside any transaction,
+   * which it cannot run in), so the old row versions holding the removed texts leave the data files. Each table is
+   * locked only while its own rewrite runs.
+   */
+  async compactRemoved(): Promise<void> {
+    for (const t of ANONYMISED_TABLES) await this.db.sql.exec(`VACUUM (FULL) "${t}"`);
+  }
+
   get(target: Target): Promise<Dispute | null> {
     return loadDispute(this.db.prisma as unknown as Tx, target, this.keys);
   }
@@ -130,7 +139,7 @@ export class RegisterDisputeStore implements DisputeStore {
 
   async openFor(personId: string): Promise<Dispute[]> {
     const rows = await this.db.prisma.dispute.findMany({
-      where: { status: 'OPEN', participants: { some: { personId } } }, include: DISPUTE_INCLUDE,
+      where: { status: 'OPEN', participants: { some: { personId, leftAt: null } } }, include: DISPUTE_INCLUDE,
     });
     return rows.map((r) => toDomain(r, this.keys));
   }

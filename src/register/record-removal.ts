@@ -6,6 +6,17 @@ import type { IdentifierKeys } from './identifiers.ts';
 
 const R = REMOVED_TEXT;
 
+/**
+ * Every table anonymiseDispute rewrites (the history too: removeEntryTexts). An UPDATE leaves the old row version
+ * behind until a VACUUM, and a plain VACUUM only marks its space free to reuse, leaving the bytes in the page; VACUUM
+ * FULL writes each table (and its TOAST table and indexes) into new files and truncates the old ones, so the removed
+ * text is no longer in the data files (docs/retention.md, "Nothing readable left on disk").
+ */
+export const ANONYMISED_TABLES = [
+  'Dispute', 'Party', 'StageInstance', 'Participant', 'Decision', 'PersonStep', 'Flag', 'ChcAdjustment', 'Letter',
+  'ExternalRoute', 'Outbox', 'ProcessedCommand', 'HistoryEvent',
+] as const;
+
 /** Replaces the texts of the named history entries by their digests; how many texts went. */
 export async function removeEntryTexts(
   tx: Tx, disputeId: string, entries: readonly number[] | null, fields: readonly string[] | null,

@@ -177,7 +177,10 @@ function field(f: WebField, value: unknown, error: string | undefined): Safe {
 
 /** A whole form page's body: the summary, the fields as typed, and the hidden tokens that make it safe to send once. */
 export function formPage(form: WebForm, action: string, hidden: Record<string, string>, values: FormValues, errors: FieldErrors, back: string, extra: Safe = html``): Safe {
-  const list = Object.entries(errors).map(([f, message]) => ({ field: form.fields.some((x) => x.name === f) ? f : null, message }));
+  // In the order the fields are on the page (the summary reads like the form), anything not on a field first.
+  const order = (f: string) => form.fields.findIndex((x) => x.name === f);
+  const list = Object.entries(errors).sort(([a], [b]) => order(a) - order(b))
+    .map(([f, message]) => ({ field: order(f) >= 0 ? f : null, message }));
   return html`${errorSummary(list)}${extra}
 ${form.intro.map((p) => html`<p>${p}</p>`)}
 ${form.letter ? html`<pre class="letter">${form.letter}</pre>` : ''}

@@ -22,10 +22,11 @@ export type { ListRow } from '../app/dispute-list.ts';
 
 export interface Filters { from?: string; to?: string; org?: string; subject?: string; stage?: string; status?: string; flag?: string; sort?: string; dir?: string; page?: string }
 
-export function layout(title: string, viewer: Viewer | null, body: Safe, opts: { notice?: string | null } = {}): string {
+/** `error`: the page answers a refused form, so its title starts "Error: " (the NHS error summary pattern). */
+export function layout(title: string, viewer: Viewer | null, body: Safe, opts: { notice?: string | null; error?: boolean } = {}): string {
   return html`<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} — Section 117 register</title><link rel="stylesheet" href="/register/assets/app.css"></head>
+<title>${opts.error ? 'Error: ' : ''}${title} — Section 117 register</title><link rel="stylesheet" href="/register/assets/app.css"></head>
 <body><a class="skip" href="#main">Skip to main content</a>
 <header><div><a href="/register"><strong>Section 117 register</strong></a></div>
 <nav aria-label="Main"><a href="/register">Disputes</a><a href="/register/report">Partnership Board report</a>${viewer?.person && viewer.seesAll ? html`<a href="/register/subject">Subject access</a><a href="/register/access">Access log</a>` : ''}</nav>

@@ -298,6 +298,7 @@ export class RegisterApp {
     if (f.flag && (FLAG_CODES as readonly string[]).includes(f.flag)) filter.flag = f.flag;
     if (!viewer.seesAll) {
       filter.participantId = viewer.person?.id ?? '';
+      filter.participantOrganisationId = viewer.person?.organisationId ?? '';
       if (viewer.person && seesOrganisationDisputes(viewer.person)) filter.orPartyOrganisationId = viewer.person.organisationId;
     }
     const sort = LIST_SORTS.find((s) => s === f.sort);

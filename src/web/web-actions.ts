@@ -52,7 +52,7 @@ export class WebActions {
     const offer = refusal.action
       ? html`<p>${actionButton(d.reference, d.id, refusal.action, { csrf, key: WebActions.nonce() })}</p>` : '';
     send(res, status, layout(`Not recorded — ${d.reference}`, viewer, html`${errorSummary([{ field: null, message: refusalText(refusal) }])}${offer}
-<p><a href="/register/dispute/${d.reference}">Back to ${d.reference}</a></p>`));
+<p><a href="/register/dispute/${d.reference}">Back to ${d.reference}</a></p>`, { error: true }));
   }
 
   private done(res: ServerResponse, d: Dispute, notice: string | null, duplicate: boolean): void {
@@ -95,22 +95,26 @@ export class WebActions {
     let form = webForm(opened.value, asked ? 'asked' : null);
     const { values, errors: dateErrors } = formValues(form, body);
     const again = (errors: FieldErrors, extra = html``) => send(res, 400, layout(form.title, viewer,
-      formPage(form, this.formAction(d, verb, query), { csrf, key: body.get('key')!, ...(asked ? { asked: '1' } : {}) }, values, errors, `/register/dispute/${d.reference}`, extra)));
-    if (Object.keys(dateErrors).length) return again(dateErrors);
+      formPage(form, this.formAction(d, verb, query), { csrf, key: body.get('key')!, ...(asked ? { asked: '1' } : {}) }, values, errors, `/register/dispute/${d.reference}`, extra),
+      { error: true }));
     const n = query.get('n');
+    // A date that could not be read is passed on as known: the rest of the form is still checked (never acted on),
+    // so the person sees every problem at once rather than one round trip per mistake.
     const r = await this.ix.submit(person, 'web', opened.value.form as Exclude<FormName, 'raise'>, values as FormValues,
-      { d: d.id, ...(n !== null && /^\d+$/.test(n) ? { n: Number(n) } : {}), source: null }, key);
+      { d: d.id, ...(n !== null && /^\d+$/.test(n) ? { n: Number(n) } : {}), source: null, known: dateErrors }, key);
     if (r.ok) return this.done(res, r.dispute, r.notice, r.duplicate);
+    // The one action a refusal may offer (move to Stage 3, redraft the letter) is drawn as its button above the form.
+    const offer = r.refusal.action ? html`<p>${actionButton(d.reference, d.id, r.refusal.action, { csrf, key: WebActions.nonce() })}</p>` : html``;
     if (r.errors.wordingConfirmed && !asked && opened.value.form === 'decision') {
       // The words and the chosen effect disagree: the form again, as typed, with the one question to answer.
       form = webForm(opened.value, 'asked');
-      const offer = r.refusal.action ? html`<p>${actionButton(d.reference, d.id, r.refusal.action, { csrf, key: WebActions.nonce() })}</p>` : html``;
       return send(res, 400, layout(form.title, viewer, formPage(form, this.formAction(d, verb, query), { csrf, key: body.get('key')!, asked: '1' }, values,
-        { wordingConfirmed: r.errors.wordingConfirmed }, `/register/dispute/${d.reference}`, offer)));
+        { wordingConfirmed: r.errors.wordingConfirmed }, `/register/dispute/${d.reference}`, offer), { error: true }));
     }
-    if (r.refusal.action) return this.refused(res, viewer, d, r.refusal, csrf);
+    // A refusal with an offer and nothing else to correct is answered on a page of its own, with the offer.
+    if (r.refusal.action && Object.keys(r.errors).length === 1) return this.refused(res, viewer, d, r.refusal, csrf);
     const known = Object.fromEntries(Object.entries(r.errors).map(([f, m]) => [form.fields.some((x) => x.name === f) ? f : 'form', m]));
-    return again(known);
+    return again(known, offer);
   }
 
   private formAction(d: Dispute, verb: string, query: URLSearchParams): string {

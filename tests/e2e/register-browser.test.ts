@@ -1,61 +1,32 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/platforms.ts';
-import { startBot, type Bot } from '../../src/bot.ts';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Bot } from '../../src/bot.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { buildRegister } from '../fixtures/register.ts';
-import { DIRECTORY } from '../helpers/app.ts';
-import { freePort, OIDC_ENV, startOidcProvider } from '../helpers/oidc.ts';
+import { ARTIFACTS, axe, describeWithChromium, launchChromium, signInAt, startWebBot, type WebBot } from '../helpers/chromium.ts';
 
 // The register as people use it: headless Chromium (Debian's, installed by
 // scripts/install-browser.sh) signing in through a real OpenID provider.
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
-const ARTIFACTS = path.resolve('test-artifacts', 'register');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not installed (npm run install:browser).\n');
 
-(haveChromium ? describe : describe.skip)('the register in a browser', () => {
+describeWithChromium('the register in a browser', () => {
   let browser: Browser;
+  let web: WebBot;
   let bot: Bot;
-  let provider: { issuer: string; close: () => void };
   let base: string;
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    provider = await startOidcProvider(base);
     const clock = new FakeClock('2026-10-05T10:00:00Z');
-    const env = loadEnv({
-      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
-      OIDC_ISSUER: provider.issuer, ...OIDC_ENV,
-    });
-    bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
+    web = await startWebBot({ clock, oidc: true });
+    ({ bot, base } = web);
     await buildRegister(bot, clock);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await bot?.stop();
-    provider?.close();
+    await web?.stop();
   });
 
-  async function signIn(email: string, opts: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-    const page = await (await browser.newContext(opts)).newPage();
-    await page.goto(`${base}/register`);
-    await page.fill('input[name="login"]', email);
-    await page.fill('input[name="password"]', 'any');
-    await page.click('button[type="submit"]');
-    if (page.url().includes('/interaction/')) await page.click('button[type="submit"]'); // consent
-    await page.waitForURL(/\/register/);
-    return page;
-  }
+  const signIn = (email: string, opts: BrowserContextOptions = {}): Promise<Page> => signInAt(browser, `${base}/register`, email, /\/register/, opts);
   const refs = async (page: Page) => (await page.locator('tbody a[href^="/register/dispute/"]').allTextContents()).sort();
 
   it('[R9.1] shows a governance lead every dispute, filters them, and opens a timeline', async () => {
@@ -91,17 +62,14 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
     const problems: string[] = [];
     for (const path of ['/register', '/register/dispute/S117-2026-0002', '/register/report?from=2026-10-01&to=2027-02-28']) {
       await page.goto(`${base}${path}`);
-      await page.addScriptTag({ path: AXE });
-      // Runs in the page (a string, so the test's compiler needs no DOM types).
-      const violations = await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-        .then((r) => r.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`) as string[];
+      const violations = await axe(page);
       problems.push(...violations.map((v) => `${path}: ${v}`));
     }
     expect(problems).toEqual([]);
     // The check is real: a page with a fault is reported.
     await page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=\\'unlabelled\\'>')");
-    const found = await page.evaluate("axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a'] } }).then((r) => r.violations.map((v) => v.id))") as string[];
-    expect(found).toContain('label');
+    const found = await axe(page, ['wcag2a']);
+    expect(found.map((v) => v.split(':')[0])).toContain('label');
   });
 
   it('[R9.1] works on a phone: the filters fit the screen, the list scrolls in its own box, the CSV downloads', async () => {

@@ -1,69 +1,37 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/platforms.ts';
-import { startBot, type Bot } from '../../src/bot.ts';
+import type { Browser, Page } from 'playwright-core';
+import type { Bot } from '../../src/bot.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { FakeSmtpRelay } from '../fakes/smtp.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
-import { DIRECTORY } from '../helpers/app.ts';
-import { freePort, OIDC_ENV, startOidcProvider } from '../helpers/oidc.ts';
+import { ARTIFACTS, axe, describeWithChromium, launchChromium, signInAt, startWebBot, type WebBot } from '../helpers/chromium.ts';
+import { OIDC_ENV } from '../helpers/oidc.ts';
 import { until } from '../helpers/wait.ts';
 
 // Acting on a dispute's web page as people do: headless Chromium (Debian's), signing in through a real OpenID
 // provider, proposing a decision from one organisation and confirming it from another, with the keyboard-reachable
 // NHS form patterns and axe-core's WCAG 2.2 AA checks on the pages that act.
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
-const ARTIFACTS = path.resolve('test-artifacts', 'register');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not installed (npm run install:browser).\n');
 
-(haveChromium ? describe : describe.skip)('acting on a dispute in a browser', () => {
+describeWithChromium('acting on a dispute in a browser', () => {
   let browser: Browser;
+  let web: WebBot;
   let bot: Bot;
-  let provider: { issuer: string; close: () => void };
   let base: string;
   let ref: string;
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    provider = await startOidcProvider(base);
-    const env = loadEnv({
-      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
-      OIDC_ISSUER: provider.issuer, ...OIDC_ENV,
-    });
-    bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
+    web = await startWebBot({ clock: new FakeClock('2026-12-07T10:00:00Z'), oidc: true });
+    ({ bot, base } = web);
     ref = (await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())).dispute.reference;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await bot?.stop();
-    provider?.close();
+    await web?.stop();
   });
 
-  async function signIn(email: string): Promise<Page> {
-    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
-    await page.goto(`${base}/register/dispute/${ref}`);
-    await page.fill('input[name="login"]', email);
-    await page.fill('input[name="password"]', 'any');
-    await page.click('button[type="submit"]');
-    if (page.url().includes('/interaction/')) await page.click('button[type="submit"]'); // consent
-    await page.waitForURL(new RegExp(`/register/dispute/${ref}`));
-    return page;
-  }
-  async function axe(page: Page): Promise<string[]> {
-    await page.addScriptTag({ path: AXE });
-    return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`) as Promise<string[]>;
-  }
+  const signIn = (email: string): Promise<Page> =>
+    signInAt(browser, `${base}/register/dispute/${ref}`, email, new RegExp(`/register/dispute/${ref}`), { bypassCSP: true });
 
   it('[R3.2] proposes a decision on the web page and confirms it from another organisation, each recorded as from the web', async () => {
     const ivy = await signIn('ivy.nash@anytown.nhs.uk');
@@ -73,6 +41,13 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
     // Sent with nothing chosen: the error summary comes first and takes the reader to the field.
     await ivy.click('button:has-text("Propose")');
     expect(await ivy.locator('.error-summary h2').textContent()).toBe('There is a problem');
+    // Every problem at once (NHS error summary): the title says so, focus is on the summary, each link reaches its field.
+    expect(await ivy.title()).toMatch(/^Error: Record a decision/);
+    expect(await ivy.evaluate('document.activeElement && document.activeElement.className')).toBe('error-summary');
+    expect(await ivy.locator('.error-summary a').count()).toBe(7);
+    expect(await ivy.locator('.error-message').count()).toBe(7);
+    await ivy.locator('.error-summary a[href="#f-basisNeed"]').click();
+    expect(await ivy.evaluate('document.activeElement && document.activeElement.id')).toBe('f-basisNeed');
     expect(await axe(ivy)).toEqual([]);
     await ivy.screenshot({ path: path.join(ARTIFACTS, 'decision-form-errors.png'), fullPage: true });
     await ivy.check('input[name="outcome"][value="AGREEMENT"]');
@@ -111,41 +86,31 @@ if (!haveChromium) process.stdout.write('Browser tests skipped: Chromium is not 
   });
 });
 
-(haveChromium ? describe : describe.skip)('taking part by e-mail only, in a browser', () => {
+describeWithChromium('taking part by e-mail only, in a browser', () => {
   let browser: Browser;
+  let web: WebBot;
   let bot: Bot;
   let relay: FakeSmtpRelay;
   let base: string;
   let ref: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     relay = new FakeSmtpRelay();
     await relay.start();
     // No sign-in provider at all: every organisation signs in with e-mailed links.
-    const env = loadEnv({
-      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: DIRECTORY, SCHEDULER: 'off', PUBLIC_URL: base,
-      SESSION_SECRET: OIDC_ENV.SESSION_SECRET, SIGN_IN_LINKS: 'on', SMTP_URL: relay.url, MAIL_FROM: 's117-noreply@anytown.nhs.uk',
+    web = await startWebBot({
+      clock: new FakeClock('2026-12-07T10:00:00Z'),
+      env: { SESSION_SECRET: OIDC_ENV.SESSION_SECRET, SIGN_IN_LINKS: 'on', SMTP_URL: relay.url, MAIL_FROM: 's117-noreply@anytown.nhs.uk' },
     });
-    bot = await startBot({ env, logger: createLogger('silent'), clock: new FakeClock('2026-12-07T10:00:00Z'), scheduler: false });
+    ({ bot, base } = web);
     ref = (await bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute())).dispute.reference;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await bot?.stop();
+    await web?.stop();
     await relay?.stop();
   });
-
-  async function axe(page: Page): Promise<string[]> {
-    await page.addScriptTag({ path: AXE });
-    return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`) as Promise<string[]>;
-  }
 
   it('[R9.1] chooses the organisation, asks for a link, signs in with it from the e-mail and ticks a checklist item', async () => {
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();

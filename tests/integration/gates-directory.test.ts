@@ -6,9 +6,12 @@ import { startAdminServer } from '../../src/cli/admin-server.ts';
 import { runCli } from '../../src/cli/s117.ts';
 import { watchDirectory } from '../../src/directory-watch.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
+import { Interactions } from '../../src/app/interactions/interactions.ts';
 import { allowedActions } from '../../src/domain/allowed-actions.ts';
+import { RegisterDisputeList } from '../../src/register/dispute-list.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
-import { act, atStage3, cli, REF, writtenDecision } from '../helpers/gates.ts';
+import { act, as, atStage3, cli, REF, writtenDecision } from '../helpers/gates.ts';
+import { fundingDispute } from '../fixtures/disputes.ts';
 import { until } from '../helpers/wait.ts';
 
 // R5.8: the directory as people change it in real life — a config tool replacing the file, an administrator
@@ -101,5 +104,42 @@ describe('directory changes reach the running bot', () => {
     }
     // The new senior officer acts at once.
     expect((await a('zoe-new', { type: 'PROPOSE_DECISION', input: writtenDecision() })).code).toBe(0);
+  });
+
+  it('[R5.8] someone who left a party organisation no longer sees the dispute anywhere; their seniors and governance still do, and the history keeps what they did', async () => {
+    app = await testApp({ env: { DIRECTORY_FILE: file } });
+    const s117 = cli(app);
+    await app.service.raise(as('ali-khan'), fundingDispute());
+    const ix = new Interactions(app.service, createLogger('silent'), () => {});
+    const list = new RegisterDisputeList(app.db);
+    const person = (id: string) => app.directory.people.find((p) => p.id === id)!;
+    const webList = async (id: string) => (await list.list({
+      page: 1, now: app.clock.now(), participantId: id, participantOrganisationId: person(id).organisationId,
+    })).rows.map((r) => r.reference);
+    // Before: Ali Khan raised it and sees it everywhere.
+    expect((await s117('dispute', 'show', REF, '--as', 'ali-khan')).code).toBe(0);
+    expect((await ix.list(person('ali-khan'), 'slack')).ok && (await ix.list(person('ali-khan'), 'slack') as { value: { reference: string }[] }).value.map((v) => v.reference)).toEqual([REF]);
+    expect(await webList('ali-khan')).toEqual([REF]);
+
+    // Ali Khan moves from the council to the trust, which is no party to the dispute.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/(id: ali-khan,.*organisation: )anytown-council/, '$1anytown-trust'));
+    app.clock.set('2026-12-08T10:00:00Z');
+    expect((await s117('directory', 'reload')).out).toMatch(/1 open dispute\(s\) changed to follow it/);
+
+    const shown = await s117('dispute', 'show', REF, '--as', 'ali-khan');
+    expect(shown.code).not.toBe(0);
+    expect(shown.out).not.toMatch(/AC-104233/);
+    expect((await s117('dispute', 'list', '--as', 'ali-khan')).out).not.toContain(REF);
+    expect(await ix.list(person('ali-khan'), 'slack')).toEqual({ ok: true, value: [] });
+    expect(await ix.status(person('ali-khan'), 'slack', { reference: REF })).toMatchObject({ ok: false, refusal: { code: 'NOT_ALLOWED_TO_SEE' } });
+    expect(await webList('ali-khan')).toEqual([]);
+    // The council's senior officer and the governance lead still see it, with what Ali Khan did in its history.
+    for (const who of ['eve-ford', 'pat-lee']) {
+      const r = await s117('dispute', 'show', REF, '--as', who);
+      expect({ who, code: r.code }).toEqual({ who, code: 0 });
+      expect(r.out).toMatch(/Ali Khan/);
+    }
+    // Still a participant elsewhere: Gus Hart (the ICB's named professional) keeps seeing it.
+    expect((await s117('dispute', 'show', REF, '--as', 'gus-hart')).code).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fundingDispute } from '../fixtures/disputes.ts';
+import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { DATABASES, testApp, type TestApp } from '../helpers/app.ts';
 import { as, cli } from '../helpers/gates.ts';
+import { until } from '../helpers/wait.ts';
 import { findDisputesByNhsNumber, protectStoredIdentifiers } from '../../src/register/identifier-rows.ts';
 import { appendHistory } from '../../src/register/dispute-repo.ts';
 import { cipherKeyId } from '../../src/register/identifiers.ts';
@@ -169,5 +170,34 @@ describe.each(DATABASES)('protected identifiers (%s)', (name, make) => {
     fs.renameSync(`${keyFile}.away`, keyFile);
     app = await again();
     expect((await findDisputesByNhsNumber(app.db, NHS)).length).toBe(2);
+  });
+
+  (embedded ? it : it.skip)('[R11.1] once retention anonymises a dispute, its free text is no longer anywhere in the embedded database files', async () => {
+    // Distinctive words, in the description, a note and a decision, that nothing else in the register contains.
+    const WORDS = 'Quillfeather tenancy at Marrowgate Lodge';
+    const { dispute } = await app.service.raise(as('ali-khan'), fundingDispute({ description: `${WORDS}: the split is disputed.`, localCaseRef: 'QF-9' }));
+    const ref = { reference: dispute.reference };
+    await app.service.act(as('ali-khan'), ref, { type: 'PERSON_STEP', step: 'INFORMED', note: `Told by phone about ${WORDS}.` });
+    await app.service.act(as('ali-khan'), ref, { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'AGREEMENT', summary: `${WORDS} is funded jointly.` } });
+    await app.service.act(as('ali-khan'), ref, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    expect((await app.service.act(as('gus-hart'), ref, { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' })).dispute.status).toBe('RESOLVED');
+    const tables = () => filesUnder(path.join(dataDir, 'base')).filter((f) => f.bytes.includes(Buffer.from(WORDS)));
+    await app.db.sql.exec('CHECKPOINT');
+    // The test can fail: before anonymising, the words are in the table files.
+    expect(tables().length).toBeGreaterThan(0);
+
+    // Twenty years on, every message about it went out long ago (anonymising leaves one still waiting to be sent).
+    await until(async () => {
+      await app.scheduler.tick();
+      return (await app.db.prisma.outbox.count({ where: { disputeId: dispute.id, deliveredAt: null, failedAt: null } })) === 0;
+    }, 'the messages about it to go out', 60_000);
+    app.clock.set('2047-01-01T10:00:00Z');
+    // The app was opened again by the test before: the command runs on this one.
+    const r = await cli(app)('retention', 'apply', '--as', 'pat-lee', '--confirm');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toContain(`${dispute.reference}: anonymised`);
+    await app.db.sql.exec('CHECKPOINT');
+    expect(tables().map((f) => path.relative(dataDir, f.file))).toEqual([]);
+    expect(await cli(app)('register', 'verify')).toMatchObject({ code: 0 });
   });
 });

@@ -147,4 +147,31 @@ describe.each(DATABASES)('retention and redaction (%s)', (_name, make) => {
     expect(entry.data).toMatchObject({ field: 'nhsNumber', before: 'NHS number ending 919', after: 'NHS number ending 137' });
     expect(JSON.stringify(entry.data)).not.toMatch(/9434765919|4010232137/);
   });
+
+  it('[R11.1] the access log keeps its own period: older entries go, the removal is an entry, and verify checks the rest from it', async () => {
+    const log = app.service.accessLog!;
+    const at = app.clock.now();
+    await app.service.recordAccess({ actorId: 'ali-khan', surface: 'web', action: 'VIEW', refs: [open], detail: { page: 'dispute' } });
+    const old = (await log.since()).at(-1)!;
+    // Seven years on (the default keeps six), one more look, then the retention run.
+    app.clock.set(new Date(at.getTime() + 7 * 366 * 86_400_000).toISOString());
+    await app.service.recordAccess({ actorId: 'eve-ford', surface: 'web', action: 'VIEW', refs: [open], detail: { page: 'dispute' } });
+    const r = await s117('retention', 'apply', '--as', 'pat-lee', '--confirm');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toMatch(/Removed \d+ access log entr(y|ies) older than 6 years \(up to entry \d+\)/);
+    const kept = await log.since();
+    expect(kept.some((e) => e.seq === old.seq)).toBe(false);
+    expect(kept.find((e) => e.actorId === 'eve-ford')).toBeTruthy();
+    const prune = kept.find((e) => e.action === 'PRUNE')!;
+    expect(prune).toMatchObject({ actorId: 'pat-lee', surface: 'cli', detail: expect.objectContaining({ throughSeq: kept[0]!.seq - 1, lastHash: kept[0]!.prevHash }) });
+    expect(await s117('access', 'verify')).toMatchObject({ code: 0, out: expect.stringMatching(/The access log is intact/) });
+    // Run again: nothing older is left, so nothing is removed or recorded.
+    const again = await s117('retention', 'apply', '--as', 'pat-lee', '--confirm');
+    expect(again.out).not.toMatch(/access log entr/);
+    // The anchor is what lets the shortened log check out: without it, the removed start is reported.
+    await app.db.prisma.accessLog.delete({ where: { seq: prune.seq } });
+    const broken = await s117('access', 'verify');
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(new RegExp(`access entries 1 to ${kept[0]!.seq - 1} were deleted`));
+  });
 });

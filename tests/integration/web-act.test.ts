@@ -178,6 +178,34 @@ describe('acting on a dispute from the web page, signed in through one\'s own or
 
   const page = (web: WebClient) => web.go(`${base}/register/dispute/${ref}`);
 
+  it('[R3.3] shows every problem with a decision at once, each linked to its field, without recording anything', async () => {
+    const form = await ivy.go(`${base}/register/dispute/${ref}/form/decide`);
+    // A date that cannot be read, nothing chosen, the words left out: one answer names them all, in the page's order.
+    const bad = await ivy.submit(form, { 'effectiveFrom-day': '31', 'effectiveFrom-month': '13', 'effectiveFrom-year': '2027', basisNeed: 'Kept as typed' }, /\/form\/decide/);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/<title>Error: Record a decision/);
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(bad.text)![0];
+    expect(summary).toContain('There is a problem');
+    expect(summary).toMatch(/autofocus/);
+    const linked = [...summary.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+    expect(linked).toEqual(['f-outcome', 'f-effect', 'f-basis', 'f-effectiveFrom', 'f-summary', 'f-basisTests', 'f-basisRisk']);
+    // Each field carries its own message too, and what was typed stays.
+    for (const id of linked) expect(bad.text).toContain(`id="${id}-error"`);
+    expect(bad.text).toContain('>Kept as typed</textarea>');
+    expect(words(bad)).toMatch(/enter a real date/);
+    // Only the date left to correct: the domain's own gates answer too (the date and the payers are asked for once a
+    // choice that changes care is made), and the date is named again.
+    const chosen = await ivy.submit(form, {
+      outcome: 'AGREEMENT', effect: 'CHANGES', basis: ['ASSESSED_NEED'], 'effectiveFrom-day': '1', 'effectiveFrom-month': '13', 'effectiveFrom-year': '2027',
+      summary: 'S', basisNeed: 'N', basisTests: 'T', basisRisk: 'R',
+    }, /\/form\/decide/);
+    expect(chosen.status).toBe(400);
+    const second = /<div class="error-summary"[\s\S]*?<\/div>/.exec(chosen.text)![0];
+    expect(second).toContain('href="#f-effectiveFrom"');
+    expect(second).toMatch(/who pays what/i);
+    expect((await bot.app.service.get({ id: disputeId }))!.decisions).toEqual([]);
+  });
+
   it('[R3.2] proposes a decision on the web page from the form the chat modal is drawn from, and confirms it from two other organisations once each', async () => {
     const open = await page(ivy);
     expect(words(open)).toMatch(/What you can do/);

@@ -20,6 +20,19 @@ function chain(n: number): AccessEntry[] {
 }
 
 describe('the access log chain', () => {
+  it('[R11.1] checks a log pruned under retention from its first kept entry, anchored by the PRUNE entry, and nothing else', () => {
+    const log = chain(6);
+    const prune = { seq: 7, at: new Date(Date.UTC(2033, 0, 1)), actorId: 'pat-lee', surface: 'cli', ip: null, action: 'PRUNE', refs: [],
+      detail: { throughSeq: 3, lastHash: log[2]!.hash } };
+    const sealed = { ...prune, hash: accessHash(prune, log[5]!.hash), prevHash: log[5]!.hash };
+    expect(verifyAccessLog([...log.slice(3), sealed])).toEqual({ intact: true, entries: 4, problems: [] });
+    // Without the anchor, or with one that names another entry or hash, the removed start is reported.
+    expect(verifyAccessLog(log.slice(3)).problems).toEqual([{ kind: 'missing', fromSeq: 1, toSeq: 3 }]);
+    const wrong = { ...prune, detail: { throughSeq: 3, lastHash: log[1]!.hash } };
+    expect(verifyAccessLog([...log.slice(3), { ...wrong, hash: accessHash(wrong, log[5]!.hash), prevHash: log[5]!.hash }]).intact).toBe(false);
+    expect(verifyAccessLog([...log.slice(4), sealed]).problems).toEqual([{ kind: 'missing', fromSeq: 1, toSeq: 4 }]);
+  });
+
   it('passes an untouched log, in any order', () => {
     expect(verifyAccessLog(chain(5).reverse())).toEqual({ intact: true, entries: 5, problems: [] });
     expect(verifyAccessLog([])).toEqual({ intact: true, entries: 0, problems: [] });

@@ -93,4 +93,19 @@ describe('who sees a dispute', () => {
     expect(maySeeDispute(other(['GOVERNANCE_LEAD'], 'othertown-council'), d)).toBe(true);
     expect(maySeeDispute(null, d)).toBe(false);
   });
+
+  it('[R5.8] a former participant (left, moved organisation, or whose organisation withdrew) no longer sees it; their senior officer still does', () => {
+    const parties = [{ organisationId: 'anytown-council' }, { organisationId: 'anytown-icb', withdrawnAt: '2026-12-08T10:00:00.000Z' }];
+    const icb = (roles: Role[], id: string) => ({ ...person(roles, id), organisationId: 'anytown-icb' });
+    const d = { participants: [participant('sam-test'), { ...participant('ali-khan'), leftAt: '2026-12-08T10:00:00.000Z' }, participant('gus-hart')], parties };
+    expect(maySeeDispute(person(['SOCIAL_WORKER']), d)).toBe(true);
+    // Left (the directory sync marked them): no longer.
+    expect(maySeeDispute(person(['SOCIAL_WORKER'], 'ali-khan'), d)).toBe(false);
+    // Moved to an organisation that is no party.
+    expect(maySeeDispute({ ...person(['SOCIAL_WORKER']), organisationId: 'anytown-trust' }, d)).toBe(false);
+    // Their organisation withdrew: its staff lose it, its senior officer keeps it.
+    expect(maySeeDispute(icb(['HEALTH_PROFESSIONAL'], 'gus-hart'), d)).toBe(false);
+    expect(maySeeDispute(icb(['SENIOR_OFFICER'], 'jon-park'), d)).toBe(true);
+    expect(maySeeDispute(icb(['GOVERNANCE_LEAD'], 'pat-lee'), d)).toBe(true);
+  });
 });

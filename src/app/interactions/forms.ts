@@ -88,9 +88,13 @@ function issues(e: z.ZodError): FieldErrors {
   return out;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+/**
+ * A form checked: its value, or the fields that are wrong, with (where the rest could still be read) the command as
+ * far as it goes, so the domain can be asked without acting what else it would refuse.
+ */
+type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; partial?: T };
 
-function parse<S extends z.ZodType>(schema: S, values: FormValues): Parsed<z.infer<S>> {
+function parse<S extends z.ZodType>(schema: S, values: FormValues): { ok: true; value: z.infer<S> } | { ok: false; errors: FieldErrors } {
   const r = schema.safeParse(values ?? {});
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: issues(r.error) };
 }
@@ -139,12 +143,14 @@ export function formCommand(
       if (!r.ok) return r;
       const v = r.value;
       const spec = decisionFormSpec(d, meta.viewer ?? null, meta.policy ?? DEFAULT_POLICY, dir);
+      // Every choice is checked before any is refused, so the form names all the wrong ones at once.
+      const errors: FieldErrors = {};
       const outcome = spec.outcomes.find((o) => o.value === v.outcome)?.value as DecisionOutcome | undefined;
-      if (!outcome) return { ok: false, errors: { outcome: 'Choose an outcome from the list.' } };
+      if (!outcome) errors.outcome = 'Choose an outcome from the list.';
       // Only the effects offered to this person at this stage can be chosen (the domain checks again).
       const effect = spec.effects.find((o) => o.value === v.effect)?.value as AftercareEffect | undefined;
-      if (!effect) return { ok: false, errors: { effect: 'Choose what the decision does to aftercare from the list.' } };
-      if (!v.basis.length) return { ok: false, errors: { basis: 'Choose at least one basis: assessed need, the statutory tests, or the risk.' } };
+      if (!effect) errors.effect = 'Choose what the decision does to aftercare from the list.';
+      if (!v.basis.length) errors.basis = 'Choose at least one basis: assessed need, the statutory tests, or the risk.';
       const payers: Payer[] = [];
       for (const o of spec.payers) {
         const share = typeof values[payerField(o.value)] === 'string' ? (values[payerField(o.value)] as string).trim().slice(0, 3000) : '';
@@ -152,14 +158,15 @@ export function formCommand(
       }
       const input: ProposeDecisionInput = {
         // An ending is one outcome: choosing "ends" at Stage 3 makes the written decision the ending decision.
-        outcome: effect === 'ENDS' ? 'END_AFTERCARE' : outcome, effect, basis: v.basis, payers, effectiveFrom: v.effectiveFrom || null,
+        outcome: effect === 'ENDS' ? 'END_AFTERCARE' : outcome ?? ('' as DecisionOutcome), effect: effect ?? ('' as AftercareEffect), basis: v.basis, payers, effectiveFrom: v.effectiveFrom || null,
         wordingConfirmed: v.wordingConfirmed,
         summary: v.summary, basisNeed: v.basisNeed, basisTests: v.basisTests, basisRisk: v.basisRisk,
         funding: v.funding || null, commissioning: v.commissioning || null, interimFunding: v.interimFunding || null,
         endingReason: spec.endingFields ? v.endingReason : null, jointAssessment: spec.endingFields ? v.jointAssessment || null : null,
         sourceMessage: meta.source ?? null,
       };
-      return { ok: true, value: { type: 'PROPOSE_DECISION', input } };
+      const cmd: Command = { type: 'PROPOSE_DECISION', input };
+      return Object.keys(errors).length ? { ok: false, errors, partial: cmd } : { ok: true, value: cmd };
     }
     case 'escalate': {
       const r = parse(escalateSchema, values);

@@ -160,11 +160,11 @@ export class Interactions {
    */
   async submit(
     person: Person | null, platform: string, form: FormName, values: FormValues,
-    meta: { d?: string; n?: number; source?: string | null }, key: string,
+    meta: { d?: string; n?: number; source?: string | null; known?: FieldErrors }, key: string,
   ): Promise<FormAnswer> {
     const first = form === 'raise' ? 'subjects' : FIRST_FIELD[form];
     const fail = (refusal: Refusal, field = refusal.field ?? first): FormAnswer =>
-      ({ ok: false, errors: { [DOMAIN_FIELD[field] ?? field]: refusal.message }, refusal });
+      ({ ok: false, errors: fieldErrors(refusal, field), refusal });
     const invalid = (errors: FieldErrors): FormAnswer =>
       ({ ok: false, errors, refusal: { code: 'INVALID_FORM', message: Object.values(errors)[0]! } });
     if (!person) return fail(refusals.notInDirectory(platformOf(platform)));
@@ -182,7 +182,16 @@ export class Interactions {
       const cmd = formCommand(form, clean, found.value, {
         ...(meta.n !== undefined ? { n: meta.n } : {}), source: meta.source ?? null, viewer: person, policy: this.service.policy,
       }, this.service.directory());
-      if (!cmd.ok) return invalid(cmd.errors);
+      const known = meta.known ?? {};
+      if (!cmd.ok || Object.keys(known).length) {
+        // Not acted on: every problem the form and the domain can find without acting, each on its field, so the
+        // person corrects them all in one go. The domain is asked about the command as far as it could be read.
+        const errors: FieldErrors = { ...known, ...(cmd.ok ? {} : cmd.errors) };
+        const asked = cmd.ok ? cmd.value : cmd.partial;
+        const more = asked ? await this.service.preview(this.actor(person, platform), { id: found.value.id }, asked) : null;
+        if (more) for (const [f, m] of Object.entries(fieldErrors(explain(more, this.logger), 'form'))) errors[f] ??= m;
+        return invalid(errors);
+      }
       const r = await this.command(person, platform, found.value, cmd.value, key);
       if (!r.ok) return fail(r.refusal);
       return { ok: true, ...r.value };
@@ -241,6 +250,14 @@ export class Interactions {
       return no<Done>(explain(e, this.logger));
     }
   }
+}
+
+/** A refusal as the form's fields: its own field (or `fallback`) and every other field found wrong with it. */
+function fieldErrors(refusal: Refusal, fallback: string): FieldErrors {
+  const on = (f: string) => DOMAIN_FIELD[f] ?? f;
+  const out: FieldErrors = { [on(refusal.field ?? fallback)]: refusal.message };
+  for (const x of refusal.also ?? []) out[on(x.field)] ??= x.message;
+  return out;
 }
 
 const FIRST_FIELD: Record<Exclude<FormName, 'raise'>, string> = {

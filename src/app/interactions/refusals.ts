@@ -7,7 +7,11 @@ import type { Logger } from '../ports.ts';
  * sentence for people, and (sometimes) the one action to take instead,
  * drawn as a button on the answer.
  */
-export interface Refusal { code: RefusalCode; message: string; field?: string; action?: AllowedAction }
+export interface Refusal {
+  code: RefusalCode; message: string; field?: string; action?: AllowedAction;
+  /** Other fields found wrong in the same check (a form shows them all, each on its field). */
+  also?: { field: string; message: string }[];
+}
 
 /**
  * The inbound layer's own reasons, beside the protocol's: programs and tests match on them, so a misspelt one does not
@@ -71,7 +75,8 @@ const FAILED = 'Something went wrong and nothing was recorded. It has been logge
 export function explain(e: unknown, logger: Logger): Refusal {
   if (e instanceof DomainError) {
     const action = e.action ? REFUSAL_ACTIONS[e.action.command]?.(e.action.label, e.action.seq) : undefined;
-    return { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...(action ? { action } : {}) };
+    const also = e.also.filter((x) => x.field).map((x) => ({ field: x.field!, message: x.message }));
+    return { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...(action ? { action } : {}), ...(also.length ? { also } : {}) };
   }
   logger.error({ err: e instanceof Error ? { name: e.name, message: e.message } : { message: String(e) } }, 'an interaction failed');
   return { code: 'FAILED', message: FAILED };

@@ -3,7 +3,7 @@ import {
 } from '../aftercare-effect.ts';
 import type { ProposeDecisionInput } from '../commands.ts';
 import { parseDate } from '../date-input.ts';
-import { refuse } from '../errors.ts';
+import { refuse, type Problems } from '../errors.ts';
 import { activePartyIds, MAX_TEXT } from '../guards.ts';
 import type { Draft } from '../stage-ops.ts';
 import { AFTERCARE_EFFECTS, NEEDS_BASES, type AftercareEffect, type DecisionOutcome, type NeedsBasis, type Payer, type Person } from '../types.ts';
@@ -16,6 +16,8 @@ export interface DecisionStructure {
   payers: Payer[];
   effectiveFrom: string | null;
   wordingQuery: 'ENDS' | 'REDUCES' | null;
+  /** Whether this stage can end aftercare at all (R7.4). */
+  endingHere: boolean;
 }
 
 const MOVE_TO_STAGE_3 = { command: 'MOVE_TO_STAGE_3', label: 'Move to Stage 3' };
@@ -25,11 +27,44 @@ const listOf = (effects: readonly AftercareEffect[]) => effects.map((e) => `${e}
 
 /**
  * The gates of R3.3 and R7.1–R7.4 on the chosen facts. Every platform reaches them (chat forms, the CLI, the web), so
- * a form that offers only the allowed choices is a convenience, not the guard.
+ * a form that offers only the allowed choices is a convenience, not the guard. Each independent gate reports into
+ * `problems`, so a form shows every wrong choice at once; null when any was wrong.
  */
 export function checkStructure(
-  draft: Draft, me: Person, input: ProposeDecisionInput, texts: (string | null | undefined)[],
-): DecisionStructure {
+  draft: Draft, me: Person, input: ProposeDecisionInput, problems: Problems,
+): DecisionStructure | null {
+  const chosen = problems.check(() => checkEffect(draft, me, input));
+  // The gates below depend on the effect only in part: without a valid one they check what they can.
+  const basis = problems.check(() => checkBasis(input.basis, chosen?.effect ?? null));
+  const payers = problems.check(() => checkPayers(draft, input.payers ?? [], chosen ?? null));
+  const effectiveFrom = problems.check(() => checkDate(input.effectiveFrom, chosen?.effect ?? null));
+  if (!chosen || !basis || !payers || effectiveFrom === undefined) return null;
+  const { outcome, effect, endingHere } = chosen;
+  return { outcome, effect, basis, payers, effectiveFrom, wordingQuery: null, endingHere };
+}
+
+/**
+ * R7.x: the words and the chosen effect disagree. Asked last, once everything else on the form is right, since it
+ * asks about the choices as they stand; returns the structure with the question it raised.
+ */
+export function checkWording(s: DecisionStructure, input: ProposeDecisionInput, texts: (string | null | undefined)[]): DecisionStructure {
+  const query = wordingDisagrees([...texts, ...s.payers.map((p) => p.share)], s.effect);
+  if (query && input.wordingConfirmed !== true) {
+    // Below Stage 3 an ending cannot be chosen at all: the question then offers the one way to it.
+    const below = query === 'ENDS' && !s.endingHere;
+    const ending = below ? ` ${ENDING_AT_STAGE_3} If that is what you mean, move the dispute to Stage 3.` : '';
+    refuse(
+      'WORDING_CHECK',
+      `${wordingQuestion(query)} You chose "${EFFECT_TEXT[s.effect]}".${ending} `
+        + 'If your choice is right, confirm it ("wordingConfirmed") and propose again; otherwise change the choice or the words.',
+      'wordingConfirmed', below ? MOVE_TO_STAGE_3 : undefined,
+    );
+  }
+  return { ...s, wordingQuery: query };
+}
+
+/** The effect chosen and what it makes the outcome: R7.4 (Stage 3 only), R7.1 (senior officers), the stage's list. */
+function checkEffect(draft: Draft, me: Person, input: ProposeDecisionInput) {
   const { d, ctx } = draft;
   const stage = d.stage;
   const effect = input.effect;
@@ -60,27 +95,12 @@ export function checkStructure(
     const why = outcome === 'ESCALATE' ? 'An escalation leaves aftercare as it is while the dispute moves up (care must continue). ' : '';
     refuse('EFFECT_NOT_FOR_STAGE', `${why}At Stage ${stage} the effect ("effect") must be one of: ${listOf(allowed)}.`, 'effect');
   }
-  const basis = checkBasis(input.basis, effect);
-  const payers = checkPayers(draft, input.payers ?? [], effect, outcome);
-  const effectiveFrom = checkDate(input.effectiveFrom, effect);
-  const query = wordingDisagrees([...texts, ...payers.map((p) => p.share)], effect);
-  if (query && input.wordingConfirmed !== true) {
-    // Below Stage 3 an ending cannot be chosen at all: the question then offers the one way to it.
-    const below = query === 'ENDS' && !endingHere;
-    const ending = below ? ` ${ENDING_AT_STAGE_3} If that is what you mean, move the dispute to Stage 3.` : '';
-    refuse(
-      'WORDING_CHECK',
-      `${wordingQuestion(query)} You chose "${EFFECT_TEXT[effect]}".${ending} `
-        + 'If your choice is right, confirm it ("wordingConfirmed") and propose again; otherwise change the choice or the words.',
-      'wordingConfirmed', below ? MOVE_TO_STAGE_3 : undefined,
-    );
-  }
-  return { outcome, effect, basis, payers, effectiveFrom, wordingQuery: query };
+  return { effect, outcome, endingHere };
 }
 
 const BASIS_LIST = NEEDS_BASES.map((b) => `${b} (${BASIS_TEXT[b].toLowerCase()})`).join(', ');
 
-function checkBasis(raw: readonly string[] | undefined, effect: AftercareEffect): NeedsBasis[] {
+function checkBasis(raw: readonly string[] | undefined, effect: AftercareEffect | null): NeedsBasis[] {
   const list = [...new Set(raw ?? [])];
   const unknown = list.filter((b) => !(NEEDS_BASES as readonly string[]).includes(b));
   if (unknown.length) {
@@ -103,7 +123,7 @@ function checkBasis(raw: readonly string[] | undefined, effect: AftercareEffect)
   return basis;
 }
 
-function checkPayers(draft: Draft, raw: readonly Payer[], effect: AftercareEffect, outcome: DecisionOutcome): Payer[] {
+function checkPayers(draft: Draft, raw: readonly Payer[], chosen: { effect: AftercareEffect; outcome: DecisionOutcome } | null): Payer[] {
   const { d } = draft;
   const parties = activePartyIds(d);
   const payers: Payer[] = [];
@@ -124,16 +144,16 @@ function checkPayers(draft: Draft, raw: readonly Payer[], effect: AftercareEffec
     }
     payers.push({ organisationId: p.organisationId, share });
   }
-  if (!payers.length && payersRequired(effect, outcome)) {
+  if (!payers.length && chosen && payersRequired(chosen.effect, chosen.outcome)) {
     refuse('FIELD_REQUIRED', 'Say who pays what under this decision ("payers"): each paying organisation and its share.', 'payers');
   }
   return payers;
 }
 
-function checkDate(raw: string | null | undefined, effect: AftercareEffect): string | null {
+function checkDate(raw: string | null | undefined, effect: AftercareEffect | null): string | null {
   const v = (raw ?? '').trim();
   if (!v) {
-    if (effectiveDateRequired(effect)) {
+    if (effect && effectiveDateRequired(effect)) {
       refuse('FIELD_REQUIRED', 'Say from when this applies ("effectiveFrom"), as a date like 2026-04-01.', 'effectiveFrom');
     }
     return null;

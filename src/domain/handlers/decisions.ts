@@ -1,6 +1,6 @@
 import type { Command, ProposeDecisionInput } from '../commands.ts';
 import { flagGrounds } from '../alerts.ts';
-import { refuse } from '../errors.ts';
+import { Problems, refuse } from '../errors.ts';
 import { activePartyIds, MAX_TEXT, mustBeOpen, mustHoldConfirmerRole, mustParticipate, required } from '../guards.ts';
 import { takeEffect } from '../resolution.ts';
 import { confirmerRoles } from '../stage-policy.ts';
@@ -9,40 +9,50 @@ import { BASIS_TEXT, EFFECT_TEXT, LAWFUL_ENDING_REASONS } from '../aftercare-eff
 import { FLAG_TEXT, OUTCOME_TEXT, rolesText } from '../texts.ts';
 import type { Decision } from '../types.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
-import { checkStructure } from './decision-input.ts';
+import { checkStructure, checkWording } from './decision-input.ts';
 
 export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisionInput }): void {
   const { d, ctx } = draft;
   const me = mustParticipate(draft, 'propose a decision');
   mustBeOpen(d);
   const stage = d.stage;
-  const summary = required(input.summary, 'summary', 'What was decided');
+  // Every field is checked before any is refused, so a form shows all its problems at once (nothing below changes the
+  // dispute until they have all passed).
+  const problems = new Problems();
+  const text = (field: keyof ProposeDecisionInput, what: string) => problems.check(() => required(input[field] as string, field, what)) ?? '';
+  const summary = text('summary', 'What was decided');
   // R3.3: every decision records its basis, chosen from the needs-led grounds and explained in words.
-  const basisNeed = required(input.basisNeed, 'basisNeed', 'The basis in assessed need');
-  const basisTests = required(input.basisTests, 'basisTests', 'How the statutory Section 117 tests apply');
-  const basisRisk = required(input.basisRisk, 'basisRisk', 'The risk of deterioration or readmission');
+  const basisNeed = text('basisNeed', 'The basis in assessed need');
+  const basisTests = text('basisTests', 'How the statutory Section 117 tests apply');
+  const basisRisk = text('basisRisk', 'The risk of deterioration or readmission');
   const words = {
     summary, basisNeed, basisTests, basisRisk, funding: input.funding?.trim() || null, commissioning: input.commissioning?.trim() || null,
     interimFunding: input.interimFunding?.trim() || null, jointAssessment: input.jointAssessment?.trim() || null,
   };
-  for (const [field, v] of Object.entries(words)) if (v && v.length > MAX_TEXT) required(v, field, field);
+  for (const [field, v] of Object.entries(words)) if (v && v.length > MAX_TEXT) problems.check(() => required(v, field, field));
   // R7.x: what it does to aftercare is a choice the record holds; the words only prompt a question.
-  const s = checkStructure(draft, me, input, Object.values(words));
+  const structure = checkStructure(draft, me, input, problems);
+  // An ending chosen as the effect makes a written decision the ending decision (checkStructure), else as chosen.
+  const outcome = structure?.outcome ?? input.outcome;
   const allowed = ctx.policy.stages[stage].decisionOutcomes;
-  if (!allowed.includes(s.outcome)) {
-    refuse('OUTCOME_NOT_FOR_STAGE', `At Stage ${stage} the outcome must be one of: ${allowed.map((o) => OUTCOME_TEXT[o]).join(', ')}.`, 'outcome');
+  if (!allowed.includes(outcome)) {
+    problems.check(() => refuse('OUTCOME_NOT_FOR_STAGE', `At Stage ${stage} the outcome must be one of: ${allowed.map((o) => OUTCOME_TEXT[o]).join(', ')}.`, 'outcome'));
   }
-  if (s.outcome === 'WRITTEN_DECISION' || s.outcome === 'END_AFTERCARE') {
+  if (outcome === 'WRITTEN_DECISION' || outcome === 'END_AFTERCARE') {
     // R5.6: the written decision confirms funding and commissioning.
-    required(input.funding, 'funding', 'The funding arrangements');
-    required(input.commissioning, 'commissioning', 'The commissioning arrangements');
+    problems.check(() => required(input.funding, 'funding', 'The funding arrangements'));
+    problems.check(() => required(input.commissioning, 'commissioning', 'The commissioning arrangements'));
   }
-  if (s.outcome === 'END_AFTERCARE') {
-    if (!input.endingReason) refuse('FIELD_REQUIRED', 'Choose the reason for ending aftercare ("endingReason").', 'endingReason');
-    if (!LAWFUL_ENDING_REASONS.includes(input.endingReason)) {
+  if (outcome === 'END_AFTERCARE') {
+    if (!input.endingReason) problems.check(() => refuse('FIELD_REQUIRED', 'Choose the reason for ending aftercare ("endingReason").', 'endingReason'));
+    else if (!LAWFUL_ENDING_REASONS.includes(input.endingReason)) {
       // R7.3: not a reason the protocol allows, so it is not one that can be chosen.
-      refuse('ENDING_UNLAWFUL_REASON', 'Section 117 aftercare cannot be ended because of service reductions or commissioning changes (protocol section 7). Choose the reason in assessed need ("endingReason").', 'endingReason');
+      problems.check(() => refuse('ENDING_UNLAWFUL_REASON', 'Section 117 aftercare cannot be ended because of service reductions or commissioning changes (protocol section 7). Choose the reason in assessed need ("endingReason").', 'endingReason'));
     }
+  }
+  problems.refuseIfAny();
+  const s = checkWording(structure!, input, Object.values(words));
+  if (s.outcome === 'END_AFTERCARE') {
     if (!words.jointAssessment) {
       // R7.1 / R10.1: an ending attempted without a joint assessment is a legal-risk signal.
       draft.flag('ENDING_WITHOUT_JOINT_ASSESSMENT', `${draft.name(me.id)} proposed ending aftercare without a joint assessment.`);

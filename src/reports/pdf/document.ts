@@ -101,24 +101,21 @@ export class TaggedDocument {
 
   /** A bulleted list, tagged as L / LI / Lbl / LBody by pdfkit. */
   list(items: string[], empty = 'None.'): this {
-    if (!items.length) return this.paragraph(empty);
-    const list = this.doc.struct('L');
-    this.root.add(list);
-    this.doc.font('Helvetica').fontSize(BODY).fillColor(INK)
-      .list(items.map(drawable), { structParent: list, bulletRadius: 2, textIndent: 12, paragraphGap: 3 } as PDFKit.Mixins.TextOptions);
-    list.end();
-    this.doc.moveDown(0.3);
-    return this;
+    return this.items(items, empty, { bulletRadius: 2, textIndent: 12 });
   }
 
   /** A numbered list (the chronology, the evidence index). */
   numbered(items: string[], empty = 'None.'): this {
+    return this.items(items, empty, { listType: 'numbered', textIndent: 20 });
+  }
+
+  /** Either list: the same tagging and spacing, only the marker and its indent differ. */
+  private items(items: string[], empty: string, marker: Record<string, unknown>): this {
     if (!items.length) return this.paragraph(empty);
     const list = this.doc.struct('L');
     this.root.add(list);
     this.doc.font('Helvetica').fontSize(BODY).fillColor(INK)
-      .list(items.map(drawable), { structParent: list, listType: 'numbered', textIndent: 20,
-        paragraphGap: 3 } as PDFKit.Mixins.TextOptions);
+      .list(items.map(drawable), { structParent: list, ...marker, paragraphGap: 3 } as PDFKit.Mixins.TextOptions);
     list.end();
     this.doc.moveDown(0.3);
     return this;
