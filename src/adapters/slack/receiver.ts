@@ -99,7 +99,8 @@ export class SlackReceiver implements Receiver {
     // Signed by one workspace's app but naming another's workspace: that app is not installed there.
     // p.teamId is the workspace Bolt will take the token of; a body naming none is refused when the signer's app
     // is only some workspaces' (Bolt would fall back to the only installation, which need not be the signer's).
-    const signedFor = (team: string | null | undefined) => !signer?.teams || (typeof team === 'string' && (signer.teams.includes(team) || Boolean(signer.also?.(team))));
+    const signedFor = (team: string | null | undefined) =>
+      !signer?.teams || (typeof team === 'string' && (signer.teams.includes(team) || Boolean(signer.also?.(team))));
     if (p.teamId === null || !signedFor(p.teamId) || (p.teamId !== undefined && !(await this.deps.workspaces.serves(p.teamId)))) {
       logger.warn({ team: p.teamId }, 'a Slack request from a workspace without an installation of the app was refused');
       return reply(res, 401, 'This Slack workspace has not installed the app here.');
