@@ -110,9 +110,20 @@ export function parseDirectory(text: string, source = 'directory'): Directory {
 }
 
 
-/** Loads DIRECTORY_FILE; falls back to the shipped example (with a warning) when the file does not exist. */
+/** Where DIRECTORY_FILE points when it is not set (relative to the working directory, as the setting is). */
+export const DEFAULT_DIRECTORY_FILE = './config/directory.yaml';
+
+/**
+ * Loads DIRECTORY_FILE. Only when it is left at its default and that file does not exist does the shipped example
+ * stand in (with a warning), so `npm start` works on a fresh clone; a path someone set that does not exist is a
+ * typo, and starting on the example's invented people would send a partnership's notifications to nobody.
+ */
 export function loadDirectory(file: string, warn: (msg: string) => void = () => {}): { directory: Directory; file: string } {
   let chosen = file;
+  if (!fs.existsSync(file) && path.resolve(file) !== path.resolve(DEFAULT_DIRECTORY_FILE)) {
+    const problem = `${file} does not exist: give the path of your directory YAML file (docs/directory.md), or unset DIRECTORY_FILE to try the bot with the example people`;
+    throw new DirectoryError(problem, [problem]);
+  }
   if (!fs.existsSync(file)) {
     chosen = projectFile(path.join('config', 'directory.example.yaml'));
     warn(`The directory file ${file} does not exist, so the example directory ${chosen} is used. Copy it to ${file} and put your partnership's people in it.`);

@@ -5,6 +5,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { parseDate } from '../domain/date-input.ts';
 import { StartupError } from './startup-error.ts';
+import { DEFAULT_DIRECTORY_FILE } from './directory.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 17:00');
 const isoDates = z.string().transform((s, ctx) => {
@@ -56,7 +57,7 @@ export const coreEnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   // Where signed history checkpoints and their key live; default: beside DATA_DIR ("data-audit"), never inside it.
   AUDIT_DIR: optionalString,
-  DIRECTORY_FILE: z.string().default('./config/directory.yaml'),
+  DIRECTORY_FILE: z.string().default(DEFAULT_DIRECTORY_FILE),
   /** Key file that encrypts embedded-database backups (made by "s117 db new-key"); unset: backups are not encrypted. */
   BACKUP_KEY_FILE: optionalString,
   /** Key file that encrypts NHS numbers in the register; default: beside DATA_DIR ("data-keys/identifiers.key"), made on first start. */

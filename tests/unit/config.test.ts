@@ -46,6 +46,24 @@ describe('the directory file', () => {
     }
   });
 
+  it('refuses a DIRECTORY_FILE that was set but does not exist in one line (only the default falls back to the example)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-dirfile-'));
+    try {
+      expect(startLine(path.join(dir, 'directry.yaml'))).toEqual([expect.stringMatching(/^DIRECTORY_FILE: .*directry\.yaml does not exist: give the path of your directory YAML file/)]);
+      const warnings: string[] = [];
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        expect(loadDirectory('./config/directory.yaml', (m) => warnings.push(m)).directory.people.length).toBeGreaterThan(0);
+      } finally {
+        process.chdir(cwd);
+      }
+      expect(warnings).toEqual([expect.stringMatching(/does not exist, so the example directory .* is used/)]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says where YAML that does not parse goes wrong in one line (the parser\'s excerpt of the file stays out)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-dirfile-'));
     try {
