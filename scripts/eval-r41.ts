@@ -1,4 +1,5 @@
-// Prints the R4.1 detector's figures: cross-validated on the training set, then on the frozen held-out set.
+// Prints the R4.1 detector's figures: cross-validated on the training set, then on the frozen held-out set
+// (version 2: counts only, overall and per field; version 1 is training data since round 3).
 // `--cv` stops after the training figures (for work on the model: the held-out set must not steer it);
 // `--errors` lists the cross-validation mistakes (training sentences only, never held-out ones).
 import { THRESHOLDS } from '../src/domain/unlawful-grounds.ts';

@@ -157,7 +157,8 @@ const GROUND_SUBJECTS = [
   'policy', 'protocol', 'framework', 'agreement', 'process', 'pathway',
   'panel', 'approv', 'sign off', 'signs off', 'signed off', 'ratif',
   'chc', 'dst', 'checklist', 'fast track',
-  'commission', 'recommission', 'decommission', 'contract', 'tender', 'retender', 'restructur', 'reorganis', 'merg', 'model', 'redesign', 'transformation', 'provider', 'structure',
+  'commission', 'recommission', 'decommission', 'contract', 'tender', 'retender', 'restructur', 'reorganis', 'merg', 'model',
+  'redesign', 'transformation', 'provider', 'structure',
   'pilot', 'transition', 'realign', 'in house', 'scheme', 'closing', 'closure',
 ];
 
