@@ -12,7 +12,7 @@ const rows = loadTraining();
 const cv = crossValidate(rows);
 out(`Training set: ${rows.length} sentences, 10-fold cross-validation, thresholds ${JSON.stringify(THRESHOLDS)}`);
 out(formatFigures('cross-validated', cv.figures));
-for (const [src, f] of Object.entries(cv.bySource)) out(`  ${src.replace(/.*\//, '').padEnd(24)} P ${f.precision.toFixed(3)}  R ${f.recall.toFixed(3)}  (tp ${f.tp}, fp ${f.fp}, fn ${f.fn}, tn ${f.tn})`);
+for (const [src, f] of Object.entries(cv.bySource)) out(`  ${src.split('/').slice(-2).join('/').padEnd(48)} P ${f.precision.toFixed(3)}  R ${f.recall.toFixed(3)}  (tp ${f.tp}, fp ${f.fp}, fn ${f.fn}, tn ${f.tn})`);
 out(`  of ${cv.groundJudged} correctly flagged sentences, ${cv.groundRight} name a right ground, ${cv.groundExact} exactly the labelled grounds`);
 if (args.has('--errors')) for (const e of cv.errors) out(`  ${e}`);
 if (!args.has('--cv')) {

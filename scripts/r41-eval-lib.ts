@@ -56,7 +56,7 @@ export function crossValidate(rows: readonly TrainingRow[], k = 10, th = THRESHO
       const expected = isUnlawful(r);
       tally(c, expected, got.length > 0);
       tally((bySource[r.source ?? ''] ??= { tp: 0, fp: 0, fn: 0, tn: 0 }), expected, got.length > 0);
-      if (expected !== got.length > 0) errors.push(`${expected ? 'missed' : 'false flag'}: ${r.sentence}`);
+      if (expected !== got.length > 0) errors.push(`${expected ? 'missed' : 'false flag'} [${(r.source ?? '').split('/').slice(-2).join('/')}]: ${r.sentence}`);
       // Rows with no named ground (held-out version 1) count for the yes/no figures only.
       if (r.grounds.length && got.length) {
         groundJudged++;
