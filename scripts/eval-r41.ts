@@ -1,5 +1,5 @@
 // Prints the R4.1 detector's figures: cross-validated on the training set, then on the frozen held-out set
-// (version 2: counts only, overall and per field; version 1 is training data since round 3).
+// (version 3: counts only, overall and per field; versions 1 and 2 are training data since rounds 3 and 4).
 // `--cv` stops after the training figures (for work on the model: the held-out set must not steer it);
 // `--errors` lists the cross-validation mistakes (training sentences only, never held-out ones).
 import { THRESHOLDS } from '../src/domain/unlawful-grounds.ts';
@@ -18,6 +18,6 @@ if (args.has('--errors')) for (const e of cv.errors) out(`  ${e}`);
 if (!args.has('--cv')) {
   const held = evaluateHeldOut();
   out('');
-  out(formatFigures('Held-out set (frozen, version 2)', held.overall));
+  out(formatFigures('Held-out set (frozen, version 3)', held.overall));
   for (const [field, f] of Object.entries(held.byField)) out(`  ${field.padEnd(16)} P ${f.precision.toFixed(2)}  R ${f.recall.toFixed(2)}  (tp ${f.tp}, fp ${f.fp}, fn ${f.fn}, tn ${f.tn})`);
 }

@@ -70,7 +70,7 @@ export function crossValidate(rows: readonly TrainingRow[], k = 10, th = THRESHO
 }
 
 /**
- * The shipped detector on a held-out set (by default version 2, the file HELDOUT_FILE names): counts only,
+ * The shipped detector on a held-out set (by default version 3, the file HELDOUT_FILE names): counts only,
  * per field as well as overall, never a sentence, so a measurement cannot show which ones were missed.
  */
 export function evaluateHeldOut(rows: readonly HeldOutRow[] = loadHeldOut(HELDOUT_FILE)): { overall: Figures; byField: Record<string, Figures> } {

@@ -1,4 +1,4 @@
-import { features, isUnlawful, normalise, roleOf, structureFeatures, trainModel } from '../../src/domain/r41-classifier.ts';
+import { features, isUnlawful, mentionsGroundSubject, normalise, roleOf, structureFeatures, trainModel } from '../../src/domain/r41-classifier.ts';
 import { detectUnlawfulGrounds } from '../../src/domain/unlawful-grounds.ts';
 import { loadTraining, modelSource, readModelFile } from '../../scripts/r41-data.ts';
 
@@ -33,6 +33,17 @@ describe('the R4.1 classifier', () => {
     expect(structureFeatures(['chc', 'pending', 'care', 'continue']).sort()).toEqual(['@CK', '@GC', '@GCK']);
     expect(structureFeatures(['budget'])).toEqual([]);
     expect(features('The budget is spent, so the hours stop.')).toEqual(expect.arrayContaining(['@GCW']));
+  });
+
+  it('[R4.1] round 4 subject words: prefixed money words, "not engaging" and procurement touch a ground (words start-matched)', () => {
+    // Seen among cross-validation mistakes on training data: with no subject word, no flag was possible.
+    for (const text of ['The package is unaffordable.', 'The service is underfunded.', 'She would have to self-fund.',
+      'He was invoiced for it.', 'Closed as he is not engaging.', 'She DNAd twice.', 'Re-procurement underway.',
+      'The service has been remodelled.', 'The DPS is closed.', 'Waiting for the MoU.', 'Residential is too dear.']) {
+      expect([text, mentionsGroundSubject(text)]).toEqual([text, true]);
+    }
+    expect(roleOf('unafford')).toBe('G');
+    expect(mentionsGroundSubject('He attends the day centre on Tuesdays.')).toBe(false);
   });
 
   it('[R4.1] a training row is unlawful when it names a ground, or when it says so without one (held-out v1 rows)', () => {

@@ -3,9 +3,10 @@ import { UNLAWFUL_GROUNDS } from '../../src/domain/types.ts';
 import { isUnlawful } from '../../src/domain/r41-classifier.ts';
 import { loadTraining } from '../../scripts/r41-data.ts';
 
-// The training set (corpus.txt + training-extra.txt + held-out version 1, retired as a measure in round 3) is what the classifier learns from, so figures
+// The training set (corpus.txt, training-extra.txt, training-round3.txt, training-round4.txt, and held-out
+// versions 1 and 2, retired as measures in rounds 3 and 4) is what the classifier learns from, so figures
 // here are in-sample: they show the detector fits its own data, not that it generalises. Honest figures
-// come from the frozen held-out set version 2 (unlawful-grounds-heldout.test.ts) and cross-validation (npm run eval:r41).
+// come from the frozen held-out set version 3 (unlawful-grounds-heldout.test.ts) and cross-validation (npm run eval:r41).
 // What the training set does not cover, so a good score here is not over-read:
 // - only British English as written by professionals; no text-speak, heavy typos or other languages;
 // - sarcasm, quotations of someone else's view, and long negations are few;
