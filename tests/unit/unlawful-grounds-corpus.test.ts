@@ -1,10 +1,12 @@
 import { detectUnlawfulGrounds, endsAftercare } from '../../src/domain/unlawful-grounds.ts';
 import { UNLAWFUL_GROUNDS } from '../../src/domain/types.ts';
+import { isUnlawful } from '../../src/domain/r41-classifier.ts';
 import { loadTraining } from '../../scripts/r41-data.ts';
 
-// The training set (corpus.txt + training-extra.txt) is what the classifier learns from, so figures
+// The training set (corpus.txt, training-extra.txt, training-round3.txt, training-round4.txt, and held-out
+// versions 1 and 2, retired as measures in rounds 3 and 4) is what the classifier learns from, so figures
 // here are in-sample: they show the detector fits its own data, not that it generalises. Honest figures
-// come from the frozen held-out set (unlawful-grounds-heldout.test.ts) and cross-validation (npm run eval:r41).
+// come from the frozen held-out set version 3 (unlawful-grounds-heldout.test.ts) and cross-validation (npm run eval:r41).
 // What the training set does not cover, so a good score here is not over-read:
 // - only British English as written by professionals; no text-speak, heavy typos or other languages;
 // - sarcasm, quotations of someone else's view, and long negations are few;
@@ -14,7 +16,7 @@ const rows = loadTraining();
 describe('the unlawful-ground detector on its training set', () => {
   it('[R4.1] has at least 300 labelled sentences, about half lawful, covering every ground', () => {
     expect(rows.length).toBeGreaterThanOrEqual(300);
-    const lawful = rows.filter((r) => !r.grounds.length).length;
+    const lawful = rows.filter((r) => !isUnlawful(r)).length;
     expect(lawful / rows.length).toBeGreaterThanOrEqual(0.45);
     expect(lawful / rows.length).toBeLessThanOrEqual(0.6);
     for (const g of UNLAWFUL_GROUNDS) expect(rows.filter((r) => r.grounds.includes(g)).length).toBeGreaterThanOrEqual(15);
@@ -25,8 +27,10 @@ describe('the unlawful-ground detector on its training set', () => {
     const wrong: string[] = [];
     for (const r of rows) {
       const got = detectUnlawfulGrounds(r.sentence);
-      if (r.grounds.length && got.length) { tp++; if (got.some((g) => r.grounds.includes(g))) groundRight++; }
-      else if (r.grounds.length) { fn++; wrong.push(`missed: ${r.sentence}`); }
+      const unlawful = isUnlawful(r);
+      // Held-out version 1 rows name no ground: they count for flagging, not for the ground named.
+      if (unlawful && got.length) { tp++; if (!r.grounds.length || got.some((g) => r.grounds.includes(g))) groundRight++; }
+      else if (unlawful) { fn++; wrong.push(`missed: ${r.sentence}`); }
       else if (got.length) { fp++; wrong.push(`false ${got.join(',')}: ${r.sentence}`); }
     }
     process.stdout.write(`detector on its ${rows.length} training sentences: precision ${(tp / (tp + fp)).toFixed(3)}, `
