@@ -25,6 +25,23 @@ export class WriteConflict extends Error {
   }
 }
 
+/**
+ * A write the store cannot send as part of one statement (DisputeStore.oneStatement): thrown before anything is
+ * written, so the use case runs in a transaction instead.
+ */
+export class NeedsTransaction extends Error {
+  constructor(what: string) {
+    super(`${what} needs a transaction`);
+    this.name = 'NeedsTransaction';
+  }
+}
+
+/** For a catch: null when the use case could not be one statement (so it runs in a transaction), else rethrows. */
+export function needsTransaction(e: unknown): null {
+  if (e instanceof NeedsTransaction) return null;
+  throw e;
+}
+
 /** What a command already produced, kept under its idempotency key. */
 export interface ProcessedCommand { disputeId: string | null; notice: string | null }
 
@@ -68,6 +85,13 @@ export interface DisputeTx {
 export interface DisputeStore {
   /** Runs `fn` in one transaction: everything it wrote lands, or nothing does. */
   transaction<T>(fn: (tx: DisputeTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with its reads sent at once, outside any transaction, and all its writes sent together afterwards as
+   * one atomic statement, conditional on the guarded dispute write (a version that moved on throws WriteConflict and
+   * writes nothing). A write that cannot be part of it throws NeedsTransaction, having written nothing. For a
+   * command on a dispute the caller has just read: its reads are then only what the guard covers.
+   */
+  oneStatement?<T>(fn: (tx: DisputeTx) => Promise<T>): Promise<T>;
   get(target: Target): Promise<Dispute | null>;
   history(disputeId: string): Promise<HistoryEntry[]>;
   /** Every dispute raised in [from, to), oldest first. */

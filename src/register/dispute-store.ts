@@ -7,6 +7,7 @@ import type { Database } from './db.ts';
 import type { IdentifierKeys } from './identifiers.ts';
 import { ANONYMISED_TABLES, type AnonymiseMeta, anonymiseDispute, removeEntryTexts } from './record-removal.ts';
 import { batchingTx, lastHistoryEntries } from './batched-writes.ts';
+import { oneStatementTx } from './one-statement.ts';
 import {
   appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, type SavedChange, saveDispute, toDomain, type Tx,
   VersionConflict,
@@ -95,6 +96,19 @@ export class RegisterDisputeStore implements DisputeStore {
   async transaction<T>(fn: (tx: DisputeTx) => Promise<T>): Promise<T> {
     try {
       return await this.db.prisma.$transaction((tx) => fn(inTx(tx, this.keys)), TX_OPTIONS);
+    } catch (e) {
+      if (e instanceof VersionConflict) throw new WriteConflict(e.message, 'version');
+      if (isUniqueViolation(e)) throw new WriteConflict(String((e as Error).message), 'duplicate');
+      throw e;
+    }
+  }
+
+  async oneStatement<T>(fn: (tx: DisputeTx) => Promise<T>): Promise<T> {
+    const one = oneStatementTx(this.db.prisma as unknown as Tx);
+    try {
+      const r = await fn(inTx(one.tx, this.keys));
+      await one.commit();
+      return r;
     } catch (e) {
       if (e instanceof VersionConflict) throw new WriteConflict(e.message, 'version');
       if (isUniqueViolation(e)) throw new WriteConflict(String((e as Error).message), 'duplicate');
