@@ -51,11 +51,9 @@ export type { Target } from './dispute-store.ts';
 export interface SweepBatch { idle: number; busy: number }
 
 /**
- * Disputes per sweep transaction on the embedded database: few enough that
- * one batch's statements keep the event loop responsive. It runs each
- * statement on the event loop, so a batch's bulk inserts hold the loop for as
- * long as they are large; while requests are coming in, batches of two let
- * the acknowledgement of a click through between them.
+ * Disputes per sweep transaction on the embedded database: few enough that one batch's statements keep the event
+ * loop responsive. It runs each statement on the event loop, so a batch's bulk inserts hold the loop for as long as
+ * they are large; while requests are coming in, batches of two let the acknowledgement of a click through.
  */
 const SWEEP_BATCH: SweepBatch = { idle: 20, busy: 2 };
 /** PostgreSQL runs the statements off the event loop: larger batches save round trips, smaller ones would not help a waiting request. */
@@ -63,10 +61,9 @@ export const SWEEP_BATCH_POSTGRES: SweepBatch = { idle: 50, busy: 50 };
 const SWEEP_FAILED = 'sweep could not process a dispute; it will be retried on the next tick';
 
 /**
- * One turn of the event loop. A sweep decides and renders each dispute in
- * plain JavaScript, and a batch's held-back writes resolve at once: without a
- * turn between disputes, a batch would hold the loop for its whole length
- * and a click arriving meanwhile would wait for it to be acknowledged.
+ * One turn of the event loop. A sweep decides and renders each dispute in plain JavaScript, and a batch's held-back
+ * writes resolve at once: without a turn between disputes, a batch would hold the loop for its whole length and a
+ * click arriving meanwhile would wait for it to be acknowledged.
  */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -78,9 +75,8 @@ const MAX_CONFLICT_RETRIES = 5;
 const isTarget = (d: Dispute, t: Target): boolean => ('id' in t ? d.id === t.id : d.reference === t.reference);
 
 /**
- * Runs the protocol's use cases: load, decide, then one transaction writes
- * the new state, its history and its outbox rows. Never talks to a chat
- * platform.
+ * Runs the protocol's use cases: load, decide, then one transaction (or one statement) writes the new state, its
+ * history and its outbox rows. Never talks to a chat platform.
  */
 export class DisputeService {
   private readonly foreground: Foreground;
