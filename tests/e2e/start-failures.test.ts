@@ -51,6 +51,7 @@ const cases: Case[] = [
   ['an address this machine does not have', () => ({ HOST: '192.0.2.1' }), 'HOST'],
   ['a data folder under /proc (Node\'s own mkdir never returns there)', () => ({ DATA_DIR: '/proc/s117-data' }), 'DATA_DIR'],
   ['a data folder behind a file', () => ({ DATA_DIR: path.join(dir, 'a-file', 'data') }), 'DATA_DIR'],
+  ['a directory file that was set but does not exist (a typo must not start on the example people)', () => ({ DIRECTORY_FILE: path.join(dir, 'directry.yaml') }), 'DIRECTORY_FILE'],
 ];
 
 describe('npm start with one bad setting', () => {
@@ -58,7 +59,7 @@ describe('npm start with one bad setting', () => {
     // The initdb seed spares the cases that get as far as the database a few seconds of CPU each.
     const seed: Record<string, string> = process.env.PGLITE_INITDB_SEED ? { PGLITE_INITDB_SEED: process.env.PGLITE_INITDB_SEED } : {};
     const bot = runNode(['dist/src/main.js'], {
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: path.join(dir, 'none.yaml'), ...seed, ...env(),
+      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: 'config/directory.example.yaml', ...seed, ...env(),
     });
     try {
       // Bounded: a start that hangs fails here. Generous, as two shared cores can take a while to load the bot.

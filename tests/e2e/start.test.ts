@@ -17,7 +17,9 @@ describe('npm start', () => {
   it('starts with nothing configured, answers health checks, and shuts down gracefully on SIGTERM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-start-'));
     try {
-      const bot = startBot({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data'), DIRECTORY_FILE: path.join(dir, 'none.yaml') });
+      // Nothing configured, run from a folder with no config/directory.yaml: the default directory file is missing,
+      // so the example people stand in (a DIRECTORY_FILE someone set must exist).
+      const bot = runNode([path.resolve('dist/src/main.js')], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data') }, dir);
       const port = await until(() => /http:\/\/localhost:(\d+)/.exec(bot.out())?.[1], 'the banner', 150_000);
       expect(bot.out()).toMatch(new RegExp(`Database: {3}embedded PGlite in .*data — applied ${readMigrations().length} migration`));
       expect(bot.out()).toMatch(/Slack: {6}not connected: set SLACK_BOT_TOKEN/);

@@ -15,8 +15,8 @@ export async function buildDist(): Promise<void> {
  * Runs `node <args>` with only PATH and `env` set, so nothing from the test's own environment (a developer's Slack
  * token, DATABASE_URL) leaks into the child, and collects what it prints.
  */
-export function runNode(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runNode(args: string[], env: Record<string, string>, cwd?: string) {
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   let out = '';
   let err = '';
   child.stdout.on('data', (b) => { out += String(b); });
