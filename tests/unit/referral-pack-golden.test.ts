@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from '../../src/domain/commands.ts';
+import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
+import { packMarkText, referralPack, type PackHistoryEntry } from '../../src/reports/referral-pack.ts';
+import { subjectHtml, subjectJson, type SubjectHistoryEntry } from '../../src/reports/subject-export.ts';
+import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { calendar, directory, Scenario } from '../helpers/domain.ts';
+
+// The Stage 4 referral pack (R5.7, R9.1) and the subject access export (R11.x) of one dispute that went
+// through most of the protocol, compared with golden files a person reads when they change
+// (UPDATE_GOLDEN=1 rewrites them), plus the properties that matter most, asserted on their own.
+const DIR = 'tests/fixtures/reports';
+
+function stage4(): { s: Scenario; history: (PackHistoryEntry & SubjectHistoryEntry)[] } {
+  const s = new Scenario('2026-12-07T10:00:00Z');
+  const history: (PackHistoryEntry & SubjectHistoryEntry)[] = [];
+  const go = (who: string, cmd: Command, at?: string, correctsSeq: number | null = null) => {
+    if (at) s.at(at);
+    s.run(who, cmd);
+    for (const e of s.last.events) {
+      history.push({ seq: history.length + 1, at: new Date(s.now), actorId: who, platform: 'cli', type: e.type, data: e.data, correctsSeq });
+    }
+  };
+  go('ali-khan', { type: 'RAISE', id: 'd1', reference: 'S117-2026-0001', input: fundingDispute({
+    subjects: ['ENDING_AFTERCARE'], endingProposal: true, description: 'The council proposes to end aftercare. The budget is spent <today>.',
+    parties: [{ organisationId: 'anytown-council', role: 'RAISING' }, { organisationId: 'anytown-icb', role: 'RESPONDING' },
+      { organisationId: 'anytown-trust', role: 'INTERESTED' }],
+  }) });
+  go('ali-khan', { type: 'PERSON_STEP', step: 'INFORMED', note: 'Told by phone.' }, '2026-12-08T10:00:00Z');
+  go('gus-hart', { type: 'REPORT_CARE_CHANGE', change: 'DELAYED', detail: 'The new flat start is delayed.' });
+  go('gus-hart', { type: 'RECORD_CARE_RESTORED', detail: 'Start date kept.' }, '2026-12-09T10:00:00Z');
+  go('gus-hart', { type: 'UPDATE_CHC', status: 'ELIGIBLE', referralDate: '2026-12-01', decisionDate: '2026-12-09' });
+  go('gus-hart', { type: 'RECORD_CHC_ADJUSTMENT', effectiveDate: '2026-12-02', parties: ['anytown-icb', 'anytown-council'], amountOrShare: 'ICB 100% of nursing', personNotPenalised: true });
+  go('eve-ford', { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'WRITTEN_DECISION', commissioning: 'The ICB commissions the flat.' } }, '2026-12-09T11:00:00Z');
+  go('jon-park', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+  go('eve-ford', { type: 'WITHDRAW_DECISION', seq: 1, reason: 'The trust does not agree.' });
+  go('ali-khan', { type: 'CORRECT', field: 'currentCare', value: 'Supported flat with 14 hours a week.', reason: 'Hours were wrong.', correctsSeq: 1 }, undefined, 1);
+  go('eve-ford', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'The council cannot agree.' }, '2026-12-10T10:00:00Z');
+  go('jon-park', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'Nor can the ICB.' });
+  go('oli-shaw', { type: 'STAGE_3_CANNOT_RESOLVE', reason: 'Nor the trust.' });
+  go('jon-park', { type: 'RECORD_EXTERNAL_ROUTE', route: 'DHSC', note: 'Letter to DHSC.' }, '2026-12-11T10:00:00Z');
+  return { s, history };
+}
+
+function golden(name: string, actual: string): void {
+  const file = path.join(DIR, name);
+  if (process.env.UPDATE_GOLDEN) fs.writeFileSync(file, actual);
+  expect(actual).toBe(fs.readFileSync(file, 'utf8'));
+}
+
+describe('the Stage 4 referral pack (R5.7, R9.1)', () => {
+  const now = new Date('2026-12-14T10:00:00Z');
+
+  it('[R5.7] [R9.1] holds every position, decision, stage, route, flag, step, CHC adjustment, history entry and evidence item', () => {
+    const { s, history } = stage4();
+    const pack = referralPack({ dispute: s.dispute, history, directory, calendar, policy: DEFAULT_POLICY, now });
+    golden('referral-pack.json', `${JSON.stringify(pack, null, 2)}\n`);
+  });
+
+  it('[R11.2] [R9.1] masks the NHS number, and agrees with the register row and the overdue test', () => {
+    const { s, history } = stage4();
+    const pack = referralPack({ dispute: s.dispute, history, directory, calendar, policy: DEFAULT_POLICY, now });
+    expect(pack.person.nhsNumber).toBe('NHS number ending 919');
+    expect(JSON.stringify(pack)).not.toContain('943 476 5919');
+    expect(pack.register.reference).toBe('S117-2026-0001');
+    expect(pack.stages.map((x) => [x.stage, x.mark])).toEqual([[3, 'escalated'], [4, 'no timescale']]);
+    expect(pack.overdue).toBeNull();
+    // History out of order comes back in order.
+    const shuffled = referralPack({ dispute: s.dispute, history: [...history].reverse(), directory, calendar, policy: DEFAULT_POLICY, now });
+    expect(shuffled.chronology.map((c) => c.seq)).toEqual(history.map((h) => h.seq));
+  });
+
+  it('[R9.1] a stage still open is "open" within its timescale and "overdue" after it, by the same test as the register', () => {
+    const s = new Scenario('2026-12-07T10:00:00Z');
+    s.raise();
+    const pack = (at: string) => referralPack({ dispute: s.dispute, history: [], directory, calendar, policy: DEFAULT_POLICY, now: new Date(at) });
+    expect(pack('2026-12-08T10:00:00Z').stages[0]!.mark).toBe('open');
+    expect(pack('2026-12-08T10:00:00Z').overdue).toBeNull();
+    const late = pack('2026-12-15T10:00:00Z');
+    expect(late.stages[0]!.mark).toBe('overdue');
+    expect(late.overdue).toEqual({ stage: 1, due: 'Monday 14 December 2026, 5pm' });
+    expect(late.register.overdue).toBe(true);
+    expect(late.positions[0]!.statements[0]!.what).toBe(`The disagreement as raised: ${s.dispute.description}`);
+    expect(late.positions[1]!.statements).toEqual([]);
+  });
+
+  it('[R9.1] every stage mark has its words', () => {
+    expect(['met', 'missed', 'escalated', 'open', 'overdue', 'no timescale'].map((m) => packMarkText(m as never))).toEqual([
+      'Met', 'Missed', 'Escalated', 'Open, within its timescale', 'Overdue', 'No timescale',
+    ]);
+  });
+});
+
+describe('the subject access export', () => {
+  const date = (iso: string) => calendar.describe(new Date(iso), { year: true });
+
+  it('[R11.1] JSON: the record whole, the NHS number unmasked, each history entry with its plain-English line', () => {
+    const { s, history } = stage4();
+    const json = subjectJson({ query: { kind: 'nhs-number', value: '943 476 5919' }, generatedAt: '2026-12-14T10:00:00.000Z',
+      disputes: [{ dispute: s.dispute, history }] }, directory, date);
+    golden('subject-export.json', json);
+    const parsed = JSON.parse(json);
+    expect(parsed.disputes[0].nhsNumber).toBe('9434765919');
+    expect(parsed.disputes[0].history[0]).toMatchObject({ seq: 1, by: 'Ali Khan', byId: 'ali-khan', platform: 'cli', type: 'RAISED' });
+  });
+
+  it('[R11.1] HTML: one readable, self-contained page, user text escaped', () => {
+    const { s, history } = stage4();
+    const html = subjectHtml({ query: { kind: 'nhs-number', value: '943 476 5919' }, generatedAt: '2026-12-14T10:00:00.000Z',
+      disputes: [{ dispute: s.dispute, history }] }, directory, date);
+    golden('subject-export.html', html);
+    expect(html).toContain('The budget is spent &lt;today&gt;.');
+    expect(html).not.toContain('<today>');
+    expect(html).not.toMatch(/<script|<link|src=/);
+  });
+
+  it('[R11.1] HTML: a search that found nothing says so, by what was searched', () => {
+    const none = (kind: 'nhs-number' | 'case-number') => subjectHtml({ query: { kind, value: 'AC-1' }, generatedAt: '2026-12-14T10:00:00.000Z',
+      disputes: [] }, directory, date);
+    expect(none('case-number')).toContain('<p>Found by local case number <strong>AC-1</strong>, on Monday 14 December 2026, 10am: 0 dispute(s).</p>\n'
+      + '<p>The register holds no dispute with this local case number.</p>');
+    expect(none('nhs-number')).toContain('<p>The register holds no dispute with this NHS number.</p>');
+  });
+
+  it('[R11.1] HTML: a resolved dispute, stages met, a sent letter, a person not in the directory shown by id', () => {
+    const s = new Scenario('2026-12-07T10:00:00Z');
+    s.raise();
+    s.at('2026-12-09T10:00:00Z').run('ali-khan', { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'AGREEMENT' } });
+    s.run('ali-khan', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    s.run('gus-hart', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-icb' });
+    const letterSeq = s.dispute.letters.at(-1)?.seq;
+    if (letterSeq) s.run('ali-khan', { type: 'MARK_LETTER_SENT', seq: letterSeq });
+    const html = subjectHtml({ query: { kind: 'case-number', value: 'AC-104233' }, generatedAt: '2026-12-14T10:00:00.000Z',
+      disputes: [{ dispute: { ...s.dispute, nhsNumber: null }, history: [{ seq: 1, at: new Date('2026-12-07T10:00:00Z'), actorId: 'zed-gone',
+        platform: 'slack', type: 'RAISED', data: {}, correctsSeq: null }] }] }, directory, date);
+    golden('subject-export-resolved.html', html);
+    expect(html).toContain('<tr><th scope="row">Status</th><td>resolved Wednesday 9 December 2026, 10am</td></tr>');
+    expect(html).toContain('<tr><th scope="row">NHS number</th><td>not recorded</td></tr>');
+    expect(html).toContain('zed-gone (slack)');
+  });
+});
