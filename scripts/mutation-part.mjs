@@ -1,6 +1,8 @@
 // Usage: node scripts/mutation-part.mjs NAME FILE_OR_GLOB... [--stryker-option value ...]
 //   e.g. node scripts/mutation-part.mjs handlers 'src/domain/handlers/**/*.ts' --concurrency 2
 // Arguments from the first one starting with "--" are passed to `stryker run` as they are.
+// MUTATION_FIRST="tests/unit/x.test.ts ..." runs those test files first for a static mutant
+// (tests/mutation/sequencer.cjs): much faster when the mutated file's own tests kill it.
 // Mutation-tests part of the code with its own incremental file and report, so a
 // long run split into parts keeps what each part measured (Stryker's incremental
 // file is the last run's report: a narrowed run would drop the other parts).
