@@ -1,4 +1,4 @@
-import type { LinearModel, R41Model } from '../../src/domain/r41-classifier.ts';
+import { classify, features, type LinearModel, mentionsGroundSubject, normalise, type R41Model, score, trainModel } from '../../src/domain/r41-classifier.ts';
 import { detectWith, endsAftercare } from '../../src/domain/unlawful-grounds.ts';
 import { UNLAWFUL_GROUNDS, type UnlawfulGround } from '../../src/domain/types.ts';
 
@@ -195,5 +195,78 @@ describe('R7.4: text that ends Section 117 aftercare', () => {
     [null],
   ])('[R7.4] "%s" does not', (text) => {
     expect(endsAftercare(text)).toBe(false);
+  });
+});
+
+describe('the R4.1 classifier\'s parts, one by one', () => {
+  it('[R4.1] normalising: abbreviations, money, numbers, apostrophes, hyphens and punctuation', () => {
+    expect(normalise('Sec 117, s.117 and S 117')).toBe('s117 s117 and s117');
+    expect(normalise('NHS CHC; the CCG and the ICS')).toBe('chc the icb and the icb');
+    expect(normalise('The JFP asked for a DST.')).toBe('the funding panel asked for a dst');
+    expect(normalise('MH and mental health')).toBe('mentalhealth and mentalhealth');
+    expect(normalise('Ordinarily resident; ordinary residence')).toBe('ordinaryresidence ordinaryresidence');
+    expect(normalise('This FY, this fiscal year')).toBe('this financialyear this financialyear');
+    expect(normalise('re-tender and re-structure')).toBe('retender and restructure');
+    expect(normalise('Cannot, can not, wont, will not, isn’t')).toBe('cannot cannot will not will not is not');
+    expect(normalise('£1.5m and £ 200 and 3rd and 1,450.50')).toBe('money and money and num and num');
+    expect(normalise('Organization, organisations, organised')).toBe('organise organise organise');
+    expect(normalise('prioritize, prioritized')).toBe('prioritise prioritised');
+    expect(normalise('a/b: c... "d" (e)')).toBe('a b c d e');
+  });
+
+  it('[R4.1] features: suffixes stripped only from longer words, pairs, cues, and a negation covering the next three words', () => {
+    expect(features('delays')).toEqual(['delay', '#withhold']);
+    expect(features('delayed')).toEqual(['delay', '#withhold']);
+    expect(features('delaying')).toEqual(['delay', '#withhold']);
+    expect(features('uses cases ended being')).toEqual(['uses', 'case', 'uses case', 'ended', 'case ended', 'being', 'ended being']);
+    expect(features('budget continues')).toEqual(['budget', '#money', 'continu', '#continue', 'budget continu']);
+    expect(features('no a b c d')).toEqual(['no', 'a', 'no a', '~a', 'b', 'a b', '~b', 'c', 'b c', '~c', 'd', 'c d']);
+    expect(features('never delay')).toEqual(['never', 'delay', '~#withhold', 'never delay', '~delay']);
+    expect(features('delay delay')).toEqual(['delay', '#withhold', 'delay delay']);
+    expect(features('')).toEqual([]);
+  });
+
+  it('[R4.1] a subject of a ground is a word start after normalising, anywhere in the text', () => {
+    expect(mentionsGroundSubject('The cost is high.')).toBe(true);
+    expect(mentionsGroundSubject('Which ICB pays?')).toBe(true);
+    expect(mentionsGroundSubject('Adult social care.')).toBe(true);
+    expect(mentionsGroundSubject('The move is delayed.')).toBe(false);
+    expect(mentionsGroundSubject('He was unpaid.')).toBe(false);
+  });
+
+  it('[R4.1] scoring: a sigmoid of the bias and the weights of the features present; the grounds ranked most likely first', () => {
+    expect(score({ bias: 0, weights: {} }, [])).toBe(0.5);
+    expect(score({ bias: 0, weights: { a: Math.log(3) } }, ['a', 'unknown'])).toBeCloseTo(0.75, 10);
+    expect(score({ bias: Math.log(3), weights: { a: -Math.log(3) } }, ['a'])).toBe(0.5);
+    const model = stub('CHC_UNDETERMINED', Math.log(4));
+    const r = classify({ ...model, grounds: { ...model.grounds, RESTRUCTURING: { bias: -1, weights: { s117: 2 } } } }, 'S117');
+    expect(r.p).toBeCloseTo(0.8, 10);
+    expect(r.grounds.map((g) => g.ground).slice(0, 2)).toEqual(['RESTRUCTURING', 'CHC_UNDETERMINED']);
+    expect(r.grounds.map((g) => g.p).slice(0, 2)).toEqual([1 / (1 + Math.exp(-1)), 0.5]);
+    expect(r.grounds).toHaveLength(6);
+  });
+
+  it('[R4.1] training: separable rows give a positive weight to the word that marks "yes", a negative one to "no", and drop rare words', () => {
+    const rows = [
+      { sentence: 'budget delay', grounds: ['BUDGET' as const] }, { sentence: 'budget pause', grounds: ['BUDGET' as const] },
+      { sentence: 'care continues', grounds: [] }, { sentence: 'care goes on', grounds: [] }, { sentence: 'lonely', grounds: [] },
+    ];
+    const m = trainModel(rows, { epochs: 200, rate: 0.5, l2: 0, minCount: 2 });
+    expect(m.unlawful.weights.budget).toBeGreaterThan(0.5);
+    expect(m.unlawful.weights.care).toBeLessThan(-0.5);
+    expect(m.unlawful.weights.lonely).toBeUndefined();
+    expect(m.unlawful.weights.delay).toBeUndefined();
+    expect(classify(m, 'budget').p).toBeGreaterThan(0.5);
+    expect(classify(m, 'care').p).toBeLessThan(0.5);
+    // Weights are rounded to four places, and the tiniest are left out.
+    for (const w of Object.values(m.unlawful.weights)) expect(Math.abs(w)).toBeGreaterThanOrEqual(0.005);
+    expect(Object.values(m.unlawful.weights).every((w) => Math.abs(w * 1e4 - Math.round(w * 1e4)) < 1e-6)).toBe(true);
+    // Ground models learn from the unlawful rows only: every one of them is BUDGET.
+    expect(m.grounds.BUDGET.bias).toBeGreaterThan(0);
+    expect(m.grounds.RESTRUCTURING.bias).toBeLessThan(0);
+    // More regularisation, smaller weights; no epochs, no weights.
+    const l2 = trainModel(rows, { epochs: 200, rate: 0.5, l2: 0.5, minCount: 2 });
+    expect(Math.abs(l2.unlawful.weights.budget ?? 0)).toBeLessThan(m.unlawful.weights.budget!);
+    expect(trainModel(rows, { epochs: 0, rate: 0.5, l2: 0, minCount: 2 }).unlawful).toEqual({ bias: 0, weights: {} });
   });
 });
