@@ -1,5 +1,5 @@
 import { classify, features, type LinearModel, mentionsGroundSubject, normalise, type R41Model, score, trainModel } from '../../src/domain/r41-classifier.ts';
-import { detectWith, endsAftercare } from '../../src/domain/unlawful-grounds.ts';
+import { detectWith, endsAftercare, GROUND_TEXT } from '../../src/domain/unlawful-grounds.ts';
 import { UNLAWFUL_GROUNDS, type UnlawfulGround } from '../../src/domain/types.ts';
 
 // The R4.1 patterns only name a ground and lower the classifier's bar; the corpus tests judge them
@@ -22,6 +22,20 @@ function named(text: string): UnlawfulGround[] {
   const b = detectWith(stub('RESTRUCTURING'), text, PATTERNS_ONLY);
   return UNLAWFUL_GROUNDS.filter((g) => (g === 'BUDGET' ? b.includes(g) : g === 'RESTRUCTURING' ? a.includes(g) : a.includes(g)));
 }
+
+describe('the R4.1 grounds in the protocol\'s words', () => {
+  it('[R4.1] each ground is named as RULES.md R4.1 names it, in the order the protocol lists them', () => {
+    expect(GROUND_TEXT).toEqual({
+      BUDGET: 'budget constraints or financial pressures',
+      HEALTH_VS_SOCIAL_CARE: 'disagreement about whether a service is "health" or "social care"',
+      NO_LOCAL_POLICY: 'absence of a local policy or funding protocol',
+      AWAITING_PANEL: 'awaiting a panel decision where needs are already identified',
+      CHC_UNDETERMINED: 'a CHC dispute not yet determined',
+      RESTRUCTURING: 'organisational restructuring or commissioning changes',
+    });
+    expect(Object.keys(GROUND_TEXT)).toEqual([...UNLAWFUL_GROUNDS]);
+  });
+});
 
 describe('the R4.1 patterns, one phrase each', () => {
   it.each([
