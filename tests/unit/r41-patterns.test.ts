@@ -202,6 +202,10 @@ describe('R7.4: text that ends Section 117 aftercare', () => {
 
   it.each([
     ['Aftercare will not end.'],
+    ['We will not end his aftercare.'],
+    ['We will not ever end his aftercare.'],
+    ['We will neither reduce nor end her aftercare.'],
+    ['It goes on without ending his aftercare.'],
     ['We will never stop his aftercare.'],
     ['Reduce the hours of support.'],
     ['The placement ends; a new one starts under section 117.'],
@@ -209,6 +213,13 @@ describe('R7.4: text that ends Section 117 aftercare', () => {
     [null],
   ])('[R7.4] "%s" does not', (text) => {
     expect(endsAftercare(text)).toBe(false);
+  });
+
+  // Known bug, left to the R4.1 module's owner: the negation's "n t" never matches after normalising,
+  // because "won t" has no word boundary before its "n", so "won't end" reads as ending aftercare.
+  // `it.failing` passes while the bug is there; when it is fixed, make this an ordinary `it`.
+  it.failing('[R7.4] "We won\'t end his aftercare." does not read as ending aftercare (known bug)', () => {
+    expect(endsAftercare("We won't end his aftercare.")).toBe(false);
   });
 });
 
