@@ -1,5 +1,5 @@
 import { boardReport, reportCsv } from '../../src/reports/board-report.ts';
-import { raisedWithin, registerRow, toCsv } from '../../src/reports/register-export.ts';
+import { csvCell, raisedWithin, registerRow, toCsv } from '../../src/reports/register-export.ts';
 import { summarise, summaryOfReport } from '../../src/reports/summary.ts';
 import type { Dispute } from '../../src/domain/types.ts';
 import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
@@ -327,6 +327,33 @@ describe('the register (R9.1) and its summary (R9.2)', () => {
       unlawfulGrounds: { BUDGET: 1, AWAITING_PANEL: 1 },
       legalRiskSignals: { STAGE_OVERDUE: 1, PERSON_NOT_INFORMED: 1 },
       themes: { 'panel delays': 1 },
+    });
+  });
+});
+
+describe('the register CSV and summary: the cases the three disputes do not reach', () => {
+  it('[R9.1] an escalated stage is "escalated", every person step done is "yes", and an empty cell is empty', () => {
+    const { b } = disputes();
+    const row = registerRow(b, directory, now);
+    const escalated = {
+      ...row,
+      stages: [{ stage: 1, start: '2026-12-08T10:00:00.000Z', due: null, end: '2026-12-09T10:00:00.000Z', met: null, endReason: 'MANUAL' }],
+      personSteps: { INFORMED: true, REASSURED: true, EXPLAINED: true, ADVOCACY_OFFERED: true },
+    };
+    const cells = toCsv([escalated]).split('\n')[1]!.split(',');
+    expect(cells.slice(10, 14)).toEqual(['2026-12-08T10:00:00.000Z', '', '2026-12-09T10:00:00.000Z', 'escalated']);
+    expect(cells.slice(-4)).toEqual(['yes', 'yes', 'yes', 'yes']);
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(undefined)).toBe('');
+    expect(csvCell(0)).toBe('0');
+  });
+
+  it('[R9.2] [R10.1] the summary counts each legal-risk signal a dispute carries, once a dispute', () => {
+    const { b } = disputes();
+    const row = registerRow(b, directory, now);
+    const flagged = { ...row, flags: { CONTINUITY_ALERT: 2, ENDING_WITHOUT_JOINT_ASSESSMENT: 1, STAGE_OVERDUE: 1, PERSON_NOT_INFORMED: 3, UNLAWFUL_GROUND: 2 } };
+    expect(summarise([flagged, flagged]).legalRiskSignals).toEqual({
+      STAGE_OVERDUE: 2, CONTINUITY_ALERT: 2, ENDING_WITHOUT_JOINT_ASSESSMENT: 2, PERSON_NOT_INFORMED: 2,
     });
   });
 });
