@@ -7,7 +7,7 @@ import { stage2Decision } from '../fixtures/disputes.ts';
 import { calendar, directory, Scenario } from '../helpers/domain.ts';
 import { stage4 } from '../helpers/stage4.ts';
 
-// The Stage 4 referral pack (R5.7, R9.1) and the subject access export (R11.x) of one dispute that went
+// The Stage 4 referral pack (R5.7, R9.1) and the subject access export (its history: R11.1) of one dispute that went
 // through most of the protocol, compared with golden files a person reads when they change
 // (UPDATE_GOLDEN=1 rewrites them), plus the properties that matter most, asserted on their own.
 const DIR = 'tests/fixtures/reports';
@@ -74,7 +74,7 @@ describe('the subject access export', () => {
     expect(parsed.disputes[0].history[0]).toMatchObject({ seq: 1, by: 'Ali Khan', byId: 'ali-khan', platform: 'cli', type: 'RAISED' });
   });
 
-  it('[R11.1] HTML: one readable, self-contained page, user text escaped', () => {
+  it('HTML: one readable, self-contained page, user text escaped', () => {
     const { s, history } = stage4();
     const html = subjectHtml({ query: { kind: 'nhs-number', value: '943 476 5919' }, generatedAt: '2026-12-14T10:00:00.000Z',
       disputes: [{ dispute: s.dispute, history }] }, directory, date);
@@ -84,7 +84,7 @@ describe('the subject access export', () => {
     expect(html).not.toMatch(/<script|<link|src=/);
   });
 
-  it('[R11.1] HTML: a search that found nothing says so, by what was searched', () => {
+  it('HTML: a search that found nothing says so, by what was searched', () => {
     const none = (kind: 'nhs-number' | 'case-number') => subjectHtml({ query: { kind, value: 'AC-1' }, generatedAt: '2026-12-14T10:00:00.000Z',
       disputes: [] }, directory, date);
     expect(none('case-number')).toContain('<p>Found by local case number <strong>AC-1</strong>, on Monday 14 December 2026, 10am: 0 dispute(s).</p>\n'
@@ -92,7 +92,7 @@ describe('the subject access export', () => {
     expect(none('nhs-number')).toContain('<p>The register holds no dispute with this NHS number.</p>');
   });
 
-  it('[R11.1] HTML: a resolved dispute, stages met, a sent letter, a person not in the directory shown by id', () => {
+  it('[R11.1] HTML: a resolved dispute, its history entry with who and on which platform, a person not in the directory shown by id', () => {
     const s = new Scenario('2026-12-07T10:00:00Z');
     s.raise();
     s.at('2026-12-09T10:00:00Z').run('ali-khan', { type: 'PROPOSE_DECISION', input: { ...stage2Decision, outcome: 'AGREEMENT' } });
