@@ -244,9 +244,10 @@ describe('the R4.1 classifier\'s parts, one by one', () => {
     expect(features('delayed')).toEqual(['delay', '#withhold']);
     expect(features('delaying')).toEqual(['delay', '#withhold']);
     expect(features('uses cases ended being')).toEqual(['uses', 'case', 'uses case', 'ended', 'case ended', 'being', 'ended being']);
-    expect(features('budget continues')).toEqual(['budget', '#money', 'continu', '#continue', 'budget continu']);
+    // The roles in order (ground, then care going on) lead: the reason-level feature of round 3.
+    expect(features('budget continues')).toEqual(['@GK', 'budget', '#money', 'continu', '#continue', 'budget continu']);
     expect(features('no a b c d')).toEqual(['no', 'a', 'no a', '~a', 'b', 'a b', '~b', 'c', 'b c', '~c', 'd', 'c d']);
-    expect(features('never delay')).toEqual(['never', 'delay', '~#withhold', 'never delay', '~delay']);
+    expect(features('never delay')).toEqual(['@NW', 'never', 'delay', '~#withhold', 'never delay', '~delay']);
     expect(features('delay delay')).toEqual(['delay', '#withhold', 'delay delay']);
     expect(features('')).toEqual([]);
   });
