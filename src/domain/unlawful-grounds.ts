@@ -142,9 +142,11 @@ const ENDING = [
   /\b(section 117|s 117|s117) (aftercare )?(ends|will end|to end|should end|ceases|will cease|to cease|can end|is ended|be ended|is discharged|be discharged|comes to an end|no longer applies)\b/,
   /\bno longer (eligible for|entitled to|needs?|requires?|qualif(y|ies) for) (section 117|s 117|s117|117|aftercare)\b/,
   /\b(end|ending|cease|ceasing|stop|stopping) (his |her |their |the person s )?aftercare\b/,
+  // "The duty under section 117 has now been discharged", "s117 duty discharged": the ending as a past fact.
+  /\b(section 117|s 117|s117)( aftercare| duty| entitlement| eligibility| responsibility)? ((has|have|is|was|are|were|will be|to be|should be|can be|be)( now| hereby| formally| jointly| therefore| been){0,3} )?(discharged|ended|ceased|terminated|withdrawn)\b/,
 ];
 
 export function endsAftercare(text: string | null | undefined): boolean {
   if (!text) return false;
-  return sentences(text).some((s) => ENDING.some((re) => hits(s, re) && !/\b(not|never|n t|nor|without) ([a-z]+ ){0,2}(end|cease|stop|terminate|discharge)/.test(s)));
+  return sentences(text).some((s) => ENDING.some((re) => hits(s, re) && !/(\b(not|never|nor|without)|n t) ([a-z]+ ){0,2}(end|cease|stop|terminate|discharge)/.test(s)));
 }

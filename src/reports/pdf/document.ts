@@ -17,12 +17,16 @@ const RULE = '#d8dde0';
 const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
 
 /** Text the standard fonts can draw: tabs to spaces, other control characters dropped, anything else outside Windows-1252 as "?". */
+// Signs the history's texts use that the standard fonts cannot draw: spelled in ASCII rather than shown as "?".
+const ASCII_FOR: Record<string, string> = { '→': '->', '←': '<-', '≥': '>=', '≤': '<=', '≠': '!=' };
+
 export function drawable(text: string): string {
   let out = '';
   for (const ch of text.normalize('NFC').replace(/\t/g, '  ').replace(/\r\n?/g, '\n')) {
     const c = ch.codePointAt(0)!;
     if (ch === '\n' || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || CP1252_EXTRA.has(ch)) out += ch;
     else if (c === 0x2212) out += '-';
+    else if (ASCII_FOR[ch]) out += ASCII_FOR[ch];
     else if (c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c < 0xa0)) out += '?';
   }
   return out;
