@@ -27,6 +27,7 @@ const SLACK_SECRET = '0123456789abcdef0123456789abcdef';
 describe('settings checked at start-up', () => {
   it.each([
     [{ TIME_ZONE: 'Europe/Londres' }, /^TIME_ZONE: must be a time zone name like Europe\/London$/],
+    [{ REGISTER_THEMES: ' , ,,' }, /^REGISTER_THEMES: must list at least one theme, separated by commas/],
     [{ SWEEP_CRON: '*/5 * *' }, /^SWEEP_CRON: must be a cron expression/],
     [{ PUBLIC_URL: 'http://s117.example.nhs.uk' }, /^PUBLIC_URL: must start with https:\/\/ \(http:\/\/ only for localhost\)/],
     [{ SLACK_API_URL: 'http://slack.example.org/api/' }, /^SLACK_API_URL: must start with https:\/\//],

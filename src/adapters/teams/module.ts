@@ -77,7 +77,7 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
     const key = ctx.localToken ? `?token=${ctx.localToken}` : '';
     const line = a?.mode === 'authenticated'
       ? `connected at ${TEAMS_MESSAGES_PATH} (every token verified); ${spaces}${threadHint}; ${tenant}`
-      : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and MICROSOFT_APP_TYPE'
+      : 'not connected: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (or a certificate) and MICROSOFT_APP_TENANT_ID'
         + (!a?.port ? ` (${TEAMS_MESSAGES_PATH} is not served)`
           : ctx.unsignedBlocked ? ` (${TEAMS_MESSAGES_PATH} is switched off: ${ctx.unsignedBlocked})`
             : ` (the Bot Framework Emulator on this computer may use http://localhost:${ctx.port}${TEAMS_MESSAGES_PATH}${key})`);
