@@ -73,6 +73,11 @@ export function writeKeyFile(file: string, keys: KeySet, opts: { exclusive?: boo
 
 function parseKeyFile(file: string): IdentifierKeys {
   const st = fs.statSync(file);
+  if (st.isDirectory()) {
+    throw new IdentifierKeyError(`The identifier key file ${file} is a folder. `
+      + 'Set IDENTIFIER_KEY_FILE to the path of a file in it (one is made on first start), such as '
+      + `${path.join(file, 'identifiers.key')}.`);
+  }
   if ((st.mode & 0o077) !== 0) {
     throw new IdentifierKeyError(`The identifier key file ${file} can be read by other accounts on this computer. `
       + `Run: chmod 600 ${file}   then start again.`);

@@ -130,6 +130,8 @@ describe('[R11.2] NHS numbers at rest', () => {
     fs.chmodSync(file, 0o644);
     expect(() => loadIdentifierKeys(file)).toThrow(IdentifierKeyError);
     expect(() => loadIdentifierKeys(file)).toThrow(`Run: chmod 600 ${file}`);
+    // A folder given where the file goes gets the path to set, not a chmod that would not help.
+    expect(() => loadIdentifierKeys(path.join(dir, 'k'))).toThrow(`is a folder. Set IDENTIFIER_KEY_FILE to the path of a file in it`);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
