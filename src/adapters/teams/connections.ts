@@ -182,6 +182,11 @@ export function loadConnections(env: ConnectionSettings, vars: NodeJS.ProcessEnv
   });
 }
 
+/** The home key of a tenant's connection (its port's key), the primary connection's when no connection serves it. */
+export function homeKeyFor(list: readonly { tenantId: string; key: string }[], tenant: string | null | undefined): string {
+  return connectionForTenant(list, tenant)?.key ?? PRIMARY_KEY;
+}
+
 /** The connection serving a tenant (case-insensitive, as Entra's GUIDs are), if any. */
 export function connectionForTenant<C extends { tenantId: string }>(list: readonly C[], tenant: string | null | undefined): C | null {
   if (!tenant) return null;

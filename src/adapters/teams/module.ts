@@ -3,7 +3,7 @@ import type { PlatformModule } from '../../app/platform.ts';
 import { createTeamsAdapter, TEAMS_MESSAGES_PATH } from './teams-app.ts';
 import { teamsCrossCheck, type TeamsEnv, teamsEnvSchema } from './env.ts';
 import { teamsGuard } from './inbound-guard.ts';
-import { connectionForTenant, connectionList } from './connections.ts';
+import { connectionForTenant, connectionList, homeKeyFor } from './connections.ts';
 
 const UNVERIFIED = 'The Teams endpoint without MICROSOFT_APP_ID';
 const CONNECT = 'Set MICROSOFT_APP_ID to connect Teams.';
@@ -28,7 +28,7 @@ export const teamsModule: PlatformModule<TeamsEnv, IncomingMessage, ServerRespon
     if (!tenant) return true;
     return Boolean(connectionForTenant(list, tenant)) || (list.length === 1 && !list[0]!.tenantId);
   },
-  homeKey: (env, tenant) => connectionForTenant(connectionList(env), tenant)?.key ?? 'teams',
+  homeKey: (env, tenant) => homeKeyFor(connectionList(env), tenant),
   connectHint: 'MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (an app registration in that tenant), '
     + 'or with several tenants a connection for it in TEAMS_CONNECTIONS_FILE',
   create(env, logger, directory) {

@@ -10,7 +10,7 @@ import { type DisputeMembers, TeamsChatPort } from './chat-port.ts';
 import { caseSpaceSettings } from './case-spaces.ts';
 import { connectorHttp } from './connector-http.ts';
 import { BOT_CONNECTOR_AUDIENCE, checkConnections, claimedAudience, ConnectionLogin, connectionsCredentials } from './connection-auth.ts';
-import { type ConnectionSettings, connectionForTenant, loadConnections, PRIMARY_KEY, type TeamsConnection } from './connections.ts';
+import { type ConnectionSettings, homeKeyFor, loadConnections, type TeamsConnection } from './connections.ts';
 import { expiresSoon } from './certificate.ts';
 
 /** Where the Bot Framework publishes the keys that sign what the Bot Connector sends bots. */
@@ -147,7 +147,7 @@ export function createTeamsAdapter(env: Env, logger: Logger, directory: () => Di
     connections,
     check: () => checkConnections(sdkCredentials ? [] : logins, (connection, message) => log.warn({ connection, err: { message } }, 'a Teams connection could not sign in at start-up; its messages wait until it can')),
     attach(service, onChange) {
-      bot = new S117TeamsBot(service, log, onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null, (tenant) => connectionForTenant(connections, tenant)?.key ?? PRIMARY_KEY);
+      bot = new S117TeamsBot(service, log, onChange, env.PUBLIC_URL?.replace(/\/$/, '') ?? null, (tenant) => homeKeyFor(connections, tenant));
       for (const p of Object.values(ports)) p.useDisputes(disputeMembers(service), (key, message) => service.tellGovernanceOnce(key, message, 'teams'));
     },
     async handler(req, res) {
