@@ -53,6 +53,31 @@ export interface CaseSpaceRecord {
   createdAt: Date;
 }
 
+/** One home's people shared into another home's case channel (Slack Connect), as the register holds it. */
+export interface SharedSpaceRecord {
+  disputeId: string;
+  /** The home whose people are invited (`slack:T…`). */
+  home: string;
+  /** The home whose channel they are invited into. */
+  host: string;
+  state: 'pending' | 'accepted' | 'refused';
+  channel: string;
+  inviteIds: string[];
+  /** Directory ids of the people invited. */
+  people: string[];
+  reason: string | null;
+}
+
+/** What a refused share queues, in the transaction that records the refusal (so it happens once). */
+export interface ShareRefusal {
+  reason: string;
+  at: Date;
+  /** Governance's notice, once per dispute and home (its key makes it so across retries and replicas). */
+  governance: { idempotencyKey: string; platform: string; message: Message };
+  /** The people to invite into the home's own channel now. */
+  people: string[];
+}
+
 /**
  * The outbox as the dispatcher needs it (SQL in register/outbox-store.ts).
  * Claims are one row at a time, in order within a dispute, leased and
@@ -88,6 +113,22 @@ export interface Outbox {
   releaseCaseSpace(disputeId: string, platform: string, createdAt: Date): Promise<void>;
   setCaseSpace(disputeId: string, platform: string, ref: ConversationRef): Promise<void>;
   setCard(disputeId: string, platform: string, card: ConversationRef): Promise<void>;
+
+  sharedSpace(disputeId: string, home: string): Promise<SharedSpaceRecord | null>;
+  /** Starts sharing `home` into `host`'s channel (pending) unless a share is already recorded; the share as it is. */
+  startShare(disputeId: string, home: string, host: string, channel: string, now: Date): Promise<SharedSpaceRecord>;
+  /** Adds invitations sent (their ids and the people), keeping those already noted. */
+  noteShareInvites(disputeId: string, home: string, inviteIds: string[], people: string[]): Promise<void>;
+  /** The invitation was accepted: true when this changed a pending share. */
+  acceptShare(disputeId: string, home: string, at: Date): Promise<boolean>;
+  /**
+   * In one transaction: records the share as refused (only a share not refused yet: true for one caller), and
+   * queues the home's own channel (its people invited, its card), a copy of every post the home's rows left to the
+   * shared channel, and governance's notice. False, and nothing queued, when it was already refused.
+   */
+  refuseShare(disputeId: string, home: string, refusal: ShareRefusal): Promise<boolean>;
+  /** The shares of a host channel (from Slack's invite events). */
+  sharesOfChannel(channel: string): Promise<SharedSpaceRecord[]>;
 }
 
 /** Shared rate-limit state (register/rate-limit-store.ts): one row per bucket, for every replica. */

@@ -3,6 +3,7 @@ import type { Directory } from '../domain/types.ts';
 import type { DisputeService } from './dispute-service.ts';
 import type { ChatPort, Logger } from './ports.ts';
 import type { Foreground } from './foreground.ts';
+import type { SharedSpaceEvents } from './shared-spaces.ts';
 
 // The environment and the HTTP request and response types belong to the
 // layers above (config, http); the composition root fixes them
@@ -84,6 +85,8 @@ export interface PlatformRegister {
    * delivers there and routing sends its people there from now on.
    */
   addPort(key: string, port: ChatPort): void;
+  /** Where a platform reports what became of invitations into a shared space (Slack Connect). */
+  sharedSpaces?: SharedSpaceEvents;
 }
 
 /** A chat platform as the running bot holds it. */

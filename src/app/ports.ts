@@ -68,6 +68,22 @@ export interface ChatPort {
   governance(message: Message, d: Delivery): Promise<void>;
   /** An e-mailed single-use sign-in link (only a platform that writes to addresses has it). */
   signInLink?(person: Person, linkId: string, d: Delivery): Promise<void>;
+  /**
+   * Invites people of another workspace (`guest`, its home key) into this port's case space, shared between the two
+   * (Slack Connect); the invitations' ids. Throws ShareRefused when the platform or an administrator will not share
+   * (the caller gives them a space of their own); other failures are retried as usual. Only a platform that can.
+   */
+  inviteShared?(space: ConversationRef, people: Person[], guest: string, d: Delivery): Promise<string[]>;
+  /** Whether a request from the guest's workspace in a shared space can be trusted as the same app's (see inviteShared). */
+  canShareWith?(guest: string): boolean;
+}
+
+/** The platform will not share the space with the other workspace: its people get one of their own. */
+export class ShareRefused extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'ShareRefused';
+  }
 }
 
 /** A platform failure; retryable ones go back to the outbox with a delay. */

@@ -1,4 +1,4 @@
-import type { Directory, Person, Role } from '../domain/types.ts';
+import type { Directory, Organisation, Person, Role } from '../domain/types.ts';
 
 // `s117 directory check` beyond validity: gaps that make the protocol stall
 // or people unreachable, each naming who, what is wrong and how to fix it.
@@ -90,10 +90,36 @@ function homeGaps(d: Directory, service: HomeService): string[] {
   return out;
 }
 
+/**
+ * Slack Connect is opened only for a pair that names each other: a one-sided allowance is a half-made agreement
+ * (the other organisation's administrators have not said yes), and a pair without two Slack workspaces has nothing
+ * to share.
+ */
+function slackConnectGaps(d: Directory): string[] {
+  const out: string[] = [];
+  const slackHome = (o: Organisation) => (o.homes ?? []).some((h) => h.platform === 'slack' && h.space);
+  for (const o of d.organisations) {
+    for (const otherId of o.slackConnect ?? []) {
+      const other = d.organisations.find((x) => x.id === otherId);
+      if (!other) continue;
+      const org = `${o.name} (${o.id})`;
+      if (!other.slackConnect?.includes(o.id)) {
+        out.push(say(org, `allows Slack Connect with ${other.name} (${other.id}), which does not allow it back: their people get a channel of their own in each workspace.`,
+          `Add ${o.id} to the slackConnect list of ${other.id} once its Slack administrators agree, or take ${other.id} out of ${o.id}'s.`));
+      } else if (!slackHome(o) || !slackHome(other)) {
+        const missing = !slackHome(o) ? o : other;
+        out.push(say(org, `allows Slack Connect with ${other.name} (${other.id}), but ${missing.id} names no Slack workspace among its homes: there is no channel to share.`,
+          `Give ${missing.id} its workspace in homes (slack:T…), or take the pair out of slackConnect.`));
+      }
+    }
+  }
+  return out;
+}
+
 export function directoryAdvice(d: Directory, service: HomeService | null = null): string[] {
   const platforms = PLATFORMS.filter((k) => d.people.some((p) => p.handles[k]));
   const homes = service ? homeGaps(d, service) : [];
-  const out = [...organisationGaps(d), ...homes, ...d.people.flatMap((p) => personGaps(d, p, platforms))];
+  const out = [...organisationGaps(d), ...homes, ...slackConnectGaps(d), ...d.people.flatMap((p) => personGaps(d, p, platforms))];
   for (const key of ['email', 'slack', 'teams'] as const) {
     const seen = new Map<string, string>();
     const valueOf = (p: Person) => (key === 'email' ? p.email : p.handles[key]);

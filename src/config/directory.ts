@@ -28,6 +28,8 @@ const directorySchema = z.object({
     /** The OpenID Connect issuers this organisation's people sign in with (OIDC_ISSUER when not given). */
     oidcIssuers: z.array(z.string().url('must be the sign-in provider\'s issuer URL, like https://login.microsoftonline.com/<tenant>/v2.0'))
       .min(1, 'give at least one issuer, or leave oidcIssuers out to use OIDC_ISSUER').optional(),
+    /** The organisations it will share one Slack Connect case channel with; each must name it back. */
+    slackConnect: z.array(id).optional(),
   }).strict()).min(2, 'needs at least two organisations'),
   people: z.array(z.object({
     id,
@@ -90,6 +92,12 @@ export function parseDirectory(text: string, source = 'directory'): Directory {
   dup(d.people, 'people');
   const orgs = new Set(d.organisations.map((o) => o.id));
   const people = new Set(d.people.map((p) => p.id));
+  d.organisations.forEach((o, i) => {
+    for (const other of o.slackConnect ?? []) {
+      if (other === o.id) problems.push(`organisations[${i}] (${o.id}).slackConnect: an organisation cannot share a channel with itself; take "${other}" out`);
+      else if (!orgs.has(other)) problems.push(`organisations[${i}] (${o.id}).slackConnect: "${other}" is not an organisation id in this file`);
+    }
+  });
   d.people.forEach((p, i) => {
     if (p.home === 'email' && !p.email) problems.push(`people[${i}] (${p.id}).home: email needs their e-mail address: add email: …`);
     if (!orgs.has(p.organisation)) problems.push(`people[${i}] (${p.id}).organisation: "${p.organisation}" is not an organisation id in this file`);

@@ -244,6 +244,11 @@ export interface Organisation {
   homes?: readonly { platform: string; space: string | null }[];
   /** The sign-in providers (OpenID Connect issuers) that speak for this organisation's people; absent: the default one. */
   oidcIssuers?: string[];
+  /**
+   * The organisations whose people it will share one Slack Connect case channel with (their ids). Both sides must
+   * name each other; none: its people always get a channel of its own in its own workspace.
+   */
+  slackConnect?: string[];
 }
 export interface Person {
   id: string; name: string; organisationId: string; roles: Role[]; managerId: string | null;

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { AlertRow, BadRow, CaseSpaceRecord, ClaimedRow, Outbox, OutboxHealth, RetryPlan } from '../app/outbox.ts';
+import type { AlertRow, BadRow, CaseSpaceRecord, ClaimedRow, Outbox, OutboxHealth, RetryPlan, SharedSpaceRecord, ShareRefusal } from '../app/outbox.ts';
 import type { ConversationRef } from '../app/ports.ts';
 import type { Effect } from '../domain/effects.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -218,4 +218,76 @@ export class OutboxStore implements Outbox {
       where: { disputeId_platform: { disputeId, platform } }, data: { cardRef: card as Prisma.InputJsonValue },
     });
   }
+
+  async sharedSpace(disputeId: string, home: string): Promise<SharedSpaceRecord | null> {
+    const r = await this.prisma.sharedSpace.findUnique({ where: { disputeId_home: { disputeId, home } } });
+    return r ? shareRecord(r) : null;
+  }
+
+  async startShare(disputeId: string, home: string, host: string, channel: string, now: Date): Promise<SharedSpaceRecord> {
+    // Whoever is first records it; a share already recorded (refused, say) is never reopened.
+    await this.prisma.$executeRaw`
+      INSERT INTO "SharedSpace" ("disputeId", "home", "host", "state", "channel", "createdAt")
+      VALUES (${disputeId}, ${home}, ${host}, 'pending', ${channel}, ${now})
+      ON CONFLICT DO NOTHING`;
+    return (await this.sharedSpace(disputeId, home))!;
+  }
+
+  async noteShareInvites(disputeId: string, home: string, inviteIds: string[], people: string[]): Promise<void> {
+    // One statement, so two deliverers noting at once lose neither's ids.
+    await this.prisma.$executeRaw`
+      UPDATE "SharedSpace" SET
+        "inviteIds" = (SELECT COALESCE(jsonb_agg(DISTINCT v), '[]'::jsonb) FROM jsonb_array_elements("inviteIds" || ${JSON.stringify(inviteIds)}::jsonb) v),
+        "people" = (SELECT COALESCE(jsonb_agg(DISTINCT v), '[]'::jsonb) FROM jsonb_array_elements("people" || ${JSON.stringify(people)}::jsonb) v)
+      WHERE "disputeId" = ${disputeId} AND "home" = ${home}`;
+  }
+
+  async acceptShare(disputeId: string, home: string, at: Date): Promise<boolean> {
+    const n = await this.prisma.sharedSpace.updateMany({ where: { disputeId, home, state: 'pending' }, data: { state: 'accepted', decidedAt: at } });
+    return n.count === 1;
+  }
+
+  async refuseShare(disputeId: string, home: string, r: ShareRefusal): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      // The guard makes one caller (of every replica and retry) the one that queues the fallback.
+      const n = await tx.sharedSpace.updateMany({
+        where: { disputeId, home, state: { not: 'refused' } }, data: { state: 'refused', reason: r.reason.slice(0, 500), decidedAt: r.at },
+      });
+      if (n.count !== 1) return false;
+      const at = r.at;
+      const row = (key: string, kind: string, payload: Record<string, unknown>, platform: string) => ({
+        idempotencyKey: key, disputeId, kind, platform, notBefore: at, nextAttemptAt: at,
+        payload: { kind, ...payload, notBefore: at.toISOString() } as unknown as Prisma.InputJsonValue,
+      });
+      // What the home's rows left to the shared channel, posted again in its own channel so nothing is lost.
+      const posts = await tx.outbox.findMany({
+        where: { disputeId, platform: home, kind: 'POST', deliveredAt: { not: null } }, orderBy: { id: 'asc' }, select: { idempotencyKey: true, payload: true },
+      });
+      await tx.outbox.createMany({
+        data: [
+          row(`share-refused:${disputeId}:${home}:governance`, 'GOVERNANCE', { message: r.governance.message }, r.governance.platform),
+          ...(r.people.length ? [row(`share-refused:${disputeId}:${home}:invite`, 'INVITE', { personIds: r.people }, home)] : []),
+          ...posts.map((p) => ({
+            ...row(`${p.idempotencyKey}:own`, 'POST', {}, home), payload: { ...(p.payload as Record<string, unknown>), notBefore: at.toISOString() } as Prisma.InputJsonValue,
+          })),
+          row(`share-refused:${disputeId}:${home}:card`, 'REFRESH_CARD', {}, home),
+        ],
+        skipDuplicates: true,
+      });
+      return true;
+    });
+  }
+
+  async sharesOfChannel(channel: string): Promise<SharedSpaceRecord[]> {
+    return (await this.prisma.sharedSpace.findMany({ where: { channel } })).map(shareRecord);
+  }
+}
+
+function shareRecord(r: {
+  disputeId: string; home: string; host: string; state: string; channel: string; inviteIds: unknown; people: unknown; reason: string | null;
+}): SharedSpaceRecord {
+  return {
+    disputeId: r.disputeId, home: r.home, host: r.host, state: r.state as SharedSpaceRecord['state'], channel: r.channel,
+    inviteIds: (r.inviteIds as string[] | null) ?? [], people: (r.people as string[] | null) ?? [], reason: r.reason,
+  };
 }

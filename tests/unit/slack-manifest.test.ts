@@ -10,6 +10,8 @@ const SCOPE: Record<string, string | null> = {
   'conversations.list': 'groups:read', 'conversations.join': 'channels:join', 'auth.test': null, 'auth.revoke': null, 'conversations.history': 'groups:history', 'conversations.open': 'im:write',
   'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write', 'pins.add': 'pins:write',
   'views.open': null, 'views.publish': null, 'files.uploadV2': 'files:write',
+  // Slack Connect (Slack's reference: the bot token scope of conversations.inviteShared).
+  'conversations.inviteShared': 'conversations.connect:write',
 };
 
 function files(dir: string): string[] {
@@ -36,7 +38,8 @@ describe('the Slack app manifest', () => {
     expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: 's117_record_decision' })]);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_uninstalled', 'tokens_revoked']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_uninstalled', 'tokens_revoked',
+      'shared_channel_invite_accepted', 'shared_channel_invite_approved', 'shared_channel_invite_declined']);
     const listeners = files('src/adapters/slack/listeners').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     expect(listeners).toContain("app.shortcut<MessageShortcut>('s117_record_decision'");
     expect(listeners).toContain("app.event('app_home_opened'");
@@ -44,6 +47,7 @@ describe('the Slack app manifest', () => {
     const adapter = fs.readFileSync('src/adapters/slack/adapter.ts', 'utf8');
     expect(adapter).toContain("app.event('app_uninstalled'");
     expect(adapter).toContain("app.event('tokens_revoked'");
+    for (const e of ['accepted', 'approved', 'declined']) expect(adapter).toContain(`app.event('shared_channel_invite_${e}'`);
   });
 
   it('asks a workspace installing through the install link for the same scopes, and lists the redirect page', () => {

@@ -149,9 +149,15 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
       return super.apiCall(method, { ...options, token });
     }
   };
+  // Slack Connect only between workspaces one app serves: a press by a guest in the host's channel is signed by the app
+  // serving the guest's workspace, and an app of a workspace's own signs for that workspace alone (the receiver refuses
+  // it for any other, as it must).
+  const sharedApp = (team: string) => !ownApps.some((c) => c.teamId === team)
+    && (shared.some((c) => c.teamId === team) || installFlow);
+  const sharesFrom = (host: string) => (guest: string) => sharedApp(host) && sharedApp(guest);
   const ensurePort = (teamId: string) => {
     if (installedPorts.has(teamId) || installations.configured(teamId)) return;
-    const port = new SlackChatPort(new TeamClient(teamId), directory, slackLogger, publicUrl, { team: teamId });
+    const port = new SlackChatPort(new TeamClient(teamId), directory, slackLogger, publicUrl, { team: teamId }, sharesFrom(teamId));
     installedPorts.set(teamId, port);
     addPort(port.platform, port as ChatPort);
   };
@@ -169,6 +175,7 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
   const authorize = (source: { teamId?: string; enterpriseId?: string }) => installations.authorize(source);
   const ports = installations.all.map((i) => new SlackChatPort(
     i.client, directory, slackLogger, publicUrl, installations.several && i.teamId ? { team: i.teamId } : null,
+    i.teamId ? sharesFrom(i.teamId) : () => false,
   ));
 
   let app: BoltApp;
@@ -254,6 +261,25 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
       app.event('tokens_revoked', async ({ body, event }) => {
         if (event.tokens.bot?.length) await uninstalled(body.team_id, 'tokens_revoked');
       });
+      // Slack Connect: what became of an invitation into a shared case channel. Accepted needs no approval, or is
+      // approved; declined by the person or an administrator gives that workspace a channel of its own.
+      const shares = register?.sharedSpaces;
+      if (shares) {
+        type Invite = { invite?: { id?: string }; channel?: { id?: string } };
+        const ids = (e: Invite) => ({ channel: e.channel?.id ?? null, invite: e.invite?.id ?? null });
+        app.event('shared_channel_invite_accepted', async ({ event }) => {
+          const { channel, invite } = ids(event as Invite);
+          if (channel && !event.approval_required) await shares.accepted('slack', channel, event.accepting_user?.team_id ?? null, invite);
+        });
+        app.event('shared_channel_invite_approved', async ({ event }) => {
+          const { channel, invite } = ids(event as Invite);
+          if (channel) await shares.accepted('slack', channel, event.approving_team_id ?? null, invite);
+        });
+        app.event('shared_channel_invite_declined', async ({ event }) => {
+          const { channel, invite } = ids(event as Invite);
+          if (channel) await shares.declined('slack', channel, event.declining_team_id ?? null, invite, 'the invitation was declined in Slack');
+        });
+      }
     },
     status() {
       const a = installations.status();

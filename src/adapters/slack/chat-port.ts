@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { ChatDeliveryError, type ChatPort, type ConversationRef, type Delivery, type Logger } from '../../app/ports.ts';
+import { ChatDeliveryError, type ChatPort, type ConversationRef, type Delivery, type Logger, ShareRefused } from '../../app/ports.ts';
 import type { Message } from '../../domain/effects.ts';
 import type { Directory, Person } from '../../domain/types.ts';
 import type { DisputeView } from '../../domain/view.ts';
@@ -41,6 +41,26 @@ export function deliveryError(e: unknown): ChatDeliveryError {
   return new ChatDeliveryError(`Slack could not be reached: ${err.message ?? String(e)}`, true, null, { mayHaveApplied: true });
 }
 
+// conversations.inviteShared's answers that mean "this channel will not be shared with them": the workspace's plan
+// or an administrator's policy, a token that may not, an address or user Slack cannot invite, a channel that cannot
+// be shared. Their people get a channel of their own instead (retrying would not change the answer).
+const SHARE_REFUSED: Record<string, string> = {
+  not_paid: 'the workspace is not on a paid plan, which Slack Connect needs',
+  restricted_action: 'an administrator\'s setting does not allow it',
+  access_denied: 'an administrator\'s setting does not allow it',
+  not_allowed_token_type: 'the bot token may not send Slack Connect invitations',
+  missing_scope: 'the app lacks the conversations.connect:write scope (reinstall it in the host workspace)',
+  team_not_found: 'Slack cannot find the other workspace',
+  invalid_email: 'Slack will not invite that e-mail address',
+  user_not_found: 'Slack cannot find that person',
+  cannot_share_cross_workspace_channel: 'the channel cannot be shared',
+  cannot_share_mandatory_channel: 'the channel cannot be shared',
+  channel_archived: 'the channel is archived',
+  channel_not_found: 'the host workspace cannot find the channel',
+  connection_limit_exceeded: 'the channel has as many external connections as Slack allows',
+  connection_limit_exceeded_pending: 'the channel has as many pending external connections as Slack allows',
+};
+
 function platformError(e: unknown): string | null {
   const err = e as { code?: string; data?: { error?: string } };
   return err.code === 'slack_webapi_platform_error' ? err.data?.error ?? null : null;
@@ -57,6 +77,11 @@ export class SlackChatPort implements ChatPort {
     private readonly publicUrl: string | null = null,
     /** The workspace this port delivers to, when the deployment serves several (its rate limits are its own). */
     workspace: { team: string } | null = null,
+    /**
+     * Whether a guest workspace's people may be invited into this workspace's channels (Slack Connect): only when
+     * one app serves both, so their presses in the shared channel are signed by the app that serves their workspace.
+     */
+    private readonly sharesWith: (guestTeam: string) => boolean = () => false,
   ) {
     this.team = workspace?.team ?? null;
     this.platform = this.team ? `slack:${this.team}` : 'slack';
@@ -147,6 +172,39 @@ export class SlackChatPort implements ChatPort {
       // Already there is what we wanted.
       if (platformError(e) !== 'already_in_channel') throw deliveryError(e);
     }
+  }
+
+  canShareWith(guest: string): boolean {
+    const team = /^slack:([TE][A-Z0-9]+)$/.exec(guest)?.[1];
+    return Boolean(this.team && team && team !== this.team && this.sharesWith(team));
+  }
+
+  /**
+   * Slack Connect: one invitation per person (Slack takes one address or one user id a call), by their e-mail
+   * address where the directory has one (Slack matches it in their own workspace) and else their user id. Someone
+   * already in the channel is what we wanted; a refusal of the share itself is ShareRefused.
+   */
+  async inviteShared(space: ConversationRef, people: Person[], _guest: string, d: Delivery): Promise<string[]> {
+    const { id } = asSpace(space);
+    const ids: string[] = [];
+    for (const p of people) {
+      const who = p.email ? { emails: [p.email] } : p.handles.slack ? { user_ids: [p.handles.slack] } : null;
+      if (!who) {
+        this.logger.warn({ person: p.id, channel: id }, 'this participant has neither an e-mail address nor a Slack id in the directory and could not be invited');
+        continue;
+      }
+      try {
+        // external_limited: they may post, not invite others from their side (Slack's default, said aloud).
+        const r = await this.raw(d, 'conversations.inviteShared', id, () => this.client.conversations.inviteShared({ channel: id, ...who, external_limited: true } as never));
+        if (r.invite_id) ids.push(String(r.invite_id));
+      } catch (e) {
+        const code = platformError(e);
+        if (code === 'already_in_channel') continue;
+        if (code && SHARE_REFUSED[code]) throw new ShareRefused(code, `Slack said ${code}: ${SHARE_REFUSED[code]}`);
+        throw deliveryError(e);
+      }
+    }
+    return ids;
   }
 
   /** One kick per person (the API takes one user); someone already out is what we wanted. */

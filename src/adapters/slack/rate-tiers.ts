@@ -14,6 +14,8 @@ const METHOD_TIER: Record<string, keyof typeof SLACK_TIERS> = {
   'pins.add': 2,
   'conversations.invite': 3,
   'conversations.kick': 3,
+  // Tier 2 in Slack's reference for conversations.inviteShared.
+  'conversations.inviteShared': 2,
   'conversations.open': 3,
   'conversations.join': 3,
   'conversations.history': 3,
