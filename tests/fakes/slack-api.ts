@@ -43,7 +43,19 @@ export class FakeSlackApi extends LoopbackServer {
   readonly responses: { path: string; body: Record<string, unknown> }[] = [];
   readonly uploads: { path: string; bytes: number }[] = [];
   private queued = new Map<string, Reply[]>();
-  private channels = new Map<string, { id: string; name: string; purpose: string; members: Set<string>; team: string | null }>();
+  private channels = new Map<string, { id: string; name: string; purpose: string; members: Set<string>; team: string | null; sharedWith: Set<string> }>();
+  /** Slack Connect invitations sent (conversations.inviteShared), as Slack keeps them until accepted or declined. */
+  readonly invites: { id: string; channel: string; team: string; recipient: { email?: string; user?: string }; state: 'sent' | 'accepted' | 'declined' }[] = [];
+  /** Workspaces whose administrators allow Slack Connect (none by default: Slack's answer is restricted_action). */
+  readonly connectAllowed = new Set<string>();
+  /** Workspaces on a plan without Slack Connect (not_paid). */
+  readonly unpaid = new Set<string>();
+  /** Scopes a workspace's installation lacks (missing_scope), by team. */
+  readonly lacking = new Map<string, Set<string>>();
+  /** People's e-mail addresses in each workspace (Slack matches an invitation's address to its member). */
+  private readonly emails = new Map<string, { team: string; user: string }>();
+  /** The token of the call being answered. */
+  private token = '';
   /** Workspaces by bot token; none registered: every token is workspace T1's (one workspace, as before). */
   private readonly teams = new Map<string, { team: string; users: Set<string> }>();
   private messages: { channel: string; ts: string; text: string; metadata?: unknown }[] = [];
@@ -84,6 +96,7 @@ export class FakeSlackApi extends LoopbackServer {
     }
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
     const team = this.teams.size ? this.teams.get(token)?.team ?? null : 'T1';
+    this.token = token;
     const call: ApiCall = { method, args, at: Date.now(), team };
     this.calls.push(call);
     const send = (reply: Reply) => {
@@ -166,7 +179,8 @@ export class FakeSlackApi extends LoopbackServer {
   private workspaceRefusal(method: string, a: Record<string, unknown>, team: string | null): string | null {
     if (!this.teams.size) return null;
     const channel = this.channels.get(String(a.channel ?? ''));
-    if (channel && channel.team !== team) return 'channel_not_found';
+    // A Slack Connect channel is one channel in both workspaces once the invitation is accepted.
+    if (channel && channel.team !== team && !(team && channel.sharedWith.has(team))) return 'channel_not_found';
     const users = [...this.teams.values()].find((t) => t.team === team)?.users;
     if (method === 'conversations.invite' && users) {
       if (String(a.users ?? '').split(',').filter(Boolean).some((u) => !users.has(u))) return 'user_not_found';
@@ -250,6 +264,87 @@ export class FakeSlackApi extends LoopbackServer {
     this.teams.set(token, { team, users: new Set(users) });
   }
 
+  /** Gives people of a workspace their e-mail addresses, as their Slack profiles hold them. */
+  addEmails(team: string, byEmail: Record<string, string>): void {
+    for (const [email, user] of Object.entries(byEmail)) this.emails.set(email.toLowerCase(), { team, user });
+  }
+
+  /**
+   * conversations.inviteShared as Slack's reference has it: a bot token with conversations.connect:write, a channel of
+   * the caller's workspace, and exactly one address (`emails`) or one user id (`user_ids`) a call; refused when the
+   * inviting workspace does not allow Slack Connect (restricted_action) or is not on a paid plan (not_paid).
+   */
+  private inviteShared(a: Record<string, unknown>, team: string | null): Record<string, unknown> {
+    // A user token (xoxp-) or an app-level one (xapp-) may not: conversations.connect:write is a bot scope.
+    if (!this.token.startsWith('xoxb-')) return { ok: false, error: 'not_allowed_token_type' };
+    if (team && this.lacking.get(team)?.has('conversations.connect:write')) {
+      return { ok: false, error: 'missing_scope', needed: 'conversations.connect:write', provided: 'chat:write' };
+    }
+    if (typeof a.channel !== 'string' || !a.channel) return { ok: false, error: 'invalid_arguments' };
+    const channel = this.channels.get(a.channel);
+    if (!channel || channel.team !== team) return { ok: false, error: 'channel_not_found' };
+    const list = (v: unknown): string[] | null => (v === undefined ? null : Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : []);
+    const emails = list(a.emails);
+    const users = list(a.user_ids);
+    // Either emails or user_ids, and only one address or one user id a call.
+    if ((emails === null) === (users === null)) return { ok: false, error: 'invalid_arguments' };
+    const one = (emails ?? users)!;
+    if (one.length !== 1 || !one[0]) return { ok: false, error: 'invalid_arguments' };
+    if (team && this.unpaid.has(team)) return { ok: false, error: 'not_paid' };
+    if (!team || !this.connectAllowed.has(team)) return { ok: false, error: 'restricted_action' };
+    let recipient: { email?: string; user?: string; team?: string };
+    if (emails) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(one[0])) return { ok: false, error: 'invalid_email' };
+      const known = this.emails.get(one[0].toLowerCase());
+      recipient = { email: one[0], ...(known ? { user: known.user, team: known.team } : {}) };
+    } else {
+      const home = [...this.teams.values()].find((t) => t.users.has(one[0]!));
+      if (!home) return { ok: false, error: 'user_not_found' };
+      recipient = { user: one[0], team: home.team };
+    }
+    if (recipient.user && channel.members.has(recipient.user)) return { ok: false, error: 'already_in_channel' };
+    const id = `I${String(++this.seq).padStart(8, '0')}`;
+    this.invites.push({ id, channel: channel.id, team, recipient, state: 'sent' });
+    return { ok: true, invite_id: id, is_legacy_shared_channel: false };
+  }
+
+  /**
+   * The invitee accepts (in their own workspace): they join the channel, which their workspace now shares. The
+   * shared_channel_invite_accepted event Slack sends the inviting workspace's app, for the test to deliver signed.
+   */
+  acceptInvite(id: string): Record<string, unknown> {
+    const inv = this.invites.find((i) => i.id === id)!;
+    const c = this.channels.get(inv.channel)!;
+    const guest = (inv.recipient as { team?: string }).team ?? null;
+    inv.state = 'accepted';
+    if (inv.recipient.user) c.members.add(inv.recipient.user);
+    if (guest) c.sharedWith.add(guest);
+    return {
+      type: 'shared_channel_invite_accepted', approval_required: false,
+      invite: { id, inviting_team: { id: inv.team }, recipient_email: inv.recipient.email, recipient_user_id: inv.recipient.user },
+      channel: { id: c.id, is_private: true, is_im: false, name: c.name },
+      teams_in_channel: [{ id: inv.team }, ...(guest ? [{ id: guest }] : [])],
+      accepting_user: { id: inv.recipient.user ?? 'U0UNKNOWN1', team_id: guest },
+      event_ts: `${Math.floor(Date.now() / 1000)}.000100`,
+    };
+  }
+
+  /** The invitee (or their administrator) declines: the shared_channel_invite_declined event for the inviting app. */
+  declineInvite(id: string): Record<string, unknown> {
+    const inv = this.invites.find((i) => i.id === id)!;
+    const c = this.channels.get(inv.channel)!;
+    const guest = (inv.recipient as { team?: string }).team ?? null;
+    inv.state = 'declined';
+    return {
+      type: 'shared_channel_invite_declined',
+      invite: { id, inviting_team: { id: inv.team }, recipient_email: inv.recipient.email },
+      channel: { id: c.id, is_private: true, is_im: false, name: c.name },
+      declining_team_id: guest, teams_in_channel: [{ id: inv.team }],
+      declining_user: { id: inv.recipient.user ?? 'U0UNKNOWN1', team_id: guest },
+      event_ts: `${Math.floor(Date.now() / 1000)}.000200`,
+    };
+  }
+
   /** The case channels made in a workspace (by its token), by name. */
   channelsIn(team: string): { id: string; name: string; members: string[] }[] {
     return [...this.channels.values()].filter((c) => c.team === team).map((c) => ({ id: c.id, name: c.name, members: [...c.members].sort() }));
@@ -269,7 +364,7 @@ export class FakeSlackApi extends LoopbackServer {
         // Channel names are unique within a workspace; another workspace may have one of the same name.
         if ([...this.channels.values()].some((c) => c.name === name && c.team === team)) return { ok: false, error: 'name_taken' };
         const id = `C${String(++this.seq).padStart(8, '0')}`;
-        this.channels.set(id, { id, name, purpose: '', members: new Set(['UBOT']), team });
+        this.channels.set(id, { id, name, purpose: '', members: new Set(['UBOT']), team, sharedWith: new Set() });
         return { ok: true, channel: { id, name, is_private: a.is_private === true || a.is_private === 'true' } };
       }
       case 'conversations.setPurpose': {
@@ -322,6 +417,7 @@ export class FakeSlackApi extends LoopbackServer {
         if (problem) return refused('invalid_arguments', problem);
         return { ok: true, view: { id: `V${++this.seq}` } };
       }
+      case 'conversations.inviteShared': return this.inviteShared(a, team);
       case 'apps.connections.open': return { ok: true, url: this.socketUrl };
       case 'files.getUploadURLExternal': {
         const id = `F${++this.seq}`;
