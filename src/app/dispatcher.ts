@@ -1,9 +1,7 @@
 import type { Person } from '../domain/types.ts';
 import type { Outbox, ClaimedRow, OutboxHealth, RateLimitStore } from './outbox.ts';
-import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, type Delivery, type Logger, type RateBucket, ShareRefused, systemClock } from './ports.ts';
-import { sharedHost } from '../domain/shared-spaces.ts';
-import type { Dispute } from '../domain/types.ts';
-import { refuseShare } from './shared-spaces.ts';
+import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, type Delivery, type Logger, type RateBucket, systemClock } from './ports.ts';
+import { deliverShared, type SharedDelivery, sharedChannel } from './shared-delivery.ts';
 import type { DisputeService } from './dispute-service.ts';
 import { errorInfo } from './dispute-service.ts';
 import { alertMessage } from './outbox-alerts.ts';
@@ -77,6 +75,14 @@ export class OutboxDispatcher {
   }
 
   private get outbox(): Outbox { return this.deps.outbox; }
+  /** What delivering to a home shared into another's channel needs of this dispatcher. */
+  private readonly shared: SharedDelivery = {
+    outbox: () => this.deps.outbox, ports: () => this.deps.ports, directory: () => this.deps.service.directory(), now: () => this.now(),
+    logger: () => this.deps.logger, people: (ids) => this.people(ids),
+    registeredPeople: (ids) => (this.deps.registeredPeople ? this.deps.registeredPeople(ids) : Promise.resolve([])),
+    caseSpace: (port, disputeId, row, d) => this.caseSpace(port, disputeId, row, d),
+    delivery: (row, port) => this.delivery(row, port, { done: false }),
+  };
   private readonly foreground: Foreground;
   private now(): Date { return this.deps.clock.now(); }
 
@@ -278,10 +284,10 @@ export class OutboxDispatcher {
       const [person] = this.people([e.personId]);
       if (!person) throw new ChatDeliveryError(`${e.personId} is no longer in the directory`, false);
       const conv = await this.outbox.caseSpace(dispute.id, port.platform);
-      const space = conv && !conv.ref.pending ? conv.ref : await this.sharedChannel(dispute.id, port.platform);
+      const space = conv && !conv.ref.pending ? conv.ref : await sharedChannel(this.outbox, dispute.id, port.platform);
       return port.dm(person, e.message, d, space);
     }
-    if (await this.deliverShared(row, port, dispute, d)) return;
+    if (await deliverShared(this.shared, row, port, dispute, d)) return;
     const { ref: space, cardRef } = await this.caseSpace(port, dispute.id, row, d);
     switch (e.kind) {
       case 'OPEN_CASE_SPACE':
@@ -303,81 +309,6 @@ export class OutboxDispatcher {
         await this.outbox.setCard(dispute.id, port.platform, card);
         return;
       }
-    }
-  }
-
-  /** The host's channel a home's people are shared into (a DM links there), unless the share was refused. */
-  private async sharedChannel(disputeId: string, home: string): Promise<ConversationRef | null> {
-    const share = await this.outbox.sharedSpace(disputeId, home);
-    if (!share || share.state === 'refused') return null;
-    const host = await this.outbox.caseSpace(disputeId, share.host);
-    return host && !host.ref.pending ? host.ref : null;
-  }
-
-  /**
-   * A row for a home whose people work in another home's channel (Slack Connect): invitations go out from the
-   * host's channel, and posts and the card are the host's rows' business (one channel, one copy). True when the row
-   * was dealt with so; false when the home has (or is to have) a channel of its own: no share allowed, one already
-   * refused for this dispute, or a channel of its own made before sharing was allowed.
-   */
-  private async deliverShared(row: ClaimedRow, port: ChatPort, dispute: Dispute, d: Delivery): Promise<boolean> {
-    const e = row.payload;
-    const home = port.platform;
-    let share = await this.outbox.sharedSpace(dispute.id, home);
-    if (share?.state === 'refused') return false;
-    const host = share?.host ?? sharedHost(dispute, this.deps.service.directory(), home);
-    const hostPort = host ? this.deps.ports[host] : undefined;
-    if (!share) {
-      if (!host || !hostPort?.inviteShared || !(hostPort.canShareWith?.(home) ?? true)) return false;
-      if (await this.outbox.caseSpace(dispute.id, home)) return false;
-    }
-    const hd = this.delivery(row, hostPort ?? port, { done: false });
-    // Its rows may come before the host's own: the host's channel is made here then (once, however many ask).
-    const { ref: hostSpace } = hostPort ? await this.caseSpace(hostPort, dispute.id, row, hd) : { ref: null };
-    share ??= await this.outbox.startShare(dispute.id, home, host!, String(hostSpace!.id), this.now());
-    if (share.state === 'refused') return false;
-    const refuse = async (reason: string, people: string[]) => {
-      if (await refuseShare(this.outbox, dispute, this.deps.service.directory(), share!, reason, people, this.now(), (k) => Boolean(this.deps.ports[k]))) {
-        this.deps.logger.warn({ disputeId: dispute.id, home, host: share!.host, reason }, 'Slack Connect was refused; that workspace gets a channel of its own');
-      }
-    };
-    if (!hostPort?.inviteShared || !hostSpace) {
-      // The host's connection is gone or no longer shares (settings changed): its people must not be left out.
-      await refuse(`${share.host} can no longer share its channel`, e.kind === 'INVITE' ? e.personIds : []);
-      return true;
-    }
-    switch (e.kind) {
-      case 'INVITE': {
-        const people = this.people(e.personIds);
-        try {
-          const ids = await hostPort.inviteShared(hostSpace, people, home, hd);
-          await this.outbox.noteShareInvites(dispute.id, home, ids, people.map((p) => p.id));
-        } catch (err) {
-          if (!(err instanceof ShareRefused)) throw err;
-          // Its own channel, people, card and posts are queued with the refusal, in one transaction.
-          await refuse(err.message, e.personIds);
-        }
-        return true;
-      }
-      case 'UNINVITE': {
-        const known = this.people(e.personIds);
-        const missing = e.personIds.filter((id) => !known.some((p) => p.id === id));
-        const gone = missing.length && this.deps.registeredPeople ? await this.deps.registeredPeople(missing) : [];
-        await hostPort.uninvite(hostSpace, [...known, ...gone], hd);
-        return true;
-      }
-      case 'POST': {
-        // Not in the channel until they accept: those it names hear now, in their own workspace. Everything else is in
-        // the channel's history when they join, or copied to their own channel if they never do.
-        if (share.state !== 'pending') return true;
-        for (const person of this.people(e.message.mentions.filter((id) => share!.people.includes(id)))) {
-          await port.dm(person, e.message, { ...d, key: `${row.idempotencyKey}:dm:${person.id}`, known: null, sent: async () => undefined }, hostSpace);
-        }
-        return true;
-      }
-      default:
-        // The card lives in the host's channel, refreshed by the host's rows.
-        return true;
     }
   }
 

@@ -8,7 +8,8 @@ import type { Logger } from './ports.ts';
 function orgNames(d: Dispute, dir: Directory, home: string): string {
   const team = home.slice(home.indexOf(':') + 1);
   const ids = new Set(d.participants.map((p) => dir.people.find((x) => x.id === p.personId)?.organisationId));
-  const names = dir.organisations.filter((o) => ids.has(o.id) && (o.homes ?? []).some((h) => h.space === team)).map((o) => o.name);
+  const names = dir.organisations.filter((o) => ids.has(o.id) && (o.homes ?? []).some((h) => h.space === team))
+    .map((o) => o.name);
   return names.length ? names.join(', ') : home;
 }
 
@@ -20,8 +21,10 @@ export function shareRefusedNotice(d: Dispute, dir: Directory, share: SharedSpac
     title: `${d.reference}: Slack Connect was refused`,
     lines: [
       `${guests} could not be brought into ${hosts}'s case channel with Slack Connect (${reason}).`,
-      `Their people now have a channel of their own in their own workspace, with the stage card and a copy of everything posted so far; nothing was lost.`,
-      'To share channels in later disputes, both workspaces\' Slack administrators must allow Slack Connect with each other (see docs/slack.md, "Slack Connect").',
+      'Their people now have a channel of their own in their own workspace, with the stage card and a copy of everything'
+        + ' posted so far; nothing was lost.',
+      'To share channels in later disputes, both workspaces\' Slack administrators must allow Slack Connect with each other'
+        + ' (see docs/slack.md, "Slack Connect").',
     ],
     mentions: [],
   };
@@ -33,13 +36,16 @@ export function shareRefusedNotice(d: Dispute, dir: Directory, share: SharedSpac
  * post so far) and governance's one notice. True when this call did it.
  */
 export async function refuseShare(
-  outbox: Outbox, d: Dispute, dir: Directory, share: SharedSpaceRecord, reason: string, people: string[], at: Date, hasPort: (key: string) => boolean,
+  outbox: Outbox, d: Dispute, dir: Directory, share: SharedSpaceRecord, reason: string, people: string[], at: Date,
+  hasPort: (key: string) => boolean,
 ): Promise<boolean> {
   // Governance's channel is the platform's first connection's, as for every other notice.
   const platform = hasPort(platformOf(share.host)) ? platformOf(share.host) : share.host;
   return outbox.refuseShare(d.id, share.home, {
     reason, at, people: [...new Set([...share.people, ...people])],
-    governance: { idempotencyKey: `share-refused:${d.id}:${share.home}:governance`, platform, message: shareRefusedNotice(d, dir, share, reason) },
+    governance: {
+      idempotencyKey: `share-refused:${d.id}:${share.home}:governance`, platform, message: shareRefusedNotice(d, dir, share, reason),
+    },
   });
 }
 
@@ -76,7 +82,8 @@ export class SharedSpaces implements SharedSpaceEvents {
     const share = await this.find(platform, channel, team, inviteId);
     if (!share) return;
     if (await this.deps.outbox.acceptShare(share.disputeId, share.home, this.deps.now())) {
-      this.deps.logger.info({ disputeId: share.disputeId, home: share.home, host: share.host }, 'a Slack Connect invitation was accepted; the case channel is shared');
+      this.deps.logger.info({ disputeId: share.disputeId, home: share.home, host: share.host },
+        'a Slack Connect invitation was accepted; the case channel is shared');
     }
   }
 
@@ -86,7 +93,8 @@ export class SharedSpaces implements SharedSpaceEvents {
     const d = await this.deps.dispute(share.disputeId);
     if (!d) return;
     if (await refuseShare(this.deps.outbox, d, this.deps.directory(), share, reason, [], this.deps.now(), this.deps.hasPort)) {
-      this.deps.logger.warn({ disputeId: d.id, home: share.home, host: share.host, reason }, 'a Slack Connect invitation was declined; that workspace gets a channel of its own');
+      this.deps.logger.warn({ disputeId: d.id, home: share.home, host: share.host, reason },
+        'a Slack Connect invitation was declined; that workspace gets a channel of its own');
       this.deps.onChange();
     }
   }

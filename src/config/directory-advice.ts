@@ -104,11 +104,16 @@ function slackConnectGaps(d: Directory): string[] {
       if (!other) continue;
       const org = `${o.name} (${o.id})`;
       if (!other.slackConnect?.includes(o.id)) {
-        out.push(say(org, `allows Slack Connect with ${other.name} (${other.id}), which does not allow it back: their people get a channel of their own in each workspace.`,
-          `Add ${o.id} to the slackConnect list of ${other.id} once its Slack administrators agree, or take ${other.id} out of ${o.id}'s.`));
+        const problem = `allows Slack Connect with ${other.name} (${other.id}), which does not allow it back:`
+          + ' their people get a channel of their own in each workspace.';
+        const fix = `Add ${o.id} to the slackConnect list of ${other.id} once its Slack administrators agree,`
+          + ` or take ${other.id} out of ${o.id}'s.`;
+        out.push(say(org, problem, fix));
       } else if (!slackHome(o) || !slackHome(other)) {
         const missing = !slackHome(o) ? o : other;
-        out.push(say(org, `allows Slack Connect with ${other.name} (${other.id}), but ${missing.id} names no Slack workspace among its homes: there is no channel to share.`,
+        const problem = `allows Slack Connect with ${other.name} (${other.id}), but ${missing.id} names no Slack workspace`
+          + ' among its homes: there is no channel to share.';
+        out.push(say(org, problem,
           `Give ${missing.id} its workspace in homes (slack:T…), or take the pair out of slackConnect.`));
       }
     }

@@ -277,7 +277,8 @@ export function createSlackAdapter(env: SlackEnv, deps: SlackDeps): SlackAdapter
         });
         app.event('shared_channel_invite_declined', async ({ event }) => {
           const { channel, invite } = ids(event as Invite);
-          if (channel) await shares.declined('slack', channel, event.declining_team_id ?? null, invite, 'the invitation was declined in Slack');
+          const why = 'the invitation was declined in Slack';
+          if (channel) await shares.declined('slack', channel, event.declining_team_id ?? null, invite, why);
         });
       }
     },

@@ -3,6 +3,6 @@
  * Web API methods the code calls), asked of each workspace that installs through the install link.
  */
 export const BOT_SCOPES = [
-  'channels:join', 'chat:write', 'commands', 'conversations.connect:write', 'files:write', 'groups:history', 'groups:read', 'groups:write', 'im:history',
-  'im:write', 'pins:write',
+  'channels:join', 'chat:write', 'commands', 'conversations.connect:write', 'files:write', 'groups:history', 'groups:read',
+  'groups:write', 'im:history', 'im:write', 'pins:write',
 ] as const;
