@@ -64,3 +64,37 @@ describe('Slack Connect pairs in the directory', () => {
     expect(sharedHost(all, partial, 'slack:T0TRUST01')).toBeNull();
   });
 });
+
+describe('Slack Connect only between workspaces one app serves', () => {
+  it('shares between the shared app\'s workspaces, never with a workspace that has an app (and signing secret) of its own', async () => {
+    const { createSlackAdapter } = await import('../../src/adapters/slack/adapter.ts');
+    const { createLogger } = await import('../../src/app/logger.ts');
+    const { Foreground } = await import('../../src/app/foreground.ts');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-connect-unit-'));
+    try {
+      const file = path.join(tmp, 'workspaces.yaml');
+      fs.writeFileSync(file, [
+        'workspaces:',
+        '  - { team: T0COUNCIL, token_env: TOKEN_A }',
+        '  - { team: T0ICB0001, token_env: TOKEN_B }',
+        '  - { team: T0TRUST01, token_env: TOKEN_C, signing_secret_env: SECRET_C }',
+      ].join('\n'));
+      const a = createSlackAdapter({ SLACK_WORKSPACES_FILE: file, SLACK_SIGNING_SECRET: 'shared' } as never, {
+        logger: createLogger('silent'), directory: () => parseDirectory(yaml('', '')), foreground: new Foreground(),
+        processEnv: { TOKEN_A: 'xoxb-a', TOKEN_B: 'xoxb-b', TOKEN_C: 'xoxb-c', SECRET_C: 'own' },
+      })!;
+      const council = a.workspacePorts['slack:T0COUNCIL']!;
+      expect(council.canShareWith!('slack:T0ICB0001')).toBe(true);
+      // A guest's press would be signed by the trust's own app for the trust only: the receiver refuses it elsewhere.
+      expect(council.canShareWith!('slack:T0TRUST01')).toBe(false);
+      expect(a.workspacePorts['slack:T0TRUST01']!.canShareWith!('slack:T0COUNCIL')).toBe(false);
+      expect(council.canShareWith!('slack:T0COUNCIL')).toBe(false);
+      expect(council.canShareWith!('teams:00000000-0000-4000-8000-0000000000aa')).toBe(false);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
