@@ -64,10 +64,13 @@ export async function deliverShared(x: SharedDelivery, row: ClaimedRow, port: Ch
   }
   switch (e.kind) {
     case 'INVITE': {
-      const people = x.people(e.personIds);
+      // On a retry, whoever an earlier try of this row already invited (noted one by one below) is not invited again.
+      const people = x.people(e.personIds).filter((p) => d.attempt <= 1 || !held.people.includes(p.id));
       try {
-        const ids = await hostPort.inviteShared(hostSpace, people, home, hd);
-        await outbox.noteShareInvites(dispute.id, home, ids, people.map((p) => p.id));
+        for (const p of people) {
+          const ids = await hostPort.inviteShared(hostSpace, [p], home, hd);
+          await outbox.noteShareInvites(dispute.id, home, ids, [p.id]);
+        }
       } catch (err) {
         if (!(err instanceof ShareRefused)) throw err;
         // Its own channel, people, card and posts are queued with the refusal, in one transaction.

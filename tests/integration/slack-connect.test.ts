@@ -50,7 +50,7 @@ function eventBody(team: string, event: Record<string, unknown>): string {
   });
 }
 
-interface Rig { slack: FakeSlackApi; bot: Bot; base: string; tmp: string; restart(): Promise<void>; stop(): Promise<void> }
+interface Rig { slack: FakeSlackApi; bot: Bot; base: string; tmp: string; clock: FakeClock; restart(): Promise<void>; stop(): Promise<void> }
 
 async function rig(databaseUrl: string | undefined, connect: Record<string, string[]>): Promise<Rig> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-connect-'));
@@ -77,7 +77,7 @@ async function rig(databaseUrl: string | undefined, connect: Record<string, stri
   const clock = new FakeClock('2026-12-07T10:00:00Z');
   const start = () => startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
   const r: Rig = {
-    slack, tmp, bot: await start(), base: '',
+    slack, tmp, clock, bot: await start(), base: '',
     async restart() {
       await r.bot.stop();
       r.bot = await start();
@@ -169,6 +169,35 @@ describe.each(DATABASES)('Slack Connect between two organisations that allow it 
     expect(inTeam(r, ICB, 'chat.postMessage').every((c) => String(c.args.channel).startsWith('D'))).toBe(true);
     expect(governancePosts(r, dispute.reference)).toEqual([]);
   }, 120_000);
+
+  it('does not invite again, on a retry, the people an earlier try of the same row already invited', async () => {
+    // Every second invitation meets a Slack outage: the row's first try invites one person and fails on the next.
+    r.slack.faultMethods = ['conversations.inviteShared'];
+    r.slack.faultEvery = 2;
+    r.slack.fault = { kind: '500' };
+    try {
+      const { dispute } = await r.bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({ namedProfessionals: ['gus-hart', 'ivy-nash'] }));
+      await until(async () => {
+        await r.bot.app.scheduler.tick();
+        return r.slack.of('conversations.inviteShared').some((c) => c.status === 500);
+      }, 'an invitation to meet the outage', 60_000);
+      r.slack.fault = null;
+      await until(async () => {
+        r.clock.advanceMs(60_000);
+        await r.bot.app.scheduler.tick();
+        return (await r.bot.app.db.prisma.outbox.count({ where: { deliveredAt: null, failedAt: null } })) === 0;
+      }, 'the retry to deliver', 90_000);
+      const channel = r.slack.channelsIn(COUNCIL).find((c) => c.name === dispute.reference.toLowerCase())!;
+      const sent = r.slack.of('conversations.inviteShared').filter((c) => c.args.channel === channel.id && c.status === 200)
+        .map((c) => (c.args.emails as string[])[0]);
+      expect(sent).toEqual(expect.arrayContaining(['gus.hart@anytown.nhs.uk', 'ivy.nash@anytown.nhs.uk']));
+      expect(sent.length).toBe(new Set(sent).size);
+    } finally {
+      r.slack.fault = null;
+      r.slack.faultMethods = null;
+      r.slack.faultEvery = 1;
+    }
+  }, 180_000);
 
   it('still refuses a press signed for a workspace the event names but Bolt would not use (authorizations first)', async () => {
     // team_id names the council (installed) while the installation Bolt would take the token of is a stranger's.
