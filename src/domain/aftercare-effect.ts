@@ -98,10 +98,14 @@ const ENDING_PATTERNS: RegExp[] = [
 // nothing in its place. A reduction "to nothing" is an ending (R7.4), so it is asked about as one.
 const CARE_WORD = String.raw`(aftercare|after care|services?|support|care|package|provision|hours|visits|placement)`;
 const SUBSTANCE_PATTERNS: RegExp[] = [
-  new RegExp(String.raw`\b(reduc(e|es|ed|ing)|cut(s|ting)?|taper(s|ed|ing)?|scal(e|es|ed|ing) (back|down)|step(s|ped)? down|fall(s)?|go(es)?|come(s)? down)`
-    + String.raw`(?!( [a-z0-9]+){0,6} (risk|likelihood|chance|admission|readmission|deterioration|relapse))( [a-z0-9]+){0,6} to (none|nothing|nil|zero|0)\b`, 'g'),
+  new RegExp(String.raw`\b(reduc(e|es|ed|ing)|cut(s|ting)?|taper(s|ed|ing)?|scal(e|es|ed|ing) (back|down)|step(s|ped)? down`
+    + String.raw`|fall(s)?|go(es)?|come(s)? down)`
+    // "the risk of readmission is reduced to nil": the risk, not the care.
+    + String.raw`(?!( [a-z0-9]+){0,6} (risk|likelihood|chance|admission|readmission|deterioration|relapse))`
+    + String.raw`( [a-z0-9]+){0,6} to (none|nothing|nil|zero|0)\b`, 'g'),
   new RegExp(String.raw`\bno (further|more|other|ongoing|longer any) (section 117 |s117 )?${CARE_WORD}( [a-z]+){0,3} `
-    + String.raw`(will be|is|are|to be|would be|need to be|needs to be)( [a-z]+)? (provided|needed|required|commissioned|funded|offered|in place)\b`
+    + String.raw`(will be|is|are|to be|would be|need to be|needs to be)( [a-z]+)? `
+    + String.raw`(provided|needed|required|commissioned|funded|offered|in place)\b`
     // "no further services are needed beyond the current package": more is not needed, nothing ends.
     + String.raw`(?!( [a-z0-9]+){0,4} (beyond|besides|other than|apart from|on top of|in addition))`, 'g'),
   new RegExp(String.raw`\ball (of )?(his |her |their |the )?(aftercare |after care )?(services|support|care)( [a-z]+){0,3} `
