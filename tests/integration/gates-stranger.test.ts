@@ -46,7 +46,7 @@ describe('probe', () => {
     expect((await get(app)).status).toBe('RESOLVED');
     const after = json((await s117(...q3)).out);
     expect(after).toMatchObject({ timescales: before.timescales, overdue: before.overdue, open: before.open });
-  });
+  }, 600_000); // a dozen commands and a sweep over a month: minutes on a loaded two-core machine
 
   it('[R8.2] a letter drafted before the subjects were corrected is not marked sent unchanged', async () => {
     app = await testApp();
@@ -110,5 +110,16 @@ describe('probe', () => {
     expect((await a('ali-khan', desc)).err).toMatch(/^Refused: This reads as ending aftercare — is that what you mean\?/);
     const lawful = { ...desc, value: 'After discharge from hospital the ICB and council disagree on who funds the placement.' };
     expect((await a('ali-khan', lawful)).err).toBe('');
+  });
+
+  it('[R4.1] the reason for removing a value from the history is read too, and its flag stays', async () => {
+    app = await testApp();
+    await app.service.raise(as('ali-khan'), fundingDispute());
+    const s117 = cli(app);
+    const r = await s117('dispute', 'redact', REF, '--as', 'ali-khan', '--entry', '1', '--reason', 'Care was delayed until the funding panel meets, so the text is wrong.');
+    expect(r.code).toBe(0);
+    const d = await get(app);
+    expect(d.flags.filter((f) => f.code === 'UNLAWFUL_GROUND').map((f) => f.detail))
+      .toEqual([expect.stringMatching(/^The reason for removing a value from the history: /)]);
   });
 });

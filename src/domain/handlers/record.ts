@@ -154,5 +154,7 @@ export function redact(draft: Draft, cmd: Cmd<'REDACT'>): void {
     refuse('NO_SUCH_ENTRY', `There is no history entry ${cmd.entry} on ${d.reference}: name an entry of its history ("entry").`, 'entry');
   }
   draft.event('TEXT_REDACTED', { entries: [cmd.entry], reason });
+  // R4.1: the reason is free text like any other; the flag stays when the removed text has gone.
+  flagGrounds(draft, detectUnlawfulGrounds(reason), 'The reason for removing a value from the history');
   draft.refreshCard();
 }
