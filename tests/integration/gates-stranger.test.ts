@@ -13,7 +13,7 @@ import { act, as, cli, REF, writtenDecision } from '../helpers/gates.ts';
 const get = async (app: TestApp): Promise<Dispute> => (await app.service.get({ reference: REF }))!;
 const json = (out: string) => JSON.parse(out) as Record<string, unknown>;
 
-describe('probe', () => {
+describe("the stranger's probe, round 2", () => {
   let app: TestApp;
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-gates-stranger-')); });
