@@ -26,7 +26,8 @@ const WHAT: Record<string, string> = {
   ADD_THEME: 'tag the dispute with a theme for the Partnership Board',
   REQUEST_LEGAL_ADVICE: 'record that legal advice was asked for',
   RECOMPUTE_DEADLINE: 'recompute the current stage\'s deadline (after a closure day was added)',
-  CORRECT: 'correct any field recorded at raising, with a reason, pointing at a history entry (the history keeps both)',
+  CORRECT: 'correct any field recorded at raising, with a reason, pointing at a history entry (the history keeps both); '
+    + 'a care or description that reads as ending aftercare asks once: confirm with "wordingConfirmed": true',
   ADD_PARTY: 'add an organisation as a party, with a reason; its people for the current stage are invited',
   WITHDRAW_PARTY: 'withdraw a party, with a reason (the ICB and the Local Authority always stay)',
   RECORD_CARE_RESTORED: 'record that care was restored; closes the continuity-of-care alert',

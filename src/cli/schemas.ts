@@ -80,6 +80,8 @@ export const commandSchema = z.discriminatedUnion('type', [
     reason: text().min(1, 'is required: why the record is corrected'), correctsSeq: z.number().int().positive(),
     // R11.1: also remove the wrong value from the history (its digest stays; the removal is recorded with the reason).
     redact: z.boolean().optional(),
+    // Asked once: the new text reads as ending aftercare, and the person says that is what they mean.
+    wordingConfirmed: z.boolean().optional(),
   }).strict(),
   z.object({ type: z.literal('REDACT'), entry: z.number().int().positive(), reason: text().min(1, 'is required: why it is removed') }).strict(),
   z.object({ type: z.literal('ADD_PARTY'), organisationId: z.string().min(1), role: oneOf(PARTY_ROLES), reason: text().min(1, 'is required') }).strict(),

@@ -94,10 +94,32 @@ const ENDING_PATTERNS: RegExp[] = [
   /\b(aftercare|s117|section 117)( [a-z]+){0,3} (not|no longer) (continue|be provided|apply|be needed|be required)\b/g,
 ];
 
+// Ending in substance, without naming Section 117: care cut to nothing, every service withdrawn, the package closed,
+// nothing in its place. A reduction "to nothing" is an ending (R7.4), so it is asked about as one.
+const CARE_WORD = String.raw`(aftercare|after care|services?|support|care|package|provision|hours|visits|placement)`;
+const SUBSTANCE_PATTERNS: RegExp[] = [
+  new RegExp(String.raw`\b(reduc(e|es|ed|ing)|cut(s|ting)?|taper(s|ed|ing)?|scal(e|es|ed|ing) (back|down)|step(s|ped)? down`
+    + String.raw`|fall(s)?|go(es)?|come(s)? down)`
+    // "the risk of readmission is reduced to nil": the risk, not the care.
+    + String.raw`(?!( [a-z0-9]+){0,6} (risk|likelihood|chance|admission|readmission|deterioration|relapse))`
+    + String.raw`( [a-z0-9]+){0,6} to (none|nothing|nil|zero|0)\b`, 'g'),
+  new RegExp(String.raw`\bno (further|more|other|ongoing|longer any) (section 117 |s117 )?${CARE_WORD}( [a-z]+){0,3} `
+    + String.raw`(will be|is|are|to be|would be|need to be|needs to be)( [a-z]+)? `
+    + String.raw`(provided|needed|required|commissioned|funded|offered|in place)\b`
+    // "no further services are needed beyond the current package": more is not needed, nothing ends.
+    + String.raw`(?!( [a-z0-9]+){0,4} (beyond|besides|other than|apart from|on top of|in addition))`, 'g'),
+  new RegExp(String.raw`\ball (of )?(his |her |their |the )?(aftercare |after care )?(services|support|care)( [a-z]+){0,3} `
+    + String.raw`(withdrawn|end|ends|ended|stop|stops|stopped|cease|ceases|ceased|closed|close|terminated)\b`, 'g'),
+  /\b(care|support|aftercare|s117|section 117) package( [a-z]+){0,3} (closed|ended|ends|withdrawn|stops|stopped|ceases|ceased|terminated)\b/g,
+  /\b(nothing|no (replacement|alternative|other)( service| support| care| provision)?)( [a-z]+){0,3} (replaces|will replace|in its place|is commissioned|commissioned)\b/g,
+  /\bdischarg(e|es|ed|ing)( [a-z0-9]+){0,5} from (section 117|s117|s 117|aftercare|after care)\b/g,
+];
+
 /** Text that reads as ending Section 117 aftercare, in the many ordinary ways it is written. */
 export function readsAsEnding(text: string): boolean {
   if (endsAftercare(text)) return true;
   return sentences(text).some((s) => {
+    if (SUBSTANCE_PATTERNS.some((re) => matchesUnnegated(s, re))) return true;
     if (HOSPITAL_DISCHARGE.test(s) && !/(from|of) (section 117|s117|s 117|aftercare)/.test(s)) return false;
     return ENDING_PATTERNS.some((re) => matchesUnnegated(s, re));
   });

@@ -64,7 +64,8 @@ export type Command =
   | { type: 'REQUEST_LEGAL_ADVICE'; reason: string }
   | { type: 'RECOMPUTE_DEADLINE'; reason: string }
   /** redact: the value corrected is also removed from the history, keeping only its digest (R11.1: recorded, with the reason). */
-  | { type: 'CORRECT'; field: CorrectableField; value: unknown; reason: string; correctsSeq: number; redact?: boolean }
+  /** wordingConfirmed: asked once whether a new text that reads as ending or reducing aftercare is what they mean (R7.x). */
+  | { type: 'CORRECT'; field: CorrectableField; value: unknown; reason: string; correctsSeq: number; redact?: boolean; wordingConfirmed?: boolean }
   /** R11.1: removes the texts of one history entry (a wrong value), keeping their digests; recorded, with the reason. */
   | { type: 'REDACT'; entry: number; reason: string }
   | { type: 'SYNC_DIRECTORY' }

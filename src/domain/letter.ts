@@ -200,8 +200,9 @@ export function decisionToExplain(d: Pick<Dispute, 'decisions'>): Decision | und
 }
 
 /** R8.2: what a letter says about the record, kept with it so that marking it sent can check it is still true. */
-export function letterFacts(d: Dispute, decisionSeq: number | null): LetterFacts {
+export function letterFacts(d: Dispute, decisionSeq: number | null, ctx?: LetterContext): LetterFacts {
   const dec = decisionSeq === null ? undefined : d.decisions.find((x) => x.seq === decisionSeq);
+  const current = d.stages.find((s) => s.stage === d.stage && !s.endedAt);
   return {
     care: careSentence(d),
     setting: d.setting,
@@ -209,6 +210,9 @@ export function letterFacts(d: Dispute, decisionSeq: number | null): LetterFacts
     parties: d.parties.filter((p) => !p.withdrawnAt).map((p) => p.organisationId).sort(),
     decision: dec ? JSON.stringify([dec.seq, dec.status, dec.outcome, dec.summary, dec.basisNeed, dec.funding]) : null,
     stage: decisionSeq === null ? d.stage : null,
+    subjects: [...d.subjects],
+    ...(decisionSeq === null ? { dueAt: current?.dueAt ?? null } : {}),
+    ...(ctx ? { names: ctx.organisations.map((o) => o.name) } : {}),
   };
 }
 
@@ -217,7 +221,7 @@ export function letterFacts(d: Dispute, decisionSeq: number | null): LetterFacts
  * before their facts were kept are checked against their own text.
  */
 export function letterChanges(letter: Letter, d: Dispute, ctx: LetterContext): string[] {
-  const now = letterFacts(d, letter.decisionSeq);
+  const now = letterFacts(d, letter.decisionSeq, ctx);
   const out: string[] = [];
   const was = letter.facts;
   const care = was ? was.care !== now.care : !letter.text.includes(now.care);
@@ -226,6 +230,12 @@ export function letterChanges(letter: Letter, d: Dispute, ctx: LetterContext): s
   if (was && was.cohort !== now.cohort) out.push("the person's age group");
   const orgs = was ? was.parties.join() !== now.parties.join() : !new RegExp(`(^|\\. )${escapeRe(who(ctx))} (did not|do not yet) agree`, 'm').test(letter.text);
   if (orgs) out.push('the organisations involved');
+  else if (was?.names && was.names.join('\n') !== now.names!.join('\n')) out.push("the organisations' names");
+  // Facts kept since a later version are checked only on the letters that have them.
+  if (was?.subjects && was.subjects.join() !== now.subjects!.join()) out.push('what the dispute is about');
+  if (letter.decisionSeq === null && was && was.dueAt !== undefined && was.stage === now.stage && was.dueAt !== now.dueAt) {
+    out.push('the date the stage is due (its deadline was recomputed)');
+  }
   if (letter.decisionSeq !== null) {
     const latest = decisionToExplain(d);
     if (latest && latest.seq !== letter.decisionSeq) out.push(`the decision (decision ${latest.seq} replaced decision ${letter.decisionSeq})`);

@@ -59,7 +59,7 @@ export class Draft {
     const seq = d.letters.reduce((m, l) => Math.max(m, l.seq), 0) + 1;
     const { text, gradeLevel, readingAge } = letter;
     // R8.2: what it was drafted from, so that marking it sent can check it is still true.
-    d.letters.push({ seq, decisionSeq, text, gradeLevel, readingAge, draftedAt: this.nowIso, reviewedBy: null, sentAt: null, facts: letterFacts(d, decisionSeq) });
+    d.letters.push({ seq, decisionSeq, text, gradeLevel, readingAge, draftedAt: this.nowIso, reviewedBy: null, sentAt: null, facts: letterFacts(d, decisionSeq, this.letterContext()) });
     this.event('LETTER_DRAFTED', { seq, decisionSeq, readingAge, kind: decisionSeq === null ? 'escalation note' : 'decision letter' });
   }
 

@@ -180,6 +180,12 @@ export interface LetterFacts {
   care: string; setting: Setting; cohort: Cohort; parties: string[];
   /** The decision explained (a decision letter), or the stage announced (an escalation note). */
   decision: string | null; stage: StageNo | null;
+  /** What the letter says the dispute is about; absent on letters drafted before it was kept. */
+  subjects?: Subject[];
+  /** An escalation note's "they aim to decide by": the stage's deadline when it was drafted (absent before it was kept). */
+  dueAt?: string | null;
+  /** The organisations' names as the letter gives them (a directory change can rename one); absent before it was kept. */
+  names?: string[];
 }
 
 export interface ChcConfirmation { organisationId: string; personId: string; at: string }

@@ -74,7 +74,8 @@ function figures(all: Dispute[], p: Period, cal: WorkingCalendar, dir: Directory
   const openAtEnd = raisedByEnd.filter((d) => !d.resolvedAt || day(d.resolvedAt) > p.to);
   // Stages decided in the period: ended, or timed out, on a day inside it.
   const stageRows = all.flatMap((d) => d.stages.map((s) => ({ d, s }))).filter(({ s }) => {
-    const at = s.endedAt ?? s.timedOutAt;
+    // A Stage 3 that timed out is decided then, not when it is later left: the period it missed in keeps it.
+    const at = s.timedOutAt ?? s.endedAt;
     return at && s.met !== null && inPeriod(day(at), p);
   });
   const timescales = [1, 2, 3].map((stage) => {
@@ -87,7 +88,9 @@ function figures(all: Dispute[], p: Period, cal: WorkingCalendar, dir: Directory
     };
   });
   // R9.2: the one test of "overdue" (domain/overdue.ts), taken at the end of the period or now, whichever is first.
-  const at = new Date(Math.min(endInstant, new Date(`${p.to}T23:59:59Z`).getTime()));
+  // The period ends at local midnight after its last day (Europe/London, as every day in the report is read).
+  const periodEnd = cal.startOfDay(new Date(Date.parse(`${p.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)).getTime() - 1;
+  const at = new Date(Math.min(endInstant, periodEnd));
   const overdue = openAtEnd.flatMap((d) => {
     const o = overdueStage(d, at);
     return o ? [{ reference: d.reference, ...o }] : [];

@@ -206,3 +206,51 @@ describe('the wording prompt', () => {
     expect(readsAsReducing('There is no reduction in care.')).toBe(false);
   });
 });
+
+describe('the wording prompt: an ending in substance (stranger\'s probe, round 2)', () => {
+  // Written without looking at the patterns: aftercare ended without naming Section 117, as a reduction to nothing,
+  // every service withdrawn, the package closed, or nothing in its place. Before, none of these asked.
+  const IN_SUBSTANCE = [
+    'His support is reduced from 12 hours a week to none.',
+    'Floating support reduced to zero hours from January.',
+    'The package will be cut to nil.',
+    'All services withdrawn from 1 January; he manages independently.',
+    'No further aftercare services will be provided.',
+    'The placement ends and no replacement service is commissioned.',
+    'Support tapers to nothing over six weeks.',
+    'Care package closed.',
+    'Reduce the support from 12 to 0 hours a week.',
+    'The council will stop funding his placement and nothing replaces it.',
+    'Discharged from CMHT and from aftercare.',
+    'He is discharged from the care programme approach and all services end.',
+  ];
+  const LAWFUL = [
+    'The placement reduces the risk of readmission to nil.',
+    'The old contract ends; the same hours continue under the new provider.',
+    'Support goes from 12 to 6 hours a week.',
+    'No further services are needed beyond the current package, which continues.',
+    'Not all services end: the supported tenancy continues.',
+    'The risk of relapse is cut to almost nothing by the support.',
+    'The recommissioned service keeps the same hours; nothing else changes.',
+  ];
+
+  it('[R7.4] [R7.1] asks about a reduction to nothing, every service withdrawn or nothing in its place, and not lawful near-misses', () => {
+    expect(IN_SUBSTANCE.filter((w) => !readsAsEnding(w))).toEqual([]);
+    expect(LAWFUL.filter((w) => readsAsEnding(w))).toEqual([]);
+  });
+
+  it('[R7.4] a Stage 1 agreement that "reduces" care to nothing asks whether it ends aftercare, and offers Stage 3', () => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute());
+    const cut = propose({
+      effect: 'REDUCES', effectiveFrom: '2027-01-01', summary: 'Floating support reduced to zero hours from January.',
+      payers: [{ organisationId: 'anytown-council', share: 'the accommodation only' }],
+    });
+    let thrown: unknown;
+    try { s.run('ali-khan', cut); } catch (e) { thrown = e; }
+    expect(thrown).toMatchObject({
+      code: 'WORDING_CHECK', message: expect.stringMatching(/^This reads as ending aftercare — is that what you mean\?/), action: { command: 'MOVE_TO_STAGE_3' },
+    });
+    expect(s.dispute.decisions).toEqual([]);
+  });
+});

@@ -80,6 +80,12 @@ export function simpleFormSpec(form: SimpleFormName, d: Dispute, dir: Directory)
         { id: 'value', label: 'The correct value', required: false, multiline: true,
           hint: 'Lists: separate with commas. Parties: organisation id: role, for each party. Leave empty to remove an NHS number.' },
         reasonField('Why is it being corrected?'),
+        // Asked once when the new text reads as ending aftercare (R7.x): the answer goes on the record.
+        {
+          id: 'wordingConfirmed', label: 'If the new text reads as ending aftercare: is that what you mean?',
+          required: false, multiline: false,
+          options: [{ value: 'yes', label: 'Yes, the record should say this' }],
+        },
       ],
     };
     case 'cannot-resolve': return {
@@ -124,7 +130,9 @@ export function simpleFormCommand(form: SimpleFormName, values: FormValues, d: D
     const r = text.safeParse(Array.isArray(values[f.id]) ? (values[f.id] as unknown[]).join(',') : values[f.id]);
     if (!r.success) { errors[f.id] = r.error.issues[0]!.message; continue; }
     v[f.id] = r.data;
-    if (f.options && !f.options.some((o) => o.value === r.data)) errors[f.id] = `Choose ${f.label.toLowerCase()} from the list.`;
+    // An optional choice left empty is no answer, not a wrong one.
+    const chosen = f.options && (r.data || f.required);
+    if (chosen && !f.options!.some((o) => o.value === r.data)) errors[f.id] = `Choose ${f.label.toLowerCase()} from the list.`;
     else if (f.required && !r.data) errors[f.id] = `${f.label}: this is required.`;
   }
   if (Object.keys(errors).length) return { ok: false, errors };
@@ -138,7 +146,10 @@ export function simpleFormCommand(form: SimpleFormName, values: FormValues, d: D
       case 'correct': {
         const field = v.field as CorrectableField;
         // A correction points at the entry that recorded the field: the raising, the first entry of the history.
-        return { type: 'CORRECT', field, value: correctedValue(field, v.value!), reason: v.reason!, correctsSeq: 1 };
+        return {
+          type: 'CORRECT', field, value: correctedValue(field, v.value!), reason: v.reason!, correctsSeq: 1,
+          ...(v.wordingConfirmed === 'yes' ? { wordingConfirmed: true } : {}),
+        };
       }
       case 'cannot-resolve': return { type: 'STAGE_3_CANNOT_RESOLVE', reason: v.reason! };
     }

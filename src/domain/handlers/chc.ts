@@ -34,10 +34,20 @@ export function recordChcAdjustment(draft: Draft, cmd: Cmd<'RECORD_CHC_ADJUSTMEN
   if (cmd.effectiveDate > ctx.calendar.localDate(ctx.now)) {
     refuse('INVALID_DATE', `The effective date ${cmd.effectiveDate} is in the future; a retrospective adjustment takes effect on or before today.`, 'effectiveDate');
   }
+  // R3.2, R6.3: the organisations an adjustment names are parties, so each of them confirms it before it holds.
+  const named = [...new Set(cmd.parties ?? [])];
+  if (!named.length) {
+    refuse('FIELD_REQUIRED', 'Name the organisations the adjustment is between ("parties"): each must be a party to the dispute.', 'parties');
+  }
+  const outside = named.filter((o) => !activePartyIds(d).includes(o));
+  if (outside.length) {
+    refuse('NOT_A_PARTY', `${outside.map((o) => draft.orgName(o)).join(', ')} ${outside.length > 1 ? 'are' : 'is'} not a party to ${d.reference}, `
+      + 'so an adjustment cannot name it ("parties"). Add it as a party first, so it confirms the adjustment too.', 'parties');
+  }
   const seq = d.chcAdjustments.length + 1;
   const amountOrShare = required(cmd.amountOrShare, 'amountOrShare', 'The amount or share');
   d.chcAdjustments.push({
-    seq, effectiveDate: cmd.effectiveDate, parties: cmd.parties, amountOrShare,
+    seq, effectiveDate: cmd.effectiveDate, parties: named, amountOrShare,
     personNotPenalised: true, recordedBy: ctx.actor.personId, at: draft.nowIso, confirmations: [], confirmedAt: null,
   });
   draft.event('CHC_ADJUSTMENT_RECORDED', { seq, effectiveDate: cmd.effectiveDate });

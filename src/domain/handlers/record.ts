@@ -1,4 +1,5 @@
-import { flagGrounds } from '../alerts.ts';
+import { continuityAlert, flagGrounds } from '../alerts.ts';
+import { wordingDisagrees, wordingQuestion } from '../aftercare-effect.ts';
 import { CORRECTABLE_FIELDS, type CorrectableField } from '../commands.ts';
 import { refuse } from '../errors.ts';
 import { actorPerson, isParticipant, mustParticipate, required } from '../guards.ts';
@@ -97,17 +98,44 @@ export function correct(draft: Draft, cmd: Cmd<'CORRECT'>): void {
   }
   if (cmd.redact && known === undefined) throw new Error('a redacting correction needs the history length');
   const value = correctedValue(draft, cmd.field, cmd.value);
+  const query = correctionWording(draft, cmd, value);
   const before = d[cmd.field];
   (d as unknown as Record<string, unknown>)[cmd.field] = value;
   // R11.2: the history never holds an NHS number, only what every screen shows of it.
   const held = (v: unknown) => (cmd.field === 'nhsNumber' ? maskNhsNumber(v as string | null) : v);
-  draft.event('CORRECTED', { field: cmd.field, before: held(before), after: held(value), reason }, cmd.correctsSeq);
+  draft.event('CORRECTED', { field: cmd.field, before: held(before), after: held(value), reason, ...(query ? { wordingQuery: query } : {}) }, cmd.correctsSeq);
   // The correction is the next entry; its wrong value goes, its digest and this record of why stay.
   if (cmd.redact) draft.event('TEXT_REDACTED', { entries: [known! + 1], fields: ['before'], reason });
   // R4.1: corrections are free text too.
   const text = (TEXT_FIELDS as readonly string[]).includes(cmd.field) ? String(value) : '';
   flagGrounds(draft, detectUnlawfulGrounds(`${text}\n${reason}`), 'The correction');
+  if (query && cmd.field === 'currentCare' && d.status === 'OPEN') {
+    // R3.1: the person confirmed that the care on record is now ended or cut: that is care withdrawn or reduced while
+    // the dispute runs, which the senior officers hear of at once.
+    continuityAlert(draft, `${draft.name(actorPerson(ctx).id)} corrected the care on record to read as ending aftercare, and confirmed it: ${String(value)}`);
+  }
   draft.refreshCard();
+}
+
+/**
+ * R7.1–R7.4: a correction fixes what was recorded at raising; it cannot end or cut aftercare. A new description or
+ * care text that reads as doing so is asked about once (like a decision's words), and the answer stays on the record.
+ */
+function correctionWording(draft: Draft, cmd: Cmd<'CORRECT'>, value: unknown): 'ENDS' | null {
+  if (cmd.field !== 'currentCare' && cmd.field !== 'description') return null;
+  // Only an ending is asked about: a dispute may be about reducing care, and a care figure corrected down is a typo fixed.
+  const query = wordingDisagrees([String(value)], 'REDUCES') === 'ENDS' ? 'ENDS' : null;
+  if (!query || cmd.wordingConfirmed === true) return query;
+  const below = query === 'ENDS' && draft.d.status === 'OPEN' && draft.d.stage < 3;
+  const what = cmd.field === 'currentCare'
+    ? 'The care on record would then say it has stopped, which is reported to the senior officers at once as a continuity-of-care alert.'
+    : 'A correction cannot end aftercare: only a decision at Stage 3, after a joint assessment, can (protocol section 7).';
+  refuse(
+    'WORDING_CHECK',
+    `${wordingQuestion(query)} ${what}${below ? ' If the dispute is now about ending aftercare, move it to Stage 3.' : ''} `
+      + 'If the record should say this, confirm it ("wordingConfirmed") and correct again; otherwise change the words.',
+    'wordingConfirmed', below ? { command: 'MOVE_TO_STAGE_3', label: 'Move to Stage 3' } : undefined,
+  );
 }
 
 /**
@@ -126,5 +154,7 @@ export function redact(draft: Draft, cmd: Cmd<'REDACT'>): void {
     refuse('NO_SUCH_ENTRY', `There is no history entry ${cmd.entry} on ${d.reference}: name an entry of its history ("entry").`, 'entry');
   }
   draft.event('TEXT_REDACTED', { entries: [cmd.entry], reason });
+  // R4.1: the reason is free text like any other; the flag stays when the removed text has gone.
+  flagGrounds(draft, detectUnlawfulGrounds(reason), 'The reason for removing a value from the history');
   draft.refreshCard();
 }
