@@ -115,14 +115,28 @@ function passages(text: string): string[] {
   });
 }
 
+/** What the flag decision sees for one passage: the classifier's probability, whether a ground's subject is touched, the grounds patterns name. */
+export interface PassageScore { p: number; subject: boolean; named: UnlawfulGround[]; grounds: { ground: UnlawfulGround; p: number }[] }
+
+/** The scores of each passage of a text, so cross-validation can try thresholds without retraining. */
+export function scorePassages(model: R41Model, text: string | null | undefined): PassageScore[] {
+  if (!text) return [];
+  return passages(text).map((passage) => {
+    const { p, grounds } = classify(model, passage);
+    return { p, subject: mentionsGroundSubject(passage), named: patternGrounds(passage), grounds };
+  });
+}
+
+/** Whether a passage's scores make a flag at these thresholds. */
+export function flags(s: Pick<PassageScore, 'p' | 'subject' | 'named'>, th: { high: number; low: number } = THRESHOLDS): boolean {
+  return (s.p >= th.high && s.subject) || (s.named.length > 0 && s.p >= th.low);
+}
+
 /** The detector with a given model, so cross-validation can judge models trained without the rows it tests. */
 export function detectWith(model: R41Model, text: string | null | undefined, th = THRESHOLDS): UnlawfulGround[] {
-  if (!text) return [];
   const found = new Set<UnlawfulGround>();
-  for (const passage of passages(text)) {
-    const named = patternGrounds(passage);
-    const { p, grounds } = classify(model, passage);
-    if (!(p >= th.high && mentionsGroundSubject(passage)) && !(named.length && p >= th.low)) continue;
+  for (const { p, subject, named, grounds } of scorePassages(model, text)) {
+    if (!flags({ p, subject, named }, th)) continue;
     // The ground model's first choice, any other ground it is sure of, and any ground a pattern names.
     const [top] = grounds;
     if (top) found.add(top.ground);
