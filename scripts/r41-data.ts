@@ -11,6 +11,10 @@ export const TRAINING_FILES = [
   'tests/fixtures/unlawful-grounds-corpus/training-round3.txt',
   // Round 4: written blind by another helper (trainwriter), who saw no held-out set (its header says how).
   'tests/fixtures/unlawful-grounds-corpus/training-round4.txt',
+  // Round 5: three more blind writers with different personas (NHS side, council side, between and above the
+  // organisations), each brought in unchanged from /work/blind (their headers say how they were written).
+  'tests/fixtures/unlawful-grounds-corpus/training-round5-a.txt', 'tests/fixtures/unlawful-grounds-corpus/training-round5-b.txt',
+  'tests/fixtures/unlawful-grounds-corpus/training-round5-c.txt',
 ];
 /** Written in round 2; loaded only when cross-validation says it helps (ROUND2_IN_TRAINING). */
 export const ROUND2_FILE = 'tests/fixtures/unlawful-grounds-corpus/candidates-round2.txt';
@@ -84,7 +88,7 @@ export function writerOf(source: string | undefined): string {
 
 export interface HeldOutRow { unlawful: boolean; field: string; sentence: string }
 
-/** A held-out file (label, field, sentence). Version 3 is read only to report counts (its README says why). */
+/** A held-out file (label, field, sentence). Version 4 is read only to report counts; versions 1-3 are training data. */
 export function loadHeldOut(file: string = HELDOUT_FILE): HeldOutRow[] {
   const [header, ...lines] = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n').filter((l) => l.trim());
   if (header !== 'label\tfield\tsentence') throw new Error(`${file}: unexpected header`);

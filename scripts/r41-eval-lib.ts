@@ -69,14 +69,14 @@ export function foldScores(rows: readonly TrainingRow[], fold: readonly number[]
   const out = new Array<PassageScore[]>(rows.length);
   const k = Math.max(...fold) + 1;
   for (let f = 0; f < k; f++) {
-    const model = trainModel(rows.filter((_, i) => fold[i] !== f), opt);
+    const model = trainModel(rows.filter((_, i) => fold[i] !== f), opt, true);
     rows.forEach((r, i) => { if (fold[i] === f) out[i] = scorePassages(model, r.sentence); });
   }
   return out;
 }
 
 /** The flag counts at given thresholds from cached scores, pooled and by group. */
-export function figuresAt(rows: readonly TrainingRow[], scores: readonly PassageScore[][], th: { high: number; low: number },
+export function figuresAt(rows: readonly TrainingRow[], scores: readonly PassageScore[][], th: { high: number; low: number; bare?: number },
   groupOf: (r: TrainingRow) => string = (r) => writerOf(r.source)): { figures: Figures; byGroup: Record<string, Figures> } {
   const c: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
   const by: Record<string, Confusion> = {};
@@ -90,13 +90,14 @@ export function figuresAt(rows: readonly TrainingRow[], scores: readonly Passage
 
 /** The thresholds with the best lesser of pooled precision and recall (ties: the higher F1), over a fixed grid. */
 export function bestThresholds(rows: readonly TrainingRow[], scores: readonly PassageScore[][],
-  highs = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65], lows = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4]): { high: number; low: number; figures: Figures } {
-  let best = { high: THRESHOLDS.high, low: THRESHOLDS.low, figures: figuresAt(rows, scores, THRESHOLDS).figures };
+  highs = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7], lows = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4],
+  bares: number[] = [Infinity]): { high: number; low: number; bare: number; figures: Figures } {
+  let best = { high: THRESHOLDS.high, low: THRESHOLDS.low, bare: Infinity, figures: figuresAt(rows, scores, THRESHOLDS).figures };
   const key = (f: Figures) => Math.min(f.precision, f.recall) * 10 + f.f1;
-  for (const high of highs) for (const low of lows) {
-    if (low > high) continue;
-    const f = figuresAt(rows, scores, { high, low }).figures;
-    if (key(f) > key(best.figures) + 1e-12) best = { high, low, figures: f };
+  for (const high of highs) for (const low of lows) for (const bare of bares) {
+    if (low > high || bare <= high) continue;
+    const f = figuresAt(rows, scores, { high, low, bare }).figures;
+    if (key(f) > key(best.figures) + 1e-12) best = { high, low, bare, figures: f };
   }
   return best;
 }
