@@ -100,8 +100,20 @@ const CONTINUE_WORDS = new Set(['interim', 'while', 'whilst', 'meanwhile', 'mean
 const WITHHOLD_EXTRA = new Set(['cannot', 'unable', 'longer', 'hold', 'removed', 'remov', 'lapse', 'discharg', 'discharge', 'withdraw',
   'withdrawn', 'refused', 'declined', 'reject', 'rejected']);
 
+/**
+ * Round 5's feature choices, each kept because leave-one-writer-out cross-validation said it helped (docs/r41-classifier.md):
+ * contrast words as a role of their own (B) and the first and last role; the words after the last contrast word
+ * marked (">…", the clause that wins in "…, but care continues"); letter 4-grams inside words ("'…") and 5-letter
+ * word starts ("^…"), so a spelling, prefix or ending another writer uses still meets a weight. Only
+ * scripts/r41-experiment.ts changes them, to measure alternatives; the shipped model is trained with these.
+ */
+export const FX = { contrast: true, lastRole: true, clause: true, charGrams: 4, prefix: 5 };
+const CONTRAST_WORDS = new Set(['but', 'however', 'although', 'though', 'yet', 'instead', 'nevertheless', 'nonetheless', 'still',
+  'whereas']);
+
 /** The role a (stemmed) word plays in the reasoning, if any. Order matters: "regardless" is a negation before it is care going on. */
 export function roleOf(w: string): string | undefined {
+  if (FX.contrast && CONTRAST_WORDS.has(w)) return 'B';
   if (NEGATORS.has(w)) return 'N';
   if (CAUSE_WORDS.has(w)) return 'C';
   if (CONTINUE_WORDS.has(w)) return 'K';
@@ -118,6 +130,7 @@ export function roleOf(w: string): string | undefined {
 export function structureFeatures(words: readonly string[]): string[] {
   const seq = words.map(roleOf).filter((r): r is string => r !== undefined).filter((r, i, all) => r !== all[i - 1]);
   const out = new Set<string>();
+  if (FX.lastRole && seq.length) { out.add(`@end${seq[seq.length - 1]}`); out.add(`@start${seq[0]}`); }
   for (let i = 0; i + 1 < seq.length; i++) {
     out.add(`@${seq[i]}${seq[i + 1]}`);
     if (i + 2 < seq.length) out.add(`@${seq[i]}${seq[i + 1]}${seq[i + 2]}`);
@@ -130,9 +143,17 @@ export function features(text: string): string[] {
   const words = normalise(text).split(' ').filter(Boolean).map(stem);
   const out = new Set<string>(structureFeatures(words));
   let negated = 0;
+  // After the last contrast word the clause that wins ("…, but care continues"): its words are marked too.
+  const lastContrast = FX.clause ? words.reduce((at, w, i) => (CONTRAST_WORDS.has(w) ? i : at), -1) : -1;
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     out.add(w);
+    if (lastContrast >= 0 && i > lastContrast) out.add(`>${w}`);
+    if (FX.prefix && w.length > FX.prefix) out.add(`^${w.slice(0, FX.prefix)}`);
+    if (FX.charGrams) {
+      const padded = `_${w}_`;
+      for (let j = 0; j + FX.charGrams <= padded.length; j++) out.add(`'${padded.slice(j, j + FX.charGrams)}`);
+    }
     const cue = CUE_OF.get(w);
     if (cue) out.add(negated > 0 ? `~${cue}` : cue);
     if (i > 0) out.add(`${words[i - 1]} ${w}`);
@@ -221,17 +242,31 @@ export function trainLinear(
   return { bias: Math.round(b * 1e4) / 1e4, weights };
 }
 
-/** Trains both parts of the model from labelled sentences (grounds empty = lawful). */
-export function trainModel(rows: readonly TrainingRow[], opt: TrainOptions = TRAIN_OPTIONS): R41Model {
+// The ground models learn from words, word pairs, cues and negation only: the reason-level (@), contrast-clause (>),
+// letter-sequence (') and word-start (^) features say whether a ground is relied on, not which.
+function isWordFeature(f: string): boolean {
+  return !/^[@>'^]/.test(f);
+}
+
+/**
+ * Trains both parts of the model from labelled sentences (grounds empty = lawful). `yesNoOnly` leaves the
+ * ground models empty: whether a text is flagged does not depend on them, so cross-validation of the flag
+ * can skip their training.
+ */
+export function trainModel(rows: readonly TrainingRow[], opt: TrainOptions = TRAIN_OPTIONS, yesNoOnly = false): R41Model {
   const data = rows.map((r) => ({ feats: features(r.sentence), grounds: r.grounds, y: isUnlawful(r) ? 1 : 0 }));
   const counts = new Map<string, number>();
   for (const d of data) for (const f of d.feats) counts.set(f, (counts.get(f) ?? 0) + 1);
   const vocab = new Set([...counts].filter(([, c]) => c >= opt.minCount).map(([f]) => f));
   const unlawful = trainLinear(data, vocab, opt);
+  if (yesNoOnly) {
+    const none = Object.fromEntries(UNLAWFUL_GROUNDS.map((g) => [g, { bias: 0, weights: {} }]));
+    return { unlawful, grounds: none as Record<UnlawfulGround, LinearModel> };
+  }
   // The reason-level features (@…) say whether a ground is used as a reason, not which ground it is:
   // the ground models learn from the words only, so a shared shape like "@GCW" cannot pull towards
   // whichever ground happens to use it most in the training set.
-  const positives = data.filter((d) => d.grounds.length).map((d) => ({ ...d, feats: d.feats.filter((f) => !f.startsWith('@')) }));
+  const positives = data.filter((d) => d.grounds.length).map((d) => ({ ...d, feats: d.feats.filter(isWordFeature) }));
   const perGround = (g: UnlawfulGround) =>
     trainLinear(positives.map((d) => ({ feats: d.feats, y: d.grounds.includes(g) ? 1 : 0 })), vocab, opt);
   const grounds = Object.fromEntries(UNLAWFUL_GROUNDS.map((g) => [g, perGround(g)])) as Record<UnlawfulGround, LinearModel>;

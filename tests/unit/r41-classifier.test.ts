@@ -29,9 +29,12 @@ describe('the R4.1 classifier', () => {
     expect(roleOf('until')).toBe('C');
     expect(roleOf('recommission')).toBe('G');
     // Repeats merge, words with no role are skipped, and pairs and triples are taken in order.
-    expect(structureFeatures(['the', 'budget', 'cost', 'is', 'spent', 'so', 'hours', 'stop']).sort()).toEqual(['@CW', '@GC', '@GCW']);
-    expect(structureFeatures(['chc', 'pending', 'care', 'continue']).sort()).toEqual(['@CK', '@GC', '@GCK']);
-    expect(structureFeatures(['budget'])).toEqual([]);
+    expect(structureFeatures(['the', 'budget', 'cost', 'is', 'spent', 'so', 'hours', 'stop']).sort()).toEqual(['@CW', '@GC', '@GCW', '@endW', '@startG']);
+    expect(structureFeatures(['chc', 'pending', 'care', 'continue']).sort()).toEqual(['@CK', '@GC', '@GCK', '@endK', '@startG']);
+    // Round 5: the first and last role, and contrast words (B) as a role of their own.
+    expect(structureFeatures(['budget'])).toEqual(['@endG', '@startG']);
+    expect(structureFeatures([])).toEqual([]);
+    expect(['but', 'however', 'although'].map(roleOf)).toEqual(['B', 'B', 'B']);
     expect(features('The budget is spent, so the hours stop.')).toEqual(expect.arrayContaining(['@GCW']));
   });
 

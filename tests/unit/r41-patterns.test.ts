@@ -23,6 +23,9 @@ function named(text: string): UnlawfulGround[] {
   return UNLAWFUL_GROUNDS.filter((g) => (g === 'BUDGET' ? b.includes(g) : g === 'RESTRUCTURING' ? a.includes(g) : a.includes(g)));
 }
 
+// The word-level features of rounds 1-4; round 5's additions are pinned in their own test below.
+const base = (t: string) => features(t).filter((f) => !/^['^>]|^@(start|end)/.test(f));
+
 describe('the R4.1 grounds in the protocol\'s words', () => {
   it('[R4.1] each ground is named as RULES.md R4.1 names it, in the order the protocol lists them', () => {
     expect(GROUND_TEXT).toEqual({
@@ -248,16 +251,30 @@ describe('the R4.1 classifier\'s parts, one by one', () => {
   });
 
   it('[R4.1] features: suffixes stripped only from longer words, pairs, cues, and a negation covering the next three words', () => {
-    expect(features('delays')).toEqual(['delay', '#withhold']);
-    expect(features('delayed')).toEqual(['delay', '#withhold']);
-    expect(features('delaying')).toEqual(['delay', '#withhold']);
-    expect(features('uses cases ended being')).toEqual(['uses', 'case', 'uses case', 'ended', 'case ended', 'being', 'ended being']);
+    expect(base('delays')).toEqual(['delay', '#withhold']);
+    expect(base('delayed')).toEqual(['delay', '#withhold']);
+    expect(base('delaying')).toEqual(['delay', '#withhold']);
+    expect(base('uses cases ended being')).toEqual(['uses', 'case', 'uses case', 'ended', 'case ended', 'being', 'ended being']);
     // The roles in order (ground, then care going on) lead: the reason-level feature of round 3.
-    expect(features('budget continues')).toEqual(['@GK', 'budget', '#money', 'continu', '#continue', 'budget continu']);
-    expect(features('no a b c d')).toEqual(['no', 'a', 'no a', '~a', 'b', 'a b', '~b', 'c', 'b c', '~c', 'd', 'c d']);
-    expect(features('never delay')).toEqual(['@NW', 'never', 'delay', '~#withhold', 'never delay', '~delay']);
-    expect(features('delay delay')).toEqual(['delay', '#withhold', 'delay delay']);
+    expect(base('budget continues')).toEqual(['@GK', 'budget', '#money', 'continu', '#continue', 'budget continu']);
+    expect(base('no a b c d')).toEqual(['no', 'a', 'no a', '~a', 'b', 'a b', '~b', 'c', 'b c', '~c', 'd', 'c d']);
+    expect(base('never delay')).toEqual(['@NW', 'never', 'delay', '~#withhold', 'never delay', '~delay']);
+    expect(base('delay delay')).toEqual(['delay', '#withhold', 'delay delay']);
     expect(features('')).toEqual([]);
+  });
+
+  it('[R4.1] round 5 features: letter 4-grams, 5-letter word starts, the first and last role, contrast and the clause after it', () => {
+    expect(features('delays').filter((f) => f.startsWith("'"))).toEqual(["'_del", "'dela", "'elay", "'lay_"]);
+    // Word starts only for words longer than five letters, after the suffix strip.
+    expect(features('budget delay').filter((f) => f.startsWith('^'))).toEqual(['^budge']);
+    expect(features('budget continues')).toEqual(expect.arrayContaining(['@startG', '@endK']));
+    const f = features('hours cut, but care continues');
+    expect(f).toEqual(expect.arrayContaining(['@WBK', '@startW', '@endK', '>care', '>continu']));
+    expect(f).not.toContain('>hour');
+    expect(f).not.toContain('>but');
+    // The last contrast word starts the clause that counts.
+    expect(features('but x however y')).toEqual(expect.arrayContaining(['>y']));
+    expect(features('but x however y')).not.toContain('>x');
   });
 
   it('[R4.1] a subject of a ground is a word start after normalising, anywhere in the text', () => {

@@ -3,10 +3,11 @@ import { UNLAWFUL_GROUNDS } from '../../src/domain/types.ts';
 import { isUnlawful } from '../../src/domain/r41-classifier.ts';
 import { loadTraining } from '../../scripts/r41-data.ts';
 
-// The training set (corpus.txt, training-extra.txt, training-round3.txt, training-round4.txt, and held-out
-// versions 1 and 2, retired as measures in rounds 3 and 4) is what the classifier learns from, so figures
-// here are in-sample: they show the detector fits its own data, not that it generalises. Honest figures
-// come from the frozen held-out set version 3 (unlawful-grounds-heldout.test.ts) and cross-validation (npm run eval:r41).
+// The training set (corpus.txt, training-extra.txt, training-round3.txt, training-round4.txt, the three round-5
+// files, and held-out versions 1-3, retired as measures in rounds 3, 4 and 5) is what the classifier learns from,
+// so figures here are in-sample: they show the detector fits its own data, not that it generalises. Honest figures
+// come from leave-one-writer-out cross-validation (npm run eval:r41) and the frozen held-out set version 4, which
+// the lead adds after the round-5 freeze (unlawful-grounds-heldout.test.ts).
 // What the training set does not cover, so a good score here is not over-read:
 // - only British English as written by professionals; no text-speak, heavy typos or other languages;
 // - sarcasm, quotations of someone else's view, and long negations are few;

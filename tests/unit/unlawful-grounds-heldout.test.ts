@@ -1,32 +1,52 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { HELDOUT_FILE, HELDOUT_V1_FILE, HELDOUT_V2_FILE } from '../../scripts/r41-data.ts';
+import { HELDOUT_FILE, HELDOUT_V1_FILE, HELDOUT_V2_FILE, HELDOUT_V3_FILE } from '../../scripts/r41-data.ts';
 import { evaluateHeldOut, formatFigures } from '../../scripts/r41-eval-lib.ts';
 
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-// Version 3 of the held-out set was written blind (tests/fixtures/unlawful-grounds-heldout-v3/README.md) while
-// the round-4 model was built by cross-validation on the training set only; the model was committed before v3
-// was first measured (docs/r41-classifier.md). First measurement: precision 0.828, recall 0.844 (target 0.9
-// both: not met). The floors sit a little under, so a regression fails while retraining on a better training
-// set can still move the figures a little either way. evaluateHeldOut returns counts only, never a sentence.
-const FLOOR = { precision: 0.81, recall: 0.82 };
+// Version 4 of the held-out set is written blind and held by the lead, who adds it to
+// tests/fixtures/unlawful-grounds-heldout-v4/ only after the round-5 model was frozen (docs/r41-classifier.md),
+// measures it once, and then fills in the three values below from that first measurement: the file's SHA-256,
+// floors a little under the measured figures, and REQUIRED = true so a missing file fails instead of skipping.
+// evaluateHeldOut returns counts only, never a sentence.
+const V4 = {
+  REQUIRED: false,
+  SHA256: '',
+  FLOOR: { precision: 0, recall: 0 },
+};
+const present = fs.existsSync(HELDOUT_FILE);
+const required = V4.REQUIRED || process.env.R41_REQUIRE_HELDOUT === '1';
+const missing = `held-out version 4 (${HELDOUT_FILE}) is not in the repository yet: the lead adds it after the round-5 freeze`;
+if (!present && !required) process.stderr.write(`SKIPPED [R4.1]: ${missing}.\n`);
 
 describe('the unlawful-ground detector on the frozen held-out set', () => {
-  it('[R4.1] reads version 3 of the held-out set, unchanged', () => {
-    expect(sha256(HELDOUT_FILE)).toBe('04239282d81ddf7ef03738a1336712166160158511e8696dc6111813f70163a9');
-  });
-
-  it('[R4.1] versions 1 and 2, retired as measures and now training data, are unchanged (the docs quote figures on them)', () => {
+  it('[R4.1] versions 1-3, retired as measures and now training data, are unchanged (the docs quote figures on them)', () => {
     expect(sha256(HELDOUT_V1_FILE)).toBe('2eb66cc18b17f0115b0f015aa6af356ccfae02ae9d3183bfd3dd9f4c98dfcd35');
     expect(sha256(HELDOUT_V2_FILE)).toBe('92e02f8a0b47c024a58870e4b539c4c000309e423f39c46008eff77ca38b9fcd');
+    expect(sha256(HELDOUT_V3_FILE)).toBe('04239282d81ddf7ef03738a1336712166160158511e8696dc6111813f70163a9');
   });
 
-  it(`[R4.1] held-out (version 3) precision stays at least ${FLOOR.precision} and recall at least ${FLOOR.recall}`, () => {
+  if (!present && required) {
+    it('[R4.1] held-out version 4 is present (required)', () => {
+      throw new Error(`${missing}; R41_REQUIRE_HELDOUT or V4.REQUIRED asks for it.`);
+    });
+    return;
+  }
+  // Skipped, visibly, while the file is absent: Jest lists it as skipped, with the reason in its name.
+  const itV4 = present ? it : it.skip;
+
+  itV4(`[R4.1] reads version 4 of the held-out set, unchanged${present ? '' : ` (SKIPPED: ${missing})`}`, () => {
+    if (!V4.SHA256) throw new Error(`pin the SHA-256 of ${HELDOUT_FILE} in V4.SHA256: it is ${sha256(HELDOUT_FILE)}`);
+    expect(sha256(HELDOUT_FILE)).toBe(V4.SHA256);
+  });
+
+  itV4(`[R4.1] held-out (version 4) precision and recall stay at or above the floors the lead set${present ? '' : ' (SKIPPED: not present)'}`, () => {
     const { overall } = evaluateHeldOut();
-    process.stdout.write(`${formatFigures('held-out v3', overall)}\n`);
-    expect(overall.tp + overall.fp + overall.fn + overall.tn).toBe(320);
-    expect(overall.precision).toBeGreaterThanOrEqual(FLOOR.precision);
-    expect(overall.recall).toBeGreaterThanOrEqual(FLOOR.recall);
+    process.stdout.write(`${formatFigures('held-out v4', overall)}\n`);
+    if (!V4.FLOOR.precision || !V4.FLOOR.recall) throw new Error('set V4.FLOOR from the first measurement (npm run eval:r41 -- --heldout)');
+    expect(overall.tp + overall.fp + overall.fn + overall.tn).toBeGreaterThanOrEqual(200);
+    expect(overall.precision).toBeGreaterThanOrEqual(V4.FLOOR.precision);
+    expect(overall.recall).toBeGreaterThanOrEqual(V4.FLOOR.recall);
   });
 });
