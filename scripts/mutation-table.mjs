@@ -4,6 +4,9 @@
 // (killed + timed out) / (those + survived + no coverage), then the totals. A file measured in several
 // parts (line ranges) is added up; a mutant reported twice (same place, same replacement) counts once,
 // with its latest verdict.
+// A part's report (scripts/mutation-part.mjs) started from an older incremental file also carries that file's
+// verdicts for files the part did not mutate: only the mutants inside the part's own `mutate` list (read from
+// NAME.config.json beside NAME.json, line ranges included) are counted, so a stale verdict never enters the table.
 import fs from 'node:fs';
 
 const reports = process.argv.slice(2);
@@ -11,16 +14,31 @@ if (!reports.length) {
   console.error('Usage: node scripts/mutation-table.mjs REPORT.json...');
   process.exit(2);
 }
+const globRe = (glob) => new RegExp(`^${glob.split('**/').map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('(?:.*/)?')}$`);
+/** Does the part that wrote this report mutate `file` at `line`? Without a config beside it, everything counts. */
+function mutatedBy(report) {
+  const config = report.replace(/\.json$/, '.config.json');
+  if (!fs.existsSync(config)) return () => true;
+  const entries = JSON.parse(fs.readFileSync(config, 'utf8')).mutate.map((e) => {
+    const not = e.startsWith('!');
+    const [, glob, from, to] = /^!?(.*?)(?::(\d+)-(\d+))?$/.exec(e);
+    return { not, re: globRe(glob), from: from ? Number(from) : -Infinity, to: to ? Number(to) : Infinity };
+  });
+  const within = (e, file, line) => e.re.test(file) && line >= e.from && line <= e.to;
+  return (file, line) => entries.some((e) => !e.not && within(e, file, line)) && !entries.some((e) => e.not && within(e, file, line));
+}
 const files = new Map();
 for (const report of reports) {
   const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+  const counts = mutatedBy(report);
   for (const [file, f] of Object.entries(r.files)) {
     const seen = files.get(file) ?? new Map();
     for (const m of f.mutants) {
       const { line, column } = m.location.start;
+      if (!counts(file, line)) continue;
       seen.set(`${line}:${column}:${m.location.end.line}:${m.location.end.column}:${m.mutatorName}:${m.replacement ?? ''}`, m.status);
     }
-    files.set(file, seen);
+    if (seen.size) files.set(file, seen);
   }
 }
 const row = (name, c) => {
