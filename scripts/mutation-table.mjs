@@ -2,8 +2,11 @@
 // One markdown row per mutated file from one or more Stryker JSON reports (the parts of a run split by
 // scripts/mutation-part.mjs): mutants, killed, survived, no coverage, timed out, errors, and the score
 // (killed + timed out) / (those + survived + no coverage), then the totals. A file measured in several
-// parts (line ranges) is added up; a mutant reported twice (same place, same replacement) counts once,
-// with its latest verdict.
+// parts (line ranges) is added up; a mutant reported twice (same place, same replacement) counts once:
+// detected (killed or timed out) if any part detected it, else its latest verdict. Give reports of one commit only.
+// A part's report (scripts/mutation-part.mjs) started from an older incremental file also carries that file's
+// verdicts for files the part did not mutate: only the mutants inside the part's own `mutate` list (read from
+// NAME.config.json beside NAME.json, line ranges included) are counted, so a stale verdict never enters the table.
 import fs from 'node:fs';
 
 const reports = process.argv.slice(2);
@@ -11,16 +14,34 @@ if (!reports.length) {
   console.error('Usage: node scripts/mutation-table.mjs REPORT.json...');
   process.exit(2);
 }
+const globRe = (glob) => new RegExp(`^${glob.split('**/').map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('(?:.*/)?')}$`);
+/** Does the part that wrote this report mutate `file` at `line`? Without a config beside it, everything counts. */
+function mutatedBy(report) {
+  const config = report.replace(/\.json$/, '.config.json');
+  if (!fs.existsSync(config)) return () => true;
+  const entries = JSON.parse(fs.readFileSync(config, 'utf8')).mutate.map((e) => {
+    const not = e.startsWith('!');
+    const [, glob, from, to] = /^!?(.*?)(?::(\d+)-(\d+))?$/.exec(e);
+    return { not, re: globRe(glob), from: from ? Number(from) : -Infinity, to: to ? Number(to) : Infinity };
+  });
+  const within = (e, file, line) => e.re.test(file) && line >= e.from && line <= e.to;
+  return (file, line) => entries.some((e) => !e.not && within(e, file, line)) && !entries.some((e) => e.not && within(e, file, line));
+}
+const DETECTED = new Set(['Killed', 'Timeout']);
 const files = new Map();
 for (const report of reports) {
   const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+  const counts = mutatedBy(report);
   for (const [file, f] of Object.entries(r.files)) {
     const seen = files.get(file) ?? new Map();
     for (const m of f.mutants) {
       const { line, column } = m.location.start;
-      seen.set(`${line}:${column}:${m.location.end.line}:${m.location.end.column}:${m.mutatorName}:${m.replacement ?? ''}`, m.status);
+      if (!counts(file, line)) continue;
+      const key = `${line}:${column}:${m.location.end.line}:${m.location.end.column}:${m.mutatorName}:${m.replacement ?? ''}`;
+      // Each part runs a subset of the unit suites: a mutant killed in any part is killed by the unit tier.
+      if (!DETECTED.has(seen.get(key))) seen.set(key, m.status);
     }
-    files.set(file, seen);
+    if (seen.size) files.set(file, seen);
   }
 }
 const row = (name, c) => {
