@@ -243,3 +243,43 @@ describe('[R2.4][R2.5] withdrawing a party', () => {
     expect(s.dispute.chcAdjustments[0]!.confirmedAt).toBe('2026-12-07T10:00:00.000Z');
   });
 });
+
+describe('[R2.5][R3.2] two withdrawals proposed at once', () => {
+  // A fourth party (a second trust) so that two organisations can be proposed for withdrawal at the same time and
+  // the dispute still keeps an ICB and a Local Authority.
+  const lou = directory.people.find((p) => p.id === 'lou-gray')!;
+  const four: Directory = {
+    ...directory,
+    organisations: [...directory.organisations, { ...directory.organisations.find((o) => o.id === 'anytown-trust')!, id: 'othertown-trust', name: 'Othertown NHS Trust' }],
+    people: [...directory.people, { ...lou, id: 'zoe-ward', name: 'Zoe Ward', organisationId: 'othertown-trust', managerId: null, handles: {}, email: null }],
+  };
+
+  it('[R2.5] an agreement counts towards the organisation it names, never another proposal', () => {
+    const s = new Scenario();
+    s.runWith(four, 'lou-gray', {
+      type: 'RAISE', id: 'd1', reference: 'S117-2026-0001',
+      input: fundingDispute({
+        subjects: ['CHC_INTERFACE'], namedProfessionals: ['ali-khan', 'gus-hart'],
+        parties: [
+          { organisationId: 'anytown-trust', role: 'RAISING' },
+          { organisationId: 'anytown-council', role: 'RESPONDING' },
+          { organisationId: 'anytown-icb', role: 'RESPONDING' },
+          { organisationId: 'othertown-trust', role: 'INTERESTED' },
+        ],
+      }),
+    });
+    // The council proposes withdrawing Othertown's trust, then Anytown's trust.
+    s.runWith(four, 'ali-khan', withdraw('othertown-trust', 'Othertown NHS Trust has no part in the care.'));
+    s.runWith(four, 'ali-khan', withdraw('anytown-trust'));
+    // The ICB agrees to the second only: Anytown's trust waits for Othertown's trust's agreement; Othertown's trust
+    // still waits for the ICB and Anytown's trust.
+    s.runWith(four, 'gus-hart', withdraw('anytown-trust'));
+    const byTarget = Object.fromEntries(s.dispute.pendingWithdrawals!.map((w) => [w.organisationId, w.agreements.map((a) => a.organisationId).sort()]));
+    expect(byTarget).toEqual({
+      'othertown-trust': ['anytown-council'],
+      'anytown-trust': ['anytown-council', 'anytown-icb'],
+    });
+    expect(s.dispute.parties.filter((p) => !p.withdrawnAt).map((p) => p.organisationId).sort())
+      .toEqual(['anytown-council', 'anytown-icb', 'anytown-trust', 'othertown-trust']);
+  });
+});
