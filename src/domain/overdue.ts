@@ -14,7 +14,8 @@ export function overdueStage(
   const t = at.getTime();
   const openAt = d.status === 'OPEN' || (!!d.resolvedAt && new Date(d.resolvedAt).getTime() > t);
   if (!openAt) return null;
-  const s = d.stages.find((x) => new Date(x.startedAt).getTime() <= t && (!x.endedAt || new Date(x.endedAt).getTime() > t));
+  // The latest stage begun by then: an earlier one left without an end time is not the current stage.
+  const s = [...d.stages].reverse().find((x) => new Date(x.startedAt).getTime() <= t && (!x.endedAt || new Date(x.endedAt).getTime() > t));
   return s?.dueAt && new Date(s.dueAt).getTime() <= t ? { stage: s.stage, dueAt: s.dueAt } : null;
 }
 

@@ -24,9 +24,13 @@ describe('overdueStage: an open dispute whose current stage has passed its deadl
   });
 
   it('[R5.3] a Stage 3 that timed out and was escalated externally is no longer overdue', () => {
+    // The figures read the record's times (a past period keeps its figure): overdue until the external escalation,
+    // not after it.
     const s3 = stage(3, { endedAt: '2026-01-13T09:00:00.000Z', endReason: 'TIMEOUT', met: false, timedOutAt: due.toISOString() });
-    const d = { status: 'OPEN' as const, stage: 3 as StageNo, stages: [stage(1, { endedAt: '2026-01-06T09:00:00.000Z', endReason: 'MANUAL' }), s3] };
-    expect(overdueStage(d, after)).toBeNull();
+    const s4 = stage(4, { startedAt: '2026-01-13T09:00:00.000Z', dueAt: null, workingDays: null });
+    const d = { status: 'OPEN' as const, stage: 4 as StageNo, stages: [stage(1, { endedAt: '2026-01-06T09:00:00.000Z', endReason: 'MANUAL' }), s3, s4] };
+    expect(overdueStage(d, after)).toEqual({ stage: 3, dueAt: '2026-01-12T17:00:00.000Z' });
+    expect(overdueStage(d, new Date('2026-01-13T09:00:00.001Z'))).toBeNull();
   });
 
   it('[R9.2] only the current stage counts: an earlier stage still open past its deadline does not', () => {
