@@ -43,7 +43,8 @@ const select = (where: string) => `SELECT to_jsonb(d) AS d,
   ${LISTS.map(([f, t]) => `(SELECT coalesce(jsonb_agg(x), '[]') FROM "${t}" x WHERE x."disputeId" = d."id") AS "${f}"`).join(',\n  ')},
   (SELECT to_jsonb(x) FROM "ChcTrack" x WHERE x."disputeId" = d."id") AS "chc",
   (SELECT coalesce(jsonb_agg(to_jsonb(a) || jsonb_build_object('confirmations',
-      (SELECT coalesce(jsonb_agg(c), '[]') FROM "ChcConfirmation" c WHERE c."disputeId" = a."disputeId" AND c."adjustmentSeq" = a."seq"))), '[]')
+      (SELECT coalesce(jsonb_agg(c), '[]') FROM "ChcConfirmation" c
+        WHERE c."disputeId" = a."disputeId" AND c."adjustmentSeq" = a."seq"))), '[]')
     FROM "ChcAdjustment" a WHERE a."disputeId" = d."id") AS "chcAdjustments",
   (SELECT jsonb_build_object('seq', h."seq", 'hash', h."hash", 'facts', h."facts") FROM "HistoryEvent" h
     WHERE h."disputeId" = d."id" ORDER BY h."seq" DESC LIMIT 1) AS "lastEntry"
@@ -73,7 +74,9 @@ const dates = (table: string, row: Json): Json => {
   return row;
 };
 
-export async function readDispute(sql: SqlRunner, target: { id: string } | { reference: string }, keys: IdentifierKeys): Promise<Dispute | null> {
+export async function readDispute(
+  sql: SqlRunner, target: { id: string } | { reference: string }, keys: IdentifierKeys,
+): Promise<Dispute | null> {
   const [text, value] = 'id' in target ? [BY_ID, target.id] : [BY_REFERENCE, target.reference];
   const [r] = sql.prepared ? await sql.prepared<Json>(text, [value]) : await sql.query<Json>(text, [value]);
   if (!r) return null;
