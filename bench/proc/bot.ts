@@ -17,6 +17,8 @@ export type Request =
   | { op: 'clock'; at: string }
   | { op: 'sweep' }
   | { op: 'settle' }
+  | { op: 'cpu' }
+  | { op: 'profile'; file?: string }
   | { op: 'stop' };
 
 export interface SweepFigures { processed: number; ms: number; lagP99: number; lagMax: number; turnP99: number; turnMax: number }
@@ -55,6 +57,7 @@ class FlowingClock implements Clock {
 
 let bot: Bot | null = null;
 let clock: FlowingClock | null = null;
+let session: import('node:inspector').Session | null = null;
 
 async function handle(m: Request): Promise<unknown> {
   switch (m.op) {
@@ -102,6 +105,20 @@ async function handle(m: Request): Promise<unknown> {
         const d = process.cpuUsage(before);
         if ((d.user + d.system) / 1000 < 12.5 || performance.now() - t0 > 60_000) return { ms: performance.now() - t0 };
       }
+    }
+    case 'cpu': {
+      const u = process.cpuUsage();
+      return { ms: (u.user + u.system) / 1000 };
+    }
+    case 'profile': {
+      // Starts the V8 profiler, or (with a file) stops it and writes the .cpuprofile there: only the turns measured.
+      const { Session } = await import('node:inspector');
+      if (!session) { session = new Session(); session.connect(); }
+      const post = (method: string) => new Promise<unknown>((res, rej) => session!.post(method, (e, r) => (e ? rej(e) : res(r))));
+      if (!m.file) { await post('Profiler.enable'); await post('Profiler.start'); return {}; }
+      const { profile } = await post('Profiler.stop') as { profile: unknown };
+      (await import('node:fs')).writeFileSync(m.file, JSON.stringify(profile));
+      return {};
     }
     case 'stop':
       await bot?.stop();

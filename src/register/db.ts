@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -17,6 +18,28 @@ export interface SqlRunner {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs fn on one connection inside BEGIN/COMMIT; ROLLBACK on throw. */
   transaction<T>(fn: (q: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Like query, for the statements of the hot path (a card action's read and write): prepared once per connection
+   * and planned once, not parsed and planned on every call. Parameters are strings, finite numbers or null.
+   */
+  prepared?<T = Record<string, unknown>>(sql: string, params: (string | number | null)[]): Promise<T[]>;
+}
+
+/** A prepared statement's name: the same text is the same statement on every connection. */
+const statementName = (sql: string) => `s117_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+
+/**
+ * A parameter as an SQL literal, for EXECUTE (which takes no bind parameters). Standard-conforming strings (on by
+ * default since PostgreSQL 9.1, and in PGlite) make a doubled quote the only escape; a NUL cannot be in text at all.
+ */
+export function sqlLiteral(v: string | number | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`a prepared statement's parameter must be a finite number, not ${v}`);
+    return String(v);
+  }
+  if (v.includes('\0')) throw new Error('a prepared statement\'s parameter cannot contain a NUL character');
+  return `'${v.replace(/'/g, "''")}'`;
 }
 
 export interface Database {
@@ -35,7 +58,32 @@ export interface Database {
 }
 
 function pgliteRunner(db: PGlite): SqlRunner {
+  // PGlite has one session: a statement PREPAREd in it stays until it closes. Its extended protocol plans an unnamed
+  // statement on every call, on the bot's own thread; EXECUTE reuses the plan (a dispute read: 8 ms → 3 ms of CPU).
+  const ready = new Map<string, Promise<void>>();
+  const prepare = (name: string, sql: string) => {
+    const had = ready.get(name);
+    if (had) return had;
+    const p = db.exec(`PREPARE ${name} AS ${sql}`).then(() => undefined);
+    ready.set(name, p);
+    p.catch(() => ready.delete(name));
+    return p;
+  };
   const runner: SqlRunner = {
+    async prepared<T>(sql: string, params: (string | number | null)[]) {
+      const name = statementName(sql);
+      const execute = `EXECUTE ${name}${params.length ? `(${params.map(sqlLiteral).join(', ')})` : ''}`;
+      await prepare(name, sql);
+      try {
+        return (await db.query<T>(execute)).rows;
+      } catch (e) {
+        // Gone from the session (a DEALLOCATE somewhere): prepared again, once.
+        if ((e as { code?: string }).code !== '26000') throw e;
+        ready.delete(name);
+        await prepare(name, sql);
+        return (await db.query<T>(execute)).rows;
+      }
+    },
     async exec(sql) { await db.exec(sql); },
     async query<T>(sql: string, params: unknown[] = []) { return (await db.query<T>(sql, params)).rows; },
     async transaction(fn) {
@@ -56,6 +104,10 @@ function pgRunner(pool: pg.Pool): SqlRunner {
   });
   return {
     ...on(pool),
+    // node-postgres prepares a named statement on each connection the first time it runs there, and reuses it.
+    async prepared<T>(sql: string, params: (string | number | null)[]) {
+      return (await pool.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -8,6 +8,7 @@ import type { IdentifierKeys } from './identifiers.ts';
 import { ANONYMISED_TABLES, type AnonymiseMeta, anonymiseDispute, removeEntryTexts } from './record-removal.ts';
 import { batchingTx, lastHistoryEntries } from './batched-writes.ts';
 import { oneStatementTx } from './one-statement.ts';
+import { lastEntryOf, readDispute } from './dispute-read.ts';
 import {
   appendHistory, DISPUTE_INCLUDE, enqueueEffects, loadDispute, nextReference, type SavedChange, saveDispute, toDomain, type Tx,
   VersionConflict,
@@ -104,9 +105,20 @@ export class RegisterDisputeStore implements DisputeStore {
   }
 
   async oneStatement<T>(fn: (tx: DisputeTx) => Promise<T>): Promise<T> {
-    const one = oneStatementTx(this.db.prisma as unknown as Tx);
+    const sql = this.db.sql;
+    const one = oneStatementTx(this.db.prisma as unknown as Tx, sql.prepared ? (text, params) => sql.prepared!(text, params) : undefined);
+    const base = inTx(one.tx, this.keys);
+    // The copy the command starts from was read with its newest history entry (readDispute): the entries chain onto it.
+    const tx: DisputeTx = {
+      ...base,
+      save(prev, next) {
+        const last = prev ? lastEntryOf(prev) : undefined;
+        if (prev && last !== undefined) one.knowLast(prev.id, last);
+        return base.save(prev, next);
+      },
+    };
     try {
-      const r = await fn(inTx(one.tx, this.keys));
+      const r = await fn(tx);
       await one.commit();
       return r;
     } catch (e) {
@@ -131,7 +143,7 @@ export class RegisterDisputeStore implements DisputeStore {
   }
 
   get(target: Target): Promise<Dispute | null> {
-    return loadDispute(this.db.prisma as unknown as Tx, target, this.keys);
+    return readDispute(this.db.sql, target, this.keys);
   }
 
   async history(disputeId: string): Promise<HistoryEntry[]> {

@@ -1,6 +1,7 @@
 import { NeedsTransaction } from '../app/dispute-store.ts';
 import type { Tx } from './dispute-repo.ts';
 import { VersionConflict } from './dispute-repo.ts';
+import type { LastEntry } from './dispute-read.ts';
 
 type Row = Record<string, unknown>;
 
@@ -33,10 +34,16 @@ const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
  * upsert, raw SQL, a new dispute's counter) throws NeedsTransaction before
  * anything is sent, and the caller runs the command in a transaction instead.
  */
-export function oneStatementTx(read: Tx): { tx: Tx; commit(): Promise<void> } {
+export function oneStatementTx(
+  read: Tx,
+  /** Sends the statement (the driver's prepared statements, without Prisma); Prisma's raw query when not given. */
+  send: (sql: string, params: string[]) => Promise<{ ok: boolean }[]> = (sql, params) => read.$queryRawUnsafe(sql, ...params),
+): { tx: Tx; commit(): Promise<void>; knowLast(disputeId: string, entry: LastEntry | null): void } {
   const guards: Guard[] = [];
   // The newest history entry each dispute's new entries were chained onto (0: none).
   const lastSeq = new Map<string, number>();
+  // The newest entry read with the copy the command starts from (same snapshot as its version): no need to ask again.
+  const known = new Map<string, LastEntry | null>();
   const inserts = new Map<string, Insert>();
   const updates = new Map<string, Update>();
 
@@ -56,8 +63,12 @@ export function oneStatementTx(read: Tx): { tx: Tx; commit(): Promise<void> } {
         const fn = (Reflect.get(target, op) as (a: unknown) => Promise<unknown>).bind(target);
         if (model === 'historyEvent' && op === 'findFirst') {
           // appendHistory asking for the newest entry: remembered, so the write is refused if another was added since.
-          return async (args: { where?: { disputeId?: unknown } }) => {
-            const r = await fn(args) as { seq?: number } | null;
+          return async (args: { where?: { disputeId?: unknown }; orderBy?: unknown; select?: Record<string, unknown> }) => {
+            const id0 = args.where?.disputeId;
+            const newest = typeof id0 === 'string' && known.has(id0) && Object.keys(args.where ?? {}).length === 1
+              && JSON.stringify(args.orderBy) === '{"seq":"desc"}' && args.select
+              && Object.keys(args.select).every((k) => k === 'seq' || k === 'hash' || k === 'facts');
+            const r = (newest ? pick(known.get(id0)!, args.select!) : await fn(args)) as { seq?: number } | null;
             const id = args.where?.disputeId;
             if (typeof id === 'string' && !lastSeq.has(id)) lastSeq.set(id, r?.seq ?? 0);
             return r;
@@ -156,15 +167,19 @@ export function oneStatementTx(read: Tx): { tx: Tx; commit(): Promise<void> } {
         WHERE (SELECT ok FROM ok)${i.skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''})`);
     }
     // Every part runs to completion whether or not this query reads it; they all see the register as it was before.
-    const r = await read.$queryRawUnsafe<{ ok: boolean }[]>(`WITH ${parts.join(',\n')} SELECT (SELECT ok FROM ok) AS ok`, ...params);
+    const r = await send(`WITH ${parts.join(',\n')} SELECT (SELECT ok FROM ok) AS ok`, params);
     if (!r[0]?.ok) {
       const lost = guards[0]!;
       throw new VersionConflict(lost.reference);
     }
   }
 
-  return { tx, commit };
+  return { tx, commit, knowLast: (id, entry) => { if (!known.has(id)) known.set(id, entry); } };
 }
+
+const pick = (entry: LastEntry | null, select: Record<string, unknown>): Row | null => (entry
+  ? Object.fromEntries(Object.keys(select).filter((k) => select[k]).map((k) => [k, entry[k as keyof LastEntry] ?? null]))
+  : null);
 
 /** Prisma's update operations ({ increment: 1 }, { set: … }, { push: … }): not plain values. */
 function isOperation(v: object): boolean {
