@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseHome } from '../domain/homes.ts';
 import { ORG_KINDS, ROLES, type Directory } from '../domain/types.ts';
 import { projectFile } from './paths.ts';
+import { fileProblems, plainEnglish } from './file-problems.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, like anytown-icb');
 
@@ -52,19 +53,6 @@ export class DirectoryError extends Error {
   }
 }
 
-/** Names the entry ("people[3] (jo-smith)") rather than an index alone. */
-function where(raw: unknown, p: PropertyKey[]): string {
-  let label = '';
-  let node: unknown = raw;
-  for (const k of p) {
-    node = (node as Record<PropertyKey, unknown> | undefined)?.[k];
-    label += typeof k === 'number' ? `[${k}]` : `${label ? '.' : ''}${String(k)}`;
-    const nid = (node as { id?: unknown } | undefined)?.id;
-    if (typeof k === 'number' && typeof nid === 'string') label += ` (${nid})`;
-  }
-  return label || '(top level)';
-}
-
 export function parseDirectory(text: string, source = 'directory'): Directory {
   let raw: unknown;
   try {
@@ -75,9 +63,9 @@ export function parseDirectory(text: string, source = 'directory'): Directory {
     const where = (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '');
     throw new DirectoryError(`${source} is not valid YAML: ${where}`, [where]);
   }
-  const r = directorySchema.safeParse(raw);
+  const r = directorySchema.safeParse(raw, { error: plainEnglish });
   if (!r.success) {
-    const problems = r.error.issues.map((i) => `${where(raw, i.path)}: ${i.message}`);
+    const problems = fileProblems(r.error, raw, 'partnership');
     throw new DirectoryError(`${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
   }
   const d = r.data;

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Env } from './env.ts';
 import { ConfigError } from './env.ts';
+import { entryLabel, fileProblems, plainEnglish } from './file-problems.ts';
 
 /** One OpenID Connect provider the register signs people in with. */
 export interface OidcProvider { issuer: string; clientId: string; clientSecret: string; label: string | null }
@@ -40,20 +41,19 @@ export function loadOidcProviders(env: Env): OidcProvider[] {
     } catch (e) {
       throw new ConfigError(`${where}: is not readable YAML: ${(e as Error).message.split('\n')[0]}`);
     }
-    const r = fileSchema.safeParse(raw);
-    if (!r.success) {
-      throw new ConfigError(r.error.issues.map((i) => `${where}: ${i.path.join('.') || 'the file'}: ${i.message}`).join('\n'));
-    }
+    const r = fileSchema.safeParse(raw, { error: plainEnglish });
+    if (!r.success) throw new ConfigError(fileProblems(r.error, raw, 'providers').map((p) => `${where}: ${p}`).join('\n'));
     r.data.providers.forEach((p, i) => {
+      const at = `${where}: ${entryLabel(raw, ['providers', i, 'clientSecretFile'])}`;
       let secret: string;
       try {
         secret = fs.readFileSync(p.clientSecretFile, 'utf8').trim();
       } catch {
-        throw new ConfigError(`${where}: providers.${i}.clientSecretFile: cannot read ${p.clientSecretFile}; `
+        throw new ConfigError(`${at}: cannot read ${p.clientSecretFile}; `
           + 'give the path of a file holding the client secret');
       }
       if (!secret) {
-        throw new ConfigError(`${where}: providers.${i}.clientSecretFile: ${p.clientSecretFile} is empty; put the client secret in it`);
+        throw new ConfigError(`${at}: ${p.clientSecretFile} is empty; put the client secret in it`);
       }
       out.push({ issuer: norm(p.issuer), clientId: p.clientId, clientSecret: secret, label: p.label ?? null });
     });

@@ -217,7 +217,7 @@ describe('a Teams connection that signs in with a certificate', () => {
 
     it('an expired certificate, a key file others can read, and a key that is not the certificate\'s', async () => {
       const old = selfSigned('expired', { notBefore: new Date(Date.now() - 400 * DAY), notAfter: new Date(Date.now() - DAY) });
-      const where = '^TEAMS_CONNECTIONS_FILE: connections\\.1\\.certificateFile of connection anytown-council: [^\\n]*';
+      const where = '^TEAMS_CONNECTIONS_FILE \\([^)]*\\): connections\\[1\\] \\(anytown-council\\)\\.certificateFile: [^\\n]*';
       for (const [pem, mode, fix] of [
         [[old.key, old.cert], 0o600, 'the certificate expired on \\d{4}-\\d\\d-\\d\\d; make a new one'],
         [[council.key, council.cert], 0o640, 'can be read by other accounts on this computer \\(permissions 0640\\)[^\\n]*run chmod 600 '],
