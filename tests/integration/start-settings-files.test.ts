@@ -69,7 +69,7 @@ describe('OIDC_PROVIDERS_FILE, checked before the database is touched', () => {
 
   it('on the embedded database: one line naming the setting, and no register folder made', async () => {
     const { line, dataDir } = await start({ ...SIGN_IN, OIDC_PROVIDERS_FILE: badProviders() });
-    expect(line.split('\n')).toEqual([expect.stringMatching(/^OIDC_PROVIDERS_FILE \(.*providers\.yaml\): providers\[0\]\.clientSecretFile: cannot read \/nowhere\/secret/)]);
+    expect(line.split('\n')).toEqual([expect.stringMatching(/^OIDC_PROVIDERS_FILE \(.*providers\.yaml\): providers\[0\] \(https:\/\/idp\.example\)\.clientSecretFile: cannot read \/nowhere\/secret/)]);
     expect(fs.existsSync(dataDir)).toBe(false);
   });
 
