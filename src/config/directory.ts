@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { parseHome } from '../domain/homes.ts';
 import { ORG_KINDS, ROLES, type Directory } from '../domain/types.ts';
 import { projectFile } from './paths.ts';
-import { fileProblems, plainEnglish } from './file-problems.ts';
+import { fileProblems, parseYaml, plainEnglish, whyUnreadable } from './file-problems.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, like anytown-icb');
 
@@ -54,15 +53,9 @@ export class DirectoryError extends Error {
 }
 
 export function parseDirectory(text: string, source = 'directory'): Directory {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    // The parser's message goes on to quote the lines around the fault: its first line says where, and the quote
-    // would break the one line a start-up failure prints (and could show case text from the file in a log).
-    const where = (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '');
-    throw new DirectoryError(`${source} is not valid YAML: ${where}`, [where]);
-  }
+  const yaml = parseYaml(text);
+  if (!yaml.ok) throw new DirectoryError(`${source} is not valid YAML: ${yaml.at}`, [yaml.at]);
+  const raw = yaml.raw;
   const r = directorySchema.safeParse(raw, { error: plainEnglish });
   if (!r.success) {
     const problems = fileProblems(r.error, raw, 'partnership');
@@ -120,8 +113,8 @@ export function loadDirectory(file: string, warn: (msg: string) => void = () => 
   try {
     text = fs.readFileSync(chosen, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    const problem = `${chosen} cannot be read (${why}): give the path of the directory YAML file, readable by the bot's account`;
+    const problem = `${chosen} cannot be read (${whyUnreadable(e)}): give the path of the directory YAML file, `
+      + 'readable by the bot\'s account';
     throw new DirectoryError(problem, [problem]);
   }
   return { directory: parseDirectory(text, chosen), file: chosen };

@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import type { z } from 'zod';
 
 /**
@@ -92,4 +93,20 @@ export function fileProblems(error: z.ZodError, raw: unknown, top: string): stri
     }
     return `${entryLabel(raw, i.path) || 'the file'}: ${i.message}`;
   });
+}
+
+/** Why a file could not be read: the system's code (ENOENT, EACCES, EISDIR), or its message when it has none. */
+export const whyUnreadable = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/**
+ * YAML text parsed, or where the parser stopped. Only the first line of its message: the rest quotes the lines
+ * around the fault, which would break the one line a start-up failure prints (and could put case text or a secret
+ * from the file in a log).
+ */
+export function parseYaml(text: string): { ok: true; raw: unknown } | { ok: false; at: string } {
+  try {
+    return { ok: true, raw: parse(text) as unknown };
+  } catch (e) {
+    return { ok: false, at: (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '') };
+  }
 }

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Env } from './env.ts';
 import { ConfigError } from './env.ts';
-import { entryLabel, fileProblems, plainEnglish } from './file-problems.ts';
+import { entryLabel, fileProblems, parseYaml, plainEnglish, whyUnreadable } from './file-problems.ts';
 
 /** One OpenID Connect provider the register signs people in with. */
 export interface OidcProvider { issuer: string; clientId: string; clientSecret: string; label: string | null }
@@ -35,12 +34,15 @@ export function loadOidcProviders(env: Env): OidcProvider[] {
   const out: OidcProvider[] = [];
   if (env.OIDC_PROVIDERS_FILE) {
     const where = `OIDC_PROVIDERS_FILE (${env.OIDC_PROVIDERS_FILE})`;
-    let raw: unknown;
+    let text: string;
     try {
-      raw = parse(fs.readFileSync(env.OIDC_PROVIDERS_FILE, 'utf8'));
+      text = fs.readFileSync(env.OIDC_PROVIDERS_FILE, 'utf8');
     } catch (e) {
-      throw new ConfigError(`${where}: is not readable YAML: ${(e as Error).message.split('\n')[0]}`);
+      throw new ConfigError(`${where}: cannot be read (${whyUnreadable(e)}); point it at a YAML file with a "providers:" list`);
     }
+    const yaml = parseYaml(text);
+    if (!yaml.ok) throw new ConfigError(`${where}: is not YAML (${yaml.at}); point it at a YAML file with a "providers:" list`);
+    const raw = yaml.raw;
     const r = fileSchema.safeParse(raw, { error: plainEnglish });
     if (!r.success) throw new ConfigError(fileProblems(r.error, raw, 'providers').map((p) => `${where}: ${p}`).join('\n'));
     r.data.providers.forEach((p, i) => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../app/ports.ts';
 import { StartupError } from '../../config/startup-error.ts';
-import { entryLabel, fileProblems, plainEnglish } from '../../config/file-problems.ts';
+import { entryLabel, fileProblems, parseYaml, plainEnglish, whyUnreadable } from '../../config/file-problems.ts';
 import { SlackAuth, type PlatformStatus } from './slack-auth.ts';
 import type { Workspaces } from './receiver.ts';
 
@@ -45,17 +45,11 @@ export function loadWorkspaces(file: string, env: Record<string, string | undefi
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new WorkspacesFileError(`${where}: cannot be read (${why}); point it at a YAML file with a "workspaces:" list`);
+    throw new WorkspacesFileError(`${where}: cannot be read (${whyUnreadable(e)}); point it at a YAML file with a "workspaces:" list`);
   }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    // Only the parser's first line (where): the rest quotes the file, over several lines.
-    const at = (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '');
-    throw new WorkspacesFileError(`${where}: is not YAML (${at}); point it at a YAML file with a "workspaces:" list`);
-  }
+  const yaml = parseYaml(text);
+  if (!yaml.ok) throw new WorkspacesFileError(`${where}: is not YAML (${yaml.at}); point it at a YAML file with a "workspaces:" list`);
+  const raw = yaml.raw;
   const r = fileSchema.safeParse(raw, { error: plainEnglish });
   if (!r.success) throw new WorkspacesFileError(fileProblems(r.error, raw, 'workspaces').map((p) => `${where}: ${p}`).join('\n'));
   const at = (n: number, field?: string) => entryLabel(raw, ['workspaces', n, ...(field ? [field] : [])]);
@@ -75,8 +69,8 @@ export function loadWorkspaces(file: string, env: Record<string, string | undefi
       try {
         return fs.readFileSync(fromFile, 'utf8').trim();
       } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        throw new WorkspacesFileError(`${where}: ${at(n, `${field}_file`)}: ${fromFile} cannot be read (${why}); put ${what} in it`);
+        throw new WorkspacesFileError(`${where}: ${at(n, `${field}_file`)}: ${fromFile} cannot be read (${whyUnreadable(e)}); `
+          + `put ${what} in it`);
       }
     };
     const token = secretOf('token', w.token_env, w.token_file, "the workspace's xoxb- bot token")!;

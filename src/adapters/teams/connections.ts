@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config/env.ts';
-import { fileProblems, plainEnglish } from '../../config/file-problems.ts';
+import { fileProblems, parseYaml, plainEnglish, whyUnreadable } from '../../config/file-problems.ts';
 import { type ConnectionCertificate, readCertificate } from './certificate.ts';
 
 /**
@@ -78,17 +77,11 @@ function readFile(path: string): Entry[] {
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new ConfigError(`${inFile(path)}: cannot be read (${why}); point it at the YAML file of Teams connections`);
+    throw new ConfigError(`${inFile(path)}: cannot be read (${whyUnreadable(e)}); point it at the YAML file of Teams connections`);
   }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    // Only the parser's first line (where): the rest quotes the file, over several lines.
-    const at = (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '');
-    throw new ConfigError(`${inFile(path)}: is not YAML (${at}); point it at a YAML file with a "connections:" list`);
-  }
+  const yaml = parseYaml(text);
+  if (!yaml.ok) throw new ConfigError(`${inFile(path)}: is not YAML (${yaml.at}); point it at a YAML file with a "connections:" list`);
+  const raw = yaml.raw;
   const r = file.safeParse(raw, { error: plainEnglish });
   if (!r.success) throw new ConfigError(fileProblems(r.error, raw, 'connections').map((p) => `${inFile(path)}: ${p}`).join('\n'));
   const list = r.data.connections;
@@ -169,8 +162,7 @@ export function loadConnections(env: ConnectionSettings, vars: NodeJS.ProcessEnv
       try {
         password = fs.readFileSync(e.passwordFile, 'utf8').trim();
       } catch (err) {
-        const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-        throw new ConfigError(`${where}: ${entryAt(i, c.name, 'passwordFile')}: ${e.passwordFile} cannot be read (${why}); `
+        throw new ConfigError(`${where}: ${entryAt(i, c.name, 'passwordFile')}: ${e.passwordFile} cannot be read (${whyUnreadable(err)}); `
           + `it holds the client secret of connection ${c.name}`);
       }
     } else {
