@@ -19,6 +19,7 @@ import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.
 import { registerGauges } from './register/metrics-queries.ts';
 import { watchDirectory } from './directory-watch.ts';
 import { Foreground } from './app/foreground.ts';
+import { checkSettingFiles } from './startup.ts';
 import { type Env, PLATFORMS, type Platform, type RunningPlatform } from './platforms.ts';
 
 export interface Bot {
@@ -42,6 +43,10 @@ export async function startBot(opts: {
   platforms?: readonly Platform[];
 }): Promise<Bot> {
   const { env, logger } = opts;
+  // Every file a setting names is read before the database is touched (the directory in boot, the platforms' files in
+  // their create): a bad one leaves the register as it was.
+  checkSettingFiles(env);
+  const pages = sitePages(env);
   // Read through the app so a reloaded directory (R5.8) is what the adapters see.
   let appRef: { directory: Directory } | null = null;
   const platforms = new Map<string, RunningPlatform>();
@@ -106,7 +111,7 @@ export async function startBot(opts: {
     http.routePrefix('/register', (req, res) => register.handle(req, res));
     // Off unless ADMIN_TOKEN is set, and then for that bearer token only: the figures say how busy the register is.
     if (env.ADMIN_TOKEN) http.route('/metrics', metricsHandler({ adminToken: env.ADMIN_TOKEN, gauges: () => registerGauges(app.db, app.service.now()) }));
-    for (const [path, page] of Object.entries(sitePages(env))) http.route(path, page);
+    for (const [path, page] of Object.entries(pages)) http.route(path, page);
     warnExposure(env, logger, [...platforms.values()].flatMap((p) => (p.unverifiedEndpoint ? [p.unverifiedEndpoint] : [])));
     const address = await http.listen(env.PORT, env.HOST);
     // The CLI cannot open the embedded folder while we own it, so it runs its commands through us.

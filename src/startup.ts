@@ -3,6 +3,26 @@ import { DirectoryError } from './config/directory.ts';
 import { MigrationError } from './register/migrate.ts';
 import { DataDirLocked } from './register/data-dir-lock.ts';
 import { IdentifierKeyError } from './register/identifiers.ts';
+import { BackupKeyError, readBackupKey } from './register/backup-key.ts';
+import type { Env } from './config/env.ts';
+import { loadOidcProviders } from './config/oidc-providers.ts';
+
+/**
+ * Reads the files settings name that would otherwise first be read after the database was opened and migrated (the
+ * sign-in providers), or only at the first backup (the backup key, days later and in a log): a bad one stops the
+ * start in one line naming the setting and the fix, and the register is left exactly as it was.
+ */
+export function checkSettingFiles(env: Env): void {
+  if (env.BACKUP_KEY_FILE) {
+    try {
+      readBackupKey(env.BACKUP_KEY_FILE);
+    } catch (e) {
+      if (e instanceof BackupKeyError) throw new StartupError(`BACKUP_KEY_FILE: ${e.message}`);
+      throw e;
+    }
+  }
+  loadOidcProviders(env);
+}
 
 /**
  * What the entry point prints and exits with when the start fails, or null for a fault of ours (a bug keeps its

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { parseHome } from '../domain/homes.ts';
 import { ORG_KINDS, ROLES, type Directory } from '../domain/types.ts';
 import { projectFile } from './paths.ts';
+import { fileProblems, parseYaml, plainEnglish, whyUnreadable } from './file-problems.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, like anytown-icb');
 
@@ -54,32 +54,13 @@ export class DirectoryError extends Error {
   }
 }
 
-/** Names the entry ("people[3] (jo-smith)") rather than an index alone. */
-function where(raw: unknown, p: PropertyKey[]): string {
-  let label = '';
-  let node: unknown = raw;
-  for (const k of p) {
-    node = (node as Record<PropertyKey, unknown> | undefined)?.[k];
-    label += typeof k === 'number' ? `[${k}]` : `${label ? '.' : ''}${String(k)}`;
-    const nid = (node as { id?: unknown } | undefined)?.id;
-    if (typeof k === 'number' && typeof nid === 'string') label += ` (${nid})`;
-  }
-  return label || '(top level)';
-}
-
 export function parseDirectory(text: string, source = 'directory'): Directory {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    // The parser's message goes on to quote the lines around the fault: its first line says where, and the quote
-    // would break the one line a start-up failure prints (and could show case text from the file in a log).
-    const where = (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '');
-    throw new DirectoryError(`${source} is not valid YAML: ${where}`, [where]);
-  }
-  const r = directorySchema.safeParse(raw);
+  const yaml = parseYaml(text);
+  if (!yaml.ok) throw new DirectoryError(`${source} is not valid YAML: ${yaml.at}`, [yaml.at]);
+  const raw = yaml.raw;
+  const r = directorySchema.safeParse(raw, { error: plainEnglish });
   if (!r.success) {
-    const problems = r.error.issues.map((i) => `${where(raw, i.path)}: ${i.message}`);
+    const problems = fileProblems(r.error, raw, 'partnership');
     throw new DirectoryError(`${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
   }
   const d = r.data;
@@ -140,8 +121,8 @@ export function loadDirectory(file: string, warn: (msg: string) => void = () => 
   try {
     text = fs.readFileSync(chosen, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    const problem = `${chosen} cannot be read (${why}): give the path of the directory YAML file, readable by the bot's account`;
+    const problem = `${chosen} cannot be read (${whyUnreadable(e)}): give the path of the directory YAML file, `
+      + 'readable by the bot\'s account';
     throw new DirectoryError(problem, [problem]);
   }
   return { directory: parseDirectory(text, chosen), file: chosen };

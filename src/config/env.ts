@@ -28,6 +28,11 @@ const HOST_FORM = 'must be an address of this machine like 127.0.0.1 (this compu
  */
 const hostName = (h: string) => net.isIP(h) !== 0 || (!/^[\d.]+$/.test(h) && /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(h));
 const isFile = (f: string) => { try { return fs.statSync(f).isFile(); } catch { return false; } };
+const THEMES_FORM = 'must list at least one theme, separated by commas, like accommodation,funding split';
+const DEFAULT_THEMES = [
+  'accommodation', 'funding split', 'CHC interface', 'ordinary residence', 'workforce training', 'policy gap', 'commissioning',
+  'communication', 'assessment quality', 'person not involved',
+];
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * A URL the bot sends secrets or people to: https, except on this computer (the test fakes, a local sign-in
@@ -96,10 +101,8 @@ export const coreEnvSchema = z.object({
   // are both set up; on = also as the only way to sign in (needs SMTP_URL, SESSION_SECRET, PUBLIC_URL); off = never.
   SIGN_IN_LINKS: z.enum(['auto', 'on', 'off'], { message: 'must be auto (when sign-in and e-mail are both set up), on or off' }).default('auto'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (a long random string)').optional(),
-  REGISTER_THEMES: z.string()
-    // A list with no theme in it would leave the Board report's learning themes (R9.3) with nothing to file under.
-    .refine((v) => v.split(',').some((t) => t.trim()), 'must list at least one theme, separated by commas, like accommodation,funding split')
-    .default('accommodation,funding split,CHC interface,ordinary residence,workforce training,policy gap,commissioning,communication,assessment quality,person not involved'),
+  // A list with no theme in it would leave the Board report's learning themes (R9.3) with nothing to file under.
+  REGISTER_THEMES: z.string().refine((v) => v.split(',').some((t) => t.trim()), THEMES_FORM).default(DEFAULT_THEMES.join(',')),
   // A folder passes existsSync and failed later, reading it, with a stack trace.
   PRIVACY_FILE: z.string().trim().min(1).refine(isFile, 'no such file (or it is a folder): give the path of a text file with the privacy notice').optional(),
   TERMS_FILE: z.string().trim().min(1).refine(isFile, 'no such file (or it is a folder): give the path of a text file with the terms of use').optional(),

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Env } from './env.ts';
 import { ConfigError } from './env.ts';
+import { entryLabel, fileProblems, parseYaml, plainEnglish, whyUnreadable } from './file-problems.ts';
 
 /** One OpenID Connect provider the register signs people in with. */
 export interface OidcProvider { issuer: string; clientId: string; clientSecret: string; label: string | null }
@@ -34,26 +34,28 @@ export function loadOidcProviders(env: Env): OidcProvider[] {
   const out: OidcProvider[] = [];
   if (env.OIDC_PROVIDERS_FILE) {
     const where = `OIDC_PROVIDERS_FILE (${env.OIDC_PROVIDERS_FILE})`;
-    let raw: unknown;
+    let text: string;
     try {
-      raw = parse(fs.readFileSync(env.OIDC_PROVIDERS_FILE, 'utf8'));
+      text = fs.readFileSync(env.OIDC_PROVIDERS_FILE, 'utf8');
     } catch (e) {
-      throw new ConfigError(`${where}: is not readable YAML: ${(e as Error).message.split('\n')[0]}`);
+      throw new ConfigError(`${where}: cannot be read (${whyUnreadable(e)}); point it at a YAML file with a "providers:" list`);
     }
-    const r = fileSchema.safeParse(raw);
-    if (!r.success) {
-      throw new ConfigError(r.error.issues.map((i) => `${where}: ${i.path.join('.') || 'the file'}: ${i.message}`).join('\n'));
-    }
+    const yaml = parseYaml(text);
+    if (!yaml.ok) throw new ConfigError(`${where}: is not YAML (${yaml.at}); point it at a YAML file with a "providers:" list`);
+    const raw = yaml.raw;
+    const r = fileSchema.safeParse(raw, { error: plainEnglish });
+    if (!r.success) throw new ConfigError(fileProblems(r.error, raw, 'providers').map((p) => `${where}: ${p}`).join('\n'));
     r.data.providers.forEach((p, i) => {
+      const at = `${where}: ${entryLabel(raw, ['providers', i, 'clientSecretFile'])}`;
       let secret: string;
       try {
         secret = fs.readFileSync(p.clientSecretFile, 'utf8').trim();
       } catch {
-        throw new ConfigError(`${where}: providers.${i}.clientSecretFile: cannot read ${p.clientSecretFile}; `
+        throw new ConfigError(`${at}: cannot read ${p.clientSecretFile}; `
           + 'give the path of a file holding the client secret');
       }
       if (!secret) {
-        throw new ConfigError(`${where}: providers.${i}.clientSecretFile: ${p.clientSecretFile} is empty; put the client secret in it`);
+        throw new ConfigError(`${at}: ${p.clientSecretFile} is empty; put the client secret in it`);
       }
       out.push({ issuer: norm(p.issuer), clientId: p.clientId, clientSecret: secret, label: p.label ?? null });
     });

@@ -44,14 +44,27 @@ export function newBackupKey(file: string): void {
 export function readBackupKey(file: string): BackupKey {
   const target = path.resolve(file);
   const st = fs.statSync(target, { throwIfNoEntry: false });
-  if (!st) throw new BackupKeyError(`The backup key file ${target} does not exist. Make one with: s117 db new-key FILE`);
+  if (!st) throw new BackupKeyError(`The backup key file ${target} does not exist. Make one with: s117 db new-key ${target}`);
+  if (st.isDirectory()) {
+    throw new BackupKeyError(`The backup key file ${target} is a folder. Give the path of the key file made by `
+      + `s117 db new-key, such as ${path.join(target, 'backup.key')}.`);
+  }
   if ((st.mode & 0o077) !== 0) {
     throw new BackupKeyError(`The backup key file ${target} can be read by other accounts on this computer. `
       + `Run: chmod 600 ${target}   then try again.`);
   }
-  const key = Buffer.from(fs.readFileSync(target, 'utf8').trim(), 'base64');
+  let text: string;
+  try {
+    text = fs.readFileSync(target, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new BackupKeyError(`The backup key file ${target} cannot be read (${why}). Make it readable by the account `
+      + 'that runs the bot and s117 (its owner), and by no one else.');
+  }
+  const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== 32) {
-    throw new BackupKeyError(`${target} is not a backup key (it must hold 32 random bytes in base64). Make one with: s117 db new-key FILE`);
+    throw new BackupKeyError(`${target} is not a backup key (it must hold 32 random bytes in base64). `
+      + 'Make one with: s117 db new-key FILE (a new name: a key file is never overwritten)');
   }
   return { file: target, key };
 }

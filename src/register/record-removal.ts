@@ -44,7 +44,7 @@ export interface AnonymiseMeta {
  * Anonymises one dispute inside the caller's transaction: the NHS number and
  * the local case number, every free text in its rows and in its history's
  * data, the texts of the notifications already sent, and the results kept
- * for repeated requests. Codes, dates, stages, outcomes and the directory
+ * for repeated requests; notifications not sent yet are cancelled. Codes, dates, stages, outcomes and the directory
  * ids of staff stay, so the register's figures do not change. The history
  * entry that records it seals the facts as they are now, and every removed
  * text keeps its digest, so `s117 register verify` still passes.
@@ -96,6 +96,13 @@ export async function anonymiseDispute(
   // Copies of the words in what was sent and what a repeated request is answered with.
   await tx.$executeRaw`UPDATE "Outbox" SET "payload" = jsonb_build_object('kind', "kind", 'removed', 'retention'), "lastError" = NULL
     WHERE "disputeId" = ${disputeId} AND ("deliveredAt" IS NOT NULL OR "failedAt" IS NOT NULL)`;
+  // What is still waiting to go out (the bot was down, a platform refused for a while) would carry the words to a chat
+  // or a mailbox after they were removed here: it is cancelled with them, in this transaction. Marked as told, since
+  // nothing went wrong that governance should hear of; the claim goes too, so a deliverer holding it cannot record a result.
+  await tx.$executeRaw`UPDATE "Outbox" SET "payload" = jsonb_build_object('kind', "kind", 'removed', 'retention'),
+      "failedAt" = ${meta.at}, "alertedAt" = ${meta.at}, "claimToken" = NULL, "claimedUntil" = NULL,
+      "lastError" = 'cancelled: the dispute was anonymised before this was sent'
+    WHERE "disputeId" = ${disputeId} AND "deliveredAt" IS NULL AND "failedAt" IS NULL`;
   await tx.processedCommand.updateMany({ where: { disputeId }, data: { result: json({ notice: null }) } });
   const texts = await removeEntryTexts(tx, disputeId, null, null);
   const next = await loadDispute(tx, { id: disputeId }, keys);

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Env } from '../config/env.ts';
 import { html, type Safe } from './html.ts';
 import { layout } from './pages.ts';
+import { StartupError } from '../config/startup-error.ts';
 
 // The pages every deployment needs beside the register: where `/` leads, and
 // the privacy notice and terms of use that the Teams app package links to.
@@ -36,15 +37,21 @@ export function textToHtml(text: string): Safe {
   return html`${blocks.map((b) => (b.startsWith('# ') ? html`<h2>${b.slice(2)}</h2>` : html`<p>${b}</p>`))}`;
 }
 
-function readText(file: string | undefined, fallback: string): string {
+function readText(file: string | undefined, fallback: string, setting: string): string {
   if (!file) return fallback;
-  return fs.readFileSync(file, 'utf8');
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new StartupError(`${setting}: ${file} cannot be read (${why}): give the path of a text file the bot's account `
+      + `may read, or unset ${setting} for the default text`);
+  }
 }
 
 /** Fails at start-up when a configured file cannot be read, not when someone opens the page. */
 export function sitePages(env: Env): Record<string, (req: IncomingMessage, res: ServerResponse) => void> {
-  const privacy = textToHtml(readText(env.PRIVACY_FILE, DEFAULT_PRIVACY));
-  const terms = textToHtml(readText(env.TERMS_FILE, DEFAULT_TERMS));
+  const privacy = textToHtml(readText(env.PRIVACY_FILE, DEFAULT_PRIVACY, 'PRIVACY_FILE'));
+  const terms = textToHtml(readText(env.TERMS_FILE, DEFAULT_TERMS, 'TERMS_FILE'));
   const page = (title: string, body: Safe) => (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=300',

@@ -90,6 +90,24 @@ describe.each(DATABASES)('retention and redaction (%s)', (_name, make) => {
     expect(v.out).toMatch(/\d+ text\(s\) were removed under retention; their digests still check out/);
   });
 
+  it('[R11.1] a post, message or card still waiting to go out for a dispute it anonymises is cancelled, and never goes out', async () => {
+    // The bot was down or a platform refused for a while: what the dispute queued is still in the outbox, with its words.
+    const d = (await app.service.get({ reference: adult }))!;
+    const rows = await app.db.prisma.outbox.findMany({ where: { disputeId: d.id } });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => !r.deliveredAt && !r.failedAt)).toEqual([]);
+    const stored = JSON.stringify(rows.map((r) => r.payload));
+    for (const text of ['Sam Jones', 'AC-104233', DESCRIPTION, stage2Decision.summary]) expect(stored).not.toContain(text);
+    const cancelled = rows.filter((r) => r.failedAt);
+    expect(cancelled.map((r) => r.lastError)).toEqual(cancelled.map(() => expect.stringMatching(/^cancelled: the dispute was anonymised/)));
+    // Governance is not told of them as failures: nothing went wrong.
+    expect(cancelled.every((r) => r.alertedAt)).toBe(true);
+    const keys = new Set(rows.map((r) => r.idempotencyKey));
+    app.chat.calls.length = 0;
+    await app.dispatcher.deliverDue(1000);
+    expect(app.chat.calls.filter((c) => keys.has(c.key) || c.key.startsWith(`${d.id}:`))).toEqual([]);
+  });
+
   it('[R11.1] running it again changes nothing (idempotent)', async () => {
     const before = await app.db.prisma.historyEvent.count();
     const r = await s117('retention', 'apply', '--as', 'pat-lee', '--confirm');

@@ -1,19 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/platforms.ts';
 import type { SlackAdapter } from '../../src/adapters/slack/adapter.ts';
 import { BOT_SCOPES } from '../../src/adapters/slack/scopes.ts';
-import { startBot, type Bot } from '../../src/bot.ts';
+import type { Bot } from '../../src/bot.ts';
 import { RegisterInstallations } from '../../src/register/platform-installations.ts';
-import { FakeClock } from '../fakes/clock.ts';
-import { FakeSlackApi } from '../fakes/slack-api.ts';
+import type { FakeClock } from '../fakes/clock.ts';
+import type { FakeSlackApi } from '../fakes/slack-api.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { DATABASES } from '../helpers/app.ts';
-import { directoryWithHomes } from '../helpers/homes.ts';
-import { freePort } from '../helpers/oidc.ts';
-import { commandBody, SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
+import { commandBody, slackPost } from '../helpers/slack.ts';
+import { COUNCIL, COUNCIL_USERS, ICB, ICB_USERS, startTwoWorkspaces, type TwoWorkspaces } from '../helpers/two-workspaces.ts';
 import { until } from '../helpers/wait.ts';
 
 // Slack's OAuth install flow, through real HTTP end to end: the bot's "Add to
@@ -22,11 +16,7 @@ import { until } from '../helpers/wait.ts';
 // strict oauth.v2.access. The council's workspace is configured with a token
 // (SLACK_WORKSPACES_FILE); the ICB's installs through the link.
 
-const COUNCIL = 'T0COUNCIL';
-const ICB = 'T0ICB0001';
 const STRANGER = 'T0STRANGER';
-const COUNCIL_USERS = ['U0ALIKHAN1', 'U0BEAJONE1', 'U0CALREID1', 'U0DEEOBI01', 'U0EVEFORD1', 'U0FAYLOWE1'];
-const ICB_USERS = ['U0GUSHART1', 'U0HALMOSS1', 'U0IVYNASH1', 'U0JONPARK1', 'U0KITWEBB1', 'U0PATLEE01', 'U0LOUGRAY1', 'U0MAXHOLT1', 'U0NIAROSE1', 'U0OLISHAW1'];
 const CLIENT_ID = '1111111111.2222222222';
 const CLIENT_SECRET = '0123456789abcdef0123456789abcdef';
 
@@ -34,45 +24,31 @@ const CLIENT_SECRET = '0123456789abcdef0123456789abcdef';
 const addLink = (html: string) => /<a class="button" href="([^"]+)">Add to Slack<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, '&') ?? null;
 
 describe.each(DATABASES)('Slack install flow (%s)', (_name, setup) => {
+  let w: TwoWorkspaces;
   let slack: FakeSlackApi;
   let bot: Bot;
-  let tmp: string;
   let base: string;
+  let clock: FakeClock;
   let cleanup: () => Promise<void>;
-  const clock = new FakeClock('2026-12-07T10:00:00Z');
 
   beforeAll(async () => {
     const db = await setup();
     cleanup = db.cleanup;
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-install-'));
-    directoryWithHomes(tmp, { 'anytown-council': [`slack:${COUNCIL}`], 'anytown-icb': [`slack:${ICB}`], 'anytown-trust': [`slack:${ICB}`] });
-    fs.writeFileSync(path.join(tmp, 'council.token'), 'xoxb-council\n', { mode: 0o600 });
-    fs.writeFileSync(path.join(tmp, 'workspaces.yaml'), `workspaces:\n  - { team: ${COUNCIL}, name: Anytown Council, token_file: ${path.join(tmp, 'council.token')} }\n`);
-    slack = new FakeSlackApi();
-    slack.addWorkspace(COUNCIL, 'xoxb-council', COUNCIL_USERS);
-    await slack.start();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    slack.oauthApp = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUrls: [`${base}/slack/oauth_redirect`] };
-    const env = loadEnv({
-      PORT: String(port), HOST: '127.0.0.1', ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : { DATA_DIR: 'memory://' }),
-      DIRECTORY_FILE: path.join(tmp, 'directory.yaml'), SCHEDULER: 'off', PUBLIC_URL: base,
-      SLACK_WORKSPACES_FILE: path.join(tmp, 'workspaces.yaml'), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`,
-      SLACK_CLIENT_ID: CLIENT_ID, SLACK_CLIENT_SECRET: CLIENT_SECRET,
+    w = await startTwoWorkspaces(db.databaseUrl, {
+      icb: 'install', prefix: 's117-install-',
+      beforeStart: (fake, at) => {
+        fake.oauthApp = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUrls: [`${at}/slack/oauth_redirect`] };
+      },
+      env: (at) => ({ PUBLIC_URL: at, SLACK_CLIENT_ID: CLIENT_ID, SLACK_CLIENT_SECRET: CLIENT_SECRET }),
     });
-    bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
+    ({ slack, bot, base, clock } = w);
   }, 180_000);
   afterAll(async () => {
-    await bot?.stop();
-    await slack.stop();
+    await w?.stop();
     await cleanup();
-    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const settle = () => until(async () => {
-    await bot.app.scheduler.tick();
-    return (await bot.app.db.prisma.outbox.count({ where: { deliveredAt: null, failedAt: null, notBefore: { lte: clock.now() } } })) === 0;
-  }, 'the outbox to drain', 60_000);
+  const settle = () => w.settle();
   const command = (team: string, user: string, respond: string) => {
     const body = new URLSearchParams(commandBody(user, 'help', 'C1', `${slack.url}/respond/${respond}`));
     body.set('team_id', team);

@@ -1,16 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createLogger } from '../../src/app/logger.ts';
-import { loadEnv } from '../../src/platforms.ts';
 import type { SlackAdapter } from '../../src/adapters/slack/adapter.ts';
-import { startBot, type Bot } from '../../src/bot.ts';
-import { FakeClock } from '../fakes/clock.ts';
-import { FakeSlackApi } from '../fakes/slack-api.ts';
+import type { Bot } from '../../src/bot.ts';
+import type { FakeSlackApi } from '../fakes/slack-api.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { DATABASES } from '../helpers/app.ts';
-import { directoryWithHomes } from '../helpers/homes.ts';
-import { blockAction, commandBody, interactiveBody, SIGNING_SECRET, slackPost } from '../helpers/slack.ts';
+import { blockAction, commandBody, interactiveBody, slackPost } from '../helpers/slack.ts';
+import { COUNCIL, COUNCIL_USERS, ICB, ICB_USERS, startTwoWorkspaces, type TwoWorkspaces } from '../helpers/two-workspaces.ts';
 import { until } from '../helpers/wait.ts';
 
 // One Slack app installed in two workspaces: the council's and the ICB's.
@@ -18,55 +12,25 @@ import { until } from '../helpers/wait.ts';
 // Slack refuses what Slack refuses across workspaces (a channel of the other
 // workspace is not found, a user who is not a member cannot be invited).
 
-const COUNCIL = 'T0COUNCIL';
-const ICB = 'T0ICB0001';
-const COUNCIL_USERS = ['U0ALIKHAN1', 'U0BEAJONE1', 'U0CALREID1', 'U0DEEOBI01', 'U0EVEFORD1', 'U0FAYLOWE1'];
-const ICB_USERS = ['U0GUSHART1', 'U0HALMOSS1', 'U0IVYNASH1', 'U0JONPARK1', 'U0KITWEBB1', 'U0PATLEE01',
-  'U0LOUGRAY1', 'U0MAXHOLT1', 'U0NIAROSE1', 'U0OLISHAW1'];
-
 describe.each(DATABASES)('one Slack app in two workspaces (%s)', (_name, setup) => {
+  let w: TwoWorkspaces;
   let slack: FakeSlackApi;
   let bot: Bot;
-  let tmp: string;
   let cleanup: () => Promise<void>;
-  const clock = new FakeClock('2026-12-07T10:00:00Z');
 
   beforeAll(async () => {
     const db = await setup();
     cleanup = db.cleanup;
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-workspaces-'));
-    directoryWithHomes(tmp, { 'anytown-council': [`slack:${COUNCIL}`], 'anytown-icb': [`slack:${ICB}`], 'anytown-trust': [`slack:${ICB}`] });
-    fs.writeFileSync(path.join(tmp, 'council.token'), 'xoxb-council\n', { mode: 0o600 });
-    fs.writeFileSync(path.join(tmp, 'workspaces.yaml'), [
-      'workspaces:',
-      `  - { team: ${COUNCIL}, name: Anytown Council, token_file: ${path.join(tmp, 'council.token')} }`,
-      `  - { team: ${ICB}, name: NHS Anytown ICB, token_env: S117_TEST_ICB_SLACK_TOKEN }`,
-    ].join('\n'));
-    process.env.S117_TEST_ICB_SLACK_TOKEN = 'xoxb-icb';
-    slack = new FakeSlackApi();
-    slack.addWorkspace(COUNCIL, 'xoxb-council', COUNCIL_USERS);
-    slack.addWorkspace(ICB, 'xoxb-icb', ICB_USERS);
-    await slack.start();
-    const env = loadEnv({
-      PORT: '0', HOST: '127.0.0.1', ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : { DATA_DIR: 'memory://' }),
-      DIRECTORY_FILE: path.join(tmp, 'directory.yaml'), SCHEDULER: 'off',
-      SLACK_WORKSPACES_FILE: path.join(tmp, 'workspaces.yaml'), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`,
-    });
-    bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
+    w = await startTwoWorkspaces(db.databaseUrl, { icb: 'token', prefix: 's117-workspaces-' });
+    ({ slack, bot } = w);
   }, 180_000);
   afterAll(async () => {
-    await bot?.stop();
-    await slack.stop();
+    await w?.stop();
     await cleanup();
-    delete process.env.S117_TEST_ICB_SLACK_TOKEN;
-    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const settle = () => until(async () => {
-    await bot.app.scheduler.tick();
-    return (await bot.app.db.prisma.outbox.count({ where: { deliveredAt: null, failedAt: null, notBefore: { lte: clock.now() } } })) === 0;
-  }, 'the outbox to drain', 60_000);
-  const inTeam = (team: string, method: string) => slack.of(method).filter((c) => c.team === team);
+  const settle = () => w.settle();
+  const inTeam = (team: string, method: string) => w.inTeam(team, method);
 
   it('opens a private channel in each workspace, posts and pings each person in their own, and a click in either acts once', async () => {
     await until(() => (bot.platforms.get('slack')!.adapter as SlackAdapter).status().ready, 'both workspaces to accept their tokens');

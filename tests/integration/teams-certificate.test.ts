@@ -1,103 +1,60 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { clientAssertion, readCertificate } from '../../src/adapters/teams/certificate.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { StartupError } from '../../src/config/startup-error.ts';
 import { loadEnv } from '../../src/platforms.ts';
-import { FakeBotConnector } from '../fakes/bot-connector.ts';
-import { FakeClock } from '../fakes/clock.ts';
-import { FakeGraph } from '../fakes/graph.ts';
-import { FakeMicrosoftLogin, JWT_BEARER } from '../fakes/microsoft-login.ts';
+import type { FakeBotConnector } from '../fakes/bot-connector.ts';
+import type { FakeGraph } from '../fakes/graph.ts';
+import { type FakeMicrosoftLogin, JWT_BEARER } from '../fakes/microsoft-login.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
-import { directory } from '../helpers/domain.ts';
-import { directoryWithHomes } from '../helpers/homes.ts';
-import { until } from '../helpers/wait.ts';
+import { aad, APP_COUNCIL, APP_NHSMAIL, COUNCIL, NHSMAIL, TwoTenants } from '../helpers/two-tenants.ts';
 import { selfSigned, type TestCertificate, writePem } from '../helpers/x509.ts';
 
 // The council's Teams connection proves itself with a certificate (certificateFile) instead of a client secret;
 // NHSmail's keeps its secret. Everything the council's app does — the Bot Connector's proactive messages and card
 // refreshes, Graph's chats — runs on tokens obtained with a signed client assertion, checked by a fake sign-in as
 // strict as Entra. Certificates are made here, at test time: no private key is committed.
-const NHSMAIL = 'aaaaaaaa-0000-4000-8000-0000000000aa';
-const COUNCIL = 'bbbbbbbb-0000-4000-8000-0000000000bb';
-const APP_NHSMAIL = '11111111-0000-4000-8000-0000000000a1';
-const APP_COUNCIL = '22222222-0000-4000-8000-0000000000b2';
 const DAY = 86_400_000;
-const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.handles.teams!;
-const org = (personId: string) => directory.people.find((p) => p.id === personId)!.organisationId;
 
 describe('a Teams connection that signs in with a certificate', () => {
+  let t: TwoTenants;
   let login: FakeMicrosoftLogin;
   let graph: FakeGraph;
   let connector: FakeBotConnector;
   let tmp: string;
   let bot: Bot;
-  let logs = '';
   // Uploaded to the council's app registration; it expires in 20 days, so every start warns.
   let council: TestCertificate;
-  const clock = new FakeClock('2026-12-07T10:00:00Z');
+  let clock: TwoTenants['clock'];
 
   /** The deployment's settings, the council's certificateFile holding `pem` (with `mode`). */
   function env(pem: string[], mode = 0o600) {
-    const certificateFile = writePem(path.join(tmp, `council-${crypto.randomUUID()}.pem`), pem, mode);
-    fs.writeFileSync(path.join(tmp, 'connections.yaml'), [
-      'connections:',
-      `  - { name: nhsmail, appId: ${APP_NHSMAIL}, tenantId: ${NHSMAIL}, passwordEnv: S117_TEST_NHSMAIL_SECRET, catalogAppId: cat-nhsmail }`,
-      `  - { name: anytown-council, appId: ${APP_COUNCIL}, tenantId: ${COUNCIL}, certificateFile: ${certificateFile}, catalogAppId: cat-council }`,
-    ].join('\n'));
-    process.env.S117_TEST_NHSMAIL_SECRET = 'nhsmail-secret';
-    return loadEnv({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: path.join(tmp, 'directory.yaml'), SCHEDULER: 'off',
-      TEAMS_CONNECTIONS_FILE: path.join(tmp, 'connections.yaml'), TEAMS_CASE_SPACES: 'chat',
-      MICROSOFT_LOGIN_URL: login.url, GRAPH_API_URL: `${graph.url}/v1.0`, TEAMS_SERVICE_URL: connector.url, TEAMS_OPENID_METADATA_URL: login.openIdUrl,
-    });
+    return t.env(`certificateFile: ${writePem(path.join(tmp, `council-${crypto.randomUUID()}.pem`), pem, mode)}`);
   }
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-cert-'));
-    directoryWithHomes(tmp, { 'anytown-icb': [`teams:${NHSMAIL}`], 'anytown-trust': [`teams:${NHSMAIL}`], 'anytown-council': [`teams:${COUNCIL}`] });
-    login = new FakeMicrosoftLogin();
-    graph = new FakeGraph();
-    connector = new FakeBotConnector();
-    await Promise.all([login.start(), graph.start(), connector.start()]);
+    t = await TwoTenants.start('s117-cert-');
+    ({ login, graph, connector, clock, tmp } = t);
     council = selfSigned('s117 anytown-council', { notAfter: new Date(Date.now() + 20 * DAY) });
-    login.register(APP_NHSMAIL, NHSMAIL, 'nhsmail-secret');
     // The council's registration has a certificate and no secret at all.
     login.addCertificate(APP_COUNCIL, COUNCIL, council.cert);
-    graph.login = login;
-    connector.login = login;
-    graph.catalog.set(APP_NHSMAIL, 'cat-nhsmail').set(APP_COUNCIL, 'cat-council');
-    for (const p of directory.people) {
-      if (!p.handles.teams) continue;
-      graph.entra.set(p.handles.teams, { tenant: org(p.id) === 'anytown-council' ? COUNCIL : NHSMAIL, userType: p.id === 'lou-gray' ? 'Guest' : 'Member' });
-    }
-    connector.tenantOf = (conversation) => graph.chats.get(conversation)?.tenant ?? null;
-    const sink = new Writable({ write(c, _e, cb) { logs += String(c); cb(); } });
-    bot = await startBot({ env: env([council.key, council.cert]), logger: createLogger('warn', sink), clock, scheduler: false });
+    bot = await t.startBot(env([council.key, council.cert]));
   }, 180_000);
   afterAll(async () => {
-    await bot?.stop();
-    await Promise.all([login?.stop(), graph?.stop(), connector?.stop()]);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    delete process.env.S117_TEST_NHSMAIL_SECRET;
+    await t?.stop();
   });
 
-  const settle = () => until(async () => {
-    await bot.app.scheduler.tick();
-    return (await bot.app.db.prisma.outbox.count({ where: { deliveredAt: null, failedAt: null, notBefore: { lte: clock.now() } } })) === 0;
-  }, 'the outbox to drain');
-  const chatIn = (tenant: string) => [...graph.chats.values()].find((c) => c.tenant === tenant)!;
+  const settle = () => t.settle();
+  const chatIn = (tenant: string) => t.chatIn(tenant);
   const tokenUrl = () => `${login.url}/${COUNCIL}/oauth2/v2.0/token`;
 
   it('warns at start that the certificate expires within 30 days, naming the connection and never the key', () => {
-    const lines = logs.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = t.logs.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     const warning = lines.find((l) => /certificate of Teams connection anytown-council expires in (19|20) days/.test(String(l.msg)));
     expect(warning).toMatchObject({ level: 40, connection: 'anytown-council', thumbprint: council.x509.fingerprint.replace(/:/g, '') });
-    expect(logs).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
+    expect(t.logs).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
   });
 
   it('sends proactive messages and makes the council\'s chat on tokens signed in with the certificate, for the Bot Connector and Graph alike', async () => {
@@ -217,7 +174,7 @@ describe('a Teams connection that signs in with a certificate', () => {
 
     it('an expired certificate, a key file others can read, and a key that is not the certificate\'s', async () => {
       const old = selfSigned('expired', { notBefore: new Date(Date.now() - 400 * DAY), notAfter: new Date(Date.now() - DAY) });
-      const where = '^TEAMS_CONNECTIONS_FILE: connections\\.1\\.certificateFile of connection anytown-council: [^\\n]*';
+      const where = '^TEAMS_CONNECTIONS_FILE \\([^)]*\\): connections\\[1\\] \\(anytown-council\\)\\.certificateFile: [^\\n]*';
       for (const [pem, mode, fix] of [
         [[old.key, old.cert], 0o600, 'the certificate expired on \\d{4}-\\d\\d-\\d\\d; make a new one'],
         [[council.key, council.cert], 0o640, 'can be read by other accounts on this computer \\(permissions 0640\\)[^\\n]*run chmod 600 '],

@@ -1,98 +1,52 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { createLogger } from '../../src/app/logger.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
 import { StartupError } from '../../src/config/startup-error.ts';
-import { loadEnv } from '../../src/platforms.ts';
-import { FakeBotConnector } from '../fakes/bot-connector.ts';
-import { FakeClock } from '../fakes/clock.ts';
-import { FakeGraph } from '../fakes/graph.ts';
-import { FakeMicrosoftLogin } from '../fakes/microsoft-login.ts';
+import type { FakeBotConnector } from '../fakes/bot-connector.ts';
+import type { FakeGraph } from '../fakes/graph.ts';
+import type { FakeMicrosoftLogin } from '../fakes/microsoft-login.ts';
 import { fundingDispute } from '../fixtures/disputes.ts';
 import { DATABASES } from '../helpers/app.ts';
-import { directory } from '../helpers/domain.ts';
-import { directoryWithHomes } from '../helpers/homes.ts';
-import { until } from '../helpers/wait.ts';
+import { aad, APP_COUNCIL, APP_NHSMAIL, COUNCIL, NHSMAIL, TwoTenants } from '../helpers/two-tenants.ts';
 
 // Two organisations, each in its own Microsoft Entra tenant with its own single-tenant app registration: the ICB
 // (and the trust) on NHSmail, the council on its own tenant. One deployment, one connection per tenant.
-const NHSMAIL = 'aaaaaaaa-0000-4000-8000-0000000000aa';
-const COUNCIL = 'bbbbbbbb-0000-4000-8000-0000000000bb';
-const APP_NHSMAIL = '11111111-0000-4000-8000-0000000000a1';
-const APP_COUNCIL = '22222222-0000-4000-8000-0000000000b2';
 const COUNCIL_KEY = `teams:${COUNCIL}`;
-const aad = (personId: string) => directory.people.find((p) => p.id === personId)!.handles.teams!;
-const org = (personId: string) => directory.people.find((p) => p.id === personId)!.organisationId;
 
 describe.each(DATABASES)('several Teams connections, one per tenant (%s)', (_label, database) => {
+  let t: TwoTenants;
   let login: FakeMicrosoftLogin;
   let graph: FakeGraph;
   let connector: FakeBotConnector;
-  let tmp: string;
   let bot: Bot;
   let cleanup: () => Promise<void>;
-  let logs = '';
-  const clock = new FakeClock('2026-12-07T10:00:00Z');
+  let clock: TwoTenants['clock'];
 
   /** The deployment's settings; `councilSecret` is what the connections file says the council's secret is. */
   function env(councilSecret = 'council-secret', databaseUrl?: string) {
-    fs.writeFileSync(path.join(tmp, 'council.secret'), `${councilSecret}\n`);
-    fs.writeFileSync(path.join(tmp, 'connections.yaml'), [
-      'connections:',
-      `  - { name: nhsmail, appId: ${APP_NHSMAIL}, tenantId: ${NHSMAIL}, passwordEnv: S117_TEST_NHSMAIL_SECRET, catalogAppId: cat-nhsmail }`,
-      `  - { name: anytown-council, appId: ${APP_COUNCIL}, tenantId: ${COUNCIL}, passwordFile: ${path.join(tmp, 'council.secret')}, catalogAppId: cat-council }`,
-    ].join('\n'));
-    process.env.S117_TEST_NHSMAIL_SECRET = 'nhsmail-secret';
-    return loadEnv({
-      PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: path.join(tmp, 'directory.yaml'), SCHEDULER: 'off',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      TEAMS_CONNECTIONS_FILE: path.join(tmp, 'connections.yaml'), TEAMS_CASE_SPACES: 'chat',
-      MICROSOFT_LOGIN_URL: login.url, GRAPH_API_URL: `${graph.url}/v1.0`, TEAMS_SERVICE_URL: connector.url, TEAMS_OPENID_METADATA_URL: login.openIdUrl,
-    });
+    fs.writeFileSync(path.join(t.tmp, 'council.secret'), `${councilSecret}\n`);
+    return t.env(`passwordFile: ${path.join(t.tmp, 'council.secret')}`, databaseUrl);
   }
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-tenants-'));
-    directoryWithHomes(tmp, { 'anytown-icb': [`teams:${NHSMAIL}`], 'anytown-trust': [`teams:${NHSMAIL}`], 'anytown-council': [`teams:${COUNCIL}`] });
-    login = new FakeMicrosoftLogin();
-    graph = new FakeGraph();
-    connector = new FakeBotConnector();
-    await Promise.all([login.start(), graph.start(), connector.start()]);
-    login.register(APP_NHSMAIL, NHSMAIL, 'nhsmail-secret');
+    t = await TwoTenants.start('s117-tenants-');
+    ({ login, graph, connector, clock } = t);
     login.register(APP_COUNCIL, COUNCIL, 'council-secret');
-    graph.login = login;
-    connector.login = login;
-    graph.catalog.set(APP_NHSMAIL, 'cat-nhsmail').set(APP_COUNCIL, 'cat-council');
-    // Each person is a user of their organisation's tenant; the trust's Lou Gray is a guest in NHSmail's.
-    for (const p of directory.people) {
-      if (!p.handles.teams) continue;
-      const tenant = org(p.id) === 'anytown-council' ? COUNCIL : NHSMAIL;
-      graph.entra.set(p.handles.teams, { tenant, userType: p.id === 'lou-gray' ? 'Guest' : 'Member' });
-    }
-    connector.tenantOf = (conversation) => graph.chats.get(conversation)?.tenant ?? null;
     const db = await database();
     cleanup = db.cleanup;
-    const sink = new Writable({ write(c, _e, cb) { logs += String(c); cb(); } });
-    bot = await startBot({ env: env('council-secret', db.databaseUrl), logger: createLogger('warn', sink), clock, scheduler: false });
+    bot = await t.startBot(env('council-secret', db.databaseUrl));
   }, 180_000);
   afterAll(async () => {
-    await bot?.stop();
+    await t?.stop();
     await cleanup?.();
-    await Promise.all([login.stop(), graph.stop(), connector.stop()]);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    delete process.env.S117_TEST_NHSMAIL_SECRET;
   });
 
-  const settle = () => until(async () => {
-    await bot.app.scheduler.tick();
-    return (await bot.app.db.prisma.outbox.count({ where: { deliveredAt: null, failedAt: null, notBefore: { lte: clock.now() } } })) === 0;
-  }, 'the outbox to drain');
+  const settle = () => t.settle();
   /** Whose app a Graph call was made as. */
   const graphApp = (auth: string | null) => login.whoseToken(auth ?? undefined)?.appId;
-  const chatIn = (tenant: string) => [...graph.chats.values()].find((c) => c.tenant === tenant)!;
+  const chatIn = (tenant: string) => t.chatIn(tenant);
   const endpoint = () => `http://127.0.0.1:${bot.address.port}/api/messages`;
   /** An activity as Teams sends it to one connection's bot: signed for `appId`, from a person in `tenant`. */
   const send = async (appId: string, tenant: string, personId: string, conversation: string, extra: Record<string, unknown>, id = `act-${crypto.randomUUID()}`) => {
@@ -168,15 +122,15 @@ describe.each(DATABASES)('several Teams connections, one per tenant (%s)', (_lab
     const council = chatIn(COUNCIL).id;
     const before = await bot.app.db.prisma.historyEvent.count({ where: { disputeId: d.id } });
     const stranger = '33333333-0000-4000-8000-0000000000c3';
-    logs = '';
+    t.logs = '';
     expect((await tick(stranger, COUNCIL, 'dee-obi', council, d.id, 'clarify')).status).toBe(401);
-    let lines = logs.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    let lines = t.logs.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 40, appId: stranger, msg: expect.stringMatching(/token is for an app id no Teams connection has/) });
     // The NHSmail app's token, for an activity saying it comes from the council's tenant.
-    logs = '';
+    t.logs = '';
     expect((await tick(APP_NHSMAIL, COUNCIL, 'dee-obi', council, d.id, 'clarify')).status).toBe(401);
-    lines = logs.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    lines = t.logs.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 40, tenant: COUNCIL, connection: 'nhsmail' });
     // A token signed by someone else, or expired, is refused too.

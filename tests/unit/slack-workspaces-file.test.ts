@@ -55,14 +55,14 @@ describe('the Slack workspaces file', () => {
   });
 
   it.each([
-    ['workspaces: []', /workspaces list at least one workspace/],
-    ['workspaces:\n  - { team: council, token_env: X }', /workspaces\.0\.team must be a Slack team id/],
-    ['workspaces:\n  - { team: T0A1, token: xoxb-inline }', /Unrecognized key.*token/],
-    ['workspaces:\n  - { team: T0A1 }', /give token_file or token_env/],
-    ['workspaces:\n  - { team: T0A1, token_env: NOT_SET }', /workspaces\.0\.token_env NOT_SET is not set; set it to the workspace's xoxb- bot token/],
-    ['workspaces:\n  - { team: T0A1, token_env: T }\n  - { team: T0A1, token_env: T }', /workspaces\.1\.team T0A1 is listed twice/],
+    ['workspaces: []', /workspaces: list at least one workspace/],
+    ['workspaces:\n  - { team: council, token_env: X }', /workspaces\[0\] \(council\)\.team: must be a Slack team id/],
+    ['workspaces:\n  - { team: T0A1, token: xoxb-inline }', /workspaces\[0\] \(T0A1\): has "token", which is not a field here/],
+    ['workspaces:\n  - { team: T0A1 }', /workspaces\[0\] \(T0A1\): give token_file or token_env/],
+    ['workspaces:\n  - { team: T0A1, token_env: NOT_SET }', /workspaces\[0\] \(T0A1\)\.token_env: NOT_SET is not set; set it to the workspace's xoxb- bot token/],
+    ['workspaces:\n  - { team: T0A1, token_env: T }\n  - { team: T0A1, token_env: T }', /workspaces\[1\] \(T0A1\)\.team: T0A1 is listed twice/],
     ['workspaces:\n  - { team: T0A1, token_env: USER_TOKEN }', /not a bot token \(xoxb-…\)/],
-    ['workspaces:\n  - { team: T0A1, token_file: /nonexistent/token }', /workspaces\.0\.token_file cannot be read \(ENOENT\)/],
+    ['workspaces:\n  - { team: T0A1, token_file: /nonexistent/token }', /workspaces\[0\] \(T0A1\)\.token_file: \/nonexistent\/token cannot be read \(ENOENT\)/],
   ])('%j is refused, naming the entry and the fix', (text, message) => {
     const msg = problem(write(text), { T: 'xoxb-t', USER_TOKEN: 'xoxp-user' });
     expect(msg).toMatch(/^SLACK_WORKSPACES_FILE \(/);

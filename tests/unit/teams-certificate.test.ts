@@ -41,7 +41,7 @@ describe('a Teams connection\'s certificate file', () => {
   });
 
   it('stops the start, naming the connection, the setting and the fix, for each way the file can be wrong', () => {
-    const where = /^TEAMS_CONNECTIONS_FILE: connections\.0\.certificateFile of connection anytown-council: /;
+    const where = /^TEAMS_CONNECTIONS_FILE \(.*connections\.yaml\): connections\[0\] \(anytown-council\)\.certificateFile: /;
     const cases: [string, () => unknown, RegExp][] = [
       ['missing', load(file('none.pem')), /none\.pem cannot be read \(ENOENT\); point it at the PEM file/],
       ['group-readable', load(writePem(file('shared.pem'), [good.key, good.cert], 0o640)), /permissions 0640\) and holds a private key; run chmod 600 /],
@@ -70,7 +70,7 @@ describe('a Teams connection\'s certificate file', () => {
 
   it('is one credential: a secret and a certificate together are refused', () => {
     expect(load(writePem(file('both.pem'), [good.key, good.cert]), ', passwordEnv: X'))
-      .toThrow(/connections\.0: give exactly one credential: passwordFile .*, passwordEnv .* or certificateFile/);
+      .toThrow(/connections\[0\] \(anytown-council\): give exactly one credential: passwordFile .*, passwordEnv .* or certificateFile/);
   });
 });
 

@@ -43,13 +43,13 @@ describe('Teams connections: one single-tenant app registration per tenant', () 
   it('stops the start naming the field and the fix for a bad file, a duplicate tenant, a missing secret, or both ways at once', () => {
     const load = (text: string, vars: NodeJS.ProcessEnv = {}) => () => loadConnections({ TEAMS_CONNECTIONS_FILE: write('bad.yaml', text) }, vars);
     expect(load(`connections:\n  - { name: a, appId: not-a-guid, tenantId: t, passwordEnv: X }\n`))
-      .toThrow(/^TEAMS_CONNECTIONS_FILE: connections\.0\.appId: must be the app registration's application \(client\) id/);
-    expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: X, passwordFile: /x }\n`)).toThrow(/connections\.0: give exactly one credential: passwordFile/);
+      .toThrow(/^TEAMS_CONNECTIONS_FILE \(.*bad\.yaml\): connections\[0\] \(a\)\.appId: must be the app registration's application \(client\) id/);
+    expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: X, passwordFile: /x }\n`)).toThrow(/connections\[0\] \(a\): give exactly one credential: passwordFile/);
     expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: X }\n  - { name: b, appId: ${B}, tenantId: T, passwordEnv: Y }\n`, { X: '1', Y: '2' }))
-      .toThrow(/connections\.1\.tenantId: another connection has the same tenant \(T\); each tenant has one connection/);
-    expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: NOT_SET }\n`)).toThrow(/connections\.0\.passwordEnv: NOT_SET is not set; it must hold the client secret of connection a/);
-    expect(load('connections: [')).toThrow(/^TEAMS_CONNECTIONS_FILE: .* is not YAML/);
-    expect(() => loadConnections({ TEAMS_CONNECTIONS_FILE: path.join(dir, 'none.yaml') })).toThrow(/TEAMS_CONNECTIONS_FILE: .*none\.yaml cannot be read \(ENOENT\)/);
+      .toThrow(/connections\[1\] \(b\)\.tenantId: another connection has the same tenant \(T\); each tenant has one connection/);
+    expect(load(`connections:\n  - { name: a, appId: ${A}, tenantId: t, passwordEnv: NOT_SET }\n`)).toThrow(/connections\[0\] \(a\)\.passwordEnv: NOT_SET is not set; it must hold the client secret of connection a/);
+    expect(load('connections: [')).toThrow(/^TEAMS_CONNECTIONS_FILE \(.*\): is not YAML \(.*\); point it at a YAML file/);
+    expect(() => loadConnections({ TEAMS_CONNECTIONS_FILE: path.join(dir, 'none.yaml') })).toThrow(/TEAMS_CONNECTIONS_FILE \(.*none\.yaml\): cannot be read \(ENOENT\)/);
     expect(() => connectionList({ TEAMS_CONNECTIONS_FILE: secret, MICROSOFT_APP_ID: A })).toThrow(/set either it or MICROSOFT_APP_ID, not both/);
     // The start says so before anything is read.
     expect(() => loadEnv({ TEAMS_CONNECTIONS_FILE: secret, MICROSOFT_APP_ID: A, MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TENANT_ID: 't' }))

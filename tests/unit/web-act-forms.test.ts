@@ -82,9 +82,9 @@ describe('sign-in providers', () => {
 
   it('stops the start naming the entry and the fix: a missing secret file, an http issuer elsewhere, an unknown key, a missing setting', () => {
     const missing = file('missing.yaml', 'providers:\n  - { issuer: "https://a.example", clientId: a, clientSecretFile: /nowhere/secret }\n');
-    expect(() => loadOidcProviders(loadEnv({ ...base, OIDC_PROVIDERS_FILE: missing }))).toThrow(/providers\.0\.clientSecretFile: cannot read \/nowhere\/secret/);
+    expect(() => loadOidcProviders(loadEnv({ ...base, OIDC_PROVIDERS_FILE: missing }))).toThrow(/providers\[0\] \(https:\/\/a\.example\)\.clientSecretFile: cannot read \/nowhere\/secret/);
     const http = file('http.yaml', 'providers:\n  - { issuer: "http://idp.example", clientId: a, clientSecretFile: /x }\n');
-    expect(() => loadOidcProviders(loadEnv({ ...base, OIDC_PROVIDERS_FILE: http }))).toThrow(/providers\.0\.issuer: must start with https:\/\//);
+    expect(() => loadOidcProviders(loadEnv({ ...base, OIDC_PROVIDERS_FILE: http }))).toThrow(/providers\[0\] \(http:\/\/idp\.example\)\.issuer: must start with https:\/\//);
     const typo = file('typo.yaml', 'providers:\n  - { issuer: "https://a.example", clientID: a, clientSecretFile: /x }\n');
     expect(() => loadOidcProviders(loadEnv({ ...base, OIDC_PROVIDERS_FILE: typo }))).toThrow(ConfigError);
     expect(() => loadEnv({ OIDC_PROVIDERS_FILE: typo })).toThrow(/SESSION_SECRET: is needed with OIDC_PROVIDERS_FILE[\s\S]*PUBLIC_URL: is needed with OIDC_PROVIDERS_FILE/);

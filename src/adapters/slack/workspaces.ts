@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../app/ports.ts';
 import { StartupError } from '../../config/startup-error.ts';
+import { entryLabel, fileProblems, parseYaml, plainEnglish, whyUnreadable } from '../../config/file-problems.ts';
 import { SlackAuth, type PlatformStatus } from './slack-auth.ts';
 import type { Workspaces } from './receiver.ts';
 
@@ -44,44 +45,39 @@ export function loadWorkspaces(file: string, env: Record<string, string | undefi
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new WorkspacesFileError(`${where}: cannot be read (${why}); point it at a YAML file with a "workspaces:" list`);
+    throw new WorkspacesFileError(`${where}: cannot be read (${whyUnreadable(e)}); point it at a YAML file with a "workspaces:" list`);
   }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    // Only the parser's first line (where): the rest quotes the file, over several lines.
-    const at = (e as Error).message.split('\n')[0]!.trim().replace(/:$/, '');
-    throw new WorkspacesFileError(`${where}: is not YAML (${at}); point it at a YAML file with a "workspaces:" list`);
-  }
-  const r = fileSchema.safeParse(raw);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new WorkspacesFileError(`${where}: ${i.path.join('.') || 'the file'} ${i.message}`);
-  }
+  const yaml = parseYaml(text);
+  if (!yaml.ok) throw new WorkspacesFileError(`${where}: is not YAML (${yaml.at}); point it at a YAML file with a "workspaces:" list`);
+  const raw = yaml.raw;
+  const r = fileSchema.safeParse(raw, { error: plainEnglish });
+  if (!r.success) throw new WorkspacesFileError(fileProblems(r.error, raw, 'workspaces').map((p) => `${where}: ${p}`).join('\n'));
+  const at = (n: number, field?: string) => entryLabel(raw, ['workspaces', n, ...(field ? [field] : [])]);
   const seen = new Set<string>();
   return r.data.workspaces.map((w, n) => {
     if (seen.has(w.team)) {
-      throw new WorkspacesFileError(`${where}: workspaces.${n}.team ${w.team} is listed twice; list each workspace once`);
+      throw new WorkspacesFileError(`${where}: ${at(n, 'team')}: ${w.team} is listed twice; list each workspace once`);
     }
     seen.add(w.team);
     const secretOf = (field: string, fromEnv: string | undefined, fromFile: string | undefined, what: string): string | null => {
       if (fromEnv) {
         const v = env[fromEnv];
-        if (!v) throw new WorkspacesFileError(`${where}: workspaces.${n}.${field}_env ${fromEnv} is not set; set it to ${what}`);
+        if (!v) throw new WorkspacesFileError(`${where}: ${at(n, `${field}_env`)}: ${fromEnv} is not set; set it to ${what}`);
         return v.trim();
       }
       if (!fromFile) return null;
       try {
         return fs.readFileSync(fromFile, 'utf8').trim();
       } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        throw new WorkspacesFileError(`${where}: workspaces.${n}.${field}_file cannot be read (${why}); put ${what} in it`);
+        throw new WorkspacesFileError(`${where}: ${at(n, `${field}_file`)}: ${fromFile} cannot be read (${whyUnreadable(e)}); `
+          + `put ${what} in it`);
       }
     };
     const token = secretOf('token', w.token_env, w.token_file, "the workspace's xoxb- bot token")!;
-    if (!/^xoxb-/.test(token)) throw new WorkspacesFileError(`${where}: workspaces.${n} (${w.team}): the token is not a bot token (xoxb-…)`);
+    if (!/^xoxb-/.test(token)) {
+      throw new WorkspacesFileError(`${where}: ${at(n)}: the token is not a bot token (xoxb-…): give the workspace's bot token, `
+        + 'from the app\'s OAuth & Permissions page');
+    }
     const signingSecret = secretOf('signing_secret', w.signing_secret_env, w.signing_secret_file, "that workspace's app's signing secret");
     return { teamId: w.team, name: w.name ?? null, token, signingSecret };
   });

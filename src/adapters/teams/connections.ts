@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config/env.ts';
+import { fileProblems, parseYaml, plainEnglish, whyUnreadable } from '../../config/file-problems.ts';
 import { type ConnectionCertificate, readCertificate } from './certificate.ts';
 
 /**
@@ -67,11 +67,9 @@ const file = z.object({ connections: z.array(entry).min(1, 'lists at least one c
 
 type Entry = z.infer<typeof entry>;
 
-/** The first problem zod found, as "where: what". */
-const problem = (e: z.ZodError): string => {
-  const i = e.issues[0]!;
-  return `${i.path.length ? i.path.join('.') : '(top)'}: ${i.message}`;
-};
+/** Where a problem is, as every settings file says it: the setting, the file, and the entry by its name. */
+const inFile = (path: string) => `TEAMS_CONNECTIONS_FILE (${path})`;
+const entryAt = (i: number, name: string, field: string) => `connections[${i}] (${name}).${field}`;
 
 /** The connections file as written (no secrets read), or null when there is none. */
 function readFile(path: string): Entry[] {
@@ -79,17 +77,13 @@ function readFile(path: string): Entry[] {
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new ConfigError(`TEAMS_CONNECTIONS_FILE: ${path} cannot be read (${why}); point it at the YAML file of Teams connections`);
+    throw new ConfigError(`${inFile(path)}: cannot be read (${whyUnreadable(e)}); point it at the YAML file of Teams connections`);
   }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    throw new ConfigError(`TEAMS_CONNECTIONS_FILE: ${path} is not YAML (${(e as Error).message.split('\n')[0]})`);
-  }
-  const r = file.safeParse(raw);
-  if (!r.success) throw new ConfigError(`TEAMS_CONNECTIONS_FILE: ${problem(r.error)}`);
+  const yaml = parseYaml(text);
+  if (!yaml.ok) throw new ConfigError(`${inFile(path)}: is not YAML (${yaml.at}); point it at a YAML file with a "connections:" list`);
+  const raw = yaml.raw;
+  const r = file.safeParse(raw, { error: plainEnglish });
+  if (!r.success) throw new ConfigError(fileProblems(r.error, raw, 'connections').map((p) => `${inFile(path)}: ${p}`).join('\n'));
   const list = r.data.connections;
   for (const [field, what] of [['name', 'name'], ['appId', 'app id'], ['tenantId', 'tenant']] as const) {
     const seen = new Set<string>();
@@ -97,8 +91,8 @@ function readFile(path: string): Entry[] {
       const v = c[field].toLowerCase();
       // One connection per tenant: a tenant's people and chats are reached through exactly one app.
       if (seen.has(v)) {
-        throw new ConfigError(`TEAMS_CONNECTIONS_FILE: connections.${i}.${field}: another connection has the same ${what} (${c[field]}); `
-          + 'each tenant has one connection');
+        throw new ConfigError(`${inFile(path)}: ${entryAt(i, c.name, field)}: another connection has the same ${what} `
+          + `(${c[field]}); each tenant has one connection`);
       }
       seen.add(v);
     }
@@ -152,13 +146,14 @@ export function loadConnections(env: ConnectionSettings, vars: NodeJS.ProcessEnv
       return { ...c, password: '', certificate: read.certificate };
     });
   }
+  const where = inFile(env.TEAMS_CONNECTIONS_FILE);
   const entries = readFile(env.TEAMS_CONNECTIONS_FILE);
   return connectionList(env).map((c, i) => {
     const e = entries[i]!;
     if (e.certificateFile) {
       const read = readCertificate(e.certificateFile, now);
       if (!read.ok) {
-        throw new ConfigError(`TEAMS_CONNECTIONS_FILE: connections.${i}.certificateFile of connection ${c.name}: ${read.problem}`);
+        throw new ConfigError(`${where}: ${entryAt(i, c.name, 'certificateFile')}: ${read.problem}`);
       }
       return { ...c, password: '', certificate: read.certificate };
     }
@@ -167,16 +162,16 @@ export function loadConnections(env: ConnectionSettings, vars: NodeJS.ProcessEnv
       try {
         password = fs.readFileSync(e.passwordFile, 'utf8').trim();
       } catch (err) {
-        const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-        throw new ConfigError(`TEAMS_CONNECTIONS_FILE: connections.${i}.passwordFile: ${e.passwordFile} cannot be read (${why}); `
+        throw new ConfigError(`${where}: ${entryAt(i, c.name, 'passwordFile')}: ${e.passwordFile} cannot be read (${whyUnreadable(err)}); `
           + `it holds the client secret of connection ${c.name}`);
       }
     } else {
       password = vars[e.passwordEnv!]?.trim();
     }
     if (!password) {
-      const where = e.passwordFile ? `passwordFile: ${e.passwordFile} is empty` : `passwordEnv: ${e.passwordEnv} is not set`;
-      throw new ConfigError(`TEAMS_CONNECTIONS_FILE: connections.${i}.${where}; it must hold the client secret of connection ${c.name}`);
+      const what = e.passwordFile ? `${entryAt(i, c.name, 'passwordFile')}: ${e.passwordFile} is empty`
+        : `${entryAt(i, c.name, 'passwordEnv')}: ${e.passwordEnv} is not set`;
+      throw new ConfigError(`${where}: ${what}; it must hold the client secret of connection ${c.name}`);
     }
     return { ...c, password };
   });
