@@ -196,11 +196,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
   dispute.command('raise').requiredOption('--as <person>', 'your directory id').requiredOption('--file <file>', 'the dispute as YAML or JSON (see docs/cli.md)')
     .option('--key <key>', 'idempotency key: running the same command twice raises one dispute')
-    .description('raise a dispute').action(async (o: { as: string; file: string; key?: string }) => {
+    .option('--wording-confirmed', 'the words read as ending aftercare but it is not about ending: raise it as written '
+      + '(asked once; the same as "wordingConfirmed": true in the file). If it is about ending, add ENDING_AFTERCARE to "subjects" '
+      + 'instead: it starts at Stage 3')
+    .description('raise a dispute').action(async (o: { as: string; file: string; key?: string; wordingConfirmed?: boolean }) => {
       const parsed = raiseSchema.safeParse(readStructured(o.file));
       if (!parsed.success) throw new CliFailure(`${o.file} is not a valid dispute:\n${zodProblems(parsed.error)}`, EXIT.DATA);
+      const input = o.wordingConfirmed ? { ...parsed.data, wordingConfirmed: true } : parsed.data;
       await withApp(async (app) => {
-        const r = await app.service.raise(asActor(app, o.as), parsed.data, o.key ? { idempotencyKey: `cli:${o.key}` } : {});
+        const r = await app.service.raise(asActor(app, o.as), input, o.key ? { idempotencyKey: `cli:${o.key}` } : {});
         if (r.duplicate) io.stdout('This was already raised (same --key); nothing changed.\n');
         show(app, r.dispute, r.notice);
       });

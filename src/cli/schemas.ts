@@ -26,6 +26,8 @@ export const raiseSchema = z.object({
   careContinues: z.boolean({ message: 'must be true or false' }),
   endingProposal: z.boolean().default(false),
   citedGrounds: z.array(oneOf(UNLAWFUL_GROUNDS)).optional(),
+  // Asked once (R7.2): the words read as ending aftercare, the ending subject is not chosen, and it is not about ending.
+  wordingConfirmed: z.boolean().optional(),
 }).strict();
 
 const CLI_COMMANDS = [

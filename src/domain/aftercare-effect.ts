@@ -56,6 +56,9 @@ export function wordingQuestion(query: 'ENDS' | 'REDUCES'): string {
   return `This reads as ${query === 'ENDS' ? 'ending' : 'reducing'} aftercare — is that what you mean?`;
 }
 
+/** The question the raise form asks once when its words read as ending aftercare and the ending subject is not chosen (R7.2). */
+export const RAISE_ENDING_QUESTION = 'This reads as a dispute about ending aftercare — is that what you mean?';
+
 /**
  * Do the words disagree with the choice? Only a prompt: it never decides what the record says, and a miss here cannot
  * end or reduce aftercare, because only the chosen effect does.

@@ -16,6 +16,11 @@ export interface RaiseInput {
   endingProposal: boolean;
   /** R4.1: reasons the raiser cites, chosen explicitly. */
   citedGrounds?: UnlawfulGround[];
+  /**
+   * R7.2: asked once when the words read as ending aftercare but the ending subject was not chosen; true when the raiser
+   * said it is not about ending, so it is raised as chosen and the RAISED entry keeps the question.
+   */
+  wordingConfirmed?: boolean;
 }
 
 export interface ProposeDecisionInput {

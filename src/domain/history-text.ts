@@ -54,7 +54,9 @@ const DESCRIBE: Record<DomainEventType, Describe> = {
   RAISED: (x, _d, n) => `Raised about ${list(x.subjects).map((s) => label(SUBJECT_TEXT, s)).join('; ')}`
     + `${list(x.parties).length ? `, between ${organisations(x.parties, n)}` : ''}`
     + `${x.careContinues === false ? '; care reported as not continuing' : ''}`
-    + `${x.endingProposal === true ? '; ending aftercare proposed' : ''}`,
+    + `${x.endingProposal === true ? '; ending aftercare proposed' : ''}`
+    // R7.2: asked once at raising, and answered "not about ending": the question stays visible to whoever reads on.
+    + `${x.wordingQuery === 'ENDS' ? '; its words read as ending aftercare, and the raiser confirmed it is not about ending' : ''}`,
   STAGE_STARTED: (x, _d, n) => `Stage ${text(x.stage)} started${x.dueAt ? `, due ${n.date(text(x.dueAt))}` : ', with no timescale'}`
     + `${list(x.participants).length ? `; joined: ${people(x.participants, n)}` : ''}${text(x.why) ? `. ${text(x.why)}` : ''}`,
   STAGE_ENDED: (x) => `Stage ${text(x.stage)} ended: ${label(HOW, x.reason)}`

@@ -111,3 +111,57 @@ describe('the raised dispute', () => {
     ]);
   });
 });
+
+describe('raising with words that propose an ending (R7.2)', () => {
+  const PROPOSES = 'The council proposes to discharge him from section 117 from January.';
+
+  it('[R7.2] words that read as ending aftercare, without the ending subject, ask once on "wordingConfirmed" and record nothing', () => {
+    const s = new Scenario();
+    expect(refusal(() => s.raise('ali-khan', fundingDispute({ description: PROPOSES })))).toEqual({
+      code: 'WORDING_CHECK', field: 'wordingConfirmed',
+      message: 'This reads as a dispute about ending aftercare — is that what you mean? A dispute about ending Section 117 aftercare '
+        + 'starts at Stage 3, where every party\'s senior officer decides it after a joint assessment (protocol section 7). '
+        + 'If it is, choose "Proposal to end Section 117 aftercare" as what it is about ("subjects") and raise it again. '
+        + 'If not, confirm it ("wordingConfirmed") and raise it again as you chose: the record keeps the question and your answer.',
+    });
+    // The care text is read too.
+    expect(refuseRaise({ currentCare: 'Floating support, which the ICB says will stop when his s117 aftercare ends in March.' }))
+      .toMatchObject({ code: 'WORDING_CHECK', field: 'wordingConfirmed' });
+  });
+
+  it('[R7.2] the question comes last: a form with other problems is refused on them first', () => {
+    expect(refuseRaise({ description: PROPOSES, parties: [council] })).toMatchObject({ code: 'TOO_FEW_PARTIES', field: 'parties' });
+    expect(refuseRaise({ description: PROPOSES, localCaseRef: '' })).toMatchObject({ code: 'FIELD_REQUIRED', field: 'localCaseRef' });
+  });
+
+  it('[R7.2] answered "no, raise it as I chose": Stage 1, and the RAISED entry keeps the question', () => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute({ description: PROPOSES, wordingConfirmed: true }));
+    expect(s.dispute).toMatchObject({ stage: 1, endingProposal: false, subjects: ['FUNDING', 'ACCOMMODATION'] });
+    expect(s.last.events[0]).toMatchObject({ type: 'RAISED', data: { endingProposal: false, wordingQuery: 'ENDS' } });
+  });
+
+  it('[R7.2] answered "yes, it is about ending": the ending subject starts it at Stage 3 directly, with nothing to keep', () => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute({ description: PROPOSES, subjects: ['FUNDING', 'ENDING_AFTERCARE'] }));
+    expect(s.dispute).toMatchObject({ stage: 3, endingProposal: true });
+    expect(s.last.events[0]!.data).not.toHaveProperty('wordingQuery');
+    const t = new Scenario();
+    t.raise('ali-khan', fundingDispute({ description: PROPOSES, endingProposal: true }));
+    expect(t.dispute).toMatchObject({ stage: 3, subjects: ['FUNDING', 'ACCOMMODATION', 'ENDING_AFTERCARE'] });
+  });
+
+  // Ordinary, lawful uses of "discharge" and "end" in a raise, written for this test.
+  it.each([
+    'Discharged from hospital on 3 March; aftercare continues.',
+    'The CMHT discharged him from its caseload but his s117 package continues.',
+    'He was discharged from section 3 in May and the dispute is about who pays for the placement.',
+    'The tenancy at the supported living scheme ends in April, so a new placement is needed; aftercare continues.',
+    'The ward plans discharge next week; which organisation commissions the aftercare package is not agreed.',
+  ])('[R7.2] a lawful near-miss does not ask: "%s"', (description) => {
+    const s = new Scenario();
+    s.raise('ali-khan', fundingDispute({ description }));
+    expect(s.dispute.stage).toBe(1);
+    expect(s.last.events[0]!.data).not.toHaveProperty('wordingQuery');
+  });
+});

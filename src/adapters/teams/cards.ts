@@ -1,5 +1,7 @@
 import { actionPayload } from '../../app/interactions/actions.ts';
-import { CARE_CHANGE_OPTIONS, payerField, raiseFormSpec, ROUTE_OPTIONS, type FieldErrors } from '../../app/interactions/forms.ts';
+import {
+  CARE_CHANGE_OPTIONS, payerField, RAISE_ENDING_QUESTION, RAISE_WORDING_ANSWERS, raiseFormSpec, ROUTE_OPTIONS, type FieldErrors,
+} from '../../app/interactions/forms.ts';
 import type { Pressed } from '../../app/interactions/interactions.ts';
 import type { AllowedAction } from '../../domain/allowed-actions.ts';
 import type { Message } from '../../domain/effects.ts';
@@ -136,6 +138,13 @@ export function raiseCard(dir: Directory, errors: FieldErrors = {}, values: Reco
   return card([
     tb('Raise a Section 117 dispute', { weight: 'Bolder', size: 'Large' }),
     tb("Care must continue while this is resolved. Do not type the person's name anywhere, or their NHS number except in its field.", { isSubtle: true }),
+    // R7.2: the words read as ending aftercare without the ending subject: the one question, asked once, as a required
+    // choice above what was typed.
+    ...('wordingConfirmed' in errors || 'wordingConfirmed' in values ? [
+      tb(`**${escCard(errors.wordingConfirmed ?? RAISE_ENDING_QUESTION)}**`, { color: 'Attention' }),
+      { type: 'Input.ChoiceSet', id: 'wordingConfirmed', label: RAISE_ENDING_QUESTION, style: 'expanded', isRequired: true, errorMessage: 'Choose one.',
+        ...(values.wordingConfirmed ? { value: values.wordingConfirmed } : {}), choices: opts(RAISE_WORDING_ANSWERS) },
+    ] : []),
     ...field({ type: 'Input.ChoiceSet', id: 'subjects', label: 'What is the disagreement about?', isMultiSelect: true, isRequired: true, errorMessage: 'Choose at least one.', choices: opts(spec.subjects) }),
     ...field({ type: 'Input.ChoiceSet', id: 'cohort', label: 'The person is', isRequired: true, errorMessage: 'Choose one.', value: 'ADULT', choices: opts(spec.cohorts) }),
     ...field({ type: 'Input.ChoiceSet', id: 'setting', label: 'They are in', isRequired: true, errorMessage: 'Choose one.', value: 'COMMUNITY', choices: opts(spec.settings) }),

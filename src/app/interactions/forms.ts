@@ -56,6 +56,8 @@ const raiseSchema = z.object({
   continuity: one(['yes', 'no'] as const, 'whether care continues', 'yes'),
   ending: z.preprocess((v) => (Array.isArray(v) ? v.includes('ending') : v === true || v === 'true' || v === 'ending'), z.boolean()),
   grounds: list(UNLAWFUL_GROUNDS, 'the reasons'),
+  // R7.2: the answer to the one question asked when the words read as ending aftercare (RAISE_WORDING_ANSWERS).
+  wordingConfirmed: optionalOne(['ending', 'as-chosen'] as const, 'an answer to the question about ending aftercare'),
 });
 
 const yes = z.preprocess((v) => (Array.isArray(v) ? v.includes('yes') : v === true || v === 'true' || v === 'yes'), z.boolean());
@@ -122,7 +124,10 @@ export function raiseInput(values: FormValues, me: Person, dir: Directory): Pars
         ...others.map((o) => ({ organisationId: o, role: 'RESPONDING' as const })),
       ],
       localCaseRef: v.localCaseRef, nhsNumber: v.nhsNumber || null, namedProfessionals: [...new Set(v.professionals)],
-      description: v.description, currentCare: v.currentCare, careContinues: v.continuity !== 'no', endingProposal: v.ending,
+      description: v.description, currentCare: v.currentCare, careContinues: v.continuity !== 'no',
+      // "Yes, it is about ending" is the ending subject chosen (R7.2: straight to Stage 3); "no" raises it as chosen.
+      endingProposal: v.ending || v.wordingConfirmed === 'ending',
+      ...(v.wordingConfirmed === 'as-chosen' ? { wordingConfirmed: true } : {}),
       citedGrounds: v.grounds,
     },
   };
@@ -223,6 +228,16 @@ export function raiseFormSpec(dir: Directory): Record<'subjects' | 'cohorts' | '
     organisations: dir.organisations.map((o) => ({ value: o.id, label: o.name })), grounds: options(UNLAWFUL_GROUNDS, GROUND_TEXT),
   };
 }
+
+/**
+ * R7.2: the raise form's one question (`RAISE_ENDING_QUESTION`), drawn only once the words were read as ending
+ * aftercare without the ending subject: its answers, the same on every platform (field `wordingConfirmed`).
+ */
+export { RAISE_ENDING_QUESTION } from '../../domain/aftercare-effect.ts';
+export const RAISE_WORDING_ANSWERS: Option[] = [
+  { value: 'ending', label: 'Yes: it is about ending Section 117 aftercare (it starts at Stage 3)' },
+  { value: 'as-chosen', label: 'No: raise it as I chose (the record keeps this question and answer)' },
+];
 
 export const ROUTE_OPTIONS: Option[] = options(EXTERNAL_ROUTES, ROUTE_TEXT);
 export const CARE_CHANGE_OPTIONS: Option[] = [

@@ -1,9 +1,11 @@
+import { RAISE_ENDING_QUESTION, readsAsEnding } from '../aftercare-effect.ts';
 import type { RaiseInput } from '../commands.ts';
 import { continuityAlert, flagGrounds } from '../alerts.ts';
 import { refuse } from '../errors.ts';
 import { actorPerson, required } from '../guards.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from '../nhs-number.ts';
 import { startingStage } from '../stage-policy.ts';
+import { SUBJECT_TEXT } from '../texts.ts';
 import { type Draft, startStage } from '../stage-ops.ts';
 import { type OrgKind, PERSON_STEPS } from '../types.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
@@ -55,8 +57,10 @@ export function raise(draft: Draft, { input, reference }: { input: RaiseInput; r
     parties: input.parties.map((p) => ({ organisationId: p.organisationId, role: p.role, addedAt: null, addedReason: null, withdrawnAt: null, withdrawnReason: null })),
   });
   if (d.endingProposal && !d.subjects.includes('ENDING_AFTERCARE')) d.subjects.push('ENDING_AFTERCARE');
+  const wordingQuery = raiseWording(d.endingProposal, [d.description, d.currentCare], input.wordingConfirmed === true);
   draft.event('RAISED', {
     subjects: d.subjects, cohort: d.cohort, setting: d.setting, parties: d.parties, careContinues: d.careContinues, endingProposal: d.endingProposal,
+    ...(wordingQuery ? { wordingQuery } : {}),
   });
   draft.effects.push({ kind: 'OPEN_CASE_SPACE', notBefore: draft.nowIso });
 
@@ -73,4 +77,23 @@ export function raise(draft: Draft, { input, reference }: { input: RaiseInput; r
     : `${draft.name(me.id)} raised a dispute.`);
   if (!d.careContinues) continuityAlert(draft, `${draft.name(me.id)} could not confirm that current care continues while the dispute is resolved.`);
   flagGrounds(draft, [...(input.citedGrounds ?? []), ...detectUnlawfulGrounds(`${d.description}\n${d.currentCare}`)], 'The dispute as raised');
+}
+
+/**
+ * R7.2: a dispute about ending aftercare starts at Stage 3, so the choice of subject decides where it starts, never the
+ * words. Words that read as ending, without that choice, ask once (last, when everything else on the form is right):
+ * yes, it is about ending (choose the subject, and it starts at Stage 3), or no, raise it as chosen, which the RAISED
+ * entry keeps so whoever reads the history sees the question was asked and answered.
+ */
+function raiseWording(ending: boolean, texts: string[], confirmed: boolean): 'ENDS' | null {
+  if (ending || !texts.some((t) => readsAsEnding(t))) return null;
+  if (confirmed) return 'ENDS';
+  refuse(
+    'WORDING_CHECK',
+    `${RAISE_ENDING_QUESTION} A dispute about ending Section 117 aftercare starts at Stage 3, where every party's senior officer `
+      + `decides it after a joint assessment (protocol section 7). If it is, choose "${SUBJECT_TEXT.ENDING_AFTERCARE}" as what `
+      + 'it is about ("subjects") and raise it again. If not, confirm it ("wordingConfirmed") and raise it again as you chose: '
+      + 'the record keeps the question and your answer.',
+    'wordingConfirmed',
+  );
 }

@@ -1,5 +1,7 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { CARE_CHANGE_OPTIONS, type Option, raiseFormSpec, ROUTE_OPTIONS } from '../../../app/interactions/forms.ts';
+import {
+  CARE_CHANGE_OPTIONS, type FormValues, type Option, RAISE_ENDING_QUESTION, RAISE_WORDING_ANSWERS, raiseFormSpec, ROUTE_OPTIONS,
+} from '../../../app/interactions/forms.ts';
 import type { Pressed } from '../../../app/interactions/interactions.ts';
 import type { Refusal } from '../../../app/interactions/refusals.ts';
 import type { SimpleFormSpec } from '../../../app/interactions/simple-forms.ts';
@@ -32,30 +34,53 @@ export function modal(callbackId: string, title: string, submit: string, blocks:
   };
 }
 
-/** `/s117 raise`: every field of R2.x and R3.1, in the order people think of them. */
-export function raiseModal(dir: Directory, meta: { channel: string | null }): ModalView {
+/**
+ * `/s117 raise`: every field of R2.x and R3.1, in the order people think of them. `keep` is what was typed when the
+ * form is shown again (people chosen as their Slack ids); `question` is R7.2's one question, asked when the words read
+ * as ending aftercare without the ending subject: drawn at the top as a required choice, so its answer has a block.
+ */
+export function raiseModal(dir: Directory, meta: { channel: string | null }, keep: FormValues = {}, question: string | null = null): ModalView {
   const spec = raiseFormSpec(dir);
   const opts = (list: Option[]) => list.slice(0, LIMITS.options).map((o) => option(o.value, o.label));
+  const str = (id: string) => (typeof keep[id] === 'string' ? keep[id] as string : '');
+  const listOf = (id: string): string[] => (Array.isArray(keep[id]) ? (keep[id] as unknown[]).map(String) : str(id) ? [str(id)] : []);
+  const chosen = (list: PlainTextOption[], id: string) => list.filter((o) => listOf(id).includes(o.value!));
+  const many = (id: string, list: Option[]) => {
+    const all = opts(list);
+    const initial = chosen(all, id);
+    return { type: 'multi_static_select' as const, action_id: 'v', options: all, ...(initial.length ? { initial_options: initial } : {}) };
+  };
+  const one = (type: 'static_select' | 'radio_buttons', id: string, all: PlainTextOption[]) => {
+    const initial = chosen(all, id)[0];
+    return { type, action_id: 'v', options: all, ...(initial ? { initial_option: initial } : {}) } as InputBlock['element'];
+  };
+  const boxes = (id: string, all: PlainTextOption[]) => {
+    const initial = chosen(all, id);
+    return { type: 'checkboxes' as const, action_id: 'v', options: all, ...(initial.length ? { initial_options: initial } : {}) };
+  };
+  const people = listOf('professionals').filter((u) => /^[UW][A-Z0-9]+$/.test(u));
+  const asked: KnownBlock[] = question ? [
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(question)}*`, LIMITS.sectionText) } },
+    input('wordingConfirmed', RAISE_ENDING_QUESTION, one('radio_buttons', 'wordingConfirmed', opts(RAISE_WORDING_ANSWERS))),
+  ] : [];
   return modal('s117_raise', 'Raise a dispute', 'Raise', [
     { type: 'section', text: { type: 'mrkdwn', text: 'Care must continue while this is resolved. Do not type the person\'s name or NHS number anywhere except the NHS number field.' } },
-    input('subjects', 'What is the disagreement about?', { type: 'multi_static_select', action_id: 'v', options: opts(spec.subjects) }),
-    input('cohort', 'The person is', { type: 'static_select', action_id: 'v', options: opts(spec.cohorts) }),
-    input('setting', 'They are in', { type: 'static_select', action_id: 'v', options: opts(spec.settings) }),
-    input('parties', 'The other organisation(s) in the dispute', { type: 'multi_static_select', action_id: 'v', options: opts(spec.organisations) },
+    ...asked,
+    input('subjects', 'What is the disagreement about?', many('subjects', spec.subjects)),
+    input('cohort', 'The person is', one('static_select', 'cohort', opts(spec.cohorts))),
+    input('setting', 'They are in', one('static_select', 'setting', opts(spec.settings))),
+    input('parties', 'The other organisation(s) in the dispute', many('parties', spec.organisations),
       { hint: 'Your own organisation is added as the party raising the dispute.' }),
-    input('localCaseRef', "The person's local case number", text('', false, 100), { hint: 'Used to find the case. Never their name.' }),
-    input('nhsNumber', 'NHS number (optional)', text('', false, 12), { optional: true, hint: '10 digits. Only the last 3 are ever shown in chat.' }),
-    input('professionals', 'Professionals involved (optional)', { type: 'multi_users_select', action_id: 'v' }, { optional: true, hint: 'They are invited to the case channel.' }),
-    input('description', 'What do the organisations disagree about?', text('', true)),
-    input('currentCare', 'What care does the person get now?', text('', true)),
-    input('continuity', 'Is that care continuing while this is resolved?', {
-      type: 'radio_buttons', action_id: 'v',
-      options: [option('yes', 'Yes, care continues'), option('no', 'No: care has been delayed, reduced or withdrawn')],
-    }, { hint: 'If not, the senior officers are alerted at once.' }),
-    input('ending', 'Ending aftercare', {
-      type: 'checkboxes', action_id: 'v', options: [option('ending', 'This is about ending Section 117 aftercare (goes straight to Stage 3)')],
-    }, { optional: true }),
-    input('grounds', 'Reasons any party has given (optional)', { type: 'multi_static_select', action_id: 'v', options: opts(spec.grounds) },
+    input('localCaseRef', "The person's local case number", text(str('localCaseRef'), false, 100), { hint: 'Used to find the case. Never their name.' }),
+    input('nhsNumber', 'NHS number (optional)', text(str('nhsNumber'), false, 12), { optional: true, hint: '10 digits. Only the last 3 are ever shown in chat.' }),
+    input('professionals', 'Professionals involved (optional)', { type: 'multi_users_select', action_id: 'v', ...(people.length ? { initial_users: people } : {}) },
+      { optional: true, hint: 'They are invited to the case channel.' }),
+    input('description', 'What do the organisations disagree about?', text(str('description'), true)),
+    input('currentCare', 'What care does the person get now?', text(str('currentCare'), true)),
+    input('continuity', 'Is that care continuing while this is resolved?', one('radio_buttons', 'continuity',
+      [option('yes', 'Yes, care continues'), option('no', 'No: care has been delayed, reduced or withdrawn')]), { hint: 'If not, the senior officers are alerted at once.' }),
+    input('ending', 'Ending aftercare', boxes('ending', [option('ending', 'This is about ending Section 117 aftercare (goes straight to Stage 3)')]), { optional: true }),
+    input('grounds', 'Reasons any party has given (optional)', many('grounds', spec.grounds),
       { optional: true, hint: 'These are not lawful grounds for delay. Choosing one flags it; it never stops the dispute.' }),
   ], meta);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FormName } from '../../../app/interactions/forms.ts';
 import { SIMPLE_FORMS } from '../../../app/interactions/simple-forms.ts';
 import { decisionModal } from '../blocks/decision-modal.ts';
-import { refusalModal, simpleCallback } from '../blocks/modals.ts';
+import { raiseModal, refusalModal, simpleCallback } from '../blocks/modals.ts';
 import { type SlackContext, ephemeral } from '../context.ts';
 import { formValues } from '../form.ts';
 
@@ -48,6 +48,14 @@ export function register(app: App, ctx: SlackContext): void {
       if (open.ok && open.value.kind === 'form' && open.value.decision) {
         return void (await ack({ response_action: 'update', view: decisionModal(open.value.decision, m.source ?? null, values, { text: r.errors.wordingConfirmed, action: r.refusal.action ?? null }) }));
       }
+    }
+    if (!r.ok && form === 'raise' && r.errors.wordingConfirmed && !('wordingConfirmed' in view.state.values)) {
+      // R7.2: the words read as ending aftercare without the ending subject. Slack puts an error only on a block of the
+      // view, so the form is shown again, as typed, with the question as a required choice at the top.
+      const keep = formValues(view.state, (u) => u);
+      return void (await ack({
+        response_action: 'update', view: raiseModal(ctx.interactions.service.directory(), { channel: m.channel ?? null }, keep, r.errors.wordingConfirmed),
+      }));
     }
     if (!r.ok && r.refusal.action && m.d) {
       return void (await ack({ response_action: 'update', view: refusalModal(m.d, { ...r.refusal, action: r.refusal.action }) }));
