@@ -28,8 +28,11 @@ function directoryWithLoop(): string {
 
 export interface ContractBot { bot: Bot; clock: FakeClock; slack: FakeSlackApi; connector: FakeBotConnector; drivers: PlatformDriver[]; stop(): Promise<void> }
 
-/** One bot speaking Slack, Teams and the test-only Loop platform, each against its fake on loopback. */
-export async function contractBot(): Promise<ContractBot> {
+/**
+ * One bot speaking Slack, Teams and the test-only Loop platform, each against its fake on loopback (on PGlite in
+ * memory, or on the database `extraEnv` names).
+ */
+export async function contractBot(extraEnv: Record<string, string> = {}): Promise<ContractBot> {
   const slack = new FakeSlackApi();
   const connector = new FakeBotConnector();
   await slack.start();
@@ -38,7 +41,7 @@ export async function contractBot(): Promise<ContractBot> {
   const env = loadEnv({
     PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', DIRECTORY_FILE: directoryWithLoop(), SCHEDULER: 'off',
     SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`,
-    TEAMS_CASE_CHANNEL_ID: TEAMS_CASES, TEAMS_SERVICE_URL: connector.url, MICROSOFT_APP_TENANT_ID: 'tenant-1',
+    TEAMS_CASE_CHANNEL_ID: TEAMS_CASES, TEAMS_SERVICE_URL: connector.url, MICROSOFT_APP_TENANT_ID: 'tenant-1', ...extraEnv,
   });
   const bot = await startBot({ env, logger: createLogger('silent'), clock, scheduler: false, platforms: [...PLATFORMS, loopPlatform()] });
   const base = `http://127.0.0.1:${bot.address.port}`;
