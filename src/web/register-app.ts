@@ -24,6 +24,7 @@ import { disputePage, type Filters, layout, registerPage, reportPage } from './p
 import { formBody, send } from './respond.ts';
 import { actionsPanel } from './action-forms.ts';
 import { WebActions } from './web-actions.ts';
+import { RAISE_PATH, WebRaise } from './web-raise.ts';
 import { SignInPages } from './sign-in.ts';
 import type { SignInLinkStore } from '../app/sign-in-links.ts';
 import { referralPackOf } from '../app/referral-pack.ts';
@@ -128,6 +129,7 @@ export class RegisterApp {
         return send(res, bad ? 400 : 200, await this.list(req, viewer, url));
       }
       if (path === '/register/disputes.csv') return this.listAsCsv(req, viewer, url, res);
+      if (path === RAISE_PATH) return this.raising(req, res, viewer, session);
       if (GovernancePages.handles(path)) {
         const pages = new GovernancePages(this.service, send, (r) => this.where(r), (t) => this.auth.checkCsrf(session, t));
         return pages.handle(req, res, url, path, viewer, () => formBody(req));
@@ -192,6 +194,21 @@ export class RegisterApp {
     }
     if (verb) return this.actions.submitForm(res, viewer, viewer.person, d, verb, url.searchParams, csrf, body);
     return this.actions.act(res, viewer, viewer.person, d, csrf, body);
+  }
+
+  /** Raising a dispute from the register (web-raise.ts), for a signed-in person, behind the session's CSRF token. */
+  private async raising(req: IncomingMessage, res: ServerResponse, viewer: Viewer, session: Awaited<ReturnType<Auth['viewer']>>['session']): Promise<void> {
+    if (!viewer.person) {
+      return send(res, 403, layout('Not recorded', viewer, html`<p class="error">Sign-in is not configured, so the register cannot tell who you are. Raise the dispute from chat or with "s117 dispute raise".</p>`));
+    }
+    const csrf = await this.auth.csrf(session);
+    const raise = new WebRaise(this.actions.ix, WebActions.nonce);
+    if (req.method !== 'POST') return raise.show(res, viewer, viewer.person, csrf);
+    const body = await formBody(req);
+    if (!this.auth.checkCsrf(session, body.get('csrf') ?? undefined)) {
+      return send(res, 403, layout('Not recorded', viewer, html`<div class="error-summary" role="alert"><h2>There is a problem</h2><p>This form had expired, so nothing was recorded. Go back, reload the page and try again.</p></div><p><a href="${RAISE_PATH}">Raise a dispute</a></p>`));
+    }
+    return raise.submit(res, viewer, viewer.person, csrf, body);
   }
 
   /** R5.7, R8.2: the referral pack (PDF or zip) and the person's letters, for those who may see the dispute. */
@@ -264,7 +281,9 @@ export class RegisterApp {
     const { f, filter, errors, now } = this.listFilter(viewer, url);
     const { total: n, rows } = await this.disputes.list(filter);
     await this.seen(req, viewer, 'LIST', rows.map((r) => r.reference), { page: 'register', query: url.search.slice(0, 500) || null });
-    const body = html`${errors.length ? html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}${registerPage(this.service.calendar, this.service.directory(), rows, n, f, now)}`;
+    // A signed-in person in the directory may raise a dispute here (an e-mail-only person has no chat to raise it in).
+    const raise = viewer.person ? html`<p><a class="button" href="${RAISE_PATH}">Raise a dispute</a></p>` : '';
+    const body = html`${raise}${errors.length ? html`<div class="error" role="alert">${errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}${registerPage(this.service.calendar, this.service.directory(), rows, n, f, now)}`;
     return layout('Section 117 disputes', viewer, body);
   }
 
