@@ -29,7 +29,9 @@ export function raiseWebForm(dir: Directory, me: Person, ask: boolean): WebForm 
     intro: ['Care must continue while this is resolved. Do not type the person\'s name anywhere, or their NHS number except in its field.'],
     submit: 'Raise',
     fields: [
-      ...(ask ? [{ name: 'wordingConfirmed', label: RAISE_ENDING_QUESTION, kind: 'radios' as const, options: RAISE_WORDING_ANSWERS, required: true }] : []),
+      ...(ask ? [{
+        name: 'wordingConfirmed', label: RAISE_ENDING_QUESTION, kind: 'radios' as const, options: RAISE_WORDING_ANSWERS, required: true,
+      }] : []),
       { name: 'subjects', label: 'What is the disagreement about?', kind: 'checkboxes', options: spec.subjects, required: true },
       { name: 'cohort', label: 'The person is', kind: 'radios', options: spec.cohorts, required: true },
       { name: 'setting', label: 'They are in', kind: 'select', options: spec.settings, required: true },
@@ -37,14 +39,22 @@ export function raiseWebForm(dir: Directory, me: Person, ask: boolean): WebForm 
         name: 'parties', label: 'The other organisation(s) in the dispute', kind: 'checkboxes', options: others, required: true,
         hint: 'Your own organisation is added as the party raising the dispute.',
       },
-      { name: 'localCaseRef', label: "The person's local case number", kind: 'text', required: true, hint: 'Used to find the case. Never their name.' },
+      {
+        name: 'localCaseRef', label: "The person's local case number", kind: 'text', required: true,
+        hint: 'Used to find the case. Never their name.',
+      },
       { name: 'nhsNumber', label: 'NHS number', kind: 'text', required: false, hint: '10 digits. Only the last 3 are ever shown.' },
-      { name: 'professionals', label: 'Professionals involved', kind: 'checkboxes', options: people, required: false, hint: 'They are invited to the case space.' },
+      {
+        name: 'professionals', label: 'Professionals involved', kind: 'checkboxes', options: people, required: false,
+        hint: 'They are invited to the case space.',
+      },
       { name: 'description', label: 'What do the organisations disagree about?', kind: 'textarea', required: true },
       { name: 'currentCare', label: 'What care does the person get now?', kind: 'textarea', required: true },
       {
         name: 'continuity', label: 'Is that care continuing while this is resolved?', kind: 'radios', required: true,
-        options: [{ value: 'yes', label: 'Yes, care continues' }, { value: 'no', label: 'No: care has been delayed, reduced or withdrawn' }],
+        options: [
+          { value: 'yes', label: 'Yes, care continues' }, { value: 'no', label: 'No: care has been delayed, reduced or withdrawn' },
+        ],
         hint: 'If not, the senior officers are alerted at once.',
       },
       {
@@ -85,22 +95,27 @@ export class WebRaise {
     let form = raiseWebForm(dir, person, asked);
     const { values } = formValues(form, body);
     if (!NONCE.test(nonce)) {
-      return send(res, 400, layout('Not recorded', viewer, html`<div class="error-summary" role="alert"><h2>There is a problem</h2><p>${
-        'That form is out of date. Go back, reload the page and try again.'}</p></div><p><a href="${RAISE_PATH}">Raise a dispute</a></p>`, { error: true }));
+      const stale = html`<div class="error-summary" role="alert"><h2>There is a problem</h2>
+<p>That form is out of date. Go back, reload the page and try again.</p></div><p><a href="${RAISE_PATH}">Raise a dispute</a></p>`;
+      return send(res, 400, layout('Not recorded', viewer, stale, { error: true }));
     }
     const r = await this.ix.submit(person, 'web', 'raise', values, {}, `web:${person.id}:${nonce}`);
     if (r.ok) {
       const words = r.duplicate ? 'That was already recorded.'
         : `${r.dispute.reference} is raised at Stage ${r.dispute.stage}. Its participants are being told.`;
-      return void res.writeHead(303, { location: `/register/dispute/${r.dispute.reference}?notice=${encodeURIComponent(words)}`, 'cache-control': 'no-store' }).end();
+      const location = `/register/dispute/${r.dispute.reference}?notice=${encodeURIComponent(words)}`;
+      return void res.writeHead(303, { location, 'cache-control': 'no-store' }).end();
     }
     // R7.2: the words read as ending aftercare without the ending subject: the form again, as typed, with the question.
     const ask = asked || Boolean(r.errors.wordingConfirmed);
     if (ask && !asked) form = raiseWebForm(dir, person, true);
     const onForm = (f: string) => form.fields.some((x) => x.name === f);
     const errors: FieldErrors = {};
-    for (const [f, m] of Object.entries(r.errors)) errors[onForm(f) ? f : 'form'] ??= onForm(f) ? m : refusalText({ ...r.refusal, message: m });
-    send(res, 400, layout(form.title, viewer, formPage(form, RAISE_PATH, { csrf, key: nonce, ...(ask ? { asked: '1' } : {}) }, values, errors, '/register'),
-      { error: true }));
+    // A problem with no field on the form (there is none today) is shown at the top, as a refusal is worded.
+    for (const [f, m] of Object.entries(r.errors)) {
+      errors[onForm(f) ? f : 'form'] ??= onForm(f) ? m : refusalText({ ...r.refusal, message: m });
+    }
+    const hidden = { csrf, key: nonce, ...(ask ? { asked: '1' } : {}) };
+    send(res, 400, layout(form.title, viewer, formPage(form, RAISE_PATH, hidden, values, errors, '/register'), { error: true }));
   }
 }
