@@ -229,11 +229,11 @@ export function raiseFormSpec(dir: Directory): Record<'subjects' | 'cohorts' | '
   };
 }
 
-/**
- * R7.2: the raise form's one question (`RAISE_ENDING_QUESTION`), drawn only once the words were read as ending
- * aftercare without the ending subject: its answers, the same on every platform (field `wordingConfirmed`).
- */
 export { RAISE_ENDING_QUESTION } from '../../domain/aftercare-effect.ts';
+/**
+ * R7.2: the answers to the raise form's one question (`RAISE_ENDING_QUESTION`), drawn only once the words were read
+ * as ending aftercare without the ending subject; the same on every platform (field `wordingConfirmed`).
+ */
 export const RAISE_WORDING_ANSWERS: Option[] = [
   { value: 'ending', label: 'Yes: it is about ending Section 117 aftercare (it starts at Stage 3)' },
   { value: 'as-chosen', label: 'No: raise it as I chose (the record keeps this question and answer)' },
