@@ -283,6 +283,32 @@ describe.each(DATABASES)('Slack Connect between two organisations that allow it 
     expect(await r.bot.app.db.prisma.outbox.count({ where: { failedAt: { not: null } } })).toBe(0);
   }, 180_000);
 
+  it('brings into the ICB\'s own channel someone whose invitation was going out when the decline was recorded', async () => {
+    // Gus's invitation goes; Ivy's reaches Slack and its answer is held while Gus's decline is recorded.
+    const ivy = r.slack.holdNext('conversations.inviteShared', (a) => JSON.stringify(a.emails).includes('ivy.nash@'));
+    let held = false;
+    void ivy.reached.then(() => { held = true; });
+    const { dispute } = await r.bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({ namedProfessionals: ['gus-hart', 'ivy-nash'] }));
+    const pending = () => r.bot.app.db.prisma.outbox.count({ where: { disputeId: dispute.id, deliveredAt: null, failedAt: null } });
+    const delivering = (async () => {
+      while (!held && await pending() > 0) await r.bot.app.scheduler.tick();
+    })();
+    await until(() => held, 'Ivy\'s invitation to reach Slack', 60_000);
+    const channel = r.slack.channelsIn(COUNCIL).find((c) => c.name === dispute.reference.toLowerCase())!;
+    const gus = r.slack.invites.find((i) => i.channel === channel.id && i.recipient.email === 'gus.hart@anytown.nhs.uk')!;
+    expect((await slackPost(r.base, eventBody(COUNCIL, r.slack.declineInvite(gus.id)), 'json')).status).toBe(200);
+    const home = { disputeId_home: { disputeId: dispute.id, home: `slack:${ICB}` } };
+    await until(async () => (await r.bot.app.db.prisma.sharedSpace.findUnique({ where: home }))?.state === 'refused', 'the refusal recorded');
+    ivy.release();
+    await delivering;
+    await settle(r);
+    const own = r.slack.channelsIn(ICB).filter((c) => c.name === dispute.reference.toLowerCase());
+    expect(own).toHaveLength(1);
+    expect(own[0]!.members).toEqual(expect.arrayContaining(['U0GUSHART1', 'U0IVYNASH1']));
+    expect(governancePosts(r, dispute.reference)).toHaveLength(1);
+    expect(await r.bot.app.db.prisma.outbox.count({ where: { failedAt: { not: null } } })).toBe(0);
+  }, 180_000);
+
   it('falls back at once when the council\'s workspace does not allow Slack Connect (restricted_action), telling governance once', async () => {
     r.slack.connectAllowed.delete(COUNCIL);
     const { dispute } = await r.bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({ namedProfessionals: ['gus-hart'] }));
