@@ -136,7 +136,7 @@ export interface Outbox {
   refuseShare(disputeId: string, home: string, refusal: ShareRefusal): Promise<boolean>;
   /** The shares of a host channel (from Slack's invite events). */
   sharesOfChannel(channel: string): Promise<SharedSpaceRecord[]>;
-  /** The shares whose invitations nobody has answered yet, oldest first (few: one per dispute and invited home). */
+  /** The shares of open disputes whose invitations nobody has answered yet, oldest first (few: one per dispute and home). */
   pendingShares(): Promise<SharedSpaceRecord[]>;
   /**
    * Marks a row of a shared home delivered, as the shared channel's business (its post is in the host's channel),

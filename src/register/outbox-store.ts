@@ -287,7 +287,11 @@ export class OutboxStore implements Outbox {
   }
 
   async pendingShares(): Promise<SharedSpaceRecord[]> {
-    return (await this.prisma.sharedSpace.findMany({ where: { state: 'pending' }, orderBy: { createdAt: 'asc' } })).map(shareRecord);
+    // Open disputes only: a resolved dispute's unanswered invitation needs no channel now, and is not read every tick.
+    const rows = await this.prisma.$queryRaw<Parameters<typeof shareRecord>[0][]>`
+      SELECT s.* FROM "SharedSpace" s JOIN "Dispute" d ON d."id" = s."disputeId"
+      WHERE s."state" = 'pending' AND d."status" = 'OPEN' ORDER BY s."createdAt"`;
+    return rows.map(shareRecord);
   }
 
   async leaveToShare(row: ClaimedRow, home: string, at: Date): Promise<boolean> {
