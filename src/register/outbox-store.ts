@@ -315,6 +315,7 @@ function shareRecord(r: {
 }): SharedSpaceRecord {
   return {
     disputeId: r.disputeId, home: r.home, host: r.host, state: r.state as SharedSpaceRecord['state'], channel: r.channel,
-    inviteIds: (r.inviteIds as string[] | null) ?? [], people: (r.people as string[] | null) ?? [], reason: r.reason, createdAt: r.createdAt,
+    inviteIds: (r.inviteIds as string[] | null) ?? [], people: (r.people as string[] | null) ?? [], reason: r.reason,
+    createdAt: r.createdAt,
   };
 }
