@@ -23,6 +23,7 @@ import type { DisputeStore } from './app/dispute-store.ts';
 import { homeService, PLATFORMS } from './platforms.ts';
 import type { Reach } from './domain/homes.ts';
 import { type ChatPort, type Clock, type Logger, systemClock } from './app/ports.ts';
+import { SharedSpaces } from './app/shared-spaces.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { sendMonthlyReportIfDue } from './app/monthly-report.ts';
 import { auditDir } from './register/checkpoints.ts';
@@ -46,6 +47,8 @@ export interface App {
   conversations: Conversations;
   dispatcher: OutboxDispatcher;
   scheduler: Scheduler;
+  /** Invitations into another organisation's shared channel (Slack Connect): their answers, and those never answered. */
+  sharedSpaces: SharedSpaces;
   ports: Record<string, ChatPort>;
   /** Requests being answered in this process, against background work (one per boot; see foreground.ts). */
   foreground: Foreground;
@@ -138,12 +141,18 @@ export async function boot(opts: BootOptions): Promise<App> {
         rowTimeoutMs: env.PLATFORM_CALL_TIMEOUT_MS * 4, rateScale: env.RATE_LIMIT_SCALE, concurrency: env.OUTBOX_CONCURRENCY,
       },
     });
+    // Slack Connect's invitations: the platform's events (accepted, declined) and the sweep of unanswered ones.
+    const sharedSpaces = new SharedSpaces({
+      outbox: new OutboxStore(db), dispute: (id) => service.get({ id }), directory: () => directory, now: () => service.now(),
+      hasPort: (key) => Boolean(ports[key]), logger: logger.child({ part: 'shared-spaces' }), calendar,
+      answerWorkingDays: env.SHARED_CHANNEL_ANSWER_WORKING_DAYS, onChange: () => void scheduler.deliverSoon(),
+    });
     const scheduler = new Scheduler(service, dispatcher, logger.child({ part: 'scheduler' }), {
       cron: env.SWEEP_CRON, timeZone: env.TIME_ZONE, outboxPollMs: opts.outboxPollMs ?? 3000,
     }, () => sendMonthlyReportIfDue(store, service, calendar, clock.now(), env.PUBLIC_URL?.replace(/\/$/, '') ?? null),
-    audit ? dailyCheckpoints(db, audit, store, clock) : undefined);
+    audit ? dailyCheckpoints(db, audit, store, clock) : undefined, () => sharedSpaces.sweepUnanswered());
     return {
-      env, db, calendar, policy, directoryFile: file, service, store, conversations, dispatcher, scheduler, ports, foreground,
+      env, db, calendar, policy, directoryFile: file, service, store, conversations, dispatcher, scheduler, sharedSpaces, ports, foreground,
       appliedMigrations, auditDir: audit,
       get directory() { return directory; },
       // R5.8: a bad file is refused with its problems and the directory in use stays as it was.

@@ -11,8 +11,6 @@ import { inboundContext, warnExposure } from './http/guards.ts';
 import { RegisterSessions } from './register/web-sessions.ts';
 import { RegisterIdentityBindings } from './register/identity-bindings.ts';
 import { RegisterInstallations } from './register/platform-installations.ts';
-import { OutboxStore } from './register/outbox-store.ts';
-import { SharedSpaces } from './app/shared-spaces.ts';
 import { startAdminServer, type AdminServer } from './cli/admin-server.ts';
 import { sitePages } from './web/site-pages.ts';
 import { instrumentPort, metricsHandler, timedInbound } from './metrics/metrics.ts';
@@ -90,11 +88,7 @@ export async function startBot(opts: {
     ports[key] = wrapped;
     app.ports[key] = wrapped;
   };
-  const sharedSpaces = new SharedSpaces({
-    outbox: new OutboxStore(app.db), dispute: (id) => app.service.get({ id }), directory: () => app.service.directory(),
-    now: () => app.service.now(), hasPort: (key) => Boolean(app.ports[key]), logger: logger.child({ part: 'shared-spaces' }),
-    onChange: () => void app.scheduler.deliverSoon(),
-  });
+  const sharedSpaces = app.sharedSpaces;
   try {
     for (const [name, p] of platforms) {
       p.attach(app.service, () => void app.scheduler.deliverSoon(), { installations, addPort, sharedSpaces });

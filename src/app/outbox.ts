@@ -66,6 +66,8 @@ export interface SharedSpaceRecord {
   /** Directory ids of the people invited. */
   people: string[];
   reason: string | null;
+  /** When the share was started (its first invitation): an invitation unanswered long after it is treated as refused. */
+  createdAt: Date;
 }
 
 /** What a refused share queues, in the transaction that records the refusal (so it happens once). */
@@ -76,6 +78,11 @@ export interface ShareRefusal {
   governance: { idempotencyKey: string; platform: string; message: Message };
   /** The people to invite into the home's own channel now. */
   people: string[];
+  /**
+   * Only a share still pending may be refused (an invitation nobody answered): one accepted meanwhile is left as it
+   * is. Without it, any share not refused yet (a decline after an acceptance still stands).
+   */
+  onlyPending?: boolean;
 }
 
 /**
@@ -129,6 +136,15 @@ export interface Outbox {
   refuseShare(disputeId: string, home: string, refusal: ShareRefusal): Promise<boolean>;
   /** The shares of a host channel (from Slack's invite events). */
   sharesOfChannel(channel: string): Promise<SharedSpaceRecord[]>;
+  /** The shares of open disputes whose invitations nobody has answered yet, oldest first (few: one per dispute and home). */
+  pendingShares(): Promise<SharedSpaceRecord[]>;
+  /**
+   * Marks a row of a shared home delivered, as the shared channel's business (its post is in the host's channel),
+   * unless the share is refused: then false, and nothing changes, so the row goes to the home's own channel. Reads the
+   * share under a lock that the refusal's own write waits for (and waits for it), so a refusal recorded while the row
+   * was being delivered either sees the row delivered (and copies its post) or is seen here (and the row posts itself).
+   */
+  leaveToShare(row: ClaimedRow, home: string, at: Date): Promise<boolean>;
 }
 
 /** Shared rate-limit state (register/rate-limit-store.ts): one row per bucket, for every replica. */

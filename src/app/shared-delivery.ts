@@ -57,6 +57,11 @@ export async function deliverShared(x: SharedDelivery, row: ClaimedRow, port: Ch
         'Slack Connect was refused; that workspace gets a channel of its own');
     }
   };
+  // Done as the shared channel's business, unless the share was refused while this row was on its way (a decline
+  // event, the sweep of unanswered invitations): then false, and the row goes to the home's own channel as if it had
+  // come after the refusal. Checked and marked delivered under the lock the refusal takes, so the refusal's copy of
+  // the posts so far has this row's post or this row posts it itself, never neither and never both.
+  const leave = async () => outbox.leaveToShare(row, home, x.now());
   if (!hostPort?.inviteShared || !hostSpace) {
     // The host's connection is gone or no longer shares (settings changed): its people must not be left out.
     await refuse(`${held.host} can no longer share its channel`, e.kind === 'INVITE' ? e.personIds : []);
@@ -75,28 +80,31 @@ export async function deliverShared(x: SharedDelivery, row: ClaimedRow, port: Ch
         if (!(err instanceof ShareRefused)) throw err;
         // Its own channel, people, card and posts are queued with the refusal, in one transaction.
         await refuse(err.message, e.personIds);
+        return true;
       }
-      return true;
+      // Refused meanwhile: the refusal's invitation may have been written before these people were noted.
+      return leave();
     }
     case 'UNINVITE': {
       const known = x.people(e.personIds);
       const missing = e.personIds.filter((id) => !known.some((p) => p.id === id));
       const gone = missing.length ? await x.registeredPeople(missing) : [];
       await hostPort.uninvite(hostSpace, [...known, ...gone], hd);
-      return true;
+      return leave();
     }
     case 'POST': {
       // Not in the channel until they accept: those it names hear now, in their own workspace. Everything else is in
       // the channel's history when they join, or copied to their own channel if they never do.
-      if (held.state !== 'pending') return true;
-      for (const person of x.people(e.message.mentions.filter((id) => held.people.includes(id)))) {
-        const once = { ...d, key: `${row.idempotencyKey}:dm:${person.id}`, known: null, sent: async () => undefined };
-        await port.dm(person, e.message, once, hostSpace);
+      if (held.state === 'pending') {
+        for (const person of x.people(e.message.mentions.filter((id) => held.people.includes(id)))) {
+          const once = { ...d, key: `${row.idempotencyKey}:dm:${person.id}`, known: null, sent: async () => undefined };
+          await port.dm(person, e.message, once, hostSpace);
+        }
       }
-      return true;
+      return leave();
     }
     default:
       // The card lives in the host's channel, refreshed by the host's rows.
-      return true;
+      return leave();
   }
 }

@@ -78,6 +78,8 @@ export const coreEnvSchema = z.object({
   WORKING_HOURS_END: hhmm.default('17:00'),
   LOCAL_CLOSURE_DAYS: isoDates.default([]),
   PERSON_STEPS_DUE_WORKING_DAYS: positiveInt(5),
+  /** Slack Connect: working days an invitation into a shared case channel may go unanswered before its organisation gets its own. */
+  SHARED_CHANNEL_ANSWER_WORKING_DAYS: positiveInt(2),
   /** R5.3: working days between repeated alerts while Stage 3 stays overdue. */
   OVERDUE_REPEAT_WORKING_DAYS: positiveInt(5),
   SWEEP_CRON: z.string().refine((c) => cron.validate(c), 'must be a cron expression of five fields like "* * * * *" (every minute)').default('* * * * *'),

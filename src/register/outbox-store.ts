@@ -66,8 +66,12 @@ export class OutboxStore implements Outbox {
   }
 
   async delivered(row: ClaimedRow, at: Date): Promise<void> {
+    await this.prisma.$executeRaw(this.deliveredStatement(row, at));
+  }
+
+  private deliveredStatement(row: ClaimedRow, at: Date): Prisma.Sql {
     // Delivered is delivered, even if the lease ran out meanwhile.
-    await this.prisma.$executeRaw`
+    return Prisma.sql`
       WITH r AS (
         UPDATE "Outbox" SET "deliveredAt" = ${at}, "claimedUntil" = NULL, "claimToken" = NULL, "inFlightSince" = NULL, "lastError" = NULL
         WHERE "id" = ${row.id} AND "deliveredAt" IS NULL
@@ -251,7 +255,7 @@ export class OutboxStore implements Outbox {
     return this.prisma.$transaction(async (tx) => {
       // The guard makes one caller (of every replica and retry) the one that queues the fallback.
       const n = await tx.sharedSpace.updateMany({
-        where: { disputeId, home, state: { not: 'refused' } }, data: { state: 'refused', reason: r.reason.slice(0, 500), decidedAt: r.at },
+        where: { disputeId, home, state: r.onlyPending ? 'pending' : { not: 'refused' } }, data: { state: 'refused', reason: r.reason.slice(0, 500), decidedAt: r.at },
       });
       if (n.count !== 1) return false;
       const at = r.at;
@@ -281,13 +285,37 @@ export class OutboxStore implements Outbox {
   async sharesOfChannel(channel: string): Promise<SharedSpaceRecord[]> {
     return (await this.prisma.sharedSpace.findMany({ where: { channel } })).map(shareRecord);
   }
+
+  async pendingShares(): Promise<SharedSpaceRecord[]> {
+    // Open disputes only: a resolved dispute's unanswered invitation needs no channel now, and is not read every tick.
+    const rows = await this.prisma.$queryRaw<Parameters<typeof shareRecord>[0][]>`
+      SELECT s.* FROM "SharedSpace" s JOIN "Dispute" d ON d."id" = s."disputeId"
+      WHERE s."state" = 'pending' AND d."status" = 'OPEN' ORDER BY s."createdAt"`;
+    return rows.map(shareRecord);
+  }
+
+  async leaveToShare(row: ClaimedRow, home: string, at: Date): Promise<boolean> {
+    if (!row.disputeId) return false;
+    const disputeId = row.disputeId;
+    return this.prisma.$transaction(async (tx) => {
+      // FOR SHARE conflicts with refuseShare's UPDATE of the same row: whichever comes second waits for the first to
+      // commit and then reads what it wrote (the refusal, or this row delivered), so no post falls between the two.
+      const [share] = await tx.$queryRaw<{ state: string }[]>`
+        SELECT "state" FROM "SharedSpace" WHERE "disputeId" = ${disputeId} AND "home" = ${home} FOR SHARE`;
+      if (!share || share.state === 'refused') return false;
+      await tx.$executeRaw(this.deliveredStatement(row, at));
+      return true;
+    });
+  }
 }
 
 function shareRecord(r: {
   disputeId: string; home: string; host: string; state: string; channel: string; inviteIds: unknown; people: unknown; reason: string | null;
+  createdAt: Date;
 }): SharedSpaceRecord {
   return {
     disputeId: r.disputeId, home: r.home, host: r.host, state: r.state as SharedSpaceRecord['state'], channel: r.channel,
     inviteIds: (r.inviteIds as string[] | null) ?? [], people: (r.people as string[] | null) ?? [], reason: r.reason,
+    createdAt: r.createdAt,
   };
 }

@@ -31,6 +31,8 @@ export class Scheduler {
     private readonly monthly: () => Promise<boolean> = async () => false,
     /** Signs a checkpoint of the history when the last one is a day old (outside the database, for governance). */
     private readonly checkpoint: () => Promise<unknown> = async () => null,
+    /** Treats shared-channel invitations nobody answered in time as refused (Slack Connect). */
+    private readonly unansweredShares: () => Promise<unknown> = async () => null,
   ) {}
 
   private async sweep(): Promise<{ swept: number; sweepFailures: number; monthlyReport: boolean }> {
@@ -39,6 +41,10 @@ export class Scheduler {
     // A checkpoint that cannot be written (a full disk, a key it cannot read) must not stop deadlines being swept.
     await this.checkpoint().catch((e: unknown) => {
       this.logger.error({ err: errorInfo(e) }, 'the history checkpoint could not be written; it is tried again at the next tick');
+    });
+    // Like the checkpoint, a failure here (a dispute that cannot be read) must not stop the alerts below.
+    await this.unansweredShares().catch((e: unknown) => {
+      this.logger.error({ err: errorInfo(e) }, 'unanswered Slack Connect invitations could not be swept; they are tried again at the next tick');
     });
     await this.dispatcher.raiseAlerts();
     return { swept: sweep.processed, sweepFailures: sweep.failed, monthlyReport };

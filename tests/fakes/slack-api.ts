@@ -99,6 +99,33 @@ export class FakeSlackApi extends LoopbackServer {
     this.token = token;
     const call: ApiCall = { method, args, at: Date.now(), team };
     this.calls.push(call);
+    const hold = this.holds.findIndex((h) => h.method === method && h.match(args, team));
+    if (hold >= 0) {
+      // The call has reached Slack (and is recorded); its answer waits until the test lets it go.
+      const [h] = this.holds.splice(hold, 1);
+      h!.reached(call);
+      void h!.released.then(() => this.respond(method, args, team, call, res));
+      return;
+    }
+    this.respond(method, args, team, call, res);
+  }
+
+  private readonly holds: { method: string; match: (args: Record<string, unknown>, team: string | null) => boolean; reached: (c: ApiCall) => void; released: Promise<void> }[] = [];
+
+  /**
+   * Holds the answer to the next call of `method` that `match` accepts until `release()`: a test can then do
+   * something else while the bot is mid-call (deterministically, with no sleeps). `reached` resolves once it is held.
+   */
+  holdNext(method: string, match: (args: Record<string, unknown>, team: string | null) => boolean = () => true): { reached: Promise<ApiCall>; release(): void } {
+    let reached!: (c: ApiCall) => void;
+    let release!: () => void;
+    const r = new Promise<ApiCall>((res) => { reached = res; });
+    const released = new Promise<void>((res) => { release = res; });
+    this.holds.push({ method, match, reached, released });
+    return { reached: r, release };
+  }
+
+  private respond(method: string, args: Record<string, unknown>, team: string | null, call: ApiCall, res: http.ServerResponse): void {
     const send = (reply: Reply) => {
       call.status = reply.status ?? 200;
       if (res.destroyed) return;

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/app/logger.ts';
+import { refuseShare } from '../../src/app/shared-spaces.ts';
+import { OutboxStore } from '../../src/register/outbox-store.ts';
 import { loadEnv } from '../../src/platforms.ts';
 import type { SlackAdapter } from '../../src/adapters/slack/adapter.ts';
 import { startBot, type Bot } from '../../src/bot.ts';
@@ -52,7 +54,7 @@ function eventBody(team: string, event: Record<string, unknown>): string {
 
 interface Rig { slack: FakeSlackApi; bot: Bot; base: string; tmp: string; clock: FakeClock; restart(): Promise<void>; stop(): Promise<void> }
 
-async function rig(databaseUrl: string | undefined, connect: Record<string, string[]>): Promise<Rig> {
+async function rig(databaseUrl: string | undefined, connect: Record<string, string[]>, startAt = '2026-12-07T10:00:00Z'): Promise<Rig> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 's117-connect-'));
   writeDirectory(tmp, connect);
   fs.writeFileSync(path.join(tmp, 'council.token'), 'xoxb-council\n', { mode: 0o600 });
@@ -74,7 +76,7 @@ async function rig(databaseUrl: string | undefined, connect: Record<string, stri
     DIRECTORY_FILE: path.join(tmp, 'directory.yaml'), SCHEDULER: 'off', IDENTIFIER_KEY_FILE: path.join(tmp, 'identifier.key'),
     SLACK_WORKSPACES_FILE: path.join(tmp, 'workspaces.yaml'), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`,
   });
-  const clock = new FakeClock('2026-12-07T10:00:00Z');
+  const clock = new FakeClock(startAt);
   const start = () => startBot({ env, logger: createLogger('silent'), clock, scheduler: false });
   const r: Rig = {
     slack, tmp, clock, bot: await start(), base: '',
@@ -244,6 +246,69 @@ describe.each(DATABASES)('Slack Connect between two organisations that allow it 
     expect(await r.bot.app.db.prisma.outbox.count({ where: { failedAt: { not: null } } })).toBe(0);
   }, 180_000);
 
+  it('copies a post whose delivery was under way when the decline was recorded: once, in the ICB\'s own channel', async () => {
+    // The ICB's copy of a post naming Gus reaches Slack as a direct message to him (he has not accepted yet); the
+    // fake holds Slack's answer, and the decline is recorded while that row is still being delivered.
+    const dm = r.slack.holdNext('chat.postMessage', (a, team) => team === ICB && String(a.channel).startsWith('D'));
+    let held = false;
+    void dm.reached.then(() => { held = true; });
+    const { dispute } = await r.bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({ namedProfessionals: ['gus-hart'] }));
+    const pending = () => r.bot.app.db.prisma.outbox.count({ where: { disputeId: dispute.id, deliveredAt: null, failedAt: null } });
+    // One delivery pass after another until one stops on the held answer (it then waits for the release below).
+    const delivering = (async () => {
+      while (!held && await pending() > 0) await r.bot.app.scheduler.tick();
+    })();
+    await until(() => held, 'a direct message to Gus to reach Slack', 60_000);
+    const call = await dm.reached;
+    const channel = r.slack.channelsIn(COUNCIL).find((c) => c.name === dispute.reference.toLowerCase())!;
+    const invite = r.slack.invites.find((i) => i.channel === channel.id)!;
+    expect((await slackPost(r.base, eventBody(COUNCIL, r.slack.declineInvite(invite.id)), 'json')).status).toBe(200);
+    const home = { disputeId_home: { disputeId: dispute.id, home: `slack:${ICB}` } };
+    await until(async () => (await r.bot.app.db.prisma.sharedSpace.findUnique({ where: home }))?.state === 'refused', 'the refusal recorded');
+    // The row being delivered was not delivered when the refusal copied the posts so far.
+    const inFlight = await r.bot.app.db.prisma.outbox.findFirst({ where: { disputeId: dispute.id, platform: `slack:${ICB}`, kind: 'POST', claimToken: { not: null } } });
+    expect(inFlight).not.toBeNull();
+    expect(inFlight!.deliveredAt).toBeNull();
+    dm.release();
+    await delivering;
+    await settle(r);
+
+    const own = r.slack.channelsIn(ICB).filter((c) => c.name === dispute.reference.toLowerCase());
+    expect(own).toHaveLength(1);
+    const title = (inFlight!.payload as { message: { title: string } }).message.title;
+    const ownPosts = inTeam(r, ICB, 'chat.postMessage').filter((c) => c.args.channel === own[0]!.id && JSON.stringify(c.args).includes(title));
+    expect(call.args.channel).not.toBe(own[0]!.id);
+    expect(ownPosts).toHaveLength(1);
+    expect(governancePosts(r, dispute.reference)).toHaveLength(1);
+    expect(await r.bot.app.db.prisma.outbox.count({ where: { failedAt: { not: null } } })).toBe(0);
+  }, 180_000);
+
+  it('brings into the ICB\'s own channel someone whose invitation was going out when the decline was recorded', async () => {
+    // Gus's invitation goes; Ivy's reaches Slack and its answer is held while Gus's decline is recorded.
+    const ivy = r.slack.holdNext('conversations.inviteShared', (a) => JSON.stringify(a.emails).includes('ivy.nash@'));
+    let held = false;
+    void ivy.reached.then(() => { held = true; });
+    const { dispute } = await r.bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({ namedProfessionals: ['gus-hart', 'ivy-nash'] }));
+    const pending = () => r.bot.app.db.prisma.outbox.count({ where: { disputeId: dispute.id, deliveredAt: null, failedAt: null } });
+    const delivering = (async () => {
+      while (!held && await pending() > 0) await r.bot.app.scheduler.tick();
+    })();
+    await until(() => held, 'Ivy\'s invitation to reach Slack', 60_000);
+    const channel = r.slack.channelsIn(COUNCIL).find((c) => c.name === dispute.reference.toLowerCase())!;
+    const gus = r.slack.invites.find((i) => i.channel === channel.id && i.recipient.email === 'gus.hart@anytown.nhs.uk')!;
+    expect((await slackPost(r.base, eventBody(COUNCIL, r.slack.declineInvite(gus.id)), 'json')).status).toBe(200);
+    const home = { disputeId_home: { disputeId: dispute.id, home: `slack:${ICB}` } };
+    await until(async () => (await r.bot.app.db.prisma.sharedSpace.findUnique({ where: home }))?.state === 'refused', 'the refusal recorded');
+    ivy.release();
+    await delivering;
+    await settle(r);
+    const own = r.slack.channelsIn(ICB).filter((c) => c.name === dispute.reference.toLowerCase());
+    expect(own).toHaveLength(1);
+    expect(own[0]!.members).toEqual(expect.arrayContaining(['U0GUSHART1', 'U0IVYNASH1']));
+    expect(governancePosts(r, dispute.reference)).toHaveLength(1);
+    expect(await r.bot.app.db.prisma.outbox.count({ where: { failedAt: { not: null } } })).toBe(0);
+  }, 180_000);
+
   it('falls back at once when the council\'s workspace does not allow Slack Connect (restricted_action), telling governance once', async () => {
     r.slack.connectAllowed.delete(COUNCIL);
     const { dispute } = await r.bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({ namedProfessionals: ['gus-hart'] }));
@@ -286,5 +351,115 @@ describe.each(DATABASES)('Slack Connect allowed by one organisation only (%s)', 
     expect(r.slack.of('conversations.inviteShared')).toEqual([]);
     expect(await r.bot.app.db.prisma.sharedSpace.count()).toBe(0);
     expect(await r.bot.app.db.prisma.outbox.count({ where: { failedAt: { not: null } } })).toBe(0);
+  }, 120_000);
+});
+
+describe.each(DATABASES)('Slack Connect invitations nobody answers (%s)', (_name, setup) => {
+  let r: Rig;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await setup();
+    cleanup = db.cleanup;
+    // Christmas Eve 2026, a Thursday: Christmas Day (Friday) and Boxing Day's substitute (Monday 28th) are bank holidays.
+    r = await rig(db.databaseUrl, { 'anytown-council': ['anytown-icb'], 'anytown-icb': ['anytown-council'] }, '2026-12-24T10:00:00Z');
+    r.slack.connectAllowed.add(COUNCIL);
+  }, 180_000);
+  afterAll(async () => {
+    await r?.stop();
+    await cleanup();
+    delete process.env.S117_TEST_CONNECT_ICB_TOKEN;
+  });
+
+  const unansweredPosts = (reference: string) => r.slack.of('chat.postMessage')
+    .filter((c) => c.args.channel === 'C0GOVERN1' && JSON.stringify(c.args).includes(`${reference}: a Slack Connect invitation was not answered`));
+  const shareOf = (disputeId: string) => r.bot.app.db.prisma.sharedSpace.findUnique({ where: { disputeId_home: { disputeId, home: `slack:${ICB}` } } });
+
+  it('R0.1 R0.2 gives the ICB its own channel once the invitation is unanswered at close of business on the 2nd working day (bank holidays not counted), once across two sweeps at a time and a restart; a late acceptance copies nothing again', async () => {
+    const { dispute } = await r.bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({ namedProfessionals: ['gus-hart'] }));
+    await settle(r);
+    const channel = r.slack.channelsIn(COUNCIL).find((c) => c.name === dispute.reference.toLowerCase())!;
+    expect((await shareOf(dispute.id))?.state).toBe('pending');
+    const sharedPosts = inTeam(r, COUNCIL, 'chat.postMessage').filter((c) => c.args.channel === channel.id).length;
+
+    // Two weekdays later, but both are bank holidays (25th, 28th): the 29th is only the first working day.
+    for (const at of ['2026-12-29T17:30:00Z', '2026-12-30T16:59:59Z']) {
+      r.clock.set(at);
+      await settle(r);
+      expect((await shareOf(dispute.id))?.state).toBe('pending');
+    }
+    expect(r.slack.channelsIn(ICB)).toEqual([]);
+    expect(unansweredPosts(dispute.reference)).toEqual([]);
+
+    // Close of business on the 2nd working day: two replicas' sweeps at once, then a restart and another sweep.
+    r.clock.set('2026-12-30T17:00:00Z');
+    const done = await Promise.all([r.bot.app.sharedSpaces.sweepUnanswered(), r.bot.app.sharedSpaces.sweepUnanswered()]);
+    expect(done.reduce((a, b) => a + b, 0)).toBe(1);
+    await r.restart();
+    expect(await r.bot.app.sharedSpaces.sweepUnanswered()).toBe(0);
+    await settle(r);
+
+    expect(await shareOf(dispute.id)).toMatchObject({ state: 'refused', reason: 'not answered within 2 working days' });
+    const own = r.slack.channelsIn(ICB).filter((c) => c.name === dispute.reference.toLowerCase());
+    expect(own).toHaveLength(1);
+    expect(own[0]!.members).toContain('U0GUSHART1');
+    expect(inTeam(r, ICB, 'pins.add').some((c) => c.args.channel === own[0]!.id)).toBe(true);
+    const ownPosts = () => inTeam(r, ICB, 'chat.postMessage').filter((c) => c.args.channel === own[0]!.id);
+    expect(ownPosts().length).toBeGreaterThanOrEqual(sharedPosts);
+    expect(unansweredPosts(dispute.reference)).toHaveLength(1);
+    const notice = JSON.stringify(unansweredPosts(dispute.reference)[0]!.args);
+    expect(notice).toContain('Anytown Council');
+    expect(notice).toContain('NHS Anytown ICB');
+    expect(notice).not.toMatch(/Gus Hart|Ali Khan|gus-hart|ali-khan/);
+    expect(await r.bot.app.db.prisma.outbox.count({ where: { failedAt: { not: null } } })).toBe(0);
+
+    // Gus accepts after all: Slack lets him into the council's channel; the bot records nothing new and sends nothing.
+    const before = { calls: r.slack.calls.length, own: ownPosts().length };
+    for (const inv of r.slack.invites.filter((i) => i.channel === channel.id)) {
+      expect((await slackPost(r.base, eventBody(COUNCIL, r.slack.acceptInvite(inv.id)), 'json')).status).toBe(200);
+    }
+    await settle(r);
+    expect(r.slack.calls.slice(before.calls).filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect((await shareOf(dispute.id))?.state).toBe('refused');
+    expect(r.slack.members(channel.id)).toContain('U0GUSHART1');
+
+    // A press of his in the shared channel acts once, as the ICB's; the card is refreshed in both channels; no post
+    // is copied again and no second channel or invitation follows.
+    expect((await press(r, ICB, 'U0GUSHART1', channel.id, dispute.id, 'clarify')).status).toBe(200);
+    await until(async () => (await r.bot.app.service.get({ id: dispute.id }))!.checklist.find((c) => c.key === 'clarify')!.tickedBy, 'the tick');
+    await settle(r);
+    const ticks = await r.bot.app.db.prisma.historyEvent.findMany({ where: { disputeId: dispute.id, type: 'CHECKLIST_TICKED' } });
+    expect(ticks.map((t) => [t.actorId, t.platform])).toEqual([['gus-hart', `slack:${ICB}`]]);
+    expect(inTeam(r, ICB, 'chat.update').some((c) => c.args.channel === own[0]!.id)).toBe(true);
+    expect(ownPosts().length).toBe(before.own);
+    expect(r.slack.channelsIn(ICB)).toHaveLength(1);
+    expect(r.slack.calls.slice(before.calls).filter((c) => c.method === 'conversations.inviteShared')).toEqual([]);
+    expect(unansweredPosts(dispute.reference)).toHaveLength(1);
+  }, 240_000);
+
+  it('R0.2 leaves a share accepted just before the sweep as it is (the sweep refuses only invitations still pending)', async () => {
+    // In working hours, so the invitations go now (R0.4).
+    r.clock.set('2026-12-31T10:00:00Z');
+    const { dispute } = await r.bot.app.service.raise({ personId: 'ali-khan', platform: 'slack' }, fundingDispute({ namedProfessionals: ['gus-hart'] }));
+    await settle(r);
+    const share = (await shareOf(dispute.id))!;
+    expect(share.state).toBe('pending');
+    // The sweep has read the share as pending; the acceptance lands before its refusal is written.
+    const outbox = new OutboxStore(r.bot.app.db);
+    const pending = await outbox.pendingShares();
+    expect(pending.map((p) => p.disputeId)).toContain(dispute.id);
+    for (const inv of r.slack.invites.filter((i) => i.channel === share.channel)) {
+      expect((await slackPost(r.base, eventBody(COUNCIL, r.slack.acceptInvite(inv.id)), 'json')).status).toBe(200);
+    }
+    await until(async () => (await shareOf(dispute.id))?.state === 'accepted', 'the share accepted');
+    const d = (await r.bot.app.service.get({ id: dispute.id }))!;
+    const refused = await refuseShare(outbox, d, r.bot.app.directory, pending.find((p) => p.disputeId === dispute.id)!,
+      'not answered within 2 working days', [], r.clock.now(), () => true, 2);
+    expect(refused).toBe(false);
+    r.clock.set(new Date(r.clock.now().getTime() + 30 * 86_400_000));
+    expect(await r.bot.app.sharedSpaces.sweepUnanswered()).toBe(0);
+    expect((await shareOf(dispute.id))?.state).toBe('accepted');
+    expect(r.slack.channelsIn(ICB).filter((c) => c.name === dispute.reference.toLowerCase())).toEqual([]);
+    expect(unansweredPosts(dispute.reference)).toEqual([]);
   }, 120_000);
 });
