@@ -4,7 +4,7 @@ import { closureGaps } from '../../src/domain/resolution.ts';
 import { timeLeftText } from '../../src/domain/time-left.ts';
 import type { Decision } from '../../src/domain/types.ts';
 import { disputeView } from '../../src/domain/view.ts';
-import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { assessedJointly, fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { directory, refusal, Scenario } from '../helpers/domain.ts';
 
 const decision = (over: Record<string, unknown> = {}) => ({ type: 'PROPOSE_DECISION' as const, input: { ...stage2Decision, ...over } });
@@ -498,7 +498,7 @@ describe('tests that bite: single-line changes that used to pass', () => {
     for (const endingReason of ['SERVICE_REDUCTION', 'COMMISSIONING_CHANGE'] as const) {
       const s = new Scenario();
       s.raise('ali-khan', fundingDispute({ subjects: ['ENDING_AFTERCARE'], endingProposal: true }));
-      const ending = { outcome: 'END_AFTERCARE', effect: 'ENDS', commissioning: 'x', jointAssessment: 'Joint review on 2 December.' };
+      const ending = { outcome: 'END_AFTERCARE', effect: 'ENDS', commissioning: 'x', jointAssessment: 'Joint review on 2 December.', ...assessedJointly() };
       expect(refusal(() => s.run('eve-ford', decision({ ...ending, endingReason })))).toMatchObject({ code: 'ENDING_UNLAWFUL_REASON', field: 'endingReason' });
       // One proposed before the reason was a closed choice stays unconfirmable.
       s.run('eve-ford', decision({ ...ending, endingReason: 'NEEDS_MET' }));
