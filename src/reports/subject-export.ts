@@ -64,7 +64,7 @@ function decisionItem(x: Dispute['decisions'][number], n: HistoryNames, date: (i
   return `<li><p><strong>${esc(head)}</strong></p><p>${esc(x.summary)}</p><dl>`
     + dd('Assessed need', x.basisNeed) + dd('Statutory tests', x.basisTests) + dd('Risk', x.basisRisk) + dd('Funding', x.funding)
     + dd('Commissioning', x.commissioning) + dd('Interim funding', x.interimFunding)
-    + (x.assessment ? dd('Joint assessment', assessmentLines(x, (o) => n.organisation(o)).join(' ')) : dd('Joint assessment', x.jointAssessment))
+    + dd('Joint assessment', x.assessment ? assessmentLines(x, (o) => n.organisation(o)).join(' ') : x.jointAssessment)
     + '</dl></li>';
 }
 

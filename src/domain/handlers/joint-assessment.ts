@@ -50,7 +50,8 @@ function checkDate(draft: Draft, raw: string | null | undefined): string {
   const raised = ctx.calendar.localDate(new Date(d.raisedAt));
   if (r.value < raised) {
     refuse('INVALID_DATE', `The joint assessment date ${r.value} is before ${d.reference} was raised on ${raised} ("jointAssessedOn"). `
-      + `An ending rests on a joint assessment carried out for this dispute: assess jointly again, and give that date (${raised} or later).`,
+      + 'An ending rests on a joint assessment carried out for this dispute: assess jointly again, '
+      + `and give that date (${raised} or later).`,
     'jointAssessedOn');
   }
   return r.value;
@@ -63,7 +64,8 @@ function checkOrganisations(draft: Draft, raw: readonly string[]): string[] {
   const chosen = [...new Set(raw.map((o) => o.trim()).filter(Boolean))];
   const stranger = chosen.find((o) => !parties.includes(o));
   if (stranger) {
-    refuse('INVALID_VALUE', `${draft.orgName(stranger)} is not a party to ${d.reference}, so it cannot be named as taking part in its joint assessment `
+    refuse('INVALID_VALUE', `${draft.orgName(stranger)} is not a party to ${d.reference}, `
+      + 'so it cannot be named as taking part in its joint assessment '
       + `("jointAssessmentOrganisations"). Choose from: ${names(parties)}.`, 'jointAssessmentOrganisations');
   }
   const missing = parties.filter((o) => !chosen.includes(o));
@@ -71,7 +73,8 @@ function checkOrganisations(draft: Draft, raw: readonly string[]): string[] {
     // Protocol section 7: never ended by one organisation acting alone, and R7.1: every party confirms it. An
     // organisation asked to confirm an assessment it took no part in would be confirming another's assessment.
     const alone = chosen.length === 1 ? `${draft.orgName(chosen[0]!)} alone is not a joint assessment. ` : '';
-    refuse('JOINT_ASSESSMENT_INCOMPLETE', `${alone}Every party organisation takes part in the joint assessment of an ending (protocol section 7): `
+    refuse('JOINT_ASSESSMENT_INCOMPLETE', `${alone}Every party organisation takes part in the joint assessment of an ending `
+      + '(protocol section 7): '
       + `choose each one that did ("jointAssessmentOrganisations"). Not chosen: ${names(missing)}. `
       + 'If one did not take part, assess again with it before proposing the ending.', 'jointAssessmentOrganisations');
   }
@@ -79,7 +82,9 @@ function checkOrganisations(draft: Draft, raw: readonly string[]): string[] {
   return parties.filter((o) => chosen.includes(o));
 }
 
-function checkPerson(involved: boolean | null | undefined, why: string | null | undefined): Pick<JointAssessment, 'personInvolved' | 'personNotInvolvedReason'> {
+type PersonPart = Pick<JointAssessment, 'personInvolved' | 'personNotInvolvedReason'>;
+
+function checkPerson(involved: boolean | null | undefined, why: string | null | undefined): PersonPart {
   if (involved !== true && involved !== false) {
     refuse('JOINT_ASSESSMENT_INCOMPLETE', 'Say whether the person, or their representative, was involved in the joint assessment '
       + '("personInvolved": yes or no).', 'personInvolved');
@@ -108,7 +113,8 @@ export function assessmentLines(dec: Pick<Decision, 'assessment' | 'jointAssessm
   const a = dec.assessment;
   if (!a) return [];
   if (a.form === 'TEXT_ONLY') {
-    return [`Joint assessment (recorded before its date, organisations and the person's involvement were asked for): ${dec.jointAssessment ?? 'none recorded'}`];
+    const words = dec.jointAssessment ?? 'none recorded';
+    return [`Joint assessment (recorded before its date, organisations and the person's involvement were asked for): ${words}`];
   }
   const person = a.personInvolved ? 'yes' : `no — ${a.personNotInvolvedReason ?? ''}`;
   return [

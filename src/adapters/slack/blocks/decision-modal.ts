@@ -74,12 +74,14 @@ export function decisionModal(spec: Spec, source: string | null, keep: FormValue
         type: 'datepicker', action_id: 'v', ...(/^\d{4}-\d{2}-\d{2}$/.test(str('jointAssessedOn')) ? { initial_date: str('jointAssessedOn') } : {}),
       }, { optional: true, hint: 'Not in the future, and not before the dispute was raised.' }),
       input('jointAssessmentOrganisations', 'If ending aftercare: the organisations that took part', {
-        type: 'multi_static_select', action_id: 'v', options: opts(spec.assessmentOrganisations), ...(orgs.length ? { initial_options: orgs } : {}),
+        type: 'multi_static_select', action_id: 'v', options: opts(spec.assessmentOrganisations),
+        ...(orgs.length ? { initial_options: orgs } : {}),
       }, { optional: true, hint: 'Every party organisation takes part: an ending is never assessed by one alone.' }),
       input('personInvolved', 'If ending aftercare: was the person (or their representative) involved?', {
         type: 'radio_buttons', action_id: 'v', options: opts(PERSON_INVOLVED_OPTIONS), ...(involved ? { initial_option: involved } : {}),
       }, { optional: true }),
-      input('personNotInvolvedReason', 'If they were not involved: why', text(str('personNotInvolvedReason'), true, 3000), { optional: true }),
+      input('personNotInvolvedReason', 'If they were not involved: why', text(str('personNotInvolvedReason'), true, 3000),
+        { optional: true }),
       input('jointAssessment', 'If ending aftercare: what the joint assessment found', box('jointAssessment'),
         { optional: true, hint: 'The person\'s assessed needs, and how each is now met.' }),
     );
