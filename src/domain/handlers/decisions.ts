@@ -29,7 +29,9 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
   const words = {
     summary, basisNeed, basisTests, basisRisk, funding: input.funding?.trim() || null, commissioning: input.commissioning?.trim() || null,
     interimFunding: input.interimFunding?.trim() || null, jointAssessment: input.jointAssessment?.trim() || null,
-    personNotInvolvedReason: input.personInvolved === false ? input.personNotInvolvedReason?.trim() || null : null,
+    // Only an ending records it (its joint assessment), so only then is it read.
+    personNotInvolvedReason: (input.effect === 'ENDS' || input.outcome === 'END_AFTERCARE') && input.personInvolved === false
+      ? input.personNotInvolvedReason?.trim() || null : null,
   };
   for (const [field, v] of Object.entries(words)) if (v && v.length > MAX_TEXT) problems.check(() => required(v, field, field));
   // R7.x: what it does to aftercare is a choice the record holds; the words only prompt a question.
