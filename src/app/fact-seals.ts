@@ -68,6 +68,12 @@ export function factsOf(d: Dispute): FactMap {
       basisRisk: t(x.basisRisk), funding: t(x.funding), commissioning: t(x.commissioning), interimFunding: t(x.interimFunding),
       endingReason: x.endingReason, jointAssessment: t(x.jointAssessment), proposedBy: x.proposedBy, proposedAt: x.proposedAt,
       sourceMessage: t(x.sourceMessage),
+      // R7.1: sealed only when recorded as facts. An ending recorded before them (TEXT_ONLY) has none to seal, and its
+      // entries sealed none: absent fields compare as null, so those seals still check out.
+      ...(x.assessment?.form === 'STRUCTURED' ? {
+        jointAssessedOn: x.assessment.carriedOutOn, jointAssessmentOrganisations: x.assessment.organisations,
+        personInvolved: x.assessment.personInvolved, personNotInvolvedReason: t(x.assessment.personNotInvolvedReason),
+      } : {}),
     };
     // Apart from the text, so a later confirmation cannot reseal a text someone changed by hand.
     f[`decision:${x.seq}:status`] = { status: x.status, effectiveAt: x.effectiveAt };

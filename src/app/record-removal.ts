@@ -10,7 +10,7 @@ import { textDigest } from './fact-seals.ts';
 export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set([
   'reason', 'detail', 'note', 'why', 'summary', 'basisNeed', 'basisTests', 'basisRisk', 'funding', 'commissioning', 'interimFunding',
   'jointAssessment', 'sourceMessage', 'text', 'amountOrShare', 'description', 'currentCare', 'localCaseRef', 'nhsNumber', 'missing',
-  'escalationReason', 'resolution', 'share', 'wordingQuery', 'care', 'decision',
+  'escalationReason', 'resolution', 'share', 'wordingQuery', 'care', 'decision', 'personNotInvolvedReason',
 ]);
 
 /** A correction's before and after are texts when the field corrected is one. */

@@ -11,7 +11,9 @@ interface Def {
 const WHAT: Record<string, string> = {
   TICK_CHECKLIST: 'tick (or untick) an item on a stage\'s checklist',
   ESCALATE: 'move the dispute to the next stage now, with a reason',
-  PROPOSE_DECISION: 'propose an agreement or decision; it takes effect when every party confirms',
+  PROPOSE_DECISION: 'propose an agreement or decision; it takes effect when every party confirms. An ending (effect ENDS, Stage 3) '
+    + 'records its joint assessment: jointAssessedOn, jointAssessmentOrganisations (every party), personInvolved '
+    + '(false needs personNotInvolvedReason) and jointAssessment (what it found)',
   CONFIRM_DECISION: 'confirm a proposed decision for your organisation',
   WITHDRAW_DECISION: 'withdraw a proposed decision',
   REPORT_CARE_CHANGE: 'report that care is delayed, reduced or withdrawn (alerts the senior officers)',

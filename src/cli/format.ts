@@ -14,7 +14,7 @@ export function formatDispute(app: App, d: Dispute): string {
   if (v.checklist.length) lines.push('  Checklist:', ...v.checklist.map((c) => `    [${c.done ? 'x' : ' '}] ${c.label}${c.by ? ` — ${c.by}` : ''}`));
   if (v.pendingDecision) {
     const p = v.pendingDecision;
-    lines.push(`  Decision ${p.seq} waiting for confirmation (${p.outcome}): ${p.summary}`,
+    lines.push(`  Decision ${p.seq} waiting for confirmation (${p.outcome}): ${p.summary}`, ...p.assessment.map((l) => `    ${l}`),
       ...p.confirmations.map((c) => `    ${c.by ? '✓' : '·'} ${c.organisation}${c.by ? ` — ${c.by}, ${c.at}` : ''}`));
   }
   lines.push('  Stages:');

@@ -350,7 +350,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (e instanceof CliFailure) { io.stderr(`${e.message}\n`); return e.code; }
-    if (e instanceof DomainError) { io.stderr(`Refused: ${forCli(e.message)}\n`); return EXIT.FAILED; }
+    if (e instanceof DomainError) {
+      // A form's other problems too, so a person fixing a file is not sent back once per mistake.
+      io.stderr(`Refused: ${forCli(e.message)}\n${e.also.map((x) => `Also: ${forCli(x.message)}\n`).join('')}`);
+      return EXIT.FAILED;
+    }
     if (e instanceof DirectoryError) { io.stderr(`${e.message}\n`); return EXIT.DATA; }
     if (e instanceof StartupError) { io.stderr(`${e.message}\n`); return e.exitCode; }
     if (e instanceof MigrationError) { io.stderr(`${e.message}\n`); return EXIT.FAILED; }

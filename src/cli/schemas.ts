@@ -58,6 +58,9 @@ export const commandSchema = z.discriminatedUnion('type', [
       summary: text(), basisNeed: text(), basisTests: text(), basisRisk: text(),
       funding: text().nullish(), commissioning: text().nullish(), interimFunding: text().nullish(),
       endingReason: oneOf(ENDING_REASONS).nullish(), jointAssessment: text().nullish(),
+      // R7.1: an ending's joint assessment as facts: when, every party organisation that took part, and the person.
+      jointAssessedOn: date.nullish(), jointAssessmentOrganisations: z.array(z.string().min(1)).optional(),
+      personInvolved: z.boolean({ message: 'must be true or false' }).nullish(), personNotInvolvedReason: text().nullish(),
       citedGrounds: z.array(oneOf(UNLAWFUL_GROUNDS)).optional(), sourceMessage: text().nullish(),
     }).strict(),
   }).strict(),

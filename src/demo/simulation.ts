@@ -26,6 +26,16 @@ export class Story {
     return this.dispute;
   }
 
+  /** Today, in the partnership's calendar (the simulated clock's day). */
+  today(): string {
+    return this.app.calendar.localDate(this.app.service.now());
+  }
+
+  /** The dispute's party organisations, as the record holds them. */
+  parties(): string[] {
+    return this.d.parties.filter((p) => !p.withdrawnAt).map((p) => p.organisationId);
+  }
+
   async refresh(): Promise<Dispute> {
     this.dispute = await this.app.service.get({ id: this.d.id });
     return this.d;

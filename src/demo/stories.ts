@@ -129,7 +129,9 @@ export const STORIES: Script[] = [
       const seq = await s.decideTogether(decision({
         outcome: 'END_AFTERCARE', effect: 'ENDS', effectiveFrom: '2026-06-01',
         summary: 'Aftercare ends on 1 June after a joint review found the needs are met.', endingReason: 'NEEDS_MET',
-        jointAssessment: 'Joint review by the care coordinator, social worker and psychiatrist with the person and advocate.',
+        jointAssessment: 'Joint review by the care coordinator, social worker and psychiatrist with the person and advocate: '
+          + 'no assessed need arising from the mental disorder remains; work, housing and a crisis plan meet the needs that were there.',
+        jointAssessedOn: s.today(), jointAssessmentOrganisations: s.parties(), personInvolved: true,
         funding: 'No further funding after 1 June.', commissioning: 'Community team discharge with a crisis plan.',
       }));
       await s.personStep('EXPLAINED', 'Explained at the joint review.');

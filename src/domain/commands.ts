@@ -42,7 +42,15 @@ export interface ProposeDecisionInput {
   commissioning?: string | null;
   interimFunding?: string | null;
   endingReason?: EndingReason | null;
+  /** An ending (R7.1): what the joint assessment found, and its facts below. */
   jointAssessment?: string | null;
+  /** YYYY-MM-DD: when the joint assessment was carried out. */
+  jointAssessedOn?: string | null;
+  /** The party organisations that took part in it: every one of them. */
+  jointAssessmentOrganisations?: string[];
+  /** Whether the person (or their representative) was involved; when not, why. */
+  personInvolved?: boolean | null;
+  personNotInvolvedReason?: string | null;
   citedGrounds?: UnlawfulGround[];
   sourceMessage?: string | null;
 }

@@ -62,6 +62,23 @@ export type DecisionEffect = AftercareEffect | 'NOT_RECORDED';
 export const NEEDS_BASES = ['ASSESSED_NEED', 'STATUTORY_TESTS', 'RISK'] as const;
 export type NeedsBasis = (typeof NEEDS_BASES)[number];
 
+/**
+ * R7.1: an ending's joint assessment as recorded facts, beside the words of what it found (`Decision.jointAssessment`).
+ * STRUCTURED: recorded with every fact below. TEXT_ONLY: an ending recorded before these facts were asked for; only
+ * its words exist, so the facts stay empty rather than guessed.
+ */
+export interface JointAssessment {
+  form: 'STRUCTURED' | 'TEXT_ONLY';
+  /** The date it was carried out (YYYY-MM-DD). */
+  carriedOutOn: string | null;
+  /** The party organisations that took part (their ids). */
+  organisations: string[];
+  /** Whether the person, or their representative, was involved. */
+  personInvolved: boolean | null;
+  /** Why not, when they were not. */
+  personNotInvolvedReason: string | null;
+}
+
 /** Who pays what under a decision: a party organisation and its share or element ("60%", "the accommodation"). */
 export interface Payer { organisationId: string; share: string }
 
@@ -122,7 +139,10 @@ export interface Decision {
   commissioning: string | null;
   interimFunding: string | null;
   endingReason: EndingReason | null;
+  /** What the joint assessment found (an ending: the assessed needs, and how they are now met). */
   jointAssessment: string | null;
+  /** R7.1: an ending's joint assessment as recorded facts; null on every other decision. */
+  assessment: JointAssessment | null;
   effect: DecisionEffect;
   basis: NeedsBasis[];
   payers: Payer[];

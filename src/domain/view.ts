@@ -5,6 +5,7 @@ import type { Policy } from './stage-policy.ts';
 import { timeLeftText } from './time-left.ts';
 import { closureGaps, whoOwes } from './decide.ts';
 import { decisionInForce } from './resolution.ts';
+import { assessmentLines } from './handlers/joint-assessment.ts';
 import { overdueStage } from './overdue.ts';
 import { currentStage } from './stage-ops.ts';
 import { CHC_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, PERSON_STEP_TEXT, SUBJECT_TEXT } from './texts.ts';
@@ -23,7 +24,11 @@ export interface DisputeView {
   parties: { organisationId: string; name: string; role: string }[];
   personRef: string;
   checklist: { key: string; label: string; done: boolean; by: string | null }[];
-  pendingDecision: null | { seq: number; outcome: string; summary: string; confirmations: { organisation: string; by: string | null; at: string | null }[] };
+  pendingDecision: null | {
+    seq: number; outcome: string; summary: string;
+    /** R7.1: an ending's joint assessment, as its confirmers see it (empty for other decisions). */
+    assessment: string[];
+    confirmations: { organisation: string; by: string | null; at: string | null }[] };
   personSteps: { step: string; label: string; done: boolean }[];
   flags: string[];
   chc: string | null;
@@ -90,6 +95,7 @@ export function disputeView(d: Dispute, policy: Policy, calendar: WorkingCalenda
       seq: pending.seq,
       outcome: OUTCOME_TEXT[pending.outcome],
       summary: pending.summary,
+      assessment: assessmentLines(pending, orgName),
       confirmations: d.parties.filter((p) => !p.withdrawnAt).map((p) => {
         const c = d.confirmations.find((x) => x.decisionSeq === pending.seq && x.organisationId === p.organisationId);
         return { organisation: orgName(p.organisationId), by: name(c?.personId ?? null), at: c ? calendar.describe(new Date(c.at)) : null };

@@ -6,7 +6,7 @@ import type { DomainEvent } from '../domain/effects.ts';
 import { type IdentifierKeys, nhsSealDigest, protectNhsNumber, revealNhsNumber } from './identifiers.ts';
 import type {
   CannotResolve, LearningArea, LetterFacts, WithdrawalProposal,
-  ChcStatus, Cohort, Decision, DecisionEffect, DecisionOutcome, DecisionStatus, Dispute, NeedsBasis, Payer, EndingReason, ExternalRouteKey, FlagCode,
+  ChcStatus, Cohort, Decision, DecisionEffect, JointAssessment, DecisionOutcome, DecisionStatus, Dispute, NeedsBasis, Payer, EndingReason, ExternalRouteKey, FlagCode,
   PartyRole, PersonStepKey, Platform,
   Reminder, Setting, StageInstance, StageNo, Subject, UnlawfulGround,
 } from '../domain/types.ts';
@@ -67,6 +67,10 @@ function rowToDomain(r: Row, nhsNumber: string | null): Dispute {
       seq: d.seq, stage: d.stage as StageNo, outcome: d.outcome as DecisionOutcome, summary: d.summary, basisNeed: d.basisNeed,
       basisTests: d.basisTests, basisRisk: d.basisRisk, funding: d.funding, commissioning: d.commissioning, interimFunding: d.interimFunding,
       endingReason: d.endingReason as EndingReason | null, jointAssessment: d.jointAssessment,
+      assessment: d.jointAssessmentForm ? {
+        form: d.jointAssessmentForm as JointAssessment['form'], carriedOutOn: d.jointAssessedOn, organisations: d.jointAssessmentOrgs ?? [],
+        personInvolved: d.personInvolved, personNotInvolvedReason: d.personNotInvolvedReason,
+      } : null,
       effect: d.effect as DecisionEffect, basis: d.basis as NeedsBasis[], payers: d.payers as unknown as Payer[], effectiveFrom: d.effectiveFrom,
       wordingQuery: d.wordingQuery as Decision['wordingQuery'], proposedBy: d.proposedBy,
       proposedAt: isoReq(d.proposedAt), sourceMessage: d.sourceMessage, status: d.status as DecisionStatus, effectiveAt: iso(d.effectiveAt),
@@ -173,8 +177,10 @@ export async function saveDispute(tx: Tx, prev: Dispute | null, next: Dispute, k
   }
 
   const decisions = changed(p.decisions, next.decisions, (x) => String(x.seq));
-  const decData = (d: Dispute['decisions'][number]) => ({
+  const decData = ({ assessment: a, ...d }: Dispute['decisions'][number]) => ({
     ...d, payers: d.payers as unknown as Prisma.InputJsonValue, proposedAt: dateReq(d.proposedAt), effectiveAt: date(d.effectiveAt),
+    jointAssessmentForm: a?.form ?? null, jointAssessedOn: a?.carriedOutOn ?? null, jointAssessmentOrgs: a?.organisations ?? [],
+    personInvolved: a?.personInvolved ?? null, personNotInvolvedReason: a?.personNotInvolvedReason ?? null,
   });
   if (decisions.created.length) await tx.decision.createMany({ data: decisions.created.map((d) => ({ disputeId: id, ...decData(d) })) });
   for (const d of decisions.updated) await tx.decision.update({ where: { disputeId_seq: { disputeId: id, seq: d.seq } }, data: decData(d) });

@@ -78,7 +78,8 @@ export async function anonymiseDispute(
   await tx.stageInstance.updateMany({ where: { ...where, escalationReason: notNull }, data: { escalationReason: R } });
   await tx.participant.updateMany({ where, data: { reason: R } });
   await tx.decision.updateMany({ where, data: { summary: R, basisNeed: R, basisTests: R, basisRisk: R } });
-  for (const f of ['funding', 'commissioning', 'interimFunding', 'jointAssessment', 'sourceMessage'] as const) {
+  // The joint assessment's date, organisations and yes/no are facts and stay; why the person was not involved is words.
+  for (const f of ['funding', 'commissioning', 'interimFunding', 'jointAssessment', 'personNotInvolvedReason', 'sourceMessage'] as const) {
     await tx.decision.updateMany({ where: { ...where, [f]: notNull }, data: { [f]: R } });
   }
   for (const d of prev.decisions.filter((x) => x.payers.length)) {

@@ -1,4 +1,5 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { assessmentLines } from '../domain/handlers/joint-assessment.ts';
 import { BASIS_TEXT, EFFECT_TEXT } from '../domain/aftercare-effect.ts';
 import { type HistoryNames, historyText } from '../domain/history-text.ts';
 import { maskNhsNumber } from '../domain/nhs-number.ts';
@@ -43,6 +44,8 @@ export interface ReferralPack {
     seq: number; stage: number; outcome: string; status: string; summary: string; effect: string; effectiveFrom: string | null;
     basis: string[]; basisNeed: string; basisTests: string; basisRisk: string; payers: { organisation: string; share: string }[];
     funding: string | null; commissioning: string | null; interimFunding: string | null; wordingQuery: string | null;
+    /** R7.1: an ending's joint assessment (its date, organisations, the person's involvement, what it found); empty otherwise. */
+    jointAssessment: string[];
     proposedBy: string; proposedAt: string; tookEffect: string | null;
     confirmations: { organisation: string; by: string | null; at: string | null }[];
   }[];
@@ -140,6 +143,7 @@ export function referralPack({ dispute: d, history, directory: dir, calendar, po
     funding: x.funding, commissioning: x.commissioning, interimFunding: x.interimFunding,
     wordingQuery: x.wordingQuery
       ? `The words read as ${x.wordingQuery === 'ENDS' ? 'ending' : 'reducing'} aftercare; the proposer kept the choice` : null,
+    jointAssessment: assessmentLines(x, orgName),
     proposedBy: person(x.proposedBy)!, proposedAt: at(x.proposedAt), tookEffect: when(x.effectiveAt),
     confirmations: d.parties.filter((p) => !p.withdrawnAt).map((p) => {
       const c = d.confirmations.find((k) => k.decisionSeq === x.seq && k.organisationId === p.organisationId);

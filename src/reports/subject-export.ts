@@ -1,4 +1,5 @@
 import { historyText, type HistoryNames } from '../domain/history-text.ts';
+import { assessmentLines } from '../domain/handlers/joint-assessment.ts';
 import type { Directory, Dispute } from '../domain/types.ts';
 
 /** One history entry as the export needs it. */
@@ -62,7 +63,8 @@ function decisionItem(x: Dispute['decisions'][number], n: HistoryNames, date: (i
     + `proposed by ${n.person(x.proposedBy)} on ${date(x.proposedAt)}`;
   return `<li><p><strong>${esc(head)}</strong></p><p>${esc(x.summary)}</p><dl>`
     + dd('Assessed need', x.basisNeed) + dd('Statutory tests', x.basisTests) + dd('Risk', x.basisRisk) + dd('Funding', x.funding)
-    + dd('Commissioning', x.commissioning) + dd('Interim funding', x.interimFunding) + dd('Joint assessment', x.jointAssessment)
+    + dd('Commissioning', x.commissioning) + dd('Interim funding', x.interimFunding)
+    + dd('Joint assessment', x.assessment ? assessmentLines(x, (o) => n.organisation(o)).join(' ') : x.jointAssessment)
     + '</dl></li>';
 }
 

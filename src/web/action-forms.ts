@@ -1,5 +1,5 @@
 import { ACTIONS, actionPayload, type Verb } from '../app/interactions/actions.ts';
-import { CARE_CHANGE_OPTIONS, type DecisionFormSpec, type FieldErrors, type FormValues, type Option, payerField, ROUTE_OPTIONS } from '../app/interactions/forms.ts';
+import { CARE_CHANGE_OPTIONS, type DecisionFormSpec, type FieldErrors, type FormValues, type Option, payerField, PERSON_INVOLVED_OPTIONS, ROUTE_OPTIONS } from '../app/interactions/forms.ts';
 import type { Pressed } from '../app/interactions/interactions.ts';
 import type { SimpleFormSpec } from '../app/interactions/simple-forms.ts';
 import type { AllowedAction } from '../domain/allowed-actions.ts';
@@ -106,7 +106,18 @@ function decisionForm(spec: DecisionFormSpec & { prefill?: string }, askWording:
   if (spec.endingFields) {
     fields.push(
       { name: 'endingReason', label: 'If ending aftercare: why', kind: 'radios', options: spec.endingReasons, required: false },
-      { name: 'jointAssessment', label: 'If ending aftercare: the joint assessment', kind: 'textarea', required: false, hint: 'Who assessed jointly, when, and what they found.' },
+      // R7.1: the joint assessment as facts; "optional" because only an ending needs them (the domain names each one missing).
+      {
+        name: 'jointAssessedOn', label: 'If ending aftercare: when the joint assessment was carried out', kind: 'date', required: false,
+        hint: 'Not in the future, and not before the dispute was raised. For example, 27 3 2026',
+      },
+      {
+        name: 'jointAssessmentOrganisations', label: 'If ending aftercare: the organisations that took part', kind: 'checkboxes',
+        options: spec.assessmentOrganisations, required: false, hint: 'Every party organisation takes part: an ending is never assessed by one alone.',
+      },
+      { name: 'personInvolved', label: 'If ending aftercare: was the person (or their representative) involved?', kind: 'radios', options: PERSON_INVOLVED_OPTIONS, required: false },
+      { name: 'personNotInvolvedReason', label: 'If they were not involved: why', kind: 'textarea', required: false },
+      { name: 'jointAssessment', label: 'If ending aftercare: what the joint assessment found', kind: 'textarea', required: false, hint: "The person's assessed needs, and how each is now met." },
     );
   }
   return { title: `Record a decision — ${spec.title}`, intro: ['Every party organisation confirms before it takes effect.'], submit: 'Propose', fields };
@@ -228,6 +239,7 @@ export function actionsPanel(v: DisputeView, hidden: Record<string, string>): Sa
       take(a, a ? html`${a.label}<span class="visually-hidden">: ${c.label}</span>` : undefined)}</li>`;
   })}</ul>` : '';
   const pending = v.pendingDecision ? html`<h3>Decision waiting for confirmation</h3><p><strong>${v.pendingDecision.outcome}</strong>: ${v.pendingDecision.summary}</p>
+${v.pendingDecision.assessment.length ? html`<ul class="joint-assessment">${v.pendingDecision.assessment.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
 <ul>${v.pendingDecision.confirmations.map((c) => html`<li>${c.organisation}: ${c.by ? html`confirmed by ${c.by}` : 'not confirmed'}</li>`)}</ul>
 <p>${confirms.map((a) => take(a))}</p>` : '';
   const person = v.personSteps.some((s) => !s.done) ? html`<h3>The person</h3><ul>${v.personSteps.filter((s) => !s.done).map((s) => {

@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import { EFFECT_TEXT } from '../domain/aftercare-effect.ts';
+import { assessmentLines } from '../domain/handlers/joint-assessment.ts';
 import {
   COHORT_TEXT, FLAG_TEXT, OUTCOME_TEXT, PARTY_ROLE_TEXT, ROUTE_TEXT, SETTING_TEXT, SUBJECT_TEXT, CHC_TEXT, PERSON_STEP_TEXT, LEARNING_AREA_TEXT,
 } from '../domain/texts.ts';
@@ -142,6 +143,7 @@ ${panel ?? ''}
 <h2>Decisions</h2>
 ${d.decisions.length ? html`<ol>${d.decisions.map((x) => html`<li><strong>${OUTCOME_TEXT[x.outcome]}</strong> (Stage ${x.stage}, ${x.status.toLowerCase()}): ${x.summary}
 <br>${EFFECT_TEXT[x.effect]}${x.effectiveFrom ? html`, from ${x.effectiveFrom}` : ''}${x.payers.length ? html` · Who pays: ${x.payers.map((p) => `${org(p.organisationId)}: ${p.share}`).join('; ')}` : ''}${x.wordingQuery ? html` · <span class="overdue">The words read as ${x.wordingQuery === 'ENDS' ? 'ending' : 'reducing'} aftercare; the proposer kept the choice</span>` : ''}
+${x.assessment ? html`<ul class="joint-assessment">${assessmentLines(x, org).map((l) => html`<li>${l}</li>`)}</ul>` : ''}
 <br><span class="muted">Need: ${x.basisNeed} · Section 117 tests: ${x.basisTests} · Risk: ${x.basisRisk}${x.funding ? html` · Funding: ${x.funding}` : ''}${x.commissioning ? html` · Commissioning: ${x.commissioning}` : ''}</span>
 <ul>${d.parties.map((p) => {
   const c = d.confirmations.find((k) => k.decisionSeq === x.seq && k.organisationId === p.organisationId);

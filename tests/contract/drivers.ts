@@ -56,6 +56,9 @@ export function slackDriver(bot: Bot, fake: FakeSlackApi, base: string): Platfor
       const before = d ? await version(bot, d) : await bot.app.db.prisma.dispute.count();
       const slackValues = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v)
         ? { type: 'multi_static_select', selected_options: v.map((value) => ({ value })) }
+        // A date picker sends its date, or null when none was picked.
+        : ['effectiveFrom', 'jointAssessedOn'].includes(k) ? { type: 'datepicker', selected_date: v || null }
+        : ['personInvolved'].includes(k) ? { type: 'radio_buttons', selected_option: v ? { value: v } : null }
         : ['change', 'route', 'outcome', 'effect', 'cohort', 'setting', 'continuity', 'organisationId', 'role', 'field'].includes(k)
           ? { type: 'static_select', selected_option: { value: v } } : { type: 'plain_text_input', value: v }]));
       const r = await slackPost(base, interactiveBody(submission(user, { callback_id: callback, private_metadata: JSON.stringify(d ? { d } : { channel: null }) }, slackValues)), 'form');

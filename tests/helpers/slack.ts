@@ -66,10 +66,19 @@ const option = z.object({ text: plainText(LIMITS.optionText), value: z.string().
 const buttonEl = z.object({ type: z.literal('button'), action_id: z.string().max(255), text: plainText(LIMITS.buttonText), value: z.string().max(LIMITS.actionValue).optional(), style: z.enum(['primary', 'danger']).optional(), url: z.string().optional() });
 const element = z.union([
   buttonEl,
-  z.object({ type: z.enum(['static_select', 'multi_static_select', 'radio_buttons', 'checkboxes']), action_id: z.string(), options: z.array(option).min(1).max(LIMITS.options) }).passthrough(),
+  // Slack refuses a view whose initial choice is not one of the element's options, or a max_selected_items below 1.
+  z.object({
+    type: z.enum(['static_select', 'multi_static_select', 'radio_buttons', 'checkboxes']), action_id: z.string(), options: z.array(option).min(1).max(LIMITS.options),
+    initial_option: option.optional(), initial_options: z.array(option).min(1).optional(), max_selected_items: z.number().int().min(1).optional(),
+  }).passthrough().superRefine((e, ctx) => {
+    const values = new Set(e.options.map((o) => o.value));
+    for (const o of [...(e.initial_option ? [e.initial_option] : []), ...(e.initial_options ?? [])]) {
+      if (!values.has(o.value)) ctx.addIssue({ code: 'custom', message: `initial option ${o.value} is not among the options` });
+    }
+  }),
   z.object({ type: z.literal('plain_text_input'), action_id: z.string(), max_length: z.number().max(3000).optional(), initial_value: z.string().max(LIMITS.plainTextInitial).optional(), multiline: z.boolean().optional() }),
   z.object({ type: z.enum(['multi_users_select', 'users_select']), action_id: z.string() }).passthrough(),
-  z.object({ type: z.literal('datepicker'), action_id: z.string(), initial_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+  z.object({ type: z.literal('datepicker'), action_id: z.string(), initial_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
 ]);
 const block = z.discriminatedUnion('type', [
   z.object({ type: z.literal('header'), text: plainText(LIMITS.headerText), block_id: z.string().optional() }),

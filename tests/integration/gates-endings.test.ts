@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Dispute } from '../../src/domain/types.ts';
-import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { assessedJointly, fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { act, as, atStage3, cli, directoryWithOthertown, ordinaryResidence, REF, writtenDecision } from '../helpers/gates.ts';
 
@@ -61,7 +61,7 @@ describe('unlawful grounds in every free text', () => {
       type: 'PROPOSE_DECISION',
       input: writtenDecision({
         outcome: 'END_AFTERCARE', effect: 'ENDS', endingReason: 'NEEDS_MET', summary: 'Section 117 aftercare ends on 31 March.',
-        jointAssessment: 'The provider contract ends on 31 March, so his aftercare ends then.',
+        jointAssessment: 'The provider contract ends on 31 March, so his aftercare ends then.', ...assessedJointly(),
       }),
     });
     // A prompt, never a block: the proposal stands and waits for the confirmers, who see the flag.

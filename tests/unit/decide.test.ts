@@ -4,7 +4,7 @@ import { decide } from '../../src/domain/decide.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
 import { disputeView } from '../../src/domain/view.ts';
-import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { assessedJointly, noAssessment, fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { calendar, directory, refusal, Scenario } from '../helpers/domain.ts';
 
 const decision = (over: Record<string, unknown> = {}) => ({ type: 'PROPOSE_DECISION' as const, input: { ...stage2Decision, ...over } });
@@ -388,7 +388,7 @@ describe('ending Section 117 aftercare', () => {
   };
   const endIt = (over: Record<string, unknown> = {}) => decision({
     outcome: 'END_AFTERCARE', effect: 'ENDS', endingReason: 'NEEDS_MET', commissioning: 'Placement decommissioned on 1 March after transition.',
-    jointAssessment: 'Joint review on 2 December by the care coordinator and the ICB nurse assessor.', ...over,
+    jointAssessment: 'Joint review on 2 December by the care coordinator and the ICB nurse assessor.', ...assessedJointly(), ...over,
   });
 
   it('[R7.2] starts an ending dispute at Stage 3', () => {
@@ -404,7 +404,7 @@ describe('ending Section 117 aftercare', () => {
 
   it('[R7.1] needs a joint, recorded assessment confirmed by every party at senior level', () => {
     const s = ending();
-    s.run('eve-ford', endIt({ jointAssessment: '' }));
+    s.run('eve-ford', endIt(noAssessment));
     expect(s.dispute.decisions).toHaveLength(0);
     expect(s.flags()).toContain('ENDING_WITHOUT_JOINT_ASSESSMENT');
     expect(s.last.notice).toMatch(/joint, recorded assessment/);

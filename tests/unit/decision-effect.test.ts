@@ -1,7 +1,7 @@
 import { decisionFormSpec, formCommand } from '../../src/app/interactions/forms.ts';
 import { readsAsEnding, readsAsReducing } from '../../src/domain/aftercare-effect.ts';
 import { DEFAULT_POLICY } from '../../src/domain/stage-policy.ts';
-import { fundingDispute } from '../fixtures/disputes.ts';
+import { assessedJointly, noAssessment, fundingDispute } from '../fixtures/disputes.ts';
 import { directory, refusal, Scenario } from '../helpers/domain.ts';
 
 // What a decision does to aftercare is a choice the record holds (R3.3, R7.1–R7.4): the structure, not the words,
@@ -36,7 +36,7 @@ function ending(): Scenario {
 const endIt = (over: Record<string, unknown> = {}) => propose({
   outcome: 'END_AFTERCARE', effect: 'ENDS', effectiveFrom: '2027-03-01', endingReason: 'NEEDS_MET', summary: 'Aftercare ends on 1 March: needs are met.',
   funding: 'No funding after 1 March.', commissioning: 'The placement ends with a crisis plan.',
-  jointAssessment: 'Joint review on 2 December by the care coordinator, the social worker and the ICB nurse assessor, with the person.', ...over,
+  jointAssessment: 'Joint review on 2 December by the care coordinator, the social worker and the ICB nurse assessor, with the person.', ...assessedJointly(), ...over,
 });
 
 describe('a Stage 1 decision cannot end aftercare, however it is worded', () => {
@@ -93,7 +93,7 @@ describe('ending is offered only at Stage 3 to senior officers, with a joint ass
     const e = ending();
     expect(refusal(() => e.run('eve-ford', endIt({ basis: ['RISK'] })))).toMatchObject({ code: 'BASIS_REQUIRED', field: 'basis' });
     expect(refusal(() => e.run('eve-ford', endIt({ effectiveFrom: null })))).toMatchObject({ code: 'FIELD_REQUIRED', field: 'effectiveFrom' });
-    e.run('eve-ford', endIt({ jointAssessment: '  ' }));
+    e.run('eve-ford', endIt({ ...noAssessment, jointAssessment: '  ' }));
     expect(e.dispute.decisions).toEqual([]);
     expect(e.dispute.flags.map((f) => f.code)).toEqual(['ENDING_WITHOUT_JOINT_ASSESSMENT']);
     // Choosing "ends" with a written decision is the ending decision: confirmed by each party's senior officer.

@@ -1,5 +1,5 @@
 import type { DomainError } from '../../src/domain/errors.ts';
-import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { assessedJointly, noAssessment, fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { directory, refusal, Scenario } from '../helpers/domain.ts';
 
 // Proposing, confirming and withdrawing decisions at each stage: the exact refusals, events, posts and state.
@@ -50,7 +50,7 @@ function ending(): Scenario {
 }
 const endIt = (over: Record<string, unknown> = {}) => decision({
   outcome: 'END_AFTERCARE', effect: 'ENDS', endingReason: 'NEEDS_MET', commissioning: 'Placement decommissioned on 1 March after transition.',
-  jointAssessment: 'Joint review on 2 December by the care coordinator and the ICB nurse assessor.', ...over,
+  jointAssessment: 'Joint review on 2 December by the care coordinator and the ICB nurse assessor.', ...assessedJointly(), ...over,
 });
 
 describe('proposing a decision', () => {
@@ -65,7 +65,7 @@ describe('proposing a decision', () => {
       seq: 1, stage: 1, outcome: 'AGREEMENT', summary: stage2Decision.summary, basisNeed: stage2Decision.basisNeed,
       basisTests: stage2Decision.basisTests, basisRisk: stage2Decision.basisRisk,
       funding: 'ICB 60%, council 40%.', commissioning: 'The council commissions.', interimFunding: 'The council pays in the meantime.',
-      endingReason: null, jointAssessment: null,
+      endingReason: null, jointAssessment: null, assessment: null,
       effect: 'CHANGES', basis: ['ASSESSED_NEED', 'STATUTORY_TESTS', 'RISK'], payers: stage2Decision.payers, effectiveFrom: '2027-01-01', wordingQuery: null,
       proposedBy: 'ali-khan', proposedAt: '2026-12-07T10:00:00.000Z',
       sourceMessage: 'slack:C0CASE/1765101600.000100', status: 'PROPOSED', effectiveAt: null,
@@ -131,8 +131,15 @@ describe('proposing a decision', () => {
           'What it does to aftercare: Section 117 aftercare ends, from 2027-01-01.',
           "Basis: The person's assessed needs; The statutory Section 117 tests; The risk of deterioration or readmission.",
           'Who pays: NHS Anytown ICB: 60%; Anytown Council: 40%.',
+          // R7.1: the confirmers see the joint assessment's facts, not only its words.
+          'Joint assessment carried out on 2026-12-07 by Anytown Council, NHS Anytown ICB.',
+          'The person or their representative involved: yes.',
+          'What it found: Joint review on 2 December.',
         ],
       },
+    });
+    expect(s.dispute.decisions[0]!.assessment).toEqual({
+      form: 'STRUCTURED', carriedOutOn: '2026-12-07', organisations: ['anytown-council', 'anytown-icb'], personInvolved: true, personNotInvolvedReason: null,
     });
     expect(s.flags()).toEqual([]);
   });
@@ -253,9 +260,11 @@ describe('proposing a decision', () => {
 
   it('[R7.1] [R10.1] an ending whose joint assessment is only spaces is flagged and posted, and nothing is proposed', () => {
     const s = ending();
-    s.run('eve-ford', endIt({ jointAssessment: '   ' }));
+    s.run('eve-ford', endIt({ ...noAssessment, jointAssessment: '   ' }));
     expect(s.dispute.decisions).toEqual([]);
-    const notice = 'An ending needs a joint, recorded assessment (protocol section 7). Describe it in "jointAssessment" and propose again.';
+    const notice = 'An ending needs a joint, recorded assessment (protocol section 7): when it was carried out ("jointAssessedOn"), '
+      + 'every party organisation that took part ("jointAssessmentOrganisations"), whether the person was involved ("personInvolved") '
+      + 'and what it found ("jointAssessment"). Record it and propose again.';
     expect(s.last.notice).toBe(notice);
     expect(s.last.events).toEqual([{
       type: 'FLAG_RAISED', data: { code: 'ENDING_WITHOUT_JOINT_ASSESSMENT', ground: null, detail: 'Eve Ford proposed ending aftercare without a joint assessment.' },

@@ -6,7 +6,7 @@ import type { Decision, Flag, Setting, StageNo, Subject } from '../../src/domain
 
 const decision = (): Decision => ({
   seq: 1, stage: 2, outcome: 'DECISION', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 'The council pays.', basisNeed: 'You need support.', basisTests: 'x', basisRisk: 'y', funding: null,
-  commissioning: null, interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'bea-jones', proposedAt: '2026-12-08T10:00:00Z',
+  commissioning: null, interimFunding: null, endingReason: null, jointAssessment: null, assessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'bea-jones', proposedAt: '2026-12-08T10:00:00Z',
   sourceMessage: null, status: 'CONFIRMED', effectiveAt: '2026-12-09T10:00:00Z',
 });
 const alert = (detail: string, resolvedAt: string | null = null): Flag =>

@@ -4,7 +4,7 @@ import type { Decision, Flag, Subject } from '../../src/domain/types.ts';
 const base: Decision = {
   seq: 1, stage: 2, outcome: 'DECISION', effect: 'CONTINUES', basis: ['ASSESSED_NEED'], summary: 'The ICB and the council will share the cost of your flat and support. The ICB pays 60%. The council pays 40%.',
   basisNeed: 'You need support every day to stay well at home.', basisTests: 'x', basisRisk: 'y', funding: 'The ICB pays 60% and the council pays 40%.',
-  commissioning: null, interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'bea-jones', proposedAt: '2026-12-08T10:00:00Z',
+  commissioning: null, interimFunding: null, endingReason: null, jointAssessment: null, assessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'bea-jones', proposedAt: '2026-12-08T10:00:00Z',
   sourceMessage: null, status: 'CONFIRMED', effectiveAt: '2026-12-09T10:00:00Z',
 };
 

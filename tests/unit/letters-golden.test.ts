@@ -11,7 +11,7 @@ const twoCouncils: LetterContext = {
 };
 const decision = (over: Partial<Decision>): Decision => ({
   seq: 1, stage: 1, outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: '', basisNeed: '', basisTests: 'Tests met.', basisRisk: 'Risk of readmission.', funding: null,
-  commissioning: null, interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z',
+  commissioning: null, interimFunding: null, endingReason: null, jointAssessment: null, assessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z',
   sourceMessage: null, status: 'CONFIRMED', effectiveAt: '2026-12-09T10:00:00Z', ...over,
 });
 const flag = (detail: string, resolved: boolean): Flag => ({

@@ -4,7 +4,7 @@ import { closureGaps } from '../../src/domain/resolution.ts';
 import { timeLeftText } from '../../src/domain/time-left.ts';
 import type { Decision } from '../../src/domain/types.ts';
 import { disputeView } from '../../src/domain/view.ts';
-import { fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
+import { assessedJointly, fundingDispute, stage2Decision } from '../fixtures/disputes.ts';
 import { directory, refusal, Scenario } from '../helpers/domain.ts';
 
 const decision = (over: Record<string, unknown> = {}) => ({ type: 'PROPOSE_DECISION' as const, input: { ...stage2Decision, ...over } });
@@ -425,7 +425,7 @@ describe('tests that bite: single-line changes that used to pass', () => {
     const gaps = (d: Scenario['dispute']) => closureGaps(d);
     const dec = (over: Partial<Decision>): Decision => ({
       seq: 1, stage: 1, outcome: 'AGREEMENT', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'The council commissions.',
-      interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z', sourceMessage: null,
+      interimFunding: null, endingReason: null, jointAssessment: null, assessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'ali-khan', proposedAt: '2026-12-08T10:00:00Z', sourceMessage: null,
       status: 'CONFIRMED', effectiveAt: '2026-12-09T10:00:00Z', ...over,
     });
     const s = new Scenario();
@@ -488,7 +488,7 @@ describe('tests that bite: single-line changes that used to pass', () => {
     const three = atStage3().dispute;
     const confirmed: Decision = {
       seq: 1, stage: 3, outcome: 'WRITTEN_DECISION', effect: 'CONTINUES' as const, basis: ['ASSESSED_NEED' as const], summary: 's', basisNeed: 'n', basisTests: 't', basisRisk: 'r', funding: 'ICB 60%', commissioning: 'c',
-      interimFunding: null, endingReason: null, jointAssessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'eve-ford', proposedAt: '2026-12-16T10:00:00Z', sourceMessage: null,
+      interimFunding: null, endingReason: null, jointAssessment: null, assessment: null, payers: [], effectiveFrom: null, wordingQuery: null, proposedBy: 'eve-ford', proposedAt: '2026-12-16T10:00:00Z', sourceMessage: null,
       status: 'CONFIRMED', effectiveAt: '2026-12-16T11:00:00Z',
     };
     expect(closureGaps({ ...three, personSteps: [], decisions: [confirmed] })).toEqual(['the person informed of the outcome and rationale']);
@@ -498,7 +498,7 @@ describe('tests that bite: single-line changes that used to pass', () => {
     for (const endingReason of ['SERVICE_REDUCTION', 'COMMISSIONING_CHANGE'] as const) {
       const s = new Scenario();
       s.raise('ali-khan', fundingDispute({ subjects: ['ENDING_AFTERCARE'], endingProposal: true }));
-      const ending = { outcome: 'END_AFTERCARE', effect: 'ENDS', commissioning: 'x', jointAssessment: 'Joint review on 2 December.' };
+      const ending = { outcome: 'END_AFTERCARE', effect: 'ENDS', commissioning: 'x', jointAssessment: 'Joint review on 2 December.', ...assessedJointly() };
       expect(refusal(() => s.run('eve-ford', decision({ ...ending, endingReason })))).toMatchObject({ code: 'ENDING_UNLAWFUL_REASON', field: 'endingReason' });
       // One proposed before the reason was a closed choice stays unconfirmable.
       s.run('eve-ford', decision({ ...ending, endingReason: 'NEEDS_MET' }));

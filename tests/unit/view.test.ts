@@ -123,6 +123,7 @@ describe('the dispute view', () => {
       seq: 1,
       outcome: 'Agreement reached',
       summary: 'The ICB pays for the accommodation.',
+      assessment: [],
       confirmations: [
         { organisation: 'Anytown Council', by: 'Ali Khan', at: 'Tuesday 8 December, 2:30pm' },
         { organisation: 'NHS Anytown ICB', by: null, at: null },
@@ -174,6 +175,7 @@ describe('the dispute view', () => {
       seq: 2,
       outcome: 'Agreement reached',
       summary: 'The ICB pays half.',
+      assessment: [],
       confirmations: [{ organisation: 'Anytown Council', by: null, at: null }, { organisation: 'NHS Anytown ICB', by: null, at: null }],
     });
   });

@@ -1,6 +1,6 @@
 import { actionPayload } from '../../app/interactions/actions.ts';
 import {
-  CARE_CHANGE_OPTIONS, payerField, RAISE_ENDING_QUESTION, RAISE_WORDING_ANSWERS, raiseFormSpec, ROUTE_OPTIONS, type FieldErrors,
+  CARE_CHANGE_OPTIONS, payerField, PERSON_INVOLVED_OPTIONS, RAISE_ENDING_QUESTION, RAISE_WORDING_ANSWERS, raiseFormSpec, ROUTE_OPTIONS, type FieldErrors,
 } from '../../app/interactions/forms.ts';
 import type { Pressed } from '../../app/interactions/interactions.ts';
 import type { AllowedAction } from '../../domain/allowed-actions.ts';
@@ -97,6 +97,8 @@ export function stageCard(
       body.push(
         tb(`**Decision ${p.seq} waiting for every party — ${escCard(p.outcome)}**`, { separator: true }),
         tb(escCard(p.summary)),
+        // R7.1: the joint assessment an ending rests on, where the senior officers confirm it.
+        ...p.assessment.map((l) => tb(escCard(l), { spacing: 'None' })),
         ...p.confirmations.map((c) => tb(c.by ? `✅ ${escCard(c.organisation)} — ${escCard(c.by)}, ${escCard(c.at ?? '')}` : `⏳ ${escCard(c.organisation)}`)),
       );
       const confirms = of('confirm');
@@ -201,7 +203,12 @@ export function formCard(p: FormPressed, errors: FieldErrors = {}, values: Recor
       if (spec.endingFields) {
         body.push(
           ...keep({ type: 'Input.ChoiceSet', id: 'endingReason', label: 'If ending aftercare: why', isRequired: false, choices: spec.endingReasons.map((o) => choice(o.value, o.label)) }),
-          ...keep(inputText('jointAssessment', 'If ending aftercare: the joint assessment', { multiline: true, required: false })),
+          // R7.1: the joint assessment as facts; optional on the card since only an ending needs them (the domain names each one missing).
+          ...keep({ type: 'Input.Date', id: 'jointAssessedOn', label: 'If ending aftercare: when the joint assessment was carried out (not in the future, not before the dispute was raised)', isRequired: false }),
+          ...keep({ type: 'Input.ChoiceSet', id: 'jointAssessmentOrganisations', label: 'If ending aftercare: the organisations that took part (every party organisation)', isMultiSelect: true, isRequired: false, choices: spec.assessmentOrganisations.map((o) => choice(o.value, o.label)) }),
+          ...keep({ type: 'Input.ChoiceSet', id: 'personInvolved', label: 'If ending aftercare: was the person (or their representative) involved?', style: 'expanded', isRequired: false, choices: PERSON_INVOLVED_OPTIONS.map((o) => choice(o.value, o.label)) }),
+          ...keep(inputText('personNotInvolvedReason', 'If they were not involved: why', { multiline: true, required: false })),
+          ...keep(inputText('jointAssessment', "If ending aftercare: what the joint assessment found (the person's assessed needs, and how each is now met)", { multiline: true, required: false })),
         );
       }
       return card(body, [submit('Propose', 'propose', {}, 'positive'), ...(action && !dialog ? [actionButton(d, action)] : [])]);

@@ -71,6 +71,12 @@ const decisionSchema = z.object({
   funding: text(), commissioning: text(), interimFunding: text(),
   endingReason: optionalOne(ENDING_REASONS, 'why aftercare would end'),
   jointAssessment: text(),
+  // R7.1: the joint assessment's facts (an ending). An unanswered yes/no stays null, for the domain to ask.
+  jointAssessedOn: text(20),
+  jointAssessmentOrganisations: ids,
+  personInvolved: z.preprocess((v) => (Array.isArray(v) ? v[0] : v) ?? '', z.enum(['', 'yes', 'no'], { error: 'Choose yes or no.' }))
+    .transform((v) => (v === '' ? null : v === 'yes')),
+  personNotInvolvedReason: text(),
   wordingConfirmed: yes,
 });
 
@@ -168,6 +174,10 @@ export function formCommand(
         summary: v.summary, basisNeed: v.basisNeed, basisTests: v.basisTests, basisRisk: v.basisRisk,
         funding: v.funding || null, commissioning: v.commissioning || null, interimFunding: v.interimFunding || null,
         endingReason: spec.endingFields ? v.endingReason : null, jointAssessment: spec.endingFields ? v.jointAssessment || null : null,
+        ...(spec.endingFields ? {
+          jointAssessedOn: v.jointAssessedOn || null, jointAssessmentOrganisations: v.jointAssessmentOrganisations,
+          personInvolved: v.personInvolved, personNotInvolvedReason: v.personNotInvolvedReason || null,
+        } : {}),
         sourceMessage: meta.source ?? null,
       };
       const cmd: Command = { type: 'PROPOSE_DECISION', input };
@@ -204,6 +214,8 @@ export interface DecisionFormSpec {
   /** One "what it pays" field per party organisation (field id: `payerField(value)`). */
   payers: Option[];
   fundingRequired: boolean; endingFields: boolean; endingReasons: Option[];
+  /** R7.1 (with endingFields): the party organisations that can be chosen as taking part in the joint assessment. */
+  assessmentOrganisations: Option[];
 }
 
 export function decisionFormSpec(d: Dispute, viewer: Person | null, policy: Policy, dir: Directory): DecisionFormSpec {
@@ -216,6 +228,7 @@ export function decisionFormSpec(d: Dispute, viewer: Person | null, policy: Poli
     outcomes: options(STAGE_OUTCOMES[d.stage].filter((o) => o !== 'END_AFTERCARE'), OUTCOME_TEXT),
     effects: options(effects, EFFECT_TEXT), bases: options(NEEDS_BASES, BASIS_TEXT),
     payers: activePartyIds(d).map((o) => ({ value: o, label: orgName(o) })),
+    assessmentOrganisations: activePartyIds(d).map((o) => ({ value: o, label: orgName(o) })),
     // R5.6: a written decision at Stage 3 or 4 states funding and commissioning.
     fundingRequired: senior, endingFields: senior && effects.includes('ENDS'), endingReasons: options(LAWFUL_ENDING_REASONS, ENDING_REASON_TEXT),
   };
@@ -239,6 +252,8 @@ export const RAISE_WORDING_ANSWERS: Option[] = [
   { value: 'as-chosen', label: 'No: raise it as I chose (the record keeps this question and answer)' },
 ];
 
+/** R7.1: whether the person (or their representative) took part in an ending's joint assessment. */
+export const PERSON_INVOLVED_OPTIONS: Option[] = [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }];
 export const ROUTE_OPTIONS: Option[] = options(EXTERNAL_ROUTES, ROUTE_TEXT);
 export const CARE_CHANGE_OPTIONS: Option[] = [
   { value: 'DELAYED', label: 'Delayed' }, { value: 'REDUCED', label: 'Reduced' }, { value: 'WITHDRAWN', label: 'Withdrawn' },

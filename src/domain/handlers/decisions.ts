@@ -10,6 +10,7 @@ import { FLAG_TEXT, OUTCOME_TEXT, rolesText } from '../texts.ts';
 import type { Decision } from '../types.ts';
 import { detectUnlawfulGrounds } from '../unlawful-grounds.ts';
 import { checkStructure, checkWording } from './decision-input.ts';
+import { assessmentLines, checkJointAssessment, noAssessmentGiven } from './joint-assessment.ts';
 
 export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisionInput }): void {
   const { d, ctx } = draft;
@@ -28,6 +29,9 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
   const words = {
     summary, basisNeed, basisTests, basisRisk, funding: input.funding?.trim() || null, commissioning: input.commissioning?.trim() || null,
     interimFunding: input.interimFunding?.trim() || null, jointAssessment: input.jointAssessment?.trim() || null,
+    // Only an ending records it (its joint assessment), so only then is it read.
+    personNotInvolvedReason: (input.effect === 'ENDS' || input.outcome === 'END_AFTERCARE') && input.personInvolved === false
+      ? input.personNotInvolvedReason?.trim() || null : null,
   };
   for (const [field, v] of Object.entries(words)) if (v && v.length > MAX_TEXT) problems.check(() => required(v, field, field));
   // R7.x: what it does to aftercare is a choice the record holds; the words only prompt a question.
@@ -50,21 +54,26 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
       problems.check(() => refuse('ENDING_UNLAWFUL_REASON', 'Section 117 aftercare cannot be ended because of service reductions or commissioning changes (protocol section 7). Choose the reason in assessed need ("endingReason").', 'endingReason'));
     }
   }
+  // R7.1: an ending's joint assessment is its recorded facts, each checked with the rest of the form. Nothing at all
+  // about one is the ending attempted without it: flagged below rather than refused, as the legal-risk signal it is.
+  const withoutAssessment = outcome === 'END_AFTERCARE' && noAssessmentGiven(input);
+  const assessment = outcome === 'END_AFTERCARE' && !withoutAssessment ? checkJointAssessment(draft, input, problems) : null;
   problems.refuseIfAny();
   const s = checkWording(structure!, input, Object.values(words));
-  if (s.outcome === 'END_AFTERCARE') {
-    if (!words.jointAssessment) {
-      // R7.1 / R10.1: an ending attempted without a joint assessment is a legal-risk signal.
-      draft.flag('ENDING_WITHOUT_JOINT_ASSESSMENT', `${draft.name(me.id)} proposed ending aftercare without a joint assessment.`);
-      draft.notice = 'An ending needs a joint, recorded assessment (protocol section 7). Describe it in "jointAssessment" and propose again.';
-      draft.post({ title: `${d.reference}: ${FLAG_TEXT.ENDING_WITHOUT_JOINT_ASSESSMENT}`, lines: [draft.notice], mentions: [] });
-      return;
-    }
+  if (s.outcome === 'END_AFTERCARE' && withoutAssessment) {
+    // R7.1 / R10.1: an ending attempted without a joint assessment is a legal-risk signal.
+    draft.flag('ENDING_WITHOUT_JOINT_ASSESSMENT', `${draft.name(me.id)} proposed ending aftercare without a joint assessment.`);
+    draft.notice = 'An ending needs a joint, recorded assessment (protocol section 7): when it was carried out ("jointAssessedOn"), '
+      + 'every party organisation that took part ("jointAssessmentOrganisations"), whether the person was involved ("personInvolved") '
+      + 'and what it found ("jointAssessment"). Record it and propose again.';
+    draft.post({ title: `${d.reference}: ${FLAG_TEXT.ENDING_WITHOUT_JOINT_ASSESSMENT}`, lines: [draft.notice], mentions: [] });
+    return;
   }
   for (const dec of d.decisions) if (dec.status === 'PROPOSED') dec.status = 'SUPERSEDED';
   const seq = d.decisions.reduce((m, x) => Math.max(m, x.seq), 0) + 1;
+  const { personNotInvolvedReason: _reason, ...texts } = words;
   const dec: Decision = {
-    seq, stage, outcome: s.outcome, ...words,
+    seq, stage, outcome: s.outcome, ...texts, assessment: s.outcome === 'END_AFTERCARE' ? assessment : null,
     endingReason: s.outcome === 'END_AFTERCARE' ? input.endingReason ?? null : null,
     effect: s.effect, basis: s.basis, payers: s.payers, effectiveFrom: s.effectiveFrom, wordingQuery: s.wordingQuery,
     proposedBy: me.id, proposedAt: draft.nowIso, sourceMessage: input.sourceMessage ?? null, status: 'PROPOSED', effectiveAt: null,
@@ -73,6 +82,8 @@ export function proposeDecision(draft: Draft, { input }: { input: ProposeDecisio
   draft.event('DECISION_PROPOSED', {
     seq, stage, outcome: dec.outcome, effect: dec.effect, basis: dec.basis, payers: dec.payers, effectiveFrom: dec.effectiveFrom,
     ...(dec.wordingQuery ? { wordingQuery: dec.wordingQuery } : {}),
+    // The facts, not the words: the reason the person was not involved is free text, kept on the decision only.
+    ...(dec.assessment ? { assessment: { carriedOutOn: dec.assessment.carriedOutOn, organisations: dec.assessment.organisations, personInvolved: dec.assessment.personInvolved } } : {}),
   });
   const roles = confirmerRoles(ctx.policy, stage, dec.outcome);
   const confirmers = activePartyIds(d);
@@ -106,12 +117,15 @@ function effectLines(draft: Draft, dec: Decision): string[] {
   if (dec.wordingQuery) {
     lines.push(`Check before confirming: the words read as ${dec.wordingQuery === 'ENDS' ? 'ending' : 'reducing'} aftercare, but the proposer kept "${EFFECT_TEXT[dec.effect]}".`);
   }
+  lines.push(...assessmentLines(dec, (o) => draft.orgName(o)));
   return lines;
 }
+
 
 const FIELD_WORDS: Record<string, string> = {
   summary: 'what was decided', basisNeed: 'basis in assessed need', basisTests: 'statutory tests', basisRisk: 'risk',
   funding: 'funding', commissioning: 'commissioning', interimFunding: 'interim funding', jointAssessment: 'joint assessment',
+  personNotInvolvedReason: 'why the person was not involved',
 };
 
 export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: number; organisationId: string }): void {
@@ -132,6 +146,13 @@ export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: nu
   const mine = d.confirmations.find((c) => c.decisionSeq === seq && c.personId === me.id && c.organisationId !== organisationId);
   if (mine) {
     refuse('ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION', `You already confirmed decision ${seq} for ${draft.orgName(mine.organisationId)}. Someone else must confirm for ${draft.orgName(organisationId)}.`);
+  }
+  if (dec.assessment?.form === 'STRUCTURED' && !dec.assessment.organisations.includes(organisationId)) {
+    // R7.1: a party that joined after the assessment would be confirming an assessment it took no part in.
+    const org = draft.orgName(organisationId);
+    refuse('JOINT_ASSESSMENT_INCOMPLETE', `${org} did not take part in the joint assessment decision ${seq} rests on `
+      + `(${dec.assessment.organisations.map((o) => draft.orgName(o)).join(', ')}), so it cannot confirm this ending. `
+      + `Withdraw decision ${seq}, assess jointly with ${org}, and propose the ending again.`);
   }
   if (dec.outcome === 'END_AFTERCARE' && (dec.endingReason === 'SERVICE_REDUCTION' || dec.endingReason === 'COMMISSIONING_CHANGE')) {
     // R7.3: never ended on that basis alone.

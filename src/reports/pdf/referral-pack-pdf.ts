@@ -67,6 +67,7 @@ export async function referralPackPdf(p: ReferralPack, at: Date): Promise<Buffer
     if (x.commissioning) doc.field('Commissioning', x.commissioning);
     if (x.interimFunding) doc.field('Interim funding', x.interimFunding);
     if (x.wordingQuery) doc.field('Note', x.wordingQuery);
+    if (x.jointAssessment.length) doc.field('Joint assessment', x.jointAssessment.join(' '));
     doc.field('Proposed', `${x.proposedBy}, ${x.proposedAt}`);
     doc.field('Took effect', x.tookEffect ?? 'no');
     doc.list(x.confirmations.map((c) => `${c.organisation}: ${c.by ? `confirmed by ${c.by}, ${c.at}` : 'not confirmed'}`));

@@ -1,5 +1,5 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { type DecisionFormSpec, type FormValues, type Option, payerField } from '../../../app/interactions/forms.ts';
+import { type DecisionFormSpec, type FormValues, type Option, payerField, PERSON_INVOLVED_OPTIONS } from '../../../app/interactions/forms.ts';
 import { clip, esc } from '../escape.ts';
 import { LIMITS } from './limits.ts';
 import { input, modal, option, text } from './modals.ts';
@@ -64,10 +64,26 @@ export function decisionModal(spec: Spec, source: string | null, keep: FormValue
     input('interimFunding', 'Interim funding (if any)', box('interimFunding'), { optional: true }),
   );
   if (spec.endingFields) {
+    // R7.1: the joint assessment as facts. Optional here because only an ending needs them; the domain names each
+    // one missing on its own block.
+    const orgs = chosen(spec.assessmentOrganisations, 'jointAssessmentOrganisations');
+    const involved = chosen(PERSON_INVOLVED_OPTIONS, 'personInvolved')[0];
     blocks.push(
       input('endingReason', 'If ending aftercare: why', select('endingReason', spec.endingReasons), { optional: true }),
-      input('jointAssessment', 'If ending aftercare: the joint assessment', box('jointAssessment'),
-        { optional: true, hint: 'Who assessed jointly, when, and what they found.' }),
+      input('jointAssessedOn', 'If ending aftercare: when the joint assessment was carried out', {
+        type: 'datepicker', action_id: 'v', ...(/^\d{4}-\d{2}-\d{2}$/.test(str('jointAssessedOn')) ? { initial_date: str('jointAssessedOn') } : {}),
+      }, { optional: true, hint: 'Not in the future, and not before the dispute was raised.' }),
+      input('jointAssessmentOrganisations', 'If ending aftercare: the organisations that took part', {
+        type: 'multi_static_select', action_id: 'v', options: opts(spec.assessmentOrganisations),
+        ...(orgs.length ? { initial_options: orgs } : {}),
+      }, { optional: true, hint: 'Every party organisation takes part: an ending is never assessed by one alone.' }),
+      input('personInvolved', 'If ending aftercare: was the person (or their representative) involved?', {
+        type: 'radio_buttons', action_id: 'v', options: opts(PERSON_INVOLVED_OPTIONS), ...(involved ? { initial_option: involved } : {}),
+      }, { optional: true }),
+      input('personNotInvolvedReason', 'If they were not involved: why', text(str('personNotInvolvedReason'), true, 3000),
+        { optional: true }),
+      input('jointAssessment', 'If ending aftercare: what the joint assessment found', box('jointAssessment'),
+        { optional: true, hint: 'The person\'s assessed needs, and how each is now met.' }),
     );
   }
   return modal('s117_decision', 'Record a decision', 'Propose', blocks, { d: spec.d, reference: spec.reference, source });

@@ -65,6 +65,8 @@ export function stageCard(v: DisputeView, registerUrl: string | null = null): { 
         `*Decision ${p.seq} waiting for every party — ${esc(p.outcome)}*`,
         ...p.confirmations.map((c) => (c.by ? `:white_check_mark: ${esc(c.organisation)} — ${esc(c.by)}, ${esc(c.at ?? '')}` : `:hourglass: ${esc(c.organisation)}`)),
       ].join('\n')), section(esc(p.summary)));
+      // R7.1: the joint assessment an ending rests on, where the senior officers confirm it.
+      if (p.assessment.length) blocks.push(section(esc(p.assessment.join('\n'))));
       blocks.push(...actions('confirm', of('confirm')));
     }
     const steps = v.personSteps.filter((s) => !s.done);
