@@ -115,6 +115,11 @@ export type Env = z.infer<typeof coreEnvSchema>;
 /** The bot's own settings that only make sense together (each platform module checks its own). */
 export function coreCrossCheck(env: Env): string[] {
   const problems: string[] = [];
+  // Reminders go out only between the two, so a start at or after the end would never send one.
+  if (env.WORKING_HOURS_START >= env.WORKING_HOURS_END) {
+    problems.push(`WORKING_HOURS_START: ${env.WORKING_HOURS_START} must be before WORKING_HOURS_END (${env.WORKING_HOURS_END}), `
+      + 'or no reminder would ever go out: set them like 09:00 and 17:00');
+  }
   if (env.OIDC_ISSUER) {
     if (!env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: is needed with OIDC_ISSUER');
     if (!env.OIDC_CLIENT_SECRET) problems.push('OIDC_CLIENT_SECRET: is needed with OIDC_ISSUER');
