@@ -37,6 +37,7 @@ describe('settings checked at start-up', () => {
     [{ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_PASSWORD: 'p' }, /^MICROSOFT_APP_TENANT_ID \(.*\): is needed with MICROSOFT_APP_ID/],
     [{ MICROSOFT_APP_TYPE: 'MultiTenant' }, /^MICROSOFT_APP_ID: is needed with MICROSOFT_APP_TYPE/],
     [{ MICROSOFT_APP_TENANT_ID: 'bbbbbbbb-0000-4000-8000-0000000000bb' }, /^MICROSOFT_APP_ID: is needed with MICROSOFT_APP_TENANT_ID .*or leave both unset to run without Teams$/],
+    [{ TRUSTED_PROXY: 'caddy' }, /^TRUSTED_PROXY: must be the reverse proxy's IP address, like 127\.0\.0\.1 \(not a host name\)$/],
     [{ WORKING_HOURS_START: '18:00' }, /^WORKING_HOURS_START: 18:00 must be before WORKING_HOURS_END \(17:00\), or no reminder would ever go out/],
     [{ WORKING_HOURS_START: '09:00', WORKING_HOURS_END: '09:00' }, /^WORKING_HOURS_START: 09:00 must be before WORKING_HOURS_END \(09:00\)/],
     [{ SLACK_APP_TOKEN: 'xapp-1' }, /^SLACK_BOT_TOKEN: is needed with SLACK_APP_TOKEN/],
@@ -144,6 +145,12 @@ describe('the entry point\'s one line', () => {
 
   it('asks to try again later (75) when another process has the data folder', () => {
     expect(asStartupError(new DataDirLocked('/d', null, '/d/s117-owner.lock'), where)?.exitCode).toBe(75);
+    // A second bot on the same folder: told to stop the first or take its own DATA_DIR, not to "run this command" elsewhere.
+    const holder = { pid: 4242, host: os.hostname(), procStart: null, purpose: 'bot', startedAt: '2026-12-08T03:00:00.000Z', admin: null };
+    const twin = asStartupError(new DataDirLocked('/d', holder, '/d/s117-owner.lock'), where);
+    expect({ code: twin?.exitCode, message: twin?.message }).toEqual({ code: 75, message: 'DATA_DIR: the embedded database in /d is in use by the running bot '
+      + '(process 4242, since 2026-12-08T03:00:00.000Z); two bots cannot share one folder. Stop that bot, or give this one a DATA_DIR (and PORT) '
+      + 'of its own. If you are sure no such process is running, delete /d/s117-owner.lock.' });
   });
 
   it('prefixes each setting\'s line, and keeps indented detail as it is', () => {
