@@ -42,7 +42,8 @@ export function asStartupError(e: unknown, where: { PORT: number; HOST: string }
     const h = e.holder;
     if (h?.purpose !== 'bot') return new StartupError(`DATA_DIR: ${e.message}`, 75);
     const where = h.host === os.hostname() ? `process ${h.pid}` : `process ${h.pid} on ${h.host}`;
-    return new StartupError(`DATA_DIR: the embedded database in ${e.dataDir} is in use by the running bot (${where}, since ${h.startedAt}); `
+    const since = `${where}, since ${h.startedAt}`;
+    return new StartupError(`DATA_DIR: the embedded database in ${e.dataDir} is in use by the running bot (${since}); `
       + 'two bots cannot share one folder. Stop that bot, or give this one a DATA_DIR (and PORT) of its own. '
       + `If you are sure no such process is running, delete ${e.lockFile}.`, 75);
   }
