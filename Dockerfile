@@ -32,10 +32,13 @@ COPY config/directory.example.yaml ./config/
 COPY manifests ./manifests
 COPY bin ./bin
 # The register's folder is the bot's alone (it refuses to start on one others can read); a new volume copies this mode.
-# /data-keys holds the key that encrypts NHS numbers (IDENTIFIER_KEY_FILE's default beside /data): mount it as a volume
-# of its own, or the NHS numbers cannot be read after the container is recreated (docs/identifiers.md).
-RUN mkdir -p /data /data-keys /config && chown node:node /data && chmod 700 /data \
-    && chown node:node /data-keys && chmod 700 /data-keys
+# /data-keys holds the key that encrypts NHS numbers (IDENTIFIER_KEY_FILE's default beside /data) and /data-audit the
+# signed history checkpoints and their key (AUDIT_DIR's default): both are used on PostgreSQL too, and the bot refuses to
+# start on a folder it cannot write. Mount each as a volume of its own (compose.yaml does), or the NHS numbers cannot be
+# read and the history cannot be checked after the container is recreated (docs/identifiers.md, docs/audit-trail.md).
+RUN mkdir -p /data /data-keys /data-audit /config && chown node:node /data && chmod 700 /data \
+    && chown node:node /data-keys && chmod 700 /data-keys \
+    && chown node:node /data-audit && chmod 700 /data-audit
 USER node
 EXPOSE 3000
 # /healthz answers while the process serves HTTP; /readyz also checks the database (use it for the load balancer).

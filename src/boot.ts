@@ -103,7 +103,7 @@ export async function boot(opts: BootOptions): Promise<App> {
   // are checked once DATA_DIR is known good, below): see makeFolder.
   const keyFile = identifierKeyFile(env);
   const keyFolder = (f: string) => makeFolder(path.dirname(f), 'IDENTIFIER_KEY_FILE',
-    'like /var/lib/s117-keys/identifiers.key (the file\'s folder), apart from DATA_DIR');
+    'like /var/lib/s117-keys/identifiers.key, apart from DATA_DIR', 'a file in a folder');
   const audit = auditDir(env);
   const auditFolder = (d: string) => makeFolder(d, 'AUDIT_DIR', 'like /var/lib/s117-audit, apart from DATA_DIR');
   if (env.IDENTIFIER_KEY_FILE && keyFile) keyFolder(keyFile);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { StartupError } from './config/startup-error.ts';
 import { DirectoryError } from './config/directory.ts';
 import { MigrationError } from './register/migrate.ts';
@@ -35,7 +36,17 @@ export function asStartupError(e: unknown, where: { PORT: number; HOST: string }
   }
   if (e instanceof StartupError) return e;
   // Another process has the folder now; a later start may succeed, so 75 (EX_TEMPFAIL) lets systemd try again.
-  if (e instanceof DataDirLocked) return new StartupError(e.message, 75);
+  if (e instanceof DataDirLocked) {
+    // The lock's own advice is for a command ("run this command on the machine where the bot runs"); a second bot
+    // is told to stop the first or use a folder of its own, and the line names the setting like every other.
+    const h = e.holder;
+    if (h?.purpose !== 'bot') return new StartupError(`DATA_DIR: ${e.message}`, 75);
+    const where = h.host === os.hostname() ? `process ${h.pid}` : `process ${h.pid} on ${h.host}`;
+    const since = `${where}, since ${h.startedAt}`;
+    return new StartupError(`DATA_DIR: the embedded database in ${e.dataDir} is in use by the running bot (${since}); `
+      + 'two bots cannot share one folder. Stop that bot, or give this one a DATA_DIR (and PORT) of its own. '
+      + `If you are sure no such process is running, delete ${e.lockFile}.`, 75);
+  }
   if (e instanceof DirectoryError) return new StartupError(`DIRECTORY_FILE: ${e.message}`);
   if (e instanceof MigrationError) return new StartupError(e.message);
   const err = e as NodeJS.ErrnoException | null;

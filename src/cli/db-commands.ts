@@ -63,6 +63,12 @@ export function registerDbCommands(program: Command, io: DbIo): void {
       const key = keyFor(o);
       const database = io.app?.db ?? await openDatabase({ dataDir: e.DATA_DIR, purpose: 'cli db backup' });
       try {
+        // A folder the bot has never started on has no tables: say so, rather than "relation AccessLog does not exist".
+        const [made] = await database.sql.query<{ t: string | null }>(`SELECT to_regclass('"Dispute"')::text AS t`);
+        if (!made?.t) {
+          throw new CliFailure(`DATA_DIR: there is no register in ${path.resolve(e.DATA_DIR)} yet, so there is nothing to back up. `
+            + 'Set DATA_DIR to the folder the bot uses, or start the bot once (npm start) to make the register.', EXIT.CONFIG);
+        }
         // A backup is the whole register leaving the database: logged first, so the backup holds its own entry.
         const detail = { command: 'db backup', disputes: 'all', encrypted: Boolean(key) };
         const actorId = osActor(io.account());

@@ -52,7 +52,9 @@ export const coreEnvSchema = z.object({
   PORT: z.coerce.number({ error: PORT_RANGE }).int(PORT_RANGE).min(0, PORT_RANGE).max(65535, PORT_RANGE).default(3000),
   // This computer only unless asked: the register without sign-in must not be reachable from elsewhere.
   HOST: z.string().trim().min(1).refine(hostName, HOST_FORM).default('127.0.0.1'),
-  TRUSTED_PROXY: optionalString,
+  // Compared with each request's peer address: a name ("caddy") or "yes" never matches, so rate limits would key on the
+  // proxy for everyone, silently.
+  TRUSTED_PROXY: z.string().trim().refine((v) => net.isIP(v) !== 0, 'must be the reverse proxy\'s IP address, like 127.0.0.1 (not a host name)').optional(),
   SESSION_IDLE_MINUTES: positiveInt(30),
   // A slow or half-sent request cannot hold a connection for long, nor can many of them starve the rest.
   HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
@@ -117,6 +119,11 @@ export type Env = z.infer<typeof coreEnvSchema>;
 /** The bot's own settings that only make sense together (each platform module checks its own). */
 export function coreCrossCheck(env: Env): string[] {
   const problems: string[] = [];
+  // Reminders go out only between the two, so a start at or after the end would never send one.
+  if (env.WORKING_HOURS_START >= env.WORKING_HOURS_END) {
+    problems.push(`WORKING_HOURS_START: ${env.WORKING_HOURS_START} must be before WORKING_HOURS_END (${env.WORKING_HOURS_END}), `
+      + 'or no reminder would ever go out: set them like 09:00 and 17:00');
+  }
   if (env.OIDC_ISSUER) {
     if (!env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: is needed with OIDC_ISSUER');
     if (!env.OIDC_CLIENT_SECRET) problems.push('OIDC_CLIENT_SECRET: is needed with OIDC_ISSUER');

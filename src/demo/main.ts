@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createLogger } from '../app/logger.ts';
 import { ConfigError } from '../config/env.ts';
+import { asStartupError, cannotStartText } from '../startup.ts';
 import { loadEnv } from '../platforms.ts';
 import { startBot } from '../bot.ts';
 import { buildDemo, DemoFolderError, demoEnv } from './build-demo.ts';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     '                                           the Partnership Board report for the demo period',
     ...(result.showcase ? [`  ${base}/register/dispute/${result.showcase}?${t}  one dispute's whole story (Stage 1 to a written decision)`] : []),
     '',
-    'From another terminal, the command line works on the same register (stop the demo first: the embedded database has one user at a time):',
+    'From another terminal, the command line works on the same register (while the demo runs, it goes through the demo):',
     `  DATA_DIR=${path.join(folder, 'db')} DIRECTORY_FILE=${path.join(folder, 'directory.yaml')} npx s117 dispute list`,
     '',
     `Stop it with Ctrl-C. Delete ${folder} when you are done; nothing else was written.`,
@@ -42,6 +43,14 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   if (e instanceof DemoFolderError || e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
-  else process.stderr.write(`The demo failed: ${(e as Error).stack ?? String(e)}\n`);
+  else {
+    // A port in use (the bot already running on 3000) is the newcomer's likeliest fault here: one line, as npm start says it.
+    const failure = asStartupError(e, { PORT: Number(process.env.PORT ?? 3000), HOST: process.env.HOST ?? '127.0.0.1' });
+    if (failure) {
+      process.stderr.write(cannotStartText(failure).replace(/^The bot cannot start: /, 'The demo cannot start: '));
+      process.exit(failure.exitCode);
+    }
+    process.stderr.write(`The demo failed: ${(e as Error).stack ?? String(e)}\n`);
+  }
   process.exit(1);
 });

@@ -24,7 +24,8 @@ export function ownerOnlyUmask(): void {
 export class DataDirExposed extends StartupError {
   constructor(readonly dataDir: string, readonly mode: number) {
     // One line: it is the whole of what a start that refuses prints.
-    super(`${dataDir} can be read or changed by other accounts on this computer (permissions ${mode.toString(8).padStart(4, '0')}), `
+    const perms = mode.toString(8).padStart(4, '0');
+    super(`DATA_DIR: ${dataDir} can be read or changed by other accounts on this computer (permissions ${perms}), `
       + `and it holds personal data. Run: chmod -R go-rwx ${shellQuote(dataDir)}   then start again.`, 78);
     this.name = 'DataDirExposed';
   }
@@ -43,6 +44,11 @@ export function checkDataDir(dataDir: string): void {
   } catch {
     // Not a folder we can look at (a file in the way, no permission): making it says which, in one line.
     return;
+  }
+  // A file (/etc/passwd, /dev/null) is refused before its mode is looked at: the advice to chmod it would break the system.
+  if (st && !st.isDirectory()) {
+    throw new StartupError(`DATA_DIR: ${dir} is a file, not a folder: set DATA_DIR to a folder for the embedded database, `
+      + 'like ./data or /var/lib/s117, or set DATABASE_URL to use PostgreSQL', 78);
   }
   if (st && (st.mode & OTHERS) !== 0) throw new DataDirExposed(dir, st.mode & 0o7777);
 }

@@ -32,7 +32,7 @@ export function makeDataDir(dataDir: string): void {
  * time and proved writable at start-up, or one line naming `setting`. Left to the first write, a recursive mkdir
  * under /proc would freeze the running bot, and any other fault would surface long after the start, in a log.
  */
-export function makeFolder(folder: string, setting: string, alternative: string): void {
+export function makeFolder(folder: string, setting: string, alternative: string, kind = 'a folder'): void {
   const dir = path.resolve(folder);
   const missing: string[] = [];
   for (let at = dir; !fs.existsSync(at); at = path.dirname(at)) {
@@ -48,8 +48,9 @@ export function makeFolder(folder: string, setting: string, alternative: string)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     const reason = REASONS[code] ?? (code || (e as Error).message);
-    throw new StartupError(`${setting}: the bot cannot write to ${dir} (${reason}): set ${setting} to a folder that ${whoAmI()} `
-      + `may write, ${alternative}`);
+    // The account is named in brackets: "a folder that nobody may write" read as the opposite of what it meant.
+    throw new StartupError(`${setting}: the bot cannot write to ${dir} (${reason}): set ${setting} to ${kind} that the bot's account `
+      + `(${whoAmI()}) may write, ${alternative}`);
   }
 }
 

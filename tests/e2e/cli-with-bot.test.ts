@@ -51,7 +51,7 @@ describe('the CLI and the bot on one DATA_DIR', () => {
 
       const twin = run('dist/src/main.js', [], env);
       expect(await twin.exited).toBe(75);
-      expect(twin.err()).toMatch(/The bot cannot start: The embedded database in .*data is in use by the running bot \(process \d+, since .*\)\..*Stop the bot first/s);
+      expect(twin.err()).toMatch(/^The bot cannot start: DATA_DIR: the embedded database in .*data is in use by the running bot \(process \d+, since .*\); two bots cannot share one folder\. Stop that bot, or give this one a DATA_DIR \(and PORT\) of its own\./);
 
       bot.child.kill('SIGKILL');
       await bot.exited;

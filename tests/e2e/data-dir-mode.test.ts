@@ -22,7 +22,7 @@ describe('DATA_DIR permissions at start', () => {
     const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DIRECTORY_FILE: 'config/directory.example.yaml', SCHEDULER: 'off' };
     const bot = runNode(['dist/src/main.js'], env);
     expect(await bot.exited).toBe(78);
-    const line = `${dataDir} can be read or changed by other accounts on this computer (permissions 0755), `
+    const line = `DATA_DIR: ${dataDir} can be read or changed by other accounts on this computer (permissions 0755), `
       + `and it holds personal data. Run: chmod -R go-rwx ${dataDir}   then start again.`;
     expect(bot.err()).toBe(`The bot cannot start: ${line}\n`);
     const cli = runNode(['bin/s117.js', 'dispute', 'list'], env);

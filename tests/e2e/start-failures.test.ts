@@ -51,6 +51,8 @@ const cases: Case[] = [
   ['an address this machine does not have', () => ({ HOST: '192.0.2.1' }), 'HOST'],
   ['a data folder under /proc (Node\'s own mkdir never returns there)', () => ({ DATA_DIR: '/proc/s117-data' }), 'DATA_DIR'],
   ['a data folder behind a file', () => ({ DATA_DIR: path.join(dir, 'a-file', 'data') }), 'DATA_DIR'],
+  // Was "Run: chmod -R go-rwx /dev/null": advice that would break the machine, and no setting named.
+  ['a data folder that is a file', () => ({ DATA_DIR: '/dev/null' }), 'DATA_DIR'],
   ['a directory file that was set but does not exist (a typo must not start on the example people)', () => ({ DIRECTORY_FILE: path.join(dir, 'directry.yaml') }), 'DIRECTORY_FILE'],
 ];
 

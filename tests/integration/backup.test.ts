@@ -79,6 +79,17 @@ describe('backup and restore of the embedded database', () => {
     expect(JSON.parse((await s117('register', 'export', '--format', 'json')).out)).toHaveLength(3);
   }, 300_000);
 
+  it('on a folder the bot has never started on, says there is no register yet instead of a database error', async () => {
+    const never = path.join(dir, 'never-started');
+    let err = '';
+    const r = await runCli(['db', 'backup', path.join(dir, 'none.tar.gz')], {
+      stdout: () => {}, stderr: (s) => { err += s; }, env: { ...env, DATA_DIR: never }, clock,
+    });
+    expect({ code: r, err }).toEqual({ code: 78, err: `DATA_DIR: there is no register in ${never} yet, so there is nothing to back up. `
+      + 'Set DATA_DIR to the folder the bot uses, or start the bot once (npm start) to make the register.\n' });
+    expect(fs.existsSync(path.join(dir, 'none.tar.gz'))).toBe(false);
+  }, 120_000);
+
   it('points PostgreSQL users at pg_dump and pg_restore', async () => {
     const pgEnv = { ...env, DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' };
     for (const [cmd, tool] of [['backup', 'pg_dump'], ['restore', 'pg_restore']] as const) {

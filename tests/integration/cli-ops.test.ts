@@ -65,6 +65,12 @@ describe('the s117 command line for operators', () => {
     expect(csv).toMatch(/,2026-06-01 10:30,2026-06-08 17:00,2026-06-01 19:00,escalated,2026-06-01 19:00,2026-06-15 17:00,,/);
   }, 400_000);
 
+  it('a folder given as the directory file, or the default file missing, gets one sentence saying what to do', async () => {
+    expect(await s117('directory', 'check', dir)).toMatchObject({ code: 2, err: `${dir} is a folder, not a directory file: give the path of the directory YAML file.\n` });
+    const missing = await s117('directory', 'check', path.join(dir, 'nope.yaml'));
+    expect(missing).toMatchObject({ code: 2, err: `The directory file ${path.join(dir, 'nope.yaml')} does not exist.\n` });
+  });
+
   it('explains every gap in the directory: who, what is wrong, and how to fix it', async () => {
     const file = path.join(dir, 'gaps.yaml');
     fs.writeFileSync(file, [

@@ -32,6 +32,8 @@ describe('deployment files', () => {
     expect(fs.readFileSync('Dockerfile', 'utf8')).toMatch(/chown node:node \/data && chmod 700 \/data/);
     // R11.2: the identifier key's default folder beside it, owner-only too (docs/identifiers.md).
     expect(fs.readFileSync('Dockerfile', 'utf8')).toMatch(/chown node:node \/data-keys && chmod 700 \/data-keys/);
+    // AUDIT_DIR's default beside /data: without it the image's first start on PostgreSQL exits 78 (AUDIT_DIR).
+    expect(fs.readFileSync('Dockerfile', 'utf8')).toMatch(/chown node:node \/data-audit && chmod 700 \/data-audit/);
     const unit = fs.readFileSync('deploy/s117.service', 'utf8');
     expect(unit).toMatch(/^StateDirectoryMode=0700$/m);
     expect(unit).toMatch(/^UMask=0077$/m);
@@ -49,6 +51,8 @@ describe('deployment files match the documentation', () => {
     const bot = compose.services.bot!;
     expect(Object.keys(bot.environment)).toEqual(expect.arrayContaining(['TEAMS_CASE_SPACES', 'PRIVACY_FILE', 'TERMS_FILE', 'TEAMS_TEAM_ID']));
     expect(bot.volumes).toContain('./config:/config:ro');
+    // The identifier key and the audit checkpoints are used on PostgreSQL too: a recreated container must keep them.
+    expect(bot.volumes).toEqual(expect.arrayContaining([expect.stringMatching(/^\w+:\/data-keys$/), expect.stringMatching(/^\w+:\/data-audit$/)]));
     expect(bot.environment.DIRECTORY_FILE).toBe('/config/directory.yaml');
   });
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { ConfigError } from '../../src/config/env.ts';
 import { loadEnv } from '../../src/platforms.ts';
 import { StartupError } from '../../src/config/startup-error.ts';
-import { makeDataDir } from '../../src/register/startup-checks.ts';
+import { makeDataDir, makeFolder } from '../../src/register/startup-checks.ts';
+import { checkDataDir } from '../../src/register/owner-only.ts';
 import { DataDirLocked } from '../../src/register/data-dir-lock.ts';
 import { asStartupError, cannotStartText } from '../../src/startup.ts';
 
@@ -35,6 +36,10 @@ describe('settings checked at start-up', () => {
     [{ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_TENANT_ID: 't' }, /^MICROSOFT_APP_PASSWORD \(.*\): is needed with MICROSOFT_APP_ID/],
     [{ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_PASSWORD: 'p' }, /^MICROSOFT_APP_TENANT_ID \(.*\): is needed with MICROSOFT_APP_ID/],
     [{ MICROSOFT_APP_TYPE: 'MultiTenant' }, /^MICROSOFT_APP_ID: is needed with MICROSOFT_APP_TYPE/],
+    [{ MICROSOFT_APP_TENANT_ID: 'bbbbbbbb-0000-4000-8000-0000000000bb' }, /^MICROSOFT_APP_ID: is needed with MICROSOFT_APP_TENANT_ID .*or leave both unset to run without Teams$/],
+    [{ TRUSTED_PROXY: 'caddy' }, /^TRUSTED_PROXY: must be the reverse proxy's IP address, like 127\.0\.0\.1 \(not a host name\)$/],
+    [{ WORKING_HOURS_START: '18:00' }, /^WORKING_HOURS_START: 18:00 must be before WORKING_HOURS_END \(17:00\), or no reminder would ever go out/],
+    [{ WORKING_HOURS_START: '09:00', WORKING_HOURS_END: '09:00' }, /^WORKING_HOURS_START: 09:00 must be before WORKING_HOURS_END \(09:00\)/],
     [{ SLACK_APP_TOKEN: 'xapp-1' }, /^SLACK_BOT_TOKEN: is needed with SLACK_APP_TOKEN/],
     [{ SLACK_CLIENT_ID: 'abc', SLACK_CLIENT_SECRET: SLACK_SECRET }, /^SLACK_CLIENT_ID: must be the Slack app's Client ID \(digits\.digits/],
     [{ SLACK_CLIENT_ID: SLACK_ID, SLACK_CLIENT_SECRET: 'xyz' }, /^SLACK_CLIENT_SECRET: must be the Slack app's Client Secret/],
@@ -97,6 +102,32 @@ describe('the data folder', () => {
   });
 });
 
+describe('DATA_DIR that already exists', () => {
+  it('refuses a file (/dev/null, /etc/passwd) as not a folder, and never advises changing its permissions', () => {
+    let thrown: unknown;
+    try { checkDataDir('/dev/null'); } catch (e) { thrown = e; }
+    expect(thrown).toBeInstanceOf(StartupError);
+    expect((thrown as StartupError).exitCode).toBe(78);
+    expect((thrown as Error).message).toMatch(/^DATA_DIR: \/dev\/null is a file, not a folder: set DATA_DIR to a folder for the embedded database, like \.\/data/);
+    expect((thrown as Error).message).not.toMatch(/chmod/);
+  });
+
+  it('names DATA_DIR first when others can read the folder', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's117-datadir-open-'));
+    try {
+      fs.chmodSync(dir, 0o755);
+      expect(() => checkDataDir(dir)).toThrow(/^DATA_DIR: .* can be read or changed by other accounts .*Run: chmod -R go-rwx /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a folder the bot cannot write names the account in brackets, and a key file\'s setting asks for a file', () => {
+    expect(() => makeFolder('/proc/s117-unit/keys', 'IDENTIFIER_KEY_FILE', 'like /var/lib/s117-keys/identifiers.key', 'a file in a folder'))
+      .toThrow(/^IDENTIFIER_KEY_FILE: the bot cannot write to \/proc\/s117-unit\/keys \(.*\): set IDENTIFIER_KEY_FILE to a file in a folder that the bot's account \(.+\) may write, like /);
+  });
+});
+
 describe('the entry point\'s one line', () => {
   const where = { PORT: 3000, HOST: '127.0.0.1' };
   it('names the port or host when the server cannot listen, and leaves faults of ours alone', () => {
@@ -114,6 +145,12 @@ describe('the entry point\'s one line', () => {
 
   it('asks to try again later (75) when another process has the data folder', () => {
     expect(asStartupError(new DataDirLocked('/d', null, '/d/s117-owner.lock'), where)?.exitCode).toBe(75);
+    // A second bot on the same folder: told to stop the first or take its own DATA_DIR, not to "run this command" elsewhere.
+    const holder = { pid: 4242, host: os.hostname(), procStart: null, purpose: 'bot', startedAt: '2026-12-08T03:00:00.000Z', admin: null };
+    const twin = asStartupError(new DataDirLocked('/d', holder, '/d/s117-owner.lock'), where);
+    expect({ code: twin?.exitCode, message: twin?.message }).toEqual({ code: 75, message: 'DATA_DIR: the embedded database in /d is in use by the running bot '
+      + '(process 4242, since 2026-12-08T03:00:00.000Z); two bots cannot share one folder. Stop that bot, or give this one a DATA_DIR (and PORT) '
+      + 'of its own. If you are sure no such process is running, delete /d/s117-owner.lock.' });
   });
 
   it('prefixes each setting\'s line, and keeps indented detail as it is', () => {

@@ -85,7 +85,7 @@ describe('owner-only data files', () => {
     await expect(openDatabase({ dataDir })).rejects.toThrow(DataDirExposed);
     const r = await cli({ DATA_DIR: dataDir, DIRECTORY_FILE: DIRECTORY, LOG_LEVEL: 'silent' })('dispute', 'list');
     expect(r.code).toBe(78);
-    expect(r.err).toBe(`${dataDir} can be read or changed by other accounts on this computer (permissions 0755), `
+    expect(r.err).toBe(`DATA_DIR: ${dataDir} can be read or changed by other accounts on this computer (permissions 0755), `
       + `and it holds personal data. Run: chmod -R go-rwx ${dataDir}   then start again.\n`);
     // Nothing was opened or created in it.
     expect(fs.readdirSync(dataDir)).toEqual([]);
