@@ -362,9 +362,9 @@ export function trainLinear(
 }
 
 // The ground models learn from words, word pairs, cues and negation only: the reason-level (@), contrast-clause (>),
-// letter-sequence (') and word-start (^) features say whether a ground is relied on, not which.
+// letter-sequence ('), word-start (^) and word-cluster (%k:, not the word "%") features say whether a ground is relied on, not which.
 function isWordFeature(f: string): boolean {
-  return !/^[@>'^%]/.test(f);
+  return !/^[@>'^]|^%\d+:/.test(f);
 }
 
 /**
