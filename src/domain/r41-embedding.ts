@@ -44,7 +44,8 @@ export function decodeEmbeddings(data: EmbeddingData): EmbeddingTable {
     for (let d = 0; d < data.dims; d++) vec[i * data.dims + d] = (vec[i * data.dims + d] as number) / norm;
   }
   const clusters = new Map(Object.entries(data.clusters).map(([k, b64]) => [Number(k), new Uint16Array(bytes(b64).buffer)]));
-  return { dims: data.dims, index: new Map(words.map((w, i) => [w, i])), rank: Int32Array.from(data.ranks.split(' ').map(Number)), vec, clusters };
+  const rank = Int32Array.from(data.ranks.split(' ').map(Number));
+  return { dims: data.dims, index: new Map(words.map((w, i) => [w, i])), rank, vec, clusters };
 }
 
 /**

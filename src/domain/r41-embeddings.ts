@@ -3,4 +3,6 @@
 // round-6 experiments read. The shipped model uses none of the vector features (FX in r41-classifier.ts; round 6 in
 // docs/r41-classifier.md), so the app does not carry the 3 MB; run the script before any experiment with FX.clusters,
 // FX.dense or FX.subjectSim, which throw or find no words against this placeholder.
-export const R41_EMBEDDINGS = { dims: 100, topN: 0, words: '', ranks: '', scale: [] as number[], vectors: '', clusters: {} as Record<string, string> };
+export const R41_EMBEDDINGS = {
+  dims: 100, topN: 0, words: '', ranks: '', scale: [] as number[], vectors: '', clusters: {} as Record<string, string>,
+};
