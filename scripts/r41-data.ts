@@ -45,15 +45,16 @@ export const HELDOUT_V2_FILE = 'tests/fixtures/unlawful-grounds-heldout-v2/heldo
  */
 export const HELDOUT_V3_FILE = 'tests/fixtures/unlawful-grounds-heldout-v3/heldout.tsv';
 /**
- * Version 4, written blind for round 5 and held by the lead: the only held-out measure, read by evaluateHeldOut
- * (counts only), never trained on. Absent from the repository until the lead adds it after the round-5 freeze.
+ * Version 4, written blind for round 5 and measured once (round 5's model: precision 0.940, recall 0.785). A writer
+ * group in round 6's leave-one-writer-out comparison, and training data of the model frozen in round 6
+ * (ROUND6_IN_TRAINING; lawful/unlawful, no ground).
  */
-export const HELDOUT_FILE = 'tests/fixtures/unlawful-grounds-heldout-v4/heldout.tsv';
+export const HELDOUT_V4_FILE = 'tests/fixtures/unlawful-grounds-heldout-v4/heldout.tsv';
 /**
- * Round 6: version 4, measured once (round 5's model: precision 0.940, recall 0.785), is a writer group in round 6's
- * leave-one-writer-out comparison (lawful/unlawful, no ground). The shipped model is not trained on it (ROUND6_IN_TRAINING).
+ * Version 5, written blind for round 6 and held by the lead outside the repository until round 6's model was frozen:
+ * the only held-out measure, read by evaluateHeldOut (counts only), never trained on.
  */
-export const HELDOUT_V4_FILE = HELDOUT_FILE;
+export const HELDOUT_FILE = 'tests/fixtures/unlawful-grounds-heldout-v5/heldout.tsv';
 export const MODEL_FILE = 'src/domain/r41-model.ts';
 
 function parseLabels(labels: string, where: string): UnlawfulGround[] {
@@ -106,7 +107,7 @@ export function writerOf(source: string | undefined): string {
 
 export interface HeldOutRow { unlawful: boolean; field: string; sentence: string }
 
-/** A held-out file (label, field, sentence). Version 4 is read only to report counts; versions 1-3 are training data. */
+/** A held-out file (label, field, sentence). Version 5 is read only to report counts; versions 1-4 are training data. */
 export function loadHeldOut(file: string = HELDOUT_FILE): HeldOutRow[] {
   const [header, ...lines] = fs.readFileSync(path.resolve(ROOT, file), 'utf8').split('\n').filter((l) => l.trim());
   if (header !== 'label\tfield\tsentence') throw new Error(`${file}: unexpected header`);
