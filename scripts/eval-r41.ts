@@ -46,7 +46,7 @@ if (!args.has('--heldout')) {
 if (!args.has('--cv')) {
   out('');
   if (!fs.existsSync(path.resolve(import.meta.dirname, '..', HELDOUT_FILE))) {
-    out(`Held-out set version 4: not present (${HELDOUT_FILE}); the lead adds it after the round-5 freeze.`);
+    out(`Held-out set version 5: not present (${HELDOUT_FILE}); the lead adds it after the round-6 freeze.`);
   } else {
     const held = evaluateHeldOut(loadHeldOut(HELDOUT_FILE));
     out(formatFigures('Held-out set (frozen, version 4)', held.overall));

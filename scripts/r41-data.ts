@@ -16,6 +16,15 @@ export const TRAINING_FILES = [
   'tests/fixtures/unlawful-grounds-corpus/training-round5-a.txt', 'tests/fixtures/unlawful-grounds-corpus/training-round5-b.txt',
   'tests/fixtures/unlawful-grounds-corpus/training-round5-c.txt',
 ];
+/**
+ * Round 6: two more blind writers (the person's side and providers; management and back office), brought in unchanged.
+ * With held-out version 4 they are writer groups for round 6's leave-one-writer-out comparison (scripts/r41-experiment.ts);
+ * round 6 changed no model, so the shipped model is still trained without them (ROUND6_IN_TRAINING, docs/r41-classifier.md).
+ */
+export const ROUND6_FILES = [
+  'tests/fixtures/unlawful-grounds-corpus/training-round6-a.txt', 'tests/fixtures/unlawful-grounds-corpus/training-round6-b.txt',
+];
+export const ROUND6_IN_TRAINING = true;
 /** Written in round 2; loaded only when cross-validation says it helps (ROUND2_IN_TRAINING). */
 export const ROUND2_FILE = 'tests/fixtures/unlawful-grounds-corpus/candidates-round2.txt';
 export const ROUND2_IN_TRAINING = false;
@@ -36,10 +45,16 @@ export const HELDOUT_V2_FILE = 'tests/fixtures/unlawful-grounds-heldout-v2/heldo
  */
 export const HELDOUT_V3_FILE = 'tests/fixtures/unlawful-grounds-heldout-v3/heldout.tsv';
 /**
- * Version 4, written blind for round 5 and held by the lead: the only held-out measure, read by evaluateHeldOut
- * (counts only), never trained on. Absent from the repository until the lead adds it after the round-5 freeze.
+ * Version 4, written blind for round 5 and measured once (round 5's model: precision 0.940, recall 0.785). A writer
+ * group in round 6's leave-one-writer-out comparison, and training data of the model frozen in round 6
+ * (ROUND6_IN_TRAINING; lawful/unlawful, no ground).
  */
-export const HELDOUT_FILE = 'tests/fixtures/unlawful-grounds-heldout-v4/heldout.tsv';
+export const HELDOUT_V4_FILE = 'tests/fixtures/unlawful-grounds-heldout-v4/heldout.tsv';
+/**
+ * Version 5, written blind for round 6 and held by the lead outside the repository until round 6's model was frozen:
+ * the only held-out measure, read by evaluateHeldOut (counts only), never trained on.
+ */
+export const HELDOUT_FILE = 'tests/fixtures/unlawful-grounds-heldout-v5/heldout.tsv';
 export const MODEL_FILE = 'src/domain/r41-model.ts';
 
 function parseLabels(labels: string, where: string): UnlawfulGround[] {
@@ -66,12 +81,16 @@ function retiredHeldOut(file: string): TrainingRow[] {
 }
 
 /** The training set: the labelled files, (if chosen) round 2's sentences, and versions 1 to 3 of the held-out set. */
-export function loadTraining(opts: { round2?: boolean; v1?: boolean; v2?: boolean; v3?: boolean } = {}): TrainingRow[] {
-  const files = (opts.round2 ?? ROUND2_IN_TRAINING) ? [...TRAINING_FILES, ROUND2_FILE] : TRAINING_FILES;
+export function loadTraining(
+  opts: { round2?: boolean; round6?: boolean; v1?: boolean; v2?: boolean; v3?: boolean; v4?: boolean } = {},
+): TrainingRow[] {
+  const round6 = (opts.round6 ?? ROUND6_IN_TRAINING) ? ROUND6_FILES : [];
+  const files = [...TRAINING_FILES, ...((opts.round2 ?? ROUND2_IN_TRAINING) ? [ROUND2_FILE] : []), ...round6];
   const v1 = (opts.v1 ?? true) ? retiredHeldOut(HELDOUT_V1_FILE) : [];
   const v2 = (opts.v2 ?? true) ? retiredHeldOut(HELDOUT_V2_FILE) : [];
   const v3 = (opts.v3 ?? true) ? retiredHeldOut(HELDOUT_V3_FILE) : [];
-  return [...files.flatMap(loadLabelled), ...v1, ...v2, ...v3];
+  const v4 = (opts.v4 ?? ROUND6_IN_TRAINING) ? retiredHeldOut(HELDOUT_V4_FILE) : [];
+  return [...files.flatMap(loadLabelled), ...v1, ...v2, ...v3, ...v4];
 }
 
 /**
@@ -88,9 +107,9 @@ export function writerOf(source: string | undefined): string {
 
 export interface HeldOutRow { unlawful: boolean; field: string; sentence: string }
 
-/** A held-out file (label, field, sentence). Version 4 is read only to report counts; versions 1-3 are training data. */
+/** A held-out file (label, field, sentence). Version 5 is read only to report counts; versions 1-4 are training data. */
 export function loadHeldOut(file: string = HELDOUT_FILE): HeldOutRow[] {
-  const [header, ...lines] = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n').filter((l) => l.trim());
+  const [header, ...lines] = fs.readFileSync(path.resolve(ROOT, file), 'utf8').split('\n').filter((l) => l.trim());
   if (header !== 'label\tfield\tsentence') throw new Error(`${file}: unexpected header`);
   return lines.map((line, i) => {
     const [label, field, sentence] = line.split('\t');

@@ -130,7 +130,7 @@ function crossValidateFolds(rows: readonly TrainingRow[], fold: readonly number[
 }
 
 /**
- * The shipped detector on a held-out set (by default version 3, the file HELDOUT_FILE names): counts only,
+ * The shipped detector on a held-out set (by default version 5, the file HELDOUT_FILE names): counts only,
  * per field as well as overall, never a sentence, so a measurement cannot show which ones were missed.
  */
 export function evaluateHeldOut(rows: readonly HeldOutRow[] = loadHeldOut(HELDOUT_FILE)): { overall: Figures; byField: Record<string, Figures> } {

@@ -1,3 +1,5 @@
+import { decodeEmbeddings, EMBEDDING_LIMIT, embeddingTokens, type EmbeddingTable } from './r41-embedding.ts';
+import { R41_EMBEDDINGS } from './r41-embeddings.ts';
 import { UNLAWFUL_GROUNDS, type UnlawfulGround } from './types.ts';
 
 /**
@@ -7,8 +9,11 @@ import { UNLAWFUL_GROUNDS, type UnlawfulGround } from './types.ts';
  * prove the committed model is exactly what the training set produces.
  */
 
-/** One linear model: a bias and a weight per feature; absent features weigh nothing. */
-export interface LinearModel { bias: number; weights: Record<string, number> }
+/**
+ * One linear model: a bias and a weight per feature; absent features weigh nothing. `dense` (round 6, yes/no model only,
+ * when FX.dense is on) weighs the pooled word vectors (denseVector).
+ */
+export interface LinearModel { bias: number; weights: Record<string, number>; dense?: number[] }
 
 export interface R41Model {
   /** Does the sentence rely on an unlawful ground to delay, reduce, refuse or end aftercare? */
@@ -107,7 +112,15 @@ const WITHHOLD_EXTRA = new Set(['cannot', 'unable', 'longer', 'hold', 'removed',
  * word starts ("^…"), so a spelling, prefix or ending another writer uses still meets a weight. Only
  * scripts/r41-experiment.ts changes them, to measure alternatives; the shipped model is trained with these.
  */
-export const FX = { contrast: true, lastRole: true, clause: true, charGrams: 4, prefix: 5 };
+export const FX = {
+  contrast: true, lastRole: true, clause: true, charGrams: 4, prefix: 5,
+  // Round 6 (pretrained word vectors, src/domain/r41-embedding.ts): each word's cluster at these cluster counts ("%k:c"),
+  // cluster pairs of neighbouring words ("%k:c_c") when clusterPairs, and the clusters after the last contrast word (">%…")
+  // when clusterClause; dense > 0 adds the mean of the sentence's word vectors (times dense) to the yes/no model, and
+  // denseClause the mean after the last contrast word; maxRank drops words rarer than that GloVe rank (0: keep all).
+  // subjectSim > 0: a word whose vector is at least this close (cosine) to one of SUBJECT_ANCHORS also touches a ground's subject.
+  clusters: [] as number[], clusterPairs: false, clusterClause: false, dense: 0, denseClause: false, maxRank: 0, subjectSim: 0,
+};
 const CONTRAST_WORDS = new Set(['but', 'however', 'although', 'though', 'yet', 'instead', 'nevertheless', 'nonetheless', 'still',
   'whereas']);
 
@@ -138,10 +151,78 @@ export function structureFeatures(words: readonly string[]): string[] {
   return [...out];
 }
 
+let table: EmbeddingTable | undefined;
+/** The decoded word vectors, decoded on first use and kept. */
+export function embeddings(): EmbeddingTable {
+  table ??= decodeEmbeddings(R41_EMBEDDINGS);
+  return table;
+}
+
+// Words too common to say anything about the reasoning, left out of the pooled vectors (not of the clusters).
+const POOL_SKIP = new Set(['the', 'a', 'an', 'of', 'to', 'and', 'in', 'is', 'was', 'for', 'on', 'at', 'by', 'be', 'it', 'this', 'that',
+  'with', 'are', 'has', 'have', 'been', 'will', 'from', 'his', 'her', 'their', 'he', 'she', 'they', 'we', 'our', 'i', 's', 't', 'there',
+  'were', 'its', 'which', 'who', 'or']);
+
+/** Each token's row in the vector table, or -1 when it has none (or, when measuring, is outside EMBEDDING_LIMIT). */
+function rowsOf(tokens: readonly string[]): number[] {
+  const t = embeddings();
+  return tokens.map((w) => {
+    const i = t.index.get(w);
+    if (i === undefined) return -1;
+    if (EMBEDDING_LIMIT.allowed && !EMBEDDING_LIMIT.allowed.has(w)) return -1;
+    if (FX.maxRank && (t.rank[i] as number) >= FX.maxRank) return -1;
+    return i;
+  });
+}
+
+function clusterFeatures(text: string, out: Set<string>): void {
+  const tokens = embeddingTokens(text);
+  const rows = rowsOf(tokens);
+  const lastContrast = FX.clusterClause ? tokens.reduce((at, w, i) => (CONTRAST_WORDS.has(w) ? i : at), -1) : -1;
+  for (const k of FX.clusters) {
+    const of = embeddings().clusters.get(k);
+    if (!of) throw new Error(`r41-embeddings.ts has no ${k} clusters: rerun npm run embed:r41`);
+    let prev = '';
+    rows.forEach((r, i) => {
+      const c = r < 0 ? '' : String(of[r]);
+      if (c) out.add(`%${k}:${c}`);
+      if (c && lastContrast >= 0 && i > lastContrast) out.add(`>%${k}:${c}`);
+      if (FX.clusterPairs && c && prev) out.add(`%${k}:${prev}_${c}`);
+      prev = c;
+    });
+  }
+}
+
+/** The mean of the word vectors (common words left out), times FX.dense; with denseClause, the same after the last contrast word. */
+export function denseVector(text: string): Float32Array | undefined {
+  if (!FX.dense) return undefined;
+  const t = embeddings();
+  const tokens = embeddingTokens(text);
+  const rows = rowsOf(tokens);
+  const out = new Float32Array(t.dims * (FX.denseClause ? 2 : 1));
+  const lastContrast = tokens.reduce((at, w, i) => (CONTRAST_WORDS.has(w) ? i : at), -1);
+  let n = 0, m = 0;
+  rows.forEach((r, i) => {
+    if (r < 0 || POOL_SKIP.has(tokens[i] as string)) return;
+    n++;
+    for (let d = 0; d < t.dims; d++) out[d] = (out[d] as number) + (t.vec[r * t.dims + d] as number);
+    if (FX.denseClause && lastContrast >= 0 && i > lastContrast) {
+      m++;
+      for (let d = 0; d < t.dims; d++) out[t.dims + d] = (out[t.dims + d] as number) + (t.vec[r * t.dims + d] as number);
+    }
+  });
+  for (let d = 0; d < t.dims; d++) {
+    if (n) out[d] = ((out[d] as number) / n) * FX.dense;
+    if (FX.denseClause && m) out[t.dims + d] = ((out[t.dims + d] as number) / m) * FX.dense;
+  }
+  return out;
+}
+
 /** Unigrams, bigrams, each word marked when it follows a negation in the same clause, and the reason-level features. */
 export function features(text: string): string[] {
   const words = normalise(text).split(' ').filter(Boolean).map(stem);
   const out = new Set<string>(structureFeatures(words));
+  if (FX.clusters.length) clusterFeatures(text, out);
   let negated = 0;
   // After the last contrast word the clause that wins ("…, but care continues"): its words are marked too.
   const lastContrast = FX.clause ? words.reduce((at, w, i) => (CONTRAST_WORDS.has(w) ? i : at), -1) : -1;
@@ -189,16 +270,44 @@ const GROUND_SUBJECTS = [
   'procur', 'remodel', 'dps', 'mou', 'broker', 'dear', 'guidance', 'procedure',
 ];
 
+// Whole words standing for the subjects above, for FX.subjectSim: a word the list does not know but whose vector is
+// close to one of these ("allocation" to "budget", "procured" to "commissioning") touches the subject too.
+const SUBJECT_ANCHORS = ['budget', 'funding', 'money', 'afford', 'finance', 'savings', 'spend', 'overspend', 'cost', 'costs', 'charges',
+  'deficit', 'panel', 'approval', 'policy', 'protocol', 'commissioning', 'contract', 'tender', 'restructuring', 'reorganisation',
+  'merger', 'provider', 'procurement', 'responsibility', 'residence', 'health', 'nhs'];
+const nearSubject = new Map<string, boolean>();
+function closeToSubject(word: string): boolean {
+  const key = `${FX.subjectSim} ${word}`;
+  const known = nearSubject.get(key);
+  if (known !== undefined) return known;
+  const t = embeddings();
+  const [r] = rowsOf([word]);
+  let near = false;
+  if (r !== undefined && r >= 0 && !POOL_SKIP.has(word)) {
+    for (const a of SUBJECT_ANCHORS) {
+      const j = t.index.get(a);
+      if (j === undefined) continue;
+      let dot = 0;
+      for (let d = 0; d < t.dims; d++) dot += (t.vec[r * t.dims + d] as number) * (t.vec[j * t.dims + d] as number);
+      if (dot >= FX.subjectSim) { near = true; break; }
+    }
+  }
+  if (!EMBEDDING_LIMIT.allowed) nearSubject.set(key, near);
+  return near;
+}
+
 /** Whether the text touches any subject an R4.1 ground is about. */
 export function mentionsGroundSubject(text: string): boolean {
   const s = ` ${normalise(text)}`;
-  return GROUND_SUBJECTS.some((w) => s.includes(` ${w}`));
+  if (GROUND_SUBJECTS.some((w) => s.includes(` ${w}`))) return true;
+  return FX.subjectSim > 0 && embeddingTokens(text).some(closeToSubject);
 }
 
 /** Probability that the linear model says yes for these features. */
-export function score(model: LinearModel, feats: readonly string[]): number {
+export function score(model: LinearModel, feats: readonly string[], dense?: Float32Array): number {
   let z = model.bias;
   for (const f of feats) z += model.weights[f] ?? 0;
+  if (model.dense && dense) for (let d = 0; d < model.dense.length; d++) z += (model.dense[d] as number) * (dense[d] as number);
   return sigmoid(z);
 }
 
@@ -212,26 +321,34 @@ export const TRAIN_OPTIONS: TrainOptions = { epochs: 800, rate: 0.5, l2: 0.0015,
  * number of passes and weights rounded to four places, so training is reproducible.
  */
 export function trainLinear(
-  rows: readonly { feats: readonly string[]; y: number }[], vocab: ReadonlySet<string>, opt: TrainOptions,
+  rows: readonly { feats: readonly string[]; y: number; dense?: Float32Array | undefined }[], vocab: ReadonlySet<string>, opt: TrainOptions,
 ): LinearModel {
   const names = [...vocab].sort();
   const index = new Map(names.map((n, i) => [n, i]));
   const xs = rows.map((r) => r.feats.map((f) => index.get(f)).filter((i): i is number => i !== undefined));
   const w = new Float64Array(names.length);
+  const dims = rows[0]?.dense?.length ?? 0;
+  const dw = new Float64Array(dims);
   let b = 0;
   const n = rows.length;
   for (let epoch = 0; epoch < opt.epochs; epoch++) {
     const grad = new Float64Array(names.length);
+    const dgrad = new Float64Array(dims);
     let gb = 0;
     for (let r = 0; r < n; r++) {
       const x = xs[r] as number[];
+      const row = rows[r] as { y: number; dense?: Float32Array | undefined };
       let z = b;
       for (const i of x) z += w[i] as number;
-      const err = sigmoid(z) - (rows[r] as { y: number }).y;
+      const dx = row.dense;
+      if (dx) for (let d = 0; d < dims; d++) z += (dw[d] as number) * (dx[d] as number);
+      const err = sigmoid(z) - row.y;
       gb += err;
       for (const i of x) grad[i] = (grad[i] as number) + err;
+      if (dx) for (let d = 0; d < dims; d++) dgrad[d] = (dgrad[d] as number) + err * (dx[d] as number);
     }
     for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) - opt.rate * ((grad[i] as number) / n + opt.l2 * (w[i] as number));
+    for (let d = 0; d < dims; d++) dw[d] = (dw[d] as number) - opt.rate * ((dgrad[d] as number) / n + opt.l2 * (dw[d] as number));
     b -= opt.rate * (gb / n);
   }
   const weights: Record<string, number> = {};
@@ -239,13 +356,15 @@ export function trainLinear(
     const v = Math.round((w[i] as number) * 1e4) / 1e4;
     if (Math.abs(v) >= 0.005) weights[name] = v;
   });
-  return { bias: Math.round(b * 1e4) / 1e4, weights };
+  const model: LinearModel = { bias: Math.round(b * 1e4) / 1e4, weights };
+  if (dims) model.dense = Array.from(dw, (v) => Math.round(v * 1e4) / 1e4);
+  return model;
 }
 
 // The ground models learn from words, word pairs, cues and negation only: the reason-level (@), contrast-clause (>),
-// letter-sequence (') and word-start (^) features say whether a ground is relied on, not which.
+// letter-sequence ('), word-start (^) and word-cluster (%k:, not the word "%") features say whether a ground is relied on, not which.
 function isWordFeature(f: string): boolean {
-  return !/^[@>'^]/.test(f);
+  return !/^[@>'^]|^%\d+:/.test(f);
 }
 
 /**
@@ -254,7 +373,7 @@ function isWordFeature(f: string): boolean {
  * can skip their training.
  */
 export function trainModel(rows: readonly TrainingRow[], opt: TrainOptions = TRAIN_OPTIONS, yesNoOnly = false): R41Model {
-  const data = rows.map((r) => ({ feats: features(r.sentence), grounds: r.grounds, y: isUnlawful(r) ? 1 : 0 }));
+  const data = rows.map((r) => ({ feats: features(r.sentence), dense: denseVector(r.sentence), grounds: r.grounds, y: +isUnlawful(r) }));
   const counts = new Map<string, number>();
   for (const d of data) for (const f of d.feats) counts.set(f, (counts.get(f) ?? 0) + 1);
   const vocab = new Set([...counts].filter(([, c]) => c >= opt.minCount).map(([f]) => f));
@@ -266,7 +385,7 @@ export function trainModel(rows: readonly TrainingRow[], opt: TrainOptions = TRA
   // The reason-level features (@…) say whether a ground is used as a reason, not which ground it is:
   // the ground models learn from the words only, so a shared shape like "@GCW" cannot pull towards
   // whichever ground happens to use it most in the training set.
-  const positives = data.filter((d) => d.grounds.length).map((d) => ({ ...d, feats: d.feats.filter(isWordFeature) }));
+  const positives = data.filter((d) => d.grounds.length).map((d) => ({ ...d, feats: d.feats.filter(isWordFeature), dense: undefined }));
   const perGround = (g: UnlawfulGround) =>
     trainLinear(positives.map((d) => ({ feats: d.feats, y: d.grounds.includes(g) ? 1 : 0 })), vocab, opt);
   const grounds = Object.fromEntries(UNLAWFUL_GROUNDS.map((g) => [g, perGround(g)])) as Record<UnlawfulGround, LinearModel>;
@@ -277,5 +396,5 @@ export function trainModel(rows: readonly TrainingRow[], opt: TrainOptions = TRA
 export function classify(model: R41Model, sentence: string): { p: number; grounds: { ground: UnlawfulGround; p: number }[] } {
   const feats = features(sentence);
   const grounds = UNLAWFUL_GROUNDS.map((ground) => ({ ground, p: score(model.grounds[ground], feats) })).sort((a, b) => b.p - a.p);
-  return { p: score(model.unlawful, feats), grounds };
+  return { p: score(model.unlawful, feats, model.unlawful.dense ? denseVector(sentence) : undefined), grounds };
 }

@@ -107,7 +107,7 @@ export const THRESHOLDS = { high: 0.6, low: 0.35, ground: 0.5 };
 // reads as the lawful whole it is, and "The budget is set. So the hours drop." as unlawful.
 // Lines are never joined: callers put each field on its own line, and one field's words must
 // not water down another's.
-function passages(text: string): string[] {
+export function passages(text: string): string[] {
   return text.split(/\n+/).flatMap((line) => {
     const parts = line.split(/(?<=[.!?])\s+/).map((p) => p.trim()).filter((p) => /[a-z]/i.test(p));
     return parts.length <= 1 ? parts : parts.slice(1).map((p, i) => `${parts[i]} ${p}`);
