@@ -161,7 +161,7 @@ export class OutboxStore implements Outbox {
         WHERE "id" = $1::bigint AND "claimToken" = $2::text AND "deliveredAt" IS NULL
         RETURNING "id", "disputeId")
       ${releaseQueuedBehind('$3::timestamp(3)', '')}`,
-      values: [String(row.id), row.claimToken, at(when), error.slice(0, 1000)],
+      values: [String(row.id), row.claimToken, at(when), error.replace(/\0/g, '').slice(0, 1000)], // text holds no NUL
     });
   }
 
