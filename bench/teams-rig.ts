@@ -8,8 +8,12 @@ export interface TeamsRig {
   bareUrl: string;
   /** Where the bot's replies go (its TEAMS_SERVICE_URL). */
   connectorUrl: string;
-  /** An Action.Execute invoke ticking a checklist item of dispute `d`, pressed by the person with Teams id `aad`. */
-  invoke(d: string, aad: string): string;
+  /**
+   * An Action.Execute invoke ticking a checklist item of dispute `d`, pressed by the person with Teams id `aad`. For the
+   * bot, each press of a dispute flips the item (tick, untick, tick…), so every press is a change, with its card
+   * refresh; pressed the same way twice, a press changes nothing. `bare`: for the bare bot, which keeps no state.
+   */
+  invoke(d: string, aad: string, bare?: boolean): string;
   stop(): Promise<void>;
 }
 
@@ -19,13 +23,21 @@ export async function teamsRig(): Promise<TeamsRig> {
   const bare = forkTs('./proc/bare-cloud-adapter.ts');
   const bareUrl = `http://127.0.0.1:${((await bare.first) as { port: number }).port}/`;
   let n = 0;
+  // Presses so far of each dispute. Until 2026-12-08 the tick alternated with a counter over all presses: with 50
+  // disputes pressed in turn each dispute always got the same value, so after the first round every press was one
+  // that changed nothing (no write, no card refresh), and the figures measured that path.
+  const presses = new Map<string, number>();
   return {
     connector, bare, bareUrl, connectorUrl,
-    invoke: (d, aad) => JSON.stringify({
-      type: 'invoke', name: 'adaptiveCard/action', id: `a${++n}`, channelId: 'msteams', serviceUrl: connectorUrl,
-      from: { id: '29:gus', aadObjectId: aad }, recipient: { id: '28:bot' }, conversation: { id: 'a:personal', conversationType: 'personal', tenantId: 't' },
-      value: { action: { type: 'Action.Execute', verb: 'tick', data: { verb: 'tick', d, k: 'clarify', s: 1, n: n % 2 } }, trigger: 'manual' },
-    }),
+    invoke: (d, aad, toBare = false) => {
+      const k = toBare ? 1 : (presses.get(d) ?? 0) + 1;
+      if (!toBare) presses.set(d, k);
+      return JSON.stringify({
+        type: 'invoke', name: 'adaptiveCard/action', id: `a${++n}`, channelId: 'msteams', serviceUrl: connectorUrl,
+        from: { id: '29:gus', aadObjectId: aad }, recipient: { id: '28:bot' }, conversation: { id: 'a:personal', conversationType: 'personal', tenantId: 't' },
+        value: { action: { type: 'Action.Execute', verb: 'tick', data: { verb: 'tick', d, k: 'clarify', s: 1, n: k % 2 } }, trigger: 'manual' },
+      });
+    },
     async stop() {
       await bare.stop();
       await connector.stop();

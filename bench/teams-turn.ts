@@ -28,13 +28,13 @@ try {
       let next = 0;
       const anyDispute = () => ids[next++ % ids.length]!;
       console.log(`-- ${description}`);
-      await warmUp(() => post(url, invoke(anyDispute(), gus)), () => post(bareUrl, invoke(anyDispute(), gus)));
+      await warmUp(() => post(url, invoke(anyDispute(), gus)), () => post(bareUrl, invoke(anyDispute(), gus, true)));
       await bot.send({ op: 'settle' });
       for (const [c, one] of [[1, false], [50, false], [50, true]] as const) {
         let settled = 0;
         const settle = async () => { if (NO_SETTLE) return; settled = Math.max(settled, (await bot.send<{ ms: number }>({ op: 'settle' })).ms); };
         const pick = () => (one ? d : anyDispute());
-        const r = await compare(() => post(url, invoke(pick(), gus)), () => post(bareUrl, invoke(pick(), gus)), c, N, settle);
+        const r = await compare(() => post(url, invoke(pick(), gus)), () => post(bareUrl, invoke(pick(), gus, true)), c, N, settle);
         const what = one ? 'card action, one dispute ' : 'card action, 50 disputes';
         console.log(row(`${db.label.padEnd(16)} ${what} c=${String(c).padEnd(3)}`, r.full, r.bare) + ` | sender's loop stalled at most ${r.senderStallMs.toFixed(0)} ms; `
           + `bot busy up to ${settled.toFixed(0)} ms after a round`);

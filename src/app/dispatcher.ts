@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Person } from '../domain/types.ts';
 import type { Outbox, ClaimedRow, OutboxHealth, RateLimitStore } from './outbox.ts';
 import { ChatDeliveryError, type ChatPort, type Clock, type ConversationRef, type Delivery, type Logger, type RateBucket, systemClock } from './ports.ts';
@@ -154,8 +155,8 @@ export class OutboxDispatcher {
     try {
       const timeout = new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(new RowTimedOut(`gave up waiting after ${this.settings.rowTimeoutMs} ms`)), this.settings.rowTimeoutMs); });
       await Promise.race([this.deliver(row), timeout]);
-      await this.outbox.delivered(row, this.now());
-      tally.delivered++;
+      const covered = await this.outbox.delivered(row, this.now());
+      tally.delivered += 1 + covered;
       // A row that had been failing got through: the outage is over, so
       // everything backing off from it goes now (the rate limits still pace it).
       if (row.failures > 0) {
@@ -306,7 +307,8 @@ export class OutboxDispatcher {
       case 'REFRESH_CARD': {
         // The card always shows the dispute as it is now, not as it was when queued.
         const card = await port.upsertCard(space, this.deps.service.view(dispute), cardRef, d);
-        await this.outbox.setCard(dispute.id, port.platform, card);
+        // An update in place keeps the card's id: nothing new to keep (a statement per refresh saved).
+        if (!isDeepStrictEqual(card, cardRef)) await this.outbox.setCard(dispute.id, port.platform, card);
         return;
       }
     }

@@ -196,9 +196,9 @@ export class DisputeService {
     return { dispute: decided.next, notice: decided.notice, duplicate: false };
   }
 
-  /** The dispute as the register holds it now, when it changed since `copy` was read; else null. */
+  /** The dispute as it is now, if it changed since `copy` was read (its version first: one row, not the dispute); else null. */
   private async changedSince(tx: DisputeTx, copy: Dispute): Promise<Dispute | null> {
-    const now = await tx.load({ id: copy.id });
+    const now = tx.version && (await tx.version(copy.id)) === copy.version ? null : await tx.load({ id: copy.id });
     return now && now.version !== copy.version ? now : null;
   }
 

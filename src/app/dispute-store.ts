@@ -48,6 +48,8 @@ export interface ProcessedCommand { disputeId: string | null; notice: string | n
 /** Everything one use case may read and write inside its one transaction. */
 export interface DisputeTx {
   load(target: Target): Promise<Dispute | null>;
+  /** The dispute's version as the register holds it now (null: no such dispute), where that is cheaper than a load. */
+  version?(disputeId: string): Promise<number | null>;
   /** Writes `next` over `prev`; throws WriteConflict when `prev` is no longer the stored version. */
   save(prev: Dispute | null, next: Dispute): Promise<void>;
   appendHistory(disputeId: string, events: DomainEvent[], meta: { at: Date; actorId: string; platform: string }): Promise<void>;

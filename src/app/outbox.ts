@@ -20,6 +20,11 @@ export interface ClaimedRow {
   uncertain: boolean;
   platformRef: ConversationRef | null;
   claimToken: string;
+  /**
+   * A card refresh: the newest refresh of the same dispute and platform queued behind it when it was claimed (none
+   * behind: null). The card it sends is read after the claim, so it shows their changes too; they are done with it.
+   */
+  covers?: bigint | null;
 }
 
 export interface RetryPlan { at: Date; error: string; countsAsFailure: boolean; uncertain: boolean }
@@ -94,7 +99,8 @@ export interface Outbox {
   claim(now: Date, leaseMs: number): Promise<ClaimedRow | null>;
   renew(row: ClaimedRow, until: Date): Promise<boolean>;
   keepRef(row: ClaimedRow, ref: ConversationRef): Promise<void>;
-  delivered(row: ClaimedRow, at: Date): Promise<void>;
+  /** Marks the row delivered, with the card refreshes it covers; how many of those there were. */
+  delivered(row: ClaimedRow, at: Date): Promise<number>;
   retry(row: ClaimedRow, plan: RetryPlan): Promise<void>;
   fail(row: ClaimedRow, at: Date, error: string): Promise<void>;
   /** The platform is back: rows waiting out an outage backoff are due now (rate-limited ones keep their wait). */

@@ -109,8 +109,22 @@ export class RegisterDisputeStore implements DisputeStore {
     const one = oneStatementTx(this.db.prisma as unknown as Tx, sql.prepared ? (text, params) => sql.prepared!(text, params) : undefined);
     const base = inTx(one.tx, this.keys);
     // The copy the command starts from was read with its newest history entry (readDispute): the entries chain onto it.
+    const run = <T>(text: string, params: (string | number | null)[]) =>
+      (sql.prepared ? sql.prepared<T>(text, params) : sql.query<T>(text, params));
     const tx: DisputeTx = {
       ...base,
+      // The reads a command on a copy just read may still make (a press that changes nothing: was it answered before,
+      // and has the dispute moved on?) go on the driver's prepared path too, not through Prisma's client.
+      load: (target) => readDispute(sql, target, this.keys),
+      async version(disputeId) {
+        const [r] = await run<{ version: number }>('SELECT "version" FROM "Dispute" WHERE "id" = $1::text', [disputeId]);
+        return r ? r.version : null;
+      },
+      async processed(key) {
+        const [seen] = await run<{ disputeId: string; result: { notice?: string | null } }>(
+          'SELECT "disputeId", "result" FROM "ProcessedCommand" WHERE "key" = $1::text', [key]);
+        return seen ? { disputeId: seen.disputeId, notice: seen.result.notice ?? null } : null;
+      },
       save(prev, next) {
         const last = prev ? lastEntryOf(prev) : undefined;
         if (prev && last !== undefined) one.knowLast(prev.id, last);

@@ -5,17 +5,21 @@ import type { Effect } from '../domain/effects.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from './db.ts';
 
-interface RawClaim {
-  id: bigint; idempotencyKey: string; disputeId: string | null; kind: string; payload: Effect; platform: string | null; attempts: number;
-  failures: number; notBefore: Date; firstTriedAt: Date; uncertain: boolean; platformRef: ConversationRef | null; claimToken: string;
-}
+/** A timestamp(3) column (written in UTC) as milliseconds since 1970: the same on both drivers (pg would read it in local time). */
+export const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
+export const date = (v: unknown): Date => new Date(v as number);
+/** A Date as a parameter: timestamp(3) without time zone takes the UTC wall time and ignores the "Z". */
+export const at = (d: Date) => d.toISOString();
+
+/** A statement with positional parameters ($1…), as the driver takes it. */
+export interface Statement { text: string; values: (string | number | null)[] }
 
 /**
  * The claim of the next row, with its lease and token: the very statement
  * the store runs (tests EXPLAIN it, so a change that loses the pending-only
  * indexes fails them).
  */
-export function claimStatement(now: Date, leaseMs: number, token: string): Prisma.Sql {
+export function claimStatement(now: Date, leaseMs: number, token: string): Statement {
   // One row at a time, and only the oldest pending row of each dispute, so
   // a dispute's notifications arrive in the order they were decided even
   // with several deliverers (a ping held for working hours holds back
@@ -24,22 +28,72 @@ export function claimStatement(now: Date, leaseMs: number, token: string): Prism
   // waiting row of their dispute are never visited, so a claim costs about
   // the same however many rows were delivered or are waiting. `was` tells
   // whether an earlier try was cut off mid-call (its marker is still set).
-  return Prisma.sql`
+  //
+  // `covers`: a card refresh shows the dispute as it is when delivered, read after this statement, so it also does
+  // the work of the refreshes of the same dispute and platform queued behind it by now (each was committed with its
+  // change, before this statement began). Only those not behind another kind of row: a post stays between the cards
+  // it came between. delivered() marks them done with this one, in its one statement.
+  return {
+    text: `
     WITH c AS (
       SELECT o."id", o."inFlightSince" AS "was" FROM "Outbox" o
-      WHERE o."deliveredAt" IS NULL AND o."failedAt" IS NULL AND o."nextAttemptAt" <= ${now}
-        AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now})
+      WHERE o."deliveredAt" IS NULL AND o."failedAt" IS NULL AND o."nextAttemptAt" <= $1::timestamp(3)
+        AND (o."claimedUntil" IS NULL OR o."claimedUntil" < $1::timestamp(3))
         AND (o."disputeId" IS NULL OR NOT EXISTS (
           SELECT 1 FROM "Outbox" p WHERE p."disputeId" = o."disputeId" AND p."id" < o."id"
             AND p."deliveredAt" IS NULL AND p."failedAt" IS NULL
-            AND p."notBefore" <= ${now}))
+            AND p."notBefore" <= $1::timestamp(3)))
       ORDER BY o."nextAttemptAt", o."id" LIMIT 1
       FOR UPDATE OF o SKIP LOCKED)
-    UPDATE "Outbox" u SET "claimedUntil" = ${new Date(now.getTime() + leaseMs)}, "claimToken" = ${token}, "attempts" = u."attempts" + 1,
-      "inFlightSince" = COALESCE(u."inFlightSince", ${now}), "firstTriedAt" = COALESCE(u."firstTriedAt", ${now})
+    UPDATE "Outbox" u SET "claimedUntil" = $2::timestamp(3), "claimToken" = $3::text, "attempts" = u."attempts" + 1,
+      "inFlightSince" = COALESCE(u."inFlightSince", $1::timestamp(3)), "firstTriedAt" = COALESCE(u."firstTriedAt", $1::timestamp(3))
     FROM c WHERE u."id" = c."id"
-    RETURNING u."id", u."idempotencyKey", u."disputeId", u."kind", u."payload", u."platform", u."attempts", u."failures", u."notBefore",
-      u."firstTriedAt", u."platformRef", u."claimToken", (c."was" IS NOT NULL) AS "uncertain"`;
+    RETURNING u."id"::text AS "id", u."idempotencyKey", u."disputeId", u."kind", u."payload", u."platform", u."attempts", u."failures",
+      ${ms('u."notBefore"')} AS "notBefore", ${ms('u."firstTriedAt"')} AS "firstTriedAt", u."platformRef", u."claimToken",
+      (c."was" IS NOT NULL) AS "uncertain",
+      CASE WHEN u."kind" = 'REFRESH_CARD' AND u."disputeId" IS NOT NULL THEN (
+        SELECT max(k."id")::text FROM "Outbox" k
+        WHERE k."disputeId" = u."disputeId" AND k."id" > u."id" AND k."deliveredAt" IS NULL AND k."failedAt" IS NULL
+          AND k."kind" = 'REFRESH_CARD' AND k."platform" IS NOT DISTINCT FROM u."platform" AND k."notBefore" <= $1::timestamp(3)
+          AND NOT EXISTS (
+            SELECT 1 FROM "Outbox" b WHERE b."disputeId" = u."disputeId" AND b."id" > u."id" AND b."id" < k."id"
+              AND b."deliveredAt" IS NULL AND b."failedAt" IS NULL AND b."kind" <> 'REFRESH_CARD')) END AS "covers"`,
+    values: [at(now), at(new Date(now.getTime() + leaseMs)), token],
+  };
+}
+
+/**
+ * The rows queued behind one that is done (`r`), moved to its time while it
+ * waited, are due again now (or at their own later time, a ping held for
+ * working hours). A row with a backoff of its own loses it: the platform
+ * just answered for this dispute, so it goes now, paced by the rate limits.
+ */
+const releaseQueuedBehind = (when: string, also: string) => `
+      UPDATE "Outbox" s SET "nextAttemptAt" = GREATEST(s."notBefore", ${when}) FROM r
+      WHERE s."disputeId" = r."disputeId" AND s."id" > r."id" AND s."deliveredAt" IS NULL AND s."failedAt" IS NULL
+        AND s."claimToken" IS NULL AND s."nextAttemptAt" > GREATEST(s."notBefore", ${when}) ${also}`;
+
+/**
+ * Marks a row delivered, even if its lease ran out meanwhile. The card refreshes it covered (claimStatement) are done
+ * with it, in the same statement: were the process to die first, the row comes back and covers them again.
+ */
+function deliveredStatement(row: ClaimedRow, when: Date): Statement {
+  return {
+    text: `
+      WITH r AS (
+        UPDATE "Outbox" SET "deliveredAt" = $2::timestamp(3), "claimedUntil" = NULL, "claimToken" = NULL, "inFlightSince" = NULL,
+          "lastError" = NULL
+        WHERE "id" = $1::bigint AND "deliveredAt" IS NULL
+        RETURNING "id", "disputeId", "platform"),
+      k AS (
+        UPDATE "Outbox" k SET "deliveredAt" = $2::timestamp(3), "lastError" = NULL FROM r
+        WHERE k."disputeId" = r."disputeId" AND k."id" > r."id" AND k."id" <= $3::bigint AND k."kind" = 'REFRESH_CARD'
+          AND k."platform" IS NOT DISTINCT FROM r."platform" AND k."deliveredAt" IS NULL AND k."failedAt" IS NULL AND k."claimToken" IS NULL
+        RETURNING k."id"),
+      s AS (${releaseQueuedBehind('$2::timestamp(3)', 'AND s."id" NOT IN (SELECT "id" FROM k)')} RETURNING 1)
+      SELECT (SELECT count(*) FROM k)::int AS "coalesced"`,
+      values: [String(row.id), at(when), row.covers === null || row.covers === undefined ? null : String(row.covers)],
+  };
 }
 
 /** The outbox tables in PostgreSQL or PGlite. */
@@ -48,9 +102,28 @@ export class OutboxStore implements Outbox {
 
   private get prisma() { return this.db.prisma; }
 
+  /**
+   * The statements run for every notification (a claim, its outcome, the case space and its card) go on the
+   * driver's prepared path, not through Prisma: after each card action the outbox refreshes the card, and through
+   * Prisma those statements cost the bot as much CPU as the action itself (docs/benchmarks.md). Timestamps come back
+   * as milliseconds and ids as text (the `pg` driver reads timestamp columns in local time and int8 as strings).
+   */
+  private run<T>(s: Statement): Promise<T[]> {
+    const sql = this.db.sql;
+    return sql.prepared ? sql.prepared<T>(s.text, s.values) : sql.query<T>(s.text, s.values);
+  }
+
   async claim(now: Date, leaseMs: number): Promise<ClaimedRow | null> {
-    const rows = await this.prisma.$queryRaw<RawClaim[]>(claimStatement(now, leaseMs, crypto.randomUUID()));
-    return rows[0] ?? null;
+    const [r] = await this.run<Record<string, unknown>>(claimStatement(now, leaseMs, crypto.randomUUID()));
+    if (!r) return null;
+    return {
+      id: BigInt(r.id as string), idempotencyKey: r.idempotencyKey as string, disputeId: r.disputeId as string | null,
+      kind: r.kind as string,
+      payload: r.payload as Effect, platform: r.platform as string | null, attempts: r.attempts as number, failures: r.failures as number,
+      notBefore: date(r.notBefore), firstTriedAt: date(r.firstTriedAt), uncertain: r.uncertain as boolean,
+      platformRef: (r.platformRef as ConversationRef | null) ?? null, claimToken: r.claimToken as string,
+      covers: r.covers === null || r.covers === undefined ? null : BigInt(r.covers as string),
+    };
   }
 
   async renew(row: ClaimedRow, until: Date): Promise<boolean> {
@@ -65,19 +138,11 @@ export class OutboxStore implements Outbox {
     await this.prisma.outbox.update({ where: { id: row.id }, data: { platformRef: ref as Prisma.InputJsonValue } });
   }
 
-  async delivered(row: ClaimedRow, at: Date): Promise<void> {
-    await this.prisma.$executeRaw(this.deliveredStatement(row, at));
+  async delivered(row: ClaimedRow, when: Date): Promise<number> {
+    const [r] = await this.run<{ coalesced: number }>(deliveredStatement(row, when));
+    return r?.coalesced ?? 0;
   }
 
-  private deliveredStatement(row: ClaimedRow, at: Date): Prisma.Sql {
-    // Delivered is delivered, even if the lease ran out meanwhile.
-    return Prisma.sql`
-      WITH r AS (
-        UPDATE "Outbox" SET "deliveredAt" = ${at}, "claimedUntil" = NULL, "claimToken" = NULL, "inFlightSince" = NULL, "lastError" = NULL
-        WHERE "id" = ${row.id} AND "deliveredAt" IS NULL
-        RETURNING "id", "disputeId")
-      ${this.releaseQueuedBehind(at)}`;
-  }
 
   async retry(row: ClaimedRow, plan: RetryPlan): Promise<void> {
     // The rows queued behind this one in its dispute cannot go before it, so
@@ -95,26 +160,16 @@ export class OutboxStore implements Outbox {
         AND s."claimToken" IS NULL AND s."nextAttemptAt" < r."nextAttemptAt"`;
   }
 
-  async fail(row: ClaimedRow, at: Date, error: string): Promise<void> {
-    await this.prisma.$executeRaw`
+  async fail(row: ClaimedRow, when: Date, error: string): Promise<void> {
+    await this.run({
+      text: `
       WITH r AS (
-        UPDATE "Outbox" SET "failedAt" = ${at}, "lastError" = ${error.slice(0, 1000)}, "claimedUntil" = NULL, "claimToken" = NULL
-        WHERE "id" = ${row.id} AND "claimToken" = ${row.claimToken} AND "deliveredAt" IS NULL
+        UPDATE "Outbox" SET "failedAt" = $3::timestamp(3), "lastError" = $4::text, "claimedUntil" = NULL, "claimToken" = NULL
+        WHERE "id" = $1::bigint AND "claimToken" = $2::text AND "deliveredAt" IS NULL
         RETURNING "id", "disputeId")
-      ${this.releaseQueuedBehind(at)}`;
-  }
-
-  /**
-   * The rows queued behind one that is done (`r`), moved to its time while it
-   * waited, are due again now (or at their own later time, a ping held for
-   * working hours). A row with a backoff of its own loses it: the platform
-   * just answered for this dispute, so it goes now, paced by the rate limits.
-   */
-  private releaseQueuedBehind(at: Date): Prisma.Sql {
-    return Prisma.sql`
-      UPDATE "Outbox" s SET "nextAttemptAt" = GREATEST(s."notBefore", ${at}) FROM r
-      WHERE s."disputeId" = r."disputeId" AND s."id" > r."id" AND s."deliveredAt" IS NULL AND s."failedAt" IS NULL
-        AND s."claimToken" IS NULL AND s."nextAttemptAt" > GREATEST(s."notBefore", ${at})`;
+      ${releaseQueuedBehind('$3::timestamp(3)', '')}`,
+      values: [String(row.id), row.claimToken, at(when), error.replace(/\0/g, '').slice(0, 1000)], // text holds no NUL
+    });
   }
 
   async wake(now: Date): Promise<number> {
@@ -177,9 +232,12 @@ export class OutboxStore implements Outbox {
   }
 
   async caseSpace(disputeId: string, platform: string): Promise<CaseSpaceRecord | null> {
-    const c = await this.prisma.conversation.findUnique({ where: { disputeId_platform: { disputeId, platform } } });
+    const [c] = await this.run<{ ref: CaseSpaceRecord['ref']; cardRef: ConversationRef | null; createdAt: number }>({
+      text: `SELECT "ref", "cardRef", ${ms('"createdAt"')} AS "createdAt" FROM "Conversation" WHERE "disputeId" = $1::text AND "platform" = $2::text`,
+      values: [disputeId, platform],
+    });
     if (!c) return null;
-    return { ref: c.ref as CaseSpaceRecord['ref'], cardRef: (c.cardRef as ConversationRef | null) ?? null, createdAt: c.createdAt };
+    return { ref: c.ref, cardRef: c.cardRef ?? null, createdAt: date(c.createdAt) };
   }
 
   async reserveCaseSpace(disputeId: string, platform: string, now: Date): Promise<boolean> {
@@ -218,13 +276,20 @@ export class OutboxStore implements Outbox {
   }
 
   async setCard(disputeId: string, platform: string, card: ConversationRef): Promise<void> {
-    await this.prisma.conversation.update({
-      where: { disputeId_platform: { disputeId, platform } }, data: { cardRef: card as Prisma.InputJsonValue },
+    const rows = await this.run({
+      text: 'UPDATE "Conversation" SET "cardRef" = $3::jsonb WHERE "disputeId" = $1::text AND "platform" = $2::text RETURNING 1 AS "ok"',
+      values: [disputeId, platform, JSON.stringify(card)],
     });
+    // As Prisma's update did: a case space that is not there is a fault, not a card kept nowhere.
+    if (!rows.length) throw new Error(`no ${platform} case space is recorded for dispute ${disputeId}`);
   }
 
   async sharedSpace(disputeId: string, home: string): Promise<SharedSpaceRecord | null> {
-    const r = await this.prisma.sharedSpace.findUnique({ where: { disputeId_home: { disputeId, home } } });
+    const [r] = await this.run<Parameters<typeof shareRecord>[0]>({
+      text: `SELECT "disputeId", "home", "host", "state", "channel", "inviteIds", "people", "reason" FROM "SharedSpace"
+        WHERE "disputeId" = $1::text AND "home" = $2::text`,
+      values: [disputeId, home],
+    });
     return r ? shareRecord(r) : null;
   }
 
@@ -303,7 +368,8 @@ export class OutboxStore implements Outbox {
       const [share] = await tx.$queryRaw<{ state: string }[]>`
         SELECT "state" FROM "SharedSpace" WHERE "disputeId" = ${disputeId} AND "home" = ${home} FOR SHARE`;
       if (!share || share.state === 'refused') return false;
-      await tx.$executeRaw(this.deliveredStatement(row, at));
+      const d = deliveredStatement(row, at);
+      await tx.$queryRawUnsafe(d.text, ...d.values);
       return true;
     });
   }

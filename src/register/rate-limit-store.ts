@@ -1,5 +1,8 @@
 import type { RateLimitStore } from '../app/outbox.ts';
 import type { Database } from './db.ts';
+import { at, date, ms } from './outbox-store.ts';
+
+interface Raw { tat: number; blockedUntil: number | null; took: number }
 
 /**
  * Rate-limit buckets in the database, so every replica shares one budget per
@@ -20,15 +23,21 @@ export class DbRateLimitStore implements RateLimitStore {
   async take(key: string, now: Date, intervalMs: number, burst: number): Promise<number> {
     await this.ensure(key);
     const tolerance = Math.max(0, burst) * intervalMs;
-    const rows = await this.db.prisma.$queryRaw<{ tat: Date; blockedUntil: Date | null; took: bigint }[]>`
-      WITH cur AS (SELECT "tat", "blockedUntil" FROM "RateLimit" WHERE "key" = ${key} FOR UPDATE),
+    // On the driver's prepared path (two of these per card refresh): timestamps as milliseconds, as in outbox-store.ts.
+    const text = `
+      WITH cur AS (SELECT "tat", "blockedUntil" FROM "RateLimit" WHERE "key" = $1::text FOR UPDATE),
       upd AS (
-        UPDATE "RateLimit" r SET "tat" = GREATEST(cur."tat", ${now}::timestamp) + make_interval(secs => ${intervalMs / 1000}::float8)
-        FROM cur WHERE r."key" = ${key}
-          AND (cur."blockedUntil" IS NULL OR cur."blockedUntil" <= ${now}::timestamp)
-          AND GREATEST(cur."tat", ${now}::timestamp) <= ${new Date(now.getTime() + tolerance)}::timestamp
+        UPDATE "RateLimit" r SET "tat" = GREATEST(cur."tat", $2::timestamp(3)) + make_interval(secs => $3::float8)
+        FROM cur WHERE r."key" = $1::text
+          AND (cur."blockedUntil" IS NULL OR cur."blockedUntil" <= $2::timestamp(3))
+          AND GREATEST(cur."tat", $2::timestamp(3)) <= $4::timestamp(3)
         RETURNING 1)
-      SELECT cur."tat", cur."blockedUntil", (SELECT count(*) FROM upd) AS "took" FROM cur`;
+      SELECT ${ms('cur."tat"')} AS "tat", ${ms('cur."blockedUntil"')} AS "blockedUntil", (SELECT count(*) FROM upd)::int AS "took"
+      FROM cur`;
+    const values = [key, at(now), intervalMs / 1000, at(new Date(now.getTime() + tolerance))];
+    const sql = this.db.sql;
+    const rows = (await (sql.prepared ? sql.prepared<Raw>(text, values) : sql.query<Raw>(text, values)))
+      .map((r) => ({ tat: date(r.tat), blockedUntil: r.blockedUntil === null ? null : date(r.blockedUntil), took: r.took }));
     const r = rows[0];
     if (!r) { this.known.delete(key); return intervalMs; }
     if (Number(r.took) > 0) return 0;

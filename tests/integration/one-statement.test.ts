@@ -119,6 +119,33 @@ describe.each(DATABASES)('a command written as one statement (%s)', (_name, make
     expect(await counts(app)).toEqual(before);
   }, 120_000);
 
+  it('[R5.2] reads what a press that changes nothing asks (its key, the version, the dispute) as the transaction reads them', async () => {
+    const { dispute } = await app.service.raise(as('ali-khan'), fundingDispute());
+    await app.service.act(as('gus-hart'), { id: dispute.id }, tick(true), { idempotencyKey: "teams:it's" });
+    await app.service.act(as('ali-khan'), { id: dispute.id }, STEPS[1]![1], { idempotencyKey: 'teams:noticed' });
+    // The transaction's reads (Prisma), then the one statement's (the driver's prepared path, no Prisma).
+    const read = async (tx: Parameters<Parameters<NonNullable<TestApp['store']['oneStatement']>>[0]>[0]) => ({
+      keys: await Promise.all(["teams:it's", 'teams:noticed', 'teams:never'].map((k) => tx.processed(k))),
+      version: await (tx.version ?? (async (id: string) => (await tx.load({ id }))?.version ?? null))(dispute.id),
+      missing: await (tx.version ?? (async () => null))('no-such-dispute'),
+      dispute: await tx.load({ id: dispute.id }),
+      byReference: await tx.load({ reference: dispute.reference }),
+    });
+    const viaTx = await app.store.transaction(read);
+    const viaOne = await app.store.oneStatement!(read);
+    expect(viaOne).toEqual(viaTx);
+    expect(viaOne.keys.map((k) => k?.disputeId ?? null)).toEqual([dispute.id, dispute.id, null]);
+    expect(viaOne.version).toBe((await app.service.get({ id: dispute.id }))!.version);
+    expect(viaOne.missing).toBeNull();
+    // The press that changes nothing: answered without a write, and from the second time as the first.
+    const before = await counts(app);
+    const fresh = (await app.service.get({ id: dispute.id }))!;
+    const again = await app.service.act(as('gus-hart'), { id: dispute.id }, tick(true), { idempotencyKey: 'teams:again', loaded: fresh });
+    expect(again).toMatchObject({ duplicate: false });
+    expect(again.dispute.version).toBe(fresh.version);
+    expect((await counts(app)).history).toBe(before.history);
+  }, 120_000);
+
   it('[R5.2] twin requests racing with the same key land once', async () => {
     const { dispute } = await app.service.raise(as('ali-khan'), fundingDispute());
     const before = await counts(app);

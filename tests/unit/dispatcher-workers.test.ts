@@ -25,7 +25,7 @@ function memoryOutbox(n: number) {
       } as ClaimedRow;
     },
     async renew() { return true; },
-    async delivered() {},
+    async delivered() { return 0; },
   } as unknown as Outbox;
   return { outbox, state };
 }
