@@ -110,6 +110,7 @@ export async function boot(opts: BootOptions): Promise<App> {
   if (env.AUDIT_DIR && audit) auditFolder(audit);
   const db = await openDatabase({
     databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, purpose: opts.dbPurpose ?? 'bot', isBackground: () => foreground.isBackground(),
+    migratedSeed: true,
   });
   try {
     const appliedMigrations = await migrate(db.sql);

@@ -142,10 +142,14 @@ export function redactUrl(url: string): string {
  * tarball a fifth of that. The test suites create hundreds of databases and
  * set it (tests/global-setup.mjs); the bot creates its folder once and never
  * needs it. A path that cannot be read is ignored: initdb runs as usual.
+ *
+ * PGLITE_MIGRATED_SEED: the same database with every migration in
+ * prisma/migrations applied (tests/global-setup.mjs), for the in-memory
+ * databases the suites boot hundreds of times (`migratedSeed` below). boot
+ * still runs migrate(), which finds each migration recorded with its checksum.
  */
 const seeds = new Map<string, ArrayBuffer | null>();
-export function initdbSeed(): Blob | undefined {
-  const file = process.env.PGLITE_INITDB_SEED;
+export function initdbSeed(file = process.env.PGLITE_INITDB_SEED): Blob | undefined {
   if (!file) return undefined;
   if (!seeds.has(file)) {
     try {
@@ -170,6 +174,8 @@ export async function openDatabase(opts: {
   purpose?: string;
   /** Whether the caller is background work (a sweep), which waits behind requests on the embedded database. */
   isBackground?: () => boolean;
+  /** An in-memory database may start from PGLITE_MIGRATED_SEED (boot, which migrates next, says so; see initdbSeed). */
+  migratedSeed?: boolean;
 }): Promise<Database> {
   if (opts.databaseUrl) {
     await reachDatabase(opts.databaseUrl);
@@ -196,7 +202,8 @@ export async function openDatabase(opts: {
   let db: PGlite;
   try {
     const dir = memory ? opts.dataDir : path.resolve(opts.dataDir);
-    const seed = memory || !fs.existsSync(path.join(dir, 'PG_VERSION')) ? initdbSeed() : undefined;
+    const migrated = memory && opts.migratedSeed ? initdbSeed(process.env.PGLITE_MIGRATED_SEED) : undefined;
+    const seed = migrated ?? (memory || !fs.existsSync(path.join(dir, 'PG_VERSION')) ? initdbSeed() : undefined);
     const options = seed ? { loadDataDir: seed } : {};
     db = memory ? new PGlite(dir, options) : new PGlite(dir, { ...options, fs: new OwnerOnlyNodeFS(dir, isLockFile) });
     await db.waitReady;

@@ -1,6 +1,5 @@
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { BoardReport } from './board-report.ts';
 
 // Charts are drawn on the server with Vega-Lite: SVG for the page (no
@@ -8,7 +7,17 @@ import type { BoardReport } from './board-report.ts';
 const NHS_BLUE = '#005eb8';
 const CONFIG = { font: 'DejaVu Sans, Arial, sans-serif', axis: { labelFontSize: 12, titleFontSize: 12, labelLimit: 260 }, view: { stroke: null } };
 
+// Loaded on the first chart, not with the bot: Vega takes a third of a second of CPU to load, which every process
+// (each CLI command, each test file) would pay without drawing a chart. Once, one after the other: charts drawn
+// together share the one load (and Jest's module linker fails on two overlapping loads of one graph).
+let renderer: Promise<{ vega: typeof import('vega'); compile: typeof import('vega-lite').compile }> | undefined;
+const loadRenderer = () => renderer ??= (async () => {
+  const vega = await import('vega');
+  return { vega, compile: (await import('vega-lite')).compile };
+})();
+
 async function svg(spec: TopLevelSpec): Promise<string> {
+  const { vega, compile } = await loadRenderer();
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const out = await view.toSVG();
   view.finalize();

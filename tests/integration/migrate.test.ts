@@ -20,7 +20,7 @@ describe.each(DATABASES)('migrations on %s', (_name, setup) => {
   let db: Database;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    const s = await setup();
+    const s = await setup({ empty: true });
     cleanup = s.cleanup;
     db = await openDatabase({ databaseUrl: s.databaseUrl, dataDir: 'memory://' });
   });

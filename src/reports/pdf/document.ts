@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
 
 // The one renderer every document out of the register goes through (the Stage 4 referral pack, the person's
 // letter): one look, and the accessibility a screen-reader user needs from a PDF. The document is tagged (a
@@ -44,13 +44,22 @@ export interface DocumentMeta {
 
 type Struct = ReturnType<PDFKit.PDFDocument['struct']>;
 
+// Loaded with the first document, not with the bot: pdfkit takes a fifth of a second of CPU to load, which every
+// process (each CLI command, each test file) would pay without writing a PDF. Once, however many start together.
+let pdfkit: Promise<typeof PDFDocumentClass> | undefined;
+const loadPdfkit = () => pdfkit ??= import('pdfkit').then((m) => m.default);
+
 /** A tagged document being written: headings, paragraphs, label/value lines and lists, in reading order. */
 export class TaggedDocument {
   readonly doc: PDFKit.PDFDocument;
   private readonly root: Struct;
   private readonly done: Promise<Buffer>;
 
-  constructor(private readonly meta: DocumentMeta) {
+  static async create(meta: DocumentMeta): Promise<TaggedDocument> {
+    return new TaggedDocument(meta, await loadPdfkit());
+  }
+
+  private constructor(private readonly meta: DocumentMeta, PDFDocument: typeof PDFDocumentClass) {
     this.doc = new PDFDocument({
       size: 'A4', margins: { top: MARGIN + 14, bottom: MARGIN + 10, left: MARGIN, right: MARGIN },
       tagged: true, lang: 'en-GB', displayTitle: true, pdfVersion: '1.7', bufferPages: true, autoFirstPage: true,

@@ -14,7 +14,7 @@ export function letterPdfInto(doc: TaggedDocument, reference: string, l: PackLet
 
 /** The person's letter as its own PDF, in the same style as the referral pack. */
 export async function letterPdf(reference: string, partnership: string, l: PackLetter, at: Date): Promise<Buffer> {
-  const doc = new TaggedDocument({
+  const doc = await TaggedDocument.create({
     title: `Section 117 dispute ${reference}: letter ${l.seq} to the person`,
     header: `${reference} · Letter ${l.seq} · ${partnership} · OFFICIAL-SENSITIVE: PERSONAL`,
     subject: 'A letter explaining a Section 117 dispute to the person it is about',

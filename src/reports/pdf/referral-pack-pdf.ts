@@ -7,7 +7,7 @@ const KIND_TEXT: Record<string, string> = { ICB: 'ICB', LOCAL_AUTHORITY: 'local 
 
 /** R5.7: the Stage 4 referral pack as an accessible PDF, section by section in the order a reviewer reads it. */
 export async function referralPackPdf(p: ReferralPack, at: Date): Promise<Buffer> {
-  const doc = new TaggedDocument({
+  const doc = await TaggedDocument.create({
     title: `Section 117 dispute ${p.reference}: Stage 4 referral pack`,
     header: `${p.reference} · Stage 4 referral pack · ${p.partnership} · OFFICIAL-SENSITIVE: PERSONAL`,
     subject: 'Chronology, positions, decisions, timescales, continuity of care, flags and evidence from the Section 117 register',
