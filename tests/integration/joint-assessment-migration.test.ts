@@ -11,7 +11,7 @@ describe.each(DATABASES)('R7.1 the joint assessment migration on %s', (_name, se
   let db: Database;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    const s = await setup();
+    const s = await setup({ empty: true });
     cleanup = s.cleanup;
     db = await openDatabase({ databaseUrl: s.databaseUrl, dataDir: 'memory://' });
   });
