@@ -23,7 +23,7 @@ describe('the unlawful-ground detector on its training set', () => {
     for (const g of UNLAWFUL_GROUNDS) expect(rows.filter((r) => r.grounds.includes(g)).length).toBeGreaterThanOrEqual(15);
   });
 
-  it('[R4.1] flags what the data labels unlawful and not what it labels lawful (in-sample: precision at least 0.95, recall at least 0.93)', () => {
+  it('[R4.1] flags what the data labels unlawful and not what it labels lawful (in-sample, at least 0.95 each)', () => {
     let tp = 0, fp = 0, fn = 0, groundRight = 0;
     const wrong: string[] = [];
     for (const r of rows) {
@@ -37,9 +37,7 @@ describe('the unlawful-ground detector on its training set', () => {
     process.stdout.write(`detector on its ${rows.length} training sentences: precision ${(tp / (tp + fp)).toFixed(3)}, `
       + `recall ${(tp / (tp + fn)).toFixed(3)}\n${wrong.join('\n')}\n`);
     expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.95);
-    // Round 6 added held-out v4 and two more writers (5,342 sentences, 11 writers); the regularised model fits them
-    // less tightly than round 5's 3,942 (recall 0.941 in-sample), and the held-out floor is what guards new text.
-    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.93);
+    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.95);
     // The ground named is one the data gives, nearly always: it is what the person is told.
     expect(groundRight / tp).toBeGreaterThanOrEqual(0.95);
   });
