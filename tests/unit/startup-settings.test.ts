@@ -53,6 +53,10 @@ describe('settings checked at start-up', () => {
     expect(refusal(env as Record<string, string>)).toEqual([expect.stringMatching(line)]);
   });
 
+  it('a tenant with a case channel and no app id is an Emulator trial, and starts', () => {
+    expect(refusal({ MICROSOFT_APP_TENANT_ID: 'tenant-1', TEAMS_CASE_CHANNEL_ID: '19:cases@thread.tacv2' })).toEqual([]);
+  });
+
   // zod's own wording ("Invalid input: expected number, received NaN") names neither what is wanted nor an example.
   it.each([
     [{ PORT: 'abc' }, /^PORT: must be a port number from 0 to 65535, like 3000$/],

@@ -48,8 +48,10 @@ export function teamsCrossCheck(env: TeamsEnv): string[] {
       type !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID ? `MICROSOFT_APP_TENANT_ID (your Microsoft Entra tenant id; a ${type} bot needs it)` : null,
     ].filter(Boolean);
     if (missing.length) return [`${missing.join(' and ')}: ${missing.length > 1 ? 'are' : 'is'} needed with MICROSOFT_APP_ID; set ${missing.length > 1 ? 'them' : 'it'}, or unset MICROSOFT_APP_ID to run without Teams`];
-  } else if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TYPE || (env.MICROSOFT_APP_TENANT_ID && !env.TEAMS_CONNECTIONS_FILE)) {
-    // The tenant alone used to start without Teams and say nothing: half a set-up is refused, whichever half.
+  } else if (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TYPE
+    || (env.MICROSOFT_APP_TENANT_ID && !env.TEAMS_CONNECTIONS_FILE && !env.TEAMS_CASE_CHANNEL_ID)) {
+    // The tenant alone used to start without Teams and say nothing: half a set-up is refused, whichever half. With a
+    // case channel and no app id it is an Emulator trial (the tenant names the trial's tenant), which runs unverified.
     const given = env.MICROSOFT_APP_PASSWORD ? 'MICROSOFT_APP_PASSWORD' : env.MICROSOFT_APP_TYPE ? 'MICROSOFT_APP_TYPE' : 'MICROSOFT_APP_TENANT_ID';
     return [`MICROSOFT_APP_ID: is needed with ${given} (the bot's app id from its Azure Bot resource), or leave both unset to run without Teams`];
   }
