@@ -130,11 +130,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('check').argument('[file]', 'the directory file (default: DIRECTORY_FILE)').description('validate a directory file')
     .action((file?: string) => {
       const f = file ?? getEnv().DIRECTORY_FILE;
-      if (!fs.existsSync(f)) {
-        // The default is missing on every fresh clone: say where the example is, not only that the file is absent.
-        const start = file ? '' : ' Copy config/directory.example.yaml to it and put your partnership\'s people in it, or give a file: s117 directory check FILE.';
-        throw new CliFailure(`The directory file ${f} does not exist.${start}`, EXIT.USAGE);
-      }
+      // The default is missing on every fresh clone: say where the example is, not only that the file is absent.
+      const start = file ? '' : ' Copy config/directory.example.yaml to it and put your partnership\'s people in it, or give a file: s117 directory check FILE.';
+      if (!fs.existsSync(f)) throw new CliFailure(`The directory file ${f} does not exist.${start}`, EXIT.USAGE);
       // Read as a file, a folder was "Failed: EISDIR: illegal operation on a directory, read".
       if (!fs.statSync(f).isFile()) throw new CliFailure(`${f} is a folder, not a directory file: give the path of the directory YAML file.`, EXIT.USAGE);
       let d;
