@@ -123,6 +123,28 @@ describe.each(DATABASES)('R7.1 the joint assessment of an ending, on the command
     }
   });
 
+  it('R7.1 an organisation that became a party after the assessment date cannot be named as taking part in it', async () => {
+    const a = act(app);
+    app.clock.set('2026-12-09T10:00:00Z');
+    expect((await a('eve-ford', { type: 'ADD_PARTY', organisationId: 'anytown-trust', role: 'INTERESTED', reason: 'The Trust provides the care.' })).code).toBe(0);
+    const all = ['anytown-council', 'anytown-icb', 'anytown-trust'];
+    const early = await a('eve-ford', ending({ jointAssessedOn: '2026-12-07', jointAssessmentOrganisations: all }));
+    expect(early.err).toBe('Refused: Anytown Mental Health NHS Trust became a party to S117-2026-0001 on 2026-12-09, after the joint '
+      + 'assessment date 2026-12-07 ("jointAssessedOn"). Every party organisation takes part in the assessment of an ending: '
+      + 'assess jointly again with it, and give that date (2026-12-09 or later).\n');
+    expect((await get()).decisions).toEqual([]);
+    expect((await a('eve-ford', ending({ jointAssessedOn: '2026-12-09', jointAssessmentOrganisations: all }))).code).toBe(0);
+  });
+
+  it('R7.1 a summary that only stands in for an assessment is refused however it is typed', async () => {
+    for (const words of ['N / A', 'n/a.', 't.b.c.', 'Not assessed', 'not yet done', 'No assessment', '???', ' - ']) {
+      const r = await act(app)('eve-ford', ending({ jointAssessment: words }));
+      expect(r.err).toMatch(/does not describe an assessment\. Say what the joint assessment found \("jointAssessment"\)/);
+    }
+    expect((await get()).decisions).toEqual([]);
+    expect((await act(app)('eve-ford', ending({ jointAssessment: 'None of the needs the placement met remain: he has lived alone for two years.' }))).code).toBe(0);
+  });
+
   it('R7.1 a party added after the joint assessment cannot confirm the ending it took no part in', async () => {
     const a = act(app);
     expect((await a('eve-ford', ending())).code).toBe(0);

@@ -12,8 +12,13 @@ import type { Decision, JointAssessment } from '../types.ts';
  * every gap at once.
  */
 
-/** Words that stand in for an assessment without describing one. */
-const PLACEHOLDER = /^(n\/?a|n\.a\.?|none|nil|nothing|tbc|tba|tbd|to follow|see above|see notes?|not applicable|unknown|-+|\.+|x+|\?+)$/i;
+/**
+ * Words that stand in for an assessment without describing one, matched after spaces and punctuation are taken out
+ * ("N / A", "n/a." and "t.b.c." are "na" and "tbc"). A heuristic: the facts that hold R7.1 are the date and the
+ * organisations; this only refuses a summary that plainly says nothing.
+ */
+const PLACEHOLDER = /^(na|none|nil|nothing|tbc|tba|tbd|tofollow|seeabove|seenotes?|notapplicable|unknown|x*|notyet(assessed|done|carriedout)?|not(assessed|done|carriedout)|noassessment(done|yet)?)$/i;
+const isPlaceholder = (v: string) => PLACEHOLDER.test(v.replace(/[\s\p{P}\p{S}]+/gu, ''));
 
 /** Nothing about an assessment was given at all: the ending was attempted without one (flagged, R10.1). */
 export function noAssessmentGiven(input: ProposeDecisionInput): boolean {
@@ -27,8 +32,26 @@ export function checkJointAssessment(draft: Draft, input: ProposeDecisionInput, 
   const organisations = problems.check(() => checkOrganisations(draft, input.jointAssessmentOrganisations ?? []));
   const person = problems.check(() => checkPerson(input.personInvolved, input.personNotInvolvedReason));
   const summary = problems.check(() => checkSummary(input.jointAssessment));
+  if (carriedOutOn !== undefined && organisations !== undefined) {
+    problems.check(() => checkJoinedBefore(draft, carriedOutOn, organisations));
+  }
   if (carriedOutOn === undefined || organisations === undefined || person === undefined || summary === undefined) return null;
   return { form: 'STRUCTURED', carriedOutOn, organisations, ...person };
+}
+
+/**
+ * An organisation that became a party after the assessment date cannot have taken part in it as a party: naming it
+ * would let it confirm an assessment made before it was in the dispute (the same reason as the date's lower bound).
+ */
+function checkJoinedBefore(draft: Draft, carriedOutOn: string, organisations: readonly string[]): void {
+  const { d, ctx } = draft;
+  const late = d.parties.find((p) => organisations.includes(p.organisationId) && !p.withdrawnAt && p.addedAt
+    && ctx.calendar.localDate(new Date(p.addedAt)) > carriedOutOn);
+  if (!late) return;
+  const joined = ctx.calendar.localDate(new Date(late.addedAt!));
+  refuse('JOINT_ASSESSMENT_INCOMPLETE', `${draft.orgName(late.organisationId)} became a party to ${d.reference} on ${joined}, after the `
+    + `joint assessment date ${carriedOutOn} ("jointAssessedOn"). Every party organisation takes part in the assessment of an ending: `
+    + `assess jointly again with it, and give that date (${joined} or later).`, 'jointAssessedOn');
 }
 
 function checkDate(draft: Draft, raw: string | null | undefined): string {
@@ -100,7 +123,7 @@ function checkPerson(involved: boolean | null | undefined, why: string | null | 
 
 function checkSummary(raw: string | null | undefined): string {
   const v = (raw ?? '').trim();
-  if (!v || PLACEHOLDER.test(v)) {
+  if (!v || isPlaceholder(v)) {
     const said = v ? `"${v.slice(0, 20)}" does not describe an assessment. ` : '';
     refuse('JOINT_ASSESSMENT_INCOMPLETE', `${said}Say what the joint assessment found ("jointAssessment"): `
       + 'the person\'s assessed needs, and how each is now met.', 'jointAssessment');
