@@ -126,14 +126,19 @@ export class SharedSpaces implements SharedSpaceEvents {
     for (const share of await this.deps.outbox.pendingShares()) {
       // Due like a stage (R0.2): close of business on the Nth working day after the day the invitation went.
       if (this.deps.calendar.deadline(share.createdAt, days) > now) continue;
-      const d = await this.deps.dispute(share.disputeId);
-      // A resolved dispute needs no channel opened for it now; its invitation is left as it is.
-      if (!d || d.status !== 'OPEN') continue;
-      const reason = `not answered within ${days} working day${days === 1 ? '' : 's'}`;
-      if (await refuseShare(this.deps.outbox, d, this.deps.directory(), share, reason, [], now, this.deps.hasPort, days)) {
-        done++;
-        this.deps.logger.warn({ disputeId: d.id, home: share.home, host: share.host, workingDays: days },
-          'a Slack Connect invitation was not answered in time; that workspace gets a channel of its own');
+      try {
+        const d = await this.deps.dispute(share.disputeId);
+        // A resolved dispute needs no channel opened for it now; its invitation is left as it is.
+        if (!d || d.status !== 'OPEN') continue;
+        const reason = `not answered within ${days} working day${days === 1 ? '' : 's'}`;
+        if (await refuseShare(this.deps.outbox, d, this.deps.directory(), share, reason, [], now, this.deps.hasPort, days)) {
+          done++;
+          this.deps.logger.warn({ disputeId: d.id, home: share.home, host: share.host, workingDays: days },
+            'a Slack Connect invitation was not answered in time; that workspace gets a channel of its own');
+        }
+      } catch (err) {
+        // One share that cannot be read or refused must not hold back every newer one: the next tick tries it again.
+        this.deps.logger.error({ err, disputeId: share.disputeId, home: share.home }, 'an unanswered Slack Connect invitation could not be handled');
       }
     }
     if (done) this.deps.onChange();

@@ -32,7 +32,9 @@ export function claimStatement(now: Date, leaseMs: number, token: string): State
   // `covers`: a card refresh shows the dispute as it is when delivered, read after this statement, so it also does
   // the work of the refreshes of the same dispute and platform queued behind it by now (each was committed with its
   // change, before this statement began). Only those not behind another kind of row: a post stays between the cards
-  // it came between. delivered() marks them done with this one, in its one statement.
+  // it came between. delivered() marks them done with this one, in its one statement. Only on a clean first try: a
+  // retry may find the card its earlier try already posted (platformRef, or an uncertain try) and send nothing new,
+  // so the changes behind it would never reach the card; they then go as refreshes of their own.
   return {
     text: `
     WITH c AS (
@@ -51,7 +53,8 @@ export function claimStatement(now: Date, leaseMs: number, token: string): State
     RETURNING u."id"::text AS "id", u."idempotencyKey", u."disputeId", u."kind", u."payload", u."platform", u."attempts", u."failures",
       ${ms('u."notBefore"')} AS "notBefore", ${ms('u."firstTriedAt"')} AS "firstTriedAt", u."platformRef", u."claimToken",
       (c."was" IS NOT NULL) AS "uncertain",
-      CASE WHEN u."kind" = 'REFRESH_CARD' AND u."disputeId" IS NOT NULL THEN (
+      CASE WHEN u."kind" = 'REFRESH_CARD' AND u."disputeId" IS NOT NULL AND u."attempts" = 1 AND u."platformRef" IS NULL
+        AND c."was" IS NULL THEN (
         SELECT max(k."id")::text FROM "Outbox" k
         WHERE k."disputeId" = u."disputeId" AND k."id" > u."id" AND k."deliveredAt" IS NULL AND k."failedAt" IS NULL
           AND k."kind" = 'REFRESH_CARD' AND k."platform" IS NOT DISTINCT FROM u."platform" AND k."notBefore" <= $1::timestamp(3)
@@ -285,12 +288,12 @@ export class OutboxStore implements Outbox {
   }
 
   async sharedSpace(disputeId: string, home: string): Promise<SharedSpaceRecord | null> {
-    const [r] = await this.run<Parameters<typeof shareRecord>[0]>({
-      text: `SELECT "disputeId", "home", "host", "state", "channel", "inviteIds", "people", "reason" FROM "SharedSpace"
-        WHERE "disputeId" = $1::text AND "home" = $2::text`,
+    const [r] = await this.run<Omit<Parameters<typeof shareRecord>[0], 'createdAt'> & { createdAt: number }>({
+      text: `SELECT "disputeId", "home", "host", "state", "channel", "inviteIds", "people", "reason", ${ms('"createdAt"')} AS "createdAt"
+        FROM "SharedSpace" WHERE "disputeId" = $1::text AND "home" = $2::text`,
       values: [disputeId, home],
     });
-    return r ? shareRecord(r) : null;
+    return r ? shareRecord({ ...r, createdAt: date(r.createdAt) }) : null;
   }
 
   async startShare(disputeId: string, home: string, host: string, channel: string, now: Date): Promise<SharedSpaceRecord> {

@@ -14,7 +14,7 @@ let renderer: Promise<{ vega: typeof import('vega'); compile: typeof import('veg
 const loadRenderer = () => renderer ??= (async () => {
   const vega = await import('vega');
   return { vega, compile: (await import('vega-lite')).compile };
-})();
+})().catch((e: unknown) => { renderer = undefined; throw e; }); // a failed load (EMFILE under load) is tried again next time
 
 async function svg(spec: TopLevelSpec): Promise<string> {
   const { vega, compile } = await loadRenderer();

@@ -145,6 +145,16 @@ describe.each(DATABASES)('R7.1 the joint assessment of an ending, on the command
     expect((await act(app)('eve-ford', ending({ jointAssessment: 'None of the needs the placement met remain: he has lived alone for two years.' }))).code).toBe(0);
   });
 
+  it('R7.1 an ending proposed before the upgrade, on its words alone, cannot be confirmed: it is proposed again with the facts', async () => {
+    const a = act(app);
+    expect((await a('eve-ford', ending())).code).toBe(0);
+    // As the migration leaves a proposal made before the structured form: its words, no facts.
+    await app.db.prisma.decision.updateMany({ data: { jointAssessmentForm: 'TEXT_ONLY', jointAssessedOn: null, jointAssessmentOrgs: [], personInvolved: null } });
+    const r = await a('eve-ford', { type: 'CONFIRM_DECISION', seq: 1, organisationId: 'anytown-council' });
+    expect(r.err).toMatch(/^Refused: Decision 1 was proposed before the joint assessment's facts were recorded with an ending/);
+    expect((await get()).decisions[0]!.status).toBe('PROPOSED');
+  });
+
   it('R7.1 a party added after the joint assessment cannot confirm the ending it took no part in', async () => {
     const a = act(app);
     expect((await a('eve-ford', ending())).code).toBe(0);

@@ -98,7 +98,7 @@ describe.each(DATABASES)('the outbox\'s statements without Prisma (%s)', (_name,
     await store.noteShareInvites(dispute.id, 'slack:T2', ['I1'], ['bea-jones']);
     const viaPrisma = await app.db.prisma.sharedSpace.findUniqueOrThrow({ where: { disputeId_home: { disputeId: dispute.id, home: 'slack:T2' } } });
     expect(await store.sharedSpace(dispute.id, 'slack:T2')).toEqual({
-      disputeId: dispute.id, home: 'slack:T2', host: 'slack:T1', state: 'pending', channel: 'C9', inviteIds: viaPrisma.inviteIds, people: viaPrisma.people, reason: null,
+      disputeId: dispute.id, home: 'slack:T2', host: 'slack:T1', state: 'pending', channel: 'C9', inviteIds: viaPrisma.inviteIds, people: viaPrisma.people, reason: null, createdAt: viaPrisma.createdAt,
     });
     expect(share.state).toBe('pending');
     expect(await store.sharedSpace(dispute.id, 'slack:T3')).toBeNull();
@@ -171,14 +171,36 @@ describe.each(DATABASES)('card refreshes of one dispute coalesce (%s)', (_name, 
     // Meanwhile another change: its refresh is not covered by that claim (the card was not read after it).
     await tick(dispute.id, items[0]!, false);
     expect(await app.dispatcher.deliverDue()).toMatchObject({ delivered: 0 });
-    // The claim runs out; the row comes back and covers everything queued by then, once.
+    // The claim runs out; the row comes back as a retry, which covers nothing (its earlier try may have posted the
+    // card and a retry then sends nothing new), so the refreshes behind it go as one of their own, once.
     app.clock.advanceMs(61_000);
     const r = await app.dispatcher.deliverDue();
     expect(r.delivered).toBe(3);
     const sent = refreshes().slice(before);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.view!.checklist.filter((c) => c.key === items[0] || c.key === items[1]).map((c) => c.done)).toEqual([false, true]);
+    expect(sent).toHaveLength(2);
+    expect(sent.at(-1)!.view!.checklist.filter((c) => c.key === items[0] || c.key === items[1]).map((c) => c.done)).toEqual([false, true]);
     expect(await app.db.prisma.outbox.count({ where: { deliveredAt: null } })).toBe(0);
+  }, 600_000);
+
+  it('a retried refresh covers nothing: its earlier try may have posted the first card, which a retry does not post again', async () => {
+    const { dispute } = await app.service.raise(as('ali-khan'), fundingDispute());
+    await app.dispatcher.deliverDue();
+    const items = dispute.checklist.filter((c) => c.stage === 1).map((c) => c.key);
+    await tick(dispute.id, items[0]!);
+    await tick(dispute.id, items[1]!);
+    const store = new OutboxStore(app.db);
+    const first = (await store.claim(app.clock.now(), 60_000))!;
+    expect(first.covers).not.toBeNull();
+    // The first try posted the card and was cut off before its delivered mark (a 429 on pins.add, a crash): the
+    // platform's reference is kept and the row retried.
+    await store.keepRef(first, { id: 'C1', ts: '1.0' });
+    await store.retry(first, { at: app.clock.now(), error: 'pins.add: ratelimited', uncertain: false, countsAsFailure: true });
+    const again = (await store.claim(app.clock.now(), 60_000))!;
+    expect(again.id).toBe(first.id);
+    expect(again.covers).toBeNull();
+    expect(await store.delivered(again, app.clock.now())).toBe(0);
+    // The refresh behind it is still pending, and goes with the state as it now is.
+    expect(await app.db.prisma.outbox.count({ where: { kind: 'REFRESH_CARD', deliveredAt: null } })).toBe(1);
   }, 600_000);
 
   it('covers only the refreshes queued when it was claimed, and never one behind a post', async () => {

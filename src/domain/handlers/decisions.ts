@@ -147,6 +147,13 @@ export function confirmDecision(draft: Draft, { seq, organisationId }: { seq: nu
   if (mine) {
     refuse('ALREADY_CONFIRMED_FOR_ANOTHER_ORGANISATION', `You already confirmed decision ${seq} for ${draft.orgName(mine.organisationId)}. Someone else must confirm for ${draft.orgName(organisationId)}.`);
   }
+  if (dec.outcome === 'END_AFTERCARE' && dec.assessment?.form === 'TEXT_ONLY') {
+    // R7.1: proposed before the assessment's facts were asked for (an upgrade between the proposal and this), so its
+    // words alone would end aftercare: the gap the structured form closes.
+    refuse('JOINT_ASSESSMENT_INCOMPLETE', `Decision ${seq} was proposed before the joint assessment's facts were recorded with an `
+      + `ending, so it cannot be confirmed on its words alone. Withdraw decision ${seq} and propose the ending again with `
+      + 'the date of the joint assessment, the organisations that took part and whether the person was involved.');
+  }
   if (dec.assessment?.form === 'STRUCTURED' && !dec.assessment.organisations.includes(organisationId)) {
     // R7.1: a party that joined after the assessment would be confirming an assessment it took no part in.
     const org = draft.orgName(organisationId);

@@ -47,7 +47,8 @@ type Struct = ReturnType<PDFKit.PDFDocument['struct']>;
 // Loaded with the first document, not with the bot: pdfkit takes a fifth of a second of CPU to load, which every
 // process (each CLI command, each test file) would pay without writing a PDF. Once, however many start together.
 let pdfkit: Promise<typeof PDFDocumentClass> | undefined;
-const loadPdfkit = () => pdfkit ??= import('pdfkit').then((m) => m.default);
+const loadPdfkit = () => pdfkit ??= import('pdfkit').then((m) => m.default)
+  .catch((e: unknown) => { pdfkit = undefined; throw e; }); // a failed load is tried again with the next document
 
 /** A tagged document being written: headings, paragraphs, label/value lines and lists, in reading order. */
 export class TaggedDocument {
