@@ -138,7 +138,8 @@ export class SharedSpaces implements SharedSpaceEvents {
         }
       } catch (err) {
         // One share that cannot be read or refused must not hold back every newer one: the next tick tries it again.
-        this.deps.logger.error({ err, disputeId: share.disputeId, home: share.home }, 'an unanswered Slack Connect invitation could not be handled');
+        this.deps.logger.error({ err, disputeId: share.disputeId, home: share.home },
+          'an unanswered Slack Connect invitation could not be handled');
       }
     }
     if (done) this.deps.onChange();
