@@ -191,16 +191,12 @@ describe('restarts', () => {
       const firstInvites = stage2.filter((o) => (o.payload as { personIds: string[] }).personIds.includes('bea-jones')).map((o) => byDispute.get(o.disputeId!));
       expect(firstInvites).toEqual(refs);
       expect(order).toHaveLength(10);
-      // The stranded notifications were delivered once after their claim ran out. Card refreshes of one dispute queued
-      // one behind the other are one refresh showing the newest card: the first one's call does the others' work.
+      // The stranded notifications were delivered once after their claim ran out. They are retries (claimed before the
+      // restart), and a retry covers no card refresh behind it (its first try may have posted the card), so each
+      // stranded refresh goes once, on its own.
       for (const s of stranded) {
-        const calls = chat.calls.filter((c) => c.key === s.idempotencyKey);
-        if (s.kind === 'REFRESH_CARD') expect(calls.length).toBeLessThanOrEqual(1);
-        else expect(calls).toHaveLength(1);
+        expect(chat.calls.filter((c) => c.key === s.idempotencyKey)).toHaveLength(1);
       }
-      const refreshes = stranded.filter((s) => s.kind === 'REFRESH_CARD');
-      expect(refreshes.length).toBeGreaterThan(1);
-      expect(chat.calls.filter((c) => refreshes.some((s) => s.idempotencyKey === c.key))).toHaveLength(1);
       expect(await second.db.prisma.outbox.count({ where: { id: { in: stranded.map((s) => s.id) }, deliveredAt: null } })).toBe(0);
       const again = await second.scheduler.tick();
       expect(again.swept).toBe(0);
