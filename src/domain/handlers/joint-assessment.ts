@@ -1,7 +1,7 @@
 import type { ProposeDecisionInput } from '../commands.ts';
 import { parseDate } from '../date-input.ts';
 import { refuse, type Problems } from '../errors.ts';
-import { activePartyIds, required } from '../guards.ts';
+import { activeParties, activePartyIds, required } from '../guards.ts';
 import type { Draft } from '../stage-ops.ts';
 import type { Decision, JointAssessment } from '../types.ts';
 
@@ -45,7 +45,7 @@ export function checkJointAssessment(draft: Draft, input: ProposeDecisionInput, 
  */
 function checkJoinedBefore(draft: Draft, carriedOutOn: string, organisations: readonly string[]): void {
   const { d, ctx } = draft;
-  const late = d.parties.find((p) => organisations.includes(p.organisationId) && !p.withdrawnAt && p.addedAt
+  const late = activeParties(d).find((p) => organisations.includes(p.organisationId) && p.addedAt
     && ctx.calendar.localDate(new Date(p.addedAt)) > carriedOutOn);
   if (!late) return;
   const joined = ctx.calendar.localDate(new Date(late.addedAt!));
